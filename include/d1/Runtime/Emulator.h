@@ -1,0 +1,91 @@
+//===- Emulator.h - The D1 mesh emulator ------------------------*- C++ -*-===//
+//
+// Runs a .d1x bit-exactly and counts cycles with the timing model of
+// docs/isa.md. Cores advance in windows of MachineDesc::lookahead() cycles;
+// everything one core does to another (DMA, semaphores, barrier, DRAM) is
+// applied between windows in a fixed order, so results and cycle counts do
+// not depend on the number of host threads.
+//
+//===----------------------------------------------------------------------===//
+#ifndef D1_RUNTIME_EMULATOR_H
+#define D1_RUNTIME_EMULATOR_H
+
+#include "d1/Binary/D1X.h"
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace d1 {
+
+struct RunOptions {
+  /// Stop with an error when the program has not finished by this cycle
+  /// (0: no limit).
+  uint64_t MaxCycles = 0;
+  /// Host threads; 0 picks min(hardware threads, cores with code).
+  unsigned Threads = 0;
+  /// Record a timeline for writeTrace().
+  bool Trace = false;
+  /// At most this many timeline events per core.
+  uint64_t TraceLimit = 1000000;
+};
+
+struct CoreStats {
+  uint32_t Id = 0;
+  uint64_t Cycles = 0;        // cycle after the core's halt
+  uint64_t Instructions = 0;
+  uint64_t Macs = 0;
+  uint64_t DramReadBytes = 0;
+  uint64_t DramWriteBytes = 0;
+  uint64_t NocSendBytes = 0;
+  uint64_t SramPeakBytes = 0; // highest SRAM address touched + 1
+  uint64_t WaitCycles = 0;    // cycles spent blocked on semaphores, barrier, fence, DMA queue
+  uint64_t Dmas = 0;
+  std::vector<uint64_t> UnitIssues; // per Unit
+};
+
+struct RunStats {
+  uint64_t Cycles = 0;
+  uint64_t Instructions = 0;
+  uint64_t Macs = 0;
+  uint64_t DramReadBytes = 0;
+  uint64_t DramWriteBytes = 0;
+  uint64_t SramPeakBytes = 0;
+  unsigned Threads = 1;
+  std::vector<CoreStats> Cores;
+};
+
+class Emulator {
+public:
+  /// Loads File. On a bad program (undecodable instruction, ...) returns
+  /// null with Err set to a one-line reason.
+  static std::unique_ptr<Emulator> create(const D1XFile &File, std::string &Err);
+  ~Emulator();
+
+  /// Bytes of a memory for loading inputs and reading outputs; null when
+  /// [Address, Address + Size) is outside it.
+  uint8_t *memory(d1x::Space Space, uint32_t Core, uint64_t Address, uint64_t Size);
+
+  /// Runs to completion. On a trap, deadlock or --max-cycles, returns false
+  /// with Err a one-line message naming the core, PC and instruction.
+  bool run(const RunOptions &Opts, std::string &Err);
+
+  const RunStats &stats() const;
+  /// The stats as JSON (cycles, instructions, macs, dram_read_bytes,
+  /// dram_write_bytes, sram_peak_bytes, cores, machine, per_core).
+  std::string statsJson() const;
+  /// Chrome Trace Event JSON of the recorded timeline.
+  void writeTrace(std::ostream &OS) const;
+
+  struct Impl;
+
+private:
+  Emulator() = default;
+  std::unique_ptr<Impl> P;
+};
+
+} // namespace d1
+
+#endif

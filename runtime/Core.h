@@ -1,0 +1,229 @@
+//===- Core.h - One emulated D1 core: state, timing, events ----*- C++ -*-===//
+//
+// Internal to the runtime. The hot loop (Core::run in Core.cpp) executes an
+// instruction's semantics and charges it to the timing model in one pass:
+//   issue cycle = max(previous issue, source and destination ready cycles,
+//                     free slots of every unit it uses this cycle)
+// with at most issue_width instructions per cycle, in program order.
+//
+//===----------------------------------------------------------------------===//
+#ifndef D1_RUNTIME_CORE_H
+#define D1_RUNTIME_CORE_H
+
+#include "d1/Runtime/Emulator.h"
+#include "d1/Target/ISA.h"
+
+#include <memory>
+#include <queue>
+#include <string>
+#include <vector>
+
+namespace d1 {
+namespace rt {
+
+constexpr uint64_t Never = ~uint64_t(0);
+
+union alignas(64) VReg {
+  uint8_t b[64];
+  uint16_t u16[32];
+  uint32_t u32[16];
+  int32_t i32[16];
+  float f32[16];
+  uint64_t u64[8];
+};
+
+struct alignas(64) Accumulator {
+  float f32[64] = {};
+};
+
+// Scoreboard slots: x0-x31, v0-v31, acc0-acc3, then "no register".
+constexpr uint8_t SlotX = 0, SlotV = 32, SlotAcc = 64, SlotNone = 68, SlotDiscard = 69;
+constexpr unsigned NumSlots = 70;
+
+struct Decoded {
+  Opcode Op;
+  uint8_t rd, rs1, rs2, rs3; // rd of a scalar destination x0 is remapped to 32
+  uint8_t Src[4];
+  uint8_t Dst[2];
+  int64_t Imm;
+};
+
+struct OpTiming {
+  uint32_t Lat = 0;
+  uint32_t Macs = 0;
+  uint8_t NumUses = 0;
+  struct {
+    uint8_t U, Slots;
+    uint32_t Occ;
+  } Uses[3];
+};
+
+enum DmaKind : uint8_t { DramToSram, SramToDram, SramToSram, Put, Get, NumDmaKinds };
+
+/// A DMA in flight. Fill is the packed data once read.
+struct DmaOp {
+  uint8_t Kind;
+  uint32_t Core;        // the issuing core
+  uint32_t RemoteCore;
+  int LocalSem, RemoteSem;
+  uint64_t Dst, Src;
+  uint64_t Size0, Size1, Size2;
+  int64_t SrcStride1, SrcStride2, DstStride1, DstStride2;
+  uint64_t Bytes;
+  uint64_t Start, ReadTime, Complete;
+  uint64_t Seq;
+  std::vector<uint8_t> Fill;
+};
+
+enum class EventKind : uint8_t {
+  DmaRead,      // read a local source (to DRAM or to another core)
+  DmaComplete,  // write a local destination, signal, retire
+  RemoteWrite,  // data from another core's put lands here
+  SemAdd,       // a semaphore increment arrives
+  BarrierRelease,
+};
+
+struct Event {
+  uint64_t Time, Seq;
+  EventKind Kind;
+  uint32_t Sem = 0, Count = 0;
+  std::shared_ptr<DmaOp> Op;
+  bool operator>(const Event &O) const {
+    return Time != O.Time ? Time > O.Time : Seq > O.Seq;
+  }
+};
+
+/// Things a core asks of the mesh, applied between windows in order.
+struct Outbox {
+  struct DramWrite {
+    uint64_t Time, Seq;
+    uint32_t Core;
+    std::shared_ptr<DmaOp> Op;
+  };
+  struct Remote {
+    uint64_t Time, Seq;
+    uint32_t From, To;
+    Event E;
+  };
+  struct Fill { // read DRAM or a remote SRAM into Op->Fill before Op completes
+    uint64_t Due, Seq;
+    std::shared_ptr<DmaOp> Op;
+  };
+  std::vector<DramWrite> DramWrites;
+  std::vector<Remote> Remotes;
+  std::vector<Fill> Fills;
+  bool BarrierArrived = false;
+  uint64_t BarrierTime = 0;
+};
+
+enum class RunStatus { Yield, Blocked, Halted, Trapped };
+
+struct TraceEvent {
+  uint64_t Start, Dur;
+  uint32_t PC;
+  uint8_t Track; // unit index, or NumUnits for DMA
+  uint8_t Op;
+  uint64_t Bytes;
+};
+
+class Mesh;
+
+class Core {
+public:
+  Core(Mesh &M, uint32_t Id, const d1x::Core *Code);
+
+  RunStatus run(uint64_t WindowEnd);
+  void push(Event E) {
+    E.Seq = NextSeq++;
+    Events.push(std::move(E));
+  }
+  uint64_t nextEventTime() const { return Events.empty() ? Never : Events.top().Time; }
+  uint8_t *sram();
+
+  // Identity and program.
+  Mesh &M;
+  uint32_t Id;
+  const d1x::Core *Program;
+  std::vector<Decoded> Code;
+  uint64_t CodeSize = 0;
+  bool HasCode = false;
+
+  // Architectural state.
+  uint64_t X[33] = {}; // X[32] absorbs writes to x0
+  VReg V[32] = {};
+  Accumulator Acc[4];
+  uint64_t Pc = 0;
+  uint32_t Sem[32] = {};
+  uint64_t Rng = 0;
+  std::unique_ptr<uint8_t[]> Sram;
+  uint64_t SramSize;
+
+  // Timing state.
+  uint64_t Ready[NumSlots] = {};
+  uint64_t Cycle = 0, MinIssue = 0;
+  unsigned IssuedInCycle = 0;
+  uint8_t UsedInCycle[NumUnits] = {};
+  uint64_t BusyUntil[NumUnits] = {};
+  uint64_t DmaEngineFree = 0;
+  unsigned DmaOutstanding = 0;
+  bool Halted = false;
+  bool BarrierWaiting = false, BarrierReleased = false;
+  uint64_t HaltCycle = 0;
+  uint64_t BlockedSince = Never;
+  uint64_t LastEventTime = 0; // cycle after the latest event handled
+
+  // Events.
+  std::priority_queue<Event, std::vector<Event>, std::greater<Event>> Events;
+  uint64_t NextSeq = 0;
+  Outbox Out;
+
+  // Errors and statistics.
+  std::string Error;
+  uint64_t ErrorTime = 0;
+  CoreStats Stats;
+  std::vector<TraceEvent> Trace;
+
+  void processEvents(uint64_t UpTo);
+  void trap(const Decoded &D, uint64_t T, const char *Fmt, ...)
+      __attribute__((format(printf, 4, 5)));
+  std::string where(uint64_t PC) const;
+  void touch(uint64_t End) {
+    if (End > Stats.SramPeakBytes)
+      Stats.SramPeakBytes = End;
+  }
+
+  enum class DmaResult { Ok, Block, Trap };
+  DmaResult startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint64_t Src, uint64_t Desc);
+  bool semAdd(const Decoded &D, uint64_t T, uint64_t Target, unsigned S, uint32_t N);
+  void recordTrace(uint8_t Track, uint64_t Start, uint64_t Dur, uint8_t Op, uint64_t Bytes);
+};
+
+/// The whole machine: cores, DRAM and the between-window exchange.
+class Mesh {
+public:
+  Mesh(const D1XFile &File, const MachineDesc &Machine);
+  const D1XFile &File;
+  MachineDesc Machine;
+  std::vector<std::unique_ptr<Core>> Cores;  // every core of the mesh
+  std::vector<Core *> Active;                // cores with code
+  uint8_t *Dram = nullptr;
+  uint64_t DramSize = 0;
+  OpTiming Timing[256];
+  uint8_t UnitCap[NumUnits];
+  unsigned IssueWidth;
+  uint64_t TakenBranchLat;
+  uint64_t DramBytesPerCycle; // per core share
+  RunOptions Opts;
+  bool TraceOn = false;
+  uint64_t NextGlobalSeq = 0;
+
+  ~Mesh();
+  Core &core(uint32_t Id) { return *Cores[Id]; }
+};
+
+void mmaBf16(Accumulator &Acc, const VReg &A, const VReg &B);
+
+} // namespace rt
+} // namespace d1
+
+#endif

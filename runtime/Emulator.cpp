@@ -1,0 +1,500 @@
+//===- Emulator.cpp - The mesh: windows, exchange, stats, trace -----------===//
+#include "Core.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cinttypes>
+#include <cstring>
+#include <sys/mman.h>
+#include <thread>
+
+using namespace d1;
+using namespace d1::rt;
+
+Mesh::Mesh(const D1XFile &F, const MachineDesc &MD) : File(F), Machine(MD) {
+  const d1x::Header &H = F.header();
+  std::vector<const d1x::Core *> Progs(MD.numCores(), nullptr);
+  for (const auto &C : H.cores())
+    Progs[C.id()] = &C;
+  for (uint32_t I = 0; I < MD.numCores(); ++I) {
+    Cores.push_back(std::make_unique<Core>(*this, I, Progs[I]));
+    if (Progs[I])
+      Active.push_back(Cores.back().get());
+    else
+      Cores.back()->Halted = true; // no code: only receives data
+  }
+  DramSize = H.dram_size();
+  if (DramSize) {
+    size_t Len = (DramSize + 4095) / 4096 * 4096;
+    void *P = mmap(nullptr, Len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    Dram = P == MAP_FAILED ? nullptr : static_cast<uint8_t *>(P);
+  }
+  for (unsigned U = 0; U < NumUnits; ++U)
+    UnitCap[U] = uint8_t(std::min<int64_t>(255, MD.get(unsigned(unitInfo(Unit(U)).CapParam))));
+  IssueWidth = unsigned(MD[MachineParamId::issue_width]);
+  TakenBranchLat = uint64_t(MD[MachineParamId::lat_taken_branch]);
+  DramBytesPerCycle = uint64_t(MD[MachineParamId::dram_bytes_per_cycle]);
+  for (const InstInfo *I = instBegin(); I != instEnd(); ++I) {
+    OpTiming &T = Timing[uint8_t(I->Op)];
+    T.Lat = I->LatencyParam >= 0 ? uint32_t(MD.get(unsigned(I->LatencyParam))) : 0;
+    T.Macs = I->Macs;
+    T.NumUses = I->NumUses;
+    for (unsigned K = 0; K < I->NumUses; ++K) {
+      T.Uses[K].U = uint8_t(I->Uses[K].U);
+      T.Uses[K].Slots = I->Uses[K].Slots;
+      T.Uses[K].Occ = I->Uses[K].OccParam >= 0 ? uint32_t(MD.get(unsigned(I->Uses[K].OccParam)))
+                                               : I->Uses[K].Occ;
+    }
+  }
+}
+
+Mesh::~Mesh() {
+  if (Dram)
+    munmap(Dram, (DramSize + 4095) / 4096 * 4096);
+}
+
+struct Emulator::Impl {
+  const D1XFile &File;
+  Mesh M;
+  RunStats Stats;
+  Impl(const D1XFile &F) : File(F), M(F, F.machine()) {}
+};
+
+Emulator::~Emulator() = default;
+
+static bool predecode(Core &C, const D1XFile &F, std::string &Err) {
+  C.Code.resize(C.CodeSize);
+  for (uint64_t PC = 0; PC < C.CodeSize; ++PC) {
+    uint64_t Word = F.codeWord(*C.Program, PC);
+    Inst I;
+    std::string Why;
+    if (!decode(Word, I, Why)) {
+      char Buf[64];
+      std::snprintf(Buf, sizeof Buf, " (word 0x%016" PRIx64 ")", Word);
+      Err = C.where(C.CodeSize) + " pc " + std::to_string(PC) + ": " + Why + Buf;
+      return false;
+    }
+    const InstInfo &Info = instInfo(I.Op);
+    Decoded &D = C.Code[PC];
+    D.Op = I.Op;
+    D.rd = I.Rd;
+    D.rs1 = I.Rs1;
+    D.rs2 = I.Rs2;
+    D.rs3 = I.Rs3;
+    D.Imm = I.Imm;
+    std::fill(std::begin(D.Src), std::end(D.Src), SlotNone);
+    std::fill(std::begin(D.Dst), std::end(D.Dst), SlotNone);
+    unsigned NS = 0, ND = 0;
+    for (unsigned K = 0; K < Info.NumOperands; ++K) {
+      const OperandInfo &O = Info.Operands[K];
+      int Base = O.Kind == OperandKind::XReg ? SlotX
+                 : O.Kind == OperandKind::VReg ? SlotV
+                 : O.Kind == OperandKind::Acc  ? SlotAcc
+                                               : -1;
+      if (Base < 0)
+        continue;
+      unsigned Reg = unsigned(I.field(O.F));
+      uint8_t Slot = uint8_t(Base + Reg);
+      if (O.IsDef) {
+        if (O.Kind == OperandKind::XReg && Reg == 0) {
+          D.rd = 32; // writes to x0 are discarded
+          continue;
+        }
+        D.Dst[ND++] = Slot;
+        if (Info.TiedDest)
+          D.Src[NS++] = Slot;
+      } else if (!(O.Kind == OperandKind::XReg && Reg == 0)) {
+        D.Src[NS++] = Slot;
+      }
+    }
+  }
+  return true;
+}
+
+std::unique_ptr<Emulator> Emulator::create(const D1XFile &File, std::string &Err) {
+  std::unique_ptr<Emulator> E(new Emulator());
+  E->P = std::make_unique<Impl>(File);
+  Mesh &M = E->P->M;
+  if (M.DramSize && !M.Dram) {
+    Err = "cannot allocate " + std::to_string(M.DramSize) + " bytes of DRAM";
+    return nullptr;
+  }
+  for (Core *C : M.Active)
+    if (!predecode(*C, File, Err))
+      return nullptr;
+  for (const auto &S : File.header().segments()) {
+    if (S.space() == d1x::DRAM) {
+      std::memcpy(M.Dram + S.address(), File.data(S.file_offset()), S.size());
+    } else {
+      Core &C = M.core(S.core());
+      std::memcpy(C.sram() + S.address(), File.data(S.file_offset()), S.size());
+      C.touch(S.address() + S.size());
+    }
+  }
+  return E;
+}
+
+uint8_t *Emulator::memory(d1x::Space Space, uint32_t CoreId, uint64_t Address, uint64_t Size) {
+  Mesh &M = P->M;
+  uint64_t Cap;
+  uint8_t *Base;
+  if (Space == d1x::DRAM) {
+    Cap = M.DramSize;
+    Base = M.Dram;
+  } else {
+    if (CoreId >= M.Cores.size())
+      return nullptr;
+    Cap = M.core(CoreId).SramSize;
+    Base = M.core(CoreId).sram();
+  }
+  if (Address > Cap || Size > Cap - Address)
+    return nullptr;
+  return Base + Address;
+}
+
+const RunStats &Emulator::stats() const { return P->Stats; }
+
+namespace {
+
+/// Workers run their share of cores each window; the main thread is worker 0.
+class Workers {
+public:
+  Workers(unsigned N, std::vector<Core *> &Cores, std::vector<RunStatus> &Status)
+      : N(N), Cores(Cores), Status(Status) {
+    for (unsigned I = 1; I < N; ++I)
+      Threads.emplace_back([this, I] { loop(I); });
+  }
+  ~Workers() {
+    Stop = true;
+    Generation.fetch_add(1, std::memory_order_release);
+    for (auto &T : Threads)
+      T.join();
+  }
+  void runWindow(uint64_t End) {
+    WindowEnd = End;
+    Pending.store(N - 1, std::memory_order_relaxed);
+    Generation.fetch_add(1, std::memory_order_release);
+    work(0);
+    unsigned Spins = 0;
+    while (Pending.load(std::memory_order_acquire) != 0)
+      if (++Spins > 256)
+        std::this_thread::yield();
+  }
+
+private:
+  void work(unsigned Tid) {
+    for (size_t I = Tid; I < Cores.size(); I += N)
+      Status[I] = Cores[I]->run(WindowEnd);
+  }
+  void loop(unsigned Tid) {
+    uint64_t Seen = 0;
+    for (;;) {
+      unsigned Spins = 0;
+      uint64_t G;
+      while ((G = Generation.load(std::memory_order_acquire)) == Seen)
+        if (++Spins > 256)
+          std::this_thread::yield();
+      Seen = G;
+      if (Stop)
+        return;
+      work(Tid);
+      Pending.fetch_sub(1, std::memory_order_acq_rel);
+    }
+  }
+  unsigned N;
+  std::vector<Core *> &Cores;
+  std::vector<RunStatus> &Status;
+  std::vector<std::thread> Threads;
+  std::atomic<uint64_t> Generation{0};
+  std::atomic<unsigned> Pending{0};
+  std::atomic<bool> Stop{false};
+  uint64_t WindowEnd = 0;
+};
+
+std::string waitReason(Core &C) {
+  if (C.Halted)
+    return "halted";
+  if (C.Pc >= C.CodeSize)
+    return "running";
+  const Decoded &D = C.Code[C.Pc];
+  switch (D.Op) {
+  case Opcode::SEMWAIT:
+    return "waits for s" + std::to_string(D.rd) + " >= " + std::to_string(D.Imm) + " (s" +
+           std::to_string(D.rd) + " = " + std::to_string(C.Sem[D.rd]) + ")";
+  case Opcode::BARRIER:
+    return "waits at the barrier";
+  case Opcode::FENCE:
+    return "waits for " + std::to_string(C.DmaOutstanding) + " DMA(s)";
+  case Opcode::DMA:
+    return "waits for a free DMA queue slot";
+  default:
+    return "is stalled";
+  }
+}
+
+} // namespace
+
+bool Emulator::run(const RunOptions &Opts, std::string &Err) {
+  Mesh &M = P->M;
+  M.Opts = Opts;
+  M.TraceOn = Opts.Trace;
+  const uint64_t W = M.Machine.lookahead();
+  // Every core that can hold events runs each window: those with code first.
+  std::vector<Core *> Cores;
+  for (auto &C : M.Cores)
+    Cores.push_back(C.get());
+  std::stable_partition(Cores.begin(), Cores.end(), [](Core *C) { return C->HasCode; });
+  size_t NumWithCode = M.Active.size();
+  std::vector<RunStatus> Status(Cores.size(), RunStatus::Halted);
+  unsigned Threads = Opts.Threads ? Opts.Threads : std::thread::hardware_concurrency();
+  Threads = std::max(1u, std::min<unsigned>(Threads, unsigned(NumWithCode)));
+  P->Stats.Threads = Threads;
+  // Cores without code run only when an event is due; track them apart.
+  std::vector<Core *> Running(Cores.begin(), Cores.begin() + NumWithCode);
+  std::vector<RunStatus> RunStatuses(Running.size());
+  Workers Pool(Threads, Running, RunStatuses);
+
+  std::vector<Outbox::Fill> PendingFills;
+  unsigned BarrierCount = 0;
+  uint64_t BarrierMax = 0;
+  uint64_t B = 0;
+  for (;;) {
+    uint64_t End = B + W;
+    Pool.runWindow(End);
+    for (size_t I = NumWithCode; I < Cores.size(); ++I)
+      if (Cores[I]->nextEventTime() < End)
+        Cores[I]->run(End);
+
+    // Between windows, in a fixed order.
+    Core *Trapped = nullptr;
+    for (Core *C : Running)
+      if (!C->Error.empty() &&
+          (!Trapped || C->ErrorTime < Trapped->ErrorTime))
+        Trapped = C;
+    if (Trapped) {
+      Err = Trapped->Error;
+      return false;
+    }
+    std::vector<Outbox::DramWrite> Writes;
+    std::vector<Outbox::Remote> Remotes;
+    for (Core *C : Cores) {
+      Outbox &O = C->Out;
+      for (auto &X : O.DramWrites)
+        Writes.push_back(std::move(X));
+      for (auto &X : O.Remotes)
+        Remotes.push_back(std::move(X));
+      for (auto &X : O.Fills)
+        PendingFills.push_back(std::move(X));
+      O.DramWrites.clear();
+      O.Remotes.clear();
+      O.Fills.clear();
+      if (O.BarrierArrived) {
+        O.BarrierArrived = false;
+        ++BarrierCount;
+        BarrierMax = std::max(BarrierMax, O.BarrierTime);
+      }
+    }
+    std::sort(Writes.begin(), Writes.end(), [](const auto &A, const auto &X) {
+      return std::tie(A.Time, A.Core, A.Seq) < std::tie(X.Time, X.Core, X.Seq);
+    });
+    for (auto &Wr : Writes) {
+      const DmaOp &Op = *Wr.Op;
+      uint64_t Packed = 0;
+      for (uint64_t K = 0; K < Op.Size2; ++K)
+        for (uint64_t J = 0; J < Op.Size1; ++J, Packed += Op.Size0)
+          std::memcpy(M.Dram + int64_t(Op.Dst) + int64_t(K) * Op.DstStride2 +
+                          int64_t(J) * Op.DstStride1,
+                      &Op.Fill[Packed], Op.Size0);
+    }
+    std::sort(Remotes.begin(), Remotes.end(), [](const auto &A, const auto &X) {
+      return std::tie(A.Time, A.From, A.Seq) < std::tie(X.Time, X.From, X.Seq);
+    });
+    for (auto &R : Remotes)
+      M.core(R.To).push(std::move(R.E));
+    if (NumWithCode && BarrierCount == NumWithCode) {
+      uint64_t Release = BarrierMax + uint64_t(M.Machine[MachineParamId::barrier_latency]);
+      for (Core *C : Running)
+        C->push({Release, 0, EventKind::BarrierRelease, 0, 0, nullptr});
+      BarrierCount = 0;
+      BarrierMax = 0;
+    }
+
+    // Where the next window starts: the next cycle, or the next event when
+    // every core waits.
+    bool AnyRunnable = false, AllHalted = true;
+    uint64_t NextEvent = Never;
+    for (size_t I = 0; I < Running.size(); ++I) {
+      AnyRunnable |= RunStatuses[I] == RunStatus::Yield;
+      AllHalted &= RunStatuses[I] == RunStatus::Halted;
+    }
+    for (Core *C : Cores)
+      NextEvent = std::min(NextEvent, C->nextEventTime());
+    uint64_t NextB = End;
+    if (!AnyRunnable) {
+      if (NextEvent == Never) {
+        if (AllHalted && PendingFills.empty())
+          break; // done
+        // Nothing can ever happen again.
+        Core *First = nullptr;
+        unsigned Blocked = 0;
+        for (size_t I = 0; I < Running.size(); ++I)
+          if (RunStatuses[I] == RunStatus::Blocked) {
+            ++Blocked;
+            if (!First)
+              First = Running[I];
+          }
+        uint64_t At = First ? std::max(First->Cycle, First->MinIssue) : B;
+        Err = "deadlock at cycle " + std::to_string(At) + ": " + First->where(First->Pc) +
+              " " + waitReason(*First);
+        if (Blocked > 1)
+          Err += "; " + std::to_string(Blocked - 1) + " more core(s) blocked";
+        unsigned Halted = unsigned(Running.size()) - Blocked;
+        if (Halted)
+          Err += ", " + std::to_string(Halted) + " halted";
+        return false;
+      }
+      NextB = std::max(End, NextEvent / W * W);
+    }
+    // Read the sources of DMAs that complete in the coming window.
+    std::sort(PendingFills.begin(), PendingFills.end(), [](const auto &A, const auto &X) {
+      return std::tie(A.Due, A.Op->Core, A.Seq) < std::tie(X.Due, X.Op->Core, X.Seq);
+    });
+    size_t Done = 0;
+    for (; Done < PendingFills.size() && PendingFills[Done].Due <= NextB; ++Done) {
+      DmaOp &Op = *PendingFills[Done].Op;
+      const uint8_t *Src = Op.Kind == DramToSram ? M.Dram : M.core(Op.RemoteCore).sram();
+      Op.Fill.resize(Op.Bytes);
+      uint64_t Packed = 0;
+      for (uint64_t K = 0; K < Op.Size2; ++K)
+        for (uint64_t J = 0; J < Op.Size1; ++J, Packed += Op.Size0)
+          std::memcpy(&Op.Fill[Packed],
+                      Src + int64_t(Op.Src) + int64_t(K) * Op.SrcStride2 +
+                          int64_t(J) * Op.SrcStride1,
+                      Op.Size0);
+    }
+    PendingFills.erase(PendingFills.begin(), PendingFills.begin() + long(Done));
+
+    if (Opts.MaxCycles && NextB >= Opts.MaxCycles) {
+      for (size_t I = 0; I < Running.size(); ++I)
+        if (RunStatuses[I] != RunStatus::Halted) {
+          Core &C = *Running[I];
+          Err = "exceeded --max-cycles " + std::to_string(Opts.MaxCycles) + ": " +
+                C.where(C.Pc) + " has not halted";
+          return false;
+        }
+      if (NextEvent != Never) {
+        Err = "exceeded --max-cycles " + std::to_string(Opts.MaxCycles) +
+              ": every core halted but DMAs are still in flight";
+        return false;
+      }
+    }
+    B = NextB;
+  }
+
+  // Statistics.
+  RunStats &S = P->Stats;
+  S.Cores.clear();
+  uint64_t LastEvent = 0;
+  for (Core *C : Cores) {
+    LastEvent = std::max({LastEvent, C->Stats.Cycles, C->LastEventTime});
+    if (!C->HasCode)
+      continue;
+    S.Cores.push_back(C->Stats);
+    S.Instructions += C->Stats.Instructions;
+    S.Macs += C->Stats.Macs;
+    S.DramReadBytes += C->Stats.DramReadBytes;
+    S.DramWriteBytes += C->Stats.DramWriteBytes;
+    S.SramPeakBytes = std::max(S.SramPeakBytes, C->Stats.SramPeakBytes);
+  }
+  std::sort(S.Cores.begin(), S.Cores.end(),
+            [](const CoreStats &A, const CoreStats &X) { return A.Id < X.Id; });
+  S.Cycles = LastEvent;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Output
+//===----------------------------------------------------------------------===//
+
+std::string Emulator::statsJson() const {
+  const RunStats &S = P->Stats;
+  const MachineDesc &MD = P->M.Machine;
+  std::string J = "{\n";
+  auto Field = [&](const char *K, uint64_t V, bool Comma = true) {
+    J += "  \"" + std::string(K) + "\": " + std::to_string(V) + (Comma ? ",\n" : "\n");
+  };
+  Field("cycles", S.Cycles);
+  char Buf[64];
+  std::snprintf(Buf, sizeof Buf, "%.3f", double(S.Cycles) / double(MD[MachineParamId::clock_mhz]));
+  J += "  \"time_us\": " + std::string(Buf) + ",\n";
+  Field("instructions", S.Instructions);
+  Field("macs", S.Macs);
+  Field("dram_read_bytes", S.DramReadBytes);
+  Field("dram_write_bytes", S.DramWriteBytes);
+  Field("sram_peak_bytes", S.SramPeakBytes);
+  Field("cores", S.Cores.size());
+  J += "  \"machine\": {";
+  for (unsigned I = 0; I < NumMachineParams; ++I)
+    J += std::string(I ? ", " : "") + "\"" + machineParamInfo(I).Name + "\": " +
+         std::to_string(MD.get(I));
+  J += "},\n  \"per_core\": [\n";
+  unsigned Cols = unsigned(MD[MachineParamId::mesh_cols]);
+  for (size_t I = 0; I < S.Cores.size(); ++I) {
+    const CoreStats &C = S.Cores[I];
+    J += "    {\"id\": " + std::to_string(C.Id) + ", \"row\": " + std::to_string(C.Id / Cols) +
+         ", \"col\": " + std::to_string(C.Id % Cols) + ", \"cycles\": " +
+         std::to_string(C.Cycles) + ", \"instructions\": " + std::to_string(C.Instructions) +
+         ", \"macs\": " + std::to_string(C.Macs) + ", \"dram_read_bytes\": " +
+         std::to_string(C.DramReadBytes) + ", \"dram_write_bytes\": " +
+         std::to_string(C.DramWriteBytes) + ", \"noc_send_bytes\": " +
+         std::to_string(C.NocSendBytes) + ", \"sram_peak_bytes\": " +
+         std::to_string(C.SramPeakBytes) + ", \"wait_cycles\": " +
+         std::to_string(C.WaitCycles) + ", \"dmas\": " + std::to_string(C.Dmas) +
+         ", \"issued\": {";
+    for (unsigned U = 0; U < NumUnits; ++U)
+      J += std::string(U ? ", " : "") + "\"" + unitInfo(Unit(U)).Name +
+           "\": " + std::to_string(C.UnitIssues[U]);
+    J += "}}" + std::string(I + 1 < S.Cores.size() ? ",\n" : "\n");
+  }
+  J += "  ]\n}\n";
+  return J;
+}
+
+void Emulator::writeTrace(std::ostream &OS) const {
+  const Mesh &M = P->M;
+  double Mhz = double(M.Machine[MachineParamId::clock_mhz]);
+  OS << "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n";
+  bool First = true;
+  auto Sep = [&]() {
+    if (!First)
+      OS << ",\n";
+    First = false;
+  };
+  static const char *const DmaNames[] = {"dma dram->sram", "dma sram->dram", "dma sram->sram",
+                                         "dma put", "dma get"};
+  for (const Core *C : M.Active) {
+    Sep();
+    OS << "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": " << C->Id
+       << ", \"args\": {\"name\": \"core " << C->Id << "\"}}";
+    for (unsigned U = 0; U <= NumUnits; ++U) {
+      Sep();
+      OS << "{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": " << C->Id << ", \"tid\": " << U
+         << ", \"args\": {\"name\": \"" << (U < NumUnits ? unitInfo(Unit(U)).Name : "DMA")
+         << "\"}}";
+    }
+    for (const TraceEvent &E : C->Trace) {
+      Sep();
+      char Buf[320];
+      bool IsDma = E.Track == NumUnits;
+      std::snprintf(Buf, sizeof Buf,
+                    "{\"name\": \"%s\", \"ph\": \"X\", \"pid\": %u, \"tid\": %u, \"ts\": %.4f, "
+                    "\"dur\": %.4f, \"args\": {\"pc\": %u, \"cycle\": %" PRIu64
+                    ", \"cycles\": %" PRIu64 ", \"bytes\": %" PRIu64 "}}",
+                    IsDma ? DmaNames[E.Op < 5 ? E.Op : 0] : instInfo(Opcode(E.Op)).Mnemonic,
+                    C->Id, unsigned(E.Track), double(E.Start) / Mhz, double(E.Dur) / Mhz, E.PC,
+                    E.Start, E.Dur, E.Bytes);
+      OS << Buf;
+    }
+  }
+  OS << "\n]}\n";
+}

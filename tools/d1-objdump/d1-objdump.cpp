@@ -1,0 +1,23 @@
+//===- d1-objdump.cpp - Print a .d1x as reassemblable assembly ------------===//
+#include "d1/Asm/Assembler.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+static cl::opt<std::string> Input(cl::Positional, cl::desc("<input .d1x>"), cl::Required);
+static cl::opt<bool> NoEncoding("no-encoding",
+                                cl::desc("Leave out the PC and encoding comments"));
+
+int main(int argc, char **argv) {
+  cl::ParseCommandLineOptions(argc, argv, "D1 binary dumper\n");
+  std::string Err;
+  auto File = d1::D1XFile::open(Input, Err);
+  if (!File) {
+    errs() << "error: " << Err << "\n";
+    return 1;
+  }
+  outs() << d1::disassemble(*File, !NoEncoding);
+  return 0;
+}

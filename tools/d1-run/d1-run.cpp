@@ -1,0 +1,306 @@
+//===- d1-run.cpp - Run a .d1x on the emulator -----------------------------===//
+//
+// d1-run PROG.d1x [--input FILE | --input NAME=FILE]... [--output-dir DIR]
+//        [--output-format pb|npy] [--stats-json FILE] [--trace FILE]
+//        [--max-cycles N] [--threads N] [--print] [--quiet]
+//
+//===----------------------------------------------------------------------===//
+#include "d1/Runtime/Emulator.h"
+#include "d1/Runtime/TensorIO.h"
+#include "d1/Target/Numerics.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+
+using namespace llvm;
+using namespace d1;
+
+// LLVM's own options include -stats-json, so d1-run parses its few flags itself.
+struct Options {
+  std::string Program;
+  std::vector<std::string> Inputs;
+  std::string OutputDir, OutputFormat = "pb", StatsJson, TraceFile;
+  uint64_t MaxCycles = 0;
+  unsigned Threads = 0;
+  bool Print = false, Quiet = false;
+};
+
+static const char *const Usage =
+    "usage: d1-run PROG.d1x [--input FILE | --input NAME=FILE]... [--output-dir DIR]\n"
+    "              [--output-format pb|npy] [--stats-json FILE|-] [--trace FILE]\n"
+    "              [--max-cycles N] [--threads N] [--print] [--quiet]\n";
+
+static bool parseArgs(int argc, char **argv, Options &O, std::string &Err) {
+  for (int I = 1; I < argc; ++I) {
+    std::string A = argv[I], Val;
+    bool HasVal = false;
+    if (A.rfind("--", 0) == 0) {
+      auto Eq = A.find('=');
+      if (Eq != std::string::npos) {
+        Val = A.substr(Eq + 1);
+        A = A.substr(0, Eq);
+        HasVal = true;
+      }
+    }
+    auto Value = [&]() -> bool {
+      if (HasVal)
+        return true;
+      if (I + 1 >= argc) {
+        Err = A + " needs a value";
+        return false;
+      }
+      Val = argv[++I];
+      return true;
+    };
+    auto Number = [&](uint64_t &Out) -> bool {
+      if (!Value())
+        return false;
+      char *End = nullptr;
+      errno = 0;
+      Out = std::strtoull(Val.c_str(), &End, 10);
+      if (Val.empty() || *End || errno || Val[0] == '-') {
+        Err = A + " needs a non-negative integer, not '" + Val + "'";
+        return false;
+      }
+      return true;
+    };
+    uint64_t N;
+    if (A == "--input") {
+      if (!Value())
+        return false;
+      O.Inputs.push_back(Val);
+    } else if (A == "--output-dir") {
+      if (!Value())
+        return false;
+      O.OutputDir = Val;
+    } else if (A == "--output-format") {
+      if (!Value())
+        return false;
+      O.OutputFormat = Val;
+    } else if (A == "--stats-json") {
+      if (!Value())
+        return false;
+      O.StatsJson = Val;
+    } else if (A == "--trace") {
+      if (!Value())
+        return false;
+      O.TraceFile = Val;
+    } else if (A == "--max-cycles") {
+      if (!Number(O.MaxCycles))
+        return false;
+    } else if (A == "--threads") {
+      if (!Number(N))
+        return false;
+      O.Threads = unsigned(N);
+    } else if (A == "--print") {
+      O.Print = true;
+    } else if (A == "--quiet") {
+      O.Quiet = true;
+    } else if (A == "--help" || A == "-h") {
+      std::fputs(Usage, stdout);
+      std::exit(0);
+    } else if (A.size() > 1 && A[0] == '-') {
+      Err = "unknown option '" + A + "'";
+      return false;
+    } else if (O.Program.empty()) {
+      O.Program = A;
+    } else {
+      Err = "more than one program given ('" + O.Program + "', '" + A + "')";
+      return false;
+    }
+  }
+  if (O.Program.empty()) {
+    Err = "no program given";
+    return false;
+  }
+  return true;
+}
+
+static int fail(const std::string &Msg) {
+  errs() << "error: " << Msg << "\n";
+  return 1;
+}
+
+static std::string realPath(const std::string &P) {
+  SmallString<256> Out;
+  if (sys::fs::real_path(P, Out))
+    return P;
+  return Out.str().str();
+}
+
+static void printTensor(raw_ostream &OS, unsigned Index, const HostTensor &T) {
+  OS << "output " << Index << " '" << T.Name << "' " << describe(T.DType, T.Shape) << ":";
+  unsigned Size = dtypeSize(T.DType);
+  size_t N = T.Bytes.size() / Size;
+  for (size_t I = 0; I < N; ++I) {
+    const char *P = T.Bytes.data() + I * Size;
+    uint64_t U = 0;
+    std::memcpy(&U, P, Size);
+    char Buf[48];
+    switch (T.DType) {
+    case d1x::F32:
+      std::snprintf(Buf, sizeof Buf, " %.9g", double(bitsF32(uint32_t(U))));
+      break;
+    case d1x::BF16:
+      std::snprintf(Buf, sizeof Buf, " %.5g", double(bf16ToF32(uint16_t(U))));
+      break;
+    case d1x::F64: {
+      double D;
+      std::memcpy(&D, P, 8);
+      std::snprintf(Buf, sizeof Buf, " %.17g", D);
+      break;
+    }
+    case d1x::I8: std::snprintf(Buf, sizeof Buf, " %d", int(int8_t(U))); break;
+    case d1x::I16: std::snprintf(Buf, sizeof Buf, " %d", int(int16_t(U))); break;
+    case d1x::I32: std::snprintf(Buf, sizeof Buf, " %d", int(int32_t(U))); break;
+    case d1x::I64: std::snprintf(Buf, sizeof Buf, " %lld", (long long)int64_t(U)); break;
+    default: std::snprintf(Buf, sizeof Buf, " %llu", (unsigned long long)U); break;
+    }
+    OS << Buf;
+  }
+  OS << "\n";
+}
+
+int main(int argc, char **argv) {
+  Options O;
+  std::string Err;
+  if (!parseArgs(argc, argv, O, Err)) {
+    errs() << "error: " << Err << "\n" << Usage;
+    return 1;
+  }
+  const std::string &Program = O.Program;
+  const std::string &OutputDir = O.OutputDir, &OutputFormat = O.OutputFormat,
+                    &StatsJson = O.StatsJson, &TraceFile = O.TraceFile;
+  if (OutputFormat != "pb" && OutputFormat != "npy")
+    return fail("--output-format must be pb or npy, not '" + OutputFormat + "'");
+  auto File = D1XFile::open(Program, Err);
+  if (!File)
+    return fail(Err);
+  auto Emu = Emulator::create(*File, Err);
+  if (!Emu)
+    return fail(Program + ": " + Err);
+  const d1x::Header &H = File->header();
+
+  // Inputs: by name, then the rest in the program's order.
+  std::vector<std::string> Given(H.inputs_size());
+  std::vector<std::string> Positional;
+  std::map<std::string, int> ByName;
+  for (int I = 0; I < H.inputs_size(); ++I)
+    ByName[H.inputs(I).name()] = I;
+  std::vector<std::string> InputPaths;
+  for (const std::string &Arg : O.Inputs) {
+    auto Eq = Arg.find('=');
+    if (Eq != std::string::npos && ByName.count(Arg.substr(0, Eq))) {
+      int I = ByName[Arg.substr(0, Eq)];
+      if (!Given[I].empty())
+        return fail("input '" + Arg.substr(0, Eq) + "' given twice");
+      Given[I] = Arg.substr(Eq + 1);
+    } else {
+      Positional.push_back(Arg);
+    }
+  }
+  size_t Next = 0;
+  for (int I = 0; I < H.inputs_size(); ++I)
+    if (Given[I].empty() && Next < Positional.size())
+      Given[I] = Positional[Next++];
+  if (Next < Positional.size())
+    return fail("too many inputs: the program takes " + std::to_string(H.inputs_size()) +
+                "; '" + Positional[Next] + "' is left over");
+  for (int I = 0; I < H.inputs_size(); ++I) {
+    const d1x::Tensor &Want = H.inputs(I);
+    std::vector<int64_t> Shape(Want.shape().begin(), Want.shape().end());
+    if (Given[I].empty())
+      return fail("missing input " + std::to_string(I) + " '" + Want.name() + "' (" +
+                  describe(Want.dtype(), Shape) + ")");
+    HostTensor T;
+    if (!readTensorFile(Given[I], T, Err))
+      return fail(Err);
+    if (!conformTensor(T, Want, Err))
+      return fail("input '" + Want.name() + "' from '" + Given[I] + "': " + Err);
+    uint8_t *Dst = Emu->memory(Want.space(), Want.core(), Want.address(), T.Bytes.size());
+    if (!Dst)
+      return fail("input '" + Want.name() + "' does not fit its memory");
+    std::memcpy(Dst, T.Bytes.data(), T.Bytes.size());
+    InputPaths.push_back(realPath(Given[I]));
+  }
+
+  RunOptions Opts;
+  Opts.MaxCycles = O.MaxCycles;
+  Opts.Threads = O.Threads;
+  Opts.Trace = !TraceFile.empty();
+  auto Start = std::chrono::steady_clock::now();
+  if (!Emu->run(Opts, Err))
+    return fail(Err);
+  double Secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
+
+  // Outputs.
+  if (!OutputDir.empty()) {
+    if (auto EC = sys::fs::create_directories(OutputDir))
+      return fail("cannot create '" + OutputDir + "': " + EC.message());
+  }
+  for (int I = 0; I < H.outputs_size(); ++I) {
+    const d1x::Tensor &Out = H.outputs(I);
+    HostTensor T;
+    T.Name = Out.name();
+    T.DType = Out.dtype();
+    T.Shape.assign(Out.shape().begin(), Out.shape().end());
+    uint64_t N = dtypeSize(Out.dtype());
+    for (int64_t D : T.Shape)
+      N *= uint64_t(D);
+    const uint8_t *Src = Emu->memory(Out.space(), Out.core(), Out.address(), N);
+    T.Bytes.assign(reinterpret_cast<const char *>(Src), N);
+    if (O.Print)
+      printTensor(outs(), unsigned(I), T);
+    if (OutputDir.empty())
+      continue;
+    SmallString<256> Path(OutputDir);
+    sys::path::append(Path, "output_" + std::to_string(I) + (OutputFormat == "npy" ? ".npy" : ".pb"));
+    std::string P = Path.str().str();
+    for (const std::string &In : InputPaths)
+      if (sys::fs::exists(P) && realPath(P) == In)
+        return fail("output '" + P + "' would overwrite input file '" + In + "'");
+    if (P == realPath(Program))
+      return fail("output '" + P + "' would overwrite the program");
+    if (!writeTensorFile(P, T, OutputFormat == "npy", Err))
+      return fail(Err);
+  }
+
+  const RunStats &S = Emu->stats();
+  if (!StatsJson.empty()) {
+    std::string J = Emu->statsJson();
+    if (StatsJson == "-") {
+      outs() << J;
+    } else {
+      std::ofstream F(StatsJson);
+      F << J;
+      if (!F)
+        return fail("cannot write '" + StatsJson + "'");
+    }
+  }
+  if (!TraceFile.empty()) {
+    std::ofstream F(TraceFile);
+    Emu->writeTrace(F);
+    if (!F)
+      return fail("cannot write '" + TraceFile + "'");
+  }
+  if (!O.Quiet) {
+    errs() << format("cycles %llu  instructions %llu  macs %llu  dram read %llu B  write %llu B  "
+                     "sram peak %llu B  cores %zu\n",
+                     (unsigned long long)S.Cycles, (unsigned long long)S.Instructions,
+                     (unsigned long long)S.Macs, (unsigned long long)S.DramReadBytes,
+                     (unsigned long long)S.DramWriteBytes, (unsigned long long)S.SramPeakBytes,
+                     S.Cores.size());
+    errs() << format("host: %.3f s, %.1f M instructions/s, %u thread(s)\n", Secs,
+                     Secs > 0 ? double(S.Instructions) / Secs / 1e6 : 0.0, S.Threads);
+  }
+  return 0;
+}
