@@ -119,9 +119,11 @@ std::unique_ptr<Emulator> Emulator::create(const D1XFile &File, std::string &Err
     Err = "cannot allocate " + std::to_string(M.DramSize) + " bytes of DRAM";
     return nullptr;
   }
-  for (Core *C : M.Active)
+  for (Core *C : M.Active) {
     if (!predecode(*C, File, Err))
       return nullptr;
+    C->sram(); // the hot loop uses the SRAM pointer directly
+  }
   for (const auto &S : File.header().segments()) {
     if (S.space() == d1x::DRAM) {
       std::memcpy(M.Dram + S.address(), File.data(S.file_offset()), S.size());

@@ -425,7 +425,8 @@ d1x::Tensor Assembler::parseTensor(const Line &L, size_t P) {
     throw AsmError{T[P].Col, "expected dram or sram"};
   Ten.set_space(T[P].Text == "dram" ? d1x::DRAM : d1x::SRAM);
   ++P;
-  Ten.set_core(CurCore);
+  if (Ten.space() == d1x::SRAM)
+    Ten.set_core(CurCore);
   expect(T, P, ",");
   Ten.set_address(uint64_t(parseExpr(T, P, CurCore, false, nullptr, nullptr)));
   expectEnd(T, P);
@@ -441,10 +442,11 @@ void Assembler::directive(const Line &L, size_t P) {
       throw AsmError{D.Col, Name + " is not allowed in .text (use .data or .dram)"};
   };
   if (Name == ".core") {
+    unsigned Col = T[P].Col;
     int64_t N = constExpr(T, P);
     expectEnd(T, P);
     if (N < 0 || uint64_t(N) >= Machine.numCores())
-      throw AsmError{T[2].Col, "core " + std::to_string(N) + " is outside the " +
+      throw AsmError{Col, "core " + std::to_string(N) + " is outside the " +
                                    std::to_string(Machine.numCores()) + "-core mesh"};
     CurCore = uint32_t(N);
     Cores[CurCore];
@@ -748,8 +750,8 @@ bool Assembler::run(const std::string &Source, D1XWriter &Out) {
       error(L, E.Col, E.Msg);
     }
   }
-  if (!Diags.empty())
-    return false;
+  // Operands are checked even after errors above, so that one run reports
+  // every error in the file; at most one per line, in line order.
   for (Statement &S : Stmts) {
     try {
       if (S.Info)
@@ -757,12 +759,18 @@ bool Assembler::run(const std::string &Source, D1XWriter &Out) {
       else
         emitDataStatement(S);
     } catch (const AsmError &E) {
-      error(*S.L, E.Col, E.Msg);
+      if (std::none_of(Diags.begin(), Diags.end(),
+                       [&](const AsmDiagnostic &D) { return D.Line == S.L->No; }))
+        error(*S.L, E.Col, E.Msg);
     }
   }
+  std::stable_sort(Diags.begin(), Diags.end(), [](const AsmDiagnostic &A, const AsmDiagnostic &B) {
+    return A.Line < B.Line;
+  });
   if (!Diags.empty())
     return false;
-  if (Cores.empty()) {
+  if (std::none_of(Cores.begin(), Cores.end(),
+                   [](const auto &C) { return !C.second.Code.empty(); })) {
     Diags.push_back({File, 1, 1, "no code: the program needs at least one instruction"});
     return false;
   }
@@ -784,6 +792,11 @@ bool Assembler::run(const std::string &Source, D1XWriter &Out) {
     }
   };
   for (auto &[Id, C] : Cores) {
+    for (Run &R : C.Sram.Runs)
+      Out.addSegment(d1x::SRAM, Id, R.Start, R.Bytes,
+                     R.Name.empty() ? "core" + std::to_string(Id) + ".data" : R.Name);
+    if (C.Code.empty())
+      continue; // a core with data only
     d1x::Core &Core = Out.addCore(Id, C.Code);
     if (Debug) {
       for (const std::string &F : DebugFiles)
@@ -792,9 +805,6 @@ bool Assembler::run(const std::string &Source, D1XWriter &Out) {
         *Core.mutable_debug()->add_locs() = L;
     }
     AddSymbols(C.Labels, Core.mutable_symbols());
-    for (Run &R : C.Sram.Runs)
-      Out.addSegment(d1x::SRAM, Id, R.Start, R.Bytes,
-                     R.Name.empty() ? "core" + std::to_string(Id) + ".data" : R.Name);
   }
   AddSymbols(GlobalLabels, H.mutable_symbols());
   for (Run &R : Dram.Runs)

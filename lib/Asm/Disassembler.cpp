@@ -2,6 +2,7 @@
 #include "d1/Asm/Assembler.h"
 #include "d1/Target/ISA.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <map>
@@ -35,14 +36,25 @@ static std::string shapeStr(const d1x::Tensor &T) {
 }
 
 static void printBytes(std::string &Out, const uint8_t *P, uint64_t N) {
-  for (uint64_t I = 0; I < N; I += 16) {
+  for (uint64_t I = 0; I < N;) {
+    // Runs of 32 or more zero bytes print as .zero.
+    uint64_t Z = I;
+    while (Z < N && P[Z] == 0)
+      ++Z;
+    if (Z - I >= 32) {
+      Out += "  .zero " + std::to_string(Z - I) + "\n";
+      I = Z;
+      continue;
+    }
+    uint64_t End = std::min(N, I + 16);
     Out += "  .byte ";
-    for (uint64_t J = I; J < N && J < I + 16; ++J) {
+    for (uint64_t J = I; J < End; ++J) {
       char Buf[8];
       std::snprintf(Buf, sizeof Buf, "%s0x%02x", J == I ? "" : ", ", P[J]);
       Out += Buf;
     }
     Out += "\n";
+    I = End;
   }
 }
 
@@ -87,6 +99,19 @@ std::string d1::disassemble(const D1XFile &File, bool Verbose) {
   Out += ".dram\n";
   PrintSegments(d1x::DRAM, 0);
 
+  // Cores with SRAM data but no code come first: they have no code section.
+  std::set<uint32_t> CodeCores;
+  for (const auto &C : H.cores())
+    CodeCores.insert(C.id());
+  std::set<uint32_t> DataOnly;
+  for (const auto &S : H.segments())
+    if (S.space() == d1x::SRAM && !CodeCores.count(S.core()))
+      DataOnly.insert(S.core());
+  for (uint32_t Id : DataOnly) {
+    Out += "\n# Core " + std::to_string(Id) + ": data only\n.core " + std::to_string(Id) +
+           "\n.data\n";
+    PrintSegments(d1x::SRAM, Id);
+  }
   for (const auto &C : H.cores()) {
     Out += "\n# Core " + std::to_string(C.id()) + ": " + std::to_string(C.num_insts()) +
            " instructions at file offset " + hex(C.code_offset()) + "\n";
@@ -139,7 +164,7 @@ std::string d1::disassemble(const D1XFile &File, bool Verbose) {
     for (const auto &T : Pass ? H.outputs() : H.inputs()) {
       if (T.space() == d1x::SRAM)
         Out += ".core " + std::to_string(T.core()) + "\n";
-      Out += std::string(Pass ? ".output " : ".input ") + T.name() + ", " +
+      Out += std::string(Pass ? ".output " : ".input ") + quote(T.name()) + ", " +
              dtypeName(T.dtype()) + ", " + shapeStr(T) + ", " +
              (T.space() == d1x::DRAM ? "dram" : "sram") + ", " + hex(T.address()) + "\n";
     }
