@@ -17,6 +17,8 @@ template <class T> inline T loadLE(const uint8_t *P) {
 }
 template <class T> inline void storeLE(uint8_t *P, T V) { std::memcpy(P, &V, sizeof(T)); }
 
+// Cloned for AVX2 where the host has it: one accumulator row is one register.
+__attribute__((target_clones("avx2", "default")))
 void mmaBf16(Accumulator &Acc, const VReg &A, const VReg &B) {
   float BF[4][8];
   for (int K = 0; K < 4; ++K)

@@ -114,6 +114,9 @@ struct Outbox {
   std::vector<Fill> Fills;
   bool BarrierArrived = false;
   uint64_t BarrierTime = 0;
+  bool empty() const {
+    return DramWrites.empty() && Remotes.empty() && Fills.empty() && !BarrierArrived;
+  }
 };
 
 enum class RunStatus { Yield, Blocked, Halted, Trapped };

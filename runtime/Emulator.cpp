@@ -174,6 +174,10 @@ public:
   }
   void runWindow(uint64_t End) {
     WindowEnd = End;
+    if (N == 1) {
+      work(0);
+      return;
+    }
     Pending.store(N - 1, std::memory_order_relaxed);
     Generation.fetch_add(1, std::memory_order_release);
     work(0);
@@ -241,46 +245,48 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
   M.Opts = Opts;
   M.TraceOn = Opts.Trace;
   const uint64_t W = M.Machine.lookahead();
-  // Every core that can hold events runs each window: those with code first.
-  std::vector<Core *> Cores;
-  for (auto &C : M.Cores)
-    Cores.push_back(C.get());
-  std::stable_partition(Cores.begin(), Cores.end(), [](Core *C) { return C->HasCode; });
-  size_t NumWithCode = M.Active.size();
-  std::vector<RunStatus> Status(Cores.size(), RunStatus::Halted);
+  // Cores with code run every window; a core without code joins `Live` when
+  // something is sent to it and runs only when one of its events is due.
+  std::vector<Core *> Running(M.Active.begin(), M.Active.end());
+  std::vector<Core *> Live(Running);
+  std::vector<bool> IsLive(M.Cores.size(), false);
+  for (Core *C : Live)
+    IsLive[C->Id] = true;
+  const size_t NumWithCode = Running.size();
   unsigned Threads = Opts.Threads ? Opts.Threads : std::thread::hardware_concurrency();
   Threads = std::max(1u, std::min<unsigned>(Threads, unsigned(NumWithCode)));
   P->Stats.Threads = Threads;
-  // Cores without code run only when an event is due; track them apart.
-  std::vector<Core *> Running(Cores.begin(), Cores.begin() + NumWithCode);
   std::vector<RunStatus> RunStatuses(Running.size());
   Workers Pool(Threads, Running, RunStatuses);
 
   std::vector<Outbox::Fill> PendingFills;
+  std::vector<Outbox::DramWrite> Writes;
+  std::vector<Outbox::Remote> Remotes;
   unsigned BarrierCount = 0;
   uint64_t BarrierMax = 0;
   uint64_t B = 0;
   for (;;) {
     uint64_t End = B + W;
     Pool.runWindow(End);
-    for (size_t I = NumWithCode; I < Cores.size(); ++I)
-      if (Cores[I]->nextEventTime() < End)
-        Cores[I]->run(End);
+    for (size_t I = NumWithCode; I < Live.size(); ++I)
+      if (Live[I]->nextEventTime() < End)
+        Live[I]->run(End);
 
     // Between windows, in a fixed order.
     Core *Trapped = nullptr;
     for (Core *C : Running)
-      if (!C->Error.empty() &&
-          (!Trapped || C->ErrorTime < Trapped->ErrorTime))
+      if (!C->Error.empty() && (!Trapped || C->ErrorTime < Trapped->ErrorTime))
         Trapped = C;
     if (Trapped) {
       Err = Trapped->Error;
       return false;
     }
-    std::vector<Outbox::DramWrite> Writes;
-    std::vector<Outbox::Remote> Remotes;
-    for (Core *C : Cores) {
+    Writes.clear();
+    Remotes.clear();
+    for (Core *C : Live) {
       Outbox &O = C->Out;
+      if (O.empty())
+        continue;
       for (auto &X : O.DramWrites)
         Writes.push_back(std::move(X));
       for (auto &X : O.Remotes)
@@ -311,8 +317,14 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
     std::sort(Remotes.begin(), Remotes.end(), [](const auto &A, const auto &X) {
       return std::tie(A.Time, A.From, A.Seq) < std::tie(X.Time, X.From, X.Seq);
     });
-    for (auto &R : Remotes)
-      M.core(R.To).push(std::move(R.E));
+    for (auto &R : Remotes) {
+      Core &To = M.core(R.To);
+      To.push(std::move(R.E));
+      if (!IsLive[R.To]) {
+        IsLive[R.To] = true;
+        Live.push_back(&To);
+      }
+    }
     if (NumWithCode && BarrierCount == NumWithCode) {
       uint64_t Release = BarrierMax + uint64_t(M.Machine[MachineParamId::barrier_latency]);
       for (Core *C : Running)
@@ -324,15 +336,15 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
     // Where the next window starts: the next cycle, or the next event when
     // every core waits.
     bool AnyRunnable = false, AllHalted = true;
-    uint64_t NextEvent = Never;
     for (size_t I = 0; I < Running.size(); ++I) {
       AnyRunnable |= RunStatuses[I] == RunStatus::Yield;
       AllHalted &= RunStatuses[I] == RunStatus::Halted;
     }
-    for (Core *C : Cores)
-      NextEvent = std::min(NextEvent, C->nextEventTime());
     uint64_t NextB = End;
     if (!AnyRunnable) {
+      uint64_t NextEvent = Never;
+      for (Core *C : Live)
+        NextEvent = std::min(NextEvent, C->nextEventTime());
       if (NextEvent == Never) {
         if (AllHalted && PendingFills.empty())
           break; // done
@@ -345,7 +357,7 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
             if (!First)
               First = Running[I];
           }
-        uint64_t At = First ? std::max(First->Cycle, First->MinIssue) : B;
+        uint64_t At = std::max(First->Cycle, First->MinIssue);
         Err = "deadlock at cycle " + std::to_string(At) + ": " + First->where(First->Pc) +
               " " + waitReason(*First);
         if (Blocked > 1)
@@ -384,7 +396,7 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
                 C.where(C.Pc) + " has not halted";
           return false;
         }
-      if (NextEvent != Never) {
+      if (!AllHalted || !PendingFills.empty()) {
         Err = "exceeded --max-cycles " + std::to_string(Opts.MaxCycles) +
               ": every core halted but DMAs are still in flight";
         return false;
@@ -397,7 +409,7 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
   RunStats &S = P->Stats;
   S.Cores.clear();
   uint64_t LastEvent = 0;
-  for (Core *C : Cores) {
+  for (Core *C : Live) {
     LastEvent = std::max({LastEvent, C->Stats.Cycles, C->LastEventTime});
     if (!C->HasCode)
       continue;
