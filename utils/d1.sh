@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# d1c set-up and jobs. Idempotent; works from a fresh clone on Debian 12.
+#
+#   utils/d1.sh demo            install packages, build, run the bundled example
+#   utils/d1.sh test            install packages, build, run every test
+#   utils/d1.sh test-sanitized  the same in a separate ASan + UBSan build
+#   utils/d1.sh bench           install, build, print the benchmark figures
+#
+# BUILD_DIR (default: build, or build-san for test-sanitized) picks the
+# build directory.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LIT=/usr/lib/llvm-19/build/utils/lit/lit.py
+PACKAGES=(
+  cmake ninja-build g++ python3 git
+  llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools
+  libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx python3-numpy
+  libgtest-dev
+  # LLVM 19's CMake package names these in LLVMSupport's link interface.
+  libzstd-dev zlib1g-dev libxml2-dev libedit-dev libcurl4-openssl-dev libffi-dev
+)
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    [[ "$p" == \#* ]] && continue
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    local sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo=sudo
+    echo "== installing: ${missing[*]}"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  local dir=$1; shift
+  echo "== building in $dir"
+  cmake -G Ninja -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  ninja -C "$dir"
+}
+
+run_tests() {
+  local dir=$1 log
+  log=$(mktemp)
+  echo "== testing"
+  set +e
+  /usr/bin/python3 "$LIT" -sv --timeout 600 "$dir/test" "$dir/test/unit" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  set -e
+  # One closing line: N passed, N failed (lit's own counts).
+  local passed failed
+  passed=$(awk '/^ *(Passed|Expectedly Failed): /{s += $NF ~ /%/ ? $(NF-1) : $NF} END {print s+0}' "$log")
+  failed=$(awk '/^ *(Failed|Unexpectedly Passed|Timed Out|Unresolved): /{s += $NF ~ /%/ ? $(NF-1) : $NF} END {print s+0}' "$log")
+  rm -f "$log"
+  echo "$passed passed, $failed failed"
+  return "$status"
+}
+
+demo() {
+  local dir=$1 work
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' RETURN
+  echo "== demo: a 64x64x64 bf16 matmul on the matrix unit of one emulated D1 core"
+  /usr/bin/python3 "$ROOT/examples/reference.py" make matmul "$work"
+  "$dir/bin/d1-as" "$ROOT/examples/matmul_bf16.s" -o "$work/matmul.d1x"
+  "$dir/bin/d1-run" "$work/matmul.d1x" --input "$work/a.npy" --input "$work/b.npy" \
+    --output-dir "$work/out" --stats-json "$work/stats.json"
+  /usr/bin/python3 "$ROOT/examples/reference.py" check matmul "$work" "$work/out/output_0.pb"
+  /usr/bin/python3 - "$work/stats.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+peak = s["macs"] / 256
+print(f"stats: {s['cycles']} cycles ({s['time_us']} us at {s['machine']['clock_mhz']} MHz), "
+      f"{s['instructions']} instructions, {s['macs']} MACs "
+      f"({100 * peak / s['cycles']:.0f}% of the matrix unit's peak over the whole run), "
+      f"DRAM {s['dram_read_bytes']} B read / {s['dram_write_bytes']} B written, "
+      f"SRAM peak {s['sram_peak_bytes']} B")
+PY
+}
+
+cmd=${1:-}
+case "$cmd" in
+  demo)
+    install_packages
+    build "${BUILD_DIR:-$ROOT/build}"
+    demo "${BUILD_DIR:-$ROOT/build}" ;;
+  test)
+    install_packages
+    build "${BUILD_DIR:-$ROOT/build}"
+    run_tests "${BUILD_DIR:-$ROOT/build}" ;;
+  test-sanitized)
+    install_packages
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    build "${BUILD_DIR:-$ROOT/build-san}" -DD1_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    run_tests "${BUILD_DIR:-$ROOT/build-san}" ;;
+  bench)
+    install_packages
+    build "${BUILD_DIR:-$ROOT/build}"
+    /usr/bin/python3 "$ROOT/bench/emulator_speed.py" "${BUILD_DIR:-$ROOT/build}" ;;
+  *)
+    sed -n '2,12p' "$0"
+    exit 2 ;;
+esac
