@@ -159,6 +159,10 @@ Core::DmaResult Core::startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint6
   Op->DstStride2 = loadLE<int64_t>(P + 48);
   Op->Src = Src;
   Op->Dst = Dst;
+  if (P[3] || loadLE<uint16_t>(P + 6) || loadLE<uint32_t>(P + 20) || loadLE<uint64_t>(P + 56)) {
+    trap(D, T, "DMA descriptor at 0x%llx has non-zero reserved bytes", (unsigned long long)Desc);
+    return DmaResult::Trap;
+  }
   if (Op->Kind >= NumDmaKinds) {
     trap(D, T, "DMA descriptor at 0x%llx has unknown kind %u", (unsigned long long)Desc,
          unsigned(Op->Kind));

@@ -126,7 +126,18 @@ std::unique_ptr<Emulator> Emulator::create(const D1XFile &File, std::string &Err
   }
   for (const auto &S : File.header().segments()) {
     if (S.space() == d1x::DRAM) {
-      std::memcpy(M.Dram + S.address(), File.data(S.file_offset()), S.size());
+      // Page-aligned data (weights) is mapped copy-on-write, not copied.
+      uint64_t Mapped = 0;
+      if (File.fd() >= 0 && S.address() % 4096 == 0 && S.file_offset() % 4096 == 0 &&
+          S.size() >= 4096) {
+        Mapped = S.size() / 4096 * 4096;
+        void *P = mmap(M.Dram + S.address(), Mapped, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_FIXED, File.fd(), off_t(S.file_offset()));
+        if (P == MAP_FAILED)
+          Mapped = 0;
+      }
+      std::memcpy(M.Dram + S.address() + Mapped, File.data(S.file_offset() + Mapped),
+                  S.size() - Mapped);
     } else {
       Core &C = M.core(S.core());
       std::memcpy(C.sram() + S.address(), File.data(S.file_offset()), S.size());

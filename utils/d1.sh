@@ -15,7 +15,7 @@ LIT=/usr/lib/llvm-19/build/utils/lit/lit.py
 PACKAGES=(
   cmake ninja-build g++ python3 git
   llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools
-  libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx python3-numpy
+  libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx python3-numpy python3-psutil
   libgtest-dev
   # LLVM 19's CMake package names these in LLVMSupport's link interface.
   libzstd-dev zlib1g-dev libxml2-dev libedit-dev libcurl4-openssl-dev libffi-dev

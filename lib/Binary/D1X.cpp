@@ -190,6 +190,8 @@ bool D1XWriter::write(const std::string &Path, std::string &Err) {
 D1XFile::~D1XFile() {
   if (Mapping)
     munmap(Mapping, Size);
+  if (FD >= 0)
+    ::close(FD);
 }
 
 static uint64_t get64(const uint8_t *P) {
@@ -228,7 +230,8 @@ std::unique_ptr<D1XFile> D1XFile::open(const std::string &Path, std::string &Err
     F->Mapping = M;
     F->Base = static_cast<const uint8_t *>(M);
   }
-  ::close(FD);
+  F->FD = FD; // kept for mapping DRAM data
+
   if (!F->validate(Err))
     return nullptr;
   return F;

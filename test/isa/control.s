@@ -1,10 +1,15 @@
 # Control flow: conditional branches taken and not taken, j, jal/jalr
-# (subroutine call and return, computed jump), counted loops.
+# (subroutine call and return, computed jump, rd == rs1), counted loops, halt,
+# the cost of taken and not-taken branches, and jalr's trap.
 # Each branch block leaves 2 in res[k] when the branch was taken and 1 when it
 # fell through (the fall-through path ends with a `j` over the taken path).
 #
 # RUN: d1-as %s -o %t.d1x
 # RUN: d1-run %t.d1x --print --quiet | FileCheck %s
+#
+# RUN: d1-as %S/Inputs/control-jalr-outside.s -o %t.bad.d1x
+# RUN: not d1-run %t.bad.d1x --quiet 2>&1 | FileCheck %s --check-prefix=OUTSIDE
+# OUTSIDE: error: {{.*}}`jalr x2, x1, 3`{{.*}}: jump to instruction 100 outside the core's 3 instructions
 
         .output res, i64, 32, sram, res
         .data
@@ -191,6 +196,27 @@ res:    .zero 256
         sub     x6, x12, x5         # link = index of the `li x3, 77` = .Lself-1: 0
         addi    x6, x6, 26
         sd      x6, 208(x20)        # 26
+
+        # res[28], res[29]: timing (stored as 100 + cycles). After a load-use stall (the sd waits for the
+        # ld), cycle / branch / cycle fit in one issue cycle (width 4, 2 ALU
+        # slots, 1 control slot) when the branch is not taken: 0 cycles apart.
+        # A taken branch delays its target by lat_taken_branch = 1 cycle.
+        ld      x9, 0(x20)
+        sd      x9, 232(x20)        # res[29] is overwritten below
+        cycle   x13
+        bne     x0, x0, .Lnt        # not taken
+        cycle   x14
+.Lnt:   sub     x6, x14, x13        # 0
+        addi    x6, x6, 100         # stored as 100 + difference
+        sd      x6, 224(x20)
+        ld      x9, 0(x20)
+        sd      x9, 232(x20)
+        cycle   x15
+        beq     x0, x0, .Ltk        # taken, to the next instruction
+.Ltk:   cycle   x16
+        sub     x6, x16, x15        # 1
+        addi    x6, x6, 100
+        sd      x6, 232(x20)
         halt
         sd      x1, 216(x20)        # after halt: never executed
 
@@ -204,4 +230,4 @@ twice_plus_one:
 # CHECK:      output 0 'res' i64[32]:
 # CHECK-SAME: {{^}} 2 1 2 1 2 1 1 2 2 1 2 1 2 1 2 2
 # CHECK-SAME: {{^}} 55 10 1024 7 0 15 1 30 0 0 26 0
-# CHECK-SAME: {{^}} 0 0 0 0{{$}}
+# CHECK-SAME: {{^}} 100 101 0 0{{$}}

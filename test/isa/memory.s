@@ -26,7 +26,7 @@ stres:  .zero 32
         .text
         li      x20, ldres
         li      x21, src
-        lb      x1, 0(x21)          # 0x01 -> 1
+        lb      x1, (x21)           # `(xN)` is offset 0: 0x01 -> 1
         sd      x1, 0(x20)
         lb      x1, 1(x21)          # 0x82 -> -126
         sd      x1, 8(x20)

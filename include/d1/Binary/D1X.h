@@ -65,6 +65,8 @@ public:
   uint64_t size() const { return Size; }
   uint64_t codeWord(const d1x::Core &C, uint64_t PC) const;
   const std::string &name() const { return Name; }
+  /// The open file, for mapping page-aligned sections; -1 for a buffer.
+  int fd() const { return FD; }
 
 private:
   D1XFile() = default;
@@ -73,6 +75,7 @@ private:
   const uint8_t *Base = nullptr;
   uint64_t Size = 0;
   void *Mapping = nullptr;
+  int FD = -1;
   std::string Owned;
   d1x::Header Header;
   MachineDesc Machine;

@@ -334,8 +334,8 @@ def VEXP   : VOP1<0x70, "vexp.f32", P_lat_vtrans,
 
 class VRED<int op, string mn, string summary, string fn>
     : Inst<op, mn, "vector", (outs VR:$rd), (ins VR:$rs1), [Use<VEC>], P_lat_vred, summary,
-           !strconcat("VReg R = V(rs1); for (int S = 8; S >= 1; S /= 2) for (int L = 0; L < S; ++L) R.f32[L] = ",
-                      fn, "; float Out = R.f32[0]; for (int L = 0; L < 16; ++L) R.f32[L] = Out; V(rd) = R;")>;
+           !strconcat("VReg R = V(rs1); for (int S = 8; S >= 1; S /= 2) { for (int L = 0; L < S; ++L) { R.f32[L] = ",
+                      fn, "; } } float Out = R.f32[0]; for (int L = 0; L < 16; ++L) { R.f32[L] = Out; } V(rd) = R;")>;
 def VREDSUM : VRED<0x71, "vredsum.f32", "Sum of the 16 lanes by a halving tree (lane i + lane i+8, then +4, +2, +1), broadcast to every lane.",
                    "R.f32[L] + R.f32[L + S]">;
 def VREDMAX : VRED<0x72, "vredmax.f32", "Maximum of the 16 lanes (as vmax.f32, halving tree), broadcast.", "fmaxNaN(R.f32[L], R.f32[L + S])">;

@@ -57,7 +57,7 @@ def P_lat_alu     : MachineParam<"lat_alu", 1, "cycles", "Scalar ALU result late
 def P_lat_mul     : MachineParam<"lat_mul", 3, "cycles", "Scalar multiply latency.">;
 def P_lat_div     : MachineParam<"lat_div", 16, "cycles", "Scalar divide/remainder latency.">;
 def P_occ_div     : MachineParam<"occ_div", 16, "cycles",
-  "Cycles a divide occupies the ALU slot it issued on (not pipelined).">;
+  "Cycles a divide keeps the ALU busy (not pipelined: no other ALU op issues meanwhile).">;
 def P_lat_load    : MachineParam<"lat_load", 4, "cycles", "SRAM load-to-use latency (scalar and vector).">;
 def P_lat_vec     : MachineParam<"lat_vec", 4, "cycles",
   "Vector arithmetic, compare, select, convert, shuffle and FMA latency.">;
@@ -65,7 +65,7 @@ def P_lat_vred    : MachineParam<"lat_vred", 6, "cycles", "Vector horizontal red
 def P_lat_vtrans  : MachineParam<"lat_vtrans", 8, "cycles", "Vector exp / reciprocal / rsqrt latency.">;
 def P_lat_vlong   : MachineParam<"lat_vlong", 12, "cycles", "Vector divide and square-root latency.">;
 def P_occ_vlong   : MachineParam<"occ_vlong", 8, "cycles",
-  "Cycles a vector divide or square root occupies the vector unit.">;
+  "Cycles a vector divide or square root keeps the vector unit busy.">;
 def P_lat_mma     : MachineParam<"lat_mma", 1, "cycles",
   "MMA to a dependent MMA on the same accumulator (accumulator forwarding).">;
 def P_lat_accrd   : MachineParam<"lat_accrd", 4, "cycles",
