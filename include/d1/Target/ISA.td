@@ -304,7 +304,8 @@ def VMUL : VOP2<0x62, "vmul.f32", "rd = rs1 * rs2 per fp32 lane.", [{ R.f32[L] =
 def VFMA : Inst<0x63, "vfma.f32", "vector", (outs VR:$rd), (ins VR:$rs1, VR:$rs2, VR:$rs3), [Use<VEC>], P_lat_vec,
                 "rd = rs1 * rs2 + rs3 per fp32 lane, fused (one rounding).",
   [{ VReg &A = V(rs1), &B = V(rs2), &C3 = V(rs3); VReg R;
-     for (int L = 0; L < 16; ++L) R.f32[L] = std::fma(A.f32[L], B.f32[L], C3.f32[L]); V(rd) = R; }]> {
+     for (int L = 0; L < 16; ++L) { R.f32[L] = std::fma(A.f32[L], B.f32[L], C3.f32[L]); }
+     V(rd) = R; }]> {
   let Macs = 16;
 }
 def VMIN : VOP2<0x64, "vmin.f32", "rd = minimum per fp32 lane; NaN if either is NaN; min(-0, +0) = -0.",
@@ -319,7 +320,8 @@ def VCMPLE : VOP2<0x6A, "vcmple.f32", "Lane mask: all ones where rs1 <= rs2, els
 def VSEL : Inst<0x6B, "vsel", "vector", (outs VR:$rd), (ins VR:$rs1, VR:$rs2, VR:$rs3), [Use<VEC>], P_lat_vec,
                 "Bitwise select: rd = (rs1 & rs2) | (~rs1 & rs3); rs1 is a mask from a compare.",
   [{ VReg &M = V(rs1), &A = V(rs2), &B = V(rs3); VReg R;
-     for (int L = 0; L < 8; ++L) R.u64[L] = (M.u64[L] & A.u64[L]) | (~M.u64[L] & B.u64[L]); V(rd) = R; }]>;
+     for (int L = 0; L < 8; ++L) { R.u64[L] = (M.u64[L] & A.u64[L]) | (~M.u64[L] & B.u64[L]); }
+     V(rd) = R; }]>;
 let Uses = [Use<VEC, 1, 1, P_occ_vlong>], Latency = P_lat_vlong in {
 def VDIV  : VOP2<0x6C, "vdiv.f32", "rd = rs1 / rs2 per fp32 lane, correctly rounded.", [{ R.f32[L] = A.f32[L] / B.f32[L]; }]>;
 def VSQRT : VOP1<0x6D, "vsqrt.f32", P_lat_vlong, "rd = sqrt(rs1) per fp32 lane, correctly rounded.", [{ R.f32[L] = std::sqrt(A.f32[L]); }]>;
