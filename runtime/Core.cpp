@@ -123,12 +123,12 @@ template <class F> static void forEachRow(const DmaOp &Op, bool Source, F Fn) {
     }
 }
 
-static void gather(const DmaOp &Op, const uint8_t *Mem, std::vector<uint8_t> &Out) {
+void gatherRows(const DmaOp &Op, const uint8_t *Mem, std::vector<uint8_t> &Out) {
   Out.resize(Op.Bytes);
   forEachRow(Op, true, [&](uint64_t A, uint64_t P) { std::memcpy(&Out[P], Mem + A, Op.Size0); });
 }
 
-static void scatter(const DmaOp &Op, const std::vector<uint8_t> &In, uint8_t *Mem) {
+void scatterRows(const DmaOp &Op, const std::vector<uint8_t> &In, uint8_t *Mem) {
   forEachRow(Op, false, [&](uint64_t A, uint64_t P) { std::memcpy(Mem + A, &In[P], Op.Size0); });
 }
 
@@ -193,25 +193,23 @@ Core::DmaResult Core::startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint6
   Op->Bytes = Op->Size0 * Op->Size1 * Op->Size2;
   bool SrcDram = Op->Kind == DramToSram, DstDram = Op->Kind == SramToDram;
   uint64_t SrcCap = SrcDram ? M.DramSize : SramSize, DstCap = DstDram ? M.DramSize : SramSize;
-  uint64_t SrcHi, DstHi;
-  if (!span(Src, Op->Size0, Op->Size1, Op->Size2, Op->SrcStride1, Op->SrcStride2, SrcCap,
-            SrcHi)) {
-    trap(D, T, "%s DMA source 0x%llx (%llu x %llu x %llu bytes, strides %lld, %lld) is outside %s (%llu bytes)",
-         KindName, (unsigned long long)Src, (unsigned long long)Op->Size0,
-         (unsigned long long)Op->Size1, (unsigned long long)Op->Size2,
-         (long long)Op->SrcStride1, (long long)Op->SrcStride2, SrcDram ? "DRAM" : "SRAM",
-         (unsigned long long)SrcCap);
-    return DmaResult::Trap;
+  // Both walks must lie inside their memories.
+  uint64_t Hi[2];
+  for (int Side = 0; Side < 2; ++Side) {
+    bool IsSrc = Side == 0, InDram = IsSrc ? SrcDram : DstDram;
+    uint64_t Base = IsSrc ? Src : Dst, Cap = IsSrc ? SrcCap : DstCap;
+    int64_t St1 = IsSrc ? Op->SrcStride1 : Op->DstStride1;
+    int64_t St2 = IsSrc ? Op->SrcStride2 : Op->DstStride2;
+    if (!span(Base, Op->Size0, Op->Size1, Op->Size2, St1, St2, Cap, Hi[Side])) {
+      trap(D, T, "%s DMA %s 0x%llx (%llu x %llu x %llu bytes, strides %lld, %lld) is outside %s (%llu bytes)",
+           KindName, IsSrc ? "source" : "destination", (unsigned long long)Base,
+           (unsigned long long)Op->Size0, (unsigned long long)Op->Size1,
+           (unsigned long long)Op->Size2, (long long)St1, (long long)St2,
+           InDram ? "DRAM" : "SRAM", (unsigned long long)Cap);
+      return DmaResult::Trap;
+    }
   }
-  if (!span(Dst, Op->Size0, Op->Size1, Op->Size2, Op->DstStride1, Op->DstStride2, DstCap,
-            DstHi)) {
-    trap(D, T, "%s DMA destination 0x%llx (%llu x %llu x %llu bytes, strides %lld, %lld) is outside %s (%llu bytes)",
-         KindName, (unsigned long long)Dst, (unsigned long long)Op->Size0,
-         (unsigned long long)Op->Size1, (unsigned long long)Op->Size2,
-         (long long)Op->DstStride1, (long long)Op->DstStride2, DstDram ? "DRAM" : "SRAM",
-         (unsigned long long)DstCap);
-    return DmaResult::Trap;
-  }
+  uint64_t SrcHi = Hi[0], DstHi = Hi[1];
   if (!SrcDram && Op->Kind != Get)
     touch(SrcHi);
   if (!DstDram && Op->Kind != Put)
@@ -293,7 +291,7 @@ void Core::processEvents(uint64_t UpTo) {
     switch (E.Kind) {
     case EventKind::DmaRead: {
       DmaOp &Op = *E.Op;
-      gather(Op, sram(), Op.Fill);
+      gatherRows(Op, sram(), Op.Fill);
       Event R{Op.Complete, 0, EventKind::RemoteWrite, 0, 0, E.Op};
       Out.Remotes.push_back({Op.Complete, NextSeq++, Id, Op.RemoteCore, std::move(R)});
       break;
@@ -303,16 +301,16 @@ void Core::processEvents(uint64_t UpTo) {
       switch (Op.Kind) {
       case DramToSram:
       case Get:
-        scatter(Op, Op.Fill, sram());
+        scatterRows(Op, Op.Fill, sram());
         break;
       case SramToSram: {
         std::vector<uint8_t> Tmp;
-        gather(Op, sram(), Tmp);
-        scatter(Op, Tmp, sram());
+        gatherRows(Op, sram(), Tmp);
+        scatterRows(Op, Tmp, sram());
         break;
       }
       case SramToDram:
-        gather(Op, sram(), Op.Fill);
+        gatherRows(Op, sram(), Op.Fill);
         Out.DramWrites.push_back({Op.Complete, NextSeq++, Id, E.Op});
         break;
       default:
@@ -325,7 +323,7 @@ void Core::processEvents(uint64_t UpTo) {
     }
     case EventKind::RemoteWrite: {
       DmaOp &Op = *E.Op;
-      scatter(Op, Op.Fill, sram());
+      scatterRows(Op, Op.Fill, sram());
       uint64_t Hi;
       span(Op.Dst, Op.Size0, Op.Size1, Op.Size2, Op.DstStride1, Op.DstStride2, SramSize, Hi);
       touch(Hi);

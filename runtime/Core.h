@@ -225,6 +225,10 @@ public:
 };
 
 void mmaBf16(Accumulator &Acc, const VReg &A, const VReg &B);
+/// Reads a DMA's source walk from Mem into Out, rows packed in order.
+void gatherRows(const DmaOp &Op, const uint8_t *Mem, std::vector<uint8_t> &Out);
+/// Writes packed rows In along a DMA's destination walk in Mem.
+void scatterRows(const DmaOp &Op, const std::vector<uint8_t> &In, uint8_t *Mem);
 
 } // namespace rt
 } // namespace d1

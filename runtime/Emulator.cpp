@@ -316,15 +316,8 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
     std::sort(Writes.begin(), Writes.end(), [](const auto &A, const auto &X) {
       return std::tie(A.Time, A.Core, A.Seq) < std::tie(X.Time, X.Core, X.Seq);
     });
-    for (auto &Wr : Writes) {
-      const DmaOp &Op = *Wr.Op;
-      uint64_t Packed = 0;
-      for (uint64_t K = 0; K < Op.Size2; ++K)
-        for (uint64_t J = 0; J < Op.Size1; ++J, Packed += Op.Size0)
-          std::memcpy(M.Dram + int64_t(Op.Dst) + int64_t(K) * Op.DstStride2 +
-                          int64_t(J) * Op.DstStride1,
-                      &Op.Fill[Packed], Op.Size0);
-    }
+    for (auto &Wr : Writes)
+      scatterRows(*Wr.Op, Wr.Op->Fill, M.Dram);
     std::sort(Remotes.begin(), Remotes.end(), [](const auto &A, const auto &X) {
       return std::tie(A.Time, A.From, A.Seq) < std::tie(X.Time, X.From, X.Seq);
     });
@@ -387,15 +380,7 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
     size_t Done = 0;
     for (; Done < PendingFills.size() && PendingFills[Done].Due <= NextB; ++Done) {
       DmaOp &Op = *PendingFills[Done].Op;
-      const uint8_t *Src = Op.Kind == DramToSram ? M.Dram : M.core(Op.RemoteCore).sram();
-      Op.Fill.resize(Op.Bytes);
-      uint64_t Packed = 0;
-      for (uint64_t K = 0; K < Op.Size2; ++K)
-        for (uint64_t J = 0; J < Op.Size1; ++J, Packed += Op.Size0)
-          std::memcpy(&Op.Fill[Packed],
-                      Src + int64_t(Op.Src) + int64_t(K) * Op.SrcStride2 +
-                          int64_t(J) * Op.SrcStride1,
-                      Op.Size0);
+      gatherRows(Op, Op.Kind == DramToSram ? M.Dram : M.core(Op.RemoteCore).sram(), Op.Fill);
     }
     PendingFills.erase(PendingFills.begin(), PendingFills.begin() + long(Done));
 
