@@ -1,0 +1,242 @@
+//===- GraphDialect.cpp - The graph dialect: registration, verifiers ------===//
+//
+// Each verifier recomputes the op's result shape with the rule in
+// d1/Support/Shapes.h (the one the importer used) and compares.
+//
+//===----------------------------------------------------------------------===//
+#include "d1/Dialects/Graph/Graph.h"
+#include "d1/Support/Shapes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace d1;
+using namespace d1::graph;
+
+#include "d1/Dialects/Graph/GraphDialect.cpp.inc"
+#include "d1/Dialects/Graph/GraphEnums.cpp.inc"
+
+void GraphDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "d1/Dialects/Graph/GraphOps.cpp.inc"
+      >();
+}
+
+Operation *GraphDialect::materializeConstant(OpBuilder &B, Attribute Value, Type T, Location L) {
+  auto Elements = dyn_cast<ElementsAttr>(Value);
+  if (!Elements || Elements.getType() != T)
+    return nullptr;
+  return B.create<ConstantOp>(L, T, Elements);
+}
+
+namespace {
+
+shapes::Shape shapeOf(Value V) {
+  auto T = cast<RankedTensorType>(V.getType());
+  return shapes::Shape(T.getShape().begin(), T.getShape().end());
+}
+
+/// Checks that the result has shape Want (computed by a rule that returned
+/// Err) and the element type of the first operand.
+LogicalResult expectResult(Operation *Op, const std::string &Err, const shapes::Shape &Want) {
+  if (!Err.empty())
+    return Op->emitOpError(Err);
+  auto Result = cast<RankedTensorType>(Op->getResult(0).getType());
+  shapes::Shape Got(Result.getShape().begin(), Result.getShape().end());
+  if (Got != Want)
+    return Op->emitOpError("result shape ") << shapes::str(Got) << " should be "
+                                            << shapes::str(Want);
+  if (Op->getNumOperands() &&
+      cast<ShapedType>(Op->getOperand(0).getType()).getElementType() != Result.getElementType())
+    return Op->emitOpError("result element type differs from the input's");
+  return success();
+}
+
+LogicalResult checkStatic(Operation *Op) {
+  for (Type T : Op->getOperandTypes())
+    if (!cast<RankedTensorType>(T).hasStaticShape())
+      return Op->emitOpError("needs static shapes, got ") << T;
+  for (Type T : Op->getResultTypes())
+    if (!cast<RankedTensorType>(T).hasStaticShape())
+      return Op->emitOpError("needs static shapes, got ") << T;
+  return success();
+}
+
+template <class OpT> LogicalResult verifyBinary(OpT Op) {
+  if (failed(checkStatic(Op)))
+    return failure();
+  shapes::Shape Out;
+  std::string E = shapes::broadcast(shapeOf(Op.getLhs()), shapeOf(Op.getRhs()), Out);
+  return expectResult(Op, E, Out);
+}
+
+std::vector<int64_t> vec(ArrayRef<int64_t> A) { return std::vector<int64_t>(A.begin(), A.end()); }
+
+} // namespace
+
+LogicalResult ConstantOp::verify() {
+  if (getValue().getType() != getResult().getType())
+    return emitOpError("value type ") << getValue().getType() << " differs from result type "
+                                      << getResult().getType();
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+LogicalResult AddOp::verify() { return verifyBinary(*this); }
+LogicalResult SubOp::verify() { return verifyBinary(*this); }
+LogicalResult MulOp::verify() { return verifyBinary(*this); }
+LogicalResult DivOp::verify() { return verifyBinary(*this); }
+LogicalResult PowOp::verify() { return verifyBinary(*this); }
+
+LogicalResult MatMulOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  shapes::Shape Out;
+  std::string E = shapes::matmul(shapeOf(getLhs()), shapeOf(getRhs()), Out);
+  return expectResult(*this, E, Out);
+}
+
+LogicalResult GemmOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  shapes::Shape Out, Bias;
+  std::string E = shapes::gemm(shapeOf(getA()), shapeOf(getB()), getTransA(), getTransB(), Out);
+  if (E.empty() && getC() && !shapes::broadcast(shapeOf(getC()), Out, Bias).empty())
+    return emitOpError("C ") << shapes::str(shapeOf(getC())) << " does not broadcast to "
+                             << shapes::str(Out);
+  return expectResult(*this, E, Out);
+}
+
+LogicalResult ConvOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  shapes::Shape Out;
+  std::string E = shapes::conv2d(shapeOf(getInput()), shapeOf(getWeight()), vec(getStrides()),
+                                 vec(getPads()), vec(getDilations()), getGroup(), Out);
+  if (E.empty() && getBias() && shapeOf(getBias()) != shapes::Shape{Out[1]})
+    return emitOpError("bias should be [") << Out[1] << "]";
+  return expectResult(*this, E, Out);
+}
+
+LogicalResult MaxPoolOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  shapes::Shape Out;
+  std::string E = shapes::pool2d(shapeOf(getInput()), vec(getKernel()), vec(getStrides()),
+                                 vec(getPads()), vec(getDilations()), false, Out);
+  // ceil_mode is resolved by the importer into extra end padding.
+  return expectResult(*this, E, Out);
+}
+
+LogicalResult AvgPoolOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  shapes::Shape Out;
+  std::string E = shapes::pool2d(shapeOf(getInput()), vec(getKernel()), vec(getStrides()),
+                                 vec(getPads()), {1, 1}, false, Out);
+  return expectResult(*this, E, Out);
+}
+
+LogicalResult BatchNormOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  shapes::Shape In = shapeOf(getInput());
+  if (In.size() < 2)
+    return emitOpError("input needs a channel dimension");
+  for (Value V : {getScale(), getBias(), getMean(), getVariance()})
+    if (shapeOf(V) != shapes::Shape{In[1]})
+      return emitOpError("per-channel operands should be [") << In[1] << "]";
+  return expectResult(*this, "", In);
+}
+
+LogicalResult LayerNormOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  shapes::Shape In = shapeOf(getInput());
+  int64_t Axis = getAxis();
+  if (Axis < 0 || Axis >= int64_t(In.size()))
+    return emitOpError("axis must be normalized into [0, rank)");
+  shapes::Shape Norm(In.begin() + Axis, In.end()), Tmp;
+  if (!shapes::broadcast(shapeOf(getScale()), Norm, Tmp).empty() || Tmp != Norm)
+    return emitOpError("scale does not broadcast to ") << shapes::str(Norm);
+  return expectResult(*this, "", In);
+}
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t Axis = getAxis();
+  if (Axis < 0 || Axis >= getInput().getType().getRank())
+    return emitOpError("axis must be normalized into [0, rank)");
+  return success();
+}
+
+LogicalResult ReduceOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  shapes::Shape Out;
+  std::vector<int64_t> Axes = vec(getAxes());
+  std::string E = shapes::reduce(shapeOf(getInput()), Axes, getKeepdims(), Out);
+  if (E.empty() && Axes != vec(getAxes()))
+    return emitOpError("axes must be sorted, non-negative and non-empty");
+  return expectResult(*this, E, Out);
+}
+
+LogicalResult ReshapeOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  if (shapes::numElements(shapeOf(getInput())) != shapes::numElements(shapeOf(getResult())))
+    return emitOpError("element counts differ");
+  return expectResult(*this, "", shapeOf(getResult()));
+}
+
+LogicalResult TransposeOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  shapes::Shape Out;
+  std::string E = shapes::transpose(shapeOf(getInput()), vec(getPerm()), Out);
+  return expectResult(*this, E, Out);
+}
+
+LogicalResult ConcatOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  std::vector<shapes::Shape> Ins;
+  for (Value V : getInputs())
+    Ins.push_back(shapeOf(V));
+  shapes::Shape Out;
+  if (getAxis() < 0)
+    return emitOpError("axis must be normalized");
+  std::string E = shapes::concat(Ins, getAxis(), Out);
+  return expectResult(*this, E, Out);
+}
+
+LogicalResult SliceOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  shapes::Shape In = shapeOf(getInput()), Out;
+  size_t Rank = In.size();
+  if (getStarts().size() != Rank || getEnds().size() != Rank || getSteps().size() != Rank)
+    return emitOpError("needs one start, end and step per dimension");
+  for (size_t D = 0; D < Rank; ++D)
+    Out.push_back(shapes::sliceCount(getStarts()[D], getEnds()[D], getSteps()[D]));
+  return expectResult(*this, "", Out);
+}
+
+LogicalResult GatherOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  shapes::Shape Out;
+  std::string E = shapes::gather(shapeOf(getInput()), shapeOf(getIndices()), getAxis(), Out);
+  return expectResult(*this, E, Out);
+}
+
+LogicalResult CastOp::verify() {
+  if (shapeOf(getInput()) != shapeOf(getResult()))
+    return emitOpError("shape changes");
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "d1/Dialects/Graph/GraphOps.cpp.inc"

@@ -1,0 +1,261 @@
+//===- GraphOps.td - The graph dialect: tensor-level ops -----*- tablegen -*-===//
+//
+// The top level of d1c: one op per tensor operation, with static shapes, in
+// NCHW layout for images. The ONNX importer produces it; layer fusion runs on
+// it; it lowers to the tile dialect.
+//
+//===----------------------------------------------------------------------===//
+#ifndef D1_DIALECTS_GRAPH_TD
+#define D1_DIALECTS_GRAPH_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/BuiltinAttributes.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+def Graph_Dialect : Dialect {
+  let name = "graph";
+  let cppNamespace = "::d1::graph";
+  let summary = "Tensor-level operations of d1c";
+  let hasConstantMaterializer = 1;
+  let description = [{
+    Static-shape tensor operations: convolution, matrix products,
+    elementwise families with numpy broadcasting, pooling, reductions,
+    softmax, normalization and data movement. Every op verifies its operand
+    and result shapes, so a pass that builds a wrong shape fails at once.
+  }];
+}
+
+class Graph_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Graph_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+
+def Graph_Tensor : RankedTensorOf<[F32, I64, I32, I1]>;
+def Graph_F32Tensor : RankedTensorOf<[F32]>;
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+def Graph_ConstantOp : Graph_Op<"constant", [ConstantLike, AllTypesMatch<["value", "result"]>]> {
+  let summary = "A constant tensor (weights, folded shapes)";
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+class Graph_UnaryOp<string mnemonic, string summary_>
+    : Graph_Op<mnemonic, [SameOperandsAndResultType]> {
+  let summary = summary_;
+  let arguments = (ins Graph_F32Tensor:$input);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def Graph_ReluOp : Graph_UnaryOp<"relu", "max(x, 0)">;
+def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", "1 / (1 + e^-x)">;
+def Graph_TanhOp : Graph_UnaryOp<"tanh", "hyperbolic tangent">;
+def Graph_ErfOp : Graph_UnaryOp<"erf", "error function">;
+def Graph_ExpOp : Graph_UnaryOp<"exp", "e^x">;
+def Graph_LogOp : Graph_UnaryOp<"log", "natural logarithm">;
+def Graph_SqrtOp : Graph_UnaryOp<"sqrt", "square root">;
+def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", "1 / x">;
+def Graph_NegOp : Graph_UnaryOp<"neg", "-x">;
+def Graph_AbsOp : Graph_UnaryOp<"abs", "|x|">;
+
+def Graph_LeakyReluOp : Graph_Op<"leaky_relu", [SameOperandsAndResultType]> {
+  let summary = "x if x >= 0 else alpha * x";
+  let arguments = (ins Graph_F32Tensor:$input, F32Attr:$alpha);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def Graph_ClipOp : Graph_Op<"clip", [SameOperandsAndResultType]> {
+  let summary = "min(max(x, min), max)";
+  let arguments = (ins Graph_F32Tensor:$input, F32Attr:$min, F32Attr:$max);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+class Graph_BinaryOp<string mnemonic, string summary_> : Graph_Op<mnemonic> {
+  let summary = summary_;
+  let description = "Elementwise with numpy (multidirectional) broadcasting.";
+  let arguments = (ins Graph_F32Tensor:$lhs, Graph_F32Tensor:$rhs);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Graph_AddOp : Graph_BinaryOp<"add", "lhs + rhs">;
+def Graph_SubOp : Graph_BinaryOp<"sub", "lhs - rhs">;
+def Graph_MulOp : Graph_BinaryOp<"mul", "lhs * rhs">;
+def Graph_DivOp : Graph_BinaryOp<"div", "lhs / rhs">;
+def Graph_PowOp : Graph_BinaryOp<"pow", "lhs ^ rhs">;
+
+//===----------------------------------------------------------------------===//
+// Matrix products and convolution
+//===----------------------------------------------------------------------===//
+
+def Graph_MatMulOp : Graph_Op<"matmul"> {
+  let summary = "Batched matrix product with broadcast batch dimensions";
+  let description = [{
+    numpy matmul semantics: [..., M, K] x [..., K, N] -> [..., M, N], batch
+    dimensions broadcast; a rank-1 operand is promoted and the added
+    dimension removed from the result.
+  }];
+  let arguments = (ins Graph_F32Tensor:$lhs, Graph_F32Tensor:$rhs);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Graph_GemmOp : Graph_Op<"gemm"> {
+  let summary = "alpha * op(A) * op(B) + beta * C";
+  let arguments = (ins Graph_F32Tensor:$a, Graph_F32Tensor:$b, Optional<Graph_F32Tensor>:$c,
+                       F32Attr:$alpha, F32Attr:$beta, BoolAttr:$trans_a, BoolAttr:$trans_b);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_ConvOp : Graph_Op<"conv"> {
+  let summary = "2D convolution, NCHW, with groups (depthwise included)";
+  let description = [{
+    Input [N, C, H, W], weight [F, C / group, KH, KW], optional bias [F];
+    `pads` is [top, left, bottom, right] (explicit: auto_pad is resolved by
+    the importer).
+  }];
+  let arguments = (ins Graph_F32Tensor:$input, Graph_F32Tensor:$weight,
+                       Optional<Graph_F32Tensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, I64Attr:$group);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling, normalization, reductions
+//===----------------------------------------------------------------------===//
+
+def Graph_MaxPoolOp : Graph_Op<"max_pool"> {
+  let summary = "2D max pooling, NCHW; pads [top, left, bottom, right]";
+  let arguments = (ins Graph_F32Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Graph_AvgPoolOp : Graph_Op<"avg_pool"> {
+  let summary = "2D average pooling, NCHW; pads [top, left, bottom, right]";
+  let arguments = (ins Graph_F32Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       BoolAttr:$count_include_pad);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Graph_BatchNormOp : Graph_Op<"batch_norm"> {
+  let summary = "Inference batch normalization over channel axis 1";
+  let arguments = (ins Graph_F32Tensor:$input, Graph_F32Tensor:$scale, Graph_F32Tensor:$bias,
+                       Graph_F32Tensor:$mean, Graph_F32Tensor:$variance, F32Attr:$epsilon);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_LayerNormOp : Graph_Op<"layer_norm"> {
+  let summary = "Layer normalization over the dimensions from `axis` on";
+  let arguments = (ins Graph_F32Tensor:$input, Graph_F32Tensor:$scale,
+                       Optional<Graph_F32Tensor>:$bias, I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_SoftmaxOp : Graph_Op<"softmax", [SameOperandsAndResultType]> {
+  let summary = "Softmax along one axis";
+  let arguments = (ins Graph_F32Tensor:$input, I64Attr:$axis);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Graph_ReduceKindAttr : I32EnumAttr<"ReduceKind", "reduction", [
+    I32EnumAttrCase<"Sum", 0, "sum">, I32EnumAttrCase<"Mean", 1, "mean">,
+    I32EnumAttrCase<"Max", 2, "max">]> {
+  let cppNamespace = "::d1::graph";
+}
+
+def Graph_ReduceOp : Graph_Op<"reduce"> {
+  let summary = "Sum, mean or max over some axes";
+  let arguments = (ins Graph_F32Tensor:$input, Graph_ReduceKindAttr:$kind,
+                       DenseI64ArrayAttr:$axes, BoolAttr:$keepdims);
+  let results = (outs Graph_F32Tensor:$result);
+  let assemblyFormat = "$kind $input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def Graph_ReshapeOp : Graph_Op<"reshape"> {
+  let summary = "Same elements, new static shape (Reshape, Flatten, Squeeze, Unsqueeze)";
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Graph_TransposeOp : Graph_Op<"transpose"> {
+  let summary = "Permute dimensions: result dim i = input dim perm[i]";
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Graph_ConcatOp : Graph_Op<"concat"> {
+  let summary = "Join tensors along an axis";
+  let arguments = (ins Variadic<Graph_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_SliceOp : Graph_Op<"slice"> {
+  let summary = "Strided slice with static starts, ends and steps for every dimension";
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$starts,
+                       DenseI64ArrayAttr:$ends, DenseI64ArrayAttr:$steps);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Graph_GatherOp : Graph_Op<"gather"> {
+  let summary = "Take slices along an axis at integer indices";
+  let arguments = (ins Graph_Tensor:$input, RankedTensorOf<[I64, I32]>:$indices, I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_CastOp : Graph_Op<"cast"> {
+  let summary = "Convert element type";
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+#endif

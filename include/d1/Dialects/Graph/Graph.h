@@ -1,0 +1,19 @@
+//===- Graph.h - The graph dialect ------------------------------*- C++ -*-===//
+#ifndef D1_DIALECTS_GRAPH_GRAPH_H
+#define D1_DIALECTS_GRAPH_GRAPH_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "d1/Dialects/Graph/GraphEnums.h.inc"
+#include "d1/Dialects/Graph/GraphDialect.h.inc"
+
+#define GET_OP_CLASSES
+#include "d1/Dialects/Graph/GraphOps.h.inc"
+
+#endif

@@ -1,0 +1,55 @@
+// RUN: d1-opt %s -split-input-file -verify-diagnostics
+
+func.func @bad_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{shapes [2, 3] and [4] do not broadcast}}
+  %r = graph.add %a, %b : tensor<2x3xf32>, tensor<4xf32> -> tensor<2x3xf32>
+  return %r : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @bad_result(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{result shape [3, 2] should be [2, 3]}}
+  %r = graph.mul %a, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<3x2xf32>
+  return %r : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @bad_matmul(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tensor<2x5xf32> {
+  // expected-error @+1 {{inner dimensions differ: [2, 3] x [4, 5]}}
+  %r = graph.matmul %a, %b : tensor<2x3xf32>, tensor<4x5xf32> -> tensor<2x5xf32>
+  return %r : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @bad_groups(%x: tensor<1x6x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{group 4 does not divide channels 6 and filters 4}}
+  %c = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 4 : i64} : (tensor<1x6x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %c : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @dynamic(%a: tensor<?x3xf32>) -> tensor<?x3xf32> {
+  // expected-error @+1 {{needs static shapes, got 'tensor<?x3xf32>'}}
+  %r = graph.add %a, %a : tensor<?x3xf32>, tensor<?x3xf32> -> tensor<?x3xf32>
+  return %r : tensor<?x3xf32>
+}
+
+// -----
+
+func.func @bad_perm(%a: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{not a permutation: [0, 0]}}
+  %r = graph.transpose %a {perm = array<i64: 0, 0>} : tensor<2x3xf32> -> tensor<3x2xf32>
+  return %r : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @bad_reshape(%a: tensor<2x3xf32>) -> tensor<5xf32> {
+  // expected-error @+1 {{element counts differ}}
+  %r = graph.reshape %a : tensor<2x3xf32> -> tensor<5xf32>
+  return %r : tensor<5xf32>
+}
