@@ -1,0 +1,32 @@
+//===- ONNXImporter.h - ONNX model to the graph dialect ---------*- C++ -*-===//
+#ifndef D1_IMPORT_ONNXIMPORTER_H
+#define D1_IMPORT_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace d1 {
+
+struct ImportOptions {
+  /// Static shapes for inputs with symbolic dimensions (--shape NAME=1x3x8x8).
+  std::map<std::string, std::vector<int64_t>> InputShapes;
+};
+
+/// Reads Path with libonnx's protobuf classes, checks it with ONNX's
+/// checker, and builds a module with one `func.func @main` of graph ops.
+/// Shape computations on constants are folded. On failure returns null and
+/// sets Err to one line naming the file and, where there is one, the node
+/// (name, op_type and opset).
+mlir::OwningOpRef<mlir::ModuleOp> importONNX(mlir::MLIRContext &Ctx, const std::string &Path,
+                                             const ImportOptions &Opts, std::string &Err);
+
+/// "1x3x224x224" -> {1, 3, 224, 224}; false on a malformed list.
+bool parseDims(const std::string &Text, std::vector<int64_t> &Dims);
+
+} // namespace d1
+
+#endif

@@ -1,0 +1,1489 @@
+//===- ONNXImporter.cpp - ONNX model to the graph dialect -----------------===//
+//
+// The model is read with libonnx's protobuf classes and checked with ONNX's
+// checker; ONNX shape inference runs too, and every shape the importer
+// computes is compared with what it inferred. Values known at compile time
+// (initializers, Constant nodes, and anything computed only from them, such
+// as PyTorch's Shape -> Gather -> Concat -> Reshape chains) are kept as host
+// constants and folded; only values that depend on graph inputs become
+// graph-dialect ops.
+//
+//===----------------------------------------------------------------------===//
+#include "d1/Import/ONNXImporter.h"
+#include "d1/Dialects/Graph/Graph.h"
+#include "d1/Support/Shapes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+
+#include "onnx/checker.h"
+#include "onnx/defs/schema.h"
+#include "onnx/onnx_pb.h"
+#include "onnx/shape_inference/implementation.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <set>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+using namespace mlir;
+using namespace d1;
+using shapes::Shape;
+
+namespace {
+
+struct ImportError {
+  std::string Msg;
+};
+
+/// A tensor known at compile time.
+struct Const {
+  int32_t DType = onnx::TensorProto::FLOAT;
+  Shape Dims;
+  std::vector<float> F;   // float types
+  std::vector<int64_t> I; // integer and bool types
+  bool isFloat() const { return DType == onnx::TensorProto::FLOAT; }
+  int64_t size() const { return shapes::numElements(Dims); }
+  double at(int64_t K) const { return isFloat() ? double(F[K]) : double(I[K]); }
+};
+
+bool isFloatType(int32_t T) {
+  return T == onnx::TensorProto::FLOAT || T == onnx::TensorProto::DOUBLE ||
+         T == onnx::TensorProto::FLOAT16 || T == onnx::TensorProto::BFLOAT16;
+}
+bool isIntType(int32_t T) {
+  switch (T) {
+  case onnx::TensorProto::INT8: case onnx::TensorProto::INT16: case onnx::TensorProto::INT32:
+  case onnx::TensorProto::INT64: case onnx::TensorProto::UINT8: case onnx::TensorProto::UINT16:
+  case onnx::TensorProto::UINT32: case onnx::TensorProto::UINT64: case onnx::TensorProto::BOOL:
+    return true;
+  default:
+    return false;
+  }
+}
+
+std::string dtypeName(int32_t T) {
+  return onnx::TensorProto_DataType_IsValid(T) ? onnx::TensorProto_DataType_Name(T)
+                                                : "type " + std::to_string(T);
+}
+
+/// Reads little-endian element K of a raw buffer of ONNX type T.
+double rawAt(const std::string &Raw, int32_t T, size_t K) {
+  auto Get = [&](auto Zero) {
+    decltype(Zero) V;
+    std::memcpy(&V, Raw.data() + K * sizeof(V), sizeof(V));
+    return V;
+  };
+  switch (T) {
+  case onnx::TensorProto::FLOAT: return Get(float());
+  case onnx::TensorProto::DOUBLE: return Get(double());
+  case onnx::TensorProto::INT8: return Get(int8_t());
+  case onnx::TensorProto::INT16: return Get(int16_t());
+  case onnx::TensorProto::INT32: return Get(int32_t());
+  case onnx::TensorProto::INT64: return double(Get(int64_t()));
+  case onnx::TensorProto::UINT8: case onnx::TensorProto::BOOL: return Get(uint8_t());
+  case onnx::TensorProto::UINT16: return Get(uint16_t());
+  case onnx::TensorProto::UINT32: return Get(uint32_t());
+  case onnx::TensorProto::UINT64: return double(Get(uint64_t()));
+  default: return 0;
+  }
+}
+
+size_t elementSize(int32_t T) {
+  switch (T) {
+  case onnx::TensorProto::DOUBLE: case onnx::TensorProto::INT64: case onnx::TensorProto::UINT64:
+    return 8;
+  case onnx::TensorProto::FLOAT: case onnx::TensorProto::INT32: case onnx::TensorProto::UINT32:
+    return 4;
+  case onnx::TensorProto::INT16: case onnx::TensorProto::UINT16: case onnx::TensorProto::FLOAT16:
+  case onnx::TensorProto::BFLOAT16:
+    return 2;
+  default:
+    return 1;
+  }
+}
+
+class Importer {
+public:
+  Importer(MLIRContext &Ctx, const std::string &Path, const ImportOptions &Opts)
+      : Ctx(Ctx), B(&Ctx), Path(Path), Opts(Opts) {}
+  OwningOpRef<ModuleOp> run(std::string &Err);
+
+private:
+  MLIRContext &Ctx;
+  OpBuilder B;
+  std::string Path, Dir;
+  const ImportOptions &Opts;
+  onnx::ModelProto Model;
+  int64_t Opset = 0;
+  std::map<std::string, Value> Values;
+  std::map<std::string, Const> Consts;
+  std::map<std::string, Shape> Inferred;
+  // The node being imported, for messages and locations.
+  const onnx::NodeProto *Node = nullptr;
+  int NodeIndex = 0;
+  Location Loc = UnknownLoc::get(&Ctx);
+
+  [[noreturn]] void fail(const std::string &Msg) {
+    if (Node)
+      throw ImportError{Path + ": node '" + nodeName() + "' (" + Node->op_type() + ", opset " +
+                        std::to_string(Opset) + "): " + Msg};
+    throw ImportError{Path + ": " + Msg};
+  }
+  std::string nodeName() const {
+    return Node->name().empty() ? "#" + std::to_string(NodeIndex) : Node->name();
+  }
+
+  // Tensor protos and constants.
+  Const readTensor(const onnx::TensorProto &T, const std::string &What);
+  std::string externalData(const onnx::TensorProto &T, const std::string &What);
+
+  // Attributes.
+  const onnx::AttributeProto *attr(const std::string &Name) {
+    for (const auto &A : Node->attribute())
+      if (A.name() == Name)
+        return &A;
+    return nullptr;
+  }
+  int64_t intAttr(const std::string &Name, int64_t Default) {
+    const auto *A = attr(Name);
+    return A ? A->i() : Default;
+  }
+  float floatAttr(const std::string &Name, float Default) {
+    const auto *A = attr(Name);
+    return A ? A->f() : Default;
+  }
+  std::string stringAttr(const std::string &Name, const std::string &Default) {
+    const auto *A = attr(Name);
+    return A ? A->s() : Default;
+  }
+  std::vector<int64_t> intsAttr(const std::string &Name, std::vector<int64_t> Default = {}) {
+    const auto *A = attr(Name);
+    return A ? std::vector<int64_t>(A->ints().begin(), A->ints().end()) : Default;
+  }
+  /// Attributes that this importer does not read must not be set.
+  void onlyAttrs(std::initializer_list<const char *> Known);
+
+  // Inputs and outputs of the current node.
+  size_t numInputs() const {
+    size_t N = size_t(Node->input_size());
+    while (N && Node->input(int(N - 1)).empty())
+      --N;
+    return N;
+  }
+  bool hasInput(int K) const { return K < Node->input_size() && !Node->input(K).empty(); }
+  bool isConst(int K) const { return hasInput(K) && Consts.count(Node->input(K)); }
+  const Const &constInput(int K, const char *What) {
+    if (!hasInput(K))
+      fail(std::string("missing ") + What);
+    auto It = Consts.find(Node->input(K));
+    if (It == Consts.end())
+      fail(std::string(What) + " '" + Node->input(K) + "' must be a constant");
+    return It->second;
+  }
+  std::vector<int64_t> constInts(int K, const char *What) {
+    const Const &C = constInput(K, What);
+    if (C.isFloat())
+      fail(std::string(What) + " must be integers");
+    return C.I;
+  }
+  Value input(int K);
+  Shape shapeOf(Value V) {
+    auto T = cast<RankedTensorType>(V.getType());
+    return Shape(T.getShape().begin(), T.getShape().end());
+  }
+  Shape inputShape(int K) {
+    if (isConst(K))
+      return Consts[Node->input(K)].Dims;
+    return shapeOf(input(K));
+  }
+  void setOutput(int K, Value V);
+  void setConst(int K, Const C);
+  void onlyFirstOutputUsed();
+
+  Value materialize(const Const &C);
+  RankedTensorType f32(const Shape &S) {
+    return RankedTensorType::get(S, Float32Type::get(&Ctx));
+  }
+  Type elementType(int32_t T);
+
+  // The node handlers.
+  void importNode();
+  bool fold();
+  void importConv();
+  void importPool(bool Max);
+  Value reshape(Value V, const Shape &S) {
+    if (shapeOf(V) == S)
+      return V;
+    auto T = RankedTensorType::get(S, cast<RankedTensorType>(V.getType()).getElementType());
+    return B.create<graph::ReshapeOp>(Loc, T, V);
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Tensors
+//===----------------------------------------------------------------------===//
+
+std::string Importer::externalData(const onnx::TensorProto &T, const std::string &What) {
+  std::string Location;
+  int64_t Offset = 0, Length = -1;
+  for (const auto &E : T.external_data()) {
+    if (E.key() == "location")
+      Location = E.value();
+    else if (E.key() == "offset")
+      Offset = std::stoll(E.value());
+    else if (E.key() == "length")
+      Length = std::stoll(E.value());
+  }
+  if (Location.empty() || Location.find("..") != std::string::npos || Location[0] == '/')
+    fail(What + ": bad external data location '" + Location + "'");
+  std::string File = Dir + Location;
+  std::ifstream In(File, std::ios::binary);
+  if (!In)
+    fail(What + ": cannot open external data file '" + File + "'");
+  In.seekg(0, std::ios::end);
+  int64_t Size = int64_t(In.tellg());
+  if (Length < 0)
+    Length = Size - Offset;
+  if (Offset < 0 || Offset + Length > Size)
+    fail(What + ": external data [" + std::to_string(Offset) + ", +" + std::to_string(Length) +
+         ") exceeds '" + File + "' (" + std::to_string(Size) + " bytes)");
+  std::string Data(size_t(Length), '\0');
+  In.seekg(Offset);
+  In.read(Data.data(), Length);
+  return Data;
+}
+
+Const Importer::readTensor(const onnx::TensorProto &T, const std::string &What) {
+  Const C;
+  int32_t DT = T.data_type();
+  if (!isFloatType(DT) && !isIntType(DT))
+    fail(What + " has data type " + dtypeName(DT) + ", which d1c does not support");
+  if (DT == onnx::TensorProto::FLOAT16 || DT == onnx::TensorProto::BFLOAT16)
+    fail(What + " has data type " + dtypeName(DT) + "; d1c reads FLOAT models");
+  for (int64_t D : T.dims()) {
+    if (D < 0)
+      fail(What + " has a negative dimension");
+    C.Dims.push_back(D);
+  }
+  int64_t N = C.size();
+  bool Float = isFloatType(DT);
+  C.DType = Float ? onnx::TensorProto::FLOAT : DT;
+  std::string Raw;
+  bool HasRaw = false;
+  if (T.data_location() == onnx::TensorProto::EXTERNAL) {
+    Raw = externalData(T, What);
+    HasRaw = true;
+  } else if (T.has_raw_data()) {
+    Raw = T.raw_data();
+    HasRaw = true;
+  }
+  if (HasRaw) {
+    if (Raw.size() != size_t(N) * elementSize(DT))
+      fail(What + " holds " + std::to_string(Raw.size()) + " bytes; its shape " +
+           shapes::str(C.Dims) + " needs " + std::to_string(size_t(N) * elementSize(DT)));
+    if (DT == onnx::TensorProto::FLOAT) {
+      C.F.resize(size_t(N));
+      std::memcpy(C.F.data(), Raw.data(), Raw.size());
+    } else if (DT == onnx::TensorProto::INT64) {
+      C.I.resize(size_t(N));
+      std::memcpy(C.I.data(), Raw.data(), Raw.size());
+    } else {
+      for (int64_t K = 0; K < N; ++K) {
+        double V = rawAt(Raw, DT, size_t(K));
+        if (Float)
+          C.F.push_back(float(V));
+        else
+          C.I.push_back(int64_t(V));
+      }
+    }
+    return C;
+  }
+  auto Check = [&](int64_t Got) {
+    if (Got != N)
+      fail(What + " holds " + std::to_string(Got) + " values; its shape " + shapes::str(C.Dims) +
+           " needs " + std::to_string(N));
+  };
+  switch (DT) {
+  case onnx::TensorProto::FLOAT:
+    Check(T.float_data_size());
+    C.F.assign(T.float_data().begin(), T.float_data().end());
+    break;
+  case onnx::TensorProto::DOUBLE:
+    Check(T.double_data_size());
+    for (double V : T.double_data())
+      C.F.push_back(float(V));
+    break;
+  case onnx::TensorProto::INT64:
+    Check(T.int64_data_size());
+    C.I.assign(T.int64_data().begin(), T.int64_data().end());
+    break;
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64:
+    Check(T.uint64_data_size());
+    for (uint64_t V : T.uint64_data())
+      C.I.push_back(int64_t(V));
+    break;
+  default:
+    Check(T.int32_data_size());
+    C.I.assign(T.int32_data().begin(), T.int32_data().end());
+    break;
+  }
+  return C;
+}
+
+Type Importer::elementType(int32_t T) {
+  switch (T) {
+  case onnx::TensorProto::FLOAT: return Float32Type::get(&Ctx);
+  case onnx::TensorProto::INT32: return IntegerType::get(&Ctx, 32);
+  case onnx::TensorProto::BOOL: return IntegerType::get(&Ctx, 1);
+  default: return IntegerType::get(&Ctx, 64);
+  }
+}
+
+Value Importer::materialize(const Const &C) {
+  auto T = RankedTensorType::get(C.Dims, elementType(C.isFloat() ? onnx::TensorProto::FLOAT
+                                                                 : C.DType));
+  DenseElementsAttr A;
+  if (C.isFloat()) {
+    A = DenseElementsAttr::get(T, ArrayRef<float>(C.F));
+  } else if (C.DType == onnx::TensorProto::BOOL) {
+    llvm::SmallVector<bool> Bits;
+    for (int64_t V : C.I)
+      Bits.push_back(V != 0);
+    A = DenseElementsAttr::get(T, ArrayRef<bool>(Bits));
+  } else if (C.DType == onnx::TensorProto::INT32) {
+    std::vector<int32_t> V(C.I.begin(), C.I.end());
+    A = DenseElementsAttr::get(T, ArrayRef<int32_t>(V));
+  } else {
+    A = DenseElementsAttr::get(T, ArrayRef<int64_t>(C.I));
+  }
+  return B.create<graph::ConstantOp>(Loc, T, A);
+}
+
+Value Importer::input(int K) {
+  if (!hasInput(K))
+    fail("missing input " + std::to_string(K));
+  const std::string &Name = Node->input(K);
+  auto It = Values.find(Name);
+  if (It != Values.end())
+    return It->second;
+  auto C = Consts.find(Name);
+  if (C == Consts.end())
+    fail("input '" + Name + "' is not defined before this node");
+  Value V = materialize(C->second);
+  Values[Name] = V;
+  return V;
+}
+
+void Importer::setOutput(int K, Value V) {
+  if (K >= Node->output_size() || Node->output(K).empty())
+    return;
+  const std::string &Name = Node->output(K);
+  auto It = Inferred.find(Name);
+  if (It != Inferred.end() && It->second != shapeOf(V))
+    fail("output '" + Name + "' has shape " + shapes::str(shapeOf(V)) +
+         " but ONNX shape inference says " + shapes::str(It->second));
+  Values[Name] = V;
+}
+
+void Importer::setConst(int K, Const C) {
+  if (K >= Node->output_size() || Node->output(K).empty())
+    return;
+  Consts[Node->output(K)] = std::move(C);
+}
+
+void Importer::onlyFirstOutputUsed() {
+  // Extra outputs (indices, mask, saved statistics) are not computed; a
+  // model that consumes them is refused where it is used: nothing defines
+  // the name.
+  (void)Node;
+}
+
+void Importer::onlyAttrs(std::initializer_list<const char *> Known) {
+  for (const auto &A : Node->attribute()) {
+    if (A.type() == onnx::AttributeProto::GRAPH || A.type() == onnx::AttributeProto::GRAPHS)
+      fail("subgraph attribute '" + A.name() + "' is not supported");
+    bool Ok = false;
+    for (const char *K : Known)
+      Ok |= A.name() == K;
+    if (!Ok)
+      fail("attribute '" + A.name() + "' is not supported");
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Constant folding of shape computations (and anything else on constants)
+//===----------------------------------------------------------------------===//
+
+/// Elementwise over two constants with broadcasting.
+Const foldBinary(const Const &A, const Const &X, const std::function<double(double, double)> &F,
+                 bool FloatResult, std::string &Err) {
+  Const R;
+  Err = shapes::broadcast(A.Dims, X.Dims, R.Dims);
+  if (!Err.empty())
+    return R;
+  R.DType = FloatResult ? onnx::TensorProto::FLOAT : A.DType;
+  int64_t N = R.size();
+  size_t Rank = R.Dims.size();
+  auto Index = [&](const Const &C, int64_t Flat) {
+    int64_t Idx = 0, Stride = 1;
+    for (size_t D = Rank; D-- > 0;) {
+      int64_t Coord = Flat % R.Dims[D];
+      Flat /= R.Dims[D];
+      size_t CD = D + C.Dims.size();
+      if (CD >= Rank) {
+        CD -= Rank;
+        if (C.Dims[CD] != 1)
+          Idx += Coord * Stride;
+        Stride *= C.Dims[CD];
+      }
+    }
+    return Idx;
+  };
+  for (int64_t K = 0; K < N; ++K) {
+    double V = F(A.at(Index(A, K)), X.at(Index(X, K)));
+    if (FloatResult)
+      R.F.push_back(float(V));
+    else
+      R.I.push_back(int64_t(V));
+  }
+  return R;
+}
+
+/// Copies a strided selection of a constant (used by Slice, Gather, Transpose).
+Const gatherConst(const Const &C, const Shape &OutDims,
+                  const std::function<int64_t(const std::vector<int64_t> &)> &SourceIndex) {
+  Const R;
+  R.DType = C.DType;
+  R.Dims = OutDims;
+  int64_t N = R.size();
+  std::vector<int64_t> Coord(OutDims.size(), 0);
+  for (int64_t K = 0; K < N; ++K) {
+    int64_t Src = SourceIndex(Coord);
+    if (C.isFloat())
+      R.F.push_back(C.F[Src]);
+    else
+      R.I.push_back(C.I[Src]);
+    for (size_t D = OutDims.size(); D-- > 0;) {
+      if (++Coord[D] < OutDims[D])
+        break;
+      Coord[D] = 0;
+    }
+  }
+  return R;
+}
+
+std::vector<int64_t> stridesOf(const Shape &S) {
+  std::vector<int64_t> St(S.size(), 1);
+  for (size_t D = S.size(); D-- > 1;)
+    St[D - 1] = St[D] * S[D];
+  return St;
+}
+
+bool Importer::fold() {
+  const std::string &Op = Node->op_type();
+  size_t NIn = numInputs();
+  bool AllConst = true;
+  for (size_t K = 0; K < NIn; ++K)
+    AllConst &= !hasInput(int(K)) || isConst(int(K));
+  std::string Err;
+
+  if (Op == "Constant") {
+    onlyAttrs({"value", "value_float", "value_floats", "value_int", "value_ints"});
+    Const C;
+    if (const auto *A = attr("value"))
+      C = readTensor(A->t(), "Constant value");
+    else if (const auto *A = attr("value_float"))
+      C.F = {A->f()};
+    else if (const auto *A = attr("value_floats")) {
+      C.F.assign(A->floats().begin(), A->floats().end());
+      C.Dims = {int64_t(C.F.size())};
+    } else if (const auto *A = attr("value_int")) {
+      C.DType = onnx::TensorProto::INT64;
+      C.I = {A->i()};
+    } else if (const auto *A = attr("value_ints")) {
+      C.DType = onnx::TensorProto::INT64;
+      C.I.assign(A->ints().begin(), A->ints().end());
+      C.Dims = {int64_t(C.I.size())};
+    } else {
+      fail("Constant without a supported value attribute");
+    }
+    setConst(0, C);
+    return true;
+  }
+  if (Op == "Shape") {
+    onlyAttrs({"start", "end"});
+    Shape S = inputShape(0);
+    int64_t R = int64_t(S.size()), Start = intAttr("start", 0), End = intAttr("end", R);
+    Start = std::clamp<int64_t>(Start < 0 ? Start + R : Start, 0, R);
+    End = std::clamp<int64_t>(End < 0 ? End + R : End, 0, R);
+    Const C;
+    C.DType = onnx::TensorProto::INT64;
+    for (int64_t D = Start; D < End; ++D)
+      C.I.push_back(S[size_t(D)]);
+    C.Dims = {int64_t(C.I.size())};
+    setConst(0, C);
+    return true;
+  }
+  if (Op == "Size") {
+    Const C;
+    C.DType = onnx::TensorProto::INT64;
+    C.I = {shapes::numElements(inputShape(0))};
+    setConst(0, C);
+    return true;
+  }
+  if (!AllConst || NIn == 0)
+    return false;
+
+  auto In = [&](int K) -> const Const & { return Consts[Node->input(K)]; };
+  static const std::map<std::string, std::function<double(double, double)>> Binary = {
+      {"Add", [](double A, double B) { return A + B; }},
+      {"Sub", [](double A, double B) { return A - B; }},
+      {"Mul", [](double A, double B) { return A * B; }},
+      {"Pow", [](double A, double B) { return std::pow(A, B); }},
+      {"Min", [](double A, double B) { return std::min(A, B); }},
+      {"Max", [](double A, double B) { return std::max(A, B); }},
+      {"Equal", [](double A, double B) { return double(A == B); }},
+      {"Less", [](double A, double B) { return double(A < B); }},
+      {"Greater", [](double A, double B) { return double(A > B); }},
+  };
+  auto Bin = Binary.find(Op);
+  if (Bin != Binary.end() && NIn == 2) {
+    bool Cmp = Op == "Equal" || Op == "Less" || Op == "Greater";
+    Const R = foldBinary(In(0), In(1), Bin->second, In(0).isFloat() && !Cmp, Err);
+    if (!Err.empty())
+      fail(Err);
+    if (Cmp)
+      R.DType = onnx::TensorProto::BOOL;
+    setConst(0, R);
+    return true;
+  }
+  if (Op == "Div" && NIn == 2) {
+    bool F = In(0).isFloat();
+    Const R = foldBinary(In(0), In(1), [F](double A, double B) {
+      if (F)
+        return A / B;
+      if (B == 0)
+        return 0.0;
+      return double(int64_t(A) / int64_t(B)); // integer division truncates
+    }, F, Err);
+    if (!Err.empty())
+      fail(Err);
+    setConst(0, R);
+    return true;
+  }
+  if (Op == "Where" && NIn == 3) {
+    // Where(cond, x, y): two broadcasts.
+    Const Sel = foldBinary(In(0), In(1), [](double C, double X) { return C ? X : NAN; },
+                           In(1).isFloat(), Err);
+    if (Err.empty()) {
+      Const R = foldBinary(Sel, In(2), [](double S, double Y) { return std::isnan(S) ? Y : S; },
+                           In(1).isFloat(), Err);
+      if (Err.empty()) {
+        R.DType = In(1).DType;
+        setConst(0, R);
+        return true;
+      }
+    }
+    fail(Err);
+  }
+  if (Op == "Neg" || Op == "Abs" || Op == "Sqrt" || Op == "Reciprocal" || Op == "Exp" ||
+      Op == "Floor" || Op == "Ceil" || Op == "Relu") {
+    Const R = In(0);
+    for (size_t K = 0; K < size_t(R.size()); ++K) {
+      double V = R.at(int64_t(K));
+      V = Op == "Neg" ? -V : Op == "Abs" ? std::fabs(V) : Op == "Sqrt" ? std::sqrt(V)
+          : Op == "Reciprocal" ? 1 / V : Op == "Exp" ? std::exp(V) : Op == "Floor" ? std::floor(V)
+          : Op == "Ceil" ? std::ceil(V) : std::max(V, 0.0);
+      if (R.isFloat())
+        R.F[K] = float(V);
+      else
+        R.I[K] = int64_t(V);
+    }
+    setConst(0, R);
+    return true;
+  }
+  if (Op == "Identity") {
+    setConst(0, In(0));
+    return true;
+  }
+  if (Op == "Cast") {
+    int64_t To = intAttr("to", 0);
+    Const R = In(0);
+    if (isFloatType(int32_t(To)) && !R.isFloat()) {
+      R.F.assign(R.I.begin(), R.I.end());
+      R.I.clear();
+    } else if (isIntType(int32_t(To)) && R.isFloat()) {
+      for (float V : R.F)
+        R.I.push_back(int64_t(V));
+      R.F.clear();
+    } else if (!isFloatType(int32_t(To)) && !isIntType(int32_t(To))) {
+      fail("Cast to " + dtypeName(int32_t(To)) + " is not supported");
+    }
+    R.DType = isFloatType(int32_t(To)) ? onnx::TensorProto::FLOAT : int32_t(To);
+    if (R.DType == onnx::TensorProto::BOOL)
+      for (int64_t &V : R.I)
+        V = V != 0;
+    setConst(0, R);
+    return true;
+  }
+  if (Op == "Reshape" || Op == "Unsqueeze" || Op == "Squeeze" || Op == "Flatten") {
+    return false; // handled below for values and constants alike
+  }
+  if (Op == "Concat") {
+    int64_t Axis = intAttr("axis", 0);
+    std::vector<Shape> Ins;
+    for (size_t K = 0; K < NIn; ++K)
+      Ins.push_back(In(int(K)).Dims);
+    Shape Out;
+    Err = shapes::concat(Ins, Axis, Out);
+    if (!Err.empty())
+      fail(Err);
+    shapes::normalizeAxis(Axis, int64_t(Out.size()));
+    Const R;
+    R.DType = In(0).DType;
+    R.Dims = Out;
+    int64_t Outer = 1;
+    for (int64_t D = 0; D < Axis; ++D)
+      Outer *= Out[size_t(D)];
+    for (int64_t O = 0; O < Outer; ++O)
+      for (size_t K = 0; K < NIn; ++K) {
+        const Const &C = In(int(K));
+        int64_t Inner = C.size() / std::max<int64_t>(Outer, 1);
+        for (int64_t E = 0; E < Inner; ++E) {
+          if (R.isFloat())
+            R.F.push_back(C.isFloat() ? C.F[O * Inner + E] : float(C.I[O * Inner + E]));
+          else
+            R.I.push_back(C.isFloat() ? int64_t(C.F[O * Inner + E]) : C.I[O * Inner + E]);
+        }
+      }
+    setConst(0, R);
+    return true;
+  }
+  if (Op == "Gather") {
+    const Const &Data = In(0), &Idx = In(1);
+    int64_t Axis = intAttr("axis", 0);
+    Shape Out;
+    Err = shapes::gather(Data.Dims, Idx.Dims, Axis, Out);
+    if (!Err.empty())
+      fail(Err);
+    shapes::normalizeAxis(Axis, int64_t(Data.Dims.size()));
+    std::vector<int64_t> St = stridesOf(Data.Dims);
+    size_t IR = Idx.Dims.size();
+    auto Strides = stridesOf(Idx.Dims);
+    setConst(0, gatherConst(Data, Out, [&](const std::vector<int64_t> &C) {
+      int64_t Flat = 0;
+      for (size_t D = 0; D < IR; ++D)
+        Flat += C[size_t(Axis) + D] * Strides[D];
+      int64_t I = Idx.I[size_t(Flat)];
+      if (I < 0)
+        I += Data.Dims[size_t(Axis)];
+      if (I < 0 || I >= Data.Dims[size_t(Axis)])
+        fail("index " + std::to_string(Idx.I[size_t(Flat)]) + " out of range");
+      int64_t Src = I * St[size_t(Axis)];
+      for (int64_t D = 0; D < Axis; ++D)
+        Src += C[size_t(D)] * St[size_t(D)];
+      for (size_t D = size_t(Axis) + 1; D < Data.Dims.size(); ++D)
+        Src += C[D + IR - 1] * St[D];
+      return Src;
+    }));
+    return true;
+  }
+  if (Op == "ConstantOfShape") {
+    Const R;
+    R.Dims = In(0).I;
+    R.DType = onnx::TensorProto::FLOAT;
+    double V = 0;
+    if (const auto *A = attr("value")) {
+      Const VC = readTensor(A->t(), "ConstantOfShape value");
+      R.DType = VC.DType;
+      V = VC.at(0);
+    }
+    if (R.isFloat())
+      R.F.assign(size_t(R.size()), float(V));
+    else
+      R.I.assign(size_t(R.size()), int64_t(V));
+    setConst(0, R);
+    return true;
+  }
+  if (Op == "Range") {
+    Const R;
+    R.DType = In(0).DType;
+    double Start = In(0).at(0), Limit = In(1).at(0), Delta = In(2).at(0);
+    int64_t N = std::max<int64_t>(0, int64_t(std::ceil((Limit - Start) / Delta)));
+    for (int64_t K = 0; K < N; ++K) {
+      if (R.isFloat())
+        R.F.push_back(float(Start + double(K) * Delta));
+      else
+        R.I.push_back(int64_t(Start) + K * int64_t(Delta));
+    }
+    R.Dims = {N};
+    setConst(0, R);
+    return true;
+  }
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Ops on values
+//===----------------------------------------------------------------------===//
+
+void Importer::importConv() {
+  onlyAttrs({"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"});
+  Value X = input(0);
+  Shape XS = shapeOf(X);
+  bool OneD = XS.size() == 3;
+  if (XS.size() != 4 && !OneD)
+    fail("only 1D and 2D convolutions are supported (input " + shapes::str(XS) + ")");
+  Value W = input(1);
+  Shape WS = shapeOf(W);
+  if (WS.size() != XS.size())
+    fail("weight rank differs from input rank");
+  std::vector<int64_t> Strides = intsAttr("strides"), Dil = intsAttr("dilations"),
+                       Pads = intsAttr("pads"), Kernel = intsAttr("kernel_shape");
+  // A 1D convolution is a 2D one of height 1.
+  if (OneD) {
+    X = reshape(X, {XS[0], XS[1], 1, XS[2]});
+    W = reshape(W, {WS[0], WS[1], 1, WS[2]});
+    XS = shapeOf(X);
+    WS = shapeOf(W);
+    auto Lift = [](std::vector<int64_t> &V, int64_t One) {
+      if (V.size() == 1)
+        V.insert(V.begin(), One);
+    };
+    Lift(Strides, 1);
+    Lift(Dil, 1);
+    Lift(Kernel, 1);
+    if (Pads.size() == 2)
+      Pads = {0, Pads[0], 0, Pads[1]};
+  }
+  if (Strides.empty())
+    Strides = {1, 1};
+  if (Dil.empty())
+    Dil = {1, 1};
+  if (Pads.empty())
+    Pads = {0, 0, 0, 0};
+  if (!Kernel.empty() && Kernel != std::vector<int64_t>{WS[2], WS[3]})
+    fail("kernel_shape " + shapes::str(Kernel) + " differs from the weight's " +
+         shapes::str({WS[2], WS[3]}));
+  std::string AutoPad = stringAttr("auto_pad", "NOTSET");
+  if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
+    for (int D = 0; D < 2; ++D)
+      shapes::autoPad(XS[size_t(2 + D)], WS[size_t(2 + D)], Strides[size_t(D)], Dil[size_t(D)],
+                      AutoPad == "SAME_UPPER", Pads[size_t(D)], Pads[size_t(D + 2)]);
+  } else if (AutoPad == "VALID") {
+    Pads = {0, 0, 0, 0};
+  } else if (AutoPad != "NOTSET") {
+    fail("auto_pad '" + AutoPad + "' is not supported");
+  }
+  int64_t Group = intAttr("group", 1);
+  Shape Out;
+  std::string E = shapes::conv2d(XS, WS, Strides, Pads, Dil, Group, Out);
+  if (!E.empty())
+    fail(E);
+  Value Bias = hasInput(2) ? input(2) : Value();
+  Value R = B.create<graph::ConvOp>(Loc, f32(Out), X, W, Bias, B.getDenseI64ArrayAttr(Strides),
+                                    B.getDenseI64ArrayAttr(Pads), B.getDenseI64ArrayAttr(Dil),
+                                    B.getI64IntegerAttr(Group));
+  if (OneD)
+    R = reshape(R, {Out[0], Out[1], Out[3]});
+  setOutput(0, R);
+}
+
+void Importer::importPool(bool Max) {
+  if (Max)
+    onlyAttrs({"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order",
+               "strides"});
+  else
+    onlyAttrs({"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides"});
+  Value X = input(0);
+  Shape XS = shapeOf(X);
+  if (XS.size() != 4)
+    fail("only 2D pooling is supported (input " + shapes::str(XS) + ")");
+  std::vector<int64_t> Kernel = intsAttr("kernel_shape"), Strides = intsAttr("strides", {1, 1}),
+                       Pads = intsAttr("pads", {0, 0, 0, 0}), Dil = intsAttr("dilations", {1, 1});
+  if (Kernel.size() != 2)
+    fail("kernel_shape must have 2 values");
+  if (intAttr("storage_order", 0) != 0)
+    fail("storage_order 1 is not supported");
+  std::string AutoPad = stringAttr("auto_pad", "NOTSET");
+  if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
+    for (int D = 0; D < 2; ++D)
+      shapes::autoPad(XS[size_t(2 + D)], Kernel[size_t(D)], Strides[size_t(D)], Dil[size_t(D)],
+                      AutoPad == "SAME_UPPER", Pads[size_t(D)], Pads[size_t(D + 2)]);
+  } else if (AutoPad == "VALID") {
+    Pads = {0, 0, 0, 0};
+  } else if (AutoPad != "NOTSET") {
+    fail("auto_pad '" + AutoPad + "' is not supported");
+  }
+  bool CountPad = intAttr("count_include_pad", 0) != 0;
+  if (intAttr("ceil_mode", 0)) {
+    // ceil_mode: pad the end so that the floor rule gives the ceil size.
+    Shape Out;
+    std::string E = shapes::pool2d(XS, Kernel, Strides, Pads, Dil, true, Out);
+    if (!E.empty())
+      fail(E);
+    for (int D = 0; D < 2; ++D) {
+      int64_t Need = (Out[size_t(2 + D)] - 1) * Strides[size_t(D)] +
+                     Dil[size_t(D)] * (Kernel[size_t(D)] - 1) + 1 -
+                     (XS[size_t(2 + D)] + Pads[size_t(D)] + Pads[size_t(D + 2)]);
+      if (Need > 0) {
+        if (!Max && CountPad)
+          fail("ceil_mode with count_include_pad is not supported");
+        Pads[size_t(D + 2)] += Need;
+      }
+    }
+  }
+  Shape Out;
+  std::string E = shapes::pool2d(XS, Kernel, Strides, Pads, Dil, false, Out);
+  if (!E.empty())
+    fail(E);
+  Value R;
+  if (Max)
+    R = B.create<graph::MaxPoolOp>(Loc, f32(Out), X, B.getDenseI64ArrayAttr(Kernel),
+                                   B.getDenseI64ArrayAttr(Strides), B.getDenseI64ArrayAttr(Pads),
+                                   B.getDenseI64ArrayAttr(Dil));
+  else
+    R = B.create<graph::AvgPoolOp>(Loc, f32(Out), X, B.getDenseI64ArrayAttr(Kernel),
+                                   B.getDenseI64ArrayAttr(Strides), B.getDenseI64ArrayAttr(Pads),
+                                   B.getBoolAttr(CountPad));
+  setOutput(0, R);
+}
+
+void Importer::importNode() {
+  const std::string &Op = Node->op_type();
+  if (!Node->domain().empty() && Node->domain() != "ai.onnx")
+    fail("operator domain '" + Node->domain() + "' is not supported");
+  for (const auto &A : Node->attribute())
+    if (A.type() == onnx::AttributeProto::GRAPH || A.type() == onnx::AttributeProto::GRAPHS)
+      fail("subgraph attribute '" + A.name() + "' is not supported");
+  if (fold())
+    return;
+
+  std::string Err;
+  auto Unary = [&](auto Tag) {
+    using OpT = decltype(Tag);
+    onlyAttrs({});
+    Value X = input(0);
+    setOutput(0, B.create<OpT>(Loc, X.getType(), X));
+  };
+  auto Binary = [&](auto Tag) {
+    using OpT = decltype(Tag);
+    onlyAttrs({});
+    Value L = input(0), R = input(1);
+    Shape Out;
+    std::string E = shapes::broadcast(shapeOf(L), shapeOf(R), Out);
+    if (!E.empty())
+      fail(E);
+    setOutput(0, B.create<OpT>(Loc, f32(Out), L, R));
+  };
+  auto RequireF32 = [&](int K) {
+    Value V = input(K);
+    if (!cast<RankedTensorType>(V.getType()).getElementType().isF32())
+      fail("input '" + Node->input(K) + "' is " +
+           std::string("not float32; this operator is computed in fp32 only"));
+  };
+  for (size_t K = 0; K < numInputs(); ++K)
+    if (hasInput(int(K)) && !isConst(int(K)) && !Values.count(Node->input(int(K))))
+      fail("input '" + Node->input(int(K)) + "' is not defined before this node");
+
+  if (Op == "Relu") return Unary(graph::ReluOp());
+  if (Op == "Sigmoid") return Unary(graph::SigmoidOp());
+  if (Op == "Tanh") return Unary(graph::TanhOp());
+  if (Op == "Erf") return Unary(graph::ErfOp());
+  if (Op == "Exp") return Unary(graph::ExpOp());
+  if (Op == "Log") return Unary(graph::LogOp());
+  if (Op == "Sqrt") return Unary(graph::SqrtOp());
+  if (Op == "Reciprocal") return Unary(graph::ReciprocalOp());
+  if (Op == "Neg") return Unary(graph::NegOp());
+  if (Op == "Abs") return Unary(graph::AbsOp());
+  if (Op == "Add") return Binary(graph::AddOp());
+  if (Op == "Sub") return Binary(graph::SubOp());
+  if (Op == "Mul") return Binary(graph::MulOp());
+  if (Op == "Div") return Binary(graph::DivOp());
+  if (Op == "Pow") return Binary(graph::PowOp());
+  if (Op == "Identity" || Op == "Dropout") {
+    if (Op == "Dropout") {
+      onlyAttrs({"seed", "ratio"});
+      if (isConst(2) && !Consts[Node->input(2)].I.empty() && Consts[Node->input(2)].I[0])
+        fail("training_mode is not supported");
+    }
+    setOutput(0, input(0));
+    return;
+  }
+  if (Op == "LeakyRelu") {
+    onlyAttrs({"alpha"});
+    Value X = input(0);
+    setOutput(0, B.create<graph::LeakyReluOp>(Loc, X.getType(), X,
+                                              B.getF32FloatAttr(floatAttr("alpha", 0.01f))));
+    return;
+  }
+  if (Op == "Clip") {
+    float Lo = -INFINITY, Hi = INFINITY;
+    if (Opset < 11) {
+      onlyAttrs({"min", "max"});
+      Lo = floatAttr("min", Lo);
+      Hi = floatAttr("max", Hi);
+    } else {
+      onlyAttrs({});
+      if (hasInput(1))
+        Lo = float(constInput(1, "min").at(0));
+      if (hasInput(2))
+        Hi = float(constInput(2, "max").at(0));
+    }
+    Value X = input(0);
+    setOutput(0, B.create<graph::ClipOp>(Loc, X.getType(), X, B.getF32FloatAttr(Lo),
+                                         B.getF32FloatAttr(Hi)));
+    return;
+  }
+  if (Op == "MatMul") {
+    onlyAttrs({});
+    RequireF32(0);
+    Value L = input(0), R = input(1);
+    Shape Out;
+    std::string E = shapes::matmul(shapeOf(L), shapeOf(R), Out);
+    if (!E.empty())
+      fail(E);
+    setOutput(0, B.create<graph::MatMulOp>(Loc, f32(Out), L, R));
+    return;
+  }
+  if (Op == "Gemm") {
+    onlyAttrs({"alpha", "beta", "transA", "transB", "broadcast"});
+    Value A = input(0), Bm = input(1);
+    bool TA = intAttr("transA", 0), TB = intAttr("transB", 0);
+    Shape Out;
+    std::string E = shapes::gemm(shapeOf(A), shapeOf(Bm), TA, TB, Out);
+    if (!E.empty())
+      fail(E);
+    Value C = hasInput(2) ? input(2) : Value();
+    if (C) {
+      Shape Tmp;
+      if (!shapes::broadcast(shapeOf(C), Out, Tmp).empty() || Tmp != Out)
+        fail("C " + shapes::str(shapeOf(C)) + " does not broadcast to " + shapes::str(Out));
+    }
+    setOutput(0, B.create<graph::GemmOp>(Loc, f32(Out), A, Bm, C,
+                                         B.getF32FloatAttr(floatAttr("alpha", 1.0f)),
+                                         B.getF32FloatAttr(floatAttr("beta", 1.0f)),
+                                         B.getBoolAttr(TA), B.getBoolAttr(TB)));
+    return;
+  }
+  if (Op == "Conv")
+    return importConv();
+  if (Op == "MaxPool")
+    return importPool(true);
+  if (Op == "AveragePool")
+    return importPool(false);
+  if (Op == "GlobalAveragePool" || Op == "GlobalMaxPool") {
+    onlyAttrs({});
+    Value X = input(0);
+    Shape S = shapeOf(X);
+    if (S.size() < 3)
+      fail("input needs spatial dimensions");
+    std::vector<int64_t> Axes;
+    Shape Out = S;
+    for (size_t D = 2; D < S.size(); ++D) {
+      Axes.push_back(int64_t(D));
+      Out[D] = 1;
+    }
+    auto Kind = Op == "GlobalAveragePool" ? graph::ReduceKind::Mean : graph::ReduceKind::Max;
+    setOutput(0, B.create<graph::ReduceOp>(Loc, f32(Out), X,
+                                           graph::ReduceKindAttr::get(&Ctx, Kind),
+                                           B.getDenseI64ArrayAttr(Axes), B.getBoolAttr(true)));
+    return;
+  }
+  if (Op == "BatchNormalization") {
+    onlyAttrs({"epsilon", "momentum", "training_mode", "spatial"});
+    if (intAttr("training_mode", 0))
+      fail("training_mode is not supported");
+    if (intAttr("spatial", 1) != 1)
+      fail("spatial = 0 is not supported");
+    Value X = input(0);
+    setOutput(0, B.create<graph::BatchNormOp>(Loc, X.getType(), X, input(1), input(2), input(3),
+                                              input(4),
+                                              B.getF32FloatAttr(floatAttr("epsilon", 1e-5f))));
+    return;
+  }
+  if (Op == "LayerNormalization") {
+    onlyAttrs({"axis", "epsilon", "stash_type"});
+    Value X = input(0);
+    int64_t Axis = intAttr("axis", -1);
+    if (!shapes::normalizeAxis(Axis, int64_t(shapeOf(X).size())))
+      fail("axis out of range");
+    Value Bias = hasInput(2) ? input(2) : Value();
+    setOutput(0, B.create<graph::LayerNormOp>(Loc, X.getType(), X, input(1), Bias,
+                                              B.getI64IntegerAttr(Axis),
+                                              B.getF32FloatAttr(floatAttr("epsilon", 1e-5f))));
+    return;
+  }
+  if (Op == "Softmax") {
+    onlyAttrs({"axis"});
+    Value X = input(0);
+    Shape S = shapeOf(X);
+    int64_t Axis = intAttr("axis", Opset >= 13 ? -1 : 1);
+    if (!shapes::normalizeAxis(Axis, int64_t(S.size())))
+      fail("axis out of range");
+    if (Opset < 13 && Axis != int64_t(S.size()) - 1) {
+      // Before opset 13 the input is flattened to 2D at `axis`.
+      int64_t Outer = 1, Inner = 1;
+      for (size_t D = 0; D < S.size(); ++D)
+        (int64_t(D) < Axis ? Outer : Inner) *= S[D];
+      Value Flat = reshape(X, {Outer, Inner});
+      Value R = B.create<graph::SoftmaxOp>(Loc, Flat.getType(), Flat, B.getI64IntegerAttr(1));
+      setOutput(0, reshape(R, S));
+      return;
+    }
+    setOutput(0, B.create<graph::SoftmaxOp>(Loc, X.getType(), X, B.getI64IntegerAttr(Axis)));
+    return;
+  }
+  if (Op == "ReduceMean" || Op == "ReduceSum" || Op == "ReduceMax") {
+    onlyAttrs({"axes", "keepdims", "noop_with_empty_axes"});
+    Value X = input(0);
+    std::vector<int64_t> Axes = intsAttr("axes");
+    if (hasInput(1))
+      Axes = constInts(1, "axes");
+    if (Axes.empty() && intAttr("noop_with_empty_axes", 0)) {
+      setOutput(0, X);
+      return;
+    }
+    Shape Out;
+    std::string E = shapes::reduce(shapeOf(X), Axes, intAttr("keepdims", 1) != 0, Out);
+    if (!E.empty())
+      fail(E);
+    auto Kind = Op == "ReduceMean" ? graph::ReduceKind::Mean
+                : Op == "ReduceSum" ? graph::ReduceKind::Sum : graph::ReduceKind::Max;
+    setOutput(0, B.create<graph::ReduceOp>(Loc, f32(Out), X,
+                                           graph::ReduceKindAttr::get(&Ctx, Kind),
+                                           B.getDenseI64ArrayAttr(Axes),
+                                           B.getBoolAttr(intAttr("keepdims", 1) != 0)));
+    return;
+  }
+
+  // Shape-only ops work on constants and values alike.
+  auto Reshaped = [&](const Shape &Out) {
+    if (isConst(0)) {
+      Const C = Consts[Node->input(0)];
+      C.Dims = Out;
+      setConst(0, C);
+    } else {
+      setOutput(0, reshape(input(0), Out));
+    }
+  };
+  if (Op == "Reshape") {
+    onlyAttrs({"allowzero", "shape"});
+    std::vector<int64_t> Target = Opset < 5 ? intsAttr("shape") : constInts(1, "shape");
+    Shape Out;
+    std::string E = shapes::reshape(inputShape(0), Target, intAttr("allowzero", 0) != 0, Out);
+    if (!E.empty())
+      fail(E);
+    return Reshaped(Out);
+  }
+  if (Op == "Flatten") {
+    onlyAttrs({"axis"});
+    Shape S = inputShape(0);
+    int64_t Axis = intAttr("axis", 1);
+    if (Axis < 0)
+      Axis += int64_t(S.size());
+    if (Axis < 0 || Axis > int64_t(S.size()))
+      fail("axis out of range");
+    int64_t Outer = 1, Inner = 1;
+    for (size_t D = 0; D < S.size(); ++D)
+      (int64_t(D) < Axis ? Outer : Inner) *= S[D];
+    return Reshaped({Outer, Inner});
+  }
+  if (Op == "Squeeze" || Op == "Unsqueeze") {
+    onlyAttrs({"axes"});
+    Shape S = inputShape(0);
+    std::vector<int64_t> Axes = Opset >= 13 && hasInput(1) ? constInts(1, "axes") : intsAttr("axes");
+    Shape Out;
+    if (Op == "Squeeze") {
+      std::vector<bool> Drop(S.size(), false);
+      if (Axes.empty())
+        for (size_t D = 0; D < S.size(); ++D)
+          Drop[D] = S[D] == 1;
+      for (int64_t A : Axes) {
+        if (!shapes::normalizeAxis(A, int64_t(S.size())) || S[size_t(A)] != 1)
+          fail("cannot squeeze axis " + std::to_string(A) + " of " + shapes::str(S));
+        Drop[size_t(A)] = true;
+      }
+      for (size_t D = 0; D < S.size(); ++D)
+        if (!Drop[D])
+          Out.push_back(S[D]);
+    } else {
+      int64_t R = int64_t(S.size() + Axes.size());
+      std::vector<bool> New(size_t(R), false);
+      for (int64_t A : Axes) {
+        if (!shapes::normalizeAxis(A, R) || New[size_t(A)])
+          fail("bad unsqueeze axis");
+        New[size_t(A)] = true;
+      }
+      size_t K = 0;
+      for (int64_t D = 0; D < R; ++D)
+        Out.push_back(New[size_t(D)] ? 1 : S[K++]);
+    }
+    return Reshaped(Out);
+  }
+  if (Op == "Transpose") {
+    onlyAttrs({"perm"});
+    Shape S = inputShape(0);
+    std::vector<int64_t> Perm = intsAttr("perm");
+    if (Perm.empty())
+      for (size_t D = S.size(); D-- > 0;)
+        Perm.push_back(int64_t(D));
+    Shape Out;
+    std::string E = shapes::transpose(S, Perm, Out);
+    if (!E.empty())
+      fail(E);
+    if (isConst(0)) {
+      const Const &C = Consts[Node->input(0)];
+      auto St = stridesOf(S);
+      setConst(0, gatherConst(C, Out, [&](const std::vector<int64_t> &Co) {
+        int64_t Src = 0;
+        for (size_t D = 0; D < Perm.size(); ++D)
+          Src += Co[D] * St[size_t(Perm[D])];
+        return Src;
+      }));
+      return;
+    }
+    Value X = input(0);
+    setOutput(0, B.create<graph::TransposeOp>(
+                     Loc, RankedTensorType::get(Out, cast<RankedTensorType>(X.getType()).getElementType()),
+                     X, B.getDenseI64ArrayAttr(Perm)));
+    return;
+  }
+  if (Op == "Concat") {
+    onlyAttrs({"axis"});
+    std::vector<Value> Ins;
+    std::vector<Shape> Shapes;
+    for (size_t K = 0; K < numInputs(); ++K) {
+      Ins.push_back(input(int(K)));
+      Shapes.push_back(shapeOf(Ins.back()));
+    }
+    int64_t Axis = intAttr("axis", 0);
+    Shape Out;
+    std::string E = shapes::concat(Shapes, Axis, Out);
+    if (!E.empty())
+      fail(E);
+    shapes::normalizeAxis(Axis, int64_t(Out.size()));
+    setOutput(0, B.create<graph::ConcatOp>(
+                     Loc, RankedTensorType::get(Out, cast<RankedTensorType>(Ins[0].getType()).getElementType()),
+                     Ins, B.getI64IntegerAttr(Axis)));
+    return;
+  }
+  auto EmitSlice = [&](Value X, const std::vector<int64_t> &S0, const std::vector<int64_t> &E0,
+                       const std::vector<int64_t> &St0, const Shape &Out) {
+    return B.create<graph::SliceOp>(
+        Loc, RankedTensorType::get(Out, cast<RankedTensorType>(X.getType()).getElementType()), X,
+        B.getDenseI64ArrayAttr(S0), B.getDenseI64ArrayAttr(E0), B.getDenseI64ArrayAttr(St0));
+  };
+  if (Op == "Slice") {
+    onlyAttrs({"starts", "ends", "axes"});
+    std::vector<int64_t> Starts, Ends, Axes, Steps;
+    if (Opset < 10) {
+      Starts = intsAttr("starts");
+      Ends = intsAttr("ends");
+      Axes = intsAttr("axes");
+    } else {
+      Starts = constInts(1, "starts");
+      Ends = constInts(2, "ends");
+      if (hasInput(3))
+        Axes = constInts(3, "axes");
+      if (hasInput(4))
+        Steps = constInts(4, "steps");
+    }
+    Shape S = inputShape(0), Out;
+    std::vector<int64_t> AS, AE, ASt;
+    std::string E = shapes::slice(S, Starts, Ends, Axes, Steps, AS, AE, ASt, Out);
+    if (!E.empty())
+      fail(E);
+    if (isConst(0)) {
+      auto St = stridesOf(S);
+      setConst(0, gatherConst(Consts[Node->input(0)], Out, [&](const std::vector<int64_t> &C) {
+        int64_t Src = 0;
+        for (size_t D = 0; D < S.size(); ++D)
+          Src += (AS[D] + C[D] * ASt[D]) * St[D];
+        return Src;
+      }));
+      return;
+    }
+    setOutput(0, EmitSlice(input(0), AS, AE, ASt, Out));
+    return;
+  }
+  if (Op == "Split") {
+    onlyAttrs({"axis", "split"});
+    Value X = input(0);
+    Shape S = shapeOf(X);
+    int64_t Axis = intAttr("axis", 0);
+    if (!shapes::normalizeAxis(Axis, int64_t(S.size())))
+      fail("axis out of range");
+    std::vector<int64_t> Sizes = Opset >= 13 && hasInput(1) ? constInts(1, "split") : intsAttr("split");
+    int64_t N = Node->output_size();
+    if (Sizes.empty()) {
+      if (S[size_t(Axis)] % N)
+        fail("dimension " + std::to_string(S[size_t(Axis)]) + " does not split into " +
+             std::to_string(N) + " equal parts");
+      Sizes.assign(size_t(N), S[size_t(Axis)] / N);
+    }
+    int64_t Sum = 0;
+    for (int64_t Z : Sizes)
+      Sum += Z;
+    if (int64_t(Sizes.size()) != N || Sum != S[size_t(Axis)])
+      fail("split sizes do not add up to dimension " + std::to_string(S[size_t(Axis)]));
+    int64_t At = 0;
+    for (int64_t K = 0; K < N; ++K) {
+      std::vector<int64_t> St(S.size(), 0), En(S.begin(), S.end()), Sp(S.size(), 1);
+      St[size_t(Axis)] = At;
+      En[size_t(Axis)] = At + Sizes[size_t(K)];
+      Shape Out = S;
+      Out[size_t(Axis)] = Sizes[size_t(K)];
+      setOutput(int(K), EmitSlice(X, St, En, Sp, Out));
+      At += Sizes[size_t(K)];
+    }
+    return;
+  }
+  if (Op == "Gather") {
+    onlyAttrs({"axis"});
+    Value X = input(0);
+    Shape S = shapeOf(X);
+    int64_t Axis = intAttr("axis", 0);
+    if (!shapes::normalizeAxis(Axis, int64_t(S.size())))
+      fail("axis out of range");
+    Value Idx;
+    Shape IdxShape;
+    if (isConst(1)) {
+      // Constant indices: normalize negative ones and check the range here.
+      Const C = Consts[Node->input(1)];
+      if (C.isFloat())
+        fail("indices must be integers");
+      for (int64_t &I : C.I) {
+        if (I < -S[size_t(Axis)] || I >= S[size_t(Axis)])
+          fail("index " + std::to_string(I) + " out of range for dimension " +
+               std::to_string(S[size_t(Axis)]));
+        if (I < 0)
+          I += S[size_t(Axis)];
+      }
+      C.DType = onnx::TensorProto::INT64;
+      Idx = materialize(C);
+    } else {
+      Idx = input(1);
+    }
+    Shape Out;
+    std::string E = shapes::gather(S, shapeOf(Idx), Axis, Out);
+    if (!E.empty())
+      fail(E);
+    setOutput(0, B.create<graph::GatherOp>(
+                     Loc, RankedTensorType::get(Out, cast<RankedTensorType>(X.getType()).getElementType()),
+                     X, Idx, B.getI64IntegerAttr(Axis)));
+    return;
+  }
+  if (Op == "Cast") {
+    onlyAttrs({"to", "saturate"});
+    int64_t To = intAttr("to", 0);
+    if (!isFloatType(int32_t(To)) && !isIntType(int32_t(To)))
+      fail("Cast to " + dtypeName(int32_t(To)) + " is not supported");
+    Value X = input(0);
+    Type ET = elementType(isFloatType(int32_t(To)) ? onnx::TensorProto::FLOAT : int32_t(To));
+    if (cast<RankedTensorType>(X.getType()).getElementType() == ET) {
+      setOutput(0, X);
+      return;
+    }
+    setOutput(0, B.create<graph::CastOp>(Loc, RankedTensorType::get(shapeOf(X), ET), X));
+    return;
+  }
+  fail("unsupported operator");
+}
+
+//===----------------------------------------------------------------------===//
+// The model
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
+  try {
+    Ctx.loadDialect<graph::GraphDialect, func::FuncDialect>();
+    auto Slash = Path.find_last_of('/');
+    Dir = Slash == std::string::npos ? "" : Path.substr(0, Slash + 1);
+    std::ifstream In(Path, std::ios::binary);
+    if (!In)
+      fail("cannot open '" + Path + "': " + std::strerror(errno));
+    std::stringstream SS;
+    SS << In.rdbuf();
+    std::string Bytes = SS.str();
+    if (Bytes.empty())
+      fail("empty file: not an ONNX model");
+    if (!Model.ParseFromString(Bytes))
+      fail("not a valid ONNX model (the protobuf does not parse; truncated or not ONNX)");
+    if (!Model.has_graph())
+      fail("the model has no graph");
+
+    for (const auto &O : Model.opset_import())
+      if (O.domain().empty() || O.domain() == "ai.onnx")
+        Opset = O.version();
+    if (Opset < 7 || Opset > 17)
+      fail("opset " + std::to_string(Opset) + " is not supported (d1c reads opsets 7 to 17)");
+
+    // Fix symbolic input dimensions from --shape, then check the model.
+    onnx::GraphProto &G = *Model.mutable_graph();
+    std::set<std::string> Initialized;
+    for (const auto &T : G.initializer())
+      Initialized.insert(T.name());
+    std::set<std::string> Known;
+    for (auto &I : *G.mutable_input()) {
+      if (Initialized.count(I.name()))
+        continue;
+      Known.insert(I.name());
+      auto *TT = I.mutable_type()->mutable_tensor_type();
+      auto Override = Opts.InputShapes.find(I.name());
+      if (Override != Opts.InputShapes.end()) {
+        const auto &Dims = Override->second;
+        if (TT->has_shape() && TT->shape().dim_size() != int(Dims.size()))
+          fail("--shape " + I.name() + " has " + std::to_string(Dims.size()) +
+               " dimensions; the input has " + std::to_string(TT->shape().dim_size()));
+        TT->mutable_shape()->clear_dim();
+        for (int64_t D : Dims)
+          TT->mutable_shape()->add_dim()->set_dim_value(D);
+      }
+      if (!TT->has_shape())
+        fail("input '" + I.name() + "' has no shape: give one with --shape " + I.name() + "=...");
+      for (int D = 0; D < TT->shape().dim_size(); ++D) {
+        const auto &Dim = TT->shape().dim(D);
+        if (!Dim.has_dim_value() || Dim.dim_value() < 0)
+          fail("input '" + I.name() + "' dimension " + std::to_string(D) + " is symbolic" +
+               (Dim.has_dim_param() ? " ('" + Dim.dim_param() + "')" : std::string()) +
+               ": fix it with --shape " + I.name() + "=" +
+               [&] {
+                 std::string S;
+                 for (int K = 0; K < TT->shape().dim_size(); ++K)
+                   S += (K ? "x" : "") + (TT->shape().dim(K).has_dim_value()
+                                              ? std::to_string(TT->shape().dim(K).dim_value())
+                                              : std::string("N"));
+                 return S;
+               }());
+      }
+    }
+    for (const auto &[Name, Dims] : Opts.InputShapes)
+      if (!Known.count(Name))
+        fail("--shape names '" + Name + "', which is not a graph input");
+
+    try {
+      onnx::checker::check_model(Model);
+    } catch (const std::exception &E) {
+      std::string Msg = E.what();
+      Msg = Msg.substr(0, Msg.find('\n'));
+      fail("the ONNX checker rejects the model: " + Msg);
+    }
+    try {
+      onnx::ShapeInferenceOptions SO(false, 0, true);
+      onnx::shape_inference::InferShapes(Model, onnx::OpSchemaRegistry::Instance(), SO);
+    } catch (const std::exception &) {
+      // Inference is a cross-check only; the importer computes every shape.
+    }
+    for (const auto &VI : G.value_info()) {
+      if (!VI.type().has_tensor_type() || !VI.type().tensor_type().has_shape())
+        continue;
+      Shape S;
+      bool Static = true;
+      for (const auto &D : VI.type().tensor_type().shape().dim()) {
+        Static &= D.has_dim_value();
+        S.push_back(D.dim_value());
+      }
+      if (Static)
+        Inferred[VI.name()] = S;
+    }
+
+    // Constants.
+    for (const auto &T : G.initializer())
+      Consts[T.name()] = readTensor(T, "initializer '" + T.name() + "'");
+    for (const auto &T : G.sparse_initializer())
+      fail("sparse initializer '" + T.values().name() + "' is not supported");
+
+    // The function: inputs without initializers, in order.
+    auto Module = ModuleOp::create(FileLineColLoc::get(&Ctx, Path, 0, 0));
+    std::vector<Type> ArgTypes;
+    std::vector<std::string> ArgNames;
+    for (const auto &I : G.input()) {
+      if (Initialized.count(I.name()))
+        continue;
+      const auto &TT = I.type().tensor_type();
+      int32_t ET = TT.elem_type();
+      if (ET != onnx::TensorProto::FLOAT && ET != onnx::TensorProto::INT64)
+        fail("input '" + I.name() + "' is " + dtypeName(ET) +
+             "; d1c takes FLOAT inputs (and INT64 indices)");
+      Shape S;
+      for (const auto &D : TT.shape().dim())
+        S.push_back(D.dim_value());
+      ArgTypes.push_back(RankedTensorType::get(S, elementType(ET)));
+      ArgNames.push_back(I.name());
+    }
+    B.setInsertionPointToEnd(Module.getBody());
+    auto Func = B.create<func::FuncOp>(Module.getLoc(), "main",
+                                       B.getFunctionType(ArgTypes, {}));
+    Block *Entry = Func.addEntryBlock();
+    for (size_t K = 0; K < ArgNames.size(); ++K) {
+      Values[ArgNames[K]] = Entry->getArgument(unsigned(K));
+      Func.setArgAttr(unsigned(K), "d1.name", B.getStringAttr(ArgNames[K]));
+    }
+    B.setInsertionPointToStart(Entry);
+
+    for (int K = 0; K < G.node_size(); ++K) {
+      Node = &G.node(K);
+      NodeIndex = K;
+      Loc = NameLoc::get(B.getStringAttr(nodeName() + " (" + Node->op_type() + ")"),
+                         FileLineColLoc::get(&Ctx, Path, unsigned(K + 1), 0));
+      importNode();
+    }
+    Node = nullptr;
+
+    std::vector<Value> Results;
+    std::vector<Type> ResultTypes;
+    Loc = Func.getLoc();
+    for (const auto &O : G.output()) {
+      Value V;
+      if (Values.count(O.name()))
+        V = Values[O.name()];
+      else if (Consts.count(O.name()))
+        V = Values[O.name()] = materialize(Consts[O.name()]);
+      else
+        fail("graph output '" + O.name() + "' is not produced by any node");
+      Results.push_back(V);
+      ResultTypes.push_back(V.getType());
+    }
+    B.create<func::ReturnOp>(Func.getLoc(), Results);
+    Func.setFunctionType(B.getFunctionType(ArgTypes, ResultTypes));
+    for (int K = 0; K < G.output_size(); ++K)
+      Func.setResultAttr(unsigned(K), "d1.name", B.getStringAttr(G.output(K).name()));
+    if (failed(verify(Module))) {
+      Module.erase();
+      fail("internal error: the imported module does not verify");
+    }
+    return Module;
+  } catch (const ImportError &E) {
+    Err = E.Msg;
+    return nullptr;
+  }
+}
+
+} // namespace
+
+bool d1::parseDims(const std::string &Text, std::vector<int64_t> &Dims) {
+  Dims.clear();
+  std::stringstream SS(Text);
+  std::string Part;
+  while (std::getline(SS, Part, 'x')) {
+    char *End = nullptr;
+    long long V = std::strtoll(Part.c_str(), &End, 10);
+    if (Part.empty() || *End || V < 0)
+      return false;
+    Dims.push_back(V);
+  }
+  return !Dims.empty();
+}
+
+OwningOpRef<ModuleOp> d1::importONNX(MLIRContext &Ctx, const std::string &Path,
+                                     const ImportOptions &Opts, std::string &Err) {
+  Importer I(Ctx, Path, Opts);
+  return I.run(Err);
+}
