@@ -12,15 +12,19 @@
 
 include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def D1ISA_Dialect : Dialect {
   let name = "d1isa";
   let cppNamespace = "::d1::isa";
+  let dependentDialects = ["mlir::scf::SCFDialect"];
   let summary = "One operation per D1 instruction";
   let description = [{
     The lowest level of d1c: each op is one instruction of the D1 ISA
     (docs/isa.md), derived from its single description. Instruction
-    scheduling runs here, and the translation to .d1x starts here.
+    scheduling and register allocation run here, and the translation to
+    .d1x starts here. Scalar registers are `index` values; loops stay
+    `scf.for` until emission turns them into branches.
   }];
   let useDefaultTypePrinterParser = 1;
 }
@@ -30,11 +34,11 @@ class D1ISA_Type<string name, string typeMnemonic, string doc>
   let mnemonic = typeMnemonic;
   let summary = doc;
 }
-def D1ISA_XRegType : D1ISA_Type<"XReg", "x", "a 64-bit scalar register">;
 def D1ISA_VRegType : D1ISA_Type<"VReg", "v", "a 64-byte vector register">;
 def D1ISA_AccType : D1ISA_Type<"Acc", "acc", "an 8x8 fp32 matrix accumulator">;
 
-class D1ISA_InstOp<string mnemonic, int opcode> : Op<D1ISA_Dialect, mnemonic> {
+class D1ISA_InstOp<string mnemonic, int opcode, list<Trait> traits = []>
+    : Op<D1ISA_Dialect, mnemonic, traits> {
   int Opcode = opcode;
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }

@@ -1,5 +1,7 @@
 //===- d1-opt.cpp - MlirOptMain with every d1c dialect and pass -----------===//
+#include "d1/Conversion/Passes.h"
 #include "d1/Dialects/Graph/Graph.h"
+#include "d1/Dialects/Tile/Tile.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -8,8 +10,10 @@
 int main(int argc, char **argv) {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
+  d1::registerD1ConversionPasses();
   mlir::DialectRegistry Registry;
-  Registry.insert<d1::graph::GraphDialect, mlir::func::FuncDialect>();
+  Registry.insert<d1::graph::GraphDialect, d1::tile::TileDialect, mlir::func::FuncDialect,
+                  mlir::memref::MemRefDialect, mlir::scf::SCFDialect, mlir::arith::ArithDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "d1c optimizer driver\n", Registry));
 }

@@ -344,10 +344,12 @@ bool emitISADocs(raw_ostream &OS, RecordKeeper &RK) {
   return false;
 }
 
-// ODS for the ISA dialect: one op per instruction. Registers are typed
-// operands (!d1isa.x, !d1isa.v, !d1isa.acc); immediates and semaphores are
-// attributes; branch targets are successors handled by the dialect's
-// control-flow lowering and carried here as an i32 offset attribute.
+// ODS for the ISA dialect: one op per instruction. Vector and accumulator
+// registers are values of !d1isa.v and !d1isa.acc; scalar registers are
+// `index` values, so structured loops (scf.for) carry them until emission;
+// immediates, lanes and semaphores are attributes. An op is Pure when the
+// instruction uses neither the address units nor the control slot and its
+// semantics read neither the cycle counter nor the generator.
 bool emitISAOps(raw_ostream &OS, RecordKeeper &RK) {
   emitSourceFileHeader("D1 ISA dialect ops", OS);
   for (Record *R : sortedInsts(RK)) {
@@ -356,14 +358,21 @@ bool emitISAOps(raw_ostream &OS, RecordKeeper &RK) {
     std::string OpName;
     for (char C : Name)
       OpName += (C == '.') ? '_' : C;
-    OS << "def D1ISA_" << R->getName() << "Op : D1ISA_InstOp<\"" << OpName
-       << "\", " << R->getValueAsInt("Opcode") << "> {\n";
+    bool Pure = true;
+    for (Record *U : R->getValueAsListOfDefs("Uses")) {
+      StringRef Unit = U->getValueAsDef("U")->getValueAsString("Name");
+      Pure &= Unit != "AGU" && Unit != "Control";
+    }
+    StringRef Sem = R->getValueAsString("Semantics");
+    Pure &= !Sem.contains("NOW") && !Sem.contains("RNG_");
+    OS << "def D1ISA_" << R->getName() << "Op : D1ISA_InstOp<\"" << OpName << "\", "
+       << R->getValueAsInt("Opcode") << (Pure ? ", [Pure]" : "") << "> {\n";
     OS << "  let summary = " << cString(R->getValueAsString("Summary")) << ";\n";
     std::string Args, Results;
     auto TypeOf = [](Record *K) -> std::string {
       StringRef N = K->getValueAsString("Name");
       if (N == "XReg")
-        return "D1ISA_XRegType";
+        return "Index";
       if (N == "VReg")
         return "D1ISA_VRegType";
       if (N == "Acc")

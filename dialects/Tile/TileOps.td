@@ -1,0 +1,117 @@
+//===- TileOps.td - The tile dialect: SRAM tiles and DMA ------*- tablegen -*-===//
+//
+// The middle level of d1c. Tensors are memrefs: in DRAM (memory space 0)
+// or in a core's SRAM (memory space 1). Work is split into loops (scf.for)
+// over tiles that fit in SRAM; tile.dma moves strided blocks between the two
+// memories, and micro-kernel ops compute on SRAM buffers. SRAM planning
+// assigns every SRAM buffer an address; the lowering to the ISA dialect
+// expands each op into instructions.
+//
+//===----------------------------------------------------------------------===//
+#ifndef D1_DIALECTS_TILE_TD
+#define D1_DIALECTS_TILE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Tile_Dialect : Dialect {
+  let name = "tile";
+  let cppNamespace = "::d1::tile";
+  let summary = "SRAM tiles, DMA between DRAM and SRAM, and micro-kernels";
+  let description = [{
+    Buffers are memrefs of f32 with an identity layout: memory space 0 is
+    DRAM, memory space 1 is the core's SRAM. Every access names a buffer and
+    an element offset (an index value) from its start, so the lowering
+    computes addresses as base + offset * 4 without memref descriptors.
+  }];
+}
+
+class Tile_Op<string mnemonic, list<Trait> traits = []> : Op<Tile_Dialect, mnemonic, traits>;
+
+def Tile_Buffer : MemRefRankOf<[F32, I64, I32], [1, 2, 3, 4, 5, 6]>;
+
+def Tile_ViewOp : Tile_Op<"view", [Pure]> {
+  let summary = "The same storage seen with another shape (reshape is free)";
+  let arguments = (ins Tile_Buffer:$source);
+  let results = (outs Tile_Buffer:$result);
+  let assemblyFormat = "$source attr-dict `:` type($source) `to` type($result)";
+  let hasVerifier = 1;
+}
+
+def Tile_DmaOp : Tile_Op<"dma"> {
+  let summary = "Copy a strided block between two buffers and wait for it";
+  let description = [{
+    Copies `sizes[0] x sizes[1] x sizes[2]` elements: rows of `sizes[2]`
+    contiguous elements (innermost), `sizes[1]` rows per plane and `sizes[0]`
+    planes; element (p, r, e) comes from `src[src_offset + p * src_strides[0]
+    + r * src_strides[1] + e]` and goes to the same place relative to
+    `dst_offset` and `dst_strides`. One of the buffers is in SRAM.
+
+    ```mlir
+    tile.dma %w[%i] -> %buf[%c0] sizes [1, 16, 64] src_strides [0, 256] dst_strides [0, 64]
+        : memref<256x256xf32>, memref<16x64xf32, 1>
+    ```
+  }];
+  let arguments = (ins Tile_Buffer:$src, Index:$src_offset, Tile_Buffer:$dst, Index:$dst_offset,
+                       DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$src_strides,
+                       DenseI64ArrayAttr:$dst_strides);
+  let assemblyFormat = [{
+    $src `[` $src_offset `]` `->` $dst `[` $dst_offset `]` `sizes` $sizes
+    `src_strides` $src_strides `dst_strides` $dst_strides attr-dict `:` type($src) `,` type($dst)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_MatmulOp : Tile_Op<"matmul"> {
+  let summary = "C[m x n] = (accumulate ? C : 0) + A[m x k] * B[k x n] on SRAM";
+  let description = [{
+    Row-major blocks with leading dimensions `lda`, `ldb`, `ldc` (elements),
+    starting at the given element offsets of SRAM buffers. fp32 on the vector
+    unit's FMA.
+  }];
+  let arguments = (ins Tile_Buffer:$a, Index:$a_offset, Tile_Buffer:$b, Index:$b_offset,
+                       Tile_Buffer:$c, Index:$c_offset, I64Attr:$m, I64Attr:$n, I64Attr:$k,
+                       I64Attr:$lda, I64Attr:$ldb, I64Attr:$ldc, BoolAttr:$accumulate);
+  let assemblyFormat = [{
+    $a `[` $a_offset `]` `,` $b `[` $b_offset `]` `->` $c `[` $c_offset `]` attr-dict
+    `:` type($a) `,` type($b) `,` type($c)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_EltKindAttr : I32EnumAttr<"EltKind", "elementwise function", [
+    I32EnumAttrCase<"Copy", 0, "copy">, I32EnumAttrCase<"Add", 1, "add">,
+    I32EnumAttrCase<"Sub", 2, "sub">, I32EnumAttrCase<"Mul", 3, "mul">,
+    I32EnumAttrCase<"Div", 4, "div">, I32EnumAttrCase<"Max", 5, "max">,
+    I32EnumAttrCase<"Min", 6, "min">, I32EnumAttrCase<"Relu", 7, "relu">,
+    I32EnumAttrCase<"Neg", 8, "neg">, I32EnumAttrCase<"Abs", 9, "abs">,
+    I32EnumAttrCase<"Exp", 10, "exp">, I32EnumAttrCase<"Sqrt", 11, "sqrt">,
+    I32EnumAttrCase<"Reciprocal", 12, "reciprocal">, I32EnumAttrCase<"Sigmoid", 13, "sigmoid">,
+    I32EnumAttrCase<"Tanh", 14, "tanh">, I32EnumAttrCase<"Erf", 15, "erf">,
+    I32EnumAttrCase<"Log", 16, "log">, I32EnumAttrCase<"Pow", 17, "pow">,
+    I32EnumAttrCase<"LeakyRelu", 18, "leaky_relu">, I32EnumAttrCase<"Clip", 19, "clip">,
+    I32EnumAttrCase<"Affine", 20, "affine">, I32EnumAttrCase<"Fill", 21, "fill">]> {
+  let cppNamespace = "::d1::tile";
+}
+
+def Tile_ElementwiseOp : Tile_Op<"elementwise", [AttrSizedOperandSegments]> {
+  let summary = "out[i] = f(in0[i * s0], in1[i * s1]) for i < count, on SRAM";
+  let description = [{
+    Unary kinds read `in0` only. An input stride of 0 broadcasts one element;
+    1 walks it. `params` carry the constants of leaky_relu (alpha), clip
+    (min, max), affine (scale, shift: x * scale + shift) and fill (the value;
+    the input is not read).
+  }];
+  let arguments = (ins Tile_EltKindAttr:$kind, Tile_Buffer:$in0, Index:$in0_offset,
+                       Optional<Tile_Buffer>:$in1, Optional<Index>:$in1_offset,
+                       Tile_Buffer:$out, Index:$out_offset, I64Attr:$count,
+                       I64Attr:$in0_stride, I64Attr:$in1_stride, DenseF32ArrayAttr:$params);
+  let assemblyFormat = [{
+    $kind $in0 `[` $in0_offset `]` (`,` $in1^ `[` $in1_offset `]`)? `->` $out `[` $out_offset `]`
+    attr-dict `:` type($in0) (`,` type($in1)^)? `,` type($out)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif

@@ -1,0 +1,474 @@
+//===- GraphToTile.cpp - graph ops to tiled DMA + micro-kernel loops ------===//
+//
+// Builds a new @main over DRAM memrefs next to the old one, op by op, then
+// replaces it. Every kernel brings its SRAM buffers with memref.alloc in
+// memory space 1 and frees them with memref.dealloc, so the SRAM planner sees
+// each buffer's lifetime.
+//
+//===----------------------------------------------------------------------===//
+#include "d1/Conversion/Passes.h"
+#include "d1/Dialects/Graph/Graph.h"
+#include "d1/Dialects/Tile/Tile.h"
+#include "d1/Support/Shapes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include <functional>
+
+namespace d1 {
+#define GEN_PASS_DEF_GRAPHTOTILE
+#include "d1/Conversion/Passes.h.inc"
+} // namespace d1
+
+using namespace mlir;
+using namespace d1;
+using shapes::Shape;
+
+namespace {
+
+struct LoweringError {
+  Location Loc;
+  std::string Msg;
+};
+
+class Lowering {
+public:
+  Lowering(ModuleOp M, int64_t SramBytes) : M(M), B(M.getContext()), SramBytes(SramBytes) {}
+  LogicalResult run();
+
+private:
+  ModuleOp M;
+  OpBuilder B;
+  int64_t SramBytes;
+  Location Loc = B.getUnknownLoc();
+  DenseMap<Value, Value> Buffers; // tensor -> DRAM memref
+  unsigned NextGlobal = 0;
+
+  // Element budget for one kernel's SRAM tiles, leaving room for DMA
+  // descriptors and the stack of smaller buffers.
+  int64_t tileElements() const { return std::max<int64_t>(1024, SramBytes / 4 / 8); }
+
+  Value idx(int64_t V) { return B.create<arith::ConstantIndexOp>(Loc, V); }
+  Value add(Value A, Value X) { return B.create<arith::AddIOp>(Loc, A, X); }
+  Value add(Value A, int64_t X) { return X ? add(A, idx(X)) : A; }
+  Value mul(Value A, int64_t X) {
+    return X == 1 ? A : B.create<arith::MulIOp>(Loc, A, idx(X)).getResult();
+  }
+  Value sram(int64_t Elements) {
+    auto T = MemRefType::get({Elements}, B.getF32Type(), MemRefLayoutAttrInterface(),
+                             B.getI64IntegerAttr(1));
+    return B.create<memref::AllocOp>(Loc, T);
+  }
+  void free(Value V) { B.create<memref::DeallocOp>(Loc, V); }
+  MemRefType dramType(Type T) {
+    auto RT = cast<RankedTensorType>(T);
+    return MemRefType::get(RT.getShape(), RT.getElementType());
+  }
+  void dma(Value Src, Value SrcOff, Value Dst, Value DstOff, std::array<int64_t, 3> Sizes,
+           std::array<int64_t, 2> SrcStrides, std::array<int64_t, 2> DstStrides) {
+    B.create<tile::DmaOp>(Loc, Src, SrcOff, Dst, DstOff, B.getDenseI64ArrayAttr(Sizes),
+                          B.getDenseI64ArrayAttr(SrcStrides), B.getDenseI64ArrayAttr(DstStrides));
+  }
+  void elementwise(tile::EltKind Kind, Value In0, Value Off0, int64_t S0, Value In1, Value Off1,
+                   int64_t S1, Value Out, Value OutOff, int64_t Count,
+                   ArrayRef<float> Params = {}) {
+    B.create<tile::ElementwiseOp>(Loc, tile::EltKindAttr::get(B.getContext(), Kind), In0, Off0,
+                                  In1, Off1, Out, OutOff,
+                                  B.getI64IntegerAttr(Count), B.getI64IntegerAttr(S0),
+                                  B.getI64IntegerAttr(S1), B.getDenseF32ArrayAttr(Params));
+  }
+
+  /// Calls Body(offset, size) for [0, Total) in steps of Tile: an scf.for over
+  /// the full tiles (inline when there is one) and a static remainder.
+  void forTiles(int64_t Total, int64_t Tile, const std::function<void(Value, int64_t)> &Body) {
+    Tile = std::min(Tile, Total);
+    int64_t Full = Total / Tile, Rem = Total % Tile;
+    if (Full == 1) {
+      Body(idx(0), Tile);
+    } else if (Full > 1) {
+      auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Full * Tile), idx(Tile));
+      OpBuilder::InsertionGuard G(B);
+      B.setInsertionPointToStart(For.getBody());
+      Body(For.getInductionVar(), Tile);
+    }
+    if (Rem)
+      Body(idx(Full * Tile), Rem);
+  }
+
+  Value buffer(Value Tensor) {
+    auto It = Buffers.find(Tensor);
+    if (It == Buffers.end())
+      throw LoweringError{Loc, "internal error: value without a buffer"};
+    return It->second;
+  }
+  /// The DRAM buffer an op's result goes to: the function's output buffer
+  /// when it is returned, else a new allocation.
+  Value result(Value Tensor, Value Dest) {
+    Value Buf = Dest ? Dest : B.create<memref::AllocOp>(Loc, dramType(Tensor.getType())).getResult();
+    Buffers[Tensor] = Buf;
+    return Buf;
+  }
+
+  std::string lowerConstant(graph::ConstantOp Op);
+  void lowerElementwise(Operation *Op, tile::EltKind Kind, ArrayRef<float> Params, Value Dest);
+  void lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t M, int64_t N, int64_t K,
+                   int64_t Batch, int64_t ABatchStride, int64_t BBatchStride, Value C,
+                   float Alpha, float Beta, Value Out, int64_t Outer);
+  void lowerOp(Operation *Op, Value Dest);
+  void copy(Value Src, Value Dst, int64_t Elements);
+};
+
+std::string Lowering::lowerConstant(graph::ConstantOp Op) {
+  auto T = cast<RankedTensorType>(Op.getType());
+  auto MT = MemRefType::get(T.getShape(), T.getElementType());
+  std::string Name = "cst" + std::to_string(NextGlobal++);
+  OpBuilder::InsertionGuard G(B);
+  B.setInsertionPointToStart(M.getBody());
+  B.create<memref::GlobalOp>(Loc, Name, B.getStringAttr("private"), MT,
+                             cast<ElementsAttr>(Op.getValue()), /*constant=*/true, IntegerAttr());
+  return Name;
+}
+
+void Lowering::copy(Value Src, Value Dst, int64_t Elements) {
+  int64_t T = tileElements();
+  Value Buf = sram(std::min(T, Elements));
+  forTiles(Elements, T, [&](Value Off, int64_t N) {
+    dma(Src, Off, Buf, idx(0), {1, 1, N}, {0, 0}, {0, 0});
+    dma(Buf, idx(0), Dst, Off, {1, 1, N}, {0, 0}, {0, 0});
+  });
+  free(Buf);
+}
+
+// Elementwise with numpy broadcasting. The output is walked as rows: dims
+// are coalesced, the innermost becomes the row, the next one is tiled, and
+// the rest are loops. Each input has an element stride per output dim (0
+// where it broadcasts).
+void Lowering::lowerElementwise(Operation *Op, tile::EltKind Kind, ArrayRef<float> Params,
+                                Value Dest) {
+  Value ResultT = Op->getResult(0);
+  Shape Out(cast<RankedTensorType>(ResultT.getType()).getShape());
+  int64_t R = int64_t(Out.size());
+  unsigned NIn = Op->getNumOperands();
+  std::vector<std::vector<int64_t>> Strides(NIn);
+  for (unsigned I = 0; I < NIn; ++I) {
+    Shape S(cast<RankedTensorType>(Op->getOperand(I).getType()).getShape());
+    std::vector<int64_t> St(size_t(R), 0);
+    int64_t Acc = 1;
+    for (int64_t D = R - 1, E = int64_t(S.size()) - 1; D >= 0; --D, --E) {
+      if (E >= 0 && S[size_t(E)] != 1)
+        St[size_t(D)] = Acc;
+      if (E >= 0)
+        Acc *= S[size_t(E)];
+    }
+    Strides[I] = St;
+  }
+  // Coalesce dims where every operand (and the contiguous output) continues.
+  std::vector<int64_t> Dims;
+  std::vector<std::vector<int64_t>> CS(NIn);
+  for (int64_t D = 0; D < R; ++D) {
+    if (Out[size_t(D)] == 1)
+      continue;
+    bool Merge = !Dims.empty();
+    for (unsigned I = 0; I < NIn && Merge; ++I)
+      Merge = CS[I].back() == Strides[I][size_t(D)] * Out[size_t(D)];
+    if (Merge) {
+      Dims.back() *= Out[size_t(D)];
+      for (unsigned I = 0; I < NIn; ++I)
+        CS[I].back() = Strides[I][size_t(D)];
+    } else {
+      Dims.push_back(Out[size_t(D)]);
+      for (unsigned I = 0; I < NIn; ++I)
+        CS[I].push_back(Strides[I][size_t(D)]);
+    }
+  }
+  if (Dims.empty()) {
+    Dims.push_back(1);
+    for (unsigned I = 0; I < NIn; ++I)
+      CS[I].push_back(0);
+  }
+  // Now: rows of L = Dims.back() elements; each input's inner stride is 0 or 1.
+  size_t ND = Dims.size();
+  int64_t L = Dims.back(), T = tileElements() / int64_t(NIn + 1);
+  int64_t Chunk = std::min(L, T);                          // row piece
+  int64_t RowsDim = ND >= 2 ? Dims[ND - 2] : 1;
+  int64_t TR = std::max<int64_t>(1, std::min(RowsDim, T / Chunk)); // rows per tile
+  std::vector<Value> In(NIn), InBuf(NIn);
+  for (unsigned I = 0; I < NIn; ++I) {
+    In[I] = buffer(Op->getOperand(I));
+    InBuf[I] = sram(TR * (CS[I].back() ? Chunk : 1));
+  }
+  Value Res = result(ResultT, Dest);
+  Value OutBuf = sram(TR * Chunk);
+  auto RowStride = [&](unsigned I) { return ND >= 2 ? CS[I][ND - 2] : 0; };
+  int64_t OutRowStride = L;
+
+  std::function<void(size_t, std::vector<Value>, Value)> Outer =
+      [&](size_t D, std::vector<Value> InOff, Value OutOff) {
+        if (D + 2 < ND) {
+          // Contiguous output: stride of dim D is the product of later dims.
+          int64_t OutStride = 1;
+          for (size_t E = D + 1; E < ND; ++E)
+            OutStride *= Dims[E];
+          auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Dims[D]), idx(1));
+          OpBuilder::InsertionGuard G(B);
+          B.setInsertionPointToStart(For.getBody());
+          Value Iv = For.getInductionVar();
+          std::vector<Value> Next;
+          for (unsigned I = 0; I < NIn; ++I)
+            Next.push_back(add(InOff[I], mul(Iv, CS[I][D])));
+          Outer(D + 1, Next, add(OutOff, mul(Iv, OutStride)));
+          return;
+        }
+        forTiles(RowsDim, TR, [&](Value Row0, int64_t Rows) {
+          forTiles(L, Chunk, [&](Value Col0, int64_t Cols) {
+            for (unsigned I = 0; I < NIn; ++I) {
+              int64_t Inner = CS[I].back() ? Cols : 1;
+              Value Src = add(add(InOff[I], mul(Row0, RowStride(I))), mul(Col0, CS[I].back()));
+              dma(In[I], Src, InBuf[I], idx(0), {1, Rows, Inner}, {0, RowStride(I)}, {0, Inner});
+            }
+            for (int64_t Rw = 0; Rw < Rows; ++Rw)
+              elementwise(Kind, InBuf[0], idx(Rw * (CS[0].back() ? Cols : 1)), CS[0].back(),
+                          NIn > 1 ? InBuf[1] : Value(),
+                          NIn > 1 ? idx(Rw * (CS[1].back() ? Cols : 1)) : Value(),
+                          NIn > 1 ? CS[1].back() : 0, OutBuf, idx(Rw * Cols), Cols, Params);
+            Value Dst = add(add(OutOff, mul(Row0, OutRowStride)), Col0);
+            dma(OutBuf, idx(0), Res, Dst, {1, Rows, Cols}, {0, Cols}, {0, OutRowStride});
+          });
+        });
+      };
+  std::vector<Value> Zero(NIn, idx(0));
+  Outer(0, Zero, idx(0));
+  for (Value V : InBuf)
+    free(V);
+  free(OutBuf);
+}
+
+// Out[b] (M x N, row stride N) = Alpha * op(A[b]) x op(B[b]) + Beta * C.
+void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t M, int64_t N,
+                           int64_t K, int64_t Batch, int64_t ABatch, int64_t BBatch, Value C,
+                           float Alpha, float Beta, Value Out, int64_t) {
+  // Tiles: A TM x TK, B TK x TN, C TM x TN within the budget.
+  int64_t Budget = tileElements() * 2;
+  int64_t TN = std::min<int64_t>(N, 256), TK = std::min<int64_t>(K, 256);
+  int64_t TM = std::max<int64_t>(1, std::min<int64_t>(M, (Budget - TK * TN) / (TK + TN)));
+  TM = std::min<int64_t>(TM, 256);
+  Value ABuf = sram(TM * TK), BBuf = sram(TK * TN), CBuf = sram(TM * TN);
+  Shape CShape;
+  Value CBias, CTile;
+  int64_t CSm = 0, CSn = 0;
+  if (C) {
+    CShape = Shape(cast<MemRefType>(buffer(C).getType()).getShape());
+    // Strides of C broadcast to [M, N].
+    Shape S = CShape;
+    while (S.size() < 2)
+      S.insert(S.begin(), 1);
+    CSn = S[1] == 1 ? 0 : 1;
+    CSm = S[0] == 1 ? 0 : S[1];
+    CBias = buffer(C);
+    CTile = sram((CSm ? TM : 1) * (CSn ? TN : 1));
+  }
+  auto Body = [&](Value BOff) {
+    forTiles(M, TM, [&](Value M0, int64_t Tm) {
+      forTiles(N, TN, [&](Value N0, int64_t Tn) {
+        // One K tile: the product overwrites C; several: C starts at zero
+        // and every tile accumulates.
+        bool Accumulate = K > TK;
+        if (Accumulate)
+          elementwise(tile::EltKind::Fill, CBuf, idx(0), 0, Value(), Value(), 0, CBuf, idx(0),
+                      Tm * Tn, {0.0f});
+        forTiles(K, TK, [&](Value K0, int64_t Tk) {
+          // A tile (Tm x Tk), from A[M][K] or from A^T stored [K][M].
+          Value AOff = add(mul(BOff, ABatch), TransA ? add(mul(K0, M), M0) : add(mul(M0, K), K0));
+          if (!TransA)
+            dma(A, AOff, ABuf, idx(0), {1, Tm, Tk}, {0, K}, {0, Tk});
+          else
+            dma(A, AOff, ABuf, idx(0), {Tm, Tk, 1}, {1, M}, {1, Tk});
+          Value BOff2 = add(mul(BOff, BBatch), TransB ? add(mul(N0, K), K0) : add(mul(K0, N), N0));
+          if (!TransB)
+            dma(Bm, BOff2, BBuf, idx(0), {1, Tk, Tn}, {0, N}, {0, Tn});
+          else
+            dma(Bm, BOff2, BBuf, idx(0), {Tn, Tk, 1}, {1, K}, {1, Tn});
+          B.create<tile::MatmulOp>(Loc, ABuf, idx(0), BBuf, idx(0), CBuf, idx(0),
+                                   B.getI64IntegerAttr(Tm), B.getI64IntegerAttr(Tn),
+                                   B.getI64IntegerAttr(Tk), B.getI64IntegerAttr(Tk),
+                                   B.getI64IntegerAttr(Tn), B.getI64IntegerAttr(Tn),
+                                   B.getBoolAttr(Accumulate));
+        });
+        if (Alpha != 1.0f)
+          elementwise(tile::EltKind::Affine, CBuf, idx(0), 1, Value(), Value(), 0, CBuf, idx(0),
+                      Tm * Tn, {Alpha, 0.0f});
+        if (C) {
+          int64_t Rows = CSm ? Tm : 1, Cols = CSn ? Tn : 1;
+          dma(CBias, add(mul(M0, CSm), mul(N0, CSn)), CTile, idx(0), {1, Rows, Cols},
+              {0, CSm}, {0, Cols});
+          if (Beta != 1.0f)
+            elementwise(tile::EltKind::Affine, CTile, idx(0), 1, Value(), Value(), 0, CTile,
+                        idx(0), Rows * Cols, {Beta, 0.0f});
+          for (int64_t Rw = 0; Rw < Tm; ++Rw)
+            elementwise(tile::EltKind::Add, CBuf, idx(Rw * Tn), 1, CTile,
+                        idx(CSm ? Rw * Cols : 0), CSn, CBuf, idx(Rw * Tn), Tn);
+        }
+        Value OOff = add(mul(BOff, M * N), add(mul(M0, N), N0));
+        dma(CBuf, idx(0), Out, OOff, {1, Tm, Tn}, {0, Tn}, {0, N});
+      });
+    });
+  };
+  if (Batch == 1) {
+    Body(idx(0));
+  } else {
+    auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Batch), idx(1));
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(For.getBody());
+    Body(For.getInductionVar());
+  }
+  for (Value V : {ABuf, BBuf, CBuf})
+    free(V);
+  if (CTile)
+    free(CTile);
+}
+
+void Lowering::lowerOp(Operation *Op, Value Dest) {
+  Loc = Op->getLoc();
+  using K = tile::EltKind;
+  if (auto C = dyn_cast<graph::ConstantOp>(Op)) {
+    auto T = cast<RankedTensorType>(C.getType());
+    if (!T.getElementType().isF32())
+      throw LoweringError{Loc, "only f32 constants reach DRAM so far"};
+    std::string Name = lowerConstant(C);
+    Value G = B.create<memref::GetGlobalOp>(Loc, dramType(T), Name);
+    Buffers[C.getResult()] = G;
+    if (Dest)
+      copy(G, Dest, T.getNumElements());
+    return;
+  }
+  if (auto R = dyn_cast<graph::ReshapeOp>(Op)) {
+    Value Src = buffer(R.getInput());
+    Value V = B.create<tile::ViewOp>(Loc, dramType(R.getType()), Src);
+    Buffers[R.getResult()] = V;
+    if (Dest)
+      copy(V, Dest, cast<RankedTensorType>(R.getType()).getNumElements());
+    return;
+  }
+  if (auto G = dyn_cast<graph::GemmOp>(Op)) {
+    Shape AS(G.getA().getType().getShape()), BS(G.getB().getType().getShape());
+    int64_t M = G.getTransA() ? AS[1] : AS[0], K = G.getTransA() ? AS[0] : AS[1];
+    int64_t N = G.getTransB() ? BS[0] : BS[1];
+    Value Out = result(G.getResult(), Dest);
+    lowerMatmul(buffer(G.getA()), buffer(G.getB()), G.getTransA(), G.getTransB(), M, N, K, 1, 0,
+                0, G.getC(), G.getAlpha().convertToFloat(), G.getBeta().convertToFloat(), Out, 0);
+    return;
+  }
+  if (auto MM = dyn_cast<graph::MatMulOp>(Op)) {
+    Shape AS(MM.getLhs().getType().getShape()), BS(MM.getRhs().getType().getShape());
+    Shape OS(MM.getType().getShape());
+    if (AS.size() == 1)
+      AS.insert(AS.begin(), 1);
+    if (BS.size() == 1)
+      BS.push_back(1);
+    int64_t M = AS[AS.size() - 2], K = AS.back(), N = BS.back();
+    int64_t BatchA = shapes::numElements(Shape(AS.begin(), AS.end() - 2));
+    int64_t BatchB = shapes::numElements(Shape(BS.begin(), BS.end() - 2));
+    int64_t Batch = std::max(BatchA, BatchB);
+    if ((BatchA != Batch && BatchA != 1) || (BatchB != Batch && BatchB != 1) ||
+        (AS.size() > 2 && BS.size() > 2 && AS.size() != BS.size()))
+      throw LoweringError{Loc, "matmul batch broadcasting beyond a shared or single batch is not lowered yet"};
+    Value Out = result(MM.getResult(), Dest);
+    lowerMatmul(buffer(MM.getLhs()), buffer(MM.getRhs()), false, false, M, N, K, Batch,
+                BatchA == 1 ? 0 : M * K, BatchB == 1 ? 0 : K * N, Value(), 1.0f, 1.0f, Out, 0);
+    return;
+  }
+  K Kind;
+  SmallVector<float> Params;
+  if (isa<graph::AddOp>(Op)) Kind = K::Add;
+  else if (isa<graph::SubOp>(Op)) Kind = K::Sub;
+  else if (isa<graph::MulOp>(Op)) Kind = K::Mul;
+  else if (isa<graph::DivOp>(Op)) Kind = K::Div;
+  else if (isa<graph::PowOp>(Op)) Kind = K::Pow;
+  else if (isa<graph::ReluOp>(Op)) Kind = K::Relu;
+  else if (isa<graph::SigmoidOp>(Op)) Kind = K::Sigmoid;
+  else if (isa<graph::TanhOp>(Op)) Kind = K::Tanh;
+  else if (isa<graph::ErfOp>(Op)) Kind = K::Erf;
+  else if (isa<graph::ExpOp>(Op)) Kind = K::Exp;
+  else if (isa<graph::LogOp>(Op)) Kind = K::Log;
+  else if (isa<graph::SqrtOp>(Op)) Kind = K::Sqrt;
+  else if (isa<graph::ReciprocalOp>(Op)) Kind = K::Reciprocal;
+  else if (isa<graph::NegOp>(Op)) Kind = K::Neg;
+  else if (isa<graph::AbsOp>(Op)) Kind = K::Abs;
+  else if (auto L = dyn_cast<graph::LeakyReluOp>(Op)) {
+    Kind = K::LeakyRelu;
+    Params.push_back(L.getAlpha().convertToFloat());
+  } else if (auto C = dyn_cast<graph::ClipOp>(Op)) {
+    Kind = K::Clip;
+    Params.push_back(C.getMin().convertToFloat());
+    Params.push_back(C.getMax().convertToFloat());
+  } else {
+    throw LoweringError{Loc, "lowering of '" + Op->getName().getStringRef().str() +
+                                 "' to the tile dialect is not implemented yet"};
+  }
+  lowerElementwise(Op, Kind, Params, Dest);
+}
+
+LogicalResult Lowering::run() {
+  auto Old = M.lookupSymbol<func::FuncOp>("main");
+  if (!Old)
+    return M.emitError("no @main function");
+  try {
+    // The new signature: inputs, then one buffer per result.
+    SmallVector<Type> Args;
+    for (Type T : Old.getArgumentTypes())
+      Args.push_back(dramType(T));
+    for (Type T : Old.getResultTypes())
+      Args.push_back(dramType(T));
+    B.setInsertionPoint(Old);
+    auto New = B.create<func::FuncOp>(Old.getLoc(), "main_tiled", B.getFunctionType(Args, {}));
+    Block *Entry = New.addEntryBlock();
+    unsigned NIn = Old.getNumArguments();
+    for (unsigned I = 0; I < NIn; ++I) {
+      Buffers[Old.getArgument(I)] = Entry->getArgument(I);
+      New.setArgAttrs(I, Old.getArgAttrDict(I));
+    }
+    for (unsigned I = 0; I < Old.getNumResults(); ++I)
+      New.setArgAttrs(NIn + I, Old.getResultAttrDict(I));
+    New->setAttr("d1.num_inputs", B.getI64IntegerAttr(NIn));
+
+    auto Ret = cast<func::ReturnOp>(Old.getBody().front().getTerminator());
+    // A returned value computed here is written straight into its output.
+    DenseMap<Value, Value> Dests;
+    for (auto [I, V] : llvm::enumerate(Ret.getOperands()))
+      if (V.getDefiningOp() && !Dests.count(V))
+        Dests[V] = Entry->getArgument(NIn + unsigned(I));
+    B.setInsertionPointToStart(Entry);
+    for (Operation &Op : Old.getBody().front().without_terminator())
+      lowerOp(&Op, Op.getNumResults() ? Dests.lookup(Op.getResult(0)) : Value());
+    // Outputs not written by their producer (inputs, repeated values).
+    for (auto [I, V] : llvm::enumerate(Ret.getOperands())) {
+      Value Out = Entry->getArgument(NIn + unsigned(I));
+      if (Dests.lookup(V) == Out)
+        continue;
+      Loc = Old.getLoc();
+      copy(buffer(V), Out, cast<RankedTensorType>(V.getType()).getNumElements());
+    }
+    B.create<func::ReturnOp>(Old.getLoc());
+    Old.erase();
+    New.setName("main");
+    return success();
+  } catch (const LoweringError &E) {
+    return emitError(E.Loc, E.Msg);
+  }
+}
+
+struct GraphToTilePass : d1::impl::GraphToTileBase<GraphToTilePass> {
+  using GraphToTileBase::GraphToTileBase;
+  void runOnOperation() override {
+    Lowering L(getOperation(), SramBytes);
+    if (failed(L.run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace
