@@ -12,7 +12,8 @@ int main(int argc, char **argv) {
   mlir::registerCSEPass();
   d1::registerD1ConversionPasses();
   mlir::DialectRegistry Registry;
-  Registry.insert<d1::graph::GraphDialect, d1::tile::TileDialect, mlir::func::FuncDialect,
+  Registry.insert<d1::graph::GraphDialect, d1::tile::TileDialect, d1::d1isa::D1ISADialect,
+                  mlir::func::FuncDialect,
                   mlir::memref::MemRefDialect, mlir::scf::SCFDialect, mlir::arith::ArithDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "d1c optimizer driver\n", Registry));

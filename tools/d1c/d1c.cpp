@@ -7,8 +7,12 @@
 // compilation succeeds.
 //
 //===----------------------------------------------------------------------===//
+#include "d1/Asm/Assembler.h"
+#include "d1/Codegen/Emitter.h"
+#include "d1/Conversion/Passes.h"
 #include "d1/Dialects/Graph/Graph.h"
 #include "d1/Import/ONNXImporter.h"
+#include "mlir/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -18,6 +22,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -83,30 +88,118 @@ int main(int argc, char **argv) {
       return fail("--shape expects NAME=DIMxDIM..., got '" + S + "'");
     Opts.InputShapes[S.substr(0, Eq)] = Dims;
   }
-  if (EmitStage != Emit::Graph)
-    return fail("only --emit=graph is available so far: lowering to D1 code is not built yet");
+  d1::MachineDesc Machine;
+  if (!Target.empty()) {
+    auto Buf = MemoryBuffer::getFile(Target);
+    if (!Buf)
+      return fail("cannot open '" + Target + "': " + Buf.getError().message());
+    std::string E = Machine.parse((*Buf)->getBuffer().str(), Target);
+    if (!E.empty())
+      return fail(E);
+  }
+  int64_t Sram = Machine[d1::MachineParamId::sram_bytes];
 
   mlir::MLIRContext Ctx;
   Ctx.loadDialect<d1::graph::GraphDialect, mlir::func::FuncDialect>();
-  Phases P(1);
+  // Diagnostics become one-line errors (the location names the ONNX node).
+  mlir::ScopedDiagnosticHandler Diags(&Ctx, [](mlir::Diagnostic &D) {
+    if (D.getSeverity() != mlir::DiagnosticSeverity::Error)
+      return mlir::success();
+    std::string Where;
+    llvm::raw_string_ostream OS(Where);
+    mlir::Location L = D.getLocation();
+    if (auto N = dyn_cast<mlir::NameLoc>(L)) {
+      if (auto F = dyn_cast<mlir::FileLineColLoc>(N.getChildLoc()))
+        OS << F.getFilename().str() << ": ";
+      OS << "node " << N.getName().str() << ": ";
+    } else if (auto F = dyn_cast<mlir::FileLineColLoc>(L)) {
+      OS << F.getFilename().str() << ": ";
+    }
+    errs() << "error: " << OS.str() << D.str() << "\n";
+    return mlir::success();
+  });
+  bool Banners = !Quiet;
+  unsigned Stages = EmitStage == Emit::Graph ? 1 : EmitStage == Emit::Tile ? 2
+                    : EmitStage == Emit::ISA ? 3 : 4;
+  Phases P(Stages);
+  auto Failed = [&](const std::string &Msg) {
+    if (Banners)
+      errs() << "\n";
+    return Msg.empty() ? 1 : fail(Msg);
+  };
   P.begin("Importing ONNX model");
   std::string Err;
   auto Module = d1::importONNX(Ctx, Input, Opts, Err);
-  if (!Module) {
-    if (!Quiet)
-      errs() << "\n";
-    return fail(Err);
-  }
+  if (!Module)
+    return Failed(Err);
   P.end();
 
+  auto Run = [&](const char *Banner, auto AddPasses) {
+    P.begin(Banner);
+    mlir::PassManager PM(&Ctx);
+    if (failed(mlir::applyPassManagerCLOptions(PM)))
+      return false;
+    AddPasses(PM);
+    if (failed(PM.run(*Module)))
+      return false;
+    P.end();
+    return true;
+  };
+  if (EmitStage != Emit::Graph) {
+    d1::GraphToTileOptions O;
+    O.SramBytes = Sram;
+    if (!Run("Lowering to tiles", [&](mlir::PassManager &PM) {
+          PM.addPass(d1::createGraphToTile(O));
+          PM.addPass(mlir::createCanonicalizerPass());
+        }))
+      return Failed("");
+  }
+  if (EmitStage != Emit::Graph && EmitStage != Emit::Tile) {
+    d1::TileToISAOptions O;
+    O.SramBytes = Sram;
+    if (!Run("Lowering to D1 instructions", [&](mlir::PassManager &PM) {
+          PM.addPass(d1::createTileToISA(O));
+          PM.addPass(mlir::createCSEPass());
+        }))
+      return Failed("");
+  }
+  d1::D1XWriter W;
+  std::string Asm;
+  if (EmitStage == Emit::Asm || EmitStage == Emit::Binary) {
+    P.begin("Allocating registers and encoding");
+    if (!d1::emitBinary(*Module, Machine, W, Err))
+      return Failed(Err);
+    if (EmitStage == Emit::Asm) {
+      auto F = d1::D1XFile::fromBuffer(W.serialize(), Input, Err);
+      if (!F)
+        return Failed("internal error: " + Err);
+      Asm = d1::disassemble(*F, true);
+    }
+    P.end();
+  }
+
+  if (EmitStage == Emit::Binary) {
+    std::string OutPath = Output;
+    if (OutPath.empty()) {
+      StringRef In(Input);
+      OutPath = (In.ends_with(".onnx") ? In.drop_back(5).str() : In.str()) + ".d1x";
+    }
+    if (!W.write(OutPath, Err))
+      return fail(Err);
+    return 0;
+  }
   std::string OutPath = Output.empty() ? "-" : Output.getValue();
   std::error_code EC;
   auto Out = std::make_unique<ToolOutputFile>(OutPath, EC, sys::fs::OF_None);
   if (EC)
     return fail("cannot write '" + OutPath + "': " + EC.message());
-  mlir::OpPrintingFlags Flags;
-  Flags.elideLargeElementsAttrs(16);
-  Module->print(Out->os(), Flags);
+  if (EmitStage == Emit::Asm) {
+    Out->os() << Asm;
+  } else {
+    mlir::OpPrintingFlags Flags;
+    Flags.elideLargeElementsAttrs(16);
+    Module->print(Out->os(), Flags);
+  }
   Out->keep();
   return 0;
 }

@@ -8,6 +8,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include "d1/Dialects/ISA/D1ISA.h"
 #include "d1/Dialects/Tile/Tile.h"
 
 namespace d1 {

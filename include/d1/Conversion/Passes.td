@@ -41,4 +41,36 @@ def GraphToTile : Pass<"d1-graph-to-tile", "mlir::ModuleOp"> {
                            "mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
 }
 
+def TileToISA : Pass<"d1-tile-to-isa", "mlir::ModuleOp"> {
+  let summary = "Place buffers and lower tile ops to one d1isa op per instruction";
+  let description = [{
+    Assigns DRAM addresses (constants page-aligned first, then @main's
+    arguments, then intermediates) and SRAM addresses (first fit over each
+    buffer's alloc..dealloc lifetime), then replaces @main by an argument-less
+    function of d1isa ops: index arithmetic becomes scalar instructions,
+    `tile.dma` a `dma` with a descriptor placed in SRAM after the buffers and
+    a `sem.wait`, `tile.elementwise` a vector loop, `tile.matmul` an FMA
+    micro-kernel keeping a 4 x 48 block of C in registers. Loops stay scf.for
+    over index values until emission. The I/O layout, the DRAM size and the
+    descriptors are recorded as attributes for the emitter.
+
+    Before:
+    ```mlir
+    tile.elementwise relu %in[%c0] -> %out[%c0] {count = 16 ...} : ...
+    ```
+    After:
+    ```mlir
+    %a = d1isa.li {imm = 0 : i64} : index
+    %v = d1isa.vld %a {imm = 0 : i64} : (index) -> !d1isa.v
+    %z = d1isa.vbcasti_32 {imm = 0 : i64} : () -> !d1isa.v
+    %r = d1isa.vmax_f32 %v, %z : (!d1isa.v, !d1isa.v) -> !d1isa.v
+    d1isa.vst %r, %b {imm = 0 : i64} : (!d1isa.v, index) -> ()
+    ```
+  }];
+  let options = [
+    Option<"SramBytes", "sram-bytes", "int64_t", "1310720", "SRAM per core (the target's sram_bytes)">
+  ];
+  let dependentDialects = ["d1::d1isa::D1ISADialect", "mlir::scf::SCFDialect"];
+}
+
 #endif

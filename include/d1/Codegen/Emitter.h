@@ -1,0 +1,22 @@
+//===- Emitter.h - Register allocation and .d1x emission --------*- C++ -*-===//
+#ifndef D1_CODEGEN_EMITTER_H
+#define D1_CODEGEN_EMITTER_H
+
+#include "d1/Binary/D1X.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+
+namespace d1 {
+
+/// Allocates registers for @main of a module at the ISA level (after
+/// d1-tile-to-isa), turns its loops into branches, encodes it and fills W:
+/// machine description M, core 0's code with a source location per
+/// instruction, its SRAM data, the constants in DRAM and the I/O metadata.
+/// Returns false with Err set (one line) on failure.
+bool emitBinary(mlir::ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::string &Err);
+
+} // namespace d1
+
+#endif

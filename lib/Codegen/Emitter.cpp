@@ -1,0 +1,433 @@
+//===- Emitter.cpp - Register allocation and .d1x emission ----------------===//
+//
+// Registers: a linear scan over the program in order, with loops kept
+// structured. A value used inside a loop it was not defined in stays live to
+// the loop's back edge. Loop-carried values, loop results and tied
+// destinations ask for their partner's register; where they cannot have it a
+// move is inserted (parallel moves use x31 / v31 as scratch).
+//
+//===----------------------------------------------------------------------===//
+#include "d1/Codegen/Emitter.h"
+#include "d1/Codegen/ISABuilder.h"
+#include "d1/Dialects/ISA/D1ISA.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <map>
+
+using namespace mlir;
+using namespace d1;
+
+namespace {
+
+enum RegClass { XClass, VClass, AccClass };
+constexpr int ScratchX = 31, ScratchV = 31;
+
+struct EmitError {
+  Location Loc;
+  std::string Msg;
+};
+
+RegClass classOf(Type T) {
+  if (isa<d1isa::VRegType>(T))
+    return VClass;
+  if (isa<d1isa::AccType>(T))
+    return AccClass;
+  return XClass;
+}
+
+struct Interval {
+  Value V;
+  int Start = 0, End = 0;
+  RegClass C = XClass;
+  Value Hint;
+  int Reg = -1;
+};
+
+class Emitter {
+public:
+  Emitter(func::FuncOp F) : F(F) {}
+  void allocate();
+  void emit();
+  std::vector<uint64_t> Code;
+  std::vector<Location> Locs;
+
+private:
+  func::FuncOp F;
+  DenseMap<Operation *, int> Pos;
+  DenseMap<scf::ForOp, std::pair<int, int>> LoopRange;
+  DenseMap<Value, Interval> Intervals;
+  int Next = 0;
+
+  int reg(Value V) const {
+    auto It = Intervals.find(V);
+    return It == Intervals.end() ? -1 : It->second.Reg;
+  }
+  void number(Block &B);
+  void use(Value V, int At, Operation *User);
+  void def(Value V, int At, Value Hint = Value()) {
+    Interval &I = Intervals[V];
+    I.V = V;
+    I.Start = I.End = At;
+    I.C = classOf(V.getType());
+    I.Hint = Hint;
+  }
+
+  // Emission.
+  void put(const Inst &I, Location L) {
+    Code.push_back(encode(I));
+    Locs.push_back(L);
+  }
+  void move(RegClass C, int Dst, int Src, Location L);
+  void parallelMoves(std::vector<std::tuple<RegClass, int, int>> Moves, Location L);
+  void emitBlock(Block &B);
+  void emitInst(Operation *Op, const InstInfo &Info);
+};
+
+void Emitter::use(Value V, int At, Operation *User) {
+  auto It = Intervals.find(V);
+  if (It == Intervals.end())
+    return;
+  Interval &I = It->second;
+  I.End = std::max(I.End, At);
+  // Used inside loops that do not contain the definition: live to their ends.
+  Block *DefBlock = isa<BlockArgument>(V) ? cast<BlockArgument>(V).getOwner()
+                                          : V.getDefiningOp()->getBlock();
+  for (Operation *P = User->getParentOp(); P && P != F.getOperation(); P = P->getParentOp()) {
+    auto For = dyn_cast<scf::ForOp>(P);
+    if (!For)
+      continue;
+    if (For->isAncestor(DefBlock->getParentOp()) && DefBlock->getParentOp() != F.getOperation())
+      break;
+    I.End = std::max(I.End, LoopRange[For].second);
+  }
+}
+
+void Emitter::number(Block &B) {
+  for (Operation &Op : B) {
+    if (auto For = dyn_cast<scf::ForOp>(&Op)) {
+      int Entry = Next++;
+      for (Value V : For->getOperands())
+        use(V, Entry, &Op);
+      // The loop's range must be known before the body's uses extend into it;
+      // take the end after numbering the body.
+      def(For.getInductionVar(), Entry);
+      for (auto [Arg, Init] : llvm::zip(For.getRegionIterArgs(), For.getInitArgs()))
+        def(Arg, Entry, Init);
+      // The first numbering pass learns where each loop ends; the second
+      // extends the uses inside loops with it.
+      LoopRange[For].first = Entry;
+      number(*For.getBody());
+      int End = Next++;
+      LoopRange[For].second = End;
+      // Bounds, step and the induction variable are read at the back edge.
+      use(For.getUpperBound(), End, &Op);
+      use(For.getStep(), End, &Op);
+      Intervals[For.getInductionVar()].End = End;
+      for (auto [Res, Arg] : llvm::zip(For.getResults(), For.getRegionIterArgs()))
+        def(Res, End, Arg);
+      Pos[&Op] = End;
+      continue;
+    }
+    int At = Next++;
+    Pos[&Op] = At;
+    for (Value V : Op.getOperands())
+      use(V, At, &Op);
+    if (auto Y = dyn_cast<scf::YieldOp>(&Op)) {
+      auto For = cast<scf::ForOp>(Y->getParentOp());
+      for (auto [V, Arg] : llvm::zip(Y.getOperands(), For.getRegionIterArgs()))
+        if (!Intervals[V].Hint)
+          Intervals[V].Hint = Arg;
+    }
+    const InstInfo *Info = instOf(&Op);
+    for (Value R : Op.getResults())
+      def(R, At, Info && Info->TiedDest ? Op.getOperand(0) : Value());
+  }
+}
+
+void Emitter::allocate() {
+  number(F.getBody().front());
+  Intervals.clear();
+  Pos.clear();
+  Next = 0;
+  number(F.getBody().front());
+  std::vector<Interval *> Order;
+  for (auto &[V, I] : Intervals)
+    Order.push_back(&I);
+  std::sort(Order.begin(), Order.end(), [](Interval *A, Interval *B) {
+    return A->Start != B->Start ? A->Start < B->Start : A->End < B->End;
+  });
+  const int Count[3] = {31, 31, 4};
+  std::vector<int> FreeUntil[3], BusySince[3];
+  for (int C = 0; C < 3; ++C) {
+    FreeUntil[C].assign(size_t(Count[C]), -1); // register busy until this position
+    BusySince[C].assign(size_t(Count[C]), -1); // ... by a value defined here
+  }
+  for (Interval *I : Order) {
+    auto &Busy = FreeUntil[I->C];
+    auto &Since = BusySince[I->C];
+    auto Free = [&](int R) {
+      if (I->C == XClass && R == 0)
+        return false; // x0 is zero
+      if ((I->C == XClass && R == ScratchX) || (I->C == VClass && R == ScratchV))
+        return false;
+      // A source last read by the instruction that defines I may share its
+      // register; a value defined at the same point may not.
+      return Busy[size_t(R)] < I->Start ||
+             (Busy[size_t(R)] == I->Start && Since[size_t(R)] < I->Start);
+    };
+    int Pick = -1;
+    if (I->Hint) {
+      int H = reg(I->Hint);
+      if (H >= 0 && Free(H))
+        Pick = H;
+    }
+    for (int R = 0; R < Count[I->C] && Pick < 0; ++R)
+      if (Free(R))
+        Pick = R;
+    if (Pick < 0) {
+      Location L = I->V.getLoc();
+      throw EmitError{L, std::string("too many live ") +
+                             (I->C == XClass ? "scalar" : I->C == VClass ? "vector" : "accumulator") +
+                             " values for the registers (spilling is not implemented yet)"};
+    }
+    I->Reg = Pick;
+    Busy[size_t(Pick)] = I->End;
+    Since[size_t(Pick)] = I->Start;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+
+void Emitter::move(RegClass C, int Dst, int Src, Location L) {
+  if (Dst == Src)
+    return;
+  Inst I;
+  if (C == XClass) {
+    I.Op = Opcode::ADDI;
+    I.Rd = uint8_t(Dst);
+    I.Rs1 = uint8_t(Src);
+  } else if (C == VClass) {
+    I.Op = Opcode::VMV;
+    I.Rd = uint8_t(Dst);
+    I.Rs1 = uint8_t(Src);
+  } else {
+    throw EmitError{L, "internal error: an accumulator would need a move"};
+  }
+  put(I, L);
+}
+
+void Emitter::parallelMoves(std::vector<std::tuple<RegClass, int, int>> Moves, Location L) {
+  Moves.erase(std::remove_if(Moves.begin(), Moves.end(),
+                             [](auto &M) { return std::get<1>(M) == std::get<2>(M); }),
+              Moves.end());
+  while (!Moves.empty()) {
+    bool Progress = false;
+    for (size_t K = 0; K < Moves.size(); ++K) {
+      auto [C, Dst, Src] = Moves[K];
+      bool Blocked = false;
+      for (auto &O : Moves)
+        Blocked |= std::get<0>(O) == C && std::get<2>(O) == Dst;
+      if (Blocked)
+        continue;
+      move(C, Dst, Src, L);
+      Moves.erase(Moves.begin() + long(K));
+      Progress = true;
+      break;
+    }
+    if (Progress)
+      continue;
+    // A cycle: park one source in the scratch register.
+    auto &[C, Dst, Src] = Moves.front();
+    int Scratch = C == XClass ? ScratchX : ScratchV;
+    move(C, Scratch, Src, L);
+    Src = Scratch;
+  }
+}
+
+void Emitter::emitInst(Operation *Op, const InstInfo &Info) {
+  Inst I;
+  I.Op = Info.Op;
+  unsigned NextOperand = 0;
+  if (Info.TiedDest) {
+    // The old value must be in the destination register.
+    int In = reg(Op->getOperand(0)), Out = reg(Op->getResult(0));
+    move(classOf(Op->getResult(0).getType()), Out, In, Op->getLoc());
+    NextOperand = 1;
+  }
+  for (unsigned K = 0; K < Info.NumOperands; ++K) {
+    const OperandInfo &O = Info.Operands[K];
+    bool IsReg = O.Kind == OperandKind::XReg || O.Kind == OperandKind::VReg ||
+                 O.Kind == OperandKind::Acc;
+    if (IsReg) {
+      Value V = O.IsDef ? Op->getResult(0) : Op->getOperand(NextOperand++);
+      I.setField(O.F, reg(V));
+      continue;
+    }
+    auto A = Op->getAttrOfType<IntegerAttr>(fieldName(O.F));
+    if (!A)
+      throw EmitError{Op->getLoc(), "internal error: missing attribute on " +
+                                        Op->getName().getStringRef().str()};
+    I.setField(O.F, A.getInt());
+  }
+  put(I, Op->getLoc());
+}
+
+void Emitter::emitBlock(Block &B) {
+  for (Operation &Op : B) {
+    if (auto For = dyn_cast<scf::ForOp>(&Op)) {
+      Location L = For.getLoc();
+      int Iv = reg(For.getInductionVar());
+      std::vector<std::tuple<RegClass, int, int>> Entry;
+      Entry.push_back({XClass, Iv, reg(For.getLowerBound())});
+      for (auto [Arg, Init] : llvm::zip(For.getRegionIterArgs(), For.getInitArgs()))
+        Entry.push_back({classOf(Arg.getType()), reg(Arg), reg(Init)});
+      parallelMoves(Entry, L);
+      int64_t Top = int64_t(Code.size());
+      emitBlock(*For.getBody());
+      Inst Add;
+      Add.Op = Opcode::ADD;
+      Add.Rd = uint8_t(Iv);
+      Add.Rs1 = uint8_t(Iv);
+      Add.Rs2 = uint8_t(reg(For.getStep()));
+      put(Add, L);
+      Inst Br;
+      Br.Op = Opcode::BLT;
+      Br.Rs1 = uint8_t(Iv);
+      Br.Rs2 = uint8_t(reg(For.getUpperBound()));
+      Br.Imm = int32_t(Top - int64_t(Code.size()));
+      put(Br, L);
+      std::vector<std::tuple<RegClass, int, int>> Exit;
+      for (auto [Res, Arg] : llvm::zip(For.getResults(), For.getRegionIterArgs()))
+        Exit.push_back({classOf(Res.getType()), reg(Res), reg(Arg)});
+      parallelMoves(Exit, L);
+      continue;
+    }
+    if (auto Y = dyn_cast<scf::YieldOp>(&Op)) {
+      auto For = cast<scf::ForOp>(Y->getParentOp());
+      std::vector<std::tuple<RegClass, int, int>> Moves;
+      for (auto [V, Arg] : llvm::zip(Y.getOperands(), For.getRegionIterArgs()))
+        Moves.push_back({classOf(V.getType()), reg(Arg), reg(V)});
+      parallelMoves(Moves, Y.getLoc());
+      continue;
+    }
+    if (isa<func::ReturnOp>(&Op))
+      continue;
+    const InstInfo *Info = instOf(&Op);
+    if (!Info)
+      throw EmitError{Op.getLoc(), "cannot emit '" + Op.getName().getStringRef().str() + "'"};
+    emitInst(&Op, *Info);
+  }
+}
+
+void Emitter::emit() { emitBlock(F.getBody().front()); }
+
+/// The file, line and column of a location, looking through names.
+bool fileLoc(Location L, std::string &File, unsigned &Line, unsigned &Col) {
+  if (auto F = dyn_cast<FileLineColLoc>(L)) {
+    File = F.getFilename().str();
+    Line = F.getLine();
+    Col = F.getColumn();
+    return true;
+  }
+  if (auto N = dyn_cast<NameLoc>(L))
+    return fileLoc(N.getChildLoc(), File, Line, Col);
+  if (auto Fu = dyn_cast<FusedLoc>(L))
+    for (Location S : Fu.getLocations())
+      if (fileLoc(S, File, Line, Col))
+        return true;
+  return false;
+}
+
+std::string describe(Location L) {
+  std::string File;
+  unsigned Line, Col;
+  std::string Where;
+  if (fileLoc(L, File, Line, Col))
+    Where = File + ":" + std::to_string(Line) + ":" + std::to_string(Col) + ": ";
+  if (auto N = dyn_cast<NameLoc>(L))
+    Where += "node " + N.getName().str() + ": ";
+  return Where;
+}
+
+} // namespace
+
+bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::string &Err) {
+  auto F = Module.lookupSymbol<func::FuncOp>("main");
+  if (!F || F.getNumArguments()) {
+    Err = "the module is not at the ISA level (run d1-tile-to-isa first)";
+    return false;
+  }
+  Emitter E(F);
+  try {
+    E.allocate();
+    E.emit();
+  } catch (const EmitError &X) {
+    Err = describe(X.Loc) + X.Msg;
+    return false;
+  }
+  d1x::Header &H = W.Header;
+  H.set_producer("d1c");
+  machineToHeader(M, H);
+  d1x::Core &Core = W.addCore(0, E.Code);
+  auto *Dbg = Core.mutable_debug();
+  Dbg->add_files("");
+  std::map<std::string, unsigned> Files;
+  for (Location L : E.Locs) {
+    std::string File;
+    unsigned Line = 0, Col = 0;
+    auto *Loc = Dbg->add_locs();
+    if (!fileLoc(L, File, Line, Col))
+      continue;
+    auto It = Files.find(File);
+    if (It == Files.end()) {
+      It = Files.emplace(File, unsigned(Dbg->files_size())).first;
+      Dbg->add_files(File);
+    }
+    Loc->set_file(It->second);
+    Loc->set_line(Line);
+    Loc->set_col(Col);
+  }
+  if (auto Data = F->getAttrOfType<DenseElementsAttr>("d1.sram_data")) {
+    std::string Bytes;
+    for (int8_t B : Data.getValues<int8_t>())
+      Bytes += char(B);
+    if (!Bytes.empty())
+      W.addSegment(d1x::SRAM, 0, uint64_t(F->getAttrOfType<IntegerAttr>("d1.sram_data_address").getInt()),
+                   Bytes, "descriptors");
+  }
+  for (auto G : Module.getOps<memref::GlobalOp>()) {
+    auto Value = dyn_cast_or_null<DenseElementsAttr>(G.getInitialValueAttr());
+    if (!Value) {
+      Err = "constant '" + G.getSymName().str() + "' has no dense value";
+      return false;
+    }
+    std::string Bytes;
+    if (Value.isSplat()) {
+      float V = Value.getSplatValue<float>();
+      for (int64_t K = 0; K < Value.getNumElements(); ++K)
+        Bytes.append(reinterpret_cast<const char *>(&V), 4);
+    } else {
+      ArrayRef<char> Raw = Value.getRawData();
+      Bytes.assign(Raw.begin(), Raw.end());
+    }
+    W.addSegment(d1x::DRAM, 0, uint64_t(G->getAttrOfType<IntegerAttr>("d1.address").getInt()),
+                 Bytes, G.getSymName().str());
+  }
+  int64_t NumInputs = F->getAttrOfType<IntegerAttr>("d1.num_inputs").getInt();
+  auto IO = F->getAttrOfType<ArrayAttr>("d1.io");
+  for (auto [K, A] : llvm::enumerate(IO)) {
+    auto D = cast<DictionaryAttr>(A);
+    d1x::Tensor *T = int64_t(K) < NumInputs ? H.add_inputs() : H.add_outputs();
+    T->set_name(cast<StringAttr>(D.get("name")).str());
+    T->set_dtype(d1x::F32);
+    for (int64_t S : cast<DenseI64ArrayAttr>(D.get("shape")).asArrayRef())
+      T->add_shape(S);
+    T->set_space(d1x::DRAM);
+    T->set_address(uint64_t(cast<IntegerAttr>(D.get("address")).getInt()));
+  }
+  H.set_dram_size(uint64_t(Module->getAttrOfType<IntegerAttr>("d1.dram_size").getInt()));
+  return true;
+}

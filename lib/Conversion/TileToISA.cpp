@@ -1,0 +1,527 @@
+//===- TileToISA.cpp - tile ops to D1 instructions -------------------------===//
+//
+// 1. Addresses: DRAM (constants first, page-aligned, then @main's arguments,
+//    then intermediates) and SRAM (each buffer from its alloc to its dealloc,
+//    first fit). They are recorded as attributes for the emitter.
+// 2. Code: index arithmetic becomes scalar instructions, tile.dma a DMA with
+//    a descriptor placed in SRAM followed by a wait, and the micro-kernels
+//    vector loops. scf.for stays: the emitter turns it into branches.
+//
+//===----------------------------------------------------------------------===//
+#include "d1/Codegen/ISABuilder.h"
+#include "d1/Conversion/Passes.h"
+#include "d1/Dialects/ISA/D1ISA.h"
+#include "d1/Dialects/Tile/Tile.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+#include <cmath>
+#include <map>
+
+namespace d1 {
+#define GEN_PASS_DEF_TILETOISA
+#include "d1/Conversion/Passes.h.inc"
+} // namespace d1
+
+using namespace mlir;
+using namespace d1;
+
+namespace {
+
+struct CodegenError {
+  Location Loc;
+  std::string Msg;
+};
+
+int64_t bytesOf(Type T) {
+  auto M = cast<MemRefType>(T);
+  return M.getNumElements() * int64_t(M.getElementTypeBitWidth() / 8);
+}
+
+uint32_t f32bits(float F) {
+  uint32_t U;
+  std::memcpy(&U, &F, 4);
+  return U;
+}
+
+class Codegen {
+public:
+  Codegen(ModuleOp M, int64_t SramBytes) : M(M), B(M.getContext()), I(B), SramBytes(SramBytes) {}
+  LogicalResult run();
+
+private:
+  ModuleOp M;
+  OpBuilder B;
+  ISABuilder I;
+  int64_t SramBytes;
+  DenseMap<Value, int64_t> Address; // buffer -> byte address (DRAM or SRAM)
+  IRMapping Map;                    // index values of the old body -> new
+  std::vector<uint8_t> Descriptors; // SRAM data after the planned buffers
+  int64_t DescBase = 0;
+  std::map<std::vector<uint8_t>, int64_t> DescIndex;
+
+  void planMemory(func::FuncOp F);
+  int64_t descriptor(const std::vector<uint8_t> &D);
+  Value addr(Value Buffer, Value ElemOffset);
+  Value scaled(Value Index, int64_t Factor);
+  void lowerBlock(Block &From);
+  void lowerOp(Operation *Op);
+  void lowerDma(tile::DmaOp Op);
+  void lowerElementwise(tile::ElementwiseOp Op);
+  void lowerMatmul(tile::MatmulOp Op);
+  Value bcast(float F) { return I.emit("vbcasti.32", {}, {int64_t(int32_t(f32bits(F)))}); }
+  Value apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P);
+};
+
+//===----------------------------------------------------------------------===//
+// Memory
+//===----------------------------------------------------------------------===//
+
+void Codegen::planMemory(func::FuncOp F) {
+  // DRAM: constants, page-aligned so the loader maps them; then arguments;
+  // then intermediates. (Reuse of DRAM across lifetimes comes with the
+  // planner of the SRAM-reuse work.)
+  int64_t Dram = 0;
+  auto Place = [&](int64_t Bytes, int64_t Align) {
+    Dram = (Dram + Align - 1) / Align * Align;
+    int64_t At = Dram;
+    Dram += Bytes;
+    return At;
+  };
+  std::map<std::string, int64_t> Globals;
+  for (auto G : M.getOps<memref::GlobalOp>()) {
+    int64_t At = Place(bytesOf(G.getType()), 4096);
+    Globals[G.getSymName().str()] = At;
+    G->setAttr("d1.address", B.getI64IntegerAttr(At));
+  }
+  for (BlockArgument A : F.getArguments()) {
+    int64_t At = Place(bytesOf(A.getType()), 64);
+    Address[A] = At;
+    F.setArgAttr(A.getArgNumber(), "d1.address", B.getI64IntegerAttr(At));
+  }
+  // SRAM: first fit over the program order of allocs and deallocs.
+  std::map<int64_t, int64_t> Free{{0, SramBytes}}; // start -> size
+  int64_t Peak = 0;
+  F.walk([&](Operation *Op) {
+    if (auto G = dyn_cast<memref::GetGlobalOp>(Op)) {
+      Address[G.getResult()] = Globals.at(G.getName().str());
+    } else if (auto V = dyn_cast<tile::ViewOp>(Op)) {
+      Address[V.getResult()] = Address.lookup(V.getSource());
+    } else if (auto A = dyn_cast<memref::AllocOp>(Op)) {
+      int64_t Bytes = (bytesOf(A.getType()) + 63) / 64 * 64;
+      if (tile::spaceOf(A.getType()) == tile::Space::DRAM) {
+        Address[A.getResult()] = Place(Bytes, 64);
+        return;
+      }
+      for (auto It = Free.begin(); It != Free.end(); ++It) {
+        if (It->second < Bytes)
+          continue;
+        int64_t At = It->first, Left = It->second - Bytes;
+        Free.erase(It);
+        if (Left)
+          Free[At + Bytes] = Left;
+        Address[A.getResult()] = At;
+        A->setAttr("d1.address", B.getI64IntegerAttr(At));
+        Peak = std::max(Peak, At + Bytes);
+        return;
+      }
+      throw CodegenError{A.getLoc(), "SRAM overflow: a " + std::to_string(Bytes) +
+                                         "-byte buffer does not fit in " +
+                                         std::to_string(SramBytes) + " bytes"};
+    } else if (auto D = dyn_cast<memref::DeallocOp>(Op)) {
+      Value Buf = D.getMemref();
+      if (tile::spaceOf(Buf.getType()) != tile::Space::SRAM)
+        return;
+      int64_t At = Address.lookup(Buf), Bytes = (bytesOf(Buf.getType()) + 63) / 64 * 64;
+      auto [It, New] = Free.emplace(At, Bytes);
+      // Merge with the neighbours.
+      auto Next = std::next(It);
+      if (Next != Free.end() && It->first + It->second == Next->first) {
+        It->second += Next->second;
+        Free.erase(Next);
+      }
+      if (It != Free.begin()) {
+        auto Prev = std::prev(It);
+        if (Prev->first + Prev->second == It->first) {
+          Prev->second += It->second;
+          Free.erase(It);
+        }
+      }
+    }
+  });
+  DescBase = (Peak + 63) / 64 * 64;
+  M->setAttr("d1.dram_size", B.getI64IntegerAttr(Dram));
+  M->setAttr("d1.sram_peak", B.getI64IntegerAttr(Peak));
+}
+
+int64_t Codegen::descriptor(const std::vector<uint8_t> &D) {
+  auto It = DescIndex.find(D);
+  if (It != DescIndex.end())
+    return It->second;
+  int64_t At = DescBase + int64_t(Descriptors.size());
+  if (At + 64 > SramBytes)
+    throw CodegenError{M.getLoc(), "SRAM overflow: no room left for DMA descriptors"};
+  Descriptors.insert(Descriptors.end(), D.begin(), D.end());
+  DescIndex[D] = At;
+  return At;
+}
+
+Value Codegen::scaled(Value Index, int64_t Factor) {
+  if (Factor == 1)
+    return Index;
+  if ((Factor & (Factor - 1)) == 0)
+    return I.emit("slli", {Index}, {int64_t(__builtin_ctzll(uint64_t(Factor)))});
+  return I.emit("mul", {Index, I.li(Factor)});
+}
+
+/// Byte address of element ElemOffset (an index of the new body) of Buffer.
+Value Codegen::addr(Value Buffer, Value ElemOffset) {
+  int64_t Base = Address.lookup(Buffer);
+  auto It = Map.lookupOrNull(ElemOffset);
+  if (!It)
+    throw CodegenError{Buffer.getLoc(), "internal error: offset not lowered"};
+  if (auto C = It.getDefiningOp(); C && instOf(C) && StringRef(instOf(C)->Mnemonic) == "li")
+    return I.li(Base + C->getAttrOfType<IntegerAttr>("imm").getInt() * 4);
+  Value Off = scaled(It, 4);
+  if (Base >= INT32_MIN && Base <= INT32_MAX)
+    return Base ? I.emit("addi", {Off}, {Base}) : Off;
+  return I.emit("add", {Off, I.li(Base)});
+}
+
+//===----------------------------------------------------------------------===//
+// Ops
+//===----------------------------------------------------------------------===//
+
+void Codegen::lowerDma(tile::DmaOp Op) {
+  bool SrcSram = tile::spaceOf(Op.getSrc().getType()) == tile::Space::SRAM;
+  bool DstSram = tile::spaceOf(Op.getDst().getType()) == tile::Space::SRAM;
+  uint8_t Kind = SrcSram && DstSram ? 2 : SrcSram ? 1 : 0;
+  std::vector<uint8_t> D(64, 0);
+  auto Put = [&](size_t At, uint64_t V, unsigned N) {
+    for (unsigned K = 0; K < N; ++K)
+      D[At + K] = uint8_t(V >> (8 * K));
+  };
+  auto Sizes = Op.getSizes();
+  Put(0, Kind, 1);
+  Put(1, 0, 1);    // local semaphore s0
+  Put(2, 0xff, 1); // no remote semaphore
+  Put(8, uint64_t(Sizes[2]) * 4, 4);
+  Put(12, uint64_t(Sizes[1]), 4);
+  Put(16, uint64_t(Sizes[0]), 4);
+  Put(24, uint64_t(Op.getSrcStrides()[1] * 4), 8);
+  Put(32, uint64_t(Op.getSrcStrides()[0] * 4), 8);
+  Put(40, uint64_t(Op.getDstStrides()[1] * 4), 8);
+  Put(48, uint64_t(Op.getDstStrides()[0] * 4), 8);
+  int64_t Desc = descriptor(D);
+  Value Src = addr(Op.getSrc(), Op.getSrcOffset());
+  Value Dst = addr(Op.getDst(), Op.getDstOffset());
+  I.emit("dma", {Dst, Src, I.li(Desc)});
+  I.emit("sem.wait", {}, {0, 1});
+}
+
+// One elementwise function on vectors; the single place that knows how each
+// kind is computed with D1 instructions.
+Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
+  using K = tile::EltKind;
+  switch (Kind) {
+  case K::Copy: return A;
+  case K::Add: return I.emit("vadd.f32", {A, X});
+  case K::Sub: return I.emit("vsub.f32", {A, X});
+  case K::Mul: return I.emit("vmul.f32", {A, X});
+  case K::Div: return I.emit("vdiv.f32", {A, X});
+  case K::Max: return I.emit("vmax.f32", {A, X});
+  case K::Min: return I.emit("vmin.f32", {A, X});
+  case K::Relu: return I.emit("vmax.f32", {A, bcast(0.0f)});
+  case K::Neg: return I.emit("vneg.f32", {A});
+  case K::Abs: return I.emit("vabs.f32", {A});
+  case K::Exp: return I.emit("vexp.f32", {A});
+  case K::Sqrt: return I.emit("vsqrt.f32", {A});
+  case K::Reciprocal: return I.emit("vrcp.f32", {A});
+  case K::Affine: return I.emit("vfma.f32", {A, bcast(P[0]), bcast(P[1])});
+  case K::Fill: return bcast(P[0]);
+  case K::LeakyRelu: {
+    Value Neg = I.emit("vcmplt.f32", {A, bcast(0.0f)});
+    return I.emit("vsel", {Neg, I.emit("vmul.f32", {A, bcast(P[0])}), A});
+  }
+  case K::Clip:
+    return I.emit("vmax.f32", {I.emit("vmin.f32", {A, bcast(P[1])}), bcast(P[0])});
+  case K::Sigmoid: {
+    // 1 / (1 + e^-x)
+    Value E = I.emit("vexp.f32", {I.emit("vneg.f32", {A})});
+    return I.emit("vrcp.f32", {I.emit("vadd.f32", {E, bcast(1.0f)})});
+  }
+  case K::Tanh: {
+    // sign(x) * (1 - e^-2|x|) / (1 + e^-2|x|)
+    Value Abs = I.emit("vabs.f32", {A});
+    Value E = I.emit("vexp.f32", {I.emit("vmul.f32", {Abs, bcast(-2.0f)})});
+    Value Num = I.emit("vsub.f32", {bcast(1.0f), E});
+    Value Den = I.emit("vadd.f32", {bcast(1.0f), E});
+    Value T = I.emit("vdiv.f32", {Num, Den});
+    Value Sign = I.emit("vand", {A, I.emit("vbcasti.32", {}, {int64_t(int32_t(0x80000000u))})});
+    return I.emit("vor", {T, Sign});
+  }
+  case K::Erf: {
+    // Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), with the sign of x.
+    Value Abs = I.emit("vabs.f32", {A});
+    Value T = I.emit("vrcp.f32", {I.emit("vfma.f32", {Abs, bcast(0.3275911f), bcast(1.0f)})});
+    Value Poly = bcast(1.061405429f);
+    for (float C : {-1.453152027f, 1.421413741f, -0.284496736f, 0.254829592f})
+      Poly = I.emit("vfma.f32", {Poly, T, bcast(C)});
+    Poly = I.emit("vmul.f32", {Poly, T});
+    Value E = I.emit("vexp.f32", {I.emit("vneg.f32", {I.emit("vmul.f32", {Abs, Abs})})});
+    Value R = I.emit("vsub.f32", {bcast(1.0f), I.emit("vmul.f32", {Poly, E})});
+    Value Sign = I.emit("vand", {A, I.emit("vbcasti.32", {}, {int64_t(int32_t(0x80000000u))})});
+    return I.emit("vor", {R, Sign});
+  }
+  case K::Log:
+  case K::Pow: {
+    // log x = e ln2 + 2 atanh(s), s = (m - 1) / (m + 1), x = m 2^e with m in
+    // [sqrt(1/2), sqrt(2)); the series to s^9 is exact to fp32 rounding.
+    Value Bits = A;
+    Value E = I.emit("vsub.i32", {I.emit("vsrai.32", {Bits}, {23}), I.emit("vbcasti.32", {}, {127})});
+    Value Mant = I.emit("vor", {I.emit("vand", {Bits, I.emit("vbcasti.32", {}, {0x007fffff})}),
+                                I.emit("vbcasti.32", {}, {0x3f800000})});
+    Value Big = I.emit("vcmplt.f32", {bcast(1.41421356f), Mant});
+    Mant = I.emit("vsel", {Big, I.emit("vmul.f32", {Mant, bcast(0.5f)}), Mant});
+    E = I.emit("vsel", {Big, I.emit("vadd.i32", {E, I.emit("vbcasti.32", {}, {1})}), E});
+    Value S = I.emit("vdiv.f32", {I.emit("vsub.f32", {Mant, bcast(1.0f)}),
+                                  I.emit("vadd.f32", {Mant, bcast(1.0f)})});
+    Value S2 = I.emit("vmul.f32", {S, S});
+    Value Poly = bcast(1.0f / 9);
+    for (float C : {1.0f / 7, 1.0f / 5, 1.0f / 3, 1.0f})
+      Poly = I.emit("vfma.f32", {Poly, S2, bcast(C)});
+    Value LogM = I.emit("vmul.f32", {I.emit("vmul.f32", {Poly, S}), bcast(2.0f)});
+    Value Log = I.emit("vfma.f32", {I.emit("vcvt.f32.i32", {E}), bcast(0.693147181f), LogM});
+    if (Kind == K::Log)
+      return Log;
+    return I.emit("vexp.f32", {I.emit("vmul.f32", {X, Log})});
+  }
+  }
+  throw CodegenError{M.getLoc(), "internal error: unknown elementwise kind"};
+}
+
+void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
+  tile::EltKind Kind = Op.getKind();
+  int64_t N = Op.getCount();
+  bool Unary = !Op.getIn1();
+  SmallVector<float> P(Op.getParams().begin(), Op.getParams().end());
+  Value A0 = addr(Op.getIn0(), Op.getIn0Offset());
+  Value A1 = Unary ? Value() : addr(Op.getIn1(), Op.getIn1Offset());
+  Value O = addr(Op.getOut(), Op.getOutOffset());
+  bool S0 = Op.getIn0Stride() == 1, S1 = !Unary && Op.getIn1Stride() == 1;
+  bool Reads0 = Kind != tile::EltKind::Fill;
+  // Broadcast inputs are loaded once.
+  Value B0 = Reads0 && !S0 ? I.emit("vldb.32", {A0}, {0}) : Value();
+  Value B1 = !Unary && !S1 ? I.emit("vldb.32", {A1}, {0}) : Value();
+  auto Body = [&](Value Off, int64_t Bytes) {
+    auto Load = [&](Value Base, bool Walk, Value Bcast) -> Value {
+      if (!Walk)
+        return Bcast;
+      Value Ptr = Off ? I.emit("add", {Base, Off}) : Base;
+      if (Bytes == 64)
+        return I.emit("vld", {Ptr}, {0});
+      return I.emit("vldp", {Ptr, I.li(Bytes)});
+    };
+    Value X0 = Reads0 ? Load(A0, S0, B0) : Value();
+    Value X1 = Unary ? Value() : Load(A1, S1, B1);
+    Value R = apply(Kind, X0, X1, P);
+    Value Ptr = Off ? I.emit("add", {O, Off}) : O;
+    if (Bytes == 64)
+      I.emit("vst", {R, Ptr}, {0});
+    else
+      I.emit("vstp", {R, Ptr, I.li(Bytes)});
+  };
+  int64_t Full = N / 16, Tail = N % 16;
+  if (Full == 1) {
+    Body(Value(), 64);
+  } else if (Full > 1) {
+    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Full * 64), I.li(64));
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(For.getBody());
+    Body(For.getInductionVar(), 64);
+  }
+  if (Tail)
+    Body(Full ? I.li(Full * 64) : Value(), Tail * 4);
+}
+
+// C[m x n] (+)= A[m x k] B[k x n]: blocks of RB rows x CB vectors of 16
+// columns; the k loop keeps the RB * CB accumulators in registers.
+void Codegen::lowerMatmul(tile::MatmulOp Op) {
+  int64_t Mm = Op.getM(), Nn = Op.getN(), Kk = Op.getK();
+  int64_t Lda = Op.getLda() * 4, Ldb = Op.getLdb() * 4, Ldc = Op.getLdc() * 4;
+  Value ABase = addr(Op.getA(), Op.getAOffset());
+  Value BBase = addr(Op.getB(), Op.getBOffset());
+  Value CBase = addr(Op.getC(), Op.getCOffset());
+  bool Acc = Op.getAccumulate();
+  const int64_t RB = 4, CB = 3;
+  auto Block = [&](Value Row0, int64_t Rows, Value Col0, int64_t Cols) {
+    // Row0 in bytes of A rows (Row0 * Lda) and C rows; Col0 in bytes.
+    int64_t NV = (Cols + 15) / 16;
+    auto VecBytes = [&](int64_t V) { return std::min<int64_t>(64, (Cols - 16 * V) * 4); };
+    Value ARow = I.emit("add", {ABase, scaled(Row0, Lda)});
+    Value CRow = I.emit("add", {I.emit("add", {CBase, scaled(Row0, Ldc)}), Col0});
+    Value BCol = I.emit("add", {BBase, Col0});
+    SmallVector<Value> Init;
+    for (int64_t R = 0; R < Rows; ++R)
+      for (int64_t V = 0; V < NV; ++V) {
+        if (!Acc) {
+          Init.push_back(bcast(0.0f));
+          continue;
+        }
+        Value P = I.emit("addi", {CRow}, {R * Ldc + V * 64});
+        Init.push_back(VecBytes(V) == 64 ? I.emit("vld", {P}, {0})
+                                         : I.emit("vldp", {P, I.li(VecBytes(V))}));
+      }
+    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Kk * 4), I.li(4), Init);
+    {
+      OpBuilder::InsertionGuard G(B);
+      B.setInsertionPointToStart(For.getBody());
+      Value K4 = For.getInductionVar(); // k * 4
+      Value BRow = I.emit("add", {BCol, scaled(K4, Ldb / 4)});
+      SmallVector<Value> Bv, Av, Next;
+      for (int64_t V = 0; V < NV; ++V)
+        Bv.push_back(VecBytes(V) == 64
+                         ? I.emit("vld", {BRow}, {V * 64})
+                         : I.emit("vldp", {I.emit("addi", {BRow}, {V * 64}), I.li(VecBytes(V))}));
+      Value AK = I.emit("add", {ARow, K4});
+      for (int64_t R = 0; R < Rows; ++R)
+        Av.push_back(I.emit("vldb.32", {AK}, {R * Lda}));
+      for (int64_t R = 0; R < Rows; ++R)
+        for (int64_t V = 0; V < NV; ++V)
+          Next.push_back(I.emit("vfma.f32", {Av[R], Bv[V], For.getRegionIterArgs()[R * NV + V]}));
+      B.create<scf::YieldOp>(I.Loc, Next);
+    }
+    for (int64_t R = 0; R < Rows; ++R)
+      for (int64_t V = 0; V < NV; ++V) {
+        Value Res = For.getResult(unsigned(R * NV + V));
+        if (VecBytes(V) == 64)
+          I.emit("vst", {Res, CRow}, {R * Ldc + V * 64});
+        else
+          I.emit("vstp", {Res, I.emit("addi", {CRow}, {R * Ldc + V * 64}), I.li(VecBytes(V))});
+      }
+  };
+  auto Columns = [&](Value Row0, int64_t Rows) {
+    int64_t Step = 16 * CB, Full = Nn / Step, Rem = Nn % Step;
+    if (Full == 1) {
+      Block(Row0, Rows, I.li(0), Step);
+    } else if (Full > 1) {
+      auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Full * Step * 4), I.li(Step * 4));
+      OpBuilder::InsertionGuard G(B);
+      B.setInsertionPointToStart(For.getBody());
+      Block(Row0, Rows, For.getInductionVar(), Step);
+    }
+    if (Rem)
+      Block(Row0, Rows, I.li(Full * Step * 4), Rem);
+  };
+  int64_t Full = Mm / RB, Rem = Mm % RB;
+  if (Full == 1) {
+    Columns(I.li(0), RB);
+  } else if (Full > 1) {
+    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Full * RB), I.li(RB));
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(For.getBody());
+    Columns(For.getInductionVar(), RB);
+  }
+  if (Rem)
+    Columns(I.li(Full * RB), Rem);
+}
+
+void Codegen::lowerOp(Operation *Op) {
+  I.Loc = Op->getLoc();
+  if (auto C = dyn_cast<arith::ConstantIndexOp>(Op)) {
+    Map.map(C.getResult(), I.li(C.value()));
+  } else if (auto A = dyn_cast<arith::AddIOp>(Op)) {
+    Map.map(A.getResult(), I.emit("add", {Map.lookup(A.getLhs()), Map.lookup(A.getRhs())}));
+  } else if (auto S = dyn_cast<arith::SubIOp>(Op)) {
+    Map.map(S.getResult(), I.emit("sub", {Map.lookup(S.getLhs()), Map.lookup(S.getRhs())}));
+  } else if (auto Mu = dyn_cast<arith::MulIOp>(Op)) {
+    Map.map(Mu.getResult(), I.emit("mul", {Map.lookup(Mu.getLhs()), Map.lookup(Mu.getRhs())}));
+  } else if (auto For = dyn_cast<scf::ForOp>(Op)) {
+    if (For.getNumRegionIterArgs())
+      throw CodegenError{Op->getLoc(), "internal error: tile loops carry no values"};
+    auto New = B.create<scf::ForOp>(I.Loc, Map.lookup(For.getLowerBound()),
+                                    Map.lookup(For.getUpperBound()), Map.lookup(For.getStep()));
+    Map.map(For.getInductionVar(), New.getInductionVar());
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(New.getBody());
+    lowerBlock(*For.getBody());
+  } else if (auto D = dyn_cast<tile::DmaOp>(Op)) {
+    lowerDma(D);
+  } else if (auto E = dyn_cast<tile::ElementwiseOp>(Op)) {
+    lowerElementwise(E);
+  } else if (auto Mm = dyn_cast<tile::MatmulOp>(Op)) {
+    lowerMatmul(Mm);
+  } else if (isa<memref::AllocOp, memref::DeallocOp, memref::GetGlobalOp, tile::ViewOp,
+                 scf::YieldOp, func::ReturnOp>(Op)) {
+    // Addresses only.
+  } else {
+    throw CodegenError{Op->getLoc(), "cannot lower '" + Op->getName().getStringRef().str() +
+                                         "' to D1 instructions"};
+  }
+}
+
+void Codegen::lowerBlock(Block &From) {
+  for (Operation &Op : From)
+    lowerOp(&Op);
+}
+
+LogicalResult Codegen::run() {
+  auto F = M.lookupSymbol<func::FuncOp>("main");
+  if (!F)
+    return M.emitError("no @main function");
+  try {
+    planMemory(F);
+    // The new body goes into a function without arguments: every buffer is
+    // now an address.
+    B.setInsertionPoint(F);
+    auto New = B.create<func::FuncOp>(F.getLoc(), "main_isa", B.getFunctionType({}, {}));
+    New->setAttrs(F->getAttrs());
+    New.setName("main_isa");
+    // Keep what the emitter needs to know about the I/O.
+    SmallVector<Attribute> Args;
+    for (BlockArgument A : F.getArguments()) {
+      auto T = cast<MemRefType>(A.getType());
+      NamedAttrList L;
+      L.set("name", F.getArgAttr(A.getArgNumber(), "d1.name"));
+      L.set("address", B.getI64IntegerAttr(Address[A]));
+      L.set("shape", B.getDenseI64ArrayAttr(T.getShape()));
+      Args.push_back(L.getDictionary(B.getContext()));
+    }
+    New->setAttr("d1.io", B.getArrayAttr(Args));
+    New->removeAttr("arg_attrs");
+    New->removeAttr("function_type");
+    New.setFunctionType(B.getFunctionType({}, {}));
+    Block *Entry = New.addEntryBlock();
+    B.setInsertionPointToStart(Entry);
+    lowerBlock(F.getBody().front());
+    I.Loc = F.getLoc();
+    I.emit("halt");
+    B.create<func::ReturnOp>(F.getLoc());
+    // The descriptors are this core's initialized SRAM.
+    auto DescType = RankedTensorType::get({int64_t(Descriptors.size())}, B.getI8Type());
+    std::vector<int8_t> Bytes(Descriptors.begin(), Descriptors.end());
+    New->setAttr("d1.sram_data", DenseElementsAttr::get(DescType, ArrayRef<int8_t>(Bytes)));
+    New->setAttr("d1.sram_data_address", B.getI64IntegerAttr(DescBase));
+    F.erase();
+    New.setName("main");
+    return success();
+  } catch (const CodegenError &E) {
+    return emitError(E.Loc, E.Msg);
+  }
+}
+
+struct TileToISAPass : d1::impl::TileToISABase<TileToISAPass> {
+  using TileToISABase::TileToISABase;
+  void runOnOperation() override {
+    Codegen C(getOperation(), SramBytes);
+    if (failed(C.run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace
