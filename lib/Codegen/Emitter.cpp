@@ -147,7 +147,26 @@ void Emitter::number(Block &B) {
   }
 }
 
+/// A constant load costs one ALU slot; keeping it in a register for the
+/// whole program costs a register. Each use gets its own copy right before it.
+void rematerializeConstants(func::FuncOp F) {
+  SmallVector<Operation *> Constants;
+  F.walk([&](Operation *Op) {
+    const InstInfo *Info = instOf(Op);
+    if (Info && Info->Op == Opcode::LI && !Op->getResult(0).hasOneUse())
+      Constants.push_back(Op);
+  });
+  for (Operation *C : Constants) {
+    for (OpOperand &U : llvm::make_early_inc_range(C->getResult(0).getUses())) {
+      OpBuilder B(U.getOwner());
+      U.set(B.clone(*C)->getResult(0));
+    }
+    C->erase();
+  }
+}
+
 void Emitter::allocate() {
+  rematerializeConstants(F);
   number(F.getBody().front());
   Intervals.clear();
   Pos.clear();
@@ -188,6 +207,16 @@ void Emitter::allocate() {
       if (Free(R))
         Pick = R;
     if (Pick < 0) {
+      if (getenv("D1_DEBUG_REGALLOC"))
+        for (auto &[V, J] : Intervals)
+          if (J.C == I->C && J.Reg >= 0 && J.Start <= I->Start && J.End >= I->Start) {
+            llvm::errs() << "live [" << J.Start << ", " << J.End << "] r" << J.Reg << ": ";
+            if (auto *D = V.getDefiningOp())
+              llvm::errs() << D->getName();
+            else
+              llvm::errs() << "block argument";
+            llvm::errs() << "\n";
+          }
       Location L = I->V.getLoc();
       throw EmitError{L, std::string("too many live ") +
                              (I->C == XClass ? "scalar" : I->C == VClass ? "vector" : "accumulator") +

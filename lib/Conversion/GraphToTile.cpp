@@ -115,6 +115,7 @@ private:
   }
 
   std::string lowerConstant(graph::ConstantOp Op);
+  Value transposedConstant(graph::ConstantOp C);
   void lowerElementwise(Operation *Op, tile::EltKind Kind, ArrayRef<float> Params, Value Dest);
   void lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t M, int64_t N, int64_t K,
                    int64_t Batch, int64_t ABatchStride, int64_t BBatchStride, Value C,
@@ -132,6 +133,27 @@ std::string Lowering::lowerConstant(graph::ConstantOp Op) {
   B.create<memref::GlobalOp>(Loc, Name, B.getStringAttr("private"), MT,
                              cast<ElementsAttr>(Op.getValue()), /*constant=*/true, IntegerAttr());
   return Name;
+}
+
+Value Lowering::transposedConstant(graph::ConstantOp C) {
+  auto T = cast<RankedTensorType>(C.getType());
+  int64_t R = T.getShape()[0], Cols = T.getShape()[1];
+  std::vector<float> Src(cast<DenseElementsAttr>(C.getValue()).getValues<float>().begin(),
+                         cast<DenseElementsAttr>(C.getValue()).getValues<float>().end());
+  std::vector<float> Dst(Src.size());
+  for (int64_t I = 0; I < R; ++I)
+    for (int64_t J = 0; J < Cols; ++J)
+      Dst[size_t(J * R + I)] = Src[size_t(I * Cols + J)];
+  auto TT = RankedTensorType::get({Cols, R}, T.getElementType());
+  std::string Name = "cst" + std::to_string(NextGlobal++);
+  {
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(M.getBody());
+    B.create<memref::GlobalOp>(Loc, Name, B.getStringAttr("private"), dramType(TT),
+                               DenseElementsAttr::get(TT, ArrayRef<float>(Dst)), true,
+                               IntegerAttr());
+  }
+  return B.create<memref::GetGlobalOp>(Loc, dramType(TT), Name);
 }
 
 void Lowering::copy(Value Src, Value Dst, int64_t Elements) {
@@ -284,15 +306,17 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
         forTiles(K, TK, [&](Value K0, int64_t Tk) {
           // A tile (Tm x Tk), from A[M][K] or from A^T stored [K][M].
           Value AOff = add(mul(BOff, ABatch), TransA ? add(mul(K0, M), M0) : add(mul(M0, K), K0));
+          // Transposed operands: one plane per output row/column, one
+          // element per row (a DMA moves them one element per cycle).
           if (!TransA)
             dma(A, AOff, ABuf, idx(0), {1, Tm, Tk}, {0, K}, {0, Tk});
           else
-            dma(A, AOff, ABuf, idx(0), {Tm, Tk, 1}, {1, M}, {1, Tk});
+            dma(A, AOff, ABuf, idx(0), {Tm, Tk, 1}, {1, M}, {Tk, 1});
           Value BOff2 = add(mul(BOff, BBatch), TransB ? add(mul(N0, K), K0) : add(mul(K0, N), N0));
           if (!TransB)
             dma(Bm, BOff2, BBuf, idx(0), {1, Tk, Tn}, {0, N}, {0, Tn});
           else
-            dma(Bm, BOff2, BBuf, idx(0), {Tn, Tk, 1}, {1, K}, {1, Tn});
+            dma(Bm, BOff2, BBuf, idx(0), {Tn, Tk, 1}, {K, 1}, {1, Tn});
           B.create<tile::MatmulOp>(Loc, ABuf, idx(0), BBuf, idx(0), CBuf, idx(0),
                                    B.getI64IntegerAttr(Tm), B.getI64IntegerAttr(Tn),
                                    B.getI64IntegerAttr(Tk), B.getI64IntegerAttr(Tk),
@@ -359,8 +383,15 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     int64_t M = G.getTransA() ? AS[1] : AS[0], K = G.getTransA() ? AS[0] : AS[1];
     int64_t N = G.getTransB() ? BS[0] : BS[1];
     Value Out = result(G.getResult(), Dest);
-    lowerMatmul(buffer(G.getA()), buffer(G.getB()), G.getTransA(), G.getTransB(), M, N, K, 1, 0,
-                0, G.getC(), G.getAlpha().convertToFloat(), G.getBeta().convertToFloat(), Out, 0);
+    Value BBuf = buffer(G.getB());
+    bool TransB = G.getTransB();
+    // A constant transposed weight (PyTorch's Linear) is transposed now.
+    if (auto C = G.getB().getDefiningOp<graph::ConstantOp>(); C && TransB) {
+      BBuf = transposedConstant(C);
+      TransB = false;
+    }
+    lowerMatmul(buffer(G.getA()), BBuf, G.getTransA(), TransB, M, N, K, 1, 0, 0, G.getC(),
+                G.getAlpha().convertToFloat(), G.getBeta().convertToFloat(), Out, 0);
     return;
   }
   if (auto MM = dyn_cast<graph::MatMulOp>(Op)) {

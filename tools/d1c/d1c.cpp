@@ -158,8 +158,9 @@ int main(int argc, char **argv) {
     d1::TileToISAOptions O;
     O.SramBytes = Sram;
     if (!Run("Lowering to D1 instructions", [&](mlir::PassManager &PM) {
+          // No CSE here: the lowering builds each address next to its use,
+          // and sharing them would keep them live across whole loops.
           PM.addPass(d1::createTileToISA(O));
-          PM.addPass(mlir::createCSEPass());
         }))
       return Failed("");
   }

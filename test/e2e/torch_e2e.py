@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""Compile PyTorch models with d1c, run them on the emulator, compare with PyTorch.
+
+  torch_e2e.py BIN_DIR WORK_DIR MODEL [MODEL...]     (MODEL names from MODELS below)
+
+Each model is exported to ONNX (opset 13), compiled with d1c, run with d1-run
+on random inputs, and every output compared with PyTorch's on the same
+inputs (rtol 1e-3, atol 1e-4). Prints one line per model and the modeled
+cycles against the roofline; exits 1 if any model fails.
+"""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+RTOL, ATOL = 1e-3, 1e-4
+
+
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(300, 500), nn.ReLU(), nn.Linear(500, 130), nn.Tanh(),
+                                 nn.Linear(130, 10))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class Elementwise(nn.Module):
+    def forward(self, x, y):
+        a = torch.sigmoid(x) * y + torch.exp(-x.abs())
+        b = torch.erf(a) - torch.sqrt(y.abs() + 1.0) / (x * x + 2.0)
+        return torch.nn.functional.leaky_relu(b, 0.2).clamp(-0.5, 0.75) + torch.log(y * y + 1.0)
+
+
+class Broadcast(nn.Module):
+    def forward(self, x, bias, scale):
+        return (x + bias) * scale - x.mean(dim=-1, keepdim=True) * 0 + 1.0
+
+
+MODELS = {
+    "mlp": (MLP, [(7, 300)]),
+    "elementwise": (Elementwise, [(3, 5, 37), (3, 5, 37)]),
+    "broadcast": (Broadcast, [(2, 3, 4, 21), (3, 1, 21), (4, 1)]),
+}
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(" ".join(cmd) + "\n" + p.stderr.strip())
+    return p
+
+
+def check(bin_dir, work, name):
+    cls, shapes = MODELS[name]
+    torch.manual_seed(0)
+    model = cls().eval()
+    rng = np.random.default_rng(1)
+    inputs = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    d = os.path.join(work, name)
+    os.makedirs(d, exist_ok=True)
+    onnx_path = os.path.join(d, name + ".onnx")
+    names = [f"in{i}" for i in range(len(inputs))]
+    with torch.no_grad():
+        ref = model(*[torch.from_numpy(x) for x in inputs])
+        torch.onnx.export(model, tuple(torch.from_numpy(x) for x in inputs), onnx_path,
+                          opset_version=13, input_names=names, output_names=["out"])
+    refs = [ref.numpy()] if isinstance(ref, torch.Tensor) else [r.numpy() for r in ref]
+    exe = os.path.join(d, name + ".d1x")
+    run([os.path.join(bin_dir, "d1c"), onnx_path, "-o", exe, "-q"])
+    args = []
+    for n, x in zip(names, inputs):
+        p = os.path.join(d, n + ".npy")
+        np.save(p, x)
+        args += ["--input", f"{n}={p}"]
+    stats = os.path.join(d, "stats.json")
+    run([os.path.join(bin_dir, "d1-run"), exe, *args, "--output-dir", os.path.join(d, "out"),
+         "--output-format", "npy", "--stats-json", stats, "--quiet"])
+    ok = True
+    worst = 0.0
+    for i, r in enumerate(refs):
+        got = np.load(os.path.join(d, "out", f"output_{i}.npy"))
+        if got.shape != r.shape:
+            print(f"{name}: output {i} shape {got.shape} != {r.shape}")
+            ok = False
+            continue
+        err = np.abs(got.astype(np.float64) - r)
+        worst = max(worst, float(np.max(err / (ATOL + RTOL * np.abs(r)))))
+        if not np.allclose(got, r, rtol=RTOL, atol=ATOL):
+            ok = False
+    s = json.load(open(stats))
+    roof = s["macs"] / 16 if s["macs"] else 0
+    print(f"{name}: {'ok' if ok else 'MISMATCH'} (worst error {worst:.3f} of tolerance), "
+          f"{s['cycles']} cycles, {s['macs']} MACs"
+          + (f", roofline {roof:.0f} cycles at 16 fp32 MAC/cycle ({100 * roof / s['cycles']:.1f}%)" if roof else ""))
+    return ok
+
+
+def main():
+    bin_dir, work = sys.argv[1], sys.argv[2]
+    ok = True
+    for name in sys.argv[3:]:
+        try:
+            ok &= check(bin_dir, work, name)
+        except RuntimeError as e:
+            print(f"{name}: FAILED: {e}")
+            ok = False
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
