@@ -24,6 +24,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <set>
 #include <fstream>
@@ -192,6 +193,9 @@ private:
     return C.I;
   }
   Value input(int K);
+  /// Input K as an fp32 tensor; integer constants are converted, anything
+  /// else that is not fp32 is an error.
+  Value floatInput(int K);
   Shape shapeOf(Value V) {
     auto T = cast<RankedTensorType>(V.getType());
     return Shape(T.getShape().begin(), T.getShape().end());
@@ -380,12 +384,34 @@ Value Importer::input(int K) {
   return V;
 }
 
+Value Importer::floatInput(int K) {
+  if (isConst(K) && !Consts[Node->input(K)].isFloat()) {
+    // An integer constant (Pow's exponent, say) in an fp32 computation.
+    Const C = Consts[Node->input(K)];
+    C.F.assign(C.I.begin(), C.I.end());
+    C.I.clear();
+    C.DType = onnx::TensorProto::FLOAT;
+    return materialize(C);
+  }
+  Value V = input(K);
+  if (!cast<RankedTensorType>(V.getType()).getElementType().isF32())
+    fail("input '" + Node->input(K) + "' is " +
+         (cast<RankedTensorType>(V.getType()).getElementType().isInteger(1) ? "bool" : "an integer") +
+         " tensor; " + Node->op_type() + " is computed in fp32 only");
+  return V;
+}
+
 void Importer::setOutput(int K, Value V) {
   if (K >= Node->output_size() || Node->output(K).empty())
     return;
   const std::string &Name = Node->output(K);
   auto It = Inferred.find(Name);
-  if (It != Inferred.end() && It->second != shapeOf(V))
+  // libonnx 1.12 infers ceil_mode pooling with the rule before the fix that
+  // drops windows starting in the right padding; the importer follows the
+  // current spec (and PyTorch) there.
+  bool CeilPool = (Node->op_type() == "MaxPool" || Node->op_type() == "AveragePool") &&
+                  intAttr("ceil_mode", 0);
+  if (It != Inferred.end() && It->second != shapeOf(V) && !CeilPool)
     fail("output '" + Name + "' has shape " + shapes::str(shapeOf(V)) +
          " but ONNX shape inference says " + shapes::str(It->second));
   Values[Name] = V;
@@ -420,6 +446,22 @@ void Importer::onlyAttrs(std::initializer_list<const char *> Known) {
 // Constant folding of shape computations (and anything else on constants)
 //===----------------------------------------------------------------------===//
 
+/// The flat index into In (broadcast to Out) of Out's element Flat.
+int64_t broadcastIndex(const Shape &Out, const Shape &In, int64_t Flat) {
+  int64_t Idx = 0, Stride = 1;
+  size_t Rank = Out.size(), Off = Rank - In.size();
+  for (size_t D = Rank; D-- > 0;) {
+    int64_t Coord = Flat % Out[D];
+    Flat /= Out[D];
+    if (D >= Off) {
+      if (In[D - Off] != 1)
+        Idx += Coord * Stride;
+      Stride *= In[D - Off];
+    }
+  }
+  return Idx;
+}
+
 /// Elementwise over two constants with broadcasting.
 Const foldBinary(const Const &A, const Const &X, const std::function<double(double, double)> &F,
                  bool FloatResult, std::string &Err) {
@@ -429,24 +471,8 @@ Const foldBinary(const Const &A, const Const &X, const std::function<double(doub
     return R;
   R.DType = FloatResult ? onnx::TensorProto::FLOAT : A.DType;
   int64_t N = R.size();
-  size_t Rank = R.Dims.size();
-  auto Index = [&](const Const &C, int64_t Flat) {
-    int64_t Idx = 0, Stride = 1;
-    for (size_t D = Rank; D-- > 0;) {
-      int64_t Coord = Flat % R.Dims[D];
-      Flat /= R.Dims[D];
-      size_t CD = D + C.Dims.size();
-      if (CD >= Rank) {
-        CD -= Rank;
-        if (C.Dims[CD] != 1)
-          Idx += Coord * Stride;
-        Stride *= C.Dims[CD];
-      }
-    }
-    return Idx;
-  };
   for (int64_t K = 0; K < N; ++K) {
-    double V = F(A.at(Index(A, K)), X.at(Index(X, K)));
+    double V = F(A.at(broadcastIndex(R.Dims, A.Dims, K)), X.at(broadcastIndex(R.Dims, X.Dims, K)));
     if (FloatResult)
       R.F.push_back(float(V));
     else
@@ -578,19 +604,26 @@ bool Importer::fold() {
     return true;
   }
   if (Op == "Where" && NIn == 3) {
-    // Where(cond, x, y): two broadcasts.
-    Const Sel = foldBinary(In(0), In(1), [](double C, double X) { return C ? X : NAN; },
-                           In(1).isFloat(), Err);
-    if (Err.empty()) {
-      Const R = foldBinary(Sel, In(2), [](double S, double Y) { return std::isnan(S) ? Y : S; },
-                           In(1).isFloat(), Err);
-      if (Err.empty()) {
-        R.DType = In(1).DType;
-        setConst(0, R);
-        return true;
-      }
+    const Const &Cond = In(0), &X = In(1), &Y = In(2);
+    Shape XY, Out;
+    Err = shapes::broadcast(X.Dims, Y.Dims, XY);
+    if (Err.empty())
+      Err = shapes::broadcast(Cond.Dims, XY, Out);
+    if (!Err.empty())
+      fail(Err);
+    Const R;
+    R.DType = X.DType;
+    R.Dims = Out;
+    for (int64_t K = 0; K < R.size(); ++K) {
+      const Const &Pick = Cond.at(broadcastIndex(Out, Cond.Dims, K)) != 0 ? X : Y;
+      int64_t At = broadcastIndex(Out, Pick.Dims, K);
+      if (R.isFloat())
+        R.F.push_back(Pick.isFloat() ? Pick.F[size_t(At)] : float(Pick.I[size_t(At)]));
+      else
+        R.I.push_back(Pick.isFloat() ? int64_t(Pick.F[size_t(At)]) : Pick.I[size_t(At)]);
     }
-    fail(Err);
+    setConst(0, R);
+    return true;
   }
   if (Op == "Neg" || Op == "Abs" || Op == "Sqrt" || Op == "Reciprocal" || Op == "Exp" ||
       Op == "Floor" || Op == "Ceil" || Op == "Relu") {
@@ -869,13 +902,13 @@ void Importer::importNode() {
   auto Unary = [&](auto Tag) {
     using OpT = decltype(Tag);
     onlyAttrs({});
-    Value X = input(0);
+    Value X = floatInput(0);
     setOutput(0, B.create<OpT>(Loc, X.getType(), X));
   };
   auto Binary = [&](auto Tag) {
     using OpT = decltype(Tag);
     onlyAttrs({});
-    Value L = input(0), R = input(1);
+    Value L = floatInput(0), R = floatInput(1);
     Shape Out;
     std::string E = shapes::broadcast(shapeOf(L), shapeOf(R), Out);
     if (!E.empty())
@@ -924,7 +957,7 @@ void Importer::importNode() {
     return;
   }
   if (Op == "Clip") {
-    float Lo = -INFINITY, Hi = INFINITY;
+    float Lo = std::numeric_limits<float>::lowest(), Hi = std::numeric_limits<float>::max();
     if (Opset < 11) {
       onlyAttrs({"min", "max"});
       Lo = floatAttr("min", Lo);
@@ -1369,7 +1402,16 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
         fail("--shape names '" + Name + "', which is not a graph input");
 
     try {
-      onnx::checker::check_model(Model);
+      // With external data, the path form of the checker resolves the data
+      // against the model's directory (the ModelProto form uses the current
+      // one).
+      bool External = false;
+      for (const auto &T : G.initializer())
+        External |= T.data_location() == onnx::TensorProto::EXTERNAL;
+      if (External)
+        onnx::checker::check_model(Path);
+      else
+        onnx::checker::check_model(Model);
     } catch (const std::exception &E) {
       std::string Msg = E.what();
       Msg = Msg.substr(0, Msg.find('\n'));
@@ -1433,7 +1475,23 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
       NodeIndex = K;
       Loc = NameLoc::get(B.getStringAttr(nodeName() + " (" + Node->op_type() + ")"),
                          FileLineColLoc::get(&Ctx, Path, unsigned(K + 1), 0));
+      Operation *Before = Entry->empty() ? nullptr : &Entry->back();
       importNode();
+      // The node's new ops must verify; their message names the node.
+      std::string Why;
+      {
+        ScopedDiagnosticHandler Capture(&Ctx, [&](Diagnostic &D) {
+          if (Why.empty())
+            Why = D.str();
+          return success();
+        });
+        Operation *First = Before ? Before->getNextNode()
+                                  : (Entry->empty() ? nullptr : &Entry->front());
+        for (Operation *Op = First; Op; Op = Op->getNextNode())
+          if (failed(verify(Op))) {
+            fail(Why);
+          }
+      }
     }
     Node = nullptr;
 
@@ -1470,6 +1528,8 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
 
 bool d1::parseDims(const std::string &Text, std::vector<int64_t> &Dims) {
   Dims.clear();
+  if (Text.empty() || Text.back() == 'x')
+    return false;
   std::stringstream SS(Text);
   std::string Part;
   while (std::getline(SS, Part, 'x')) {
