@@ -16,7 +16,7 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def D1ISA_Dialect : Dialect {
   let name = "d1isa";
-  let cppNamespace = "::d1::isa";
+  let cppNamespace = "::d1::d1isa";
   let dependentDialects = ["mlir::scf::SCFDialect"];
   let summary = "One operation per D1 instruction";
   let description = [{

@@ -7,7 +7,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
-using namespace d1::isa;
+using namespace d1::d1isa;
 
 #include "d1/Dialects/ISA/D1ISADialect.cpp.inc"
 

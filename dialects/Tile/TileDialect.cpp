@@ -96,5 +96,40 @@ LogicalResult ElementwiseOp::verify() {
   return success();
 }
 
+static LogicalResult checkSram(Operation *Op, Value V, const char *What) {
+  if (failed(checkBuffer(Op, V.getType(), What)))
+    return failure();
+  if (spaceOf(V.getType()) != Space::SRAM)
+    return Op->emitOpError(What) << " must be in SRAM";
+  return success();
+}
+
+LogicalResult Conv2DOp::verify() {
+  if (failed(checkSram(*this, getX(), "input")) || failed(checkSram(*this, getOut(), "output")))
+    return failure();
+  bool IsConv = getKind() == WindowKind::Conv;
+  if (IsConv != bool(getW()))
+    return emitOpError(IsConv ? "conv needs weights" : "pooling takes no weights");
+  if (getW() && failed(checkSram(*this, getW(), "weights")))
+    return failure();
+  for (int64_t V : {getChannels(), getFilters(), getInRows(), getInCols(), getOutRows(),
+                    getOutCols(), getKh(), getKw(), getStrideH(), getStrideW(), getDilH(),
+                    getDilW()})
+    if (V < 1)
+      return emitOpError("sizes, strides and dilations must be positive");
+  if ((getOutRows() - 1) * getStrideH() + (getKh() - 1) * getDilH() >= getInRows() ||
+      (getOutCols() - 1) * getStrideW() + (getKw() - 1) * getDilW() >= getInCols())
+    return emitOpError("windows run past the input tile");
+  return success();
+}
+
+LogicalResult ReduceOp::verify() {
+  if (failed(checkSram(*this, getIn(), "input")) || failed(checkSram(*this, getOut(), "output")))
+    return failure();
+  if (getKind() == WindowKind::Conv || getCount() < 1 || getLen() < 1)
+    return emitOpError("needs sum or max and positive sizes");
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "d1/Dialects/Tile/TileOps.cpp.inc"

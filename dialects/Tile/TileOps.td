@@ -29,7 +29,7 @@ def Tile_Dialect : Dialect {
 
 class Tile_Op<string mnemonic, list<Trait> traits = []> : Op<Tile_Dialect, mnemonic, traits>;
 
-def Tile_Buffer : MemRefRankOf<[F32, I64, I32], [1, 2, 3, 4, 5, 6]>;
+def Tile_Buffer : MemRefRankOf<[F32, I64, I32], [0, 1, 2, 3, 4, 5, 6]>;
 
 def Tile_ViewOp : Tile_Op<"view", [Pure]> {
   let summary = "The same storage seen with another shape (reshape is free)";
@@ -91,7 +91,8 @@ def Tile_EltKindAttr : I32EnumAttr<"EltKind", "elementwise function", [
     I32EnumAttrCase<"Tanh", 14, "tanh">, I32EnumAttrCase<"Erf", 15, "erf">,
     I32EnumAttrCase<"Log", 16, "log">, I32EnumAttrCase<"Pow", 17, "pow">,
     I32EnumAttrCase<"LeakyRelu", 18, "leaky_relu">, I32EnumAttrCase<"Clip", 19, "clip">,
-    I32EnumAttrCase<"Affine", 20, "affine">, I32EnumAttrCase<"Fill", 21, "fill">]> {
+    I32EnumAttrCase<"Affine", 20, "affine">, I32EnumAttrCase<"Fill", 21, "fill">,
+    I32EnumAttrCase<"Rsqrt", 22, "rsqrt">]> {
   let cppNamespace = "::d1::tile";
 }
 
@@ -110,6 +111,52 @@ def Tile_ElementwiseOp : Tile_Op<"elementwise", [AttrSizedOperandSegments]> {
   let assemblyFormat = [{
     $kind $in0 `[` $in0_offset `]` (`,` $in1^ `[` $in1_offset `]`)? `->` $out `[` $out_offset `]`
     attr-dict `:` type($in0) (`,` type($in1)^)? `,` type($out)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_WindowKindAttr : I32EnumAttr<"WindowKind", "window reduction", [
+    I32EnumAttrCase<"Conv", 0, "conv">, I32EnumAttrCase<"Max", 1, "max">,
+    I32EnumAttrCase<"Sum", 2, "sum">]> {
+  let cppNamespace = "::d1::tile";
+}
+
+def Tile_Conv2DOp : Tile_Op<"conv2d", [AttrSizedOperandSegments]> {
+  let summary = "Sliding-window kernel over a padded SRAM input tile (convolution or pooling)";
+  let description = [{
+    The input tile `x` holds `channels` planes of `in_rows` x `in_cols`
+    elements (already padded). For each output row `oy < out_rows` and column
+    `ox < out_cols` the window starts at (oy * stride_h, ox * stride_w);
+    window element (ky, kx) is at (+ky * dil_h, +kx * dil_w).
+
+    conv: out[f][oy][ox] = (accumulate ? out : 0) + sum over c, ky, kx of
+          w[f][(c * kh + ky) * kw + kx] * x[c][...]   for f < filters;
+    max / sum: out[c][oy][ox] = max / sum over ky, kx of x[c][...] (with
+          accumulate, combined with the old value), for c < channels.
+
+    `w`, when present, is a [filters x channels * kh * kw] row-major SRAM
+    block. The output tile is [filters or channels][out_rows][out_cols].
+  }];
+  let arguments = (ins Tile_WindowKindAttr:$kind, Tile_Buffer:$x, Index:$x_offset,
+                       Optional<Tile_Buffer>:$w, Optional<Index>:$w_offset,
+                       Tile_Buffer:$out, Index:$out_offset,
+                       I64Attr:$channels, I64Attr:$filters, I64Attr:$in_rows, I64Attr:$in_cols,
+                       I64Attr:$out_rows, I64Attr:$out_cols, I64Attr:$kh, I64Attr:$kw,
+                       I64Attr:$stride_h, I64Attr:$stride_w, I64Attr:$dil_h, I64Attr:$dil_w,
+                       BoolAttr:$accumulate);
+  let assemblyFormat = [{
+    $kind $x `[` $x_offset `]` (`,` $w^ `[` $w_offset `]`)? `->` $out `[` $out_offset `]`
+    attr-dict `:` type($x) (`,` type($w)^)? `,` type($out)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_ReduceOp : Tile_Op<"reduce"> {
+  let summary = "out[i] = sum or max of in[i * len .. i * len + len) for i < count";
+  let arguments = (ins Tile_WindowKindAttr:$kind, Tile_Buffer:$in, Index:$in_offset,
+                       Tile_Buffer:$out, Index:$out_offset, I64Attr:$count, I64Attr:$len);
+  let assemblyFormat = [{
+    $kind $in `[` $in_offset `]` `->` $out `[` $out_offset `]` attr-dict `:` type($in) `,` type($out)
   }];
   let hasVerifier = 1;
 }

@@ -117,10 +117,22 @@ private:
   std::string lowerConstant(graph::ConstantOp Op);
   Value transposedConstant(graph::ConstantOp C);
   void lowerElementwise(Operation *Op, tile::EltKind Kind, ArrayRef<float> Params, Value Dest);
+  /// out = f(operands) with numpy broadcasting, on DRAM buffers.
+  void elementwiseBuffers(tile::EltKind Kind, const std::vector<std::pair<Value, Shape>> &Operands,
+                          const Shape &Out, Value Res, ArrayRef<float> Params);
+  std::vector<float> constantValues(Value Tensor);
   void lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t M, int64_t N, int64_t K,
                    int64_t Batch, int64_t ABatchStride, int64_t BBatchStride, Value C,
                    float Alpha, float Beta, Value Out, int64_t Outer);
   void lowerOp(Operation *Op, Value Dest);
+  /// Convolution (Weight set) or pooling over NCHW; Kind is conv, max or
+  /// sum (average pooling then scales by Scale, a [OH * OW] constant of
+  /// reciprocal window counts, or 1 / (kh * kw) when Scale is empty).
+  void lowerWindow(tile::WindowKind Kind, Value In, Shape InShape, Value Weight, Value Bias,
+                   Value Out, Shape OutShape, int64_t KH, int64_t KW, ArrayRef<int64_t> Strides,
+                   ArrayRef<int64_t> Pads, ArrayRef<int64_t> Dil, int64_t Group,
+                   ArrayRef<float> Scale);
+  Value global(ArrayRef<float> Data, Shape S);
   void copy(Value Src, Value Dst, int64_t Elements);
 };
 
@@ -156,6 +168,14 @@ Value Lowering::transposedConstant(graph::ConstantOp C) {
   return B.create<memref::GetGlobalOp>(Loc, dramType(TT), Name);
 }
 
+std::vector<float> Lowering::constantValues(Value Tensor) {
+  auto C = Tensor.getDefiningOp<graph::ConstantOp>();
+  if (!C)
+    return {};
+  auto D = cast<DenseElementsAttr>(C.getValue());
+  return std::vector<float>(D.getValues<float>().begin(), D.getValues<float>().end());
+}
+
 void Lowering::copy(Value Src, Value Dst, int64_t Elements) {
   int64_t T = tileElements();
   Value Buf = sram(std::min(T, Elements));
@@ -172,13 +192,22 @@ void Lowering::copy(Value Src, Value Dst, int64_t Elements) {
 // where it broadcasts).
 void Lowering::lowerElementwise(Operation *Op, tile::EltKind Kind, ArrayRef<float> Params,
                                 Value Dest) {
-  Value ResultT = Op->getResult(0);
-  Shape Out(cast<RankedTensorType>(ResultT.getType()).getShape());
+  std::vector<std::pair<Value, Shape>> Ins;
+  for (Value V : Op->getOperands())
+    Ins.push_back({buffer(V), Shape(cast<RankedTensorType>(V.getType()).getShape())});
+  Shape Out(cast<RankedTensorType>(Op->getResult(0).getType()).getShape());
+  Value Res = result(Op->getResult(0), Dest);
+  elementwiseBuffers(Kind, Ins, Out, Res, Params);
+}
+
+void Lowering::elementwiseBuffers(tile::EltKind Kind,
+                                  const std::vector<std::pair<Value, Shape>> &Operands,
+                                  const Shape &Out, Value Res, ArrayRef<float> Params) {
   int64_t R = int64_t(Out.size());
-  unsigned NIn = Op->getNumOperands();
+  unsigned NIn = unsigned(Operands.size());
   std::vector<std::vector<int64_t>> Strides(NIn);
   for (unsigned I = 0; I < NIn; ++I) {
-    Shape S(cast<RankedTensorType>(Op->getOperand(I).getType()).getShape());
+    const Shape &S = Operands[I].second;
     std::vector<int64_t> St(size_t(R), 0);
     int64_t Acc = 1;
     for (int64_t D = R - 1, E = int64_t(S.size()) - 1; D >= 0; --D, --E) {
@@ -221,10 +250,9 @@ void Lowering::lowerElementwise(Operation *Op, tile::EltKind Kind, ArrayRef<floa
   int64_t TR = std::max<int64_t>(1, std::min(RowsDim, T / Chunk)); // rows per tile
   std::vector<Value> In(NIn), InBuf(NIn);
   for (unsigned I = 0; I < NIn; ++I) {
-    In[I] = buffer(Op->getOperand(I));
+    In[I] = Operands[I].first;
     InBuf[I] = sram(TR * (CS[I].back() ? Chunk : 1));
   }
-  Value Res = result(ResultT, Dest);
   Value OutBuf = sram(TR * Chunk);
   auto RowStride = [&](unsigned I) { return ND >= 2 ? CS[I][ND - 2] : 0; };
   int64_t OutRowStride = L;
@@ -356,6 +384,176 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
     free(CTile);
 }
 
+Value Lowering::global(ArrayRef<float> Data, Shape S) {
+  auto TT = RankedTensorType::get(S, B.getF32Type());
+  std::string Name = "cst" + std::to_string(NextGlobal++);
+  {
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(M.getBody());
+    B.create<memref::GlobalOp>(Loc, Name, B.getStringAttr("private"), dramType(TT),
+                               DenseElementsAttr::get(TT, Data), true, IntegerAttr());
+  }
+  return B.create<memref::GetGlobalOp>(Loc, dramType(TT), Name);
+}
+
+void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weight, Value Bias,
+                           Value Out, Shape OS, int64_t KH, int64_t KW, ArrayRef<int64_t> St,
+                           ArrayRef<int64_t> Pads, ArrayRef<int64_t> Dil, int64_t Group,
+                           ArrayRef<float> Scale) {
+  bool Conv = Kind == tile::WindowKind::Conv;
+  int64_t N = IS[0], C = IS[1], H = IS[2], W = IS[3], F = OS[1], OH = OS[2], OW = OS[3];
+  int64_t Cg = Conv ? C / Group : 1, Fg = Conv ? F / Group : 1;
+  int64_t Groups = Conv ? Group : 1;
+  int64_t PT = Pads[0], PL = Pads[1];
+  int64_t IWp = W + Pads[1] + Pads[3];
+  int64_t K2 = KH * KW;
+  auto RowsFor = [&](int64_t Toy) { return (Toy - 1) * St[0] + (KH - 1) * Dil[0] + 1; };
+  // Tiles: TF filters (or channels when pooling) x TC input channels x TOY
+  // output rows, within half of SRAM.
+  int64_t Budget = SramBytes / 4 / 2;
+  int64_t TF = Conv ? std::min<int64_t>(Fg, 64) : std::min<int64_t>(C, 64);
+  int64_t TC = Conv ? std::min<int64_t>(Cg, 64) : 1;
+  int64_t TOY = 1;
+  auto Need = [&](int64_t Toy) {
+    int64_t XT = (Conv ? TC : TF) * RowsFor(Toy) * IWp + 64 * St[1];
+    return XT + (Conv ? TF * TC * K2 : 0) + TF * Toy * OW + TF;
+  };
+  while (Need(1) > Budget && (TF > 1 || TC > 1)) {
+    if (TC >= TF && TC > 1)
+      TC = (TC + 1) / 2;
+    else
+      TF = (TF + 1) / 2;
+  }
+  if (Need(1) > Budget)
+    throw LoweringError{Loc, "one output row of this layer needs " + std::to_string(Need(1) * 4) +
+                                 " bytes of SRAM; the tile budget is " +
+                                 std::to_string(Budget * 4)};
+  while (TOY < OH && Need(TOY * 2) <= Budget)
+    TOY *= 2;
+  TOY = std::min(TOY, OH);
+  int64_t XRows = RowsFor(TOY);
+  int64_t XPlanes = Conv ? TC : TF;
+  Value XBuf = sram(XPlanes * XRows * IWp + 64 * St[1]);
+  Value WBuf = Conv ? sram(TF * TC * K2) : Value();
+  Value OBuf = sram(TF * TOY * OW);
+  Value BBuf = Bias ? sram(TF) : Value();
+  Value SBuf = !Scale.empty() ? sram(TOY * OW) : Value();
+  Value ScaleG = !Scale.empty() ? global(Scale, {OH * OW}) : Value();
+  float PadValue = Kind == tile::WindowKind::Max ? -INFINITY : 0.0f;
+
+  // Row tiles: the first and last may be clipped by the padding; the rest
+  // are alike and share a loop.
+  struct RowTile {
+    int64_t Oy0, Toy, SrcRow, DstRow, Rows;
+  };
+  std::vector<RowTile> Tiles;
+  for (int64_t Oy0 = 0; Oy0 < OH; Oy0 += TOY) {
+    int64_t Toy = std::min(TOY, OH - Oy0);
+    int64_t Y0 = Oy0 * St[0] - PT, Need = RowsFor(Toy);
+    int64_t Lo = std::max<int64_t>(Y0, 0), Hi = std::min<int64_t>(Y0 + Need, H);
+    Tiles.push_back({Oy0, Toy, Lo, Lo - Y0, std::max<int64_t>(Hi - Lo, 0)});
+  }
+  auto Emit = [&](Value Nb, Value Gb, Value Oy0, const RowTile &T) {
+    int64_t Toy = T.Toy;
+    int64_t InPlane = H * W, OutPlane = OH * OW;
+    forTiles(Conv ? Fg : C, TF, [&](Value F0, int64_t Tf) {
+      bool Split = Conv && Cg > TC;
+      if (Split)
+        elementwise(tile::EltKind::Fill, OBuf, idx(0), 0, Value(), Value(), 0, OBuf, idx(0),
+                    Tf * Toy * OW, {0.0f});
+      forTiles(Conv ? Cg : 1, Conv ? TC : 1, [&](Value C0, int64_t Tc) {
+        int64_t Planes = Conv ? Tc : Tf;
+        // The padded input tile: pad value, then the input rows inside.
+        elementwise(tile::EltKind::Fill, XBuf, idx(0), 0, Value(), Value(), 0, XBuf, idx(0),
+                    Planes * XRows * IWp, {PadValue});
+        if (T.Rows > 0) {
+          // Channel of the first plane: group's first + C0 (conv) or F0.
+          Value Ch = Conv ? add(mul(Gb, Cg), C0) : F0;
+          // First input row: Oy0 * stride - pad_top + the rows clipped away.
+          Value Src = add(add(mul(Nb, C * InPlane), mul(Ch, InPlane)),
+                          add(mul(Oy0, St[0] * W), idx((T.DstRow - PT) * W)));
+          dma(In, Src, XBuf, idx(T.DstRow * IWp + PL), {Planes, T.Rows, W}, {InPlane, W},
+              {XRows * IWp, IWp});
+        }
+        if (Conv) {
+          Value WSrc = add(mul(add(mul(Gb, Fg), F0), Cg * K2), mul(C0, K2));
+          dma(Weight, WSrc, WBuf, idx(0), {1, Tf, Tc * K2}, {0, Cg * K2}, {0, Tc * K2});
+        }
+        B.create<tile::Conv2DOp>(
+            Loc, tile::WindowKindAttr::get(B.getContext(), Kind), XBuf, idx(0),
+            Conv ? WBuf : Value(), Conv ? idx(0) : Value(), OBuf, idx(0),
+            B.getI64IntegerAttr(Planes), B.getI64IntegerAttr(Conv ? Tf : 1),
+            B.getI64IntegerAttr(XRows), B.getI64IntegerAttr(IWp), B.getI64IntegerAttr(Toy),
+            B.getI64IntegerAttr(OW), B.getI64IntegerAttr(KH), B.getI64IntegerAttr(KW),
+            B.getI64IntegerAttr(St[0]), B.getI64IntegerAttr(St[1]), B.getI64IntegerAttr(Dil[0]),
+            B.getI64IntegerAttr(Dil[1]), B.getBoolAttr(Split));
+      });
+      int64_t Px = Toy * OW;
+      if (Bias) {
+        dma(Bias, add(mul(Gb, Fg), F0), BBuf, idx(0), {1, 1, Tf}, {0, 0}, {0, 0});
+        auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Tf), idx(1));
+        OpBuilder::InsertionGuard G(B);
+        B.setInsertionPointToStart(For.getBody());
+        Value Fi = For.getInductionVar();
+        elementwise(tile::EltKind::Add, OBuf, mul(Fi, Px), 1, BBuf, Fi, 0, OBuf, mul(Fi, Px), Px);
+      }
+      if (Kind == tile::WindowKind::Sum) {
+        if (SBuf) {
+          dma(ScaleG, mul(Oy0, OW), SBuf, idx(0), {1, 1, Px}, {0, 0}, {0, 0});
+          auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Tf), idx(1));
+          OpBuilder::InsertionGuard G(B);
+          B.setInsertionPointToStart(For.getBody());
+          Value Fi = For.getInductionVar();
+          elementwise(tile::EltKind::Mul, OBuf, mul(Fi, Px), 1, SBuf, idx(0), 1, OBuf,
+                      mul(Fi, Px), Px);
+        } else {
+          elementwise(tile::EltKind::Affine, OBuf, idx(0), 1, Value(), Value(), 0, OBuf, idx(0),
+                      Tf * Px, {1.0f / float(K2), 0.0f});
+        }
+      }
+      Value Ch = Conv ? add(mul(Gb, Fg), F0) : F0;
+      Value Dst = add(add(mul(Nb, F * OutPlane), mul(Ch, OutPlane)), mul(Oy0, OW));
+      dma(OBuf, idx(0), Out, Dst, {Tf, Toy, OW}, {Toy * OW, OW}, {OutPlane, OW});
+    });
+  };
+  auto ForEach = [&](int64_t Count, const std::function<void(Value)> &Body) {
+    if (Count == 1)
+      return Body(idx(0));
+    auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Count), idx(1));
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(For.getBody());
+    Body(For.getInductionVar());
+  };
+  ForEach(N, [&](Value Nb) {
+    ForEach(Groups, [&](Value Gb) {
+      // Runs of row tiles that differ only by their position share a loop.
+      size_t K = 0;
+      while (K < Tiles.size()) {
+        size_t E = K + 1;
+        auto Same = [&](const RowTile &A, const RowTile &X) {
+          return A.Toy == X.Toy && A.DstRow == X.DstRow && A.Rows == X.Rows &&
+                 X.SrcRow - A.SrcRow == (X.Oy0 - A.Oy0) * St[0];
+        };
+        while (E < Tiles.size() && Same(Tiles[K], Tiles[E]))
+          ++E;
+        if (E - K == 1) {
+          Emit(Nb, Gb, idx(Tiles[K].Oy0), Tiles[K]);
+        } else {
+          auto For = B.create<scf::ForOp>(Loc, idx(Tiles[K].Oy0), idx(Tiles[E - 1].Oy0 + 1),
+                                          idx(TOY));
+          OpBuilder::InsertionGuard G(B);
+          B.setInsertionPointToStart(For.getBody());
+          Emit(Nb, Gb, For.getInductionVar(), Tiles[K]);
+        }
+        K = E;
+      }
+    });
+  });
+  for (Value V : {XBuf, WBuf, OBuf, BBuf, SBuf})
+    if (V)
+      free(V);
+}
+
 void Lowering::lowerOp(Operation *Op, Value Dest) {
   Loc = Op->getLoc();
   using K = tile::EltKind;
@@ -411,6 +609,67 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     Value Out = result(MM.getResult(), Dest);
     lowerMatmul(buffer(MM.getLhs()), buffer(MM.getRhs()), false, false, M, N, K, Batch,
                 BatchA == 1 ? 0 : M * K, BatchB == 1 ? 0 : K * N, Value(), 1.0f, 1.0f, Out, 0);
+    return;
+  }
+  auto ShapeOf = [](Value V) { return Shape(cast<RankedTensorType>(V.getType()).getShape()); };
+  if (auto C = dyn_cast<graph::ConvOp>(Op)) {
+    Value Out = result(C.getResult(), Dest);
+    Shape WS = ShapeOf(C.getWeight());
+    lowerWindow(tile::WindowKind::Conv, buffer(C.getInput()), ShapeOf(C.getInput()),
+                buffer(C.getWeight()), C.getBias() ? buffer(C.getBias()) : Value(), Out,
+                ShapeOf(C.getResult()), WS[2], WS[3], C.getStrides(), C.getPads(),
+                C.getDilations(), C.getGroup(), {});
+    return;
+  }
+  if (auto P = dyn_cast<graph::MaxPoolOp>(Op)) {
+    Value Out = result(P.getResult(), Dest);
+    lowerWindow(tile::WindowKind::Max, buffer(P.getInput()), ShapeOf(P.getInput()), Value(),
+                Value(), Out, ShapeOf(P.getResult()), P.getKernel()[0], P.getKernel()[1],
+                P.getStrides(), P.getPads(), P.getDilations(), 1, {});
+    return;
+  }
+  if (auto P = dyn_cast<graph::AvgPoolOp>(Op)) {
+    Value Out = result(P.getResult(), Dest);
+    Shape IS = ShapeOf(P.getInput()), OS = ShapeOf(P.getResult());
+    auto Pads = P.getPads();
+    bool Padded = Pads[0] || Pads[1] || Pads[2] || Pads[3];
+    std::vector<float> Scale;
+    if (Padded && !P.getCountIncludePad()) {
+      // Windows at the border count only the input elements they cover.
+      for (int64_t Oy = 0; Oy < OS[2]; ++Oy)
+        for (int64_t Ox = 0; Ox < OS[3]; ++Ox) {
+          auto Span = [&](int64_t O, int64_t S, int64_t Pd, int64_t K, int64_t In) {
+            int64_t Lo = O * S - Pd, Hi = Lo + K;
+            return std::min(Hi, In) - std::max<int64_t>(Lo, 0);
+          };
+          int64_t Count = Span(Oy, P.getStrides()[0], Pads[0], P.getKernel()[0], IS[2]) *
+                          Span(Ox, P.getStrides()[1], Pads[1], P.getKernel()[1], IS[3]);
+          Scale.push_back(1.0f / float(std::max<int64_t>(Count, 1)));
+        }
+    }
+    lowerWindow(tile::WindowKind::Sum, buffer(P.getInput()), IS, Value(), Value(), Out, OS,
+                P.getKernel()[0], P.getKernel()[1], P.getStrides(), Pads, {1, 1}, 1, Scale);
+    return;
+  }
+  if (auto Bn = dyn_cast<graph::BatchNormOp>(Op)) {
+    // y = x * a + b per channel, a = scale / sqrt(var + eps), b = bias - mean * a,
+    // computed now from the constant parameters.
+    std::vector<float> Sc = constantValues(Bn.getScale()), Bi = constantValues(Bn.getBias()),
+                       Mu = constantValues(Bn.getMean()), Va = constantValues(Bn.getVariance());
+    if (Sc.empty() || Bi.empty() || Mu.empty() || Va.empty())
+      throw LoweringError{Loc, "batch normalization with non-constant parameters is not lowered yet"};
+    Shape XS = ShapeOf(Bn.getInput());
+    std::vector<float> A(Sc.size()), Bv(Sc.size());
+    for (size_t K = 0; K < Sc.size(); ++K) {
+      A[K] = Sc[K] / std::sqrt(Va[K] + Bn.getEpsilon().convertToFloat());
+      Bv[K] = Bi[K] - Mu[K] * A[K];
+    }
+    Shape PS(XS.size() - 1, 1);
+    PS[0] = int64_t(Sc.size());
+    Value AG = global(A, PS), BG = global(Bv, PS);
+    Value Out = result(Bn.getResult(), Dest);
+    elementwiseBuffers(K::Mul, {{buffer(Bn.getInput()), XS}, {AG, PS}}, XS, Out, {});
+    elementwiseBuffers(K::Add, {{Out, XS}, {BG, PS}}, XS, Out, {});
     return;
   }
   K Kind;

@@ -21,6 +21,7 @@
 #include "mlir/IR/IRMapping.h"
 
 #include <cmath>
+#include <functional>
 #include <map>
 
 namespace d1 {
@@ -66,7 +67,9 @@ private:
   std::map<std::vector<uint8_t>, int64_t> DescIndex;
 
   void planMemory(func::FuncOp F);
+  /// A constant in SRAM after the planned buffers (deduplicated).
   int64_t descriptor(const std::vector<uint8_t> &D);
+  int64_t table(const std::vector<int32_t> &Words);
   Value addr(Value Buffer, Value ElemOffset);
   Value scaled(Value Index, int64_t Factor);
   void lowerBlock(Block &From);
@@ -74,6 +77,12 @@ private:
   void lowerDma(tile::DmaOp Op);
   void lowerElementwise(tile::ElementwiseOp Op);
   void lowerMatmul(tile::MatmulOp Op);
+  void lowerConv(tile::Conv2DOp Op);
+  void lowerReduce(tile::ReduceOp Op);
+  /// Calls Body(offset register or null, count) for [0, Total) in steps of
+  /// Step: an scf.for over the full steps and a static remainder.
+  void steps(int64_t Total, int64_t Step, int64_t Scale,
+             const std::function<void(Value, int64_t)> &Body);
   Value bcast(float F) { return I.emit("vbcasti.32", {}, {int64_t(int32_t(f32bits(F)))}); }
   Value apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P);
 };
@@ -163,12 +172,20 @@ int64_t Codegen::descriptor(const std::vector<uint8_t> &D) {
   auto It = DescIndex.find(D);
   if (It != DescIndex.end())
     return It->second;
+  // Constants are 64-byte aligned (descriptors need 8, vectors 4).
+  Descriptors.resize((Descriptors.size() + 63) / 64 * 64, 0);
   int64_t At = DescBase + int64_t(Descriptors.size());
-  if (At + 64 > SramBytes)
-    throw CodegenError{M.getLoc(), "SRAM overflow: no room left for DMA descriptors"};
+  if (At + int64_t(D.size()) > SramBytes)
+    throw CodegenError{M.getLoc(), "SRAM overflow: no room left for DMA descriptors and tables"};
   Descriptors.insert(Descriptors.end(), D.begin(), D.end());
   DescIndex[D] = At;
   return At;
+}
+
+int64_t Codegen::table(const std::vector<int32_t> &Words) {
+  std::vector<uint8_t> Bytes(Words.size() * 4);
+  std::memcpy(Bytes.data(), Words.data(), Bytes.size());
+  return descriptor(Bytes);
 }
 
 Value Codegen::scaled(Value Index, int64_t Factor) {
@@ -241,6 +258,7 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
   case K::Abs: return I.emit("vabs.f32", {A});
   case K::Exp: return I.emit("vexp.f32", {A});
   case K::Sqrt: return I.emit("vsqrt.f32", {A});
+  case K::Rsqrt: return I.emit("vrsqrt.f32", {A});
   case K::Reciprocal: return I.emit("vrcp.f32", {A});
   case K::Affine: return I.emit("vfma.f32", {A, bcast(P[0]), bcast(P[1])});
   case K::Fill: return bcast(P[0]);
@@ -431,6 +449,168 @@ void Codegen::lowerMatmul(tile::MatmulOp Op) {
     Columns(I.li(Full * RB), Rem);
 }
 
+void Codegen::steps(int64_t Total, int64_t Step, int64_t Scale,
+                    const std::function<void(Value, int64_t)> &Body) {
+  Step = std::min(Step, Total);
+  int64_t Full = Total / Step, Rem = Total % Step;
+  if (Full == 1) {
+    Body(I.li(0), Step);
+  } else if (Full > 1) {
+    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Full * Step * Scale), I.li(Step * Scale));
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(For.getBody());
+    Body(For.getInductionVar(), Step);
+  }
+  if (Rem)
+    Body(I.li(Full * Step * Scale), Rem);
+}
+
+// Sliding windows over a padded SRAM tile. The K loop walks a table of byte
+// offsets (one per channel, ky, kx) so that one loop serves every window
+// shape; conv keeps a 4-filter x 48-pixel block of the output in registers.
+void Codegen::lowerConv(tile::Conv2DOp Op) {
+  bool Conv = Op.getKind() == tile::WindowKind::Conv;
+  bool Max = Op.getKind() == tile::WindowKind::Max;
+  int64_t C = Op.getChannels(), F = Op.getFilters(), IH = Op.getInRows(), IW = Op.getInCols();
+  int64_t OH = Op.getOutRows(), OW = Op.getOutCols(), KH = Op.getKh(), KW = Op.getKw();
+  int64_t SH = Op.getStrideH(), SW = Op.getStrideW(), DH = Op.getDilH(), DW = Op.getDilW();
+  int64_t KC = Conv ? C * KH * KW : KH * KW;
+  std::vector<int32_t> Offsets;
+  for (int64_t Ch = 0; Ch < (Conv ? C : 1); ++Ch)
+    for (int64_t Ky = 0; Ky < KH; ++Ky)
+      for (int64_t Kx = 0; Kx < KW; ++Kx)
+        Offsets.push_back(int32_t(((Ch * IH + Ky * DH) * IW + Kx * DW) * 4));
+  int64_t Table = table(Offsets);
+  Value X = addr(Op.getX(), Op.getXOffset());
+  Value W = Conv ? addr(Op.getW(), Op.getWOffset()) : Value();
+  Value O = addr(Op.getOut(), Op.getOutOffset());
+  bool Acc = Op.getAccumulate();
+  const int64_t RB = Conv ? 4 : 1, CB = 3;
+  // One block: Rows output planes (filters or one channel) x Cols pixels of
+  // output row Oy starting at column Ox0 (registers hold byte offsets).
+  auto Block = [&](Value XPlane, Value WRow, Value OPlane, int64_t Rows, Value Oy, Value Ox0,
+                   int64_t Cols) {
+    int64_t NV = (Cols + 15) / 16;
+    auto VecBytes = [&](int64_t V) { return std::min<int64_t>(64, (Cols - 16 * V) * 4); };
+    // Pixel (Oy, Ox0) of the window origin in the input tile, in bytes.
+    Value Pix = I.emit("add", {I.emit("mul", {Oy, I.li(SH * IW * 4)}), scaled(Ox0, SW)});
+    Value XBase = I.emit("add", {XPlane, Pix});
+    Value OBase = I.emit("add", {I.emit("add", {OPlane, I.emit("mul", {Oy, I.li(OW * 4)})}), Ox0});
+    SmallVector<Value> Init;
+    for (int64_t R = 0; R < Rows; ++R)
+      for (int64_t V = 0; V < NV; ++V) {
+        if (!Acc) {
+          Init.push_back(bcast(Max ? -INFINITY : 0.0f));
+          continue;
+        }
+        Value P = I.emit("addi", {OBase}, {R * OH * OW * 4 + V * 64});
+        Init.push_back(VecBytes(V) == 64 ? I.emit("vld", {P}, {0})
+                                         : I.emit("vldp", {P, I.li(VecBytes(V))}));
+      }
+    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(KC * 4), I.li(4), Init);
+    {
+      OpBuilder::InsertionGuard G(B);
+      B.setInsertionPointToStart(For.getBody());
+      Value K4 = For.getInductionVar();
+      Value Off = I.emit("lw", {I.emit("addi", {K4}, {Table})}, {0});
+      Value P = I.emit("add", {XBase, Off});
+      SmallVector<Value> Bv, Next;
+      for (int64_t V = 0; V < NV; ++V) {
+        if (SW == 1)
+          Bv.push_back(VecBytes(V) == 64 ? I.emit("vld", {P}, {V * 64})
+                                         : I.emit("vldp", {I.emit("addi", {P}, {V * 64}),
+                                                           I.li(VecBytes(V))}));
+        else
+          Bv.push_back(I.emit("vldg", {I.emit("addi", {P}, {V * 64 * SW}), I.li(SW * 4)}, {4}));
+      }
+      auto Args = For.getRegionIterArgs();
+      if (Conv) {
+        Value WK = I.emit("add", {WRow, K4});
+        for (int64_t R = 0; R < Rows; ++R) {
+          Value A = I.emit("vldb.32", {WK}, {R * KC * 4});
+          for (int64_t V = 0; V < NV; ++V)
+            Next.push_back(I.emit("vfma.f32", {A, Bv[size_t(V)], Args[unsigned(R * NV + V)]}));
+        }
+      } else {
+        for (int64_t V = 0; V < NV; ++V)
+          Next.push_back(I.emit(Max ? "vmax.f32" : "vadd.f32", {Args[unsigned(V)], Bv[size_t(V)]}));
+      }
+      B.create<scf::YieldOp>(I.Loc, Next);
+    }
+    for (int64_t R = 0; R < Rows; ++R)
+      for (int64_t V = 0; V < NV; ++V) {
+        Value Res = For.getResult(unsigned(R * NV + V));
+        int64_t At = R * OH * OW * 4 + V * 64;
+        if (VecBytes(V) == 64)
+          I.emit("vst", {Res, OBase}, {At});
+        else
+          I.emit("vstp", {Res, I.emit("addi", {OBase}, {At}), I.li(VecBytes(V))});
+      }
+  };
+  auto Plane = [&](Value XPlane, Value WRow, Value OPlane, int64_t Rows) {
+    auto Oy = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(OH), I.li(1));
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(Oy.getBody());
+    steps(OW, 16 * CB, 4, [&](Value Ox0, int64_t Cols) {
+      Block(XPlane, WRow, OPlane, Rows, Oy.getInductionVar(), Ox0, Cols);
+    });
+  };
+  if (Conv) {
+    // Filters in blocks of RB: weights rows f, outputs planes f.
+    steps(F, RB, 1, [&](Value F0, int64_t Rows) {
+      Value WRow = I.emit("add", {W, I.emit("mul", {F0, I.li(KC * 4)})});
+      Value OPlane = I.emit("add", {O, I.emit("mul", {F0, I.li(OH * OW * 4)})});
+      Plane(X, WRow, OPlane, Rows);
+    });
+  } else {
+    auto Ch = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(C), I.li(1));
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(Ch.getBody());
+    Value Iv = Ch.getInductionVar();
+    Plane(I.emit("add", {X, I.emit("mul", {Iv, I.li(IH * IW * 4)})}), Value(),
+          I.emit("add", {O, I.emit("mul", {Iv, I.li(OH * OW * 4)})}), 1);
+  }
+}
+
+// out[i] = sum or max of a row of Len elements, for each of Count rows.
+void Codegen::lowerReduce(tile::ReduceOp Op) {
+  bool Max = Op.getKind() == tile::WindowKind::Max;
+  int64_t Count = Op.getCount(), Len = Op.getLen();
+  Value In = addr(Op.getIn(), Op.getInOffset());
+  Value Out = addr(Op.getOut(), Op.getOutOffset());
+  float Neutral = Max ? -INFINITY : 0.0f;
+  // Lanes past a partial load must hold the neutral value.
+  int64_t Tail = Len % 16;
+  std::vector<int32_t> Lanes;
+  for (int32_t L = 0; L < 16; ++L)
+    Lanes.push_back(L < Tail ? -1 : 0);
+  int64_t MaskAt = Tail ? table(Lanes) : 0;
+  auto Row = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Count), I.li(1));
+  OpBuilder::InsertionGuard G(B);
+  B.setInsertionPointToStart(Row.getBody());
+  Value Iv = Row.getInductionVar();
+  Value Base = I.emit("add", {In, I.emit("mul", {Iv, I.li(Len * 4)})});
+  Value AccV = bcast(Neutral);
+  int64_t Full = Len / 16;
+  if (Full) {
+    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Full * 64), I.li(64), ValueRange{AccV});
+    OpBuilder::InsertionGuard G2(B);
+    B.setInsertionPointToStart(For.getBody());
+    Value V = I.emit("vld", {I.emit("add", {Base, For.getInductionVar()})}, {0});
+    B.create<scf::YieldOp>(I.Loc, ValueRange{I.emit(Max ? "vmax.f32" : "vadd.f32",
+                                                     {For.getRegionIterArgs()[0], V})});
+    B.setInsertionPointAfter(For);
+    AccV = For.getResult(0);
+  }
+  if (Tail) {
+    Value V = I.emit("vldp", {I.emit("addi", {Base}, {Full * 64}), I.li(Tail * 4)});
+    V = I.emit("vsel", {I.emit("vld", {I.li(MaskAt)}, {0}), V, bcast(Neutral)});
+    AccV = I.emit(Max ? "vmax.f32" : "vadd.f32", {AccV, V});
+  }
+  Value R = I.emit(Max ? "vredmax.f32" : "vredsum.f32", {AccV});
+  I.emit("vstp", {R, I.emit("add", {Out, scaled(Iv, 4)}), I.li(4)});
+}
+
 void Codegen::lowerOp(Operation *Op) {
   I.Loc = Op->getLoc();
   if (auto C = dyn_cast<arith::ConstantIndexOp>(Op)) {
@@ -456,6 +636,10 @@ void Codegen::lowerOp(Operation *Op) {
     lowerElementwise(E);
   } else if (auto Mm = dyn_cast<tile::MatmulOp>(Op)) {
     lowerMatmul(Mm);
+  } else if (auto Cv = dyn_cast<tile::Conv2DOp>(Op)) {
+    lowerConv(Cv);
+  } else if (auto R = dyn_cast<tile::ReduceOp>(Op)) {
+    lowerReduce(R);
   } else if (isa<memref::AllocOp, memref::DeallocOp, memref::GetGlobalOp, tile::ViewOp,
                  scf::YieldOp, func::ReturnOp>(Op)) {
     // Addresses only.

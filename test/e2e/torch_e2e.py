@@ -42,10 +42,43 @@ class Broadcast(nn.Module):
         return (x + bias) * scale - x.mean(dim=-1, keepdim=True) * 0 + 1.0
 
 
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.f = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                               nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2))
+        self.c = nn.Sequential(nn.Flatten(), nn.Linear(16 * 5 * 5, 120), nn.ReLU(),
+                               nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+    def forward(self, x):
+        return self.c(self.f(x))
+
+
+class Convs(nn.Module):
+    """Strides, padding, dilation, groups, depthwise, pooling, batch norm."""
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 20, 3, stride=2, padding=1)
+        self.b = nn.Conv2d(20, 20, 3, padding=2, dilation=2, groups=4)
+        self.dw = nn.Conv2d(20, 20, 3, padding=1, groups=20, bias=False)
+        self.bn = nn.BatchNorm2d(20)
+        self.bn.running_mean.uniform_(-1, 1)
+        self.bn.running_var.uniform_(0.5, 2)
+        self.pool = nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True)
+        self.avg = nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
+
+    def forward(self, x):
+        y = torch.relu(self.a(x))
+        y = self.bn(self.dw(self.b(y))) + y
+        return self.avg(self.pool(y))
+
+
 MODELS = {
     "mlp": (MLP, [(7, 300)]),
     "elementwise": (Elementwise, [(3, 5, 37), (3, 5, 37)]),
     "broadcast": (Broadcast, [(2, 3, 4, 21), (3, 1, 21), (4, 1)]),
+    "lenet": (LeNet, [(2, 1, 28, 28)]),
+    "convs": (Convs, [(1, 3, 33, 29)]),
 }
 
 
