@@ -103,7 +103,7 @@ private:
   Value buffer(Value Tensor) {
     auto It = Buffers.find(Tensor);
     if (It == Buffers.end())
-      throw LoweringError{Loc, "internal error: value without a buffer"};
+      throw LoweringError{Loc, "integer tensors computed at run time are not lowered yet"};
     return It->second;
   }
   /// The DRAM buffer an op's result goes to: the function's output buffer
@@ -133,6 +133,21 @@ private:
                    ArrayRef<int64_t> Pads, ArrayRef<int64_t> Dil, int64_t Group,
                    ArrayRef<float> Scale);
   Value global(ArrayRef<float> Data, Shape S);
+  /// Shape split at [Lo, Hi): products of the dims before, inside and after.
+  static std::array<int64_t, 3> split3(const Shape &S, int64_t Lo, int64_t Hi) {
+    std::array<int64_t, 3> R{1, 1, 1};
+    for (int64_t D = 0; D < int64_t(S.size()); ++D)
+      R[D < Lo ? 0 : D < Hi ? 1 : 2] *= S[size_t(D)];
+    return R;
+  }
+  enum class RowOp { Sum, Mean, Max, Softmax, LayerNorm };
+  /// Operations along the middle extent of [Outer, Len, Inner] views.
+  void lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t Len, int64_t Inner,
+                 Value Scale = Value(), Value Bias = Value(), float Eps = 0);
+  /// Copies a strided view: element (i0..in-1) of Dst (contiguous, shape
+  /// Dims) comes from Src at SrcOff + sum(i_d * SrcStrides[d]).
+  void stridedCopy(Value Src, int64_t SrcOff, const std::vector<int64_t> &SrcStrides, Value Dst,
+                   int64_t DstOff, const std::vector<int64_t> &DstStrides, const Shape &Dims);
   void copy(Value Src, Value Dst, int64_t Elements);
 };
 
@@ -174,6 +189,183 @@ std::vector<float> Lowering::constantValues(Value Tensor) {
     return {};
   auto D = cast<DenseElementsAttr>(C.getValue());
   return std::vector<float>(D.getValues<float>().begin(), D.getValues<float>().end());
+}
+
+void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t Len,
+                         int64_t Inner, Value Scale, Value Bias, float Eps) {
+  using K = tile::EltKind;
+  bool Reduce = What == RowOp::Sum || What == RowOp::Mean || What == RowOp::Max;
+  tile::WindowKind RK = What == RowOp::Max ? tile::WindowKind::Max : tile::WindowKind::Sum;
+  int64_t Budget = tileElements() * 2;
+  if (Inner == 1) {
+    // Rows of Len contiguous elements: TR rows per tile.
+    if (Len * 2 + 64 > Budget)
+      throw LoweringError{Loc, "a row of " + std::to_string(Len) +
+                                   " elements does not fit the SRAM tile budget yet"};
+    int64_t TR = std::max<int64_t>(1, std::min<int64_t>(Outer, Budget / (Len * 2 + 4)));
+    Value X = sram(TR * Len), Y = sram(TR * Len), S = sram(TR), T = sram(TR);
+    Value ScaleT = Scale ? sram(Len) : Value(), BiasT = Bias ? sram(Len) : Value();
+    if (Scale)
+      dma(Scale, idx(0), ScaleT, idx(0), {1, 1, Len}, {0, 0}, {0, 0});
+    if (Bias)
+      dma(Bias, idx(0), BiasT, idx(0), {1, 1, Len}, {0, 0}, {0, 0});
+    forTiles(Outer, TR, [&](Value R0, int64_t Rows) {
+      dma(In, mul(R0, Len), X, idx(0), {1, 1, Rows * Len}, {0, 0}, {0, 0});
+      auto Reduce1 = [&](tile::WindowKind Kd, Value Src, Value Dst) {
+        B.create<tile::ReduceOp>(Loc, tile::WindowKindAttr::get(B.getContext(), Kd), Src, idx(0),
+                                 Dst, idx(0), B.getI64IntegerAttr(Rows), B.getI64IntegerAttr(Len));
+      };
+      auto PerRow = [&](const std::function<void(Value Off, Value Row)> &Body) {
+        auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Rows), idx(1));
+        OpBuilder::InsertionGuard G(B);
+        B.setInsertionPointToStart(For.getBody());
+        Body(mul(For.getInductionVar(), Len), For.getInductionVar());
+      };
+      if (Reduce) {
+        Reduce1(RK, X, S);
+        if (What == RowOp::Mean)
+          elementwise(K::Affine, S, idx(0), 1, Value(), Value(), 0, S, idx(0), Rows,
+                      {1.0f / float(Len), 0.0f});
+        dma(S, idx(0), Out, R0, {1, 1, Rows}, {0, 0}, {0, 0});
+        return;
+      }
+      if (What == RowOp::Softmax) {
+        // e^(x - max) / sum
+        Reduce1(tile::WindowKind::Max, X, S);
+        PerRow([&](Value Off, Value Row) {
+          elementwise(K::Sub, X, Off, 1, S, Row, 0, Y, Off, Len);
+          elementwise(K::Exp, Y, Off, 1, Value(), Value(), 0, Y, Off, Len);
+        });
+        Reduce1(tile::WindowKind::Sum, Y, T);
+        PerRow([&](Value Off, Value Row) {
+          elementwise(K::Div, Y, Off, 1, T, Row, 0, Y, Off, Len);
+        });
+      } else {
+        // (x - mean) / sqrt(var + eps) * scale + bias
+        Reduce1(tile::WindowKind::Sum, X, S);
+        elementwise(K::Affine, S, idx(0), 1, Value(), Value(), 0, S, idx(0), Rows,
+                    {1.0f / float(Len), 0.0f});
+        PerRow([&](Value Off, Value Row) {
+          elementwise(K::Sub, X, Off, 1, S, Row, 0, X, Off, Len);
+          elementwise(K::Mul, X, Off, 1, X, Off, 1, Y, Off, Len);
+        });
+        Reduce1(tile::WindowKind::Sum, Y, T);
+        elementwise(K::Affine, T, idx(0), 1, Value(), Value(), 0, T, idx(0), Rows,
+                    {1.0f / float(Len), Eps});
+        elementwise(K::Rsqrt, T, idx(0), 1, Value(), Value(), 0, T, idx(0), Rows);
+        PerRow([&](Value Off, Value Row) {
+          elementwise(K::Mul, X, Off, 1, T, Row, 0, Y, Off, Len);
+          if (ScaleT)
+            elementwise(K::Mul, Y, Off, 1, ScaleT, idx(0), 1, Y, Off, Len);
+          if (BiasT)
+            elementwise(K::Add, Y, Off, 1, BiasT, idx(0), 1, Y, Off, Len);
+        });
+      }
+      dma(Y, idx(0), Out, mul(R0, Len), {1, 1, Rows * Len}, {0, 0}, {0, 0});
+    });
+    for (Value V : {X, Y, S, T, ScaleT, BiasT})
+      if (V)
+        free(V);
+    return;
+  }
+  if (What == RowOp::LayerNorm)
+    throw LoweringError{Loc, "layer normalization over leading dimensions is not lowered yet"};
+  // Columns: [Len, TI] blocks combined row by row with elementwise ops.
+  int64_t TI = std::max<int64_t>(1, std::min<int64_t>(Inner, Budget / (Len + 3)));
+  if (Len + 3 > Budget)
+    throw LoweringError{Loc, "a reduction over " + std::to_string(Len) +
+                                 " rows does not fit the SRAM tile budget yet"};
+  Value X = sram(Len * TI), A = sram(TI), Sm = sram(TI);
+  auto O = B.create<scf::ForOp>(Loc, idx(0), idx(Outer), idx(1));
+  {
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(O.getBody());
+    Value Ov = O.getInductionVar();
+    forTiles(Inner, TI, [&](Value I0, int64_t Ti) {
+      Value Src = add(mul(Ov, Len * Inner), I0);
+      dma(In, Src, X, idx(0), {1, Len, Ti}, {0, Inner}, {0, Ti});
+      auto Rows = [&](const std::function<void(Value)> &Body) {
+        auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Len), idx(1));
+        OpBuilder::InsertionGuard G2(B);
+        B.setInsertionPointToStart(For.getBody());
+        Body(mul(For.getInductionVar(), Ti));
+      };
+      bool UseMax = What == RowOp::Max || What == RowOp::Softmax;
+      elementwise(K::Copy, X, idx(0), 1, Value(), Value(), 0, A, idx(0), Ti);
+      Rows([&](Value Off) {
+        elementwise(UseMax ? K::Max : K::Add, A, idx(0), 1, X, Off, 1, A, idx(0), Ti);
+      });
+      if (Reduce) {
+        // The first row was counted twice for a sum: take it out again.
+        if (!UseMax)
+          elementwise(K::Sub, A, idx(0), 1, X, idx(0), 1, A, idx(0), Ti);
+        if (What == RowOp::Mean)
+          elementwise(K::Affine, A, idx(0), 1, Value(), Value(), 0, A, idx(0), Ti,
+                      {1.0f / float(Len), 0.0f});
+        dma(A, idx(0), Out, add(mul(Ov, Inner), I0), {1, 1, Ti}, {0, 0}, {0, 0});
+        return;
+      }
+      // Softmax across rows.
+      elementwise(K::Fill, Sm, idx(0), 0, Value(), Value(), 0, Sm, idx(0), Ti, {0.0f});
+      Rows([&](Value Off) {
+        elementwise(K::Sub, X, Off, 1, A, idx(0), 1, X, Off, Ti);
+        elementwise(K::Exp, X, Off, 1, Value(), Value(), 0, X, Off, Ti);
+        elementwise(K::Add, Sm, idx(0), 1, X, Off, 1, Sm, idx(0), Ti);
+      });
+      Rows([&](Value Off) { elementwise(K::Div, X, Off, 1, Sm, idx(0), 1, X, Off, Ti); });
+      dma(X, idx(0), Out, Src, {1, Len, Ti}, {0, Ti}, {0, Inner});
+    });
+  }
+  for (Value V : {X, A, Sm})
+    free(V);
+}
+
+void Lowering::stridedCopy(Value Src, int64_t SrcOff, const std::vector<int64_t> &SrcSt,
+                           Value Dst, int64_t DstOff, const std::vector<int64_t> &DstSt,
+                           const Shape &Dims) {
+  // The innermost two dims go in one DMA each way (rows contiguous when the
+  // source's innermost stride is 1, else one element per row); the rest
+  // are loops.
+  size_t R = Dims.size();
+  if (R == 0) {
+    Value T = sram(1);
+    dma(Src, idx(SrcOff), T, idx(0), {1, 1, 1}, {0, 0}, {0, 0});
+    dma(T, idx(0), Dst, idx(DstOff), {1, 1, 1}, {0, 0}, {0, 0});
+    free(T);
+    return;
+  }
+  int64_t Rows = R >= 2 ? Dims[R - 2] : 1, Cols = Dims[R - 1];
+  int64_t SRow = R >= 2 ? SrcSt[R - 2] : 0, DRow = R >= 2 ? DstSt[R - 2] : 0;
+  bool Contig = SrcSt[R - 1] == 1 && DstSt[R - 1] == 1;
+  int64_t Budget = tileElements() * 2;
+  int64_t TR = std::max<int64_t>(1, std::min<int64_t>(Rows, Budget / Cols));
+  if (Cols > Budget)
+    throw LoweringError{Loc, "a copy with rows of " + std::to_string(Cols) +
+                                 " elements does not fit the SRAM tile budget yet"};
+  Value T = sram(TR * Cols);
+  std::function<void(size_t, Value, Value)> Loop = [&](size_t D, Value SO, Value DO) {
+    if (D + 2 < R) {
+      auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Dims[D]), idx(1));
+      OpBuilder::InsertionGuard G(B);
+      B.setInsertionPointToStart(For.getBody());
+      Value Iv = For.getInductionVar();
+      Loop(D + 1, add(SO, mul(Iv, SrcSt[D])), add(DO, mul(Iv, DstSt[D])));
+      return;
+    }
+    forTiles(Rows, TR, [&](Value R0, int64_t Tr) {
+      Value S = add(SO, mul(R0, SRow)), Dd = add(DO, mul(R0, DRow));
+      if (Contig) {
+        dma(Src, S, T, idx(0), {1, Tr, Cols}, {0, SRow}, {0, Cols});
+        dma(T, idx(0), Dst, Dd, {1, Tr, Cols}, {0, Cols}, {0, DRow});
+      } else {
+        // One element per row of the DMA: planes are rows, rows are columns.
+        dma(Src, S, T, idx(0), {Tr, Cols, 1}, {SRow, SrcSt[R - 1]}, {Cols, 1});
+        dma(T, idx(0), Dst, Dd, {Tr, Cols, 1}, {Cols, 1}, {DRow, DstSt[R - 1]});
+      }
+    });
+  };
+  Loop(0, idx(SrcOff), idx(DstOff));
+  free(T);
 }
 
 void Lowering::copy(Value Src, Value Dst, int64_t Elements) {
@@ -559,8 +751,10 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
   using K = tile::EltKind;
   if (auto C = dyn_cast<graph::ConstantOp>(Op)) {
     auto T = cast<RankedTensorType>(C.getType());
+    // Integer constants (gather indices) are read at compile time by their
+    // users; only fp32 tensors live in DRAM.
     if (!T.getElementType().isF32())
-      throw LoweringError{Loc, "only f32 constants reach DRAM so far"};
+      return;
     std::string Name = lowerConstant(C);
     Value G = B.create<memref::GetGlobalOp>(Loc, dramType(T), Name);
     Buffers[C.getResult()] = G;
@@ -671,6 +865,128 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     elementwiseBuffers(K::Mul, {{buffer(Bn.getInput()), XS}, {AG, PS}}, XS, Out, {});
     elementwiseBuffers(K::Add, {{Out, XS}, {BG, PS}}, XS, Out, {});
     return;
+  }
+  auto Contig = [](const Shape &S) {
+    std::vector<int64_t> St(S.size(), 1);
+    for (size_t D = S.size(); D-- > 1;)
+      St[D - 1] = St[D] * S[D];
+    return St;
+  };
+  if (auto R = dyn_cast<graph::ReduceOp>(Op)) {
+    Shape IS = ShapeOf(R.getInput());
+    auto Axes = R.getAxes();
+    for (size_t K = 1; K < Axes.size(); ++K)
+      if (Axes[K] != Axes[K - 1] + 1)
+        throw LoweringError{Loc, "reduction over non-adjacent axes is not lowered yet"};
+    auto [Outer, Len, Inner] = split3(IS, Axes.front(), Axes.back() + 1);
+    Value Out = result(R.getResult(), Dest);
+    RowOp What = R.getKind() == graph::ReduceKind::Max ? RowOp::Max
+                 : R.getKind() == graph::ReduceKind::Mean ? RowOp::Mean : RowOp::Sum;
+    lowerRows(What, buffer(R.getInput()), Out, Outer, Len, Inner);
+    return;
+  }
+  if (auto Sm = dyn_cast<graph::SoftmaxOp>(Op)) {
+    Shape IS = ShapeOf(Sm.getInput());
+    auto [Outer, Len, Inner] = split3(IS, Sm.getAxis(), Sm.getAxis() + 1);
+    Value Out = result(Sm.getResult(), Dest);
+    lowerRows(RowOp::Softmax, buffer(Sm.getInput()), Out, Outer, Len, Inner);
+    return;
+  }
+  if (auto Ln = dyn_cast<graph::LayerNormOp>(Op)) {
+    Shape IS = ShapeOf(Ln.getInput());
+    auto [Outer, Len, Inner] = split3(IS, Ln.getAxis(), int64_t(IS.size()));
+    if (shapes::numElements(ShapeOf(Ln.getScale())) != Len ||
+        (Ln.getBias() && shapes::numElements(ShapeOf(Ln.getBias())) != Len))
+      throw LoweringError{Loc, "layer normalization with broadcast scale or bias is not lowered yet"};
+    Value Out = result(Ln.getResult(), Dest);
+    lowerRows(RowOp::LayerNorm, buffer(Ln.getInput()), Out, Outer, Len, Inner,
+              buffer(Ln.getScale()), Ln.getBias() ? buffer(Ln.getBias()) : Value(),
+              Ln.getEpsilon().convertToFloat());
+    return;
+  }
+  if (auto T = dyn_cast<graph::TransposeOp>(Op)) {
+    Shape IS = ShapeOf(T.getInput()), OS = ShapeOf(T.getResult());
+    auto ISt = Contig(IS);
+    std::vector<int64_t> SrcSt;
+    for (int64_t P : T.getPerm())
+      SrcSt.push_back(ISt[size_t(P)]);
+    Value Out = result(T.getResult(), Dest);
+    stridedCopy(buffer(T.getInput()), 0, SrcSt, Out, 0, Contig(OS), OS);
+    return;
+  }
+  if (auto Sl = dyn_cast<graph::SliceOp>(Op)) {
+    Shape IS = ShapeOf(Sl.getInput()), OS = ShapeOf(Sl.getResult());
+    Value Out = result(Sl.getResult(), Dest);
+    if (shapes::numElements(OS) == 0)
+      return;
+    auto ISt = Contig(IS);
+    std::vector<int64_t> SrcSt;
+    int64_t Off = 0;
+    for (size_t D = 0; D < IS.size(); ++D) {
+      Off += Sl.getStarts()[D] * ISt[D];
+      SrcSt.push_back(Sl.getSteps()[D] * ISt[D]);
+    }
+    stridedCopy(buffer(Sl.getInput()), Off, SrcSt, Out, 0, Contig(OS), OS);
+    return;
+  }
+  if (auto Cc = dyn_cast<graph::ConcatOp>(Op)) {
+    Shape OS = ShapeOf(Cc.getResult());
+    Value Out = result(Cc.getResult(), Dest);
+    auto OSt = Contig(OS);
+    int64_t At = 0, Axis = Cc.getAxis();
+    for (Value V : Cc.getInputs()) {
+      Shape IS = ShapeOf(V);
+      if (shapes::numElements(IS))
+        stridedCopy(buffer(V), 0, Contig(IS), Out, At * OSt[size_t(Axis)], OSt, IS);
+      At += IS[size_t(Axis)];
+    }
+    return;
+  }
+  if (auto Ga = dyn_cast<graph::GatherOp>(Op)) {
+    auto Idx = Ga.getIndices().getDefiningOp<graph::ConstantOp>();
+    if (!Idx)
+      throw LoweringError{Loc, "gather with indices computed at run time is not lowered yet"};
+    Shape IS = ShapeOf(Ga.getInput());
+    int64_t Axis = Ga.getAxis();
+    auto [Outer, Len, Inner] = split3(IS, Axis, Axis + 1);
+    Value Out = result(Ga.getResult(), Dest);
+    auto Vals = cast<DenseElementsAttr>(Idx.getValue());
+    int64_t NIdx = Vals.getNumElements(), K = 0;
+    for (APInt I : Vals.getValues<APInt>()) {
+      // Out viewed as [Outer, NIdx, Inner]: slice I of the input goes to K.
+      stridedCopy(buffer(Ga.getInput()), I.getSExtValue() * Inner, {Len * Inner, 1}, Out,
+                  K * Inner, {NIdx * Inner, 1}, {Outer, Inner});
+      ++K;
+    }
+    return;
+  }
+  if (auto Ca = dyn_cast<graph::CastOp>(Op)) {
+    if (!Ca.getType().getElementType().isF32() ||
+        !Ca.getInput().getType().getElementType().isF32())
+      throw LoweringError{Loc, "casts between integer and float tensors are not lowered yet"};
+    Buffers[Ca.getResult()] = buffer(Ca.getInput());
+    if (Dest)
+      copy(buffer(Ca.getInput()), Dest, Ca.getType().getNumElements());
+    return;
+  }
+  if (auto Pw = dyn_cast<graph::PowOp>(Op)) {
+    // Constant exponents get exact forms; the general one is e^(y ln x),
+    // defined for x > 0 only.
+    std::vector<float> E = constantValues(Pw.getRhs());
+    if (E.size() == 1 && (E[0] == 2.0f || E[0] == 0.5f || E[0] == 1.0f || E[0] == -1.0f ||
+                          E[0] == 3.0f)) {
+      Shape XS = ShapeOf(Pw.getLhs()), OS = ShapeOf(Pw.getResult());
+      Value X = buffer(Pw.getLhs()), Out = result(Pw.getResult(), Dest);
+      if (E[0] == 2.0f || E[0] == 3.0f) {
+        elementwiseBuffers(K::Mul, {{X, XS}, {X, XS}}, OS, Out, {});
+        if (E[0] == 3.0f)
+          elementwiseBuffers(K::Mul, {{Out, OS}, {X, XS}}, OS, Out, {});
+      } else {
+        K Kd = E[0] == 0.5f ? K::Sqrt : E[0] == -1.0f ? K::Reciprocal : K::Copy;
+        elementwiseBuffers(Kd, {{X, XS}}, OS, Out, {});
+      }
+      return;
+    }
   }
   K Kind;
   SmallVector<float> Params;

@@ -73,12 +73,60 @@ class Convs(nn.Module):
         return self.avg(self.pool(y))
 
 
+class Encoder(nn.Module):
+    """One transformer encoder layer: LayerNorm, multi-head attention from
+    MatMul and Softmax, GELU from Erf."""
+    def __init__(self, d=64, heads=4):
+        super().__init__()
+        self.h, self.d = heads, d
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+        self.ln1, self.ln2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.ff1, self.ff2 = nn.Linear(d, 4 * d), nn.Linear(4 * d, d)
+
+    def forward(self, x):
+        b, t, d = x.shape
+        q, k, v = self.qkv(self.ln1(x)).split(d, dim=-1)
+        q = q.reshape(b, t, self.h, d // self.h).transpose(1, 2)
+        k = k.reshape(b, t, self.h, d // self.h).transpose(1, 2)
+        v = v.reshape(b, t, self.h, d // self.h).transpose(1, 2)
+        a = torch.softmax(q @ k.transpose(-2, -1) / (d // self.h) ** 0.5, dim=-1) @ v
+        x = x + self.proj(a.transpose(1, 2).reshape(b, t, d))
+        h = self.ff1(self.ln2(x))
+        h = 0.5 * h * (1.0 + torch.erf(h / 2 ** 0.5))
+        return x + self.ff2(h)
+
+
+class DataOps(nn.Module):
+    def forward(self, x):
+        a, b = x.split([3, 5], dim=1)
+        c = torch.cat([b, a * 2], dim=1).permute(0, 2, 3, 1)
+        d = c[:, 1:, ::2, :].sum(dim=-1) + c.amax(dim=(1, 2)).mean()
+        return torch.softmax(d, dim=1), x[:, [4, 0, 7]]
+
+
+def resnet18():
+    import torchvision
+    return torchvision.models.resnet18(weights=None)
+
+
+def mobilenet_v2():
+    import torchvision
+    return torchvision.models.mobilenet_v2(weights=None)
+
+
 MODELS = {
     "mlp": (MLP, [(7, 300)]),
     "elementwise": (Elementwise, [(3, 5, 37), (3, 5, 37)]),
     "broadcast": (Broadcast, [(2, 3, 4, 21), (3, 1, 21), (4, 1)]),
     "lenet": (LeNet, [(2, 1, 28, 28)]),
     "convs": (Convs, [(1, 3, 33, 29)]),
+    "encoder": (Encoder, [(2, 10, 64)]),
+    "dataops": (DataOps, [(2, 8, 6, 7)]),
+    "resnet18-64": (resnet18, [(1, 3, 64, 64)]),
+    "mobilenetv2-64": (mobilenet_v2, [(1, 3, 64, 64)]),
+    "resnet18": (resnet18, [(1, 3, 224, 224)]),
+    "mobilenetv2": (mobilenet_v2, [(1, 3, 224, 224)]),
 }
 
 
