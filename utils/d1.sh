@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # d1c set-up and jobs. Idempotent; works from a fresh clone on Debian 12.
 #
-#   utils/d1.sh demo            install packages, build, run the bundled example
+#   utils/d1.sh demo            install packages, build, compile and run the bundled model
 #   utils/d1.sh test            install packages, build, run every test
 #   utils/d1.sh test-sanitized  the same in a separate ASan + UBSan build
 #   utils/d1.sh bench           install, build, print the benchmark figures
@@ -16,7 +16,7 @@ PACKAGES=(
   cmake ninja-build g++ python3 git
   llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx python3-numpy python3-psutil
-  libgtest-dev
+  libgtest-dev python3-torch python3-torchvision
   # LLVM 19's CMake package names these in LLVMSupport's link interface.
   libzstd-dev zlib1g-dev libxml2-dev libedit-dev libcurl4-openssl-dev libffi-dev
 )
@@ -61,22 +61,21 @@ run_tests() {
 }
 
 demo() {
-  local dir=$1 work
+  local dir=$1 work model="$ROOT/examples/lenet"
   work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
-  echo "== demo: a 64x64x64 bf16 matmul on the matrix unit of one emulated D1 core"
-  /usr/bin/python3 "$ROOT/examples/reference.py" make matmul "$work"
-  "$dir/bin/d1-as" "$ROOT/examples/matmul_bf16.s" -o "$work/matmul.d1x"
-  "$dir/bin/d1-run" "$work/matmul.d1x" --input "$work/a.npy" --input "$work/b.npy" \
-    --output-dir "$work/out" --stats-json "$work/stats.json"
-  /usr/bin/python3 "$ROOT/examples/reference.py" check matmul "$work" "$work/out/output_0.pb"
+  echo "== demo: compile a LeNet-style ONNX model for one D1 core and run it on the emulator"
+  "$dir/bin/d1c" "$model/model.onnx" -o "$work/lenet.d1x"
+  "$dir/bin/d1-run" "$work/lenet.d1x" --input "$model/test_data_set_0/input_0.pb" \
+    --output-dir "$work/out" --stats-json "$work/stats.json" --quiet
+  /usr/bin/python3 "$ROOT/examples/check_outputs.py" "$model/test_data_set_0" "$work/out" --atol 1e-4
   /usr/bin/python3 - "$work/stats.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-peak = s["macs"] / 256
+roof = s["macs"] / 16
 print(f"stats: {s['cycles']} cycles ({s['time_us']} us at {s['machine']['clock_mhz']} MHz), "
       f"{s['instructions']} instructions, {s['macs']} MACs "
-      f"({100 * peak / s['cycles']:.0f}% of the matrix unit's peak over the whole run), "
+      f"({100 * roof / s['cycles']:.0f}% of the fp32 roofline of 16 MAC/cycle), "
       f"DRAM {s['dram_read_bytes']} B read / {s['dram_write_bytes']} B written, "
       f"SRAM peak {s['sram_peak_bytes']} B")
 PY

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include <map>
+#include <optional>
 
 using namespace mlir;
 using namespace d1;
@@ -36,6 +37,15 @@ RegClass classOf(Type T) {
   if (isa<d1isa::AccType>(T))
     return AccClass;
   return XClass;
+}
+
+/// The value of a 32-bit constant load, if V is one.
+std::optional<int64_t> constantOf(Value V) {
+  Operation *D = V.getDefiningOp();
+  const InstInfo *Info = D ? instOf(D) : nullptr;
+  if (!Info || Info->Op != Opcode::LI)
+    return std::nullopt;
+  return D->getAttrOfType<IntegerAttr>("imm").getInt();
 }
 
 struct Interval {
@@ -122,9 +132,12 @@ void Emitter::number(Block &B) {
       number(*For.getBody());
       int End = Next++;
       LoopRange[For].second = End;
-      // Bounds, step and the induction variable are read at the back edge.
-      use(For.getUpperBound(), End, &Op);
-      use(For.getStep(), End, &Op);
+      // Bounds, step and the induction variable are read at the back edge;
+      // constant ones are re-created there instead of kept in registers.
+      if (!constantOf(For.getUpperBound()))
+        use(For.getUpperBound(), End, &Op);
+      if (!constantOf(For.getStep()))
+        use(For.getStep(), End, &Op);
       Intervals[For.getInductionVar()].End = End;
       for (auto [Res, Arg] : llvm::zip(For.getResults(), For.getRegionIterArgs()))
         def(Res, End, Arg);
@@ -317,15 +330,29 @@ void Emitter::emitBlock(Block &B) {
       int64_t Top = int64_t(Code.size());
       emitBlock(*For.getBody());
       Inst Add;
-      Add.Op = Opcode::ADD;
+      if (auto Step = constantOf(For.getStep())) {
+        Add.Op = Opcode::ADDI;
+        Add.Imm = int32_t(*Step);
+      } else {
+        Add.Op = Opcode::ADD;
+        Add.Rs2 = uint8_t(reg(For.getStep()));
+      }
       Add.Rd = uint8_t(Iv);
       Add.Rs1 = uint8_t(Iv);
-      Add.Rs2 = uint8_t(reg(For.getStep()));
       put(Add, L);
+      int UbReg = reg(For.getUpperBound());
+      if (auto Ub = constantOf(For.getUpperBound())) {
+        Inst Li;
+        Li.Op = Opcode::LI;
+        Li.Rd = ScratchX;
+        Li.Imm = int32_t(*Ub);
+        put(Li, L);
+        UbReg = ScratchX;
+      }
       Inst Br;
       Br.Op = Opcode::BLT;
       Br.Rs1 = uint8_t(Iv);
-      Br.Rs2 = uint8_t(reg(For.getUpperBound()));
+      Br.Rs2 = uint8_t(UbReg);
       Br.Imm = int32_t(Top - int64_t(Code.size()));
       put(Br, L);
       std::vector<std::tuple<RegClass, int, int>> Exit;
