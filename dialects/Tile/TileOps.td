@@ -110,7 +110,7 @@ def Tile_ElementwiseOp : Tile_Op<"elementwise", [AttrSizedOperandSegments]> {
                        I64Attr:$in0_stride, I64Attr:$in1_stride, DenseF32ArrayAttr:$params);
   let assemblyFormat = [{
     $kind $in0 `[` $in0_offset `]` (`,` $in1^ `[` $in1_offset `]`)? `->` $out `[` $out_offset `]`
-    attr-dict `:` type($in0) (`,` type($in1)^)? `,` type($out)
+    attr-dict `:` type($in0) `,` type($out) (`,` type($in1)^)?
   }];
   let hasVerifier = 1;
 }
@@ -146,7 +146,7 @@ def Tile_Conv2DOp : Tile_Op<"conv2d", [AttrSizedOperandSegments]> {
                        BoolAttr:$accumulate);
   let assemblyFormat = [{
     $kind $x `[` $x_offset `]` (`,` $w^ `[` $w_offset `]`)? `->` $out `[` $out_offset `]`
-    attr-dict `:` type($x) (`,` type($w)^)? `,` type($out)
+    attr-dict `:` type($x) `,` type($out) (`,` type($w)^)?
   }];
   let hasVerifier = 1;
 }

@@ -4,6 +4,8 @@
 #include "d1/Dialects/Tile/Tile.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -11,6 +13,17 @@ int main(int argc, char **argv) {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   d1::registerD1ConversionPasses();
+  // One named pipeline per lowering step, as d1c runs them.
+  mlir::PassPipelineRegistration<>(
+      "d1-lower-to-tile", "graph -> tile: d1-graph-to-tile, then canonicalize",
+      [](mlir::OpPassManager &PM) {
+        PM.addPass(d1::createGraphToTile());
+        PM.addPass(mlir::createCanonicalizerPass());
+      });
+  mlir::PassPipelineRegistration<>("d1-lower-to-isa", "tile -> d1isa: d1-tile-to-isa",
+                                   [](mlir::OpPassManager &PM) {
+                                     PM.addPass(d1::createTileToISA());
+                                   });
   mlir::DialectRegistry Registry;
   Registry.insert<d1::graph::GraphDialect, d1::tile::TileDialect, d1::d1isa::D1ISADialect,
                   mlir::func::FuncDialect,

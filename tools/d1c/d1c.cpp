@@ -18,6 +18,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -78,6 +79,7 @@ int main(int argc, char **argv) {
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
   mlir::registerAsmPrinterCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "d1c: ONNX to D1 compiler\n");
 
   d1::ImportOptions Opts;
@@ -134,11 +136,16 @@ int main(int argc, char **argv) {
     return Failed(Err);
   P.end();
 
+  // --mlir-timing reports every pass of every stage in one tree.
+  mlir::DefaultTimingManager Timing;
+  mlir::applyDefaultTimingManagerCLOptions(Timing);
+  mlir::TimingScope RootTiming = Timing.getRootScope();
   auto Run = [&](const char *Banner, auto AddPasses) {
     P.begin(Banner);
     mlir::PassManager PM(&Ctx);
     if (failed(mlir::applyPassManagerCLOptions(PM)))
       return false;
+    PM.enableTiming(RootTiming);
     AddPasses(PM);
     if (failed(PM.run(*Module)))
       return false;

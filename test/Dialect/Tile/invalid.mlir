@@ -1,0 +1,35 @@
+// RUN: d1-opt %s -split-input-file -verify-diagnostics
+
+func.func @dram_to_dram(%a: memref<16xf32>, %b: memref<16xf32>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{copies DRAM to DRAM; one side must be SRAM}}
+  tile.dma %a[%c0] -> %b[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32>, memref<16xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_in_dram(%a: memref<16xf32>, %s: memref<16xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{A must be in SRAM}}
+  tile.matmul %a[%c0], %s[%c0] -> %s[%c0] {accumulate = false, k = 4 : i64, lda = 4 : i64, ldb = 4 : i64, ldc = 4 : i64, m = 4 : i64, n = 4 : i64} : memref<16xf32>, memref<16xf32, 1>, memref<16xf32, 1>
+  return
+}
+
+// -----
+
+func.func @window_too_big(%s: memref<16xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{windows run past the input tile}}
+  tile.conv2d max %s[%c0] -> %s[%c0] {accumulate = false, channels = 1 : i64, dil_h = 1 : i64, dil_w = 1 : i64, filters = 1 : i64, in_cols = 4 : i64, in_rows = 4 : i64, kh = 3 : i64, kw = 3 : i64, out_cols = 3 : i64, out_rows = 2 : i64, stride_h = 1 : i64, stride_w = 1 : i64} : memref<16xf32, 1>, memref<16xf32, 1>
+  return
+}
+
+// -----
+
+func.func @unary_with_two(%s: memref<16xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{takes one input}}
+  tile.elementwise relu %s[%c0], %s[%c0] -> %s[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, params = array<f32>} : memref<16xf32, 1>, memref<16xf32, 1>, memref<16xf32, 1>
+  return
+}
