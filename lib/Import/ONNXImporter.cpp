@@ -23,6 +23,10 @@
 #include "onnx/shape_inference/implementation.h"
 
 #include <cerrno>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmath>
 #include <limits>
 #include <cstring>
@@ -1339,15 +1343,27 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
     Ctx.loadDialect<graph::GraphDialect, func::FuncDialect>();
     auto Slash = Path.find_last_of('/');
     Dir = Slash == std::string::npos ? "" : Path.substr(0, Slash + 1);
-    std::ifstream In(Path, std::ios::binary);
-    if (!In)
+    // The model is parsed straight from a read-only mapping of the file.
+    int FD = ::open(Path.c_str(), O_RDONLY);
+    if (FD < 0)
       fail("cannot open '" + Path + "': " + std::strerror(errno));
-    std::stringstream SS;
-    SS << In.rdbuf();
-    std::string Bytes = SS.str();
-    if (Bytes.empty())
+    struct stat St;
+    if (fstat(FD, &St) != 0 || !S_ISREG(St.st_mode)) {
+      ::close(FD);
+      fail("'" + Path + "' is not a regular file");
+    }
+    size_t Size = size_t(St.st_size);
+    if (Size == 0) {
+      ::close(FD);
       fail("empty file: not an ONNX model");
-    if (!Model.ParseFromString(Bytes))
+    }
+    void *Map = mmap(nullptr, Size, PROT_READ, MAP_PRIVATE, FD, 0);
+    ::close(FD);
+    if (Map == MAP_FAILED)
+      fail("cannot map '" + Path + "': " + std::strerror(errno));
+    bool Parsed = Size <= size_t(INT32_MAX) && Model.ParseFromArray(Map, int(Size));
+    munmap(Map, Size);
+    if (!Parsed)
       fail("not a valid ONNX model (the protobuf does not parse; truncated or not ONNX)");
     if (!Model.has_graph())
       fail("the model has no graph");
