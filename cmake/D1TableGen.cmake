@@ -29,3 +29,21 @@ function(d1_mlir_tablegen td outdir)
   endforeach()
   set(D1_TBLGEN_OUTPUTS ${outputs} PARENT_SCOPE)
 endfunction()
+
+# d1_add_dialect(LIB TD NAME SOURCE...): a dialect library LIB built from
+# SOURCE..., with its ops, dialect, enums and docs generated from TD into
+# include/d1/Dialects/<LIB without the D1 prefix>.
+function(d1_add_dialect lib td name)
+  string(REGEX REPLACE "^D1" "" dir ${lib})
+  get_filename_component(base ${td} NAME_WE)
+  set(out ${CMAKE_BINARY_DIR}/include/d1/Dialects/${dir})
+  d1_mlir_tablegen(${CMAKE_CURRENT_SOURCE_DIR}/${td} ${out}
+    ${base}.h.inc:-gen-op-decls ${base}.cpp.inc:-gen-op-defs
+    ${dir}Dialect.h.inc:-gen-dialect-decls|-dialect=${name}
+    ${dir}Dialect.cpp.inc:-gen-dialect-defs|-dialect=${name}
+    ${dir}Enums.h.inc:-gen-enum-decls ${dir}Enums.cpp.inc:-gen-enum-defs
+    ${base}.md:-gen-op-doc|-dialect=${name})
+  add_custom_target(${lib}Gen DEPENDS ${D1_TBLGEN_OUTPUTS})
+  add_library(${lib} STATIC ${ARGN})
+  add_dependencies(${lib} ${lib}Gen)
+endfunction()

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <sstream>
 
 using namespace d1;
@@ -69,6 +71,15 @@ std::string MachineDesc::parse(const std::string &Text, const std::string &Sourc
       return Where + Err;
   }
   return validate();
+}
+
+std::string MachineDesc::parseFile(const std::string &Path) {
+  std::ifstream In(Path);
+  if (!In)
+    return "cannot open '" + Path + "': " + std::strerror(errno);
+  std::stringstream SS;
+  SS << In.rdbuf();
+  return parse(SS.str(), Path);
 }
 
 std::string MachineDesc::print() const {

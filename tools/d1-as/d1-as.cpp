@@ -23,12 +23,9 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "D1 assembler\n");
   d1::MachineDesc Machine;
   if (!Target.empty()) {
-    auto Buf = MemoryBuffer::getFile(Target);
-    if (!Buf)
-      return fail("cannot open '" + Target + "': " + Buf.getError().message());
-    std::string Err = Machine.parse((*Buf)->getBuffer().str(), Target);
-    if (!Err.empty())
-      return fail(Err);
+    std::string TargetErr = Machine.parseFile(Target);
+    if (!TargetErr.empty())
+      return fail(TargetErr);
   }
   auto Buf = MemoryBuffer::getFileOrSTDIN(Input);
   if (!Buf)

@@ -92,12 +92,9 @@ int main(int argc, char **argv) {
   }
   d1::MachineDesc Machine;
   if (!Target.empty()) {
-    auto Buf = MemoryBuffer::getFile(Target);
-    if (!Buf)
-      return fail("cannot open '" + Target + "': " + Buf.getError().message());
-    std::string E = Machine.parse((*Buf)->getBuffer().str(), Target);
-    if (!E.empty())
-      return fail(E);
+    std::string TargetErr = Machine.parseFile(Target);
+    if (!TargetErr.empty())
+      return fail(TargetErr);
   }
   int64_t Sram = Machine[d1::MachineParamId::sram_bytes];
 

@@ -44,6 +44,8 @@ public:
   std::string set(const std::string &Name, int64_t Value);
   /// Applies `name = value` lines; Source names the text in messages.
   std::string parse(const std::string &Text, const std::string &Source);
+  /// parse() of the file at Path (`--target FILE`); the error names it.
+  std::string parseFile(const std::string &Path);
   /// Every parameter as `name = value` lines, parseable by parse().
   std::string print() const;
   /// Cross-parameter checks (minimums, mesh size, latencies).
