@@ -161,4 +161,21 @@ def Tile_ReduceOp : Tile_Op<"reduce"> {
   let hasVerifier = 1;
 }
 
+def Tile_GatherOp : Tile_Op<"gather"> {
+  let summary = "out[o][j][:] = data[o][indices[j]][:] with indices read at run time";
+  let description = [{
+    `data` (DRAM) is viewed as [outer, len, inner] and `out` (DRAM) as
+    [outer, count, inner]; `indices` are `count` int64 values in SRAM (a
+    negative index counts from the end). Each row goes through `stage`, an
+    SRAM buffer of outer * inner elements.
+  }];
+  let arguments = (ins Tile_Buffer:$data, Tile_Buffer:$indices, Index:$indices_offset,
+                       Tile_Buffer:$stage, Tile_Buffer:$out, I64Attr:$count, I64Attr:$outer,
+                       I64Attr:$len, I64Attr:$inner);
+  let assemblyFormat = [{
+    $data `[` $indices `[` $indices_offset `]` `]` `via` $stage `->` $out attr-dict
+    `:` type($data) `,` type($indices) `,` type($stage) `,` type($out)
+  }];
+}
+
 #endif

@@ -478,7 +478,15 @@ bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::st
     auto D = cast<DictionaryAttr>(A);
     d1x::Tensor *T = int64_t(K) < NumInputs ? H.add_inputs() : H.add_outputs();
     T->set_name(cast<StringAttr>(D.get("name")).str());
-    T->set_dtype(d1x::F32);
+    Type ET = cast<TypeAttr>(D.get("dtype")).getValue();
+    T->set_dtype(ET.isF32()             ? d1x::F32
+                 : ET.isInteger(64)     ? d1x::I64
+                 : ET.isInteger(32)     ? d1x::I32
+                                        : d1x::DTYPE_UNDEFINED);
+    if (T->dtype() == d1x::DTYPE_UNDEFINED) {
+      Err = "input or output '" + T->name() + "' has an element type d1c cannot store";
+      return false;
+    }
     for (int64_t S : cast<DenseI64ArrayAttr>(D.get("shape")).asArrayRef())
       T->add_shape(S);
     T->set_space(d1x::DRAM);

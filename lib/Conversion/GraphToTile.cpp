@@ -944,12 +944,31 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
   }
   if (auto Ga = dyn_cast<graph::GatherOp>(Op)) {
     auto Idx = Ga.getIndices().getDefiningOp<graph::ConstantOp>();
-    if (!Idx)
-      throw LoweringError{Loc, "gather with indices computed at run time is not lowered yet"};
     Shape IS = ShapeOf(Ga.getInput());
     int64_t Axis = Ga.getAxis();
     auto [Outer, Len, Inner] = split3(IS, Axis, Axis + 1);
     Value Out = result(Ga.getResult(), Dest);
+    if (!Idx) {
+      // Indices known at run time (an embedding lookup): int64 in DRAM.
+      auto IT = cast<RankedTensorType>(Ga.getIndices().getType());
+      if (!IT.getElementType().isInteger(64))
+        throw LoweringError{Loc, "gather indices must be int64 at run time"};
+      int64_t NI = IT.getNumElements();
+      if (Outer * Inner > tileElements() * 2)
+        throw LoweringError{Loc, "a gathered slice of " + std::to_string(Outer * Inner) +
+                                     " elements does not fit the SRAM tile budget yet"};
+      auto IdxT = MemRefType::get({NI}, IT.getElementType(), MemRefLayoutAttrInterface(),
+                                  B.getI64IntegerAttr(1));
+      Value IdxBuf = B.create<memref::AllocOp>(Loc, IdxT);
+      Value Stage = sram(Outer * Inner);
+      dma(buffer(Ga.getIndices()), idx(0), IdxBuf, idx(0), {1, 1, NI}, {0, 0}, {0, 0});
+      B.create<tile::GatherOp>(Loc, buffer(Ga.getInput()), IdxBuf, idx(0), Stage, Out,
+                               B.getI64IntegerAttr(NI), B.getI64IntegerAttr(Outer),
+                               B.getI64IntegerAttr(Len), B.getI64IntegerAttr(Inner));
+      free(Stage);
+      free(IdxBuf);
+      return;
+    }
     auto Vals = cast<DenseElementsAttr>(Idx.getValue());
     int64_t NIdx = Vals.getNumElements(), K = 0;
     for (APInt I : Vals.getValues<APInt>()) {

@@ -79,6 +79,7 @@ private:
   void lowerMatmul(tile::MatmulOp Op);
   void lowerConv(tile::Conv2DOp Op);
   void lowerReduce(tile::ReduceOp Op);
+  void lowerGather(tile::GatherOp Op);
   /// Calls Body(offset register or null, count) for [0, Total) in steps of
   /// Step: an scf.for over the full steps and a static remainder.
   void steps(int64_t Total, int64_t Step, int64_t Scale,
@@ -196,15 +197,19 @@ Value Codegen::scaled(Value Index, int64_t Factor) {
   return I.emit("mul", {Index, I.li(Factor)});
 }
 
+int64_t elemBytes(Value Buffer) {
+  return int64_t(cast<MemRefType>(Buffer.getType()).getElementTypeBitWidth() / 8);
+}
+
 /// Byte address of element ElemOffset (an index of the new body) of Buffer.
 Value Codegen::addr(Value Buffer, Value ElemOffset) {
-  int64_t Base = Address.lookup(Buffer);
+  int64_t Base = Address.lookup(Buffer), EB = elemBytes(Buffer);
   auto It = Map.lookupOrNull(ElemOffset);
   if (!It)
     throw CodegenError{Buffer.getLoc(), "internal error: offset not lowered"};
   if (auto C = It.getDefiningOp(); C && instOf(C) && StringRef(instOf(C)->Mnemonic) == "li")
-    return I.li(Base + C->getAttrOfType<IntegerAttr>("imm").getInt() * 4);
-  Value Off = scaled(It, 4);
+    return I.li(Base + C->getAttrOfType<IntegerAttr>("imm").getInt() * EB);
+  Value Off = scaled(It, EB);
   if (Base >= INT32_MIN && Base <= INT32_MAX)
     return Base ? I.emit("addi", {Off}, {Base}) : Off;
   return I.emit("add", {Off, I.li(Base)});
@@ -224,16 +229,19 @@ void Codegen::lowerDma(tile::DmaOp Op) {
       D[At + K] = uint8_t(V >> (8 * K));
   };
   auto Sizes = Op.getSizes();
+  int64_t EB = elemBytes(Op.getSrc());
+  if (EB != elemBytes(Op.getDst()))
+    throw CodegenError{Op.getLoc(), "DMA between buffers of different element types"};
   Put(0, Kind, 1);
   Put(1, 0, 1);    // local semaphore s0
   Put(2, 0xff, 1); // no remote semaphore
-  Put(8, uint64_t(Sizes[2]) * 4, 4);
+  Put(8, uint64_t(Sizes[2] * EB), 4);
   Put(12, uint64_t(Sizes[1]), 4);
   Put(16, uint64_t(Sizes[0]), 4);
-  Put(24, uint64_t(Op.getSrcStrides()[1] * 4), 8);
-  Put(32, uint64_t(Op.getSrcStrides()[0] * 4), 8);
-  Put(40, uint64_t(Op.getDstStrides()[1] * 4), 8);
-  Put(48, uint64_t(Op.getDstStrides()[0] * 4), 8);
+  Put(24, uint64_t(Op.getSrcStrides()[1] * EB), 8);
+  Put(32, uint64_t(Op.getSrcStrides()[0] * EB), 8);
+  Put(40, uint64_t(Op.getDstStrides()[1] * EB), 8);
+  Put(48, uint64_t(Op.getDstStrides()[0] * EB), 8);
   int64_t Desc = descriptor(D);
   Value Src = addr(Op.getSrc(), Op.getSrcOffset());
   Value Dst = addr(Op.getDst(), Op.getDstOffset());
@@ -611,6 +619,44 @@ void Codegen::lowerReduce(tile::ReduceOp Op) {
   I.emit("vstp", {R, I.emit("add", {Out, scaled(Iv, 4)}), I.li(4)});
 }
 
+// Rows picked by run-time indices: each index is loaded into a scalar
+// register and becomes the source address of two DMAs through SRAM.
+void Codegen::lowerGather(tile::GatherOp Op) {
+  int64_t Count = Op.getCount(), Outer = Op.getOuter(), Len = Op.getLen(), Inner = Op.getInner();
+  auto Desc = [&](uint8_t Kind, int64_t SrcRow, int64_t DstRow) {
+    std::vector<uint8_t> D(64, 0);
+    auto Put = [&](size_t At, uint64_t V, unsigned N) {
+      for (unsigned K = 0; K < N; ++K)
+        D[At + K] = uint8_t(V >> (8 * K));
+    };
+    Put(0, Kind, 1);
+    Put(2, 0xff, 1);
+    Put(8, uint64_t(Inner * 4), 4);
+    Put(12, uint64_t(Outer), 4);
+    Put(16, 1, 4);
+    Put(24, uint64_t(SrcRow * 4), 8);
+    Put(40, uint64_t(DstRow * 4), 8);
+    return descriptor(D);
+  };
+  int64_t In = Desc(0, Len * Inner, Inner), Out = Desc(1, Inner, Count * Inner);
+  int64_t Data = Address.lookup(Op.getData()), Res = Address.lookup(Op.getOut());
+  Value Stage = I.li(Address.lookup(Op.getStage()));
+  Value Idx = addr(Op.getIndices(), Op.getIndicesOffset());
+  auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Count), I.li(1));
+  OpBuilder::InsertionGuard G(B);
+  B.setInsertionPointToStart(For.getBody());
+  Value J = For.getInductionVar();
+  Value X = I.emit("ld", {I.emit("add", {Idx, scaled(J, 8)})}, {0});
+  // A negative index counts from the end.
+  X = I.emit("add", {X, I.emit("mul", {I.emit("slt", {X, I.li(0)}), I.li(Len)})});
+  Value Src = I.emit("add", {I.li(Data), scaled(X, Inner * 4)});
+  I.emit("dma", {Stage, Src, I.li(In)});
+  I.emit("sem.wait", {}, {0, 1});
+  Value Dst = I.emit("add", {I.li(Res), scaled(J, Inner * 4)});
+  I.emit("dma", {Dst, Stage, I.li(Out)});
+  I.emit("sem.wait", {}, {0, 1});
+}
+
 void Codegen::lowerOp(Operation *Op) {
   I.Loc = Op->getLoc();
   if (auto C = dyn_cast<arith::ConstantIndexOp>(Op)) {
@@ -640,6 +686,8 @@ void Codegen::lowerOp(Operation *Op) {
     lowerConv(Cv);
   } else if (auto R = dyn_cast<tile::ReduceOp>(Op)) {
     lowerReduce(R);
+  } else if (auto Ga = dyn_cast<tile::GatherOp>(Op)) {
+    lowerGather(Ga);
   } else if (isa<memref::AllocOp, memref::DeallocOp, memref::GetGlobalOp, tile::ViewOp,
                  scf::YieldOp, func::ReturnOp>(Op)) {
     // Addresses only.
@@ -674,6 +722,7 @@ LogicalResult Codegen::run() {
       L.set("name", F.getArgAttr(A.getArgNumber(), "d1.name"));
       L.set("address", B.getI64IntegerAttr(Address[A]));
       L.set("shape", B.getDenseI64ArrayAttr(T.getShape()));
+      L.set("dtype", TypeAttr::get(T.getElementType()));
       Args.push_back(L.getDictionary(B.getContext()));
     }
     New->setAttr("d1.io", B.getArrayAttr(Args));

@@ -105,6 +105,17 @@ class DataOps(nn.Module):
         return torch.softmax(d, dim=1), x[:, [4, 0, 7]]
 
 
+class Embed(nn.Module):
+    """Token embedding (Gather with run-time int64 indices) and a head."""
+    def __init__(self):
+        super().__init__()
+        self.e = nn.Embedding(50, 24)
+        self.h = nn.Linear(24, 7)
+
+    def forward(self, tokens, x):
+        return self.h(self.e(tokens) * x)
+
+
 def resnet18():
     import torchvision
     return torchvision.models.resnet18(weights=None)
@@ -123,6 +134,7 @@ MODELS = {
     "convs": (Convs, [(1, 3, 33, 29)]),
     "encoder": (Encoder, [(2, 10, 64)]),
     "dataops": (DataOps, [(2, 8, 6, 7)]),
+    "embed": (Embed, [("int", (3, 5), 50), (3, 5, 24)]),
     "resnet18-64": (resnet18, [(1, 3, 64, 64)]),
     "mobilenetv2-64": (mobilenet_v2, [(1, 3, 64, 64)]),
     "resnet18": (resnet18, [(1, 3, 224, 224)]),
@@ -142,7 +154,9 @@ def check(bin_dir, work, name, quiet=False):
     torch.manual_seed(0)
     model = cls().eval()
     rng = np.random.default_rng(1)
-    inputs = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    # Integer inputs: a shape given as ("int", shape, high) draws indices.
+    inputs = [rng.integers(0, s[2], s[1]).astype(np.int64) if s[0] == "int" else
+              rng.standard_normal(s).astype(np.float32) for s in shapes]
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
     onnx_path = os.path.join(d, name + ".onnx")

@@ -3,7 +3,7 @@
 // Addresses: arguments in DRAM after the constants, SRAM buffers first fit.
 // A DMA becomes its descriptor (in SRAM after the buffers) + dma + wait.
 // CHECK-LABEL: module attributes {d1.dram_size = 128 : i64, d1.sram_peak = 128 : i64}
-// CHECK: func.func @main() attributes {d1.io = [{address = 0 : i64, name = "x", shape = array<i64: 16>}, {address = 64 : i64, name = "y", shape = array<i64: 16>}]
+// CHECK: func.func @main() attributes {d1.io = [{address = 0 : i64, dtype = f32, name = "x", shape = array<i64: 16>}, {address = 64 : i64, dtype = f32, name = "y", shape = array<i64: 16>}]
 // CHECK-SAME: d1.sram_data_address = 128 : i64
 // CHECK: %[[DESC:.*]] = d1isa.li {imm = 128 : i64}
 // CHECK: d1isa.dma %{{.*}}, %{{.*}}, %[[DESC]]

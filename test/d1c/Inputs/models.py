@@ -24,6 +24,8 @@ save("linear", [h.make_node("MatMul", ["x", "w"], ["m"], name="mm"), h.make_node
 save("runtime_gather", [h.make_node("Gather", ["x", "i"], ["y"], name="lookup")],
      [h.make_tensor_value_info("x", T.FLOAT, [4, 3]), h.make_tensor_value_info("i", T.INT64, [2])],
      [h.make_tensor_value_info("y", T.FLOAT, [2, 3])])
+save("int_cast", [h.make_node("Cast", ["i"], ["y"], name="tofloat", to=T.FLOAT)],
+     [h.make_tensor_value_info("i", T.INT64, [4])], [h.make_tensor_value_info("y", T.FLOAT, [4])])
 save("wide_conv", [h.make_node("Conv", ["x", "k"], ["y"], name="wide", kernel_shape=[3, 3])],
      [h.make_tensor_value_info("x", T.FLOAT, [1, 8, 8, 4000])], [h.make_tensor_value_info("y", T.FLOAT, [1, 8, 6, 3998])],
      [nh.from_array(np.ones((8, 8, 3, 3), np.float32), "k")])
