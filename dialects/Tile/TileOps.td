@@ -161,6 +161,20 @@ def Tile_ReduceOp : Tile_Op<"reduce"> {
   let hasVerifier = 1;
 }
 
+def Tile_ConvertOp : Tile_Op<"convert"> {
+  let summary = "out[i] = in[i] converted between f32, i32 and i64, for i < count, on SRAM";
+  let description = [{
+    Integers to f32 round to nearest even; f32 to integers truncates toward
+    zero and saturates at the int32 range (NaN gives 0); int64 values are
+    converted through their low 32 bits.
+  }];
+  let arguments = (ins Tile_Buffer:$in, Index:$in_offset, Tile_Buffer:$out, Index:$out_offset,
+                       I64Attr:$count);
+  let assemblyFormat = [{
+    $in `[` $in_offset `]` `->` $out `[` $out_offset `]` attr-dict `:` type($in) `,` type($out)
+  }];
+}
+
 def Tile_GatherOp : Tile_Op<"gather"> {
   let summary = "out[o][j][:] = data[o][indices[j]][:] with indices read at run time";
   let description = [{

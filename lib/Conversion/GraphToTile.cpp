@@ -980,12 +980,31 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     return;
   }
   if (auto Ca = dyn_cast<graph::CastOp>(Op)) {
-    if (!Ca.getType().getElementType().isF32() ||
-        !Ca.getInput().getType().getElementType().isF32())
-      throw LoweringError{Loc, "casts between integer and float tensors are not lowered yet"};
-    Buffers[Ca.getResult()] = buffer(Ca.getInput());
-    if (Dest)
-      copy(buffer(Ca.getInput()), Dest, Ca.getType().getNumElements());
+    Type From = Ca.getInput().getType().getElementType(), To = Ca.getType().getElementType();
+    auto Storable = [](Type T) { return T.isF32() || T.isInteger(32) || T.isInteger(64); };
+    if (!Storable(From) || !Storable(To))
+      throw LoweringError{Loc, "casts of boolean tensors at run time are not lowered yet"};
+    if (From == To) {
+      Buffers[Ca.getResult()] = buffer(Ca.getInput());
+      if (Dest)
+        copy(buffer(Ca.getInput()), Dest, Ca.getType().getNumElements());
+      return;
+    }
+    Value Out = result(Ca.getResult(), Dest), In = buffer(Ca.getInput());
+    int64_t N = Ca.getType().getNumElements(), T = tileElements();
+    auto SramOf = [&](Type E, int64_t Count) {
+      return B.create<memref::AllocOp>(Loc, MemRefType::get({Count}, E, MemRefLayoutAttrInterface(),
+                                                             B.getI64IntegerAttr(1)))
+          .getResult();
+    };
+    Value IB = SramOf(From, std::min(N, T)), OB = SramOf(To, std::min(N, T));
+    forTiles(N, T, [&](Value Off, int64_t Cnt) {
+      dma(In, Off, IB, idx(0), {1, 1, Cnt}, {0, 0}, {0, 0});
+      B.create<tile::ConvertOp>(Loc, IB, idx(0), OB, idx(0), B.getI64IntegerAttr(Cnt));
+      dma(OB, idx(0), Out, Off, {1, 1, Cnt}, {0, 0}, {0, 0});
+    });
+    free(IB);
+    free(OB);
     return;
   }
   if (auto Pw = dyn_cast<graph::PowOp>(Op)) {

@@ -80,6 +80,7 @@ private:
   void lowerConv(tile::Conv2DOp Op);
   void lowerReduce(tile::ReduceOp Op);
   void lowerGather(tile::GatherOp Op);
+  void lowerConvert(tile::ConvertOp Op);
   /// Calls Body(offset register or null, count) for [0, Total) in steps of
   /// Step: an scf.for over the full steps and a static remainder.
   void steps(int64_t Total, int64_t Step, int64_t Scale,
@@ -619,6 +620,58 @@ void Codegen::lowerReduce(tile::ReduceOp Op) {
   I.emit("vstp", {R, I.emit("add", {Out, scaled(Iv, 4)}), I.li(4)});
 }
 
+// Conversions 16 elements at a time. int64 lanes are read as pairs of
+// 32-bit words: vperm.32 picks the low words, and writing int64 interleaves
+// the values with their sign words.
+void Codegen::lowerConvert(tile::ConvertOp Op) {
+  int64_t InB = elemBytes(Op.getIn()), OutB = elemBytes(Op.getOut());
+  bool InF = cast<MemRefType>(Op.getIn().getType()).getElementType().isF32();
+  bool OutF = cast<MemRefType>(Op.getOut().getType()).getElementType().isF32();
+  Value In = addr(Op.getIn(), Op.getInOffset()), Out = addr(Op.getOut(), Op.getOutOffset());
+  std::vector<int32_t> Even, Lo, Hi;
+  for (int32_t L = 0; L < 16; ++L) {
+    Even.push_back(2 * L);
+    Lo.push_back(L % 2 ? 16 + L / 2 : L / 2);
+    Hi.push_back(L % 2 ? 24 + L / 2 : 8 + L / 2);
+  }
+  int64_t EvenAt = table(Even), LoAt = table(Lo), HiAt = table(Hi);
+  auto Load = [&](Value P, int64_t Bytes) {
+    return Bytes >= 64 ? I.emit("vld", {P}, {0}) : I.emit("vldp", {P, I.li(Bytes)});
+  };
+  auto Store = [&](Value V, Value P, int64_t Bytes) {
+    if (Bytes >= 64)
+      I.emit("vst", {V, P}, {0});
+    else if (Bytes > 0)
+      I.emit("vstp", {V, P, I.li(Bytes)});
+  };
+  auto Body = [&](Value Off, int64_t N) { // Off: element index of this group
+    Value IP = I.emit("add", {In, scaled(Off, InB)}), OP = I.emit("add", {Out, scaled(Off, OutB)});
+    Value W; // 16 x 32-bit lanes
+    if (InB == 8) {
+      Value A = Load(IP, std::min<int64_t>(N * 8, 64));
+      Value Bv = N > 8 ? Load(I.emit("addi", {IP}, {64}), (N - 8) * 8) : bcast(0.0f);
+      W = I.emit("vperm.32", {A, Bv, I.emit("vld", {I.li(EvenAt)}, {0})});
+    } else {
+      W = Load(IP, N * 4);
+    }
+    if (InF && !OutF)
+      W = I.emit("vcvt.i32.f32", {W});
+    else if (!InF && OutF)
+      W = I.emit("vcvt.f32.i32", {W});
+    if (OutB == 8) {
+      Value Sign = I.emit("vsrai.32", {W}, {31});
+      Store(I.emit("vperm.32", {W, Sign, I.emit("vld", {I.li(LoAt)}, {0})}), OP,
+            std::min<int64_t>(N * 8, 64));
+      if (N > 8)
+        Store(I.emit("vperm.32", {W, Sign, I.emit("vld", {I.li(HiAt)}, {0})}),
+              I.emit("addi", {OP}, {64}), (N - 8) * 8);
+    } else {
+      Store(W, OP, N * 4);
+    }
+  };
+  steps(Op.getCount(), 16, 1, Body);
+}
+
 // Rows picked by run-time indices: each index is loaded into a scalar
 // register and becomes the source address of two DMAs through SRAM.
 void Codegen::lowerGather(tile::GatherOp Op) {
@@ -688,6 +741,8 @@ void Codegen::lowerOp(Operation *Op) {
     lowerReduce(R);
   } else if (auto Ga = dyn_cast<tile::GatherOp>(Op)) {
     lowerGather(Ga);
+  } else if (auto Cv = dyn_cast<tile::ConvertOp>(Op)) {
+    lowerConvert(Cv);
   } else if (isa<memref::AllocOp, memref::DeallocOp, memref::GetGlobalOp, tile::ViewOp,
                  scf::YieldOp, func::ReturnOp>(Op)) {
     // Addresses only.

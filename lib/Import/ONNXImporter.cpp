@@ -1459,7 +1459,9 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
       fail("sparse initializer '" + T.values().name() + "' is not supported");
 
     // The function: inputs without initializers, in order.
-    auto Module = ModuleOp::create(FileLineColLoc::get(&Ctx, Path, 0, 0));
+    // Owned from the start, so that an error anywhere below frees it.
+    OwningOpRef<ModuleOp> Owned = ModuleOp::create(FileLineColLoc::get(&Ctx, Path, 0, 0));
+    ModuleOp Module = *Owned;
     std::vector<Type> ArgTypes;
     std::vector<std::string> ArgNames;
     for (const auto &I : G.input()) {
@@ -1529,11 +1531,9 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
     Func.setFunctionType(B.getFunctionType(ArgTypes, ResultTypes));
     for (int K = 0; K < G.output_size(); ++K)
       Func.setResultAttr(unsigned(K), "d1.name", B.getStringAttr(G.output(K).name()));
-    if (failed(verify(Module))) {
-      Module.erase();
+    if (failed(verify(Module)))
       fail("internal error: the imported module does not verify");
-    }
-    return Module;
+    return Owned;
   } catch (const ImportError &E) {
     Err = E.Msg;
     return nullptr;
