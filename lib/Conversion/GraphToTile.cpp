@@ -121,9 +121,11 @@ private:
   void elementwiseBuffers(tile::EltKind Kind, const std::vector<std::pair<Value, Shape>> &Operands,
                           const Shape &Out, Value Res, ArrayRef<float> Params);
   std::vector<float> constantValues(Value Tensor);
+  struct BatchDim {
+    int64_t Size, AStride, BStride; // element strides; 0 where broadcast
+  };
   void lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t M, int64_t N, int64_t K,
-                   int64_t Batch, int64_t ABatchStride, int64_t BBatchStride, Value C,
-                   float Alpha, float Beta, Value Out, int64_t Outer);
+                   ArrayRef<BatchDim> Batch, Value C, float Alpha, float Beta, Value Out);
   void lowerOp(Operation *Op, Value Dest);
   /// Convolution (Weight set) or pooling over NCHW; Kind is conv, max or
   /// sum (average pooling then scales by Scale, a [OH * OW] constant of
@@ -492,8 +494,8 @@ void Lowering::elementwiseBuffers(tile::EltKind Kind,
 
 // Out[b] (M x N, row stride N) = Alpha * op(A[b]) x op(B[b]) + Beta * C.
 void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t M, int64_t N,
-                           int64_t K, int64_t Batch, int64_t ABatch, int64_t BBatch, Value C,
-                           float Alpha, float Beta, Value Out, int64_t) {
+                           int64_t K, ArrayRef<BatchDim> Batch, Value C, float Alpha, float Beta,
+                           Value Out) {
   // Tiles: A TM x TK, B TK x TN, C TM x TN within the budget.
   int64_t Budget = tileElements() * 2;
   int64_t TN = std::min<int64_t>(N, 256), TK = std::min<int64_t>(K, 256);
@@ -514,7 +516,7 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
     CBias = buffer(C);
     CTile = sram((CSm ? TM : 1) * (CSn ? TN : 1));
   }
-  auto Body = [&](Value BOff) {
+  auto Body = [&](Value ABase, Value BBase, Value OBase) {
     forTiles(M, TM, [&](Value M0, int64_t Tm) {
       forTiles(N, TN, [&](Value N0, int64_t Tn) {
         // One K tile: the product overwrites C; several: C starts at zero
@@ -525,14 +527,14 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
                       Tm * Tn, {0.0f});
         forTiles(K, TK, [&](Value K0, int64_t Tk) {
           // A tile (Tm x Tk), from A[M][K] or from A^T stored [K][M].
-          Value AOff = add(mul(BOff, ABatch), TransA ? add(mul(K0, M), M0) : add(mul(M0, K), K0));
+          Value AOff = add(ABase, TransA ? add(mul(K0, M), M0) : add(mul(M0, K), K0));
           // Transposed operands: one plane per output row/column, one
           // element per row (a DMA moves them one element per cycle).
           if (!TransA)
             dma(A, AOff, ABuf, idx(0), {1, Tm, Tk}, {0, K}, {0, Tk});
           else
             dma(A, AOff, ABuf, idx(0), {Tm, Tk, 1}, {1, M}, {Tk, 1});
-          Value BOff2 = add(mul(BOff, BBatch), TransB ? add(mul(N0, K), K0) : add(mul(K0, N), N0));
+          Value BOff2 = add(BBase, TransB ? add(mul(N0, K), K0) : add(mul(K0, N), N0));
           if (!TransB)
             dma(Bm, BOff2, BBuf, idx(0), {1, Tk, Tn}, {0, N}, {0, Tn});
           else
@@ -557,19 +559,28 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
             elementwise(tile::EltKind::Add, CBuf, idx(Rw * Tn), 1, CTile,
                         idx(CSm ? Rw * Cols : 0), CSn, CBuf, idx(Rw * Tn), Tn);
         }
-        Value OOff = add(mul(BOff, M * N), add(mul(M0, N), N0));
+        Value OOff = add(OBase, add(mul(M0, N), N0));
         dma(CBuf, idx(0), Out, OOff, {1, Tm, Tn}, {0, Tn}, {0, N});
       });
     });
   };
-  if (Batch == 1) {
-    Body(idx(0));
-  } else {
-    auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Batch), idx(1));
-    OpBuilder::InsertionGuard G(B);
-    B.setInsertionPointToStart(For.getBody());
-    Body(For.getInductionVar());
-  }
+  // Batch dimensions are loops; an operand that broadcasts has stride 0.
+  std::function<void(size_t, Value, Value, Value, int64_t)> Loops =
+      [&](size_t D, Value AO, Value BO, Value OO, int64_t OStride) {
+        if (D == Batch.size())
+          return Body(AO, BO, OO);
+        int64_t Inner = OStride / Batch[D].Size;
+        auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Batch[D].Size), idx(1));
+        OpBuilder::InsertionGuard G(B);
+        B.setInsertionPointToStart(For.getBody());
+        Value Iv = For.getInductionVar();
+        Loops(D + 1, add(AO, mul(Iv, Batch[D].AStride)), add(BO, mul(Iv, Batch[D].BStride)),
+              add(OO, mul(Iv, Inner)), Inner);
+      };
+  int64_t OutBatch = M * N;
+  for (const BatchDim &D : Batch)
+    OutBatch *= D.Size;
+  Loops(0, idx(0), idx(0), idx(0), OutBatch);
   for (Value V : {ABuf, BBuf, CBuf})
     free(V);
   if (CTile)
@@ -782,8 +793,8 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
       BBuf = transposedConstant(C);
       TransB = false;
     }
-    lowerMatmul(buffer(G.getA()), BBuf, G.getTransA(), TransB, M, N, K, 1, 0, 0, G.getC(),
-                G.getAlpha().convertToFloat(), G.getBeta().convertToFloat(), Out, 0);
+    lowerMatmul(buffer(G.getA()), BBuf, G.getTransA(), TransB, M, N, K, {}, G.getC(),
+                G.getAlpha().convertToFloat(), G.getBeta().convertToFloat(), Out);
     return;
   }
   if (auto MM = dyn_cast<graph::MatMulOp>(Op)) {
@@ -794,15 +805,32 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     if (BS.size() == 1)
       BS.push_back(1);
     int64_t M = AS[AS.size() - 2], K = AS.back(), N = BS.back();
-    int64_t BatchA = shapes::numElements(Shape(AS.begin(), AS.end() - 2));
-    int64_t BatchB = shapes::numElements(Shape(BS.begin(), BS.end() - 2));
-    int64_t Batch = std::max(BatchA, BatchB);
-    if ((BatchA != Batch && BatchA != 1) || (BatchB != Batch && BatchB != 1) ||
-        (AS.size() > 2 && BS.size() > 2 && AS.size() != BS.size()))
-      throw LoweringError{Loc, "matmul batch broadcasting beyond a shared or single batch is not lowered yet"};
+    // numpy batch broadcasting: align the batch dims from the right.
+    Shape BA(AS.begin(), AS.end() - 2), BB(BS.begin(), BS.end() - 2), BO;
+    std::string E = shapes::broadcast(BA, BB, BO);
+    if (!E.empty())
+      throw LoweringError{Loc, E};
+    std::vector<BatchDim> Batch;
+    int64_t SA = M * K, SB = K * N;
+    std::vector<int64_t> StA(BO.size(), 0), StB(BO.size(), 0);
+    for (size_t D = BO.size(); D-- > 0;) {
+      size_t DA = D + BA.size() - BO.size(), DB = D + BB.size() - BO.size();
+      bool InA = D + BA.size() >= BO.size(), InB = D + BB.size() >= BO.size();
+      if (InA && BA[DA] != 1)
+        StA[D] = SA;
+      if (InB && BB[DB] != 1)
+        StB[D] = SB;
+      if (InA)
+        SA *= BA[DA];
+      if (InB)
+        SB *= BB[DB];
+    }
+    for (size_t D = 0; D < BO.size(); ++D)
+      if (BO[D] != 1)
+        Batch.push_back({BO[D], StA[D], StB[D]});
     Value Out = result(MM.getResult(), Dest);
-    lowerMatmul(buffer(MM.getLhs()), buffer(MM.getRhs()), false, false, M, N, K, Batch,
-                BatchA == 1 ? 0 : M * K, BatchB == 1 ? 0 : K * N, Value(), 1.0f, 1.0f, Out, 0);
+    lowerMatmul(buffer(MM.getLhs()), buffer(MM.getRhs()), false, false, M, N, K, Batch, Value(),
+                1.0f, 1.0f, Out);
     return;
   }
   auto ShapeOf = [](Value V) { return Shape(cast<RankedTensorType>(V.getType()).getShape()); };

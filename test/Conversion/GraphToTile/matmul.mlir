@@ -37,3 +37,19 @@ func.func @main(%x: tensor<4x3xf32>, %w: tensor<2x3xf32>) -> tensor<4x2xf32> {
   %r = graph.gemm %x, %w {alpha = 1.0 : f32, beta = 1.0 : f32, trans_a = false, trans_b = true} : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
   return %r : tensor<4x2xf32>
 }
+
+// -----
+
+// Batch broadcasting across ranks: [2, 1, 4, 5] x [3, 5, 6] -> [2, 3, 4, 6]
+// loops over both batch dims; A moves 20 elements per step of the first
+// (and stays for the second), B 30 per step of the second only.
+// CHECK-LABEL: func.func @main
+// CHECK: scf.for %[[I:.*]] = %c0 to %c2 step %c1
+// CHECK: arith.muli %[[I]], %c20
+// CHECK: scf.for %[[J:.*]] = %c0 to %c3 step %c1
+// CHECK: arith.muli %[[J]], %c30
+// CHECK: tile.matmul {{.*}}k = 5 : i64{{.*}}m = 4 : i64, n = 6 : i64
+func.func @main(%a: tensor<2x1x4x5xf32>, %b: tensor<3x5x6xf32>) -> tensor<2x3x4x6xf32> {
+  %r = graph.matmul %a, %b : tensor<2x1x4x5xf32>, tensor<3x5x6xf32> -> tensor<2x3x4x6xf32>
+  return %r : tensor<2x3x4x6xf32>
+}
