@@ -461,12 +461,12 @@ bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::st
       return false;
     }
     std::string Bytes;
+    ArrayRef<char> Raw = Value.getRawData();
     if (Value.isSplat()) {
-      float V = Value.getSplatValue<float>();
+      // A splat stores one element: repeat it.
       for (int64_t K = 0; K < Value.getNumElements(); ++K)
-        Bytes.append(reinterpret_cast<const char *>(&V), 4);
+        Bytes.append(Raw.begin(), Raw.end());
     } else {
-      ArrayRef<char> Raw = Value.getRawData();
       Bytes.assign(Raw.begin(), Raw.end());
     }
     W.addSegment(d1x::DRAM, 0, uint64_t(G->getAttrOfType<IntegerAttr>("d1.address").getInt()),

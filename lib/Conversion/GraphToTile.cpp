@@ -372,7 +372,10 @@ void Lowering::stridedCopy(Value Src, int64_t SrcOff, const std::vector<int64_t>
 
 void Lowering::copy(Value Src, Value Dst, int64_t Elements) {
   int64_t T = tileElements();
-  Value Buf = sram(std::min(T, Elements));
+  Type ET = cast<MemRefType>(Src.getType()).getElementType();
+  Value Buf = B.create<memref::AllocOp>(
+      Loc, MemRefType::get({std::min(T, Elements)}, ET, MemRefLayoutAttrInterface(),
+                           B.getI64IntegerAttr(1)));
   forTiles(Elements, T, [&](Value Off, int64_t N) {
     dma(Src, Off, Buf, idx(0), {1, 1, N}, {0, 0}, {0, 0});
     dma(Buf, idx(0), Dst, Off, {1, 1, N}, {0, 0}, {0, 0});
@@ -762,10 +765,16 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
   using K = tile::EltKind;
   if (auto C = dyn_cast<graph::ConstantOp>(Op)) {
     auto T = cast<RankedTensorType>(C.getType());
-    // Integer constants (gather indices) are read at compile time by their
-    // users; only fp32 tensors live in DRAM.
-    if (!T.getElementType().isF32())
+    // Integer constants used only as gather indices are read at compile
+    // time; any other use (a graph output, say) gets a DRAM copy.
+    bool IndicesOnly = llvm::all_of(C->getUses(), [](OpOperand &U) {
+      return isa<graph::GatherOp>(U.getOwner()) && U.getOperandNumber() == 1;
+    });
+    if (!T.getElementType().isF32() && IndicesOnly && !Dest)
       return;
+    if (!T.getElementType().isF32() && !T.getElementType().isInteger(64) &&
+        !T.getElementType().isInteger(32))
+      throw LoweringError{Loc, "boolean constants in DRAM are not lowered yet"};
     std::string Name = lowerConstant(C);
     Value G = B.create<memref::GetGlobalOp>(Loc, dramType(T), Name);
     Buffers[C.getResult()] = G;

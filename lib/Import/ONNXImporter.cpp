@@ -1320,8 +1320,10 @@ void Importer::importNode() {
   if (Op == "Cast") {
     onlyAttrs({"to", "saturate"});
     int64_t To = intAttr("to", 0);
-    if (!isFloatType(int32_t(To)) && !isIntType(int32_t(To)))
-      fail("Cast to " + dtypeName(int32_t(To)) + " is not supported");
+    // At run time d1c computes in fp32, int32 and int64 only.
+    if (To != onnx::TensorProto::FLOAT && To != onnx::TensorProto::INT32 &&
+        To != onnx::TensorProto::INT64)
+      fail("Cast to " + dtypeName(int32_t(To)) + " is not supported (d1c computes fp32, int32 and int64)");
     Value X = input(0);
     Type ET = elementType(isFloatType(int32_t(To)) ? onnx::TensorProto::FLOAT : int32_t(To));
     if (cast<RankedTensorType>(X.getType()).getElementType() == ET) {

@@ -28,6 +28,10 @@ save("int_cast", [h.make_node("Cast", ["i"], ["y"], name="tofloat", to=T.FLOAT)]
      [h.make_tensor_value_info("i", T.INT64, [4])], [h.make_tensor_value_info("y", T.FLOAT, [4])])
 save("odd_reduce", [h.make_node("ReduceSum", ["x"], ["y"], name="sum02", axes=[0, 2], keepdims=0)],
      [h.make_tensor_value_info("x", T.FLOAT, [2, 3, 4])], [h.make_tensor_value_info("y", T.FLOAT, [3])], opset=11)
+save("shape_out", [h.make_node("Shape", ["x"], ["s"], name="shape")],
+     [h.make_tensor_value_info("x", T.FLOAT, [3, 4, 5])], [h.make_tensor_value_info("s", T.INT64, [3])])
+save("bf16_cast", [h.make_node("Cast", ["x"], ["y"], name="tobf16", to=T.BFLOAT16)],
+     [h.make_tensor_value_info("x", T.FLOAT, [4])], [h.make_tensor_value_info("y", T.BFLOAT16, [4])])
 save("wide_conv", [h.make_node("Conv", ["x", "k"], ["y"], name="wide", kernel_shape=[3, 3])],
      [h.make_tensor_value_info("x", T.FLOAT, [1, 8, 8, 4000])], [h.make_tensor_value_info("y", T.FLOAT, [1, 8, 6, 3998])],
      [nh.from_array(np.ones((8, 8, 3, 3), np.float32), "k")])
