@@ -211,7 +211,6 @@ private:
   }
   void setOutput(int K, Value V);
   void setConst(int K, Const C);
-  void onlyFirstOutputUsed();
 
   Value materialize(const Const &C);
   RankedTensorType f32(const Shape &S) {
@@ -425,13 +424,6 @@ void Importer::setConst(int K, Const C) {
   if (K >= Node->output_size() || Node->output(K).empty())
     return;
   Consts[Node->output(K)] = std::move(C);
-}
-
-void Importer::onlyFirstOutputUsed() {
-  // Extra outputs (indices, mask, saved statistics) are not computed; a
-  // model that consumes them is refused where it is used: nothing defines
-  // the name.
-  (void)Node;
 }
 
 void Importer::onlyAttrs(std::initializer_list<const char *> Known) {
@@ -981,6 +973,7 @@ void Importer::importNode() {
   if (Op == "MatMul") {
     onlyAttrs({});
     RequireF32(0);
+    RequireF32(1);
     Value L = input(0), R = input(1);
     Shape Out;
     std::string E = shapes::matmul(shapeOf(L), shapeOf(R), Out);
