@@ -8,6 +8,7 @@
 #include "d1/Support/Shapes.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/OpImplementation.h"
 
 using namespace mlir;
@@ -64,17 +65,60 @@ LogicalResult checkStatic(Operation *Op) {
   return success();
 }
 
-template <class OpT> LogicalResult verifyBinary(OpT Op) {
-  if (failed(checkStatic(Op)))
-    return failure();
-  shapes::Shape Out;
-  std::string E = shapes::broadcast(shapeOf(Op.getLhs()), shapeOf(Op.getRhs()), Out);
-  return expectResult(Op, E, Out);
-}
-
 std::vector<int64_t> vec(ArrayRef<int64_t> A) { return std::vector<int64_t>(A.begin(), A.end()); }
 
+/// Shapes broadcast; both operands have the element type \p Elt (or each
+/// other's when null).
+LogicalResult verifyBroadcast(Operation *Op, ValueRange Operands, shapes::Shape &Out) {
+  if (failed(checkStatic(Op)))
+    return failure();
+  Out = shapeOf(Operands[0]);
+  for (Value V : Operands.drop_front()) {
+    shapes::Shape Next;
+    std::string E = shapes::broadcast(Out, shapeOf(V), Next);
+    if (!E.empty())
+      return Op->emitOpError(E);
+    Out = Next;
+  }
+  return success();
+}
+
 } // namespace
+
+namespace d1::graph {
+/// Binary elementwise ops: one element type, broadcast shapes.
+LogicalResult verifyBinary(Operation *Op) {
+  shapes::Shape Out;
+  if (failed(verifyBroadcast(Op, Op->getOperands(), Out)))
+    return failure();
+  if (getElementTypeOrSelf(Op->getOperand(0)) != getElementTypeOrSelf(Op->getOperand(1)))
+    return Op->emitOpError("operands have different element types");
+  return expectResult(Op, "", Out);
+}
+} // namespace d1::graph
+
+LogicalResult CompareOp::verify() {
+  shapes::Shape Out;
+  if (failed(verifyBroadcast(*this, getOperands(), Out)))
+    return failure();
+  if (getElementTypeOrSelf(getLhs()) != getElementTypeOrSelf(getRhs()))
+    return emitOpError("operands have different element types");
+  if (shapeOf(getResult()) != Out)
+    return emitOpError("result shape should be ") << shapes::str(Out);
+  return success();
+}
+
+LogicalResult WhereOp::verify() {
+  shapes::Shape Out;
+  if (failed(verifyBroadcast(*this, getOperands(), Out)))
+    return failure();
+  Type T = getElementTypeOrSelf(getX());
+  if (T != getElementTypeOrSelf(getY()) || T != getElementTypeOrSelf(getResult()))
+    return emitOpError("x, y and the result must have one element type");
+  if (shapeOf(getResult()) != Out)
+    return emitOpError("result shape should be ") << shapes::str(Out);
+  return success();
+}
 
 LogicalResult ConstantOp::verify() {
   if (getValue().getType() != getResult().getType())
@@ -85,11 +129,6 @@ LogicalResult ConstantOp::verify() {
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
-LogicalResult AddOp::verify() { return verifyBinary(*this); }
-LogicalResult SubOp::verify() { return verifyBinary(*this); }
-LogicalResult MulOp::verify() { return verifyBinary(*this); }
-LogicalResult DivOp::verify() { return verifyBinary(*this); }
-LogicalResult PowOp::verify() { return verifyBinary(*this); }
 
 LogicalResult MatMulOp::verify() {
   if (failed(checkStatic(*this)))

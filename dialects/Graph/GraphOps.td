@@ -30,7 +30,11 @@ def Graph_Dialect : Dialect {
 class Graph_Op<string mnemonic, list<Trait> traits = []>
     : Op<Graph_Dialect, mnemonic, !listconcat(traits, [Pure])>;
 
-def Graph_Tensor : RankedTensorOf<[F32, I64, I32, I1]>;
+// Element types: fp32, bool (i1), signed (signless) and unsigned integers.
+def Graph_Tensor : RankedTensorOf<[F32, I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
+def Graph_NumTensor : RankedTensorOf<[F32, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
+def Graph_IntTensor : RankedTensorOf<[I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
+def Graph_BoolTensor : RankedTensorOf<[I1]>;
 def Graph_F32Tensor : RankedTensorOf<[F32]>;
 
 //===----------------------------------------------------------------------===//
@@ -50,11 +54,11 @@ def Graph_ConstantOp : Graph_Op<"constant", [ConstantLike, AllTypesMatch<["value
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-class Graph_UnaryOp<string mnemonic, string summary_>
+class Graph_UnaryOp<string mnemonic, string summary_, TypeConstraint T = Graph_F32Tensor>
     : Graph_Op<mnemonic, [SameOperandsAndResultType]> {
   let summary = summary_;
-  let arguments = (ins Graph_F32Tensor:$input);
-  let results = (outs Graph_F32Tensor:$result);
+  let arguments = (ins T:$input);
+  let results = (outs T:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
@@ -66,8 +70,31 @@ def Graph_ExpOp : Graph_UnaryOp<"exp", "e^x">;
 def Graph_LogOp : Graph_UnaryOp<"log", "natural logarithm">;
 def Graph_SqrtOp : Graph_UnaryOp<"sqrt", "square root">;
 def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", "1 / x">;
-def Graph_NegOp : Graph_UnaryOp<"neg", "-x">;
-def Graph_AbsOp : Graph_UnaryOp<"abs", "|x|">;
+def Graph_FloorOp : Graph_UnaryOp<"floor", "largest integral value <= x">;
+def Graph_CeilOp : Graph_UnaryOp<"ceil", "smallest integral value >= x">;
+def Graph_RoundOp : Graph_UnaryOp<"round", "nearest integral value, ties to even">;
+def Graph_SinOp : Graph_UnaryOp<"sin", "sine">;
+def Graph_CosOp : Graph_UnaryOp<"cos", "cosine">;
+def Graph_AtanOp : Graph_UnaryOp<"atan", "arctangent">;
+def Graph_NegOp : Graph_UnaryOp<"neg", "-x (wraps for integers)", Graph_NumTensor>;
+def Graph_AbsOp : Graph_UnaryOp<"abs", "|x|", Graph_NumTensor>;
+def Graph_SignOp : Graph_UnaryOp<"sign", "-1, 0 or 1 (NaN stays NaN)", Graph_NumTensor>;
+def Graph_NotOp : Graph_UnaryOp<"not", "logical not", Graph_BoolTensor>;
+
+def Graph_IsNaNOp : Graph_Op<"isnan", [SameOperandsAndResultShape]> {
+  let summary = "true where x is NaN";
+  let arguments = (ins Graph_F32Tensor:$input);
+  let results = (outs Graph_BoolTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Graph_IsInfOp : Graph_Op<"isinf", [SameOperandsAndResultShape]> {
+  let summary = "true where x is an infinity of a detected sign";
+  let arguments = (ins Graph_F32Tensor:$input, BoolAttr:$detect_negative,
+                       BoolAttr:$detect_positive);
+  let results = (outs Graph_BoolTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
 
 def Graph_LeakyReluOp : Graph_Op<"leaky_relu", [SameOperandsAndResultType]> {
   let summary = "x if x >= 0 else alpha * x";
@@ -83,20 +110,67 @@ def Graph_ClipOp : Graph_Op<"clip", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
-class Graph_BinaryOp<string mnemonic, string summary_> : Graph_Op<mnemonic> {
+// Binary elementwise ops: both operands of one element type, numpy
+// broadcasting, the result of the operands' type.
+class Graph_BinaryOp<string mnemonic, string summary_, TypeConstraint T = Graph_NumTensor,
+                     dag attrs = (ins)> : Graph_Op<mnemonic> {
   let summary = summary_;
   let description = "Elementwise with numpy (multidirectional) broadcasting.";
-  let arguments = (ins Graph_F32Tensor:$lhs, Graph_F32Tensor:$rhs);
-  let results = (outs Graph_F32Tensor:$result);
+  let arguments = !con((ins T:$lhs, T:$rhs), attrs);
+  let results = (outs T:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)";
+  let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::mlir::LogicalResult $cppClass::verify() { return verifyBinary(getOperation()); }
+  }];
+}
+
+def Graph_AddOp : Graph_BinaryOp<"add", "lhs + rhs (wraps for integers)">;
+def Graph_SubOp : Graph_BinaryOp<"sub", "lhs - rhs (wraps for integers)">;
+def Graph_MulOp : Graph_BinaryOp<"mul", "lhs * rhs (wraps for integers)">;
+def Graph_DivOp : Graph_BinaryOp<"div", "lhs / rhs; integers truncate toward zero">;
+def Graph_PowOp : Graph_BinaryOp<"pow", "lhs ^ rhs">;
+def Graph_MaxOp : Graph_BinaryOp<"max", "the larger (NaN if either is NaN)">;
+def Graph_MinOp : Graph_BinaryOp<"min", "the smaller (NaN if either is NaN)">;
+def Graph_ModOp : Graph_BinaryOp<"mod", "remainder: with the divisor's sign, or C fmod's (the dividend's) when fmod is set",
+                                 Graph_NumTensor, (ins BoolAttr:$fmod)>;
+def Graph_BitShiftOp : Graph_BinaryOp<"bitshift", "lhs shifted left (left = true) or right (logical for unsigned types) by rhs bits",
+                                      Graph_IntTensor, (ins BoolAttr:$left)>;
+def Graph_AndOp : Graph_BinaryOp<"and", "logical and", Graph_BoolTensor>;
+def Graph_OrOp : Graph_BinaryOp<"or", "logical or", Graph_BoolTensor>;
+def Graph_XorOp : Graph_BinaryOp<"xor", "logical xor", Graph_BoolTensor>;
+
+def Graph_ComparePredicateAttr : I32EnumAttr<"ComparePredicate", "comparison", [
+    I32EnumAttrCase<"EQ", 0, "eq">, I32EnumAttrCase<"LT", 1, "lt">,
+    I32EnumAttrCase<"LE", 2, "le">, I32EnumAttrCase<"GT", 3, "gt">,
+    I32EnumAttrCase<"GE", 4, "ge">]> {
+  let cppNamespace = "::d1::graph";
+}
+
+def Graph_CompareOp : Graph_Op<"compare"> {
+  let summary = "lhs <predicate> rhs as booleans, with numpy broadcasting";
+  let description = [{
+    Operands of one numeric type; unsigned types compare as unsigned. A
+    comparison with NaN is false.
+
+    ```mlir
+    %m = graph.compare lt %a, %b : tensor<3x4xf32>, tensor<4xf32> -> tensor<3x4xi1>
+    ```
+  }];
+  let arguments = (ins Graph_ComparePredicateAttr:$predicate, Graph_NumTensor:$lhs,
+                       Graph_NumTensor:$rhs);
+  let results = (outs Graph_BoolTensor:$result);
+  let assemblyFormat = "$predicate $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)";
   let hasVerifier = 1;
 }
 
-def Graph_AddOp : Graph_BinaryOp<"add", "lhs + rhs">;
-def Graph_SubOp : Graph_BinaryOp<"sub", "lhs - rhs">;
-def Graph_MulOp : Graph_BinaryOp<"mul", "lhs * rhs">;
-def Graph_DivOp : Graph_BinaryOp<"div", "lhs / rhs">;
-def Graph_PowOp : Graph_BinaryOp<"pow", "lhs ^ rhs">;
+def Graph_WhereOp : Graph_Op<"where"> {
+  let summary = "x where cond else y, with numpy broadcasting of all three";
+  let arguments = (ins Graph_BoolTensor:$cond, Graph_Tensor:$x, Graph_Tensor:$y);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$cond `,` $x `,` $y attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
 
 //===----------------------------------------------------------------------===//
 // Matrix products and convolution

@@ -2,6 +2,7 @@
 #include "d1/Dialects/Tile/Tile.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/OpImplementation.h"
 
 using namespace mlir;
@@ -71,14 +72,51 @@ LogicalResult MatmulOp::verify() {
   return success();
 }
 
+int64_t tile::elementBytes(Type T) {
+  Type E = getElementTypeOrSelf(T);
+  return std::max<int64_t>(1, int64_t(E.getIntOrFloatBitWidth() / 8));
+}
+
+unsigned tile::arity(EltKind K) {
+  switch (K) {
+  case EltKind::Add: case EltKind::Sub: case EltKind::Mul: case EltKind::Div:
+  case EltKind::Max: case EltKind::Min: case EltKind::Pow: case EltKind::Mod:
+  case EltKind::FMod: case EltKind::Shl: case EltKind::Shr: case EltKind::And:
+  case EltKind::Or: case EltKind::Xor: case EltKind::Eq: case EltKind::Lt:
+  case EltKind::Le: case EltKind::Gt: case EltKind::Ge:
+    return 2;
+  case EltKind::Where:
+    return 3;
+  default:
+    return 1;
+  }
+}
+
+unsigned tile::numParams(EltKind K) {
+  switch (K) {
+  case EltKind::LeakyRelu: case EltKind::Fill: return 1;
+  case EltKind::Clip: case EltKind::Affine: case EltKind::IsInf: return 2;
+  default: return 0;
+  }
+}
+
+bool tile::givesBool(EltKind K) {
+  switch (K) {
+  case EltKind::Eq: case EltKind::Lt: case EltKind::Le: case EltKind::Gt: case EltKind::Ge:
+  case EltKind::IsNaN: case EltKind::IsInf:
+    return true;
+  default:
+    return false;
+  }
+}
+
 LogicalResult ElementwiseOp::verify() {
-  bool Binary = getKind() == EltKind::Add || getKind() == EltKind::Sub ||
-                getKind() == EltKind::Mul || getKind() == EltKind::Div ||
-                getKind() == EltKind::Max || getKind() == EltKind::Min ||
-                getKind() == EltKind::Pow;
-  if (Binary != bool(getIn1()) || bool(getIn1()) != bool(getIn1Offset()))
-    return emitOpError(Binary ? "needs two inputs" : "takes one input");
-  for (Value V : {getIn0(), getIn1(), getOut()}) {
+  unsigned N = arity(getKind());
+  if (bool(getIn1()) != (N >= 2) || bool(getIn1()) != bool(getIn1Offset()) ||
+      bool(getIn2()) != (N >= 3) || bool(getIn2()) != bool(getIn2Offset()))
+    return emitOpError("'") << stringifyEltKind(getKind()) << "' takes " << N << " input"
+                            << (N > 1 ? "s" : "");
+  for (Value V : {getIn0(), getIn1(), getIn2(), getOut()}) {
     if (!V)
       continue;
     if (failed(checkBuffer(*this, V.getType(), "buffer")))
@@ -86,13 +124,48 @@ LogicalResult ElementwiseOp::verify() {
     if (spaceOf(V.getType()) != Space::SRAM)
       return emitOpError("buffers must be in SRAM");
   }
-  if (getCount() < 1 || getIn0Stride() < 0 || getIn0Stride() > 1 || getIn1Stride() < 0 ||
-      getIn1Stride() > 1)
-    return emitOpError("count must be positive and input strides 0 or 1");
-  size_t Params = getKind() == EltKind::LeakyRelu || getKind() == EltKind::Fill ? 1
-                  : getKind() == EltKind::Clip || getKind() == EltKind::Affine ? 2 : 0;
-  if (getParams().size() != Params)
-    return emitOpError("expects ") << Params << " params";
+  for (int64_t S : {getIn0Stride(), getIn1Stride(), getIn2Stride()})
+    if (S < 0 || S > 1)
+      return emitOpError("input strides must be 0 or 1");
+  if (getCount() < 1)
+    return emitOpError("count must be positive");
+  if (getParams().size() != numParams(getKind()))
+    return emitOpError("expects ") << numParams(getKind()) << " params";
+  // Element types: inputs alike (where: bool condition, then data alike).
+  bool Where = getKind() == EltKind::Where;
+  Type In = getElementTypeOrSelf(Where ? getIn1() : getIn0());
+  if (Where && !getElementTypeOrSelf(getIn0()).isInteger(1))
+    return emitOpError("where's condition must be bool");
+  for (Value V : {getIn1(), getIn2()})
+    if (V && !(Where && V == getIn1()) && getElementTypeOrSelf(V) != In)
+      return emitOpError("inputs have different element types");
+  Type Out = getElementTypeOrSelf(getOut());
+  if (givesBool(getKind()) ? !Out.isInteger(1) : Out != In)
+    return emitOpError("output element type should be ")
+           << (givesBool(getKind()) ? Type(IntegerType::get(getContext(), 1)) : In);
+  bool Float = In.isF32(), Bool = In.isInteger(1);
+  switch (getKind()) {
+  case EltKind::And: case EltKind::Or: case EltKind::Xor: case EltKind::Not:
+    if (!Bool)
+      return emitOpError("logical kinds take bool");
+    break;
+  case EltKind::Shl: case EltKind::Shr:
+    if (Float || Bool)
+      return emitOpError("shifts take integers");
+    break;
+  case EltKind::Copy: case EltKind::Fill: case EltKind::Where:
+    break;
+  case EltKind::Add: case EltKind::Sub: case EltKind::Mul: case EltKind::Div:
+  case EltKind::Max: case EltKind::Min: case EltKind::Neg: case EltKind::Abs:
+  case EltKind::Sign: case EltKind::Mod: case EltKind::FMod: case EltKind::Eq:
+  case EltKind::Lt: case EltKind::Le: case EltKind::Gt: case EltKind::Ge:
+    if (Bool)
+      return emitOpError("arithmetic on bool");
+    break;
+  default:
+    if (!Float)
+      return emitOpError("'") << stringifyEltKind(getKind()) << "' takes fp32";
+  }
   return success();
 }
 

@@ -29,7 +29,8 @@ def Tile_Dialect : Dialect {
 
 class Tile_Op<string mnemonic, list<Trait> traits = []> : Op<Tile_Dialect, mnemonic, traits>;
 
-def Tile_Buffer : MemRefRankOf<[F32, I64, I32], [0, 1, 2, 3, 4, 5, 6]>;
+def Tile_Buffer : MemRefRankOf<[F32, I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64],
+                               [0, 1, 2, 3, 4, 5, 6]>;
 
 def Tile_ViewOp : Tile_Op<"view", [Pure]> {
   let summary = "The same storage seen with another shape (reshape is free)";
@@ -92,25 +93,50 @@ def Tile_EltKindAttr : I32EnumAttr<"EltKind", "elementwise function", [
     I32EnumAttrCase<"Log", 16, "log">, I32EnumAttrCase<"Pow", 17, "pow">,
     I32EnumAttrCase<"LeakyRelu", 18, "leaky_relu">, I32EnumAttrCase<"Clip", 19, "clip">,
     I32EnumAttrCase<"Affine", 20, "affine">, I32EnumAttrCase<"Fill", 21, "fill">,
-    I32EnumAttrCase<"Rsqrt", 22, "rsqrt">]> {
+    I32EnumAttrCase<"Rsqrt", 22, "rsqrt">, I32EnumAttrCase<"Floor", 23, "floor">,
+    I32EnumAttrCase<"Ceil", 24, "ceil">, I32EnumAttrCase<"Round", 25, "round">,
+    I32EnumAttrCase<"Sign", 26, "sign">, I32EnumAttrCase<"Sin", 27, "sin">,
+    I32EnumAttrCase<"Cos", 28, "cos">, I32EnumAttrCase<"Atan", 29, "atan">,
+    I32EnumAttrCase<"Mod", 30, "mod">, I32EnumAttrCase<"FMod", 31, "fmod">,
+    I32EnumAttrCase<"Shl", 32, "shl">, I32EnumAttrCase<"Shr", 33, "shr">,
+    I32EnumAttrCase<"And", 34, "and">, I32EnumAttrCase<"Or", 35, "or">,
+    I32EnumAttrCase<"Xor", 36, "xor">, I32EnumAttrCase<"Not", 37, "not">,
+    I32EnumAttrCase<"Eq", 38, "eq">, I32EnumAttrCase<"Lt", 39, "lt">,
+    I32EnumAttrCase<"Le", 40, "le">, I32EnumAttrCase<"Gt", 41, "gt">,
+    I32EnumAttrCase<"Ge", 42, "ge">, I32EnumAttrCase<"Where", 43, "where">,
+    I32EnumAttrCase<"IsNaN", 44, "isnan">, I32EnumAttrCase<"IsInf", 45, "isinf">]> {
   let cppNamespace = "::d1::tile";
 }
 
 def Tile_ElementwiseOp : Tile_Op<"elementwise", [AttrSizedOperandSegments]> {
-  let summary = "out[i] = f(in0[i * s0], in1[i * s1]) for i < count, on SRAM";
+  let summary = "out[i] = f(in0[i * s0], in1[i * s1], in2[i * s2]) for i < count, on SRAM";
   let description = [{
-    Unary kinds read `in0` only. An input stride of 0 broadcasts one element;
-    1 walks it. `params` carry the constants of leaky_relu (alpha), clip
-    (min, max), affine (scale, shift: x * scale + shift) and fill (the value;
-    the input is not read).
+    Unary kinds read `in0` only, `where` reads three inputs (in0 is the
+    condition). An input stride of 0 broadcasts one element; 1 walks it.
+    `params` carry the constants of leaky_relu (alpha), clip (min, max),
+    affine (scale, shift: x * scale + shift), fill (the value; the input is
+    not read) and isinf (detect negative, detect positive: 0 or 1).
+
+    Element types: fp32 throughout runs on the vector unit; any other type
+    (integers of every width and sign, bool as one byte, comparisons of fp32
+    giving bool, `where` on any type) runs element by element with scalar
+    instructions. Inputs share one type, except `where`'s condition (bool);
+    comparisons and isnan/isinf give bool, everything else the inputs' type.
+
+    ```mlir
+    tile.elementwise lt %a[%c0], %b[%c0] -> %m[%c0] {count = 16 : i64, in0_stride = 1 : i64,
+        in1_stride = 0 : i64, params = array<f32>} : memref<16xf32, 1>, memref<16xi1, 1>, memref<1xf32, 1>
+    ```
   }];
   let arguments = (ins Tile_EltKindAttr:$kind, Tile_Buffer:$in0, Index:$in0_offset,
                        Optional<Tile_Buffer>:$in1, Optional<Index>:$in1_offset,
+                       Optional<Tile_Buffer>:$in2, Optional<Index>:$in2_offset,
                        Tile_Buffer:$out, Index:$out_offset, I64Attr:$count,
-                       I64Attr:$in0_stride, I64Attr:$in1_stride, DenseF32ArrayAttr:$params);
+                       I64Attr:$in0_stride, I64Attr:$in1_stride,
+                       DefaultValuedAttr<I64Attr, "0">:$in2_stride, DenseF32ArrayAttr:$params);
   let assemblyFormat = [{
-    $kind $in0 `[` $in0_offset `]` (`,` $in1^ `[` $in1_offset `]`)? `->` $out `[` $out_offset `]`
-    attr-dict `:` type($in0) `,` type($out) (`,` type($in1)^)?
+    $kind $in0 `[` $in0_offset `]` (`,` $in1^ `[` $in1_offset `]`)? (`,` $in2^ `[` $in2_offset `]`)?
+    `->` $out `[` $out_offset `]` attr-dict `:` type($in0) `,` type($out) (`,` type($in1)^)? (`,` type($in2)^)?
   }];
   let hasVerifier = 1;
 }
@@ -162,11 +188,14 @@ def Tile_ReduceOp : Tile_Op<"reduce"> {
 }
 
 def Tile_ConvertOp : Tile_Op<"convert"> {
-  let summary = "out[i] = in[i] converted between f32, i32 and i64, for i < count, on SRAM";
+  let summary = "out[i] = in[i] converted to out's element type, for i < count, on SRAM";
   let description = [{
     Integers to f32 round to nearest even; f32 to integers truncates toward
-    zero and saturates at the int32 range (NaN gives 0); int64 values are
-    converted through their low 32 bits.
+    zero and saturates at the int32 range (NaN gives 0); 64-bit integers
+    convert to and from f32 through their low 32 bits. Between integer types
+    the value wraps to the target width (numpy's astype); to bool, any
+    non-zero value is true. f32, i32 and i64 convert 16 lanes at a time on
+    the vector unit, other pairs element by element.
   }];
   let arguments = (ins Tile_Buffer:$in, Index:$in_offset, Tile_Buffer:$out, Index:$out_offset,
                        I64Attr:$count);

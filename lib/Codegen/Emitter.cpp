@@ -23,6 +23,24 @@ using namespace d1;
 
 namespace {
 
+/// The .d1x dtype of an element type of the compiler.
+d1x::DType dtypeOf(Type T) {
+  if (T.isF32())
+    return d1x::F32;
+  if (T.isInteger(1))
+    return d1x::BOOL;
+  if (!T.isInteger())
+    return d1x::DTYPE_UNDEFINED;
+  bool U = T.isUnsignedInteger();
+  switch (T.getIntOrFloatBitWidth()) {
+  case 8: return U ? d1x::U8 : d1x::I8;
+  case 16: return U ? d1x::U16 : d1x::I16;
+  case 32: return U ? d1x::U32 : d1x::I32;
+  case 64: return U ? d1x::U64 : d1x::I64;
+  default: return d1x::DTYPE_UNDEFINED;
+  }
+}
+
 enum RegClass { XClass, VClass, AccClass };
 constexpr int ScratchX = 31, ScratchV = 31;
 
@@ -462,7 +480,11 @@ bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::st
     }
     std::string Bytes;
     ArrayRef<char> Raw = Value.getRawData();
-    if (Value.isSplat()) {
+    if (Value.getElementType().isInteger(1)) {
+      // MLIR packs bools in bits; memory holds one byte each.
+      for (bool V : Value.getValues<bool>())
+        Bytes += char(V);
+    } else if (Value.isSplat()) {
       // A splat stores one element: repeat it.
       for (int64_t K = 0; K < Value.getNumElements(); ++K)
         Bytes.append(Raw.begin(), Raw.end());
@@ -479,10 +501,7 @@ bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::st
     d1x::Tensor *T = int64_t(K) < NumInputs ? H.add_inputs() : H.add_outputs();
     T->set_name(cast<StringAttr>(D.get("name")).str());
     Type ET = cast<TypeAttr>(D.get("dtype")).getValue();
-    T->set_dtype(ET.isF32()             ? d1x::F32
-                 : ET.isInteger(64)     ? d1x::I64
-                 : ET.isInteger(32)     ? d1x::I32
-                                        : d1x::DTYPE_UNDEFINED);
+    T->set_dtype(dtypeOf(ET));
     if (T->dtype() == d1x::DTYPE_UNDEFINED) {
       Err = "input or output '" + T->name() + "' has an element type d1c cannot store";
       return false;

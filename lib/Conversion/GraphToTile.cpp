@@ -17,6 +17,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <functional>
 
@@ -59,8 +60,8 @@ private:
   Value mul(Value A, int64_t X) {
     return X == 1 ? A : B.create<arith::MulIOp>(Loc, A, idx(X)).getResult();
   }
-  Value sram(int64_t Elements) {
-    auto T = MemRefType::get({Elements}, B.getF32Type(), MemRefLayoutAttrInterface(),
+  Value sram(int64_t Elements, Type Elt = Type()) {
+    auto T = MemRefType::get({Elements}, Elt ? Elt : B.getF32Type(), MemRefLayoutAttrInterface(),
                              B.getI64IntegerAttr(1));
     return B.create<memref::AllocOp>(Loc, T);
   }
@@ -76,12 +77,15 @@ private:
   }
   void elementwise(tile::EltKind Kind, Value In0, Value Off0, int64_t S0, Value In1, Value Off1,
                    int64_t S1, Value Out, Value OutOff, int64_t Count,
-                   ArrayRef<float> Params = {}) {
+                   ArrayRef<float> Params = {}, Value In2 = Value(), Value Off2 = Value(),
+                   int64_t S2 = 0) {
     B.create<tile::ElementwiseOp>(Loc, tile::EltKindAttr::get(B.getContext(), Kind), In0, Off0,
-                                  In1, Off1, Out, OutOff,
+                                  In1, Off1, In2, Off2, Out, OutOff,
                                   B.getI64IntegerAttr(Count), B.getI64IntegerAttr(S0),
-                                  B.getI64IntegerAttr(S1), B.getDenseF32ArrayAttr(Params));
+                                  B.getI64IntegerAttr(S1), B.getI64IntegerAttr(S2),
+                                  B.getDenseF32ArrayAttr(Params));
   }
+  static Type eltOf(Value V) { return getElementTypeOrSelf(V.getType()); }
 
   /// Calls Body(offset, size) for [0, Total) in steps of Tile: an scf.for over
   /// the full tiles (inline when there is one) and a static remainder.
@@ -330,7 +334,7 @@ void Lowering::stridedCopy(Value Src, int64_t SrcOff, const std::vector<int64_t>
   // are loops.
   size_t R = Dims.size();
   if (R == 0) {
-    Value T = sram(1);
+    Value T = sram(1, eltOf(Src));
     dma(Src, idx(SrcOff), T, idx(0), {1, 1, 1}, {0, 0}, {0, 0});
     dma(T, idx(0), Dst, idx(DstOff), {1, 1, 1}, {0, 0}, {0, 0});
     free(T);
@@ -344,7 +348,7 @@ void Lowering::stridedCopy(Value Src, int64_t SrcOff, const std::vector<int64_t>
   if (Cols > Budget)
     throw LoweringError{Loc, "a copy with rows of " + std::to_string(Cols) +
                                  " elements does not fit the SRAM tile budget yet"};
-  Value T = sram(TR * Cols);
+  Value T = sram(TR * Cols, eltOf(Src));
   std::function<void(size_t, Value, Value)> Loop = [&](size_t D, Value SO, Value DO) {
     if (D + 2 < R) {
       auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Dims[D]), idx(1));
@@ -448,9 +452,9 @@ void Lowering::elementwiseBuffers(tile::EltKind Kind,
   std::vector<Value> In(NIn), InBuf(NIn);
   for (unsigned I = 0; I < NIn; ++I) {
     In[I] = Operands[I].first;
-    InBuf[I] = sram(TR * (CS[I].back() ? Chunk : 1));
+    InBuf[I] = sram(TR * (CS[I].back() ? Chunk : 1), eltOf(In[I]));
   }
-  Value OutBuf = sram(TR * Chunk);
+  Value OutBuf = sram(TR * Chunk, eltOf(Res));
   auto RowStride = [&](unsigned I) { return ND >= 2 ? CS[I][ND - 2] : 0; };
   int64_t OutRowStride = L;
 
@@ -478,11 +482,14 @@ void Lowering::elementwiseBuffers(tile::EltKind Kind,
               Value Src = add(add(InOff[I], mul(Row0, RowStride(I))), mul(Col0, CS[I].back()));
               dma(In[I], Src, InBuf[I], idx(0), {1, Rows, Inner}, {0, RowStride(I)}, {0, Inner});
             }
+            auto At = [&](unsigned I, int64_t Rw) {
+              return I < NIn ? idx(Rw * (CS[I].back() ? Cols : 1)) : Value();
+            };
+            auto Buf = [&](unsigned I) { return I < NIn ? InBuf[I] : Value(); };
+            auto Str = [&](unsigned I) { return I < NIn ? CS[I].back() : 0; };
             for (int64_t Rw = 0; Rw < Rows; ++Rw)
-              elementwise(Kind, InBuf[0], idx(Rw * (CS[0].back() ? Cols : 1)), CS[0].back(),
-                          NIn > 1 ? InBuf[1] : Value(),
-                          NIn > 1 ? idx(Rw * (CS[1].back() ? Cols : 1)) : Value(),
-                          NIn > 1 ? CS[1].back() : 0, OutBuf, idx(Rw * Cols), Cols, Params);
+              elementwise(Kind, InBuf[0], At(0, Rw), Str(0), Buf(1), At(1, Rw), Str(1), OutBuf,
+                          idx(Rw * Cols), Cols, Params, Buf(2), At(2, Rw), Str(2));
             Value Dst = add(add(OutOff, mul(Row0, OutRowStride)), Col0);
             dma(OutBuf, idx(0), Res, Dst, {1, Rows, Cols}, {0, Cols}, {0, OutRowStride});
           });
@@ -772,9 +779,6 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     });
     if (!T.getElementType().isF32() && IndicesOnly && !Dest)
       return;
-    if (!T.getElementType().isF32() && !T.getElementType().isInteger(64) &&
-        !T.getElementType().isInteger(32))
-      throw LoweringError{Loc, "boolean constants in DRAM are not lowered yet"};
     std::string Name = lowerConstant(C);
     Value G = B.create<memref::GetGlobalOp>(Loc, dramType(T), Name);
     Buffers[C.getResult()] = G;
@@ -997,7 +1001,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
       auto IdxT = MemRefType::get({NI}, IT.getElementType(), MemRefLayoutAttrInterface(),
                                   B.getI64IntegerAttr(1));
       Value IdxBuf = B.create<memref::AllocOp>(Loc, IdxT);
-      Value Stage = sram(Outer * Inner);
+      Value Stage = sram(Outer * Inner, eltOf(buffer(Ga.getInput())));
       dma(buffer(Ga.getIndices()), idx(0), IdxBuf, idx(0), {1, 1, NI}, {0, 0}, {0, 0});
       B.create<tile::GatherOp>(Loc, buffer(Ga.getInput()), IdxBuf, idx(0), Stage, Out,
                                B.getI64IntegerAttr(NI), B.getI64IntegerAttr(Outer),
@@ -1018,9 +1022,6 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
   }
   if (auto Ca = dyn_cast<graph::CastOp>(Op)) {
     Type From = Ca.getInput().getType().getElementType(), To = Ca.getType().getElementType();
-    auto Storable = [](Type T) { return T.isF32() || T.isInteger(32) || T.isInteger(64); };
-    if (!Storable(From) || !Storable(To))
-      throw LoweringError{Loc, "casts of boolean tensors at run time are not lowered yet"};
     if (From == To) {
       Buffers[Ca.getResult()] = buffer(Ca.getInput());
       if (Dest)
@@ -1080,6 +1081,33 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
   else if (isa<graph::ReciprocalOp>(Op)) Kind = K::Reciprocal;
   else if (isa<graph::NegOp>(Op)) Kind = K::Neg;
   else if (isa<graph::AbsOp>(Op)) Kind = K::Abs;
+  else if (isa<graph::SignOp>(Op)) Kind = K::Sign;
+  else if (isa<graph::FloorOp>(Op)) Kind = K::Floor;
+  else if (isa<graph::CeilOp>(Op)) Kind = K::Ceil;
+  else if (isa<graph::RoundOp>(Op)) Kind = K::Round;
+  else if (isa<graph::SinOp>(Op)) Kind = K::Sin;
+  else if (isa<graph::CosOp>(Op)) Kind = K::Cos;
+  else if (isa<graph::AtanOp>(Op)) Kind = K::Atan;
+  else if (isa<graph::NotOp>(Op)) Kind = K::Not;
+  else if (isa<graph::IsNaNOp>(Op)) Kind = K::IsNaN;
+  else if (isa<graph::MaxOp>(Op)) Kind = K::Max;
+  else if (isa<graph::MinOp>(Op)) Kind = K::Min;
+  else if (isa<graph::AndOp>(Op)) Kind = K::And;
+  else if (isa<graph::OrOp>(Op)) Kind = K::Or;
+  else if (isa<graph::XorOp>(Op)) Kind = K::Xor;
+  else if (isa<graph::WhereOp>(Op)) Kind = K::Where;
+  else if (auto Md = dyn_cast<graph::ModOp>(Op)) Kind = Md.getFmod() ? K::FMod : K::Mod;
+  else if (auto Sh = dyn_cast<graph::BitShiftOp>(Op)) Kind = Sh.getLeft() ? K::Shl : K::Shr;
+  else if (auto Cm = dyn_cast<graph::CompareOp>(Op)) {
+    using P = graph::ComparePredicate;
+    P Pr = Cm.getPredicate();
+    Kind = Pr == P::EQ ? K::Eq : Pr == P::LT ? K::Lt : Pr == P::LE ? K::Le
+           : Pr == P::GT ? K::Gt : K::Ge;
+  } else if (auto Inf = dyn_cast<graph::IsInfOp>(Op)) {
+    Kind = K::IsInf;
+    Params.push_back(Inf.getDetectNegative() ? 1.0f : 0.0f);
+    Params.push_back(Inf.getDetectPositive() ? 1.0f : 0.0f);
+  }
   else if (auto L = dyn_cast<graph::LeakyReluOp>(Op)) {
     Kind = K::LeakyRelu;
     Params.push_back(L.getAlpha().convertToFloat());

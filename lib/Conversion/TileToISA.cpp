@@ -19,6 +19,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
 #include <functional>
@@ -40,8 +41,7 @@ struct CodegenError {
 };
 
 int64_t bytesOf(Type T) {
-  auto M = cast<MemRefType>(T);
-  return M.getNumElements() * int64_t(M.getElementTypeBitWidth() / 8);
+  return cast<MemRefType>(T).getNumElements() * tile::elementBytes(T);
 }
 
 uint32_t f32bits(float F) {
@@ -81,11 +81,22 @@ private:
   void lowerReduce(tile::ReduceOp Op);
   void lowerGather(tile::GatherOp Op);
   void lowerConvert(tile::ConvertOp Op);
+  /// Element-by-element forms for types other than fp32: one loop over the
+  /// elements with scalar loads, arithmetic and stores (fp32 operands go
+  /// through lane 0 of a vector register).
+  void lowerScalarElementwise(tile::ElementwiseOp Op);
+  void lowerScalarConvert(tile::ConvertOp Op);
+  Value loadScalar(Type T, Value Ptr);
+  void storeScalar(Type T, Value X, Value Ptr);
+  Value applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayRef<float> P);
+  Value convertScalar(Type From, Type To, Value X);
+  Value viaLane(StringRef Mnemonic, ArrayRef<Value> X);
   /// Calls Body(offset register or null, count) for [0, Total) in steps of
   /// Step: an scf.for over the full steps and a static remainder.
   void steps(int64_t Total, int64_t Step, int64_t Scale,
              const std::function<void(Value, int64_t)> &Body);
   Value bcast(float F) { return I.emit("vbcasti.32", {}, {int64_t(int32_t(f32bits(F)))}); }
+  Value bcastI(int32_t V) { return I.emit("vbcasti.32", {}, {int64_t(V)}); }
   Value apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P);
 };
 
@@ -198,9 +209,7 @@ Value Codegen::scaled(Value Index, int64_t Factor) {
   return I.emit("mul", {Index, I.li(Factor)});
 }
 
-int64_t elemBytes(Value Buffer) {
-  return int64_t(cast<MemRefType>(Buffer.getType()).getElementTypeBitWidth() / 8);
-}
+int64_t elemBytes(Value Buffer) { return tile::elementBytes(Buffer.getType()); }
 
 /// Byte address of element ElemOffset (an index of the new body) of Buffer.
 Value Codegen::addr(Value Buffer, Value ElemOffset) {
@@ -305,6 +314,84 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     Value Sign = I.emit("vand", {A, I.emit("vbcasti.32", {}, {int64_t(int32_t(0x80000000u))})});
     return I.emit("vor", {R, Sign});
   }
+  case K::Floor:
+  case K::Ceil: {
+    // Round to nearest, then step back where that went past x.
+    Value R = I.emit("vround.f32", {A});
+    if (Kind == K::Floor)
+      return I.emit("vsel", {I.emit("vcmplt.f32", {A, R}),
+                             I.emit("vsub.f32", {R, bcast(1.0f)}), R});
+    return I.emit("vsel", {I.emit("vcmplt.f32", {R, A}), I.emit("vadd.f32", {R, bcast(1.0f)}), R});
+  }
+  case K::Round: return I.emit("vround.f32", {A});
+  case K::Sign: {
+    Value R = I.emit("vsel", {I.emit("vcmplt.f32", {bcast(0.0f), A}), bcast(1.0f), bcast(0.0f)});
+    R = I.emit("vsel", {I.emit("vcmplt.f32", {A, bcast(0.0f)}), bcast(-1.0f), R});
+    return I.emit("vsel", {I.emit("vcmpeq.f32", {A, A}), R, A}); // NaN stays NaN
+  }
+  case K::Sin:
+  case K::Cos: {
+    // Cephes sinf/cosf: j = the octant of |x| rounded up to even, the
+    // argument reduced by j * pi/4 in three parts, a polynomial for sin or
+    // cos on [-pi/4, pi/4] by (j & 2), the sign from (j & 4) (and, for sin,
+    // the sign of x). |error| <= 2 ulp for |x| < 8192.
+    Value Ax = I.emit("vabs.f32", {A});
+    Value J = I.emit("vcvt.i32.f32", {I.emit("vmul.f32", {Ax, bcast(1.27323954473516f)})});
+    J = I.emit("vand", {I.emit("vadd.i32", {J, bcastI(1)}), bcastI(~1)});
+    Value Y = I.emit("vcvt.f32.i32", {J});
+    Value Z = I.emit("vfma.f32", {Y, bcast(-0.78515625f), Ax});
+    Z = I.emit("vfma.f32", {Y, bcast(-2.4187564849853515625e-4f), Z});
+    Z = I.emit("vfma.f32", {Y, bcast(-3.77489497744594108e-8f), Z});
+    Value ZZ = I.emit("vmul.f32", {Z, Z});
+    Value SP = I.emit("vfma.f32", {bcast(-1.9515295891e-4f), ZZ, bcast(8.3321608736e-3f)});
+    SP = I.emit("vfma.f32", {SP, ZZ, bcast(-1.6666654611e-1f)});
+    SP = I.emit("vfma.f32", {I.emit("vmul.f32", {SP, ZZ}), Z, Z});
+    Value CP = I.emit("vfma.f32", {bcast(2.443315711809948e-5f), ZZ, bcast(-1.388731625493765e-3f)});
+    CP = I.emit("vfma.f32", {CP, ZZ, bcast(4.166664568298827e-2f)});
+    CP = I.emit("vmul.f32", {I.emit("vmul.f32", {CP, ZZ}), ZZ});
+    CP = I.emit("vadd.f32", {I.emit("vfma.f32", {ZZ, bcast(-0.5f), CP}), bcast(1.0f)});
+    Value Odd = I.emit("vcmpeq.i32", {I.emit("vand", {J, bcastI(2)}), bcastI(2)});
+    Value Bit4 = I.emit("vslli.32", {I.emit("vand", {J, bcastI(4)})}, {29});
+    Value R, SignBits;
+    if (Kind == K::Sin) {
+      R = I.emit("vsel", {Odd, CP, SP});
+      SignBits = I.emit("vxor", {Bit4, I.emit("vand", {A, bcastI(int32_t(0x80000000u))})});
+    } else {
+      R = I.emit("vsel", {Odd, SP, CP});
+      SignBits = I.emit("vxor", {Bit4, I.emit("vslli.32", {I.emit("vand", {J, bcastI(2)})}, {30})});
+    }
+    return I.emit("vxor", {R, SignBits});
+  }
+  case K::Atan: {
+    // Cephes atanf: |x| > tan(3pi/8) uses pi/2 - atan(1/|x|), |x| > tan(pi/8)
+    // pi/4 + atan((|x| - 1) / (|x| + 1)); then a degree-9 odd polynomial.
+    Value Ax = I.emit("vabs.f32", {A});
+    Value Big = I.emit("vcmplt.f32", {bcast(2.414213562373095f), Ax});
+    Value Mid = I.emit("vcmplt.f32", {bcast(0.4142135623730950f), Ax});
+    Value TMid = I.emit("vdiv.f32", {I.emit("vsub.f32", {Ax, bcast(1.0f)}),
+                                     I.emit("vadd.f32", {Ax, bcast(1.0f)})});
+    Value TBig = I.emit("vneg.f32", {I.emit("vrcp.f32", {Ax})});
+    Value T = I.emit("vsel", {Big, TBig, I.emit("vsel", {Mid, TMid, Ax})});
+    Value Y0 = I.emit("vsel", {Big, bcast(1.5707963267948966f),
+                               I.emit("vsel", {Mid, bcast(0.7853981633974483f), bcast(0.0f)})});
+    Value Z = I.emit("vmul.f32", {T, T});
+    Value Poly = I.emit("vfma.f32", {bcast(8.05374449538e-2f), Z, bcast(-1.38776856032e-1f)});
+    Poly = I.emit("vfma.f32", {Poly, Z, bcast(1.99777106478e-1f)});
+    Poly = I.emit("vfma.f32", {Poly, Z, bcast(-3.33329491539e-1f)});
+    Value R = I.emit("vadd.f32", {I.emit("vfma.f32", {I.emit("vmul.f32", {Poly, Z}), T, T}), Y0});
+    return I.emit("vor", {R, I.emit("vand", {A, bcastI(int32_t(0x80000000u))})});
+  }
+  case K::FMod:
+  case K::Mod: {
+    // a - trunc(a / b) * b (C's fmod); Mod then moves a remainder whose sign
+    // differs from b's by b (Python's %). The quotient must fit in int32.
+    Value Q = I.emit("vcvt.f32.i32", {I.emit("vcvt.i32.f32", {I.emit("vdiv.f32", {A, X})})});
+    Value R = I.emit("vfma.f32", {I.emit("vneg.f32", {Q}), X, A});
+    if (Kind == K::FMod)
+      return R;
+    Value Differ = I.emit("vcmplt.f32", {I.emit("vmul.f32", {R, X}), bcast(0.0f)});
+    return I.emit("vsel", {Differ, I.emit("vadd.f32", {R, X}), R});
+  }
   case K::Log:
   case K::Pow: {
     // log x = e ln2 + 2 atanh(s), s = (m - 1) / (m + 1), x = m 2^e with m in
@@ -328,12 +415,198 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
       return Log;
     return I.emit("vexp.f32", {I.emit("vmul.f32", {X, Log})});
   }
+  default:
+    break;
   }
-  throw CodegenError{M.getLoc(), "internal error: unknown elementwise kind"};
+  throw CodegenError{I.Loc, std::string("internal error: no vector form of elementwise '") +
+                                tile::stringifyEltKind(Kind).str() + "'"};
+}
+
+//===----------------------------------------------------------------------===//
+// Element-by-element forms for integers, bools and mixed types
+//===----------------------------------------------------------------------===//
+
+Value Codegen::loadScalar(Type T, Value Ptr) {
+  int64_t EB = tile::elementBytes(T);
+  bool Unsigned = T.isInteger(1) || T.isUnsignedInteger();
+  const char *Mn = EB == 1 ? (Unsigned ? "lbu" : "lb")
+                   : EB == 2 ? (Unsigned ? "lhu" : "lh")
+                   : EB == 4 ? (Unsigned && !T.isF32() ? "lwu" : "lw") : "ld";
+  return I.emit(Mn, {Ptr}, {0});
+}
+
+void Codegen::storeScalar(Type T, Value X, Value Ptr) {
+  int64_t EB = tile::elementBytes(T);
+  I.emit(EB == 1 ? "sb" : EB == 2 ? "sh" : EB == 4 ? "sw" : "sd", {X, Ptr}, {0});
+}
+
+// An fp32 instruction on scalar registers holding fp32 bits: broadcast them,
+// compute, and read lane 0 back (sign-extended).
+Value Codegen::viaLane(StringRef Mnemonic, ArrayRef<Value> X) {
+  SmallVector<Value> V;
+  for (Value R : X)
+    V.push_back(I.emit("vbcast.32", {R}));
+  return I.emit("vext.32", {I.emit(Mnemonic, V)}, {0});
+}
+
+Value Codegen::applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayRef<float> P) {
+  using K = tile::EltKind;
+  bool F = T.isF32();
+  // Unsigned values are zero-extended, signed ones sign-extended to 64 bits,
+  // so only 64-bit unsigned values need unsigned comparisons; division and
+  // remainder take the unsigned forms for every unsigned type.
+  bool U = T.isUnsignedInteger() || T.isInteger(1);
+  const char *Lt = U && T.getIntOrFloatBitWidth() == 64 ? "sltu" : "slt";
+  Value Zero = I.li(0);
+  auto Bool = [&](Value Mask) { return I.emit("andi", {Mask}, {1}); };
+  if (F) {
+    switch (Kind) {
+    case K::Eq: return Bool(viaLane("vcmpeq.f32", {X[0], X[1]}));
+    case K::Lt: return Bool(viaLane("vcmplt.f32", {X[0], X[1]}));
+    case K::Le: return Bool(viaLane("vcmple.f32", {X[0], X[1]}));
+    case K::Gt: return Bool(viaLane("vcmplt.f32", {X[1], X[0]}));
+    case K::Ge: return Bool(viaLane("vcmple.f32", {X[1], X[0]}));
+    case K::IsNaN: return I.emit("xori", {Bool(viaLane("vcmpeq.f32", {X[0], X[0]}))}, {1});
+    case K::IsInf: {
+      Value R = Zero;
+      if (P[0] != 0)
+        R = I.emit("or", {R, Bool(viaLane("vcmpeq.f32", {X[0], I.li(int64_t(0xff800000u))}))});
+      if (P[1] != 0)
+        R = I.emit("or", {R, Bool(viaLane("vcmpeq.f32", {X[0], I.li(int64_t(0x7f800000))}))});
+      return R;
+    }
+    case K::Copy: return X[0];
+    default: break;
+    }
+  }
+  switch (Kind) {
+  case K::Copy: return X[0];
+  case K::Fill: return I.li(F ? int64_t(f32bits(P[0])) : int64_t(P[0]));
+  case K::Add: return I.emit("add", {X[0], X[1]});
+  case K::Sub: return I.emit("sub", {X[0], X[1]});
+  case K::Mul: return I.emit("mul", {X[0], X[1]});
+  case K::Div: return I.emit(U ? "divu" : "div", {X[0], X[1]});
+  case K::FMod: return I.emit(U ? "remu" : "rem", {X[0], X[1]});
+  case K::Mod: {
+    if (U)
+      return I.emit("remu", {X[0], X[1]});
+    // The remainder takes the divisor's sign (Python's %).
+    Value R = I.emit("rem", {X[0], X[1]});
+    Value Fix = I.emit("and", {I.emit("sltu", {Zero, R}),
+                               I.emit("slt", {I.emit("xor", {R, X[1]}), Zero})});
+    return I.emit("add", {R, I.emit("mul", {Fix, X[1]})});
+  }
+  case K::Max:
+  case K::Min: {
+    if (!U || T.getIntOrFloatBitWidth() < 64)
+      return I.emit(Kind == K::Max ? "max" : "min", {X[0], X[1]});
+    // r = b ^ ((a ^ b) & -(pick a))
+    Value PickA = Kind == K::Max ? I.emit(Lt, {X[1], X[0]}) : I.emit(Lt, {X[0], X[1]});
+    return I.emit("xor", {X[1], I.emit("and", {I.emit("xor", {X[0], X[1]}),
+                                               I.emit("sub", {Zero, PickA})})});
+  }
+  case K::Shl: return I.emit("sll", {X[0], X[1]});
+  case K::Shr: return I.emit(U ? "srl" : "sra", {X[0], X[1]});
+  case K::And: return I.emit("and", {X[0], X[1]});
+  case K::Or: return I.emit("or", {X[0], X[1]});
+  case K::Xor: return I.emit("xor", {X[0], X[1]});
+  case K::Not: return I.emit("xori", {X[0]}, {1});
+  case K::Neg: return I.emit("sub", {Zero, X[0]});
+  case K::Abs: return U ? X[0] : I.emit("max", {X[0], I.emit("sub", {Zero, X[0]})});
+  case K::Sign: return I.emit("sub", {I.emit(Lt, {Zero, X[0]}), I.emit(Lt, {X[0], Zero})});
+  case K::Eq: return I.emit("sltiu", {I.emit("xor", {X[0], X[1]})}, {1});
+  case K::Lt: return I.emit(Lt, {X[0], X[1]});
+  case K::Gt: return I.emit(Lt, {X[1], X[0]});
+  case K::Le: return I.emit("xori", {I.emit(Lt, {X[1], X[0]})}, {1});
+  case K::Ge: return I.emit("xori", {I.emit(Lt, {X[0], X[1]})}, {1});
+  case K::Where:
+    // y ^ ((x ^ y) & -cond)
+    return I.emit("xor", {X[2], I.emit("and", {I.emit("xor", {X[1], X[2]}),
+                                               I.emit("sub", {Zero, X[0]})})});
+  default:
+    break;
+  }
+  throw CodegenError{I.Loc, std::string("elementwise '") + tile::stringifyEltKind(Kind).str() +
+                                "' is not available for " +
+                                [&] {
+                                  std::string S;
+                                  llvm::raw_string_ostream OS(S);
+                                  OS << T;
+                                  return S;
+                                }()};
+}
+
+void Codegen::lowerScalarElementwise(tile::ElementwiseOp Op) {
+  tile::EltKind Kind = Op.getKind();
+  unsigned N = tile::arity(Kind);
+  Value Ins[3] = {Op.getIn0(), Op.getIn1(), Op.getIn2()};
+  Value Offs[3] = {Op.getIn0Offset(), Op.getIn1Offset(), Op.getIn2Offset()};
+  int64_t Strides[3] = {Op.getIn0Stride(), Op.getIn1Stride(), Op.getIn2Stride()};
+  Type T = getElementTypeOrSelf(Kind == tile::EltKind::Where ? Op.getIn1() : Op.getIn0());
+  Type OutT = getElementTypeOrSelf(Op.getOut());
+  SmallVector<float> P(Op.getParams().begin(), Op.getParams().end());
+  bool Reads = Kind != tile::EltKind::Fill;
+  SmallVector<Value> Base;
+  for (unsigned K = 0; K < N; ++K)
+    Base.push_back(addr(Ins[K], Offs[K]));
+  Value OutBase = addr(Op.getOut(), Op.getOutOffset());
+  auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Op.getCount()), I.li(1));
+  OpBuilder::InsertionGuard G(B);
+  B.setInsertionPointToStart(For.getBody());
+  Value Iv = For.getInductionVar();
+  SmallVector<Value> X;
+  for (unsigned K = 0; K < N && Reads; ++K) {
+    Type KT = getElementTypeOrSelf(Ins[K]);
+    Value Ptr = Strides[K] ? I.emit("add", {Base[K], scaled(Iv, tile::elementBytes(KT))}) : Base[K];
+    X.push_back(loadScalar(KT, Ptr));
+  }
+  Value R = applyScalar(Kind, T, X, P);
+  storeScalar(OutT, R, I.emit("add", {OutBase, scaled(Iv, tile::elementBytes(OutT))}));
+}
+
+Value Codegen::convertScalar(Type From, Type To, Value X) {
+  if (From == To)
+    return X;
+  if (From.isF32()) {
+    if (To.isInteger(1))
+      return I.emit("xori", {I.emit("andi", {viaLane("vcmpeq.f32", {X, I.li(0)})}, {1})}, {1});
+    return viaLane("vcvt.i32.f32", {X});
+  }
+  if (To.isF32()) {
+    if (From.getIntOrFloatBitWidth() < 32 ||
+        (From.getIntOrFloatBitWidth() == 32 && !From.isUnsignedInteger()))
+      return viaLane("vcvt.f32.i32", {X});
+    // Wider values: (x >> 16) * 65536 + (x & 0xffff), exact below 2^47.
+    Value Hi = I.emit("vcvt.f32.i32", {I.emit("vbcast.32", {I.emit("srai", {X}, {16})})});
+    Value Lo = I.emit("vcvt.f32.i32", {I.emit("vbcast.32", {I.emit("andi", {X}, {0xffff})})});
+    return I.emit("vext.32", {I.emit("vfma.f32", {Hi, bcast(65536.0f), Lo})}, {0});
+  }
+  if (To.isInteger(1))
+    return I.emit("sltu", {I.li(0), X});
+  return X; // between integers: the store keeps the low bits
+}
+
+void Codegen::lowerScalarConvert(tile::ConvertOp Op) {
+  Type From = getElementTypeOrSelf(Op.getIn()), To = getElementTypeOrSelf(Op.getOut());
+  Value In = addr(Op.getIn(), Op.getInOffset()), Out = addr(Op.getOut(), Op.getOutOffset());
+  auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Op.getCount()), I.li(1));
+  OpBuilder::InsertionGuard G(B);
+  B.setInsertionPointToStart(For.getBody());
+  Value Iv = For.getInductionVar();
+  Value X = loadScalar(From, I.emit("add", {In, scaled(Iv, tile::elementBytes(From))}));
+  storeScalar(To, convertScalar(From, To, X),
+              I.emit("add", {Out, scaled(Iv, tile::elementBytes(To))}));
 }
 
 void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
   tile::EltKind Kind = Op.getKind();
+  // The vector unit computes fp32 in and out; everything else goes element
+  // by element.
+  bool Vector = getElementTypeOrSelf(Op.getOut()).isF32() && Kind != tile::EltKind::Where;
+  for (Value V : {Op.getIn0(), Op.getIn1(), Op.getIn2()})
+    Vector &= !V || getElementTypeOrSelf(V).isF32();
+  if (!Vector)
+    return lowerScalarElementwise(Op);
   int64_t N = Op.getCount();
   bool Unary = !Op.getIn1();
   SmallVector<float> P(Op.getParams().begin(), Op.getParams().end());
@@ -624,6 +897,13 @@ void Codegen::lowerReduce(tile::ReduceOp Op) {
 // 32-bit words: vperm.32 picks the low words, and writing int64 interleaves
 // the values with their sign words.
 void Codegen::lowerConvert(tile::ConvertOp Op) {
+  auto Lanes = [](Type T) {
+    T = getElementTypeOrSelf(T);
+    return T.isF32() || T.isSignlessInteger(32) || T.isSignlessInteger(64);
+  };
+  if (!Lanes(Op.getIn().getType()) || !Lanes(Op.getOut().getType()) ||
+      getElementTypeOrSelf(Op.getIn()) == getElementTypeOrSelf(Op.getOut()))
+    return lowerScalarConvert(Op);
   int64_t InB = elemBytes(Op.getIn()), OutB = elemBytes(Op.getOut());
   bool InF = cast<MemRefType>(Op.getIn().getType()).getElementType().isF32();
   bool OutF = cast<MemRefType>(Op.getOut().getType()).getElementType().isF32();
@@ -676,6 +956,7 @@ void Codegen::lowerConvert(tile::ConvertOp Op) {
 // register and becomes the source address of two DMAs through SRAM.
 void Codegen::lowerGather(tile::GatherOp Op) {
   int64_t Count = Op.getCount(), Outer = Op.getOuter(), Len = Op.getLen(), Inner = Op.getInner();
+  int64_t EB = elemBytes(Op.getData());
   auto Desc = [&](uint8_t Kind, int64_t SrcRow, int64_t DstRow) {
     std::vector<uint8_t> D(64, 0);
     auto Put = [&](size_t At, uint64_t V, unsigned N) {
@@ -684,11 +965,11 @@ void Codegen::lowerGather(tile::GatherOp Op) {
     };
     Put(0, Kind, 1);
     Put(2, 0xff, 1);
-    Put(8, uint64_t(Inner * 4), 4);
+    Put(8, uint64_t(Inner * EB), 4);
     Put(12, uint64_t(Outer), 4);
     Put(16, 1, 4);
-    Put(24, uint64_t(SrcRow * 4), 8);
-    Put(40, uint64_t(DstRow * 4), 8);
+    Put(24, uint64_t(SrcRow * EB), 8);
+    Put(40, uint64_t(DstRow * EB), 8);
     return descriptor(D);
   };
   int64_t In = Desc(0, Len * Inner, Inner), Out = Desc(1, Inner, Count * Inner);
@@ -702,10 +983,10 @@ void Codegen::lowerGather(tile::GatherOp Op) {
   Value X = I.emit("ld", {I.emit("add", {Idx, scaled(J, 8)})}, {0});
   // A negative index counts from the end.
   X = I.emit("add", {X, I.emit("mul", {I.emit("slt", {X, I.li(0)}), I.li(Len)})});
-  Value Src = I.emit("add", {I.li(Data), scaled(X, Inner * 4)});
+  Value Src = I.emit("add", {I.li(Data), scaled(X, Inner * EB)});
   I.emit("dma", {Stage, Src, I.li(In)});
   I.emit("sem.wait", {}, {0, 1});
-  Value Dst = I.emit("add", {I.li(Res), scaled(J, Inner * 4)});
+  Value Dst = I.emit("add", {I.li(Res), scaled(J, Inner * EB)});
   I.emit("dma", {Dst, Stage, I.li(Out)});
   I.emit("sem.wait", {}, {0, 1});
 }

@@ -112,6 +112,21 @@ size_t elementSize(int32_t T) {
   }
 }
 
+/// The ONNX type of a compiler element type (the inverse of elementType).
+int32_t onnxType(Type T) {
+  if (T.isF32())
+    return onnx::TensorProto::FLOAT;
+  if (T.isInteger(1))
+    return onnx::TensorProto::BOOL;
+  bool U = T.isUnsignedInteger();
+  switch (T.getIntOrFloatBitWidth()) {
+  case 8: return U ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8;
+  case 16: return U ? onnx::TensorProto::UINT16 : onnx::TensorProto::INT16;
+  case 32: return U ? onnx::TensorProto::UINT32 : onnx::TensorProto::INT32;
+  default: return U ? onnx::TensorProto::UINT64 : onnx::TensorProto::INT64;
+  }
+}
+
 class Importer {
 public:
   Importer(MLIRContext &Ctx, const std::string &Path, const ImportOptions &Opts)
@@ -213,6 +228,57 @@ private:
   void setConst(int K, Const C);
 
   Value materialize(const Const &C);
+  // Building blocks for ops and their decompositions.
+  static Type eltOf(Value V) { return cast<RankedTensorType>(V.getType()).getElementType(); }
+  Shape broadcastShape(Value A, Value X) {
+    Shape Out;
+    std::string E = shapes::broadcast(shapeOf(A), shapeOf(X), Out);
+    if (!E.empty())
+      fail(E);
+    return Out;
+  }
+  /// A binary elementwise op of A's element type.
+  template <class OpT> Value bin(Value A, Value X) {
+    if (eltOf(A) != eltOf(X))
+      fail("operands have different element types");
+    return B.create<OpT>(Loc, RankedTensorType::get(broadcastShape(A, X), eltOf(A)), A, X);
+  }
+  template <class OpT> Value un(Value A) { return B.create<OpT>(Loc, A.getType(), A); }
+  Value compare(graph::ComparePredicate P, Value A, Value X) {
+    if (eltOf(A) != eltOf(X))
+      fail("operands have different element types");
+    return B.create<graph::CompareOp>(
+        Loc, RankedTensorType::get(broadcastShape(A, X), B.getI1Type()),
+        graph::ComparePredicateAttr::get(&Ctx, P), A, X);
+  }
+  Value where(Value C, Value X, Value Y) {
+    if (eltOf(X) != eltOf(Y))
+      fail("x and y have different element types");
+    Shape XY, Out;
+    std::string E = shapes::broadcast(shapeOf(X), shapeOf(Y), XY);
+    if (E.empty())
+      E = shapes::broadcast(shapeOf(C), XY, Out);
+    if (!E.empty())
+      fail(E);
+    return B.create<graph::WhereOp>(Loc, RankedTensorType::get(Out, eltOf(X)), C, X, Y);
+  }
+  Value castTo(Value V, Type E) {
+    if (eltOf(V) == E)
+      return V;
+    return B.create<graph::CastOp>(Loc, RankedTensorType::get(shapeOf(V), E), V);
+  }
+  /// A rank-0 constant of element type E.
+  Value scalar(double V, Type E = Type()) {
+    Const C;
+    C.DType = E ? onnxType(E) : onnx::TensorProto::FLOAT;
+    if (C.isFloat())
+      C.F = {float(V)};
+    else
+      C.I = {int64_t(V)};
+    return materialize(C);
+  }
+  /// Input K with element type E: constants are converted, values must match.
+  Value inputAs(int K, Type E);
   RankedTensorType f32(const Shape &S) {
     return RankedTensorType::get(S, Float32Type::get(&Ctx));
   }
@@ -220,6 +286,8 @@ private:
 
   // The node handlers.
   void importNode();
+  /// Elementwise operators and their decompositions; false if Op is not one.
+  bool importElementwise();
   bool fold();
   void importConv();
   void importPool(bool Max);
@@ -296,7 +364,7 @@ Const Importer::readTensor(const onnx::TensorProto &T, const std::string &What) 
     if (DT == onnx::TensorProto::FLOAT) {
       C.F.resize(size_t(N));
       std::memcpy(C.F.data(), Raw.data(), Raw.size());
-    } else if (DT == onnx::TensorProto::INT64) {
+    } else if (DT == onnx::TensorProto::INT64 || DT == onnx::TensorProto::UINT64) {
       C.I.resize(size_t(N));
       std::memcpy(C.I.data(), Raw.data(), Raw.size());
     } else {
@@ -344,13 +412,24 @@ Const Importer::readTensor(const onnx::TensorProto &T, const std::string &What) 
 }
 
 Type Importer::elementType(int32_t T) {
+  auto Int = [&](unsigned W, bool U = false) {
+    return IntegerType::get(&Ctx, W, U ? IntegerType::Unsigned : IntegerType::Signless);
+  };
   switch (T) {
   case onnx::TensorProto::FLOAT: return Float32Type::get(&Ctx);
-  case onnx::TensorProto::INT32: return IntegerType::get(&Ctx, 32);
-  case onnx::TensorProto::BOOL: return IntegerType::get(&Ctx, 1);
-  default: return IntegerType::get(&Ctx, 64);
+  case onnx::TensorProto::BOOL: return Int(1);
+  case onnx::TensorProto::INT8: return Int(8);
+  case onnx::TensorProto::INT16: return Int(16);
+  case onnx::TensorProto::INT32: return Int(32);
+  case onnx::TensorProto::UINT8: return Int(8, true);
+  case onnx::TensorProto::UINT16: return Int(16, true);
+  case onnx::TensorProto::UINT32: return Int(32, true);
+  case onnx::TensorProto::UINT64: return Int(64, true);
+  default: return Int(64);
   }
 }
+
+
 
 Value Importer::materialize(const Const &C) {
   auto T = RankedTensorType::get(C.Dims, elementType(C.isFloat() ? onnx::TensorProto::FLOAT
@@ -363,11 +442,12 @@ Value Importer::materialize(const Const &C) {
     for (int64_t V : C.I)
       Bits.push_back(V != 0);
     A = DenseElementsAttr::get(T, ArrayRef<bool>(Bits));
-  } else if (C.DType == onnx::TensorProto::INT32) {
-    std::vector<int32_t> V(C.I.begin(), C.I.end());
-    A = DenseElementsAttr::get(T, ArrayRef<int32_t>(V));
   } else {
-    A = DenseElementsAttr::get(T, ArrayRef<int64_t>(C.I));
+    unsigned W = T.getElementType().getIntOrFloatBitWidth();
+    std::vector<APInt> V;
+    for (int64_t X : C.I)
+      V.push_back(APInt(64, uint64_t(X)).trunc(W));
+    A = DenseElementsAttr::get(T, V);
   }
   return B.create<graph::ConstantOp>(Loc, T, A);
 }
@@ -384,6 +464,28 @@ Value Importer::input(int K) {
     fail("input '" + Name + "' is not defined before this node");
   Value V = materialize(C->second);
   Values[Name] = V;
+  return V;
+}
+
+Value Importer::inputAs(int K, Type E) {
+  if (isConst(K)) {
+    Const C = Consts[Node->input(K)];
+    int32_t To = onnxType(E);
+    if (C.isFloat() && To != onnx::TensorProto::FLOAT) {
+      for (float F : C.F)
+        C.I.push_back(int64_t(F));
+      C.F.clear();
+    } else if (!C.isFloat() && To == onnx::TensorProto::FLOAT) {
+      C.F.assign(C.I.begin(), C.I.end());
+      C.I.clear();
+    }
+    C.DType = To;
+    return materialize(C);
+  }
+  Value V = input(K);
+  if (eltOf(V) != E)
+    fail("input '" + Node->input(K) + "' is " + dtypeName(onnxType(eltOf(V))) + ", expected " +
+         dtypeName(onnxType(E)));
   return V;
 }
 
@@ -884,6 +986,240 @@ void Importer::importPool(bool Max) {
   setOutput(0, R);
 }
 
+bool Importer::importElementwise() {
+  const std::string &Op = Node->op_type();
+  using P = graph::ComparePredicate;
+  Type F32 = B.getF32Type();
+  auto X0 = [&] { return floatInput(0); };
+  auto Out = [&](Value V) {
+    setOutput(0, V);
+    return true;
+  };
+  // Same-type operands (a constant takes the other operand's type).
+  auto Pair = [&](bool AllowBool) {
+    Type T = !isConst(0) ? eltOf(input(0)) : !isConst(1) ? eltOf(input(1)) : eltOf(input(0));
+    if (T.isInteger(1) && !AllowBool)
+      fail("operands are bool");
+    return std::make_pair(inputAs(0, T), inputAs(1, T));
+  };
+  auto Relu = [&](Value V) { return un<graph::ReluOp>(V); };
+  auto Exp = [&](Value V) { return un<graph::ExpOp>(V); };
+  auto Log = [&](Value V) { return un<graph::LogOp>(V); };
+  auto Sqrt = [&](Value V) { return un<graph::SqrtOp>(V); };
+  auto Add = [&](Value A, Value X) { return bin<graph::AddOp>(A, X); };
+  auto Sub = [&](Value A, Value X) { return bin<graph::SubOp>(A, X); };
+  auto Mul = [&](Value A, Value X) { return bin<graph::MulOp>(A, X); };
+  auto Div = [&](Value A, Value X) { return bin<graph::DivOp>(A, X); };
+  auto C = [&](double V) { return scalar(V, F32); };
+
+  // Integer-capable unary ops.
+  if (Op == "Neg" || Op == "Abs" || Op == "Sign") {
+    onlyAttrs({});
+    Value X = input(0);
+    if (eltOf(X).isInteger(1))
+      fail("input is bool");
+    if (Op == "Neg") return Out(un<graph::NegOp>(X));
+    if (Op == "Abs") return Out(un<graph::AbsOp>(X));
+    return Out(un<graph::SignOp>(X));
+  }
+  if (Op == "Floor") { onlyAttrs({}); return Out(un<graph::FloorOp>(X0())); }
+  if (Op == "Ceil") { onlyAttrs({}); return Out(un<graph::CeilOp>(X0())); }
+  if (Op == "Round") { onlyAttrs({}); return Out(un<graph::RoundOp>(X0())); }
+  if (Op == "Sin") { onlyAttrs({}); return Out(un<graph::SinOp>(X0())); }
+  if (Op == "Cos") { onlyAttrs({}); return Out(un<graph::CosOp>(X0())); }
+  if (Op == "Atan") { onlyAttrs({}); return Out(un<graph::AtanOp>(X0())); }
+  if (Op == "Tan") {
+    onlyAttrs({});
+    Value X = X0();
+    return Out(Div(un<graph::SinOp>(X), un<graph::CosOp>(X)));
+  }
+  if (Op == "Asin" || Op == "Acos") {
+    onlyAttrs({});
+    Value X = X0();
+    if (Op == "Asin") // atan(x / sqrt(1 - x^2))
+      return Out(un<graph::AtanOp>(Div(X, Sqrt(Sub(C(1), Mul(X, X))))));
+    // 2 atan(sqrt((1 - x) / (1 + x))), without the cancellation of pi/2 - asin
+    return Out(Mul(C(2), un<graph::AtanOp>(Sqrt(Div(Sub(C(1), X), Add(C(1), X))))));
+  }
+  if (Op == "Sinh" || Op == "Cosh") {
+    onlyAttrs({});
+    Value X = X0();
+    Value E = Exp(X), Inv = Exp(un<graph::NegOp>(X));
+    return Out(Mul(Op == "Sinh" ? Sub(E, Inv) : Add(E, Inv), C(0.5)));
+  }
+  if (Op == "Asinh") { // sign(x) log(|x| + sqrt(x^2 + 1))
+    onlyAttrs({});
+    Value X = X0(), A = un<graph::AbsOp>(X);
+    return Out(Mul(un<graph::SignOp>(X), Log(Add(A, Sqrt(Add(Mul(X, X), C(1)))))));
+  }
+  if (Op == "Acosh") { // log(x + sqrt(x^2 - 1))
+    onlyAttrs({});
+    Value X = X0();
+    return Out(Log(Add(X, Sqrt(Sub(Mul(X, X), C(1))))));
+  }
+  if (Op == "Atanh") { // log((1 + x) / (1 - x)) / 2
+    onlyAttrs({});
+    Value X = X0();
+    return Out(Mul(Log(Div(Add(C(1), X), Sub(C(1), X))), C(0.5)));
+  }
+  if (Op == "Softplus") { // relu(x) + log(1 + e^-|x|): no overflow for large x
+    onlyAttrs({});
+    Value X = X0();
+    return Out(Add(Relu(X), Log(Add(C(1), Exp(un<graph::NegOp>(un<graph::AbsOp>(X)))))));
+  }
+  if (Op == "Softsign") {
+    onlyAttrs({});
+    Value X = X0();
+    return Out(Div(X, Add(C(1), un<graph::AbsOp>(X))));
+  }
+  if (Op == "Elu" || Op == "Selu") { // relu(x) + alpha (e^min(x, 0) - 1), times gamma
+    onlyAttrs({"alpha", "gamma"});
+    Value X = X0();
+    float Alpha = floatAttr("alpha", Op == "Elu" ? 1.0f : 1.67326319217681884765625f);
+    Value R = Add(Relu(X), Mul(C(Alpha), Sub(Exp(bin<graph::MinOp>(X, C(0))), C(1))));
+    if (Op == "Selu")
+      R = Mul(R, C(floatAttr("gamma", 1.05070102214813232421875f)));
+    return Out(R);
+  }
+  if (Op == "Celu") { // relu(x) + min(0, alpha (e^(x / alpha) - 1))
+    onlyAttrs({"alpha"});
+    Value X = X0();
+    float Alpha = floatAttr("alpha", 1.0f);
+    Value E = Mul(C(Alpha), Sub(Exp(Mul(X, C(1.0 / Alpha))), C(1)));
+    return Out(Add(Relu(X), bin<graph::MinOp>(E, C(0))));
+  }
+  if (Op == "HardSigmoid" || Op == "HardSwish") { // clip(alpha x + beta, 0, 1) (times x)
+    onlyAttrs({"alpha", "beta"});
+    Value X = X0();
+    float Alpha = Op == "HardSwish" ? 1.0f / 6 : floatAttr("alpha", 0.2f);
+    float Beta = Op == "HardSwish" ? 0.5f : floatAttr("beta", 0.5f);
+    Value H = B.create<graph::ClipOp>(Loc, X.getType(), Add(Mul(X, C(Alpha)), C(Beta)),
+                                      B.getF32FloatAttr(0.0f), B.getF32FloatAttr(1.0f));
+    return Out(Op == "HardSwish" ? Mul(X, H) : H);
+  }
+  if (Op == "ThresholdedRelu") {
+    onlyAttrs({"alpha"});
+    Value X = X0();
+    return Out(where(compare(P::GT, X, C(floatAttr("alpha", 1.0f))), X, C(0)));
+  }
+  if (Op == "Shrink") {
+    onlyAttrs({"lambd", "bias"});
+    Value X = input(0);
+    Type T = eltOf(X);
+    if (T.isInteger(1))
+      fail("input is bool");
+    double L = floatAttr("lambd", 0.5f), Bi = floatAttr("bias", 0.0f);
+    Value Lo = where(compare(P::LT, X, scalar(-L, T)), Add(X, scalar(Bi, T)), scalar(0, T));
+    return Out(where(compare(P::GT, X, scalar(L, T)), Sub(X, scalar(Bi, T)), Lo));
+  }
+  if (Op == "PRelu") {
+    onlyAttrs({});
+    Value X = X0(), Slope = floatInput(1);
+    Shape S;
+    if (!shapes::broadcast(shapeOf(Slope), shapeOf(X), S).empty() || S != shapeOf(X))
+      fail("slope " + shapes::str(shapeOf(Slope)) + " does not broadcast to " +
+           shapes::str(shapeOf(X)));
+    return Out(where(compare(P::LT, X, C(0)), Mul(X, Slope), X));
+  }
+  if (Op == "IsNaN") {
+    onlyAttrs({});
+    Value X = X0();
+    return Out(B.create<graph::IsNaNOp>(Loc, RankedTensorType::get(shapeOf(X), B.getI1Type()), X));
+  }
+  if (Op == "IsInf") {
+    onlyAttrs({"detect_negative", "detect_positive"});
+    Value X = X0();
+    return Out(B.create<graph::IsInfOp>(
+        Loc, RankedTensorType::get(shapeOf(X), B.getI1Type()), X,
+        B.getBoolAttr(intAttr("detect_negative", 1) != 0),
+        B.getBoolAttr(intAttr("detect_positive", 1) != 0)));
+  }
+
+  // Binary and variadic ops.
+  if (Op == "Pow") {
+    onlyAttrs({});
+    Value X = input(0);
+    Type T = eltOf(X);
+    if (T.isInteger(1))
+      fail("base is bool");
+    // Integer powers are computed in fp32 and truncated back.
+    Value Y = isConst(1) ? inputAs(1, F32) : castTo(input(1), F32);
+    Value R = bin<graph::PowOp>(castTo(X, F32), Y);
+    return Out(castTo(R, T));
+  }
+  if (Op == "Mod") {
+    onlyAttrs({"fmod"});
+    auto [A, X] = Pair(false);
+    bool FMod = intAttr("fmod", 0) != 0;
+    if (eltOf(A).isF32() && !FMod)
+      fail("fmod = 0 needs integer inputs");
+    return Out(B.create<graph::ModOp>(Loc, RankedTensorType::get(broadcastShape(A, X), eltOf(A)),
+                                      A, X, B.getBoolAttr(FMod)));
+  }
+  if (Op == "BitShift") {
+    onlyAttrs({"direction"});
+    auto [A, X] = Pair(false);
+    std::string Dir = stringAttr("direction", "");
+    if (Dir != "LEFT" && Dir != "RIGHT")
+      fail("direction must be LEFT or RIGHT");
+    if (!eltOf(A).isInteger() || eltOf(A).isInteger(1))
+      fail("BitShift takes integers");
+    return Out(B.create<graph::BitShiftOp>(
+        Loc, RankedTensorType::get(broadcastShape(A, X), eltOf(A)), A, X,
+        B.getBoolAttr(Dir == "LEFT")));
+  }
+  if (Op == "And" || Op == "Or" || Op == "Xor") {
+    onlyAttrs({});
+    Value A = inputAs(0, B.getI1Type()), X = inputAs(1, B.getI1Type());
+    if (Op == "And") return Out(bin<graph::AndOp>(A, X));
+    if (Op == "Or") return Out(bin<graph::OrOp>(A, X));
+    return Out(bin<graph::XorOp>(A, X));
+  }
+  if (Op == "Not") {
+    onlyAttrs({});
+    return Out(un<graph::NotOp>(inputAs(0, B.getI1Type())));
+  }
+  if (Op == "Equal" || Op == "Less" || Op == "Greater" || Op == "LessOrEqual" ||
+      Op == "GreaterOrEqual") {
+    onlyAttrs({});
+    auto [A, X] = Pair(Op == "Equal");
+    if (eltOf(A).isInteger(1)) // bool equality: not xor
+      return Out(un<graph::NotOp>(bin<graph::XorOp>(A, X)));
+    P Pr = Op == "Equal" ? P::EQ : Op == "Less" ? P::LT : Op == "Greater" ? P::GT
+           : Op == "LessOrEqual" ? P::LE : P::GE;
+    return Out(compare(Pr, A, X));
+  }
+  if (Op == "Where") {
+    onlyAttrs({});
+    Type T = !isConst(1) ? eltOf(input(1)) : !isConst(2) ? eltOf(input(2)) : eltOf(input(1));
+    return Out(where(inputAs(0, B.getI1Type()), inputAs(1, T), inputAs(2, T)));
+  }
+  if (Op == "Max" || Op == "Min" || Op == "Sum" || Op == "Mean") {
+    onlyAttrs({});
+    size_t N = numInputs();
+    if (N == 0)
+      fail("needs at least one input");
+    Type T = eltOf(input(0));
+    for (size_t K = 0; K < N; ++K)
+      if (!isConst(int(K)))
+        T = eltOf(input(int(K)));
+    if (T.isInteger(1))
+      fail("inputs are bool");
+    Value R = inputAs(0, T);
+    for (size_t K = 1; K < N; ++K) {
+      Value X = inputAs(int(K), T);
+      R = Op == "Max" ? bin<graph::MaxOp>(R, X) : Op == "Min" ? bin<graph::MinOp>(R, X) : Add(R, X);
+    }
+    if (Op == "Mean")
+      R = Mul(R, scalar(1.0 / double(N), T));
+    if (N == 1 && R == input(0))
+      R = Op == "Max" ? bin<graph::MaxOp>(R, R) : Op == "Min" ? bin<graph::MinOp>(R, R)
+                                                            : Add(R, scalar(0, T));
+    return Out(R);
+  }
+  return false;
+}
+
 void Importer::importNode() {
   const std::string &Op = Node->op_type();
   if (!Node->domain().empty() && Node->domain() != "ai.onnx")
@@ -898,18 +1234,23 @@ void Importer::importNode() {
   auto Unary = [&](auto Tag) {
     using OpT = decltype(Tag);
     onlyAttrs({});
-    Value X = floatInput(0);
-    setOutput(0, B.create<OpT>(Loc, X.getType(), X));
+    setOutput(0, un<OpT>(floatInput(0)));
+  };
+  // The type of a binary op: a value operand's (constants follow it).
+  auto OperandType = [&](int A, int Bk) {
+    if (!isConst(A))
+      return eltOf(input(A));
+    if (!isConst(Bk))
+      return eltOf(input(Bk));
+    return eltOf(input(A));
   };
   auto Binary = [&](auto Tag) {
     using OpT = decltype(Tag);
     onlyAttrs({});
-    Value L = floatInput(0), R = floatInput(1);
-    Shape Out;
-    std::string E = shapes::broadcast(shapeOf(L), shapeOf(R), Out);
-    if (!E.empty())
-      fail(E);
-    setOutput(0, B.create<OpT>(Loc, f32(Out), L, R));
+    Type T = OperandType(0, 1);
+    if (T.isInteger(1))
+      fail("arithmetic on bool tensors");
+    setOutput(0, bin<OpT>(inputAs(0, T), inputAs(1, T)));
   };
   auto RequireF32 = [&](int K) {
     Value V = input(K);
@@ -921,6 +1262,8 @@ void Importer::importNode() {
     if (hasInput(int(K)) && !isConst(int(K)) && !Values.count(Node->input(int(K))))
       fail("input '" + Node->input(int(K)) + "' is not defined before this node");
 
+  if (importElementwise())
+    return;
   if (Op == "Relu") return Unary(graph::ReluOp());
   if (Op == "Sigmoid") return Unary(graph::SigmoidOp());
   if (Op == "Tanh") return Unary(graph::TanhOp());
@@ -929,18 +1272,15 @@ void Importer::importNode() {
   if (Op == "Log") return Unary(graph::LogOp());
   if (Op == "Sqrt") return Unary(graph::SqrtOp());
   if (Op == "Reciprocal") return Unary(graph::ReciprocalOp());
-  if (Op == "Neg") return Unary(graph::NegOp());
-  if (Op == "Abs") return Unary(graph::AbsOp());
   if (Op == "Add") return Binary(graph::AddOp());
   if (Op == "Sub") return Binary(graph::SubOp());
   if (Op == "Mul") return Binary(graph::MulOp());
   if (Op == "Div") return Binary(graph::DivOp());
-  if (Op == "Pow") return Binary(graph::PowOp());
   if (Op == "Identity" || Op == "Dropout") {
     if (Op == "Dropout") {
       onlyAttrs({"seed", "ratio"});
-      if (isConst(2) && !Consts[Node->input(2)].I.empty() && Consts[Node->input(2)].I[0])
-        fail("training_mode is not supported");
+      if (hasInput(2) && (!isConst(2) || Consts[Node->input(2)].at(0) != 0))
+        fail("training_mode must be a constant false (inference only)");
     }
     setOutput(0, input(0));
     return;
@@ -1310,20 +1650,12 @@ void Importer::importNode() {
                      X, Idx, B.getI64IntegerAttr(Axis)));
     return;
   }
-  if (Op == "Cast") {
+  if (Op == "Cast" || Op == "CastLike") {
     onlyAttrs({"to", "saturate"});
-    int64_t To = intAttr("to", 0);
-    // At run time d1c computes in fp32, int32 and int64 only.
-    if (To != onnx::TensorProto::FLOAT && To != onnx::TensorProto::INT32 &&
-        To != onnx::TensorProto::INT64)
-      fail("Cast to " + dtypeName(int32_t(To)) + " is not supported (d1c computes fp32, int32 and int64)");
-    Value X = input(0);
-    Type ET = elementType(isFloatType(int32_t(To)) ? onnx::TensorProto::FLOAT : int32_t(To));
-    if (cast<RankedTensorType>(X.getType()).getElementType() == ET) {
-      setOutput(0, X);
-      return;
-    }
-    setOutput(0, B.create<graph::CastOp>(Loc, RankedTensorType::get(shapeOf(X), ET), X));
+    int32_t To = Op == "Cast" ? int32_t(intAttr("to", 0)) : onnxType(eltOf(input(1)));
+    if (To != onnx::TensorProto::FLOAT && !isIntType(To))
+      fail("Cast to " + dtypeName(To) + " is not supported (d1c computes FLOAT, BOOL and integers)");
+    setOutput(0, castTo(input(0), elementType(To)));
     return;
   }
   fail("unsupported operator");
@@ -1464,9 +1796,9 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
         continue;
       const auto &TT = I.type().tensor_type();
       int32_t ET = TT.elem_type();
-      if (ET != onnx::TensorProto::FLOAT && ET != onnx::TensorProto::INT64)
+      if (ET != onnx::TensorProto::FLOAT && !isIntType(ET))
         fail("input '" + I.name() + "' is " + dtypeName(ET) +
-             "; d1c takes FLOAT inputs (and INT64 indices)");
+             "; d1c computes FLOAT, BOOL and integer tensors");
       Shape S;
       for (const auto &D : TT.shape().dim())
         S.push_back(D.dim_value());

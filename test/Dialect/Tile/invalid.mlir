@@ -29,7 +29,7 @@ func.func @window_too_big(%s: memref<16xf32, 1>) {
 
 func.func @unary_with_two(%s: memref<16xf32, 1>) {
   %c0 = arith.constant 0 : index
-  // expected-error @+1 {{takes one input}}
+  // expected-error @+1 {{'relu' takes 1 input}}
   tile.elementwise relu %s[%c0], %s[%c0] -> %s[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, params = array<f32>} : memref<16xf32, 1>, memref<16xf32, 1>, memref<16xf32, 1>
   return
 }

@@ -574,8 +574,8 @@ def errors():
     ], [vi("x", [1, 1, 6, 6])], [vi("y", [1, 1, 3, 3])])
     bad("double_input", [node("Relu", ["x"], ["y"])], [vi("x", [2], TP.DOUBLE)],
         [vi("y", [2], TP.DOUBLE)])
-    bad("int32_input", [node("Cast", ["x"], ["y"], to=FLOAT)], [vi("x", [2], TP.INT32)],
-        [vi("y", [2])])
+    bad("string_input", [node("Identity", ["x"], ["y"])], [vi("x", [2], TP.STRING)],
+        [vi("y", [2], TP.STRING)])
     bad("fp16_weight", [node("Add", ["x", "W"], ["y"])], [vi("x", [2])], [vi("y", [2])],
         [init("W", [1, 2], np.float16)])
 

@@ -13,6 +13,11 @@
 #include "d1/Dialects/Graph/GraphEnums.h.inc"
 #include "d1/Dialects/Graph/GraphDialect.h.inc"
 
+namespace d1::graph {
+/// The verifier shared by the binary elementwise ops (GraphOps.td).
+mlir::LogicalResult verifyBinary(mlir::Operation *Op);
+} // namespace d1::graph
+
 #define GET_OP_CLASSES
 #include "d1/Dialects/Graph/GraphOps.h.inc"
 

@@ -18,6 +18,14 @@ namespace d1::tile {
 /// Memory spaces of tile buffers.
 enum class Space : unsigned { DRAM = 0, SRAM = 1 };
 Space spaceOf(mlir::Type MemRef);
+/// Bytes one element of a buffer takes in memory (a bool takes one byte).
+int64_t elementBytes(mlir::Type ElementOrShaped);
+/// Inputs an elementwise kind reads (1 to 3; fill reads none but names one).
+unsigned arity(EltKind K);
+/// Constants in `params` an elementwise kind takes.
+unsigned numParams(EltKind K);
+/// Kinds whose result is bool whatever their inputs are.
+bool givesBool(EltKind K);
 } // namespace d1::tile
 
 #endif
