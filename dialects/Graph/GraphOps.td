@@ -266,12 +266,13 @@ def Graph_SoftmaxOp : Graph_Op<"softmax", [SameOperandsAndResultType]> {
 
 def Graph_ReduceKindAttr : I32EnumAttr<"ReduceKind", "reduction", [
     I32EnumAttrCase<"Sum", 0, "sum">, I32EnumAttrCase<"Mean", 1, "mean">,
-    I32EnumAttrCase<"Max", 2, "max">]> {
+    I32EnumAttrCase<"Max", 2, "max">, I32EnumAttrCase<"Min", 3, "min">,
+    I32EnumAttrCase<"Prod", 4, "prod">]> {
   let cppNamespace = "::d1::graph";
 }
 
 def Graph_ReduceOp : Graph_Op<"reduce"> {
-  let summary = "Sum, mean or max over some axes";
+  let summary = "Sum, mean, max, min or product over some axes (any subset)";
   let arguments = (ins Graph_F32Tensor:$input, Graph_ReduceKindAttr:$kind,
                        DenseI64ArrayAttr:$axes, BoolAttr:$keepdims);
   let results = (outs Graph_F32Tensor:$result);

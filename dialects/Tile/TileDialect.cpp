@@ -181,6 +181,8 @@ LogicalResult Conv2DOp::verify() {
   if (failed(checkSram(*this, getX(), "input")) || failed(checkSram(*this, getOut(), "output")))
     return failure();
   bool IsConv = getKind() == WindowKind::Conv;
+  if (getKind() == WindowKind::Min || getKind() == WindowKind::Prod)
+    return emitOpError("windows are conv, max or sum");
   if (IsConv != bool(getW()))
     return emitOpError(IsConv ? "conv needs weights" : "pooling takes no weights");
   if (getW() && failed(checkSram(*this, getW(), "weights")))
@@ -200,7 +202,9 @@ LogicalResult ReduceOp::verify() {
   if (failed(checkSram(*this, getIn(), "input")) || failed(checkSram(*this, getOut(), "output")))
     return failure();
   if (getKind() == WindowKind::Conv || getCount() < 1 || getLen() < 1)
-    return emitOpError("needs sum or max and positive sizes");
+    return emitOpError("needs sum, max, min or prod and positive sizes");
+  if (!getElementTypeOrSelf(getIn()).isF32() || !getElementTypeOrSelf(getOut()).isF32())
+    return emitOpError("reduces fp32");
   return success();
 }
 

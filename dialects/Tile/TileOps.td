@@ -143,7 +143,8 @@ def Tile_ElementwiseOp : Tile_Op<"elementwise", [AttrSizedOperandSegments]> {
 
 def Tile_WindowKindAttr : I32EnumAttr<"WindowKind", "window reduction", [
     I32EnumAttrCase<"Conv", 0, "conv">, I32EnumAttrCase<"Max", 1, "max">,
-    I32EnumAttrCase<"Sum", 2, "sum">]> {
+    I32EnumAttrCase<"Sum", 2, "sum">, I32EnumAttrCase<"Min", 3, "min">,
+    I32EnumAttrCase<"Prod", 4, "prod">]> {
   let cppNamespace = "::d1::tile";
 }
 
@@ -178,7 +179,7 @@ def Tile_Conv2DOp : Tile_Op<"conv2d", [AttrSizedOperandSegments]> {
 }
 
 def Tile_ReduceOp : Tile_Op<"reduce"> {
-  let summary = "out[i] = sum or max of in[i * len .. i * len + len) for i < count";
+  let summary = "out[i] = sum, max, min or product of in[i * len .. i * len + len) for i < count";
   let arguments = (ins Tile_WindowKindAttr:$kind, Tile_Buffer:$in, Index:$in_offset,
                        Tile_Buffer:$out, Index:$out_offset, I64Attr:$count, I64Attr:$len);
   let assemblyFormat = [{

@@ -146,7 +146,7 @@ private:
       R[D < Lo ? 0 : D < Hi ? 1 : 2] *= S[size_t(D)];
     return R;
   }
-  enum class RowOp { Sum, Mean, Max, Softmax, LayerNorm };
+  enum class RowOp { Sum, Mean, Max, Min, Prod, Softmax, LayerNorm };
   /// Operations along the middle extent of [Outer, Len, Inner] views.
   void lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t Len, int64_t Inner,
                  Value Scale = Value(), Value Bias = Value(), float Eps = 0);
@@ -200,8 +200,12 @@ std::vector<float> Lowering::constantValues(Value Tensor) {
 void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t Len,
                          int64_t Inner, Value Scale, Value Bias, float Eps) {
   using K = tile::EltKind;
-  bool Reduce = What == RowOp::Sum || What == RowOp::Mean || What == RowOp::Max;
-  tile::WindowKind RK = What == RowOp::Max ? tile::WindowKind::Max : tile::WindowKind::Sum;
+  bool Reduce = What == RowOp::Sum || What == RowOp::Mean || What == RowOp::Max ||
+                What == RowOp::Min || What == RowOp::Prod;
+  tile::WindowKind RK = What == RowOp::Max    ? tile::WindowKind::Max
+                        : What == RowOp::Min  ? tile::WindowKind::Min
+                        : What == RowOp::Prod ? tile::WindowKind::Prod
+                                              : tile::WindowKind::Sum;
   int64_t Budget = tileElements() * 2;
   if (Inner == 1) {
     // Rows of Len contiguous elements: TR rows per tile.
@@ -290,21 +294,22 @@ void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t
     forTiles(Inner, TI, [&](Value I0, int64_t Ti) {
       Value Src = add(mul(Ov, Len * Inner), I0);
       dma(In, Src, X, idx(0), {1, Len, Ti}, {0, Inner}, {0, Ti});
-      auto Rows = [&](const std::function<void(Value)> &Body) {
-        auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Len), idx(1));
+      auto Rows = [&](const std::function<void(Value)> &Body, int64_t First = 0) {
+        if (First >= Len)
+          return;
+        auto For = B.create<scf::ForOp>(Loc, idx(First), idx(Len), idx(1));
         OpBuilder::InsertionGuard G2(B);
         B.setInsertionPointToStart(For.getBody());
         Body(mul(For.getInductionVar(), Ti));
       };
-      bool UseMax = What == RowOp::Max || What == RowOp::Softmax;
+      K Combine = What == RowOp::Max || What == RowOp::Softmax ? K::Max
+                  : What == RowOp::Min                         ? K::Min
+                  : What == RowOp::Prod                        ? K::Mul
+                                                               : K::Add;
+      // Row 0, combined with rows 1 .. Len - 1.
       elementwise(K::Copy, X, idx(0), 1, Value(), Value(), 0, A, idx(0), Ti);
-      Rows([&](Value Off) {
-        elementwise(UseMax ? K::Max : K::Add, A, idx(0), 1, X, Off, 1, A, idx(0), Ti);
-      });
+      Rows([&](Value Off) { elementwise(Combine, A, idx(0), 1, X, Off, 1, A, idx(0), Ti); }, 1);
       if (Reduce) {
-        // The first row was counted twice for a sum: take it out again.
-        if (!UseMax)
-          elementwise(K::Sub, A, idx(0), 1, X, idx(0), 1, A, idx(0), Ti);
         if (What == RowOp::Mean)
           elementwise(K::Affine, A, idx(0), 1, Value(), Value(), 0, A, idx(0), Ti,
                       {1.0f / float(Len), 0.0f});
@@ -915,15 +920,43 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
   };
   if (auto R = dyn_cast<graph::ReduceOp>(Op)) {
     Shape IS = ShapeOf(R.getInput());
-    auto Axes = R.getAxes();
-    for (size_t K = 1; K < Axes.size(); ++K)
-      if (Axes[K] != Axes[K - 1] + 1)
-        throw LoweringError{Loc, "reduction over non-adjacent axes is not lowered yet"};
-    auto [Outer, Len, Inner] = split3(IS, Axes.front(), Axes.back() + 1);
+    std::vector<int64_t> Axes(R.getAxes().begin(), R.getAxes().end());
+    Value In = buffer(R.getInput());
     Value Out = result(R.getResult(), Dest);
-    RowOp What = R.getKind() == graph::ReduceKind::Max ? RowOp::Max
-                 : R.getKind() == graph::ReduceKind::Mean ? RowOp::Mean : RowOp::Sum;
-    lowerRows(What, buffer(R.getInput()), Out, Outer, Len, Inner);
+    using RK = graph::ReduceKind;
+    RowOp What = R.getKind() == RK::Max    ? RowOp::Max
+                 : R.getKind() == RK::Min  ? RowOp::Min
+                 : R.getKind() == RK::Prod ? RowOp::Prod
+                 : R.getKind() == RK::Mean ? RowOp::Mean
+                                           : RowOp::Sum;
+    if (shapes::numElements(IS) == 0)
+      throw LoweringError{Loc, "reduction of an empty tensor is not lowered yet"};
+    bool Adjacent = true;
+    for (size_t K = 1; K < Axes.size(); ++K)
+      Adjacent &= Axes[K] == Axes[K - 1] + 1;
+    if (!Adjacent) {
+      // Kept axes first, reduced axes last: a transposed copy, then rows.
+      std::vector<int64_t> Perm;
+      for (int64_t D = 0; D < int64_t(IS.size()); ++D)
+        if (!llvm::is_contained(Axes, D))
+          Perm.push_back(D);
+      Perm.insert(Perm.end(), Axes.begin(), Axes.end());
+      auto ISt = Contig(IS);
+      Shape TS;
+      std::vector<int64_t> SrcSt;
+      for (int64_t P : Perm) {
+        TS.push_back(IS[size_t(P)]);
+        SrcSt.push_back(ISt[size_t(P)]);
+      }
+      Value T = B.create<memref::AllocOp>(Loc, MemRefType::get(TS, eltOf(In)));
+      stridedCopy(In, 0, SrcSt, T, 0, Contig(TS), TS);
+      int64_t Kept = int64_t(IS.size() - Axes.size());
+      auto [Outer, Len, Inner] = split3(TS, Kept, int64_t(TS.size()));
+      lowerRows(What, T, Out, Outer, Len, Inner);
+      return;
+    }
+    auto [Outer, Len, Inner] = split3(IS, Axes.front(), Axes.back() + 1);
+    lowerRows(What, In, Out, Outer, Len, Inner);
     return;
   }
   if (auto Sm = dyn_cast<graph::SoftmaxOp>(Op)) {

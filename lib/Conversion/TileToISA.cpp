@@ -856,11 +856,28 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
 
 // out[i] = sum or max of a row of Len elements, for each of Count rows.
 void Codegen::lowerReduce(tile::ReduceOp Op) {
-  bool Max = Op.getKind() == tile::WindowKind::Max;
+  using W = tile::WindowKind;
+  W Kind = Op.getKind();
   int64_t Count = Op.getCount(), Len = Op.getLen();
   Value In = addr(Op.getIn(), Op.getInOffset());
   Value Out = addr(Op.getOut(), Op.getOutOffset());
-  float Neutral = Max ? -INFINITY : 0.0f;
+  float Neutral = Kind == W::Max ? -INFINITY : Kind == W::Min ? INFINITY
+                  : Kind == W::Prod ? 1.0f : 0.0f;
+  const char *Combine = Kind == W::Max ? "vmax.f32" : Kind == W::Min ? "vmin.f32"
+                        : Kind == W::Prod ? "vmul.f32" : "vadd.f32";
+  // Across the lanes: vredsum/max/min, or for products halving shuffles.
+  auto Horizontal = [&](Value V) {
+    if (Kind != W::Prod)
+      return I.emit(Kind == W::Max ? "vredmax.f32" : Kind == W::Min ? "vredmin.f32" : "vredsum.f32",
+                    {V});
+    for (int32_t Half : {8, 4, 2, 1}) {
+      std::vector<int32_t> Idx;
+      for (int32_t L = 0; L < 16; ++L)
+        Idx.push_back((L + Half) % 16);
+      V = I.emit("vmul.f32", {V, I.emit("vperm.32", {V, V, I.emit("vld", {I.li(table(Idx))}, {0})})});
+    }
+    return V;
+  };
   // Lanes past a partial load must hold the neutral value.
   int64_t Tail = Len % 16;
   std::vector<int32_t> Lanes;
@@ -879,17 +896,16 @@ void Codegen::lowerReduce(tile::ReduceOp Op) {
     OpBuilder::InsertionGuard G2(B);
     B.setInsertionPointToStart(For.getBody());
     Value V = I.emit("vld", {I.emit("add", {Base, For.getInductionVar()})}, {0});
-    B.create<scf::YieldOp>(I.Loc, ValueRange{I.emit(Max ? "vmax.f32" : "vadd.f32",
-                                                     {For.getRegionIterArgs()[0], V})});
+    B.create<scf::YieldOp>(I.Loc, ValueRange{I.emit(Combine, {For.getRegionIterArgs()[0], V})});
     B.setInsertionPointAfter(For);
     AccV = For.getResult(0);
   }
   if (Tail) {
     Value V = I.emit("vldp", {I.emit("addi", {Base}, {Full * 64}), I.li(Tail * 4)});
     V = I.emit("vsel", {I.emit("vld", {I.li(MaskAt)}, {0}), V, bcast(Neutral)});
-    AccV = I.emit(Max ? "vmax.f32" : "vadd.f32", {AccV, V});
+    AccV = I.emit(Combine, {AccV, V});
   }
-  Value R = I.emit(Max ? "vredmax.f32" : "vredsum.f32", {AccV});
+  Value R = Horizontal(AccV);
   I.emit("vstp", {R, I.emit("add", {Out, scaled(Iv, 4)}), I.li(4)});
 }
 

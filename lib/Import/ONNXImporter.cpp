@@ -1385,9 +1385,37 @@ void Importer::importNode() {
     if (!shapes::normalizeAxis(Axis, int64_t(shapeOf(X).size())))
       fail("axis out of range");
     Value Bias = hasInput(2) ? input(2) : Value();
-    setOutput(0, B.create<graph::LayerNormOp>(Loc, X.getType(), X, input(1), Bias,
-                                              B.getI64IntegerAttr(Axis),
-                                              B.getF32FloatAttr(floatAttr("epsilon", 1e-5f))));
+    bool Stats = (Node->output_size() > 1 && !Node->output(1).empty()) ||
+                 (Node->output_size() > 2 && !Node->output(2).empty());
+    if (!Stats) {
+      setOutput(0, B.create<graph::LayerNormOp>(Loc, X.getType(), X, input(1), Bias,
+                                                B.getI64IntegerAttr(Axis),
+                                                B.getF32FloatAttr(floatAttr("epsilon", 1e-5f))));
+      return;
+    }
+    // Mean and 1 / sqrt(var + eps) are outputs too: the computation in ops.
+    Shape S = shapeOf(X), KS = S;
+    std::vector<int64_t> Axes;
+    for (int64_t D = Axis; D < int64_t(S.size()); ++D) {
+      Axes.push_back(D);
+      KS[size_t(D)] = 1;
+    }
+    auto Mean = [&](Value V) {
+      return B.create<graph::ReduceOp>(Loc, f32(KS), V,
+                                       graph::ReduceKindAttr::get(&Ctx, graph::ReduceKind::Mean),
+                                       B.getDenseI64ArrayAttr(Axes), B.getBoolAttr(true))
+          .getResult();
+    };
+    Value M = Mean(X), D = bin<graph::SubOp>(X, M);
+    Value Var = Mean(bin<graph::MulOp>(D, D));
+    Value Inv = un<graph::ReciprocalOp>(
+        un<graph::SqrtOp>(bin<graph::AddOp>(Var, scalar(floatAttr("epsilon", 1e-5f)))));
+    Value Y = bin<graph::MulOp>(bin<graph::MulOp>(D, Inv), floatInput(1));
+    if (Bias)
+      Y = bin<graph::AddOp>(Y, floatInput(2));
+    setOutput(0, Y);
+    setOutput(1, M);
+    setOutput(2, Inv);
     return;
   }
   if (Op == "Softmax") {
@@ -1410,9 +1438,14 @@ void Importer::importNode() {
     setOutput(0, B.create<graph::SoftmaxOp>(Loc, X.getType(), X, B.getI64IntegerAttr(Axis)));
     return;
   }
-  if (Op == "ReduceMean" || Op == "ReduceSum" || Op == "ReduceMax") {
+  if (Op.rfind("Reduce", 0) == 0) {
+    static const std::set<std::string> Family = {
+        "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
+        "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"};
+    if (!Family.count(Op))
+      fail("unsupported operator");
     onlyAttrs({"axes", "keepdims", "noop_with_empty_axes"});
-    Value X = input(0);
+    Value X = floatInput(0);
     std::vector<int64_t> Axes = intsAttr("axes");
     if (hasInput(1))
       Axes = constInts(1, "axes");
@@ -1420,16 +1453,82 @@ void Importer::importNode() {
       setOutput(0, X);
       return;
     }
-    Shape Out;
-    std::string E = shapes::reduce(shapeOf(X), Axes, intAttr("keepdims", 1) != 0, Out);
-    if (!E.empty())
-      fail(E);
-    auto Kind = Op == "ReduceMean" ? graph::ReduceKind::Mean
-                : Op == "ReduceSum" ? graph::ReduceKind::Sum : graph::ReduceKind::Max;
-    setOutput(0, B.create<graph::ReduceOp>(Loc, f32(Out), X,
-                                           graph::ReduceKindAttr::get(&Ctx, Kind),
-                                           B.getDenseI64ArrayAttr(Axes),
-                                           B.getBoolAttr(intAttr("keepdims", 1) != 0)));
+    bool Keep = intAttr("keepdims", 1) != 0;
+    using RK = graph::ReduceKind;
+    auto Reduce = [&](RK Kind, Value V, bool KeepDims) {
+      std::vector<int64_t> A = Axes;
+      Shape Out;
+      std::string E = shapes::reduce(shapeOf(V), A, KeepDims, Out);
+      if (!E.empty())
+        fail(E);
+      return B.create<graph::ReduceOp>(Loc, f32(Out), V, graph::ReduceKindAttr::get(&Ctx, Kind),
+                                       B.getDenseI64ArrayAttr(A), B.getBoolAttr(KeepDims))
+          .getResult();
+    };
+    // The family from sum, mean, max, min and product.
+    Value R;
+    if (Op == "ReduceMean") R = Reduce(RK::Mean, X, Keep);
+    else if (Op == "ReduceSum") R = Reduce(RK::Sum, X, Keep);
+    else if (Op == "ReduceMax") R = Reduce(RK::Max, X, Keep);
+    else if (Op == "ReduceMin") R = Reduce(RK::Min, X, Keep);
+    else if (Op == "ReduceProd") R = Reduce(RK::Prod, X, Keep);
+    else if (Op == "ReduceL1") R = Reduce(RK::Sum, un<graph::AbsOp>(X), Keep);
+    else if (Op == "ReduceSumSquare") R = Reduce(RK::Sum, bin<graph::MulOp>(X, X), Keep);
+    else if (Op == "ReduceL2") R = un<graph::SqrtOp>(Reduce(RK::Sum, bin<graph::MulOp>(X, X), Keep));
+    else if (Op == "ReduceLogSum") R = un<graph::LogOp>(Reduce(RK::Sum, X, Keep));
+    else {
+      // log(sum(e^(x - max))) + max, which does not overflow.
+      Value M = Reduce(RK::Max, X, true);
+      Value S = Reduce(RK::Sum, un<graph::ExpOp>(bin<graph::SubOp>(X, M)), Keep);
+      R = bin<graph::AddOp>(un<graph::LogOp>(S), reshape(M, shapeOf(S)));
+    }
+    setOutput(0, R);
+    return;
+  }
+  if (Op == "LogSoftmax" || Op == "Hardmax") {
+    onlyAttrs({"axis"});
+    Value X = floatInput(0);
+    Shape S = shapeOf(X);
+    int64_t Axis = intAttr("axis", Opset >= 13 ? -1 : 1);
+    if (!shapes::normalizeAxis(Axis, int64_t(S.size())))
+      fail("axis out of range");
+    Value V = X;
+    if (Opset < 13) {
+      // Before opset 13 the input is flattened to 2D at `axis`.
+      int64_t Outer = 1, Inner = 1;
+      for (size_t D = 0; D < S.size(); ++D)
+        (int64_t(D) < Axis ? Outer : Inner) *= S[D];
+      V = reshape(X, {Outer, Inner});
+      Axis = 1;
+    }
+    Shape VS = shapeOf(V), KS = VS;
+    KS[size_t(Axis)] = 1;
+    auto Reduce = [&](graph::ReduceKind Kind, Value In) {
+      return B.create<graph::ReduceOp>(Loc, f32(KS), In, graph::ReduceKindAttr::get(&Ctx, Kind),
+                                       B.getDenseI64ArrayAttr({Axis}), B.getBoolAttr(true))
+          .getResult();
+    };
+    Value R;
+    if (Op == "LogSoftmax") {
+      // (x - max) - log(sum(e^(x - max)))
+      Value D = bin<graph::SubOp>(V, Reduce(graph::ReduceKind::Max, V));
+      R = bin<graph::SubOp>(D, un<graph::LogOp>(Reduce(graph::ReduceKind::Sum, un<graph::ExpOp>(D))));
+    } else {
+      // 1 at the first maximum along the axis: the index of each element
+      // along it, compared with the smallest index holding the maximum.
+      Value IsMax = compare(graph::ComparePredicate::EQ, V, Reduce(graph::ReduceKind::Max, V));
+      Shape IS(VS.size(), 1);
+      IS[size_t(Axis)] = VS[size_t(Axis)];
+      Const Iota;
+      Iota.Dims = IS;
+      for (int64_t K = 0; K < VS[size_t(Axis)]; ++K)
+        Iota.F.push_back(float(K));
+      Value Idx = materialize(Iota);
+      Value Big = scalar(double(VS[size_t(Axis)]));
+      Value First = Reduce(graph::ReduceKind::Min, where(IsMax, Idx, Big));
+      R = castTo(compare(graph::ComparePredicate::EQ, Idx, First), B.getF32Type());
+    }
+    setOutput(0, reshape(R, S));
     return;
   }
 

@@ -53,3 +53,31 @@ func.func @main(%x: tensor<3xf32>) -> tensor<3xf32> {
   %r = graph.sub %x, %c : tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
   return %r : tensor<3xf32>
 }
+
+// -----
+
+// Typed SRAM buffers: an fp32 comparison writes a bool tile, where reads a
+// bool condition and two fp32 operands (the scalar one, with stride 0, elided
+// as the default, in a one-element buffer).
+// CHECK-LABEL: func.func @main
+// CHECK: tile.elementwise gt %{{.*}}, %{{.*}} -> %{{.*}} {{.*}} : memref<{{[0-9]+}}xf32, 1>, memref<{{[0-9]+}}xi1, 1>
+// CHECK: tile.elementwise where {{.*}} : memref<{{[0-9]+}}xi1, 1>, memref<{{[0-9]+}}xf32, 1>, memref<{{[0-9]+}}xf32, 1>, memref<1xf32, 1>
+func.func @main(%x: tensor<4x40xf32>) -> tensor<4x40xf32> {
+  %z = graph.constant dense<0.0> : tensor<f32>
+  %m = graph.compare gt %x, %z : tensor<4x40xf32>, tensor<f32> -> tensor<4x40xi1>
+  %r = graph.where %m, %x, %z : (tensor<4x40xi1>, tensor<4x40xf32>, tensor<f32>) -> tensor<4x40xf32>
+  return %r : tensor<4x40xf32>
+}
+
+// -----
+
+// A reduction over non-adjacent axes copies the input with the reduced axes
+// last (a strided DMA per row), then reduces rows of 2 x 4.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[T:.*]] = memref.alloc() : memref<3x2x4xf32>
+// CHECK: tile.dma %arg0{{.*}} src_strides [0, 12]
+// CHECK: tile.reduce sum {{.*}}len = 8
+func.func @main(%x: tensor<2x3x4xf32>) -> tensor<3xf32> {
+  %r = graph.reduce sum %x {axes = array<i64: 0, 2>, keepdims = false} : tensor<2x3x4xf32> -> tensor<3xf32>
+  return %r : tensor<3xf32>
+}

@@ -1,7 +1,8 @@
 // RUN: d1-opt %s -split-input-file -verify-diagnostics --d1-graph-to-tile
 
-func.func @main(%x: tensor<2x3x4xf32>) -> tensor<3xf32> {
-  // expected-error @+1 {{reduction over non-adjacent axes is not lowered yet}}
-  %r = graph.reduce sum %x {axes = array<i64: 0, 2>, keepdims = false} : tensor<2x3x4xf32> -> tensor<3xf32>
-  return %r : tensor<3xf32>
+func.func @main(%x: tensor<1x2x3x3xf32>, %s: tensor<2xf32>, %b: tensor<2xf32>,
+                %m: tensor<2xf32>, %v: tensor<2xf32>) -> tensor<1x2x3x3xf32> {
+  // expected-error @+1 {{batch normalization with non-constant parameters is not lowered yet}}
+  %r = graph.batch_norm %x, %s, %b, %m, %v {epsilon = 1.0e-05 : f32} : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  return %r : tensor<1x2x3x3xf32>
 }

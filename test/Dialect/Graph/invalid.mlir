@@ -53,3 +53,27 @@ func.func @bad_reshape(%a: tensor<2x3xf32>) -> tensor<5xf32> {
   %r = graph.reshape %a : tensor<2x3xf32> -> tensor<5xf32>
   return %r : tensor<5xf32>
 }
+
+// -----
+
+func.func @mixed_types(%a: tensor<4xi64>, %b: tensor<4xi32>) -> tensor<4xi64> {
+  // expected-error @+1 {{operands have different element types}}
+  %r = graph.add %a, %b : tensor<4xi64>, tensor<4xi32> -> tensor<4xi64>
+  return %r : tensor<4xi64>
+}
+
+// -----
+
+func.func @where_types(%c: tensor<4xi1>, %x: tensor<4xf32>, %y: tensor<4xi32>) -> tensor<4xf32> {
+  // expected-error @+1 {{x, y and the result must have one element type}}
+  %r = graph.where %c, %x, %y : (tensor<4xi1>, tensor<4xf32>, tensor<4xi32>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func @logic_on_floats(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{must be ranked tensor of 1-bit signless integer values}}
+  %r = graph.and %x, %x : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}

@@ -38,3 +38,22 @@ func.func @dead() {
   %w = graph.constant dense<1.0> : tensor<4x3xf32>
   return
 }
+
+// Integer, unsigned and bool tensors: comparisons give bool, where selects,
+// logic and shifts keep their types.
+// CHECK-LABEL: func.func @types
+func.func @types(%a: tensor<4xi64>, %b: tensor<4xui8>, %x: tensor<4xf32>) -> (tensor<4xi64>, tensor<4xui8>, tensor<4xf32>) {
+  // CHECK: graph.compare lt %{{.*}}, %{{.*}} : tensor<4xf32>, tensor<4xf32> -> tensor<4xi1>
+  %m = graph.compare lt %x, %x : tensor<4xf32>, tensor<4xf32> -> tensor<4xi1>
+  // CHECK: graph.not %{{.*}} : tensor<4xi1>
+  %n = graph.not %m : tensor<4xi1>
+  // CHECK: graph.xor
+  %o = graph.xor %m, %n : tensor<4xi1>, tensor<4xi1> -> tensor<4xi1>
+  // CHECK: graph.where %{{.*}}, %{{.*}}, %{{.*}} : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %w = graph.where %o, %x, %x : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: graph.mod %{{.*}}, %{{.*}} {fmod = false} : tensor<4xi64>
+  %r = graph.mod %a, %a {fmod = false} : tensor<4xi64>, tensor<4xi64> -> tensor<4xi64>
+  // CHECK: graph.bitshift %{{.*}}, %{{.*}} {left = true} : tensor<4xui8>
+  %s = graph.bitshift %b, %b {left = true} : tensor<4xui8>, tensor<4xui8> -> tensor<4xui8>
+  return %r, %s, %w : tensor<4xi64>, tensor<4xui8>, tensor<4xf32>
+}

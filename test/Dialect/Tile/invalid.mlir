@@ -33,3 +33,39 @@ func.func @unary_with_two(%s: memref<16xf32, 1>) {
   tile.elementwise relu %s[%c0], %s[%c0] -> %s[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, params = array<f32>} : memref<16xf32, 1>, memref<16xf32, 1>, memref<16xf32, 1>
   return
 }
+
+// -----
+
+func.func @where_needs_bool(%s: memref<16xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{where's condition must be bool}}
+  tile.elementwise where %s[%c0], %s[%c0], %s[%c0] -> %s[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, in2_stride = 1 : i64, params = array<f32>} : memref<16xf32, 1>, memref<16xf32, 1>, memref<16xf32, 1>, memref<16xf32, 1>
+  return
+}
+
+// -----
+
+func.func @compare_gives_bool(%s: memref<16xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{output element type should be 'i1'}}
+  tile.elementwise lt %s[%c0], %s[%c0] -> %s[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, params = array<f32>} : memref<16xf32, 1>, memref<16xf32, 1>, memref<16xf32, 1>
+  return
+}
+
+// -----
+
+func.func @sin_of_ints(%s: memref<16xi32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{'sin' takes fp32}}
+  tile.elementwise sin %s[%c0] -> %s[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<16xi32, 1>, memref<16xi32, 1>
+  return
+}
+
+// -----
+
+func.func @logic_on_ints(%s: memref<16xi32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{logical kinds take bool}}
+  tile.elementwise and %s[%c0], %s[%c0] -> %s[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, params = array<f32>} : memref<16xi32, 1>, memref<16xi32, 1>, memref<16xi32, 1>
+  return
+}
