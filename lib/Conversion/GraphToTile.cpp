@@ -775,6 +775,12 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
 void Lowering::lowerOp(Operation *Op, Value Dest) {
   Loc = Op->getLoc();
   using K = tile::EltKind;
+  // A result without elements needs a buffer and no code.
+  if (Op->getNumResults() == 1 && !isa<graph::ConstantOp>(Op) &&
+      cast<RankedTensorType>(Op->getResult(0).getType()).getNumElements() == 0) {
+    result(Op->getResult(0), Dest);
+    return;
+  }
   if (auto C = dyn_cast<graph::ConstantOp>(Op)) {
     auto T = cast<RankedTensorType>(C.getType());
     // Integer constants used only as gather indices are read at compile

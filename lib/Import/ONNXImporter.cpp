@@ -30,6 +30,7 @@
 #include <cmath>
 #include <limits>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <fstream>
 #include <functional>
@@ -279,6 +280,36 @@ private:
   }
   /// Input K with element type E: constants are converted, values must match.
   Value inputAs(int K, Type E);
+  /// Before opset 7, binary ops broadcast the second operand only when the
+  /// `broadcast` attribute is set, aligned at `axis` (default: trailing).
+  Value legacyBroadcast(Value A, Value X) {
+    if (Opset >= 7 || !intAttr("broadcast", 0))
+      return X;
+    Shape AS = shapeOf(A), XS = shapeOf(X);
+    int64_t Axis = intAttr("axis", int64_t(AS.size()) - int64_t(XS.size()));
+    if (Axis < 0)
+      Axis += int64_t(AS.size());
+    if (Axis < 0 || Axis + XS.size() > AS.size())
+      fail("cannot broadcast " + shapes::str(XS) + " to " + shapes::str(AS) + " at axis " +
+           std::to_string(Axis));
+    Shape S(size_t(Axis), 1);
+    S.insert(S.end(), XS.begin(), XS.end());
+    S.resize(AS.size(), 1);
+    return reshape(X, S);
+  }
+  /// A constant of shape S (of element type E) from a function of the coordinates.
+  Value constFrom(const Shape &S, Type E, const std::function<double(const std::vector<int64_t> &)> &F);
+  Value reduceOf(graph::ReduceKind Kind, Value V, std::vector<int64_t> Axes, bool KeepDims);
+  /// log(softmax(x)) along Axis.
+  Value logSoftmax(Value X, int64_t Axis);
+  /// The index (int64) of the first (or last) maximum (or minimum) along Axis.
+  Value argExtreme(Value X, int64_t Axis, bool Max, bool Last, bool KeepDims);
+  /// out[c] = data[c with c[Axis] = indices[c]]: a gather from the flattened
+  /// data at computed element indices (negative indices count from the end).
+  Value gatherElements(Value Data, Value Indices, int64_t Axis);
+  /// NegativeLogLikelihoodLoss of log-probabilities [N, C, ...] at targets.
+  Value nllLoss(Value LogProb, Value Target, Value Weight, std::optional<int64_t> Ignore,
+                const std::string &Reduction);
   RankedTensorType f32(const Shape &S) {
     return RankedTensorType::get(S, Float32Type::get(&Ctx));
   }
@@ -986,6 +1017,124 @@ void Importer::importPool(bool Max) {
   setOutput(0, R);
 }
 
+Value Importer::constFrom(const Shape &S, Type E,
+                          const std::function<double(const std::vector<int64_t> &)> &F) {
+  Const C;
+  C.DType = onnxType(E);
+  C.Dims = S;
+  std::vector<int64_t> Co(S.size(), 0);
+  for (int64_t K = 0; K < C.size(); ++K) {
+    double V = F(Co);
+    if (C.isFloat())
+      C.F.push_back(float(V));
+    else
+      C.I.push_back(int64_t(V));
+    for (size_t D = S.size(); D-- > 0;) {
+      if (++Co[D] < S[D])
+        break;
+      Co[D] = 0;
+    }
+  }
+  return materialize(C);
+}
+
+Value Importer::reduceOf(graph::ReduceKind Kind, Value V, std::vector<int64_t> Axes,
+                         bool KeepDims) {
+  Shape Out;
+  std::string E = shapes::reduce(shapeOf(V), Axes, KeepDims, Out);
+  if (!E.empty())
+    fail(E);
+  return B.create<graph::ReduceOp>(Loc, f32(Out), V, graph::ReduceKindAttr::get(&Ctx, Kind),
+                                   B.getDenseI64ArrayAttr(Axes), B.getBoolAttr(KeepDims));
+}
+
+Value Importer::logSoftmax(Value X, int64_t Axis) {
+  // (x - max) - log(sum(e^(x - max)))
+  Value D = bin<graph::SubOp>(X, reduceOf(graph::ReduceKind::Max, X, {Axis}, true));
+  Value S = reduceOf(graph::ReduceKind::Sum, un<graph::ExpOp>(D), {Axis}, true);
+  return bin<graph::SubOp>(D, un<graph::LogOp>(S));
+}
+
+Value Importer::argExtreme(Value X, int64_t Axis, bool Max, bool Last, bool KeepDims) {
+  // Positions holding the extreme, then the smallest (largest) such index.
+  Shape S = shapeOf(X);
+  int64_t Len = S[size_t(Axis)];
+  auto Ext = Max ? graph::ReduceKind::Max : graph::ReduceKind::Min;
+  Value At = compare(graph::ComparePredicate::EQ, X, reduceOf(Ext, X, {Axis}, true));
+  Shape IS(S.size(), 1);
+  IS[size_t(Axis)] = Len;
+  Value Iota = constFrom(IS, B.getF32Type(),
+                         [&](const std::vector<int64_t> &C) { return double(C[size_t(Axis)]); });
+  Value Pick = where(At, Iota, scalar(Last ? -1.0 : double(Len)));
+  Value R = reduceOf(Last ? graph::ReduceKind::Max : graph::ReduceKind::Min, Pick, {Axis},
+                     KeepDims);
+  return castTo(R, B.getI64Type());
+}
+
+Value Importer::gatherElements(Value Data, Value Indices, int64_t Axis) {
+  Shape DS = shapeOf(Data), IS = shapeOf(Indices);
+  if (DS.size() != IS.size())
+    fail("indices must have the rank of the data");
+  for (size_t D = 0; D < DS.size(); ++D)
+    if (int64_t(D) != Axis && IS[D] > DS[D])
+      fail("indices " + shapes::str(IS) + " exceed the data " + shapes::str(DS));
+  Type I64 = B.getI64Type();
+  auto St = stridesOf(DS);
+  Value Idx = castTo(Indices, I64);
+  Value Len = scalar(double(DS[size_t(Axis)]), I64);
+  Idx = where(compare(graph::ComparePredicate::LT, Idx, scalar(0, I64)),
+              bin<graph::AddOp>(Idx, Len), Idx);
+  // Element index = idx * stride(axis) + sum of the other coordinates' offsets.
+  Value Base = constFrom(IS, I64, [&](const std::vector<int64_t> &C) {
+    int64_t Off = 0;
+    for (size_t D = 0; D < C.size(); ++D)
+      if (int64_t(D) != Axis)
+        Off += C[D] * St[D];
+    return double(Off);
+  });
+  Value Flat = bin<graph::AddOp>(bin<graph::MulOp>(Idx, scalar(double(St[size_t(Axis)]), I64)), Base);
+  Value FlatData = reshape(Data, {shapes::numElements(DS)});
+  return B.create<graph::GatherOp>(Loc, RankedTensorType::get(IS, eltOf(Data)), FlatData, Flat,
+                                   B.getI64IntegerAttr(0));
+}
+
+Value Importer::nllLoss(Value LogProb, Value Target, Value Weight,
+                        std::optional<int64_t> Ignore, const std::string &Reduction) {
+  Shape PS = shapeOf(LogProb), TS = shapeOf(Target);
+  if (PS.size() < 2 || TS.size() != PS.size() - 1 || TS[0] != PS[0])
+    fail("input " + shapes::str(PS) + " and target " + shapes::str(TS) + " do not match");
+  if (Reduction != "none" && Reduction != "sum" && Reduction != "mean")
+    fail("reduction '" + Reduction + "' is not none, sum or mean");
+  Type I64 = B.getI64Type();
+  Value T = castTo(Target, I64), Valid;
+  if (Ignore) {
+    Valid = un<graph::NotOp>(compare(graph::ComparePredicate::EQ, T, scalar(double(*Ignore), I64)));
+    T = where(Valid, T, scalar(0, I64));
+  }
+  // The log-probability of each target class: a gather along axis 1.
+  Shape US = TS;
+  US.insert(US.begin() + 1, 1);
+  Value Picked = reshape(gatherElements(LogProb, reshape(T, US), 1), TS);
+  Value Loss = un<graph::NegOp>(Picked), W;
+  if (Weight)
+    W = B.create<graph::GatherOp>(Loc, f32(TS), Weight, T, B.getI64IntegerAttr(0));
+  if (Valid) {
+    Value Zero = scalar(0);
+    W = where(Valid, W ? W : scalar(1), Zero);
+  }
+  if (W)
+    Loss = bin<graph::MulOp>(Loss, W);
+  if (Reduction == "none")
+    return Loss;
+  Value Sum = reduceOf(graph::ReduceKind::Sum, Loss, {}, false);
+  if (Reduction == "sum")
+    return Sum;
+  if (!W)
+    return reduceOf(graph::ReduceKind::Mean, Loss, {}, false);
+  // A weighted mean: divided by the weights of the targets counted.
+  return bin<graph::DivOp>(Sum, reduceOf(graph::ReduceKind::Sum, W, {}, false));
+}
+
 bool Importer::importElementwise() {
   const std::string &Op = Node->op_type();
   using P = graph::ComparePredicate;
@@ -1000,7 +1149,8 @@ bool Importer::importElementwise() {
     Type T = !isConst(0) ? eltOf(input(0)) : !isConst(1) ? eltOf(input(1)) : eltOf(input(0));
     if (T.isInteger(1) && !AllowBool)
       fail("operands are bool");
-    return std::make_pair(inputAs(0, T), inputAs(1, T));
+    Value A = inputAs(0, T);
+    return std::make_pair(A, legacyBroadcast(A, inputAs(1, T)));
   };
   auto Relu = [&](Value V) { return un<graph::ReluOp>(V); };
   auto Exp = [&](Value V) { return un<graph::ExpOp>(V); };
@@ -1137,13 +1287,13 @@ bool Importer::importElementwise() {
 
   // Binary and variadic ops.
   if (Op == "Pow") {
-    onlyAttrs({});
+    onlyAttrs({"broadcast", "axis"});
     Value X = input(0);
     Type T = eltOf(X);
     if (T.isInteger(1))
       fail("base is bool");
     // Integer powers are computed in fp32 and truncated back.
-    Value Y = isConst(1) ? inputAs(1, F32) : castTo(input(1), F32);
+    Value Y = legacyBroadcast(X, isConst(1) ? inputAs(1, F32) : castTo(input(1), F32));
     Value R = bin<graph::PowOp>(castTo(X, F32), Y);
     return Out(castTo(R, T));
   }
@@ -1169,8 +1319,9 @@ bool Importer::importElementwise() {
         B.getBoolAttr(Dir == "LEFT")));
   }
   if (Op == "And" || Op == "Or" || Op == "Xor") {
-    onlyAttrs({});
-    Value A = inputAs(0, B.getI1Type()), X = inputAs(1, B.getI1Type());
+    onlyAttrs({"broadcast", "axis"});
+    Value A = inputAs(0, B.getI1Type());
+    Value X = legacyBroadcast(A, inputAs(1, B.getI1Type()));
     if (Op == "And") return Out(bin<graph::AndOp>(A, X));
     if (Op == "Or") return Out(bin<graph::OrOp>(A, X));
     return Out(bin<graph::XorOp>(A, X));
@@ -1181,7 +1332,7 @@ bool Importer::importElementwise() {
   }
   if (Op == "Equal" || Op == "Less" || Op == "Greater" || Op == "LessOrEqual" ||
       Op == "GreaterOrEqual") {
-    onlyAttrs({});
+    onlyAttrs({"broadcast", "axis"});
     auto [A, X] = Pair(Op == "Equal");
     if (eltOf(A).isInteger(1)) // bool equality: not xor
       return Out(un<graph::NotOp>(bin<graph::XorOp>(A, X)));
@@ -1246,11 +1397,12 @@ void Importer::importNode() {
   };
   auto Binary = [&](auto Tag) {
     using OpT = decltype(Tag);
-    onlyAttrs({});
+    onlyAttrs({"broadcast", "axis"});
     Type T = OperandType(0, 1);
     if (T.isInteger(1))
       fail("arithmetic on bool tensors");
-    setOutput(0, bin<OpT>(inputAs(0, T), inputAs(1, T)));
+    Value L = inputAs(0, T);
+    setOutput(0, bin<OpT>(L, legacyBroadcast(L, inputAs(1, T))));
   };
   auto RequireF32 = [&](int K) {
     Value V = input(K);
@@ -1278,7 +1430,7 @@ void Importer::importNode() {
   if (Op == "Div") return Binary(graph::DivOp());
   if (Op == "Identity" || Op == "Dropout") {
     if (Op == "Dropout") {
-      onlyAttrs({"seed", "ratio"});
+      onlyAttrs({"seed", "ratio", "is_test"});
       if (hasInput(2) && (!isConst(2) || Consts[Node->input(2)].at(0) != 0))
         fail("training_mode must be a constant false (inference only)");
     }
@@ -1300,12 +1452,26 @@ void Importer::importNode() {
       Hi = floatAttr("max", Hi);
     } else {
       onlyAttrs({});
+      Value X = input(0);
+      Type T = eltOf(X);
+      if (T.isInteger(1))
+        fail("input is bool");
+      if (!T.isF32() || (hasInput(1) && !isConst(1)) || (hasInput(2) && !isConst(2))) {
+        // Bounds known at run time, or integers: max, then min.
+        Value R = X;
+        if (hasInput(1))
+          R = bin<graph::MaxOp>(R, reshape(inputAs(1, T), {}));
+        if (hasInput(2))
+          R = bin<graph::MinOp>(R, reshape(inputAs(2, T), {}));
+        setOutput(0, R == X ? bin<graph::MaxOp>(X, X) : R);
+        return;
+      }
       if (hasInput(1))
         Lo = float(constInput(1, "min").at(0));
       if (hasInput(2))
         Hi = float(constInput(2, "max").at(0));
     }
-    Value X = input(0);
+    Value X = floatInput(0);
     setOutput(0, B.create<graph::ClipOp>(Loc, X.getType(), X, B.getF32FloatAttr(Lo),
                                          B.getF32FloatAttr(Hi)));
     return;
@@ -1367,7 +1533,7 @@ void Importer::importNode() {
     return;
   }
   if (Op == "BatchNormalization") {
-    onlyAttrs({"epsilon", "momentum", "training_mode", "spatial"});
+    onlyAttrs({"epsilon", "momentum", "training_mode", "spatial", "is_test", "consumed_inputs"});
     if (intAttr("training_mode", 0))
       fail("training_mode is not supported");
     if (intAttr("spatial", 1) != 1)
@@ -1510,25 +1676,66 @@ void Importer::importNode() {
     };
     Value R;
     if (Op == "LogSoftmax") {
-      // (x - max) - log(sum(e^(x - max)))
-      Value D = bin<graph::SubOp>(V, Reduce(graph::ReduceKind::Max, V));
-      R = bin<graph::SubOp>(D, un<graph::LogOp>(Reduce(graph::ReduceKind::Sum, un<graph::ExpOp>(D))));
+      R = logSoftmax(V, Axis);
     } else {
-      // 1 at the first maximum along the axis: the index of each element
-      // along it, compared with the smallest index holding the maximum.
-      Value IsMax = compare(graph::ComparePredicate::EQ, V, Reduce(graph::ReduceKind::Max, V));
+      // 1 at the first maximum along the axis.
+      Value First = argExtreme(V, Axis, true, false, true);
       Shape IS(VS.size(), 1);
       IS[size_t(Axis)] = VS[size_t(Axis)];
-      Const Iota;
-      Iota.Dims = IS;
-      for (int64_t K = 0; K < VS[size_t(Axis)]; ++K)
-        Iota.F.push_back(float(K));
-      Value Idx = materialize(Iota);
-      Value Big = scalar(double(VS[size_t(Axis)]));
-      Value First = Reduce(graph::ReduceKind::Min, where(IsMax, Idx, Big));
-      R = castTo(compare(graph::ComparePredicate::EQ, Idx, First), B.getF32Type());
+      Value Iota = constFrom(IS, B.getI64Type(),
+                             [&](const std::vector<int64_t> &C) { return double(C[size_t(Axis)]); });
+      R = castTo(compare(graph::ComparePredicate::EQ, Iota, First), B.getF32Type());
     }
     setOutput(0, reshape(R, S));
+    return;
+  }
+  if (Op == "ArgMax" || Op == "ArgMin") {
+    onlyAttrs({"axis", "keepdims", "select_last_index"});
+    Value X = floatInput(0);
+    int64_t Axis = intAttr("axis", 0);
+    if (!shapes::normalizeAxis(Axis, int64_t(shapeOf(X).size())))
+      fail("axis out of range");
+    setOutput(0, argExtreme(X, Axis, Op == "ArgMax", intAttr("select_last_index", 0) != 0,
+                            intAttr("keepdims", 1) != 0));
+    return;
+  }
+  if (Op == "GatherElements") {
+    onlyAttrs({"axis"});
+    Value X = input(0);
+    int64_t Axis = intAttr("axis", 0);
+    if (!shapes::normalizeAxis(Axis, int64_t(shapeOf(X).size())))
+      fail("axis out of range");
+    setOutput(0, gatherElements(X, input(1), Axis));
+    return;
+  }
+  if (Op == "NegativeLogLikelihoodLoss" || Op == "SoftmaxCrossEntropyLoss") {
+    onlyAttrs({"ignore_index", "reduction"});
+    std::optional<int64_t> Ignore;
+    if (attr("ignore_index"))
+      Ignore = intAttr("ignore_index", 0);
+    Value X = floatInput(0), LogProb = X;
+    if (Op == "SoftmaxCrossEntropyLoss")
+      LogProb = logSoftmax(X, 1);
+    Value W = hasInput(2) ? floatInput(2) : Value();
+    setOutput(0, nllLoss(LogProb, input(1), W, Ignore, stringAttr("reduction", "mean")));
+    if (Op == "SoftmaxCrossEntropyLoss")
+      setOutput(1, LogProb);
+    return;
+  }
+  if (Op == "Trilu") {
+    onlyAttrs({"upper"});
+    Value X = input(0);
+    Shape S = shapeOf(X);
+    if (S.size() < 2)
+      fail("input needs two dimensions");
+    bool Upper = intAttr("upper", 1) != 0;
+    // Keep x where (column - row) >= k (upper) or <= k (lower).
+    Shape DS = {S[S.size() - 2], S.back()};
+    Value Diff = constFrom(DS, B.getI64Type(),
+                           [](const std::vector<int64_t> &C) { return double(C[1] - C[0]); });
+    Value K = hasInput(1) ? reshape(inputAs(1, B.getI64Type()), {}) : scalar(0, B.getI64Type());
+    Value Keep = compare(Upper ? graph::ComparePredicate::GE : graph::ComparePredicate::LE, Diff, K);
+    setOutput(0, where(Keep, X, scalar(0, eltOf(X))));
     return;
   }
 
@@ -1797,8 +2004,8 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
     for (const auto &O : Model.opset_import())
       if (O.domain().empty() || O.domain() == "ai.onnx")
         Opset = O.version();
-    if (Opset < 7 || Opset > 17)
-      fail("opset " + std::to_string(Opset) + " is not supported (d1c reads opsets 7 to 17)");
+    if (Opset < 1 || Opset > 17)
+      fail("opset " + std::to_string(Opset) + " is not supported (d1c reads opsets 1 to 17)");
 
     // Fix symbolic input dimensions from --shape, then check the model.
     onnx::GraphProto &G = *Model.mutable_graph();
