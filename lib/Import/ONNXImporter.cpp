@@ -319,6 +319,16 @@ private:
   void importNode();
   /// Elementwise operators and their decompositions; false if Op is not one.
   bool importElementwise();
+  /// Operators written as other graph ops (transposed convolution, padding,
+  /// normalizations, ...); false if Op is not one.
+  bool importDecomposed();
+  void importConvTranspose();
+  /// Pads (begin values for every axis, then end values; negative crops) in
+  /// mode constant (with Fill), edge or reflect: concatenations of constant
+  /// blocks or gathered edge elements.
+  Value pad(Value X, const std::vector<int64_t> &Pads, const std::string &Mode, double Fill);
+  /// Stride - 1 zeros after each element along Axis (but the last).
+  Value interleaveZeros(Value X, int64_t Axis, int64_t Stride);
   bool fold();
   void importConv();
   void importPool(bool Max);
@@ -1135,6 +1145,317 @@ Value Importer::nllLoss(Value LogProb, Value Target, Value Weight,
   return bin<graph::DivOp>(Sum, reduceOf(graph::ReduceKind::Sum, W, {}, false));
 }
 
+Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string &Mode,
+                    double Fill) {
+  Shape S = shapeOf(X);
+  size_t R = S.size();
+  if (Pads.size() != 2 * R)
+    fail("pads needs " + std::to_string(2 * R) + " values");
+  if (Mode != "constant" && Mode != "edge" && Mode != "reflect")
+    fail("pad mode '" + Mode + "' is not supported");
+  Type T = eltOf(X);
+  for (size_t D = 0; D < R; ++D) {
+    int64_t Lo = Pads[D], Hi = Pads[D + R];
+    S = shapeOf(X);
+    if (Lo < 0 || Hi < 0) { // negative pads crop
+      std::vector<int64_t> St(R, 0), En(S.begin(), S.end()), Sp(R, 1);
+      St[D] = std::max<int64_t>(0, -Lo);
+      En[D] = S[D] - std::max<int64_t>(0, -Hi);
+      Shape Out = S;
+      Out[D] = std::max<int64_t>(0, En[D] - St[D]);
+      X = B.create<graph::SliceOp>(Loc, RankedTensorType::get(Out, T), X,
+                                   B.getDenseI64ArrayAttr(St), B.getDenseI64ArrayAttr(En),
+                                   B.getDenseI64ArrayAttr(Sp));
+      S = Out;
+      Lo = std::max<int64_t>(Lo, 0);
+      Hi = std::max<int64_t>(Hi, 0);
+    }
+    if (!Lo && !Hi)
+      continue;
+    if (Mode == "reflect" && (Lo >= S[D] || Hi >= S[D]))
+      fail("reflect padding of " + std::to_string(std::max(Lo, Hi)) + " needs a dimension larger than " +
+           std::to_string(S[D]));
+    if (Mode != "constant" && S[D] == 0)
+      fail("cannot pad an empty dimension by " + Mode);
+    // The pieces before and after: constant blocks, or copies of the edge
+    // (reflected) elements taken with constant gathers.
+    auto Piece = [&](int64_t N, bool Before) -> Value {
+      Shape PS = S;
+      PS[D] = N;
+      if (Mode == "constant")
+        return constFrom(PS, T, [&](const std::vector<int64_t> &) { return Fill; });
+      Const Idx;
+      Idx.DType = onnx::TensorProto::INT64;
+      Idx.Dims = {N};
+      for (int64_t K = 0; K < N; ++K) {
+        int64_t At = Mode == "edge" ? (Before ? 0 : S[D] - 1)
+                     : Before       ? N - K
+                                    : S[D] - 2 - K;
+        Idx.I.push_back(At);
+      }
+      return B.create<graph::GatherOp>(Loc, RankedTensorType::get(PS, T), X, materialize(Idx),
+                                       B.getI64IntegerAttr(int64_t(D)));
+    };
+    std::vector<Value> Parts;
+    if (Lo)
+      Parts.push_back(Piece(Lo, true));
+    Parts.push_back(X);
+    if (Hi)
+      Parts.push_back(Piece(Hi, false));
+    Shape Out = S;
+    Out[D] += Lo + Hi;
+    X = B.create<graph::ConcatOp>(Loc, RankedTensorType::get(Out, T), Parts,
+                                  B.getI64IntegerAttr(int64_t(D)));
+  }
+  return X;
+}
+
+Value Importer::interleaveZeros(Value X, int64_t Axis, int64_t Stride) {
+  // [.., H, ..] -> [.., H, 1, ..] ++ zeros [.., H, s - 1, ..] -> [.., H s, ..],
+  // then the trailing s - 1 zeros are dropped.
+  if (Stride == 1)
+    return X;
+  Shape S = shapeOf(X), S1 = S;
+  S1.insert(S1.begin() + Axis + 1, 1);
+  Shape ZS = S1;
+  ZS[size_t(Axis + 1)] = Stride - 1;
+  Value Z = constFrom(ZS, eltOf(X), [](const std::vector<int64_t> &) { return 0.0; });
+  Shape CS = S1;
+  CS[size_t(Axis + 1)] = Stride;
+  Value C = B.create<graph::ConcatOp>(Loc, RankedTensorType::get(CS, eltOf(X)),
+                                      ValueRange{reshape(X, S1), Z},
+                                      B.getI64IntegerAttr(Axis + 1));
+  Shape Flat = S;
+  Flat[size_t(Axis)] *= Stride;
+  std::vector<int64_t> Pads(2 * S.size(), 0);
+  Pads[S.size() + size_t(Axis)] = -(Stride - 1);
+  return pad(reshape(C, Flat), Pads, "constant", 0);
+}
+
+void Importer::importConvTranspose() {
+  onlyAttrs({"auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape",
+             "pads", "strides"});
+  Value X = floatInput(0), W = floatInput(1);
+  Shape XS = shapeOf(X), WS = shapeOf(W);
+  size_t NS = XS.size() - 2; // spatial dims
+  if ((NS != 1 && NS != 2) || WS.size() != XS.size())
+    fail("only 1D and 2D transposed convolutions are supported (input " + shapes::str(XS) + ")");
+  int64_t G = intAttr("group", 1), C = XS[1];
+  if (G < 1 || C % G || WS[0] != C)
+    fail("weight " + shapes::str(WS) + " does not match " + std::to_string(C) + " channels in " +
+         std::to_string(G) + " groups");
+  auto Attr = [&](const char *N, int64_t Def, size_t Count) {
+    std::vector<int64_t> V = intsAttr(N);
+    if (V.empty())
+      V.assign(Count, Def);
+    if (V.size() != Count)
+      fail(std::string(N) + " needs " + std::to_string(Count) + " values");
+    return V;
+  };
+  std::vector<int64_t> St = Attr("strides", 1, NS), Dil = Attr("dilations", 1, NS),
+                       OP = Attr("output_padding", 0, NS), Pads = Attr("pads", 0, 2 * NS);
+  std::vector<int64_t> K(WS.begin() + 2, WS.end());
+  if (!intsAttr("kernel_shape").empty() && intsAttr("kernel_shape") != K)
+    fail("kernel_shape differs from the weight's");
+  std::string AutoPad = stringAttr("auto_pad", "NOTSET");
+  std::vector<int64_t> OutShape = intsAttr("output_shape");
+  if (OutShape.size() > NS)
+    OutShape.erase(OutShape.begin(), OutShape.end() - long(NS));
+  for (size_t D = 0; D < NS; ++D) {
+    int64_t Full = St[D] * (XS[2 + D] - 1) + OP[D] + Dil[D] * (K[D] - 1) + 1;
+    int64_t Want = !OutShape.empty() ? OutShape[D]
+                   : AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER" ? XS[2 + D] * St[D]
+                                                                          : -1;
+    if (Want >= 0) {
+      int64_t Total = Full - Want;
+      bool Upper = AutoPad != "SAME_LOWER";
+      Pads[D] = Upper ? Total / 2 : Total - Total / 2;
+      Pads[D + NS] = Total - Pads[D];
+    } else if (AutoPad == "VALID") {
+      Pads[D] = Pads[D + NS] = 0;
+    }
+  }
+  // A stride-1 convolution over the input with zeros between its elements,
+  // padded by dil * (k - 1) - pad, with the kernel flipped and its channel
+  // axes swapped per group.
+  std::vector<int64_t> Pd(2 * XS.size(), 0);
+  for (size_t D = 0; D < NS; ++D) {
+    X = interleaveZeros(X, int64_t(2 + D), St[D]);
+    Pd[2 + D] = Dil[D] * (K[D] - 1) - Pads[D];
+    Pd[2 + D + XS.size()] = Dil[D] * (K[D] - 1) - Pads[D + NS] + OP[D];
+  }
+  X = pad(X, Pd, "constant", 0);
+  int64_t FG = WS[1], CG = C / G; // filters and channels per group
+  Shape W5 = {G, CG, FG};
+  W5.insert(W5.end(), K.begin(), K.end());
+  std::vector<int64_t> Perm = {0, 2, 1};
+  for (size_t D = 0; D < NS; ++D)
+    Perm.push_back(int64_t(3 + D));
+  Shape WT = {G, FG, CG};
+  WT.insert(WT.end(), K.begin(), K.end());
+  Value Wt = B.create<graph::TransposeOp>(Loc, f32(WT), reshape(W, W5),
+                                          B.getDenseI64ArrayAttr(Perm));
+  for (size_t D = 0; D < NS; ++D) {
+    Const Rev;
+    Rev.DType = onnx::TensorProto::INT64;
+    Rev.Dims = {K[D]};
+    for (int64_t I = K[D]; I-- > 0;)
+      Rev.I.push_back(I);
+    Wt = B.create<graph::GatherOp>(Loc, Wt.getType(), Wt, materialize(Rev),
+                                   B.getI64IntegerAttr(int64_t(3 + D)));
+  }
+  Shape WF = {G * FG, CG};
+  WF.insert(WF.end(), K.begin(), K.end());
+  Wt = reshape(Wt, WF);
+  Shape PS = shapeOf(X);
+  if (NS == 1) { // as 2D of height 1
+    X = reshape(X, {PS[0], PS[1], 1, PS[2]});
+    Wt = reshape(Wt, {WF[0], WF[1], 1, WF[2]});
+  }
+  std::vector<int64_t> D2 = NS == 1 ? std::vector<int64_t>{1, Dil[0]} : Dil;
+  Shape Out;
+  std::string E = shapes::conv2d(shapeOf(X), shapeOf(Wt), {1, 1}, {0, 0, 0, 0}, D2, G, Out);
+  if (!E.empty())
+    fail(E);
+  Value Bias = hasInput(2) ? floatInput(2) : Value();
+  Value R = B.create<graph::ConvOp>(Loc, f32(Out), X, Wt, Bias, B.getDenseI64ArrayAttr({1, 1}),
+                                    B.getDenseI64ArrayAttr({0, 0, 0, 0}),
+                                    B.getDenseI64ArrayAttr(D2), B.getI64IntegerAttr(G));
+  if (NS == 1)
+    R = reshape(R, {Out[0], Out[1], Out[3]});
+  setOutput(0, R);
+}
+
+bool Importer::importDecomposed() {
+  const std::string &Op = Node->op_type();
+  if (Op == "ConvTranspose") {
+    importConvTranspose();
+    return true;
+  }
+  if (Op == "Pad") {
+    onlyAttrs({"mode", "pads", "value"});
+    Value X = input(0);
+    std::vector<int64_t> Pads = Opset < 11 ? intsAttr(Opset < 2 ? "paddings" : "pads")
+                                           : constInts(1, "pads");
+    double V = Opset < 11 ? floatAttr("value", 0.0f)
+                          : hasInput(2) ? constInput(2, "constant_value").at(0) : 0.0;
+    setOutput(0, pad(X, Pads, stringAttr("mode", "constant"), V));
+    return true;
+  }
+  if (Op == "EyeLike") {
+    onlyAttrs({"dtype", "k"});
+    Shape S = inputShape(0);
+    if (S.size() != 2)
+      fail("input must be 2D");
+    int64_t K = intAttr("k", 0);
+    int32_t DT = attr("dtype") ? int32_t(intAttr("dtype", 1))
+                               : isConst(0) ? Consts[Node->input(0)].DType : onnxType(eltOf(input(0)));
+    if (DT != onnx::TensorProto::FLOAT && !isIntType(DT))
+      fail("dtype " + dtypeName(DT) + " is not supported");
+    Const C;
+    C.DType = DT;
+    C.Dims = S;
+    for (int64_t I = 0; I < S[0]; ++I)
+      for (int64_t J = 0; J < S[1]; ++J) {
+        if (C.isFloat())
+          C.F.push_back(J - I == K ? 1.0f : 0.0f);
+        else
+          C.I.push_back(J - I == K);
+      }
+    setConst(0, C);
+    return true;
+  }
+  if (Op == "DepthToSpace" || Op == "SpaceToDepth") {
+    onlyAttrs({"blocksize", "mode"});
+    Value X = input(0);
+    Shape S = shapeOf(X);
+    int64_t Bs = intAttr("blocksize", 0);
+    if (S.size() != 4 || Bs < 1)
+      fail("needs a 4D input and a positive blocksize");
+    int64_t N = S[0], C = S[1], H = S[2], W = S[3];
+    Type T = eltOf(X);
+    auto Perm = [&](Value V, std::vector<int64_t> P) {
+      Shape In = shapeOf(V), Out;
+      for (int64_t D : P)
+        Out.push_back(In[size_t(D)]);
+      return B.create<graph::TransposeOp>(Loc, RankedTensorType::get(Out, T), V,
+                                          B.getDenseI64ArrayAttr(P))
+          .getResult();
+    };
+    if (Op == "DepthToSpace") {
+      if (C % (Bs * Bs))
+        fail("channels do not divide by blocksize^2");
+      bool CRD = stringAttr("mode", "DCR") == "CRD";
+      Value V = CRD ? reshape(X, {N, C / (Bs * Bs), Bs, Bs, H, W})
+                    : reshape(X, {N, Bs, Bs, C / (Bs * Bs), H, W});
+      V = CRD ? Perm(V, {0, 1, 4, 2, 5, 3}) : Perm(V, {0, 3, 4, 1, 5, 2});
+      setOutput(0, reshape(V, {N, C / (Bs * Bs), H * Bs, W * Bs}));
+    } else {
+      if (H % Bs || W % Bs)
+        fail("spatial size does not divide by blocksize");
+      Value V = reshape(X, {N, C, H / Bs, Bs, W / Bs, Bs});
+      V = Perm(V, {0, 3, 5, 1, 2, 4});
+      setOutput(0, reshape(V, {N, C * Bs * Bs, H / Bs, W / Bs}));
+    }
+    return true;
+  }
+  if (Op == "InstanceNormalization" || Op == "MeanVarianceNormalization") {
+    onlyAttrs({"epsilon", "axes"});
+    Value X = floatInput(0);
+    Shape S = shapeOf(X);
+    std::vector<int64_t> Axes;
+    if (Op == "InstanceNormalization") {
+      for (size_t D = 2; D < S.size(); ++D)
+        Axes.push_back(int64_t(D));
+    } else {
+      Axes = intsAttr("axes", {0, 2, 3});
+    }
+    auto Mean = [&](Value V) { return reduceOf(graph::ReduceKind::Mean, V, Axes, true); };
+    Value D = bin<graph::SubOp>(X, Mean(X));
+    Value Var = Mean(bin<graph::MulOp>(D, D));
+    float Eps = Op == "InstanceNormalization" ? floatAttr("epsilon", 1e-5f) : 1e-9f;
+    Value Y = bin<graph::MulOp>(
+        D, un<graph::ReciprocalOp>(un<graph::SqrtOp>(bin<graph::AddOp>(Var, scalar(Eps)))));
+    if (Op == "InstanceNormalization") {
+      Shape PS(S.size() - 1, 1);
+      PS[0] = S[1];
+      Y = bin<graph::AddOp>(bin<graph::MulOp>(Y, reshape(floatInput(1), PS)),
+                            reshape(floatInput(2), PS));
+    }
+    setOutput(0, Y);
+    return true;
+  }
+  if (Op == "LRN") {
+    // x / (bias + alpha / size * sum of x^2 over a window of channels)^beta
+    onlyAttrs({"alpha", "beta", "bias", "size"});
+    Value X = floatInput(0);
+    Shape S = shapeOf(X);
+    int64_t Size = intAttr("size", 0);
+    if (S.size() < 3 || Size < 1)
+      fail("needs channels and a positive size");
+    Value Sq = bin<graph::MulOp>(X, X);
+    std::vector<int64_t> Pads(2 * S.size(), 0);
+    Pads[1] = (Size - 1) / 2;
+    Pads[1 + S.size()] = Size / 2;
+    Value P = pad(Sq, Pads, "constant", 0);
+    Value Sum;
+    for (int64_t K = 0; K < Size; ++K) {
+      std::vector<int64_t> St(S.size(), 0), En(S.begin(), S.end()), Sp(S.size(), 1);
+      St[1] = K;
+      En[1] = K + S[1];
+      Value Part = B.create<graph::SliceOp>(Loc, f32(S), P, B.getDenseI64ArrayAttr(St),
+                                            B.getDenseI64ArrayAttr(En), B.getDenseI64ArrayAttr(Sp));
+      Sum = Sum ? bin<graph::AddOp>(Sum, Part) : Part;
+    }
+    Value Den = bin<graph::AddOp>(
+        scalar(floatAttr("bias", 1.0f)),
+        bin<graph::MulOp>(Sum, scalar(floatAttr("alpha", 1e-4f) / float(Size))));
+    setOutput(0, bin<graph::DivOp>(X, bin<graph::PowOp>(Den, scalar(floatAttr("beta", 0.75f)))));
+    return true;
+  }
+  return false;
+}
+
 bool Importer::importElementwise() {
   const std::string &Op = Node->op_type();
   using P = graph::ComparePredicate;
@@ -1414,7 +1735,7 @@ void Importer::importNode() {
     if (hasInput(int(K)) && !isConst(int(K)) && !Values.count(Node->input(int(K))))
       fail("input '" + Node->input(int(K)) + "' is not defined before this node");
 
-  if (importElementwise())
+  if (importElementwise() || importDecomposed())
     return;
   if (Op == "Relu") return Unary(graph::ReluOp());
   if (Op == "Sigmoid") return Unary(graph::SigmoidOp());
@@ -1433,6 +1754,12 @@ void Importer::importNode() {
       onlyAttrs({"seed", "ratio", "is_test"});
       if (hasInput(2) && (!isConst(2) || Consts[Node->input(2)].at(0) != 0))
         fail("training_mode must be a constant false (inference only)");
+      // In inference every element is kept: the mask is all true.
+      Const Mask;
+      Mask.DType = onnx::TensorProto::BOOL;
+      Mask.Dims = inputShape(0);
+      Mask.I.assign(size_t(Mask.size()), 1);
+      setConst(1, Mask);
     }
     setOutput(0, input(0));
     return;
@@ -1538,10 +1865,21 @@ void Importer::importNode() {
       fail("training_mode is not supported");
     if (intAttr("spatial", 1) != 1)
       fail("spatial = 0 is not supported");
-    Value X = input(0);
-    setOutput(0, B.create<graph::BatchNormOp>(Loc, X.getType(), X, input(1), input(2), input(3),
-                                              input(4),
-                                              B.getF32FloatAttr(floatAttr("epsilon", 1e-5f))));
+    Value X = floatInput(0);
+    float Eps = floatAttr("epsilon", 1e-5f);
+    if (isConst(1) && isConst(2) && isConst(3) && isConst(4)) {
+      setOutput(0, B.create<graph::BatchNormOp>(Loc, X.getType(), X, input(1), input(2), input(3),
+                                                input(4), B.getF32FloatAttr(Eps)));
+      return;
+    }
+    // Parameters known at run time: (x - mean) * scale / sqrt(var + eps) + bias
+    // with [C] reshaped to [C, 1, ...].
+    Shape S = shapeOf(X), PS(S.size() - 1, 1);
+    PS[0] = S[1];
+    auto Param = [&](int K) { return reshape(floatInput(K), PS); };
+    Value Inv = un<graph::ReciprocalOp>(un<graph::SqrtOp>(bin<graph::AddOp>(Param(4), scalar(Eps))));
+    Value Y = bin<graph::MulOp>(bin<graph::SubOp>(X, Param(3)), bin<graph::MulOp>(Param(1), Inv));
+    setOutput(0, bin<graph::AddOp>(Y, Param(2)));
     return;
   }
   if (Op == "LayerNormalization") {
