@@ -331,6 +331,7 @@ private:
   Value interleaveZeros(Value X, int64_t Axis, int64_t Stride);
   bool fold();
   void importConv();
+  void importConv3D();
   void importPool(bool Max);
   Value reshape(Value V, const Shape &S) {
     if (shapeOf(V) == S)
@@ -910,8 +911,10 @@ void Importer::importConv() {
   Value X = input(0);
   Shape XS = shapeOf(X);
   bool OneD = XS.size() == 3;
+  if (XS.size() == 5)
+    return importConv3D();
   if (XS.size() != 4 && !OneD)
-    fail("only 1D and 2D convolutions are supported (input " + shapes::str(XS) + ")");
+    fail("only 1D, 2D and 3D convolutions are supported (input " + shapes::str(XS) + ")");
   Value W = input(1);
   Shape WS = shapeOf(W);
   if (WS.size() != XS.size())
@@ -967,6 +970,83 @@ void Importer::importConv() {
   setOutput(0, R);
 }
 
+// A 3D convolution as 2D ones: output plane d sums, over the kernel depth
+// kd, the 2D convolution of input plane d * stride + kd * dilation with the
+// kernel's plane kd.
+void Importer::importConv3D() {
+  Value X = floatInput(0), W = floatInput(1);
+  Shape XS = shapeOf(X), WS = shapeOf(W);
+  if (WS.size() != 5)
+    fail("weight rank differs from input rank");
+  auto Ints = [&](const char *N, int64_t Def, size_t Count) {
+    std::vector<int64_t> V = intsAttr(N);
+    if (V.empty())
+      V.assign(Count, Def);
+    if (V.size() != Count)
+      fail(std::string(N) + " needs " + std::to_string(Count) + " values");
+    return V;
+  };
+  std::vector<int64_t> St = Ints("strides", 1, 3), Dil = Ints("dilations", 1, 3),
+                       Pads = Ints("pads", 0, 6);
+  std::string AutoPad = stringAttr("auto_pad", "NOTSET");
+  if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
+    for (size_t D = 0; D < 3; ++D)
+      shapes::autoPad(XS[2 + D], WS[2 + D], St[D], Dil[D], AutoPad == "SAME_UPPER", Pads[D],
+                      Pads[D + 3]);
+  } else if (AutoPad == "VALID") {
+    Pads.assign(6, 0);
+  } else if (AutoPad != "NOTSET") {
+    fail("auto_pad '" + AutoPad + "' is not supported");
+  }
+  int64_t G = intAttr("group", 1);
+  std::vector<int64_t> DP(10, 0);
+  DP[2] = Pads[0];
+  DP[7] = Pads[3];
+  Value P = pad(X, DP, "constant", 0);
+  Shape PS = shapeOf(P);
+  int64_t KD = WS[2], OD = (PS[2] - Dil[0] * (KD - 1) - 1) / St[0] + 1;
+  if (OD < 1)
+    fail("the kernel is deeper than the padded input");
+  auto Plane = [&](Value V, int64_t Z) {
+    Shape S = shapeOf(V), SS = S;
+    SS[2] = 1;
+    std::vector<int64_t> Lo(5, 0), Hi(S.begin(), S.end());
+    Lo[2] = Z;
+    Hi[2] = Z + 1;
+    Value Sl = B.create<graph::SliceOp>(Loc, f32(SS), V, B.getDenseI64ArrayAttr(Lo),
+                                        B.getDenseI64ArrayAttr(Hi),
+                                        B.getDenseI64ArrayAttr({1, 1, 1, 1, 1}));
+    return reshape(Sl, {S[0], S[1], S[3], S[4]});
+  };
+  std::vector<Value> KPlanes;
+  for (int64_t Kd = 0; Kd < KD; ++Kd)
+    KPlanes.push_back(Plane(W, Kd));
+  Value Bias = hasInput(2) ? floatInput(2) : Value();
+  std::vector<Value> Outs;
+  for (int64_t Od = 0; Od < OD; ++Od) {
+    Value Acc;
+    for (int64_t Kd = 0; Kd < KD; ++Kd) {
+      Value In = Plane(P, Od * St[0] + Kd * Dil[0]);
+      Shape Out;
+      std::vector<int64_t> S2 = {St[1], St[2]}, P2 = {Pads[1], Pads[2], Pads[4], Pads[5]},
+                           D2 = {Dil[1], Dil[2]};
+      std::string E = shapes::conv2d(shapeOf(In), shapeOf(KPlanes[size_t(Kd)]), S2, P2, D2, G, Out);
+      if (!E.empty())
+        fail(E);
+      Value C = B.create<graph::ConvOp>(Loc, f32(Out), In, KPlanes[size_t(Kd)],
+                                        Kd == 0 ? Bias : Value(), B.getDenseI64ArrayAttr(S2),
+                                        B.getDenseI64ArrayAttr(P2), B.getDenseI64ArrayAttr(D2),
+                                        B.getI64IntegerAttr(G));
+      Acc = Acc ? bin<graph::AddOp>(Acc, C) : C;
+    }
+    Shape AS = shapeOf(Acc);
+    Outs.push_back(reshape(Acc, {AS[0], AS[1], 1, AS[2], AS[3]}));
+  }
+  Shape S0 = shapeOf(Outs[0]);
+  setOutput(0, B.create<graph::ConcatOp>(Loc, f32({S0[0], S0[1], OD, S0[3], S0[4]}), Outs,
+                                         B.getI64IntegerAttr(2)));
+}
+
 void Importer::importPool(bool Max) {
   if (Max)
     onlyAttrs({"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order",
@@ -975,56 +1055,117 @@ void Importer::importPool(bool Max) {
     onlyAttrs({"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides"});
   Value X = input(0);
   Shape XS = shapeOf(X);
-  if (XS.size() != 4)
-    fail("only 2D pooling is supported (input " + shapes::str(XS) + ")");
-  std::vector<int64_t> Kernel = intsAttr("kernel_shape"), Strides = intsAttr("strides", {1, 1}),
-                       Pads = intsAttr("pads", {0, 0, 0, 0}), Dil = intsAttr("dilations", {1, 1});
-  if (Kernel.size() != 2)
-    fail("kernel_shape must have 2 values");
+  size_t NS = XS.size() < 3 ? 0 : XS.size() - 2;
+  if (NS < 1 || NS > 3)
+    fail("only 1D, 2D and 3D pooling is supported (input " + shapes::str(XS) + ")");
+  Type T = eltOf(X);
+  if (T.isInteger(1) || (!Max && !T.isF32()))
+    fail("pooling takes fp32 (max pooling also integers)");
+  if (!T.isF32()) // integers: exact in fp32 up to 2^24
+    X = castTo(X, B.getF32Type());
+  auto Ints = [&](const char *N, int64_t Def, size_t Count) {
+    std::vector<int64_t> V = intsAttr(N);
+    if (V.empty())
+      V.assign(Count, Def);
+    if (V.size() != Count)
+      fail(std::string(N) + " needs " + std::to_string(Count) + " values");
+    return V;
+  };
+  std::vector<int64_t> Kernel = intsAttr("kernel_shape");
+  if (Kernel.size() != NS)
+    fail("kernel_shape must have " + std::to_string(NS) + " values");
+  std::vector<int64_t> Strides = Ints("strides", 1, NS), Pads = Ints("pads", 0, 2 * NS),
+                       Dil = Max ? Ints("dilations", 1, NS) : std::vector<int64_t>(NS, 1);
   if (intAttr("storage_order", 0) != 0)
     fail("storage_order 1 is not supported");
   std::string AutoPad = stringAttr("auto_pad", "NOTSET");
   if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
-    for (int D = 0; D < 2; ++D)
-      shapes::autoPad(XS[size_t(2 + D)], Kernel[size_t(D)], Strides[size_t(D)], Dil[size_t(D)],
-                      AutoPad == "SAME_UPPER", Pads[size_t(D)], Pads[size_t(D + 2)]);
+    for (size_t D = 0; D < NS; ++D)
+      shapes::autoPad(XS[2 + D], Kernel[D], Strides[D], Dil[D], AutoPad == "SAME_UPPER", Pads[D],
+                      Pads[D + NS]);
   } else if (AutoPad == "VALID") {
-    Pads = {0, 0, 0, 0};
+    Pads.assign(2 * NS, 0);
   } else if (AutoPad != "NOTSET") {
     fail("auto_pad '" + AutoPad + "' is not supported");
   }
   bool CountPad = intAttr("count_include_pad", 0) != 0;
   if (intAttr("ceil_mode", 0)) {
-    // ceil_mode: pad the end so that the floor rule gives the ceil size.
-    Shape Out;
-    std::string E = shapes::pool2d(XS, Kernel, Strides, Pads, Dil, true, Out);
-    if (!E.empty())
-      fail(E);
-    for (int D = 0; D < 2; ++D) {
-      int64_t Need = (Out[size_t(2 + D)] - 1) * Strides[size_t(D)] +
-                     Dil[size_t(D)] * (Kernel[size_t(D)] - 1) + 1 -
-                     (XS[size_t(2 + D)] + Pads[size_t(D)] + Pads[size_t(D + 2)]);
+    // ceil_mode: pad the end so that the floor rule gives the ceil size (a
+    // window must start inside the input or its left padding).
+    for (size_t D = 0; D < NS; ++D) {
+      int64_t Span = XS[2 + D] + Pads[D] + Pads[D + NS] - Dil[D] * (Kernel[D] - 1) - 1;
+      if (Span < 0)
+        fail("the window is larger than the padded input");
+      int64_t Out = (Span + Strides[D] - 1) / Strides[D] + 1;
+      if ((Out - 1) * Strides[D] >= XS[2 + D] + Pads[D])
+        --Out;
+      int64_t Need = (Out - 1) * Strides[D] + Dil[D] * (Kernel[D] - 1) + 1 -
+                     (XS[2 + D] + Pads[D] + Pads[D + NS]);
       if (Need > 0) {
         if (!Max && CountPad)
           fail("ceil_mode with count_include_pad is not supported");
-        Pads[size_t(D + 2)] += Need;
+        Pads[D + NS] += Need;
       }
     }
   }
-  Shape Out;
-  std::string E = shapes::pool2d(XS, Kernel, Strides, Pads, Dil, false, Out);
-  if (!E.empty())
-    fail(E);
+  // One 2D pooling (the depth of 3D pooling is combined by the caller).
+  auto Pool2D = [&](Value In, std::vector<int64_t> K, std::vector<int64_t> St,
+                    std::vector<int64_t> P, std::vector<int64_t> Dl) -> Value {
+    Shape Out;
+    std::string E = shapes::pool2d(shapeOf(In), K, St, P, Dl, false, Out);
+    if (!E.empty())
+      fail(E);
+    if (Max)
+      return B.create<graph::MaxPoolOp>(Loc, f32(Out), In, B.getDenseI64ArrayAttr(K),
+                                        B.getDenseI64ArrayAttr(St), B.getDenseI64ArrayAttr(P),
+                                        B.getDenseI64ArrayAttr(Dl));
+    return B.create<graph::AvgPoolOp>(Loc, f32(Out), In, B.getDenseI64ArrayAttr(K),
+                                      B.getDenseI64ArrayAttr(St), B.getDenseI64ArrayAttr(P),
+                                      B.getBoolAttr(CountPad));
+  };
   Value R;
-  if (Max)
-    R = B.create<graph::MaxPoolOp>(Loc, f32(Out), X, B.getDenseI64ArrayAttr(Kernel),
-                                   B.getDenseI64ArrayAttr(Strides), B.getDenseI64ArrayAttr(Pads),
-                                   B.getDenseI64ArrayAttr(Dil));
-  else
-    R = B.create<graph::AvgPoolOp>(Loc, f32(Out), X, B.getDenseI64ArrayAttr(Kernel),
-                                   B.getDenseI64ArrayAttr(Strides), B.getDenseI64ArrayAttr(Pads),
-                                   B.getBoolAttr(CountPad));
-  setOutput(0, R);
+  if (NS == 1) { // as 2D of height 1
+    Value V = reshape(X, {XS[0], XS[1], 1, XS[2]});
+    R = Pool2D(V, {1, Kernel[0]}, {1, Strides[0]}, {0, Pads[0], 0, Pads[1]}, {1, Dil[0]});
+    Shape RS = shapeOf(R);
+    R = reshape(R, {RS[0], RS[1], RS[3]});
+  } else if (NS == 2) {
+    R = Pool2D(X, Kernel, Strides, Pads, Dil);
+  } else {
+    // 3D: each output depth combines 2D poolings of kd input planes.
+    if (!Max && (Pads[0] || Pads[3]) && !CountPad)
+      fail("3D average pooling with depth padding excluded from the count is not supported");
+    std::vector<int64_t> DP(2 * XS.size(), 0);
+    DP[2] = Pads[0];
+    DP[2 + XS.size()] = Pads[3];
+    Value P = pad(X, DP, "constant", Max ? -INFINITY : 0.0);
+    Shape PS = shapeOf(P);
+    int64_t OD = (PS[2] - Dil[0] * (Kernel[0] - 1) - 1) / Strides[0] + 1;
+    std::vector<Value> Planes;
+    for (int64_t Od = 0; Od < OD; ++Od) {
+      Value Acc;
+      for (int64_t Kd = 0; Kd < Kernel[0]; ++Kd) {
+        int64_t Z = Od * Strides[0] + Kd * Dil[0];
+        Shape SS = {PS[0], PS[1], 1, PS[3], PS[4]};
+        Value Plane = B.create<graph::SliceOp>(
+            Loc, f32(SS), P, B.getDenseI64ArrayAttr({0, 0, Z, 0, 0}),
+            B.getDenseI64ArrayAttr({PS[0], PS[1], Z + 1, PS[3], PS[4]}),
+            B.getDenseI64ArrayAttr({1, 1, 1, 1, 1}));
+        Value V = Pool2D(reshape(Plane, {PS[0], PS[1], PS[3], PS[4]}), {Kernel[1], Kernel[2]},
+                         {Strides[1], Strides[2]}, {Pads[1], Pads[2], Pads[4], Pads[5]},
+                         {Dil[1], Dil[2]});
+        Acc = !Acc ? V : Max ? bin<graph::MaxOp>(Acc, V) : bin<graph::AddOp>(Acc, V);
+      }
+      if (!Max)
+        Acc = bin<graph::MulOp>(Acc, scalar(1.0 / double(Kernel[0])));
+      Shape AS = shapeOf(Acc);
+      Planes.push_back(reshape(Acc, {AS[0], AS[1], 1, AS[2], AS[3]}));
+    }
+    Shape S0 = shapeOf(Planes[0]);
+    R = B.create<graph::ConcatOp>(Loc, f32({S0[0], S0[1], OD, S0[3], S0[4]}), Planes,
+                                  B.getI64IntegerAttr(2));
+  }
+  setOutput(0, castTo(R, T));
 }
 
 Value Importer::constFrom(const Shape &S, Type E,
