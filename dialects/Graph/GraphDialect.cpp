@@ -271,6 +271,16 @@ LogicalResult GatherOp::verify() {
   return expectResult(*this, E, Out);
 }
 
+LogicalResult ScatterOp::verify() {
+  if (failed(checkStatic(*this)))
+    return failure();
+  if (shapeOf(getIndices()) != shapeOf(getUpdates()))
+    return emitOpError("indices and updates differ in shape");
+  if (getElementTypeOrSelf(getUpdates()) != getElementTypeOrSelf(getData()))
+    return emitOpError("updates and data differ in element type");
+  return expectResult(*this, "", shapeOf(getData()));
+}
+
 LogicalResult CastOp::verify() {
   if (shapeOf(getInput()) != shapeOf(getResult()))
     return emitOpError("shape changes");

@@ -325,6 +325,28 @@ def Graph_GatherOp : Graph_Op<"gather"> {
   let hasVerifier = 1;
 }
 
+def Graph_ScatterReductionAttr : I32EnumAttr<"ScatterReduction", "scatter combination", [
+    I32EnumAttrCase<"None", 0, "none">, I32EnumAttrCase<"Add", 1, "add">,
+    I32EnumAttrCase<"Mul", 2, "mul">, I32EnumAttrCase<"Max", 3, "max">,
+    I32EnumAttrCase<"Min", 4, "min">]> {
+  let cppNamespace = "::d1::graph";
+}
+
+def Graph_ScatterOp : Graph_Op<"scatter"> {
+  let summary = "data with updates written (or combined) at flat element indices";
+  let description = [{
+    The result is `data`, then for k in order: result.flat[indices[k]] =
+    updates[k] (reduction none) or combined with it by add, mul, max or min.
+    `indices` (int64, already in [0, size)) and `updates` have one shape.
+    ScatterElements, ScatterND and MaxUnpool are written with it.
+  }];
+  let arguments = (ins Graph_Tensor:$data, RankedTensorOf<[I64]>:$indices, Graph_Tensor:$updates,
+                       Graph_ScatterReductionAttr:$reduction);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$reduction $data `[` $indices `]` `,` $updates attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Graph_CastOp : Graph_Op<"cast"> {
   let summary = "Convert element type";
   let arguments = (ins Graph_Tensor:$input);

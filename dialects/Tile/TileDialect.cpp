@@ -198,6 +198,20 @@ LogicalResult Conv2DOp::verify() {
   return success();
 }
 
+LogicalResult ScatterOp::verify() {
+  for (auto [V, What] : {std::pair{getOut(), "output"}, {getIndices(), "indices"},
+                         {getUpdates(), "updates"}})
+    if (failed(checkSram(*this, V, What)))
+      return failure();
+  if (!getElementTypeOrSelf(getIndices()).isInteger(64))
+    return emitOpError("indices must be int64");
+  if (getElementTypeOrSelf(getUpdates()) != getElementTypeOrSelf(getOut()))
+    return emitOpError("updates and output differ in element type");
+  if (getKind() < 0 || getKind() > 4 || getCount() < 0)
+    return emitOpError("kind is 0 to 4 and count not negative");
+  return success();
+}
+
 LogicalResult ReduceOp::verify() {
   if (failed(checkSram(*this, getIn(), "input")) || failed(checkSram(*this, getOut(), "output")))
     return failure();

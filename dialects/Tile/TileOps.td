@@ -188,6 +188,22 @@ def Tile_ReduceOp : Tile_Op<"reduce"> {
   let hasVerifier = 1;
 }
 
+def Tile_ScatterOp : Tile_Op<"scatter"> {
+  let summary = "out[indices[k]] = updates[k] (or combined with it) for k < count, on SRAM";
+  let description = [{
+    Element by element in order, so a repeated index keeps the last update
+    (or combines all of them). `kind` is none, add, mul, max or min (the
+    enum of graph.scatter, as an integer). Indices are int64 in [0, size of
+    out).
+  }];
+  let arguments = (ins Tile_Buffer:$out, Tile_Buffer:$indices, Tile_Buffer:$updates,
+                       I64Attr:$count, I64Attr:$kind);
+  let assemblyFormat = [{
+    $out `[` $indices `]` `,` $updates attr-dict `:` type($out) `,` type($indices) `,` type($updates)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tile_ConvertOp : Tile_Op<"convert"> {
   let summary = "out[i] = in[i] converted to out's element type, for i < count, on SRAM";
   let description = [{

@@ -1059,6 +1059,27 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     }
     return;
   }
+  if (auto Sc = dyn_cast<graph::ScatterOp>(Op)) {
+    // The whole result in SRAM: a copy of data, the updates applied in order.
+    int64_t N = Sc.getType().getNumElements(), K = Sc.getIndices().getType().getNumElements();
+    Value Out = result(Sc.getResult(), Dest);
+    if (N + 3 * K > tileElements() * 2)
+      throw LoweringError{Loc, "a scatter into " + std::to_string(N) + " elements with " +
+                                   std::to_string(K) + " updates does not fit the SRAM tile budget yet"};
+    Value D = sram(N, eltOf(Out)), I = sram(std::max<int64_t>(K, 1), B.getI64Type()),
+          U = sram(std::max<int64_t>(K, 1), eltOf(Out));
+    dma(buffer(Sc.getData()), idx(0), D, idx(0), {1, 1, N}, {0, 0}, {0, 0});
+    if (K) {
+      dma(buffer(Sc.getIndices()), idx(0), I, idx(0), {1, 1, K}, {0, 0}, {0, 0});
+      dma(buffer(Sc.getUpdates()), idx(0), U, idx(0), {1, 1, K}, {0, 0}, {0, 0});
+      B.create<tile::ScatterOp>(Loc, D, I, U, B.getI64IntegerAttr(K),
+                                B.getI64IntegerAttr(int64_t(Sc.getReduction())));
+    }
+    dma(D, idx(0), Out, idx(0), {1, 1, N}, {0, 0}, {0, 0});
+    for (Value V : {D, I, U})
+      free(V);
+    return;
+  }
   if (auto Ca = dyn_cast<graph::CastOp>(Op)) {
     Type From = Ca.getInput().getType().getElementType(), To = Ca.getType().getElementType();
     if (From == To) {

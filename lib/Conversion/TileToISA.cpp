@@ -86,6 +86,7 @@ private:
   /// through lane 0 of a vector register).
   void lowerScalarElementwise(tile::ElementwiseOp Op);
   void lowerScalarConvert(tile::ConvertOp Op);
+  void lowerScatter(tile::ScatterOp Op);
   Value loadScalar(Type T, Value Ptr);
   void storeScalar(Type T, Value X, Value Ptr);
   Value applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayRef<float> P);
@@ -586,6 +587,34 @@ Value Codegen::convertScalar(Type From, Type To, Value X) {
   return X; // between integers: the store keeps the low bits
 }
 
+void Codegen::lowerScatter(tile::ScatterOp Op) {
+  Type T = getElementTypeOrSelf(Op.getOut());
+  int64_t EB = tile::elementBytes(T);
+  int64_t OutAt = Address.lookup(Op.getOut()), IdxAt = Address.lookup(Op.getIndices()),
+          UpdAt = Address.lookup(Op.getUpdates());
+  auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Op.getCount()), I.li(1));
+  OpBuilder::InsertionGuard G(B);
+  B.setInsertionPointToStart(For.getBody());
+  Value K = For.getInductionVar();
+  Value Idx = I.emit("ld", {I.emit("addi", {scaled(K, 8)}, {IdxAt})}, {0});
+  Value Ptr = I.emit("addi", {scaled(Idx, EB)}, {OutAt});
+  Value U = loadScalar(T, I.emit("addi", {scaled(K, EB)}, {UpdAt}));
+  if (Op.getKind() != 0) {
+    Value Old = loadScalar(T, Ptr);
+    using Kd = tile::EltKind;
+    Kd Kind = Op.getKind() == 1 ? Kd::Add : Op.getKind() == 2 ? Kd::Mul
+              : Op.getKind() == 3 ? Kd::Max : Kd::Min;
+    if (T.isF32()) {
+      const char *Mn = Kind == Kd::Add ? "vadd.f32" : Kind == Kd::Mul ? "vmul.f32"
+                       : Kind == Kd::Max ? "vmax.f32" : "vmin.f32";
+      U = viaLane(Mn, {Old, U});
+    } else {
+      U = applyScalar(Kind, T, {Old, U}, {});
+    }
+  }
+  storeScalar(T, U, Ptr);
+}
+
 void Codegen::lowerScalarConvert(tile::ConvertOp Op) {
   Type From = getElementTypeOrSelf(Op.getIn()), To = getElementTypeOrSelf(Op.getOut());
   Value In = addr(Op.getIn(), Op.getInOffset()), Out = addr(Op.getOut(), Op.getOutOffset());
@@ -1040,6 +1069,8 @@ void Codegen::lowerOp(Operation *Op) {
     lowerGather(Ga);
   } else if (auto Cv = dyn_cast<tile::ConvertOp>(Op)) {
     lowerConvert(Cv);
+  } else if (auto Sc = dyn_cast<tile::ScatterOp>(Op)) {
+    lowerScatter(Sc);
   } else if (isa<memref::AllocOp, memref::DeallocOp, memref::GetGlobalOp, tile::ViewOp,
                  scf::YieldOp, func::ReturnOp>(Op)) {
     // Addresses only.

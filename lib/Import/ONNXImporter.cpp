@@ -307,6 +307,16 @@ private:
   /// out[c] = data[c with c[Axis] = indices[c]]: a gather from the flattened
   /// data at computed element indices (negative indices count from the end).
   Value gatherElements(Value Data, Value Indices, int64_t Axis);
+  /// Idx (any integer type) as int64 with negative values counted from Len.
+  Value normalizedIndex(Value Idx, int64_t Len);
+  /// The flat element index into data of shape DS of each of Indices, which
+  /// replace the coordinate along Axis (GatherElements, ScatterElements).
+  Value elementIndices(const Shape &DS, Value Indices, int64_t Axis);
+  /// For indices [..., k] into data DS (after BatchDims shared dimensions):
+  /// the index of each addressed row of Inner trailing elements
+  /// (GatherND, ScatterND).
+  Value rowIndices(const Shape &DS, Value Indices, int64_t BatchDims, int64_t &Inner);
+  Value scatter(Value Data, Value Flat, Value Updates, const std::string &Reduction);
   /// NegativeLogLikelihoodLoss of log-probabilities [N, C, ...] at targets.
   Value nllLoss(Value LogProb, Value Target, Value Weight, std::optional<int64_t> Ignore,
                 const std::string &Reduction);
@@ -1225,6 +1235,21 @@ Value Importer::argExtreme(Value X, int64_t Axis, bool Max, bool Last, bool Keep
 
 Value Importer::gatherElements(Value Data, Value Indices, int64_t Axis) {
   Shape DS = shapeOf(Data), IS = shapeOf(Indices);
+  Value Flat = elementIndices(DS, Indices, Axis);
+  Value FlatData = reshape(Data, {shapes::numElements(DS)});
+  return B.create<graph::GatherOp>(Loc, RankedTensorType::get(IS, eltOf(Data)), FlatData, Flat,
+                                   B.getI64IntegerAttr(0));
+}
+
+Value Importer::normalizedIndex(Value Idx, int64_t Len) {
+  Type I64 = B.getI64Type();
+  Idx = castTo(Idx, I64);
+  return where(compare(graph::ComparePredicate::LT, Idx, scalar(0, I64)),
+               bin<graph::AddOp>(Idx, scalar(double(Len), I64)), Idx);
+}
+
+Value Importer::elementIndices(const Shape &DS, Value Indices, int64_t Axis) {
+  Shape IS = shapeOf(Indices);
   if (DS.size() != IS.size())
     fail("indices must have the rank of the data");
   for (size_t D = 0; D < DS.size(); ++D)
@@ -1232,10 +1257,7 @@ Value Importer::gatherElements(Value Data, Value Indices, int64_t Axis) {
       fail("indices " + shapes::str(IS) + " exceed the data " + shapes::str(DS));
   Type I64 = B.getI64Type();
   auto St = stridesOf(DS);
-  Value Idx = castTo(Indices, I64);
-  Value Len = scalar(double(DS[size_t(Axis)]), I64);
-  Idx = where(compare(graph::ComparePredicate::LT, Idx, scalar(0, I64)),
-              bin<graph::AddOp>(Idx, Len), Idx);
+  Value Idx = normalizedIndex(Indices, DS[size_t(Axis)]);
   // Element index = idx * stride(axis) + sum of the other coordinates' offsets.
   Value Base = constFrom(IS, I64, [&](const std::vector<int64_t> &C) {
     int64_t Off = 0;
@@ -1244,10 +1266,52 @@ Value Importer::gatherElements(Value Data, Value Indices, int64_t Axis) {
         Off += C[D] * St[D];
     return double(Off);
   });
-  Value Flat = bin<graph::AddOp>(bin<graph::MulOp>(Idx, scalar(double(St[size_t(Axis)]), I64)), Base);
-  Value FlatData = reshape(Data, {shapes::numElements(DS)});
-  return B.create<graph::GatherOp>(Loc, RankedTensorType::get(IS, eltOf(Data)), FlatData, Flat,
-                                   B.getI64IntegerAttr(0));
+  return bin<graph::AddOp>(bin<graph::MulOp>(Idx, scalar(double(St[size_t(Axis)]), I64)), Base);
+}
+
+Value Importer::rowIndices(const Shape &DS, Value Indices, int64_t BatchDims, int64_t &Inner) {
+  Shape IS = shapeOf(Indices);
+  int64_t K = IS.empty() ? 0 : IS.back(), Bd = BatchDims;
+  if (IS.empty() || K < 1 || Bd + K > int64_t(DS.size()) || Bd >= int64_t(IS.size()))
+    fail("indices " + shapes::str(IS) + " do not address data " + shapes::str(DS));
+  for (int64_t D = 0; D < Bd; ++D)
+    if (IS[size_t(D)] != DS[size_t(D)])
+      fail("batch dimensions of indices and data differ");
+  Type I64 = B.getI64Type();
+  Inner = 1;
+  for (size_t D = size_t(Bd + K); D < DS.size(); ++D)
+    Inner *= DS[D];
+  Shape Lead(IS.begin(), IS.end() - 1); // one row index per leading position
+  Value Row;
+  int64_t Stride = 1;
+  for (int64_t J = K; J-- > 0;) {
+    std::vector<int64_t> Lo(IS.size(), 0), Hi(IS.begin(), IS.end()), Sp(IS.size(), 1);
+    Lo.back() = J;
+    Hi.back() = J + 1;
+    Shape PS = IS;
+    PS.back() = 1;
+    Value Part = B.create<graph::SliceOp>(Loc, RankedTensorType::get(PS, eltOf(Indices)), Indices,
+                                          B.getDenseI64ArrayAttr(Lo), B.getDenseI64ArrayAttr(Hi),
+                                          B.getDenseI64ArrayAttr(Sp));
+    Value I = normalizedIndex(reshape(Part, Lead), DS[size_t(Bd + J)]);
+    Value Term = bin<graph::MulOp>(I, scalar(double(Stride), I64));
+    Row = Row ? bin<graph::AddOp>(Row, Term) : Term;
+    Stride *= DS[size_t(Bd + J)];
+  }
+  if (Bd) { // each batch position has its own block of rows
+    Shape BS(Lead.size(), 1);
+    for (int64_t D = 0; D < Bd; ++D)
+      BS[size_t(D)] = Lead[size_t(D)];
+    auto BSt = stridesOf(Shape(Lead.begin(), Lead.begin() + Bd));
+    Value Base = constFrom(BS, I64, [&](const std::vector<int64_t> &C) {
+      int64_t F = 0;
+      for (int64_t D = 0; D < Bd; ++D)
+        F += C[size_t(D)] * BSt[size_t(D)];
+      return double(F * Stride);
+    });
+    Row = bin<graph::AddOp>(Row, Base);
+  }
+  return Row;
 }
 
 Value Importer::nllLoss(Value LogProb, Value Target, Value Weight,
@@ -1651,8 +1715,92 @@ void Importer::importRecurrent() {
     setOutput(2, Yc);
 }
 
+Value Importer::scatter(Value Data, Value Flat, Value Updates, const std::string &Reduction) {
+  using R = graph::ScatterReduction;
+  R Kind = Reduction == "none" ? R::None : Reduction == "add" ? R::Add : Reduction == "mul" ? R::Mul
+           : Reduction == "max" ? R::Max : Reduction == "min" ? R::Min : R(-1);
+  if (int(Kind) < 0)
+    fail("reduction '" + Reduction + "' is not supported");
+  if (eltOf(Updates) != eltOf(Data))
+    fail("updates and data differ in element type");
+  Shape US = shapeOf(Updates);
+  if (shapes::numElements(shapeOf(Flat)) != shapes::numElements(US))
+    fail("indices do not match updates " + shapes::str(US));
+  return B.create<graph::ScatterOp>(Loc, Data.getType(), Data, reshape(Flat, US), Updates,
+                                    graph::ScatterReductionAttr::get(&Ctx, Kind));
+}
+
 bool Importer::importDecomposed() {
   const std::string &Op = Node->op_type();
+  if (Op == "ScatterElements" || Op == "Scatter") {
+    onlyAttrs({"axis", "reduction"});
+    Value X = input(0);
+    int64_t Axis = intAttr("axis", 0);
+    if (!shapes::normalizeAxis(Axis, int64_t(shapeOf(X).size())))
+      fail("axis out of range");
+    Value Idx = input(1);
+    if (shapeOf(Idx) != shapeOf(input(2)))
+      fail("indices and updates differ in shape");
+    Shape DS = shapeOf(X), IS = shapeOf(Idx);
+    for (size_t D = 0; D < DS.size() && D < IS.size(); ++D)
+      if (int64_t(D) != Axis && IS[D] > DS[D])
+        fail("indices " + shapes::str(IS) + " exceed the data " + shapes::str(DS));
+    setOutput(0, scatter(X, elementIndices(DS, Idx, Axis), inputAs(2, eltOf(X)),
+                         stringAttr("reduction", "none")));
+    return true;
+  }
+  if (Op == "GatherND" || Op == "ScatterND") {
+    onlyAttrs({"batch_dims", "reduction"});
+    Value X = input(0), Idx = input(1);
+    Shape DS = shapeOf(X), IS = shapeOf(Idx);
+    int64_t Bd = Op == "GatherND" ? intAttr("batch_dims", 0) : 0, Inner = 1;
+    Value Row = rowIndices(DS, Idx, Bd, Inner);
+    Shape Lead(IS.begin(), IS.end() - 1), Tail(DS.begin() + Bd + IS.back(), DS.end());
+    Shape Out = Lead;
+    Out.insert(Out.end(), Tail.begin(), Tail.end());
+    int64_t Rows = shapes::numElements(DS) / std::max<int64_t>(Inner, 1);
+    if (Op == "GatherND") {
+      Shape GS = Lead;
+      GS.push_back(Inner);
+      Value G = B.create<graph::GatherOp>(Loc, RankedTensorType::get(GS, eltOf(X)),
+                                          reshape(X, {Rows, Inner}), Row, B.getI64IntegerAttr(0));
+      setOutput(0, reshape(G, Out));
+      return true;
+    }
+    // ScatterND: every element of each addressed row.
+    Shape RS = Lead;
+    RS.push_back(1);
+    Value Iota = constFrom({Inner}, B.getI64Type(),
+                           [](const std::vector<int64_t> &C) { return double(C[0]); });
+    Value Flat = bin<graph::AddOp>(
+        bin<graph::MulOp>(reshape(Row, RS), scalar(double(Inner), B.getI64Type())), Iota);
+    Value U = inputAs(2, eltOf(X));
+    if (shapeOf(U) != Out)
+      fail("updates should be " + shapes::str(Out));
+    setOutput(0, scatter(X, Flat, U, stringAttr("reduction", "none")));
+    return true;
+  }
+  if (Op == "MaxUnpool") {
+    onlyAttrs({"kernel_shape", "pads", "strides"});
+    if (hasInput(2))
+      fail("output_shape is not supported");
+    Value X = floatInput(0);
+    Shape XS = shapeOf(X), Out = XS;
+    std::vector<int64_t> K = intsAttr("kernel_shape");
+    size_t NS = XS.size() - 2;
+    std::vector<int64_t> St = intsAttr("strides", std::vector<int64_t>(NS, 1)),
+                         P = intsAttr("pads", std::vector<int64_t>(2 * NS, 0));
+    if (K.size() != NS || St.size() != NS || P.size() != 2 * NS)
+      fail("kernel_shape, strides and pads must match the spatial rank");
+    for (size_t D = 0; D < NS; ++D)
+      Out[2 + D] = (XS[2 + D] - 1) * St[D] - P[D] - P[D + NS] + K[D];
+    Value Zeros = constFrom(Out, B.getF32Type(), [](const std::vector<int64_t> &) { return 0.0; });
+    Value Idx = input(1);
+    if (shapeOf(Idx) != XS)
+      fail("indices must have the input's shape");
+    setOutput(0, scatter(Zeros, normalizedIndex(Idx, shapes::numElements(Out)), X, "none"));
+    return true;
+  }
   if (Op == "RNN" || Op == "GRU" || Op == "LSTM") {
     importRecurrent();
     return true;
