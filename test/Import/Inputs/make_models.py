@@ -570,9 +570,10 @@ def errors():
     bad("maxpool_storage", [
         node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2], storage_order=1),
     ], [vi("x", [1, 1, 4, 4])], [vi("y", [1, 1, 3, 3])])
-    bad("conv3d", [
-        node("Conv", ["x", "W"], ["y"], name="conv3d", auto_pad="SAME_UPPER"),
-    ], [vi("x", [1, 1, 4, 4, 4])], [vi("y", [1, 1, 4, 4, 4])], [weights("W", [1, 1, 3, 3, 3], 1)])
+    bad("conv4d", [
+        node("Conv", ["x", "W"], ["y"], name="conv4d"),
+    ], [vi("x", [1, 1, 3, 3, 3, 3])], [vi("y", [1, 1, 1, 1, 1, 1])],
+        [weights("W", [1, 1, 3, 3, 3, 3], 1)])
     bad("conv_badpad", [
         node("Conv", ["x", "W"], ["y"], name="conv", auto_pad="SAME"),
     ], [vi("x", [1, 1, 4, 4])], [vi("y", [1, 1, 4, 4])], [weights("W", [1, 1, 3, 3], 1)])
