@@ -182,8 +182,8 @@ def read_expected(path):
 def reason_of(res):
     """A short, path-free reason for an expected failure."""
     msg = res['message']
-    msg = re.sub(r'^\S*model\.onnx: ', '', msg)
     msg = re.sub(r'^error: ', '', msg)
+    msg = re.sub(r'^\S*model\.onnx: ', '', msg)
     if res['status'] == 'mismatch':
         msg = 'wrong result: ' + re.sub(r'first at .*', '', msg).strip(', ')
     return msg.replace('\n', ' ')[:200]

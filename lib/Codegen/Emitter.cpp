@@ -184,7 +184,9 @@ void rematerializeConstants(func::FuncOp F) {
   SmallVector<Operation *> Constants;
   F.walk([&](Operation *Op) {
     const InstInfo *Info = instOf(Op);
-    if (Info && Info->Op == Opcode::LI && !Op->getResult(0).hasOneUse())
+    // Every use gets its own copy right before it, so no constant is live
+    // across unrelated code (a single far use included).
+    if (Info && Info->Op == Opcode::LI)
       Constants.push_back(Op);
   });
   for (Operation *C : Constants) {

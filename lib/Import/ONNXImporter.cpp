@@ -317,6 +317,20 @@ private:
   /// (GatherND, ScatterND).
   Value rowIndices(const Shape &DS, Value Indices, int64_t BatchDims, int64_t &Inner);
   Value scatter(Value Data, Value Flat, Value Updates, const std::string &Reduction);
+  /// X repeated to shape S (numpy broadcasting): a where with a true
+  /// condition of that shape, exact for every type.
+  Value broadcastTo(Value X, const Shape &S) {
+    Shape Out;
+    std::string E = shapes::broadcast(shapeOf(X), S, Out);
+    if (!E.empty())
+      fail(E);
+    if (Out == shapeOf(X))
+      return X;
+    Value True = constFrom(Out, B.getI1Type(), [](const std::vector<int64_t> &) { return 1.0; });
+    return where(True, X, X);
+  }
+  /// The branches of If as values: each branch's nodes imported in place.
+  void importIf();
   /// NegativeLogLikelihoodLoss of log-probabilities [N, C, ...] at targets.
   Value nllLoss(Value LogProb, Value Target, Value Weight, std::optional<int64_t> Ignore,
                 const std::string &Reduction);
@@ -1855,8 +1869,139 @@ bool Importer::importQuantized() {
   return false;
 }
 
+void Importer::importIf() {
+  Value Cond = inputAs(0, B.getI1Type());
+  const onnx::AttributeProto *Then = attr("then_branch"), *Else = attr("else_branch");
+  if (!Then || !Else || !Then->has_g() || !Else->has_g())
+    fail("If needs then_branch and else_branch graphs");
+  const onnx::NodeProto *Outer = Node;
+  int OuterIndex = NodeIndex;
+  auto Branch = [&](const onnx::GraphProto &G) {
+    // A branch sees the values of the enclosing graph; its own names are
+    // unique in the model, so they can share the maps.
+    for (const auto &T : G.initializer())
+      Consts[T.name()] = readTensor(T, "initializer '" + T.name() + "'");
+    for (int K = 0; K < G.node_size(); ++K) {
+      Node = &G.node(K);
+      NodeIndex = K;
+      importNode();
+    }
+    Node = Outer;
+    NodeIndex = OuterIndex;
+    std::vector<Value> Out;
+    for (const auto &O : G.output()) {
+      if (Values.count(O.name()))
+        Out.push_back(Values[O.name()]);
+      else if (Consts.count(O.name()))
+        Out.push_back(materialize(Consts[O.name()]));
+      else
+        fail("branch output '" + O.name() + "' is not produced");
+    }
+    return Out;
+  };
+  std::vector<Value> A = Branch(Then->g()), Bv = Branch(Else->g());
+  if (A.size() != Bv.size() || int(A.size()) != Node->output_size())
+    fail("the branches and the node have different numbers of outputs");
+  // A constant condition picks a branch; otherwise both run and a where
+  // selects (the branches must agree in shape and type).
+  for (size_t K = 0; K < A.size(); ++K) {
+    if (shapeOf(A[K]) != shapeOf(Bv[K]) || eltOf(A[K]) != eltOf(Bv[K]))
+      fail("branch outputs " + std::to_string(K) + " differ in shape or type (" +
+           shapes::str(shapeOf(A[K])) + " and " + shapes::str(shapeOf(Bv[K])) + ")");
+    setOutput(int(K), where(reshape(Cond, {}), A[K], Bv[K]));
+  }
+}
+
 bool Importer::importDecomposed() {
   const std::string &Op = Node->op_type();
+  if (Op == "Range" || Op == "ConstantOfShape" || Op == "OneHot") {
+    // Folded when their inputs are constants; otherwise the output's shape
+    // depends on run-time values.
+    fail(std::string(Op == "Range" ? "start, limit and delta" : Op == "OneHot" ? "depth" : "the shape") +
+         " must be constants: the output's shape depends on them");
+  }
+  if (Op == "Expand" || Op == "Tile") {
+    onlyAttrs({});
+    Value X = input(0);
+    std::vector<int64_t> Arg = constInts(1, Op == "Expand" ? "shape" : "repeats");
+    Shape S = shapeOf(X);
+    if (Op == "Expand") {
+      setOutput(0, broadcastTo(X, Arg));
+      return true;
+    }
+    // Tile: [d0, d1, ..] as [1, d0, 1, d1, ..] broadcast to [r0, d0, r1, d1, ..].
+    if (Arg.size() != S.size())
+      fail("repeats needs one value per dimension");
+    Shape Split, Rep, Out;
+    for (size_t D = 0; D < S.size(); ++D) {
+      if (Arg[D] < 0)
+        fail("repeats must not be negative");
+      Split.insert(Split.end(), {1, S[D]});
+      Rep.insert(Rep.end(), {Arg[D], S[D]});
+      Out.push_back(Arg[D] * S[D]);
+    }
+    setOutput(0, reshape(broadcastTo(reshape(X, Split), Rep), Out));
+    return true;
+  }
+  if (Op == "ReverseSequence") {
+    // Index along time: len - 1 - t inside each sequence, t past its end.
+    onlyAttrs({"batch_axis", "time_axis"});
+    Value X = input(0);
+    Shape S = shapeOf(X);
+    int64_t BA = intAttr("batch_axis", 1), TA = intAttr("time_axis", 0);
+    if (S.size() < 2 || !shapes::normalizeAxis(BA, int64_t(S.size())) ||
+        !shapes::normalizeAxis(TA, int64_t(S.size())) || BA == TA)
+      fail("batch_axis and time_axis must be two different axes");
+    Type I64 = B.getI64Type();
+    Shape LS(S.size(), 1), TS(S.size(), 1);
+    LS[size_t(BA)] = S[size_t(BA)];
+    TS[size_t(TA)] = S[size_t(TA)];
+    Value Len = reshape(castTo(input(1), I64), LS);
+    Value T = constFrom(TS, I64, [&](const std::vector<int64_t> &C) { return double(C[size_t(TA)]); });
+    Value Rev = bin<graph::SubOp>(bin<graph::SubOp>(Len, scalar(1, I64)), T);
+    Value Idx = where(compare(graph::ComparePredicate::LT, T, Len), Rev, broadcastTo(T, shapeOf(Rev)));
+    setOutput(0, gatherElements(X, broadcastTo(Idx, S), TA));
+    return true;
+  }
+  if (Op == "Det") {
+    // Leibniz's formula over the permutations of the last two (n x n, n <= 4) axes.
+    onlyAttrs({});
+    Value X = floatInput(0);
+    Shape S = shapeOf(X);
+    if (S.size() < 2 || S.back() != S[S.size() - 2] || S.back() > 4 || S.back() < 1)
+      fail("Det supports square matrices up to 4 x 4 (input " + shapes::str(S) + ")");
+    int64_t N = S.back();
+    Shape Lead(S.begin(), S.end() - 2);
+    auto At = [&](int64_t I, int64_t J) {
+      std::vector<int64_t> Lo(S.size(), 0), Hi(S.begin(), S.end()), Sp(S.size(), 1);
+      Lo[S.size() - 2] = I;
+      Hi[S.size() - 2] = I + 1;
+      Lo[S.size() - 1] = J;
+      Hi[S.size() - 1] = J + 1;
+      Shape PS = S;
+      PS[S.size() - 2] = PS[S.size() - 1] = 1;
+      Value V = B.create<graph::SliceOp>(Loc, f32(PS), X, B.getDenseI64ArrayAttr(Lo),
+                                         B.getDenseI64ArrayAttr(Hi), B.getDenseI64ArrayAttr(Sp));
+      return reshape(V, Lead);
+    };
+    std::vector<int64_t> P(static_cast<size_t>(N));
+    for (int64_t K = 0; K < N; ++K)
+      P[size_t(K)] = K;
+    Value Sum;
+    do {
+      int64_t Inv = 0;
+      for (int64_t I = 0; I < N; ++I)
+        for (int64_t J = I + 1; J < N; ++J)
+          Inv += P[size_t(I)] > P[size_t(J)];
+      Value Term = At(0, P[0]);
+      for (int64_t I = 1; I < N; ++I)
+        Term = bin<graph::MulOp>(Term, At(I, P[size_t(I)]));
+      Sum = !Sum ? (Inv % 2 ? un<graph::NegOp>(Term) : Term)
+                 : Inv % 2 ? bin<graph::SubOp>(Sum, Term) : bin<graph::AddOp>(Sum, Term);
+    } while (std::next_permutation(P.begin(), P.end()));
+    setOutput(0, Sum);
+    return true;
+  }
   if (Op == "ScatterElements" || Op == "Scatter") {
     onlyAttrs({"axis", "reduction"});
     Value X = input(0);
@@ -2298,6 +2443,10 @@ void Importer::importNode() {
   const std::string &Op = Node->op_type();
   if (!Node->domain().empty() && Node->domain() != "ai.onnx")
     fail("operator domain '" + Node->domain() + "' is not supported");
+  if (Op == "If") {
+    importIf();
+    return;
+  }
   for (const auto &A : Node->attribute())
     if (A.type() == onnx::AttributeProto::GRAPH || A.type() == onnx::AttributeProto::GRAPHS)
       fail("subgraph attribute '" + A.name() + "' is not supported");

@@ -564,8 +564,8 @@ def errors():
     def bad(name, nodes, inputs, outputs, inits=(), opset=13, **kw):
         model(name, nodes, inputs, outputs, inits, opset, check=False, **kw)
 
-    bad("det", [node("Det", ["x"], ["y"], name="det")], x33, [vi("y", [])])
-    bad("unnamed", [node("Relu", ["x"], ["r"]), node("Det", ["r"], ["y"], name="")], x33,
+    bad("unique", [node("Unique", ["x"], ["y"], name="unique")], x33, [vi("y", [])])
+    bad("unnamed", [node("Relu", ["x"], ["r"]), node("Unique", ["r"], ["y"], name="")], x33,
         [vi("y", [])])
     bad("maxpool_storage", [
         node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2], storage_order=1),
@@ -590,10 +590,9 @@ def errors():
 
     def branch(name, values):
         return h.make_graph([const_node(name, values)], name, [], [vi(name, [2])])
-    bad("if", [
+    bad("loop", [
         const_node("cond", np.bool_(True)),
-        node("If", ["cond"], ["y"], name="if", then_branch=branch("then_out", [1, 2]),
-             else_branch=branch("else_out", [3, 4])),
+        node("Loop", ["", "cond"], ["y"], name="loop", body=branch("body_out", [1, 2])),
     ], [], [vi("y", [2])])
 
     relu = [node("Relu", ["x"], ["y"])]
