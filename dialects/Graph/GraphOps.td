@@ -30,8 +30,9 @@ def Graph_Dialect : Dialect {
 class Graph_Op<string mnemonic, list<Trait> traits = []>
     : Op<Graph_Dialect, mnemonic, !listconcat(traits, [Pure])>;
 
-// Element types: fp32, bool (i1), signed (signless) and unsigned integers.
-def Graph_Tensor : RankedTensorOf<[F32, I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
+// Element types: fp32, bool (i1), signed (signless) and unsigned integers;
+// fp64, fp16 and bf16 are storage formats (cast to fp32 to compute).
+def Graph_Tensor : RankedTensorOf<[F32, I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64, F64, F16, BF16]>;
 def Graph_NumTensor : RankedTensorOf<[F32, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
 def Graph_IntTensor : RankedTensorOf<[I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
 def Graph_BoolTensor : RankedTensorOf<[I1]>;

@@ -29,7 +29,7 @@ def Tile_Dialect : Dialect {
 
 class Tile_Op<string mnemonic, list<Trait> traits = []> : Op<Tile_Dialect, mnemonic, traits>;
 
-def Tile_Buffer : MemRefRankOf<[F32, I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64],
+def Tile_Buffer : MemRefRankOf<[F32, I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64, F64, F16, BF16],
                                [0, 1, 2, 3, 4, 5, 6, 7, 8]>;
 
 def Tile_ViewOp : Tile_Op<"view", [Pure]> {

@@ -27,6 +27,12 @@ namespace {
 d1x::DType dtypeOf(Type T) {
   if (T.isF32())
     return d1x::F32;
+  if (T.isF64())
+    return d1x::F64;
+  if (T.isF16())
+    return d1x::F16;
+  if (T.isBF16())
+    return d1x::BF16;
   if (T.isInteger(1))
     return d1x::BOOL;
   if (!T.isInteger())

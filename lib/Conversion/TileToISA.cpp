@@ -91,6 +91,25 @@ private:
   void storeScalar(Type T, Value X, Value Ptr);
   Value applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayRef<float> P);
   Value convertScalar(Type From, Type To, Value X);
+  /// Conversions of fp32 bits to and from the storage formats fp64, fp16
+  /// and bf16, with scalar integer instructions (round to nearest even).
+  Value f32ToWide(Value X);
+  Value wideToF32(Value X);
+  Value f32ToHalf(Value X);
+  Value halfToF32(Value X);
+  /// 0/1 C ? A : B without a branch.
+  Value select(Value C, Value A, Value B) {
+    return I.emit("xor", {B, I.emit("and", {I.emit("xor", {A, B}), I.emit("sub", {I.li(0), C})})});
+  }
+  Value isEq(Value A, int64_t K) { return I.emit("sltiu", {I.emit("xor", {A, I.li(K)})}, {1}); }
+  /// Rounds R (the kept bits) up where the dropped bits Rem are above half
+  /// of 1 << Bits, or at half with R odd (ties to even).
+  Value roundEven(Value R, Value Rem, Value Half) {
+    Value Above = I.emit("sltu", {Half, Rem});
+    Value Tie = I.emit("and", {I.emit("sltiu", {I.emit("xor", {Rem, Half})}, {1}),
+                               I.emit("andi", {R}, {1})});
+    return I.emit("add", {R, I.emit("or", {Above, Tie})});
+  }
   Value viaLane(StringRef Mnemonic, ArrayRef<Value> X);
   /// Calls Body(offset register or null, count) for [0, Total) in steps of
   /// Step: an scf.for over the full steps and a static remainder.
@@ -429,7 +448,7 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
 
 Value Codegen::loadScalar(Type T, Value Ptr) {
   int64_t EB = tile::elementBytes(T);
-  bool Unsigned = T.isInteger(1) || T.isUnsignedInteger();
+  bool Unsigned = T.isInteger(1) || T.isUnsignedInteger() || T.isF16() || T.isBF16();
   const char *Mn = EB == 1 ? (Unsigned ? "lbu" : "lb")
                    : EB == 2 ? (Unsigned ? "lhu" : "lh")
                    : EB == 4 ? (Unsigned && !T.isF32() ? "lwu" : "lw") : "ld";
@@ -565,9 +584,108 @@ void Codegen::lowerScalarElementwise(tile::ElementwiseOp Op) {
   storeScalar(OutT, R, I.emit("add", {OutBase, scaled(Iv, tile::elementBytes(OutT))}));
 }
 
+Value Codegen::f32ToWide(Value X) {
+  X = I.emit("srli", {I.emit("slli", {X}, {32})}, {32});
+  Value S = I.emit("srli", {X}, {31});
+  Value E = I.emit("andi", {I.emit("srli", {X}, {23})}, {0xff});
+  Value M = I.emit("andi", {X}, {0x7fffff});
+  Value Abs = I.emit("andi", {X}, {0x7fffffff});
+  // A subnormal times 2^24 is normal: its exponent, less 24, and mantissa.
+  Value Y = viaLane("vmul.f32", {Abs, I.li(0x4b800000)});
+  Value Sub = isEq(E, 0);
+  E = select(Sub, I.emit("addi", {I.emit("andi", {I.emit("srli", {Y}, {23})}, {0xff})}, {-24}), E);
+  M = select(Sub, I.emit("andi", {Y}, {0x7fffff}), M);
+  Value E64 = select(isEq(E, 0xff), I.li(0x7ff), I.emit("addi", {E}, {1023 - 127}));
+  Value Bits = I.emit("or", {I.emit("slli", {E64}, {52}), I.emit("slli", {M}, {29})});
+  Bits = select(isEq(Abs, 0), I.li(0), Bits);
+  return I.emit("or", {Bits, I.emit("slli", {S}, {63})});
+}
+
+Value Codegen::wideToF32(Value X) {
+  Value S = I.emit("srli", {X}, {63});
+  Value E = I.emit("andi", {I.emit("srli", {X}, {52})}, {0x7ff});
+  Value M = I.emit("srli", {I.emit("slli", {X}, {12})}, {12});
+  // Infinity and NaN (quiet, with the top payload bits).
+  Value NaN = I.emit("sltu", {I.li(0), M});
+  Value Special = I.emit("or", {I.li(0x7f800000),
+                                select(NaN, I.emit("or", {I.li(0x400000), I.emit("srli", {M}, {29})}),
+                                       I.li(0))});
+  Value Ex = I.emit("addi", {E}, {-1023}); // unbiased
+  // Normal fp32: keep 23 of the 52 mantissa bits.
+  Value Norm = roundEven(I.emit("srli", {M}, {29}), I.emit("and", {M, I.li((1 << 29) - 1)}),
+                         I.li(1 << 28));
+  Norm = I.emit("add", {I.emit("slli", {I.emit("addi", {Ex}, {127})}, {23}), Norm});
+  Norm = I.emit("min", {Norm, I.li(0x7f800000)}); // overflow to infinity
+  // Subnormal fp32: the hidden bit too, shifted right by 29 + (-126 - Ex).
+  Value Full = I.emit("or", {M, I.li(int64_t(1) << 52)});
+  Value Tot = I.emit("min", {I.emit("sub", {I.li(29 - 126), Ex}), I.li(63)});
+  Value One = I.li(1);
+  Value Sub = roundEven(I.emit("srl", {Full, Tot}),
+                        I.emit("and", {Full, I.emit("addi", {I.emit("sll", {One, Tot})}, {-1})}),
+                        I.emit("sll", {One, I.emit("addi", {Tot}, {-1})}));
+  Value Bits = select(I.emit("slt", {Ex, I.li(-126)}), Sub, Norm);
+  Bits = select(isEq(E, 0x7ff), Special, Bits);
+  return I.emit("or", {Bits, I.emit("slli", {S}, {31})});
+}
+
+Value Codegen::f32ToHalf(Value X) {
+  X = I.emit("srli", {I.emit("slli", {X}, {32})}, {32});
+  Value S = I.emit("srli", {X}, {31});
+  Value E = I.emit("andi", {I.emit("srli", {X}, {23})}, {0xff});
+  Value M = I.emit("andi", {X}, {0x7fffff});
+  Value Special = I.emit("or", {I.li(0x7c00), select(I.emit("sltu", {I.li(0), M}),
+                                                     I.emit("or", {I.li(0x200), I.emit("srli", {M}, {13})}),
+                                                     I.li(0))});
+  Value Ex = I.emit("addi", {E}, {-127});
+  Value Norm = roundEven(I.emit("srli", {M}, {13}), I.emit("andi", {M}, {0x1fff}), I.li(0x1000));
+  Norm = I.emit("add", {I.emit("slli", {I.emit("addi", {Ex}, {15})}, {10}), Norm});
+  Norm = I.emit("min", {Norm, I.li(0x7c00)});
+  Value Full = select(isEq(E, 0), I.li(0), I.emit("or", {M, I.li(0x800000)}));
+  Value Tot = I.emit("min", {I.emit("sub", {I.li(13 - 14), Ex}), I.li(31)});
+  Value One = I.li(1);
+  Value Sub = roundEven(I.emit("srl", {Full, Tot}),
+                        I.emit("and", {Full, I.emit("addi", {I.emit("sll", {One, Tot})}, {-1})}),
+                        I.emit("sll", {One, I.emit("addi", {Tot}, {-1})}));
+  Value Bits = select(I.emit("slt", {Ex, I.li(-14)}), Sub, Norm);
+  Bits = select(isEq(E, 0xff), Special, Bits);
+  return I.emit("or", {Bits, I.emit("slli", {S}, {15})});
+}
+
+Value Codegen::halfToF32(Value X) {
+  Value S = I.emit("andi", {I.emit("srli", {X}, {15})}, {1});
+  Value E = I.emit("andi", {I.emit("srli", {X}, {10})}, {0x1f});
+  Value M = I.emit("andi", {X}, {0x3ff});
+  Value Norm = I.emit("or", {I.emit("slli", {I.emit("addi", {E}, {112})}, {23}),
+                             I.emit("slli", {M}, {13})});
+  Value Special = I.emit("or", {I.li(0x7f800000), I.emit("slli", {M}, {13})});
+  // Subnormal halves (and zero): m * 2^-24, exact in fp32.
+  Value Sub = I.emit("vext.32", {I.emit("vmul.f32", {I.emit("vcvt.f32.i32", {I.emit("vbcast.32", {M})}),
+                                                     bcastI(0x33800000)})},
+                     {0});
+  Value Bits = select(isEq(E, 0), Sub, select(isEq(E, 0x1f), Special, Norm));
+  return I.emit("or", {I.emit("srli", {I.emit("slli", {Bits}, {32})}, {32}),
+                       I.emit("slli", {S}, {31})});
+}
+
 Value Codegen::convertScalar(Type From, Type To, Value X) {
   if (From == To)
     return X;
+  // Storage floats go through fp32.
+  Type F32 = Float32Type::get(From.getContext());
+  auto Storage = [](Type T) { return T.isF64() || T.isF16() || T.isBF16(); };
+  if (Storage(From)) {
+    X = From.isF64() ? wideToF32(X) : From.isF16() ? halfToF32(X) : I.emit("slli", {X}, {16});
+    return convertScalar(F32, To, X);
+  }
+  if (Storage(To)) {
+    X = convertScalar(From, F32, X);
+    if (To.isF64())
+      return f32ToWide(X);
+    if (To.isF16())
+      return f32ToHalf(X);
+    Value V = I.emit("vbcast.32", {X});
+    return I.emit("andi", {I.emit("vext.32", {I.emit("vcvt.bf16.f32", {V, V})}, {0})}, {0xffff});
+  }
   if (From.isF32()) {
     if (To.isInteger(1))
       return I.emit("xori", {I.emit("andi", {viaLane("vcmpeq.f32", {X, I.li(0)})}, {1})}, {1});

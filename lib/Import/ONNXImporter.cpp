@@ -117,6 +117,12 @@ size_t elementSize(int32_t T) {
 int32_t onnxType(Type T) {
   if (T.isF32())
     return onnx::TensorProto::FLOAT;
+  if (T.isF64())
+    return onnx::TensorProto::DOUBLE;
+  if (T.isF16())
+    return onnx::TensorProto::FLOAT16;
+  if (T.isBF16())
+    return onnx::TensorProto::BFLOAT16;
   if (T.isInteger(1))
     return onnx::TensorProto::BOOL;
   bool U = T.isUnsignedInteger();
@@ -263,6 +269,7 @@ private:
       fail(E);
     return B.create<graph::WhereOp>(Loc, RankedTensorType::get(Out, eltOf(X)), C, X, Y);
   }
+  static bool isStorageFloat(Type T) { return T.isF64() || T.isF16() || T.isBF16(); }
   Value castTo(Value V, Type E) {
     if (eltOf(V) == E)
       return V;
@@ -495,6 +502,9 @@ Type Importer::elementType(int32_t T) {
   };
   switch (T) {
   case onnx::TensorProto::FLOAT: return Float32Type::get(&Ctx);
+  case onnx::TensorProto::DOUBLE: return Float64Type::get(&Ctx);
+  case onnx::TensorProto::FLOAT16: return Float16Type::get(&Ctx);
+  case onnx::TensorProto::BFLOAT16: return BFloat16Type::get(&Ctx);
   case onnx::TensorProto::BOOL: return Int(1);
   case onnx::TensorProto::INT8: return Int(8);
   case onnx::TensorProto::INT16: return Int(16);
@@ -561,6 +571,8 @@ Value Importer::inputAs(int K, Type E) {
     return materialize(C);
   }
   Value V = input(K);
+  if (E.isF32() && isStorageFloat(eltOf(V)))
+    return castTo(V, E);
   if (eltOf(V) != E)
     fail("input '" + Node->input(K) + "' is " + dtypeName(onnxType(eltOf(V))) + ", expected " +
          dtypeName(onnxType(E)));
@@ -577,6 +589,8 @@ Value Importer::floatInput(int K) {
     return materialize(C);
   }
   Value V = input(K);
+  if (isStorageFloat(eltOf(V)))
+    return castTo(V, B.getF32Type());
   if (!cast<RankedTensorType>(V.getType()).getElementType().isF32())
     fail("input '" + Node->input(K) + "' is " +
          (cast<RankedTensorType>(V.getType()).getElementType().isInteger(1) ? "bool" : "an integer") +
@@ -2215,6 +2229,8 @@ bool Importer::importElementwise() {
   // Same-type operands (a constant takes the other operand's type).
   auto Pair = [&](bool AllowBool) {
     Type T = !isConst(0) ? eltOf(input(0)) : !isConst(1) ? eltOf(input(1)) : eltOf(input(0));
+    if (isStorageFloat(T))
+      T = F32;
     if (T.isInteger(1) && !AllowBool)
       fail("operands are bool");
     Value A = inputAs(0, T);
@@ -2422,6 +2438,8 @@ bool Importer::importElementwise() {
     for (size_t K = 0; K < N; ++K)
       if (!isConst(int(K)))
         T = eltOf(input(int(K)));
+    if (isStorageFloat(T))
+      T = F32;
     if (T.isInteger(1))
       fail("inputs are bool");
     Value R = inputAs(0, T);
@@ -2461,11 +2479,8 @@ void Importer::importNode() {
   };
   // The type of a binary op: a value operand's (constants follow it).
   auto OperandType = [&](int A, int Bk) {
-    if (!isConst(A))
-      return eltOf(input(A));
-    if (!isConst(Bk))
-      return eltOf(input(Bk));
-    return eltOf(input(A));
+    Type T = !isConst(A) ? eltOf(input(A)) : !isConst(Bk) ? eltOf(input(Bk)) : eltOf(input(A));
+    return isStorageFloat(T) ? Type(B.getF32Type()) : T;
   };
   auto Binary = [&](auto Tag) {
     using OpT = decltype(Tag);
@@ -3048,9 +3063,16 @@ void Importer::importNode() {
   if (Op == "Cast" || Op == "CastLike") {
     onlyAttrs({"to", "saturate"});
     int32_t To = Op == "Cast" ? int32_t(intAttr("to", 0)) : onnxType(eltOf(input(1)));
-    if (To != onnx::TensorProto::FLOAT && !isIntType(To))
+    if (!isFloatType(To) && !isIntType(To))
       fail("Cast to " + dtypeName(To) + " is not supported (d1c computes FLOAT, BOOL and integers)");
-    setOutput(0, castTo(input(0), elementType(To)));
+    // Between storage floats, through fp32 (one rounding each way).
+    Value X = input(0);
+    Type T = elementType(To);
+    if (isStorageFloat(eltOf(X)) && !T.isF32())
+      X = castTo(X, B.getF32Type());
+    if (isStorageFloat(T) && !eltOf(X).isF32())
+      X = castTo(X, B.getF32Type());
+    setOutput(0, castTo(X, T));
     return;
   }
   fail("unsupported operator");
@@ -3191,9 +3213,9 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
         continue;
       const auto &TT = I.type().tensor_type();
       int32_t ET = TT.elem_type();
-      if (ET != onnx::TensorProto::FLOAT && !isIntType(ET))
+      if (!isFloatType(ET) && !isIntType(ET))
         fail("input '" + I.name() + "' is " + dtypeName(ET) +
-             "; d1c computes FLOAT, BOOL and integer tensors");
+             "; d1c computes FLOAT, BOOL and integer tensors (DOUBLE, FLOAT16 and BFLOAT16 as FLOAT)");
       Shape S;
       for (const auto &D : TT.shape().dim())
         S.push_back(D.dim_value());
@@ -3246,6 +3268,12 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
         V = Values[O.name()] = materialize(Consts[O.name()]);
       else
         fail("graph output '" + O.name() + "' is not produced by any node");
+      // Values of storage float types are computed in fp32; the output
+      // takes the type the model declares.
+      int32_t Declared = O.type().tensor_type().elem_type();
+      if (isFloatType(Declared) && eltOf(V) != elementType(Declared) &&
+          (eltOf(V).isF32() || isStorageFloat(eltOf(V))))
+        V = castTo(eltOf(V).isF32() ? V : castTo(V, B.getF32Type()), elementType(Declared));
       Results.push_back(V);
       ResultTypes.push_back(V.getType());
     }

@@ -581,7 +581,7 @@ def errors():
         node("AveragePool", ["x"], ["y"], name="pool", kernel_shape=[3, 3], strides=[2, 2],
              ceil_mode=1, count_include_pad=1),
     ], [vi("x", [1, 1, 6, 6])], [vi("y", [1, 1, 3, 3])])
-    bad("double_input", [node("Relu", ["x"], ["y"])], [vi("x", [2], TP.DOUBLE)],
+    bad("complex_input", [node("Relu", ["x"], ["y"])], [vi("x", [2], TP.COMPLEX64)],
         [vi("y", [2], TP.DOUBLE)])
     bad("string_input", [node("Identity", ["x"], ["y"])], [vi("x", [2], TP.STRING)],
         [vi("y", [2], TP.STRING)])
