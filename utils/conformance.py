@@ -184,6 +184,7 @@ def reason_of(res):
     msg = res['message']
     msg = re.sub(r'^error: ', '', msg)
     msg = re.sub(r'^\S*model\.onnx: ', '', msg)
+    msg = msg.replace(DATA + '/', '')
     if res['status'] == 'mismatch':
         msg = 'wrong result: ' + re.sub(r'first at .*', '', msg).strip(', ')
     return msg.replace('\n', ' ')[:200]
@@ -192,11 +193,12 @@ def reason_of(res):
 def write_expected(path, results, old):
     lines = ['# ONNX conformance tests d1c is expected to fail, one "suite/test: reason" per line.',
              '# utils/conformance.py fails when a listed test passes or an unlisted one fails;',
-             '# `utils/conformance.py BUILD --update-expected` rewrites this list from a run.']
+             '# `utils/conformance.py BUILD --update-expected` rewrites this list from a run',
+             '# (a test listed before keeps its reason, which may have been written by hand).']
     for r in sorted(results, key=lambda r: r['test']):
         if r['status'] in ('pass', 'crash'):
             continue
-        lines.append('%s: %s' % (r['test'], reason_of(r)))
+        lines.append('%s: %s' % (r['test'], old.get(r['test']) or reason_of(r)))
     with open(path, 'w') as f:
         f.write('\n'.join(lines) + '\n')
 
@@ -221,9 +223,17 @@ def write_docs(results, expected, path):
         if suite != 'node':
             continue
         info = r['info']
-        # A node test is about the op it is named after; models of several
-        # nodes (expanded functions) count for every op in them.
-        for op in info['ops']:
+        # A passing model counts for every op in it. A failure that names a
+        # node's op counts for that op only (an expanded function failing on
+        # one of its parts says nothing of the others); any other failure
+        # counts for every op of the model.
+        reason = expected.get(r['test']) or reason_of(r)
+        named = re.search(r"\((\w+), opset \d+\)", reason)
+        ops = info['ops']
+        if r['status'] != 'pass' and named and named.group(1) in ops:
+            ops = [named.group(1)]
+        short = re.sub(r"^node '[^']*' \(\w+, opset \d+\): ", '', reason)
+        for op in ops:
             e = per_op[op]
             e['total'] += 1
             e['opsets'].add(info['opset'])
@@ -231,7 +241,7 @@ def write_docs(results, expected, path):
                 e['pass'] += 1
                 e['dtypes'].update(info['dtypes'])
             else:
-                e['limits'][expected.get(r['test']) or reason_of(r)] += 1
+                e['limits'][short] += 1
     counts = collections.Counter(r['test'].split('/')[0] for r in results)
     passed = collections.Counter(r['test'].split('/')[0] for r in results if r['status'] == 'pass')
     out = ['# Supported ONNX operators',

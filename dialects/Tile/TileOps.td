@@ -207,12 +207,14 @@ def Tile_ScatterOp : Tile_Op<"scatter"> {
 def Tile_ConvertOp : Tile_Op<"convert"> {
   let summary = "out[i] = in[i] converted to out's element type, for i < count, on SRAM";
   let description = [{
-    Integers to f32 round to nearest even; f32 to integers truncates toward
-    zero and saturates at the int32 range (NaN gives 0); 64-bit integers
-    convert to and from f32 through their low 32 bits. Between integer types
-    the value wraps to the target width (numpy's astype); to bool, any
-    non-zero value is true. f32, i32 and i64 convert 16 lanes at a time on
-    the vector unit, other pairs element by element.
+    Integers to f32 round to nearest even (64-bit and uint32 values as
+    (x >> 16) * 65536 + (x & 0xffff): exact below 2^47 in magnitude); f32 to
+    integers truncates toward zero and saturates at the int32 range (NaN
+    gives 0). Between integer types the value wraps to the target width
+    (numpy's astype); to bool, any non-zero value is true. f64, f16 and bf16
+    convert to and from f32 with round to nearest even (infinities, NaN and
+    subnormals kept). f32 <-> i32 runs 16 lanes at a time on the vector
+    unit, other pairs element by element.
   }];
   let arguments = (ins Tile_Buffer:$in, Index:$in_offset, Tile_Buffer:$out, Index:$out_offset,
                        I64Attr:$count);

@@ -416,6 +416,10 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
   case K::Pow: {
     // log x = e ln2 + 2 atanh(s), s = (m - 1) / (m + 1), x = m 2^e with m in
     // [sqrt(1/2), sqrt(2)); the series to s^9 is exact to fp32 rounding.
+    // Pow takes the log of |x| and fixes the sign afterwards.
+    Value X0 = A;
+    if (Kind == K::Pow)
+      A = I.emit("vabs.f32", {A});
     Value Bits = A;
     Value E = I.emit("vsub.i32", {I.emit("vsrai.32", {Bits}, {23}), I.emit("vbcasti.32", {}, {127})});
     Value Mant = I.emit("vor", {I.emit("vand", {Bits, I.emit("vbcasti.32", {}, {0x007fffff})}),
@@ -431,9 +435,23 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
       Poly = I.emit("vfma.f32", {Poly, S2, bcast(C)});
     Value LogM = I.emit("vmul.f32", {I.emit("vmul.f32", {Poly, S}), bcast(2.0f)});
     Value Log = I.emit("vfma.f32", {I.emit("vcvt.f32.i32", {E}), bcast(0.693147181f), LogM});
+    // The special cases: log 0 = -inf, log of a negative number NaN, log inf
+    // = inf (NaN stays NaN through the arithmetic above).
+    Log = I.emit("vsel", {I.emit("vcmpeq.f32", {A, bcast(0.0f)}), bcast(-INFINITY), Log});
+    Log = I.emit("vsel", {I.emit("vcmpeq.f32", {A, bcast(INFINITY)}), bcast(INFINITY), Log});
     if (Kind == K::Log)
-      return Log;
-    return I.emit("vexp.f32", {I.emit("vmul.f32", {X, Log})});
+      return I.emit("vsel", {I.emit("vcmplt.f32", {A, bcast(0.0f)}), bcastI(0x7fc00000), Log});
+    // x^y = e^(y log|x|); a negative x needs an integral y (odd: negated),
+    // else NaN; x^0 = 1 always.
+    Value R = I.emit("vexp.f32", {I.emit("vmul.f32", {X, Log})});
+    Value Integral = I.emit("vcmpeq.f32", {I.emit("vround.f32", {X}), X});
+    Value Half = I.emit("vmul.f32", {X, bcast(0.5f)});
+    Value Odd = I.emit("vand", {Integral, I.emit("vxor", {I.emit("vcmpeq.f32", {I.emit("vround.f32", {Half}), Half}),
+                                                          bcastI(-1)})});
+    Value Neg = I.emit("vcmplt.f32", {X0, bcast(0.0f)});
+    R = I.emit("vsel", {I.emit("vand", {Neg, Odd}), I.emit("vneg.f32", {R}), R});
+    R = I.emit("vsel", {I.emit("vand", {Neg, I.emit("vxor", {Integral, bcastI(-1)})}), bcastI(0x7fc00000), R});
+    return I.emit("vsel", {I.emit("vcmpeq.f32", {X, bcast(0.0f)}), bcast(1.0f), R});
   }
   default:
     break;
@@ -1060,9 +1078,11 @@ void Codegen::lowerReduce(tile::ReduceOp Op) {
 // 32-bit words: vperm.32 picks the low words, and writing int64 interleaves
 // the values with their sign words.
 void Codegen::lowerConvert(tile::ConvertOp Op) {
+  // fp32 <-> int32 16 lanes at a time; int64 values go element by element
+  // (exact to and from fp32 below 2^47 in magnitude, not just 2^31).
   auto Lanes = [](Type T) {
     T = getElementTypeOrSelf(T);
-    return T.isF32() || T.isSignlessInteger(32) || T.isSignlessInteger(64);
+    return T.isF32() || T.isSignlessInteger(32);
   };
   if (!Lanes(Op.getIn().getType()) || !Lanes(Op.getOut().getType()) ||
       getElementTypeOrSelf(Op.getIn()) == getElementTypeOrSelf(Op.getOut()))

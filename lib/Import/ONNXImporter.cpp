@@ -2349,6 +2349,13 @@ bool Importer::importElementwise() {
   if (Op == "PRelu") {
     onlyAttrs({});
     Value X = X0(), Slope = floatInput(1);
+    // Before opset 7 a [C] slope applies along the channel axis.
+    Shape XS = shapeOf(X);
+    if (Opset < 7 && shapeOf(Slope).size() == 1 && XS.size() > 2 && shapeOf(Slope)[0] == XS[1]) {
+      Shape PS(XS.size() - 1, 1);
+      PS[0] = XS[1];
+      Slope = reshape(Slope, PS);
+    }
     Shape S;
     if (!shapes::broadcast(shapeOf(Slope), shapeOf(X), S).empty() || S != shapeOf(X))
       fail("slope " + shapes::str(shapeOf(Slope)) + " does not broadcast to " +
@@ -3128,6 +3135,10 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
       if (Initialized.count(I.name()))
         continue;
       Known.insert(I.name());
+      if (!I.type().has_tensor_type())
+        fail("input '" + I.name() + "' is a " +
+             (I.type().has_sequence_type() ? "sequence" : I.type().has_optional_type() ? "optional" : "non-tensor") +
+             "; d1c takes tensors");
       auto *TT = I.mutable_type()->mutable_tensor_type();
       auto Override = Opts.InputShapes.find(I.name());
       if (Override != Opts.InputShapes.end()) {
