@@ -318,6 +318,13 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     Value Num = I.emit("vsub.f32", {bcast(1.0f), E});
     Value Den = I.emit("vadd.f32", {bcast(1.0f), E});
     Value T = I.emit("vdiv.f32", {Num, Den});
+    // Below 0.625, where 1 - e^-2|x| cancels, Cephes tanhf's odd polynomial.
+    Value Z = I.emit("vmul.f32", {Abs, Abs});
+    Value P = bcast(-5.70498872745e-3f);
+    for (float C : {2.06390887954e-2f, -5.37397155531e-2f, 1.33314422036e-1f, -3.33332819422e-1f})
+      P = I.emit("vfma.f32", {P, Z, bcast(C)});
+    Value Small = I.emit("vfma.f32", {I.emit("vmul.f32", {P, Z}), Abs, Abs});
+    T = I.emit("vsel", {I.emit("vcmplt.f32", {Abs, bcast(0.625f)}), Small, T});
     Value Sign = I.emit("vand", {A, I.emit("vbcasti.32", {}, {int64_t(int32_t(0x80000000u))})});
     return I.emit("vor", {T, Sign});
   }
@@ -331,6 +338,13 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     Poly = I.emit("vmul.f32", {Poly, T});
     Value E = I.emit("vexp.f32", {I.emit("vneg.f32", {I.emit("vmul.f32", {Abs, Abs})})});
     Value R = I.emit("vsub.f32", {bcast(1.0f), I.emit("vmul.f32", {Poly, E})});
+    // Below 1, Cephes erff's series x P(x^2) keeps the relative error small.
+    Value Z = I.emit("vmul.f32", {Abs, Abs});
+    Value S = bcast(7.853861353153693e-5f);
+    for (float C : {-8.010193625184903e-4f, 5.188327685732524e-3f, -2.685381193529856e-2f,
+                    1.128358514861418e-1f, -3.761262582423300e-1f, 1.128379165726710e+0f})
+      S = I.emit("vfma.f32", {S, Z, bcast(C)});
+    R = I.emit("vsel", {I.emit("vcmplt.f32", {Abs, bcast(1.0f)}), I.emit("vmul.f32", {S, Abs}), R});
     Value Sign = I.emit("vand", {A, I.emit("vbcasti.32", {}, {int64_t(int32_t(0x80000000u))})});
     return I.emit("vor", {R, Sign});
   }

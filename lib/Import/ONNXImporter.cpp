@@ -2245,6 +2245,22 @@ bool Importer::importElementwise() {
   auto Mul = [&](Value A, Value X) { return bin<graph::MulOp>(A, X); };
   auto Div = [&](Value A, Value X) { return bin<graph::DivOp>(A, X); };
   auto C = [&](double V) { return scalar(V, F32); };
+  // e^x - 1 without losing small x (Kahan): (u - 1) x / log u, u = e^x (x
+  // itself where u rounds to 1).
+  auto expm1 = [&](Value X) {
+    Value U = Exp(X);
+    Value R = Div(Mul(Sub(U, C(1)), X), Log(U));
+    Value Tiny = compare(graph::ComparePredicate::EQ, U, C(1));
+    Value Big = compare(graph::ComparePredicate::GT, un<graph::AbsOp>(X), C(1));
+    return where(Tiny, X, where(Big, Sub(U, C(1)), R));
+  };
+  // log(1 + u) without losing small u: log(w) u / (w - 1) with w = 1 + u
+  // (u itself where w rounds to 1).
+  auto log1p = [&](Value U) {
+    Value W = Add(C(1), U);
+    Value R = Div(Mul(Log(W), U), Sub(W, C(1)));
+    return where(compare(graph::ComparePredicate::EQ, W, C(1)), U, R);
+  };
 
   // Integer-capable unary ops.
   if (Op == "Neg" || Op == "Abs" || Op == "Sign") {
@@ -2279,27 +2295,35 @@ bool Importer::importElementwise() {
     onlyAttrs({});
     Value X = X0();
     Value E = Exp(X), Inv = Exp(un<graph::NegOp>(X));
-    return Out(Mul(Op == "Sinh" ? Sub(E, Inv) : Add(E, Inv), C(0.5)));
+    if (Op == "Cosh")
+      return Out(Mul(Add(E, Inv), C(0.5)));
+    // Below 1, where e^x - e^-x cancels, the series to x^9.
+    Value Z = Mul(X, X), P = C(1.0 / 362880);
+    for (double K : {1.0 / 5040, 1.0 / 120, 1.0 / 6, 1.0})
+      P = Add(Mul(P, Z), C(K));
+    Value Small = compare(graph::ComparePredicate::LT, un<graph::AbsOp>(X), C(1));
+    return Out(where(Small, Mul(P, X), Mul(Sub(E, Inv), C(0.5))));
   }
-  if (Op == "Asinh") { // sign(x) log(|x| + sqrt(x^2 + 1))
+  if (Op == "Asinh") { // sign(x) log1p(|x| + x^2 / (1 + sqrt(x^2 + 1)))
     onlyAttrs({});
-    Value X = X0(), A = un<graph::AbsOp>(X);
-    return Out(Mul(un<graph::SignOp>(X), Log(Add(A, Sqrt(Add(Mul(X, X), C(1)))))));
+    Value X = X0(), A = un<graph::AbsOp>(X), Z = Mul(X, X);
+    Value R = log1p(Add(A, Div(Z, Add(C(1), Sqrt(Add(Z, C(1)))))));
+    return Out(Mul(un<graph::SignOp>(X), R));
   }
-  if (Op == "Acosh") { // log(x + sqrt(x^2 - 1))
+  if (Op == "Acosh") { // log1p(t + sqrt(2t + t^2)), t = x - 1
+    onlyAttrs({});
+    Value X = X0(), T = Sub(X, C(1));
+    return Out(log1p(Add(T, Sqrt(Add(Mul(T, C(2)), Mul(T, T))))));
+  }
+  if (Op == "Atanh") { // log1p(2x / (1 - x)) / 2
     onlyAttrs({});
     Value X = X0();
-    return Out(Log(Add(X, Sqrt(Sub(Mul(X, X), C(1))))));
+    return Out(Mul(log1p(Div(Mul(X, C(2)), Sub(C(1), X))), C(0.5)));
   }
-  if (Op == "Atanh") { // log((1 + x) / (1 - x)) / 2
+  if (Op == "Softplus") { // relu(x) + log1p(e^-|x|): no overflow for large x
     onlyAttrs({});
     Value X = X0();
-    return Out(Mul(Log(Div(Add(C(1), X), Sub(C(1), X))), C(0.5)));
-  }
-  if (Op == "Softplus") { // relu(x) + log(1 + e^-|x|): no overflow for large x
-    onlyAttrs({});
-    Value X = X0();
-    return Out(Add(Relu(X), Log(Add(C(1), Exp(un<graph::NegOp>(un<graph::AbsOp>(X)))))));
+    return Out(Add(Relu(X), log1p(Exp(un<graph::NegOp>(un<graph::AbsOp>(X))))));
   }
   if (Op == "Softsign") {
     onlyAttrs({});
@@ -2310,7 +2334,7 @@ bool Importer::importElementwise() {
     onlyAttrs({"alpha", "gamma"});
     Value X = X0();
     float Alpha = floatAttr("alpha", Op == "Elu" ? 1.0f : 1.67326319217681884765625f);
-    Value R = Add(Relu(X), Mul(C(Alpha), Sub(Exp(bin<graph::MinOp>(X, C(0))), C(1))));
+    Value R = Add(Relu(X), Mul(C(Alpha), expm1(bin<graph::MinOp>(X, C(0)))));
     if (Op == "Selu")
       R = Mul(R, C(floatAttr("gamma", 1.05070102214813232421875f)));
     return Out(R);
