@@ -208,10 +208,14 @@ def write_expected(path, results, old):
              '# utils/conformance.py fails when a listed test passes or an unlisted one fails;',
              '# `utils/conformance.py BUILD --update-expected` rewrites this list from a run',
              '# (a test listed before keeps its reason, which may have been written by hand).']
-    for r in sorted(results, key=lambda r: r['test']):
-        if r['status'] in ('pass', 'crash'):
-            continue
-        lines.append('%s: %s' % (r['test'], old.get(r['test']) or reason_of(r)))
+    # Tests this run did not cover (-k, --suite) keep their entries.
+    ran = {r['test'] for r in results}
+    entries = {t: reason for t, reason in old.items() if t not in ran}
+    for r in results:
+        if r['status'] not in ('pass', 'crash'):
+            entries[r['test']] = old.get(r['test']) or reason_of(r)
+    for t in sorted(entries):
+        lines.append('%s: %s' % (t, entries[t]))
     with open(path, 'w') as f:
         f.write('\n'.join(lines) + '\n')
 

@@ -642,6 +642,34 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
     else
       TF = (TF + 1) / 2;
   }
+  if (Need(1) > Budget && !Conv && Scale.empty() && OW > 1) {
+    // Pooling rows too wide for SRAM: pool column strips of the output, each
+    // from a copy of the input columns it reads (padding kept per strip).
+    int64_t TW = OW;
+    while (TW > 1) {
+      TW = (TW + 1) / 2;
+      int64_t Cols = (TW - 1) * St[1] + (KW - 1) * Dil[1] + 1;
+      if (TF * RowsFor(1) * Cols + 64 * St[1] + TF * TW + TF <= Budget / 2)
+        break;
+    }
+    Type E = eltOf(In);
+    for (int64_t Ox0 = 0; Ox0 < OW; Ox0 += TW) {
+      int64_t Tw = std::min(TW, OW - Ox0);
+      int64_t X0 = Ox0 * St[1] - PL, X1 = X0 + (Tw - 1) * St[1] + (KW - 1) * Dil[1] + 1;
+      int64_t Lo = std::max<int64_t>(X0, 0), Hi = std::min<int64_t>(X1, W);
+      Shape SIS = {N, C, H, std::max<int64_t>(Hi - Lo, 0)}, SOS = {N, C, OH, Tw};
+      Value SIn = B.create<memref::AllocOp>(Loc, MemRefType::get(SIS, E));
+      Value SOut = B.create<memref::AllocOp>(Loc, MemRefType::get(SOS, E));
+      if (Hi > Lo)
+        stridedCopy(In, Lo, {C * H * W, H * W, W, 1}, SIn, 0,
+                    {C * H * SIS[3], H * SIS[3], SIS[3], 1}, SIS);
+      lowerWindow(Kind, SIn, SIS, Value(), Value(), SOut, SOS, KH, KW, St,
+                  {Pads[0], Lo - X0, Pads[2], X1 - Hi}, Dil, 1, {});
+      stridedCopy(SOut, 0, {C * OH * Tw, OH * Tw, Tw, 1}, Out, Ox0,
+                  {C * OH * OW, OH * OW, OW, 1}, SOS);
+    }
+    return;
+  }
   if (Need(1) > Budget)
     throw LoweringError{Loc, "one output row of this layer needs " + std::to_string(Need(1) * 4) +
                                  " bytes of SRAM; the tile budget is " +
