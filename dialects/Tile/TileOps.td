@@ -208,7 +208,8 @@ def Tile_ConvertOp : Tile_Op<"convert"> {
   let summary = "out[i] = in[i] converted to out's element type, for i < count, on SRAM";
   let description = [{
     Integers to f32 round to nearest even (64-bit and uint32 values as
-    (x >> 16) * 65536 + (x & 0xffff): exact below 2^47 in magnitude); f32 to
+    (x >> 16) * 65536 + (x & 0xffff): correctly rounded below 2^40 in
+    magnitude); f32 to
     integers truncates toward zero and saturates at the int32 range (NaN
     gives 0). Between integer types the value wraps to the target width
     (numpy's astype); to bool, any non-zero value is true. f64, f16 and bf16

@@ -727,7 +727,7 @@ Value Codegen::convertScalar(Type From, Type To, Value X) {
     if (From.getIntOrFloatBitWidth() < 32 ||
         (From.getIntOrFloatBitWidth() == 32 && !From.isUnsignedInteger()))
       return viaLane("vcvt.f32.i32", {X});
-    // Wider values: (x >> 16) * 65536 + (x & 0xffff), exact below 2^47.
+    // Wider values: (x >> 16) * 65536 + (x & 0xffff), one rounding below 2^40.
     Value Hi = I.emit("vcvt.f32.i32", {I.emit("vbcast.32", {I.emit("srai", {X}, {16})})});
     Value Lo = I.emit("vcvt.f32.i32", {I.emit("vbcast.32", {I.emit("andi", {X}, {0xffff})})});
     return I.emit("vext.32", {I.emit("vfma.f32", {Hi, bcast(65536.0f), Lo})}, {0});
@@ -1093,7 +1093,7 @@ void Codegen::lowerReduce(tile::ReduceOp Op) {
 // the values with their sign words.
 void Codegen::lowerConvert(tile::ConvertOp Op) {
   // fp32 <-> int32 16 lanes at a time; int64 values go element by element
-  // (exact to and from fp32 below 2^47 in magnitude, not just 2^31).
+  // (correctly rounded to fp32 below 2^40 in magnitude, not just 2^31).
   auto Lanes = [](Type T) {
     T = getElementTypeOrSelf(T);
     return T.isF32() || T.isSignlessInteger(32);
