@@ -642,6 +642,41 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
     else
       TF = (TF + 1) / 2;
   }
+  // (Even one output column's window does not fit: split the kernel rows.)
+  if (Need(1) > Budget && Kind == tile::WindowKind::Max && KH > 1 &&
+      TF * RowsFor(1) * ((KW - 1) * Dil[1] + 1) > Budget / 4) {
+    // Windows of too many rows: the maximum over chunks of kernel rows, each
+    // a max pooling of its own over the input shifted by the chunk's first
+    // row (cropped where the shift passes the top padding).
+    int64_t KHc = std::max<int64_t>(1, (Budget / 4 / (TF * IWp) - 1) / Dil[0] + 1);
+    KHc = std::min(KHc, KH - 1);
+    Type E = eltOf(In);
+    Value Tmp;
+    for (int64_t Ky0 = 0; Ky0 < KH; Ky0 += KHc) {
+      int64_t Kc = std::min(KHc, KH - Ky0);
+      int64_t Top = PT - Ky0 * Dil[0]; // the chunk's top padding
+      int64_t Crop = std::max<int64_t>(0, -Top);
+      int64_t Hc = std::max<int64_t>(0, H - Crop);
+      int64_t NeedRows = (OH - 1) * St[0] + (Kc - 1) * Dil[0] + 1;
+      int64_t Bottom = std::max<int64_t>(0, NeedRows - (std::max<int64_t>(Top, 0) + Hc));
+      Value CIn = In;
+      Shape CS = IS;
+      if (Crop) {
+        CS[2] = Hc;
+        CIn = B.create<memref::AllocOp>(Loc, MemRefType::get(CS, E));
+        if (Hc)
+          stridedCopy(In, Crop * W, {C * H * W, H * W, W, 1}, CIn, 0,
+                      {C * Hc * W, Hc * W, W, 1}, CS);
+      }
+      Value Dst = Ky0 == 0 ? Out : (Tmp ? Tmp : Tmp = B.create<memref::AllocOp>(
+                                                     Loc, MemRefType::get(OS, E)));
+      lowerWindow(Kind, CIn, CS, Value(), Value(), Dst, OS, Kc, KW, St,
+                  {std::max<int64_t>(Top, 0), Pads[1], Bottom, Pads[3]}, Dil, 1, {});
+      if (Ky0)
+        elementwiseBuffers(tile::EltKind::Max, {{Out, OS}, {Tmp, OS}}, OS, Out, {});
+    }
+    return;
+  }
   if (Need(1) > Budget && !Conv && Scale.empty() && OW > 1) {
     // Pooling rows too wide for SRAM: pool column strips of the output, each
     // from a copy of the input columns it reads (padding kept per strip).
