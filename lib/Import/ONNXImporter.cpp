@@ -1805,7 +1805,10 @@ Value Importer::quantize(Value Real, Value ZeroPoint) {
 bool Importer::importQuantized() {
   const std::string &Op = Node->op_type();
   auto Opt = [&](int K) { return hasInput(K) ? input(K) : Value(); };
-  auto Scalarish = [&](Value V) { return shapeOf(V).size() == 1 && shapeOf(V)[0] == 1 ? reshape(V, {}) : V; };
+  // A [1] parameter acts as a scalar.
+  auto Scalarish = [&](Value V) {
+    return shapeOf(V).size() == 1 && shapeOf(V)[0] == 1 ? reshape(V, {}) : V;
+  };
   if (Op == "QuantizeLinear") {
     onlyAttrs({"axis"});
     Value X = floatInput(0);
@@ -1843,7 +1846,7 @@ bool Importer::importQuantized() {
     onlyAttrs({});
     bool Q = Op == "QLinearMatMul";
     Value A = input(0), Bm = input(Q ? 3 : 1);
-    Value Az = Opt(Q ? 2 : 2), Bz = Opt(Q ? 5 : 3);
+    Value Az = Opt(2), Bz = Opt(Q ? 5 : 3); // zero points
     // A's zero point is per row (the second-last axis), B's per column.
     Value Af = dequantize(A, Az ? Scalarish(Az) : Az, int64_t(shapeOf(A).size()) - 2);
     Value Bf = dequantize(Bm, Bz ? Scalarish(Bz) : Bz, int64_t(shapeOf(Bm).size()) - 1);
