@@ -593,7 +593,8 @@ void Codegen::lowerScalarElementwise(tile::ElementwiseOp Op) {
   unsigned N = tile::arity(Kind);
   Value Ins[3] = {Op.getIn0(), Op.getIn1(), Op.getIn2()};
   Value Offs[3] = {Op.getIn0Offset(), Op.getIn1Offset(), Op.getIn2Offset()};
-  int64_t Strides[3] = {Op.getIn0Stride(), Op.getIn1Stride(), Op.getIn2Stride()};
+  int64_t Strides[3] = {int64_t(Op.getIn0Stride()), int64_t(Op.getIn1Stride()),
+                        int64_t(Op.getIn2Stride())};
   Type T = getElementTypeOrSelf(Kind == tile::EltKind::Where ? Op.getIn1() : Op.getIn0());
   Type OutT = getElementTypeOrSelf(Op.getOut());
   SmallVector<float> P(Op.getParams().begin(), Op.getParams().end());

@@ -2805,13 +2805,7 @@ void Importer::importNode() {
       V = reshape(X, {Outer, Inner});
       Axis = 1;
     }
-    Shape VS = shapeOf(V), KS = VS;
-    KS[size_t(Axis)] = 1;
-    auto Reduce = [&](graph::ReduceKind Kind, Value In) {
-      return B.create<graph::ReduceOp>(Loc, f32(KS), In, graph::ReduceKindAttr::get(&Ctx, Kind),
-                                       B.getDenseI64ArrayAttr({Axis}), B.getBoolAttr(true))
-          .getResult();
-    };
+    Shape VS = shapeOf(V);
     Value R;
     if (Op == "LogSoftmax") {
       R = logSoftmax(V, Axis);
