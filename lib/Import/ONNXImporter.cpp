@@ -192,6 +192,43 @@ private:
     const auto *A = attr(Name);
     return A ? std::vector<int64_t>(A->ints().begin(), A->ints().end()) : Default;
   }
+  /// An ints attribute of Count values, each Default when it is absent.
+  std::vector<int64_t> intsAttr(const std::string &Name, int64_t Default, size_t Count) {
+    std::vector<int64_t> V = intsAttr(Name);
+    if (V.empty())
+      V.assign(Count, Default);
+    if (V.size() != Count)
+      fail(Name + " needs " + std::to_string(Count) + " values");
+    return V;
+  }
+  /// V restricted to [From, To) along Axis.
+  Value sliceAlong(Value V, int64_t Axis, int64_t From, int64_t To) {
+    Shape S = shapeOf(V), OS = S;
+    OS[size_t(Axis)] = To - From;
+    std::vector<int64_t> Lo(S.size(), 0), Hi(S.begin(), S.end()), Sp(S.size(), 1);
+    Lo[size_t(Axis)] = From;
+    Hi[size_t(Axis)] = To;
+    return B.create<graph::SliceOp>(Loc, RankedTensorType::get(OS, eltOf(V)), V,
+                                    B.getDenseI64ArrayAttr(Lo), B.getDenseI64ArrayAttr(Hi),
+                                    B.getDenseI64ArrayAttr(Sp));
+  }
+  /// Resolves auto_pad into Pads ([begins..., ends...]) for windows Kernel
+  /// over the spatial dimensions of In (those after N and C).
+  void resolveAutoPad(const Shape &In, const std::vector<int64_t> &Kernel,
+                      const std::vector<int64_t> &Strides, const std::vector<int64_t> &Dil,
+                      std::vector<int64_t> &Pads) {
+    size_t NS = Kernel.size();
+    std::string AutoPad = stringAttr("auto_pad", "NOTSET");
+    if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
+      for (size_t D = 0; D < NS; ++D)
+        shapes::autoPad(In[2 + D], Kernel[D], Strides[D], Dil[D], AutoPad == "SAME_UPPER",
+                        Pads[D], Pads[D + NS]);
+    } else if (AutoPad == "VALID") {
+      Pads.assign(2 * NS, 0);
+    } else if (AutoPad != "NOTSET") {
+      fail("auto_pad '" + AutoPad + "' is not supported");
+    }
+  }
   /// Attributes that this importer does not read must not be set.
   void onlyAttrs(std::initializer_list<const char *> Known);
 
@@ -287,6 +324,18 @@ private:
   }
   /// Input K with element type E: constants are converted, values must match.
   Value inputAs(int K, Type E);
+  /// The element type of inputs Ks together: the first computed at run time
+  /// decides (constants follow it), else the first. With Compute, storage
+  /// floats (fp64, fp16, bf16) give fp32, the type they are computed in.
+  Type operandType(llvm::ArrayRef<int> Ks, bool Compute = true) {
+    Type T = eltOf(input(Ks.front()));
+    for (int K : Ks)
+      if (!isConst(K)) {
+        T = eltOf(input(K));
+        break;
+      }
+    return Compute && isStorageFloat(T) ? Type(B.getF32Type()) : T;
+  }
   /// Before opset 7, binary ops broadcast the second operand only when the
   /// `broadcast` attribute is set, aligned at `axis` (default: trailing).
   Value legacyBroadcast(Value A, Value X) {
@@ -998,16 +1047,7 @@ Value Importer::buildConv(Value X, Value W, Value Bias) {
   if (!Kernel.empty() && Kernel != std::vector<int64_t>{WS[2], WS[3]})
     fail("kernel_shape " + shapes::str(Kernel) + " differs from the weight's " +
          shapes::str({WS[2], WS[3]}));
-  std::string AutoPad = stringAttr("auto_pad", "NOTSET");
-  if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
-    for (int D = 0; D < 2; ++D)
-      shapes::autoPad(XS[size_t(2 + D)], WS[size_t(2 + D)], Strides[size_t(D)], Dil[size_t(D)],
-                      AutoPad == "SAME_UPPER", Pads[size_t(D)], Pads[size_t(D + 2)]);
-  } else if (AutoPad == "VALID") {
-    Pads = {0, 0, 0, 0};
-  } else if (AutoPad != "NOTSET") {
-    fail("auto_pad '" + AutoPad + "' is not supported");
-  }
+  resolveAutoPad(XS, {WS[2], WS[3]}, Strides, Dil, Pads);
   int64_t Group = intAttr("group", 1);
   Shape Out;
   std::string E = shapes::conv2d(XS, WS, Strides, Pads, Dil, Group, Out);
@@ -1029,26 +1069,9 @@ void Importer::importConv3D() {
   Shape XS = shapeOf(X), WS = shapeOf(W);
   if (WS.size() != 5)
     fail("weight rank differs from input rank");
-  auto Ints = [&](const char *N, int64_t Def, size_t Count) {
-    std::vector<int64_t> V = intsAttr(N);
-    if (V.empty())
-      V.assign(Count, Def);
-    if (V.size() != Count)
-      fail(std::string(N) + " needs " + std::to_string(Count) + " values");
-    return V;
-  };
-  std::vector<int64_t> St = Ints("strides", 1, 3), Dil = Ints("dilations", 1, 3),
-                       Pads = Ints("pads", 0, 6);
-  std::string AutoPad = stringAttr("auto_pad", "NOTSET");
-  if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
-    for (size_t D = 0; D < 3; ++D)
-      shapes::autoPad(XS[2 + D], WS[2 + D], St[D], Dil[D], AutoPad == "SAME_UPPER", Pads[D],
-                      Pads[D + 3]);
-  } else if (AutoPad == "VALID") {
-    Pads.assign(6, 0);
-  } else if (AutoPad != "NOTSET") {
-    fail("auto_pad '" + AutoPad + "' is not supported");
-  }
+  std::vector<int64_t> St = intsAttr("strides", 1, 3), Dil = intsAttr("dilations", 1, 3),
+                       Pads = intsAttr("pads", 0, 6);
+  resolveAutoPad(XS, {WS[2], WS[3], WS[4]}, St, Dil, Pads);
   int64_t G = intAttr("group", 1);
   std::vector<int64_t> DP(10, 0);
   DP[2] = Pads[0];
@@ -1059,15 +1082,8 @@ void Importer::importConv3D() {
   if (OD < 1)
     fail("the kernel is deeper than the padded input");
   auto Plane = [&](Value V, int64_t Z) {
-    Shape S = shapeOf(V), SS = S;
-    SS[2] = 1;
-    std::vector<int64_t> Lo(5, 0), Hi(S.begin(), S.end());
-    Lo[2] = Z;
-    Hi[2] = Z + 1;
-    Value Sl = B.create<graph::SliceOp>(Loc, f32(SS), V, B.getDenseI64ArrayAttr(Lo),
-                                        B.getDenseI64ArrayAttr(Hi),
-                                        B.getDenseI64ArrayAttr({1, 1, 1, 1, 1}));
-    return reshape(Sl, {S[0], S[1], S[3], S[4]});
+    Shape S = shapeOf(V);
+    return reshape(sliceAlong(V, 2, Z, Z + 1), {S[0], S[1], S[3], S[4]});
   };
   std::vector<Value> KPlanes;
   for (int64_t Kd = 0; Kd < KD; ++Kd)
@@ -1114,31 +1130,14 @@ void Importer::importPool(bool Max) {
     fail("pooling takes fp32 (max pooling also integers)");
   if (!T.isF32()) // integers: exact in fp32 up to 2^24
     X = castTo(X, B.getF32Type());
-  auto Ints = [&](const char *N, int64_t Def, size_t Count) {
-    std::vector<int64_t> V = intsAttr(N);
-    if (V.empty())
-      V.assign(Count, Def);
-    if (V.size() != Count)
-      fail(std::string(N) + " needs " + std::to_string(Count) + " values");
-    return V;
-  };
   std::vector<int64_t> Kernel = intsAttr("kernel_shape");
   if (Kernel.size() != NS)
     fail("kernel_shape must have " + std::to_string(NS) + " values");
-  std::vector<int64_t> Strides = Ints("strides", 1, NS), Pads = Ints("pads", 0, 2 * NS),
-                       Dil = Max ? Ints("dilations", 1, NS) : std::vector<int64_t>(NS, 1);
+  std::vector<int64_t> Strides = intsAttr("strides", 1, NS), Pads = intsAttr("pads", 0, 2 * NS),
+                       Dil = Max ? intsAttr("dilations", 1, NS) : std::vector<int64_t>(NS, 1);
   if (intAttr("storage_order", 0) != 0)
     fail("storage_order 1 is not supported");
-  std::string AutoPad = stringAttr("auto_pad", "NOTSET");
-  if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
-    for (size_t D = 0; D < NS; ++D)
-      shapes::autoPad(XS[2 + D], Kernel[D], Strides[D], Dil[D], AutoPad == "SAME_UPPER", Pads[D],
-                      Pads[D + NS]);
-  } else if (AutoPad == "VALID") {
-    Pads.assign(2 * NS, 0);
-  } else if (AutoPad != "NOTSET") {
-    fail("auto_pad '" + AutoPad + "' is not supported");
-  }
+  resolveAutoPad(XS, Kernel, Strides, Dil, Pads);
   bool CountPad = intAttr("count_include_pad", 0) != 0;
   if (intAttr("ceil_mode", 0)) {
     // ceil_mode: pad the end so that the floor rule gives the ceil size (a
@@ -1197,11 +1196,7 @@ void Importer::importPool(bool Max) {
       Value Acc;
       for (int64_t Kd = 0; Kd < Kernel[0]; ++Kd) {
         int64_t Z = Od * Strides[0] + Kd * Dil[0];
-        Shape SS = {PS[0], PS[1], 1, PS[3], PS[4]};
-        Value Plane = B.create<graph::SliceOp>(
-            Loc, f32(SS), P, B.getDenseI64ArrayAttr({0, 0, Z, 0, 0}),
-            B.getDenseI64ArrayAttr({PS[0], PS[1], Z + 1, PS[3], PS[4]}),
-            B.getDenseI64ArrayAttr({1, 1, 1, 1, 1}));
+        Value Plane = sliceAlong(P, 2, Z, Z + 1);
         Value V = Pool2D(reshape(Plane, {PS[0], PS[1], PS[3], PS[4]}), {Kernel[1], Kernel[2]},
                          {Strides[1], Strides[2]}, {Pads[1], Pads[2], Pads[4], Pads[5]},
                          {Dil[1], Dil[2]});
@@ -1325,14 +1320,7 @@ Value Importer::rowIndices(const Shape &DS, Value Indices, int64_t BatchDims, in
   Value Row;
   int64_t Stride = 1;
   for (int64_t J = K; J-- > 0;) {
-    std::vector<int64_t> Lo(IS.size(), 0), Hi(IS.begin(), IS.end()), Sp(IS.size(), 1);
-    Lo.back() = J;
-    Hi.back() = J + 1;
-    Shape PS = IS;
-    PS.back() = 1;
-    Value Part = B.create<graph::SliceOp>(Loc, RankedTensorType::get(PS, eltOf(Indices)), Indices,
-                                          B.getDenseI64ArrayAttr(Lo), B.getDenseI64ArrayAttr(Hi),
-                                          B.getDenseI64ArrayAttr(Sp));
+    Value Part = sliceAlong(Indices, int64_t(IS.size()) - 1, J, J + 1);
     Value I = normalizedIndex(reshape(Part, Lead), DS[size_t(Bd + J)]);
     Value Term = bin<graph::MulOp>(I, scalar(double(Stride), I64));
     Row = Row ? bin<graph::AddOp>(Row, Term) : Term;
@@ -1404,15 +1392,9 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
     int64_t Lo = Pads[D], Hi = Pads[D + R];
     S = shapeOf(X);
     if (Lo < 0 || Hi < 0) { // negative pads crop
-      std::vector<int64_t> St(R, 0), En(S.begin(), S.end()), Sp(R, 1);
-      St[D] = std::max<int64_t>(0, -Lo);
-      En[D] = S[D] - std::max<int64_t>(0, -Hi);
-      Shape Out = S;
-      Out[D] = std::max<int64_t>(0, En[D] - St[D]);
-      X = B.create<graph::SliceOp>(Loc, RankedTensorType::get(Out, T), X,
-                                   B.getDenseI64ArrayAttr(St), B.getDenseI64ArrayAttr(En),
-                                   B.getDenseI64ArrayAttr(Sp));
-      S = Out;
+      int64_t From = std::max<int64_t>(0, -Lo);
+      X = sliceAlong(X, int64_t(D), From, std::max(From, S[D] - std::max<int64_t>(0, -Hi)));
+      S = shapeOf(X);
       Lo = std::max<int64_t>(Lo, 0);
       Hi = std::max<int64_t>(Hi, 0);
     }
@@ -1490,16 +1472,8 @@ void Importer::importConvTranspose() {
   if (G < 1 || C % G || WS[0] != C)
     fail("weight " + shapes::str(WS) + " does not match " + std::to_string(C) + " channels in " +
          std::to_string(G) + " groups");
-  auto Attr = [&](const char *N, int64_t Def, size_t Count) {
-    std::vector<int64_t> V = intsAttr(N);
-    if (V.empty())
-      V.assign(Count, Def);
-    if (V.size() != Count)
-      fail(std::string(N) + " needs " + std::to_string(Count) + " values");
-    return V;
-  };
-  std::vector<int64_t> St = Attr("strides", 1, NS), Dil = Attr("dilations", 1, NS),
-                       OP = Attr("output_padding", 0, NS), Pads = Attr("pads", 0, 2 * NS);
+  std::vector<int64_t> St = intsAttr("strides", 1, NS), Dil = intsAttr("dilations", 1, NS),
+                       OP = intsAttr("output_padding", 0, NS), Pads = intsAttr("pads", 0, 2 * NS);
   std::vector<int64_t> K(WS.begin() + 2, WS.end());
   if (!intsAttr("kernel_shape").empty() && intsAttr("kernel_shape") != K)
     fail("kernel_shape differs from the weight's");
@@ -1622,16 +1596,6 @@ void Importer::importRecurrent() {
     if (Name == "Relu") return un<graph::ReluOp>(V);
     fail("activation '" + Name + "' is not supported");
   };
-  auto Slice = [&](Value V, int64_t Axis, int64_t From, int64_t To) {
-    Shape S = shapeOf(V), OS = S;
-    OS[size_t(Axis)] = To - From;
-    std::vector<int64_t> Lo(S.size(), 0), Hi(S.begin(), S.end()), Sp(S.size(), 1);
-    Lo[size_t(Axis)] = From;
-    Hi[size_t(Axis)] = To;
-    return B.create<graph::SliceOp>(Loc, f32(OS), V, B.getDenseI64ArrayAttr(Lo),
-                                    B.getDenseI64ArrayAttr(Hi), B.getDenseI64ArrayAttr(Sp))
-        .getResult();
-  };
   auto MatMul = [&](Value A, Value Bm) {
     Shape Out;
     std::string E = shapes::matmul(shapeOf(A), shapeOf(Bm), Out);
@@ -1659,31 +1623,31 @@ void Importer::importRecurrent() {
   for (int64_t D = 0; D < Dirs; ++D) {
     bool Reverse = Dir == "reverse" || (Dir == "bidirectional" && D == 1);
     const std::string *A = &Acts[size_t(D) * Defaults.size()];
-    Value Wd = reshape(Slice(W, 0, D, D + 1), {Gates * H, In});
-    Value Rd = reshape(Slice(R, 0, D, D + 1), {Gates * H, H});
+    Value Wd = reshape(sliceAlong(W, 0, D, D + 1), {Gates * H, In});
+    Value Rd = reshape(sliceAlong(R, 0, D, D + 1), {Gates * H, H});
     Value RT = T2(Rd);
     // All steps' input contributions at once: [Seq * Batch, Gates * H].
     Value XW = MatMul(reshape(X, {Seq * Batch, In}), T2(Wd));
     Value Wb, Rb;
     if (Bias) {
-      Value Bd = reshape(Slice(Bias, 0, D, D + 1), {2 * Gates * H});
-      Wb = Slice(Bd, 0, 0, Gates * H);
-      Rb = Slice(Bd, 0, Gates * H, 2 * Gates * H);
+      Value Bd = reshape(sliceAlong(Bias, 0, D, D + 1), {2 * Gates * H});
+      Wb = sliceAlong(Bd, 0, 0, Gates * H);
+      Rb = sliceAlong(Bd, 0, Gates * H, 2 * Gates * H);
       XW = bin<graph::AddOp>(XW, Wb);
     }
     XW = reshape(XW, {Seq, Batch, Gates * H});
-    Value Hs = H0 ? reshape(Slice(H0, 0, D, D + 1), {Batch, H}) : Zero;
-    Value Cs = C0 ? reshape(Slice(C0, 0, D, D + 1), {Batch, H}) : Zero;
-    Value Pd = Peep ? reshape(Slice(Peep, 0, D, D + 1), {3 * H}) : Value();
+    Value Hs = H0 ? reshape(sliceAlong(H0, 0, D, D + 1), {Batch, H}) : Zero;
+    Value Cs = C0 ? reshape(sliceAlong(C0, 0, D, D + 1), {Batch, H}) : Zero;
+    Value Pd = Peep ? reshape(sliceAlong(Peep, 0, D, D + 1), {3 * H}) : Value();
     std::vector<Value> Ys(static_cast<size_t>(Seq));
     for (int64_t Step = 0; Step < Seq; ++Step) {
       int64_t T = Reverse ? Seq - 1 - Step : Step;
       Value HPrev = Hs, CPrev = Cs;
-      Value Xt = reshape(Slice(XW, 0, T, T + 1), {Batch, Gates * H});
+      Value Xt = reshape(sliceAlong(XW, 0, T, T + 1), {Batch, Gates * H});
       Value HR = MatMul(Hs, RT);
       if (Rb)
         HR = bin<graph::AddOp>(HR, Rb);
-      auto Gate = [&](Value V, int64_t K) { return Slice(V, 1, K * H, (K + 1) * H); };
+      auto Gate = [&](Value V, int64_t K) { return sliceAlong(V, 1, K * H, (K + 1) * H); };
       if (Op == "RNN") {
         Hs = Act(A[0], bin<graph::AddOp>(Xt, HR));
       } else if (Op == "GRU") {
@@ -1694,9 +1658,9 @@ void Importer::importRecurrent() {
         if (LinearBeforeReset) {
           Cand = bin<graph::AddOp>(Gate(Xt, 2), bin<graph::MulOp>(Rg, Gate(HR, 2)));
         } else {
-          Value RH = MatMul(bin<graph::MulOp>(Rg, Hs), Slice(RT, 1, 2 * H, 3 * H));
+          Value RH = MatMul(bin<graph::MulOp>(Rg, Hs), sliceAlong(RT, 1, 2 * H, 3 * H));
           if (Rb)
-            RH = bin<graph::AddOp>(RH, Slice(Rb, 0, 2 * H, 3 * H));
+            RH = bin<graph::AddOp>(RH, sliceAlong(Rb, 0, 2 * H, 3 * H));
           Cand = bin<graph::AddOp>(Gate(Xt, 2), RH);
         }
         Value Hh = Act(A[1], Cand);
@@ -1706,7 +1670,7 @@ void Importer::importRecurrent() {
         // Gates i, o, f, c; peepholes i, o, f.
         Value S = bin<graph::AddOp>(Xt, HR);
         auto Peephole = [&](Value V, int64_t K, Value C) {
-          return Pd ? bin<graph::AddOp>(V, bin<graph::MulOp>(C, Slice(Pd, 0, K * H, (K + 1) * H)))
+          return Pd ? bin<graph::AddOp>(V, bin<graph::MulOp>(C, sliceAlong(Pd, 0, K * H, (K + 1) * H)))
                     : V;
         };
         Value I = Act(A[0], Peephole(Gate(S, 0), 0, Cs));
@@ -2075,10 +2039,9 @@ bool Importer::importDecomposed() {
     Shape XS = shapeOf(X), Out = XS;
     std::vector<int64_t> K = intsAttr("kernel_shape");
     size_t NS = XS.size() - 2;
-    std::vector<int64_t> St = intsAttr("strides", std::vector<int64_t>(NS, 1)),
-                         P = intsAttr("pads", std::vector<int64_t>(2 * NS, 0));
-    if (K.size() != NS || St.size() != NS || P.size() != 2 * NS)
-      fail("kernel_shape, strides and pads must match the spatial rank");
+    std::vector<int64_t> St = intsAttr("strides", 1, NS), P = intsAttr("pads", 0, 2 * NS);
+    if (K.size() != NS)
+      fail("kernel_shape must have " + std::to_string(NS) + " values");
     for (size_t D = 0; D < NS; ++D)
       Out[2 + D] = (XS[2 + D] - 1) * St[D] - P[D] - P[D + NS] + K[D];
     Value Zeros = constFrom(Out, B.getF32Type(), [](const std::vector<int64_t> &) { return 0.0; });
@@ -2204,11 +2167,7 @@ bool Importer::importDecomposed() {
     Value P = pad(Sq, Pads, "constant", 0);
     Value Sum;
     for (int64_t K = 0; K < Size; ++K) {
-      std::vector<int64_t> St(S.size(), 0), En(S.begin(), S.end()), Sp(S.size(), 1);
-      St[1] = K;
-      En[1] = K + S[1];
-      Value Part = B.create<graph::SliceOp>(Loc, f32(S), P, B.getDenseI64ArrayAttr(St),
-                                            B.getDenseI64ArrayAttr(En), B.getDenseI64ArrayAttr(Sp));
+      Value Part = sliceAlong(P, 1, K, K + S[1]);
       Sum = Sum ? bin<graph::AddOp>(Sum, Part) : Part;
     }
     Value Den = bin<graph::AddOp>(
@@ -2231,9 +2190,7 @@ bool Importer::importElementwise() {
   };
   // Same-type operands (a constant takes the other operand's type).
   auto Pair = [&](bool AllowBool) {
-    Type T = !isConst(0) ? eltOf(input(0)) : !isConst(1) ? eltOf(input(1)) : eltOf(input(0));
-    if (isStorageFloat(T))
-      T = F32;
+    Type T = operandType({0, 1});
     if (T.isInteger(1) && !AllowBool)
       fail("operands are bool");
     Value A = inputAs(0, T);
@@ -2404,6 +2361,11 @@ bool Importer::importElementwise() {
   }
 
   // Binary and variadic ops.
+  if (Op == "Add" || Op == "Sub" || Op == "Mul" || Op == "Div") {
+    onlyAttrs({"broadcast", "axis"});
+    auto [A, X] = Pair(false);
+    return Out(Op == "Add" ? Add(A, X) : Op == "Sub" ? Sub(A, X) : Op == "Mul" ? Mul(A, X) : Div(A, X));
+  }
   if (Op == "Pow") {
     onlyAttrs({"broadcast", "axis"});
     Value X = input(0);
@@ -2460,7 +2422,7 @@ bool Importer::importElementwise() {
   }
   if (Op == "Where") {
     onlyAttrs({});
-    Type T = !isConst(1) ? eltOf(input(1)) : !isConst(2) ? eltOf(input(2)) : eltOf(input(1));
+    Type T = operandType({1, 2}, /*Compute=*/false); // where only moves bits
     return Out(where(inputAs(0, B.getI1Type()), inputAs(1, T), inputAs(2, T)));
   }
   if (Op == "Max" || Op == "Min" || Op == "Sum" || Op == "Mean") {
@@ -2468,12 +2430,10 @@ bool Importer::importElementwise() {
     size_t N = numInputs();
     if (N == 0)
       fail("needs at least one input");
-    Type T = eltOf(input(0));
+    std::vector<int> All;
     for (size_t K = 0; K < N; ++K)
-      if (!isConst(int(K)))
-        T = eltOf(input(int(K)));
-    if (isStorageFloat(T))
-      T = F32;
+      All.push_back(int(K));
+    Type T = operandType(All);
     if (T.isInteger(1))
       fail("inputs are bool");
     Value R = inputAs(0, T);
@@ -2511,20 +2471,6 @@ void Importer::importNode() {
     onlyAttrs({});
     setOutput(0, un<OpT>(floatInput(0)));
   };
-  // The type of a binary op: a value operand's (constants follow it).
-  auto OperandType = [&](int A, int Bk) {
-    Type T = !isConst(A) ? eltOf(input(A)) : !isConst(Bk) ? eltOf(input(Bk)) : eltOf(input(A));
-    return isStorageFloat(T) ? Type(B.getF32Type()) : T;
-  };
-  auto Binary = [&](auto Tag) {
-    using OpT = decltype(Tag);
-    onlyAttrs({"broadcast", "axis"});
-    Type T = OperandType(0, 1);
-    if (T.isInteger(1))
-      fail("arithmetic on bool tensors");
-    Value L = inputAs(0, T);
-    setOutput(0, bin<OpT>(L, legacyBroadcast(L, inputAs(1, T))));
-  };
   auto RequireF32 = [&](int K) {
     Value V = input(K);
     if (!cast<RankedTensorType>(V.getType()).getElementType().isF32())
@@ -2545,10 +2491,6 @@ void Importer::importNode() {
   if (Op == "Log") return Unary(graph::LogOp());
   if (Op == "Sqrt") return Unary(graph::SqrtOp());
   if (Op == "Reciprocal") return Unary(graph::ReciprocalOp());
-  if (Op == "Add") return Binary(graph::AddOp());
-  if (Op == "Sub") return Binary(graph::SubOp());
-  if (Op == "Mul") return Binary(graph::MulOp());
-  if (Op == "Div") return Binary(graph::DivOp());
   if (Op == "Identity" || Op == "Dropout") {
     if (Op == "Dropout") {
       onlyAttrs({"seed", "ratio", "is_test"});
@@ -3043,12 +2985,7 @@ void Importer::importNode() {
       fail("split sizes do not add up to dimension " + std::to_string(S[size_t(Axis)]));
     int64_t At = 0;
     for (int64_t K = 0; K < N; ++K) {
-      std::vector<int64_t> St(S.size(), 0), En(S.begin(), S.end()), Sp(S.size(), 1);
-      St[size_t(Axis)] = At;
-      En[size_t(Axis)] = At + Sizes[size_t(K)];
-      Shape Out = S;
-      Out[size_t(Axis)] = Sizes[size_t(K)];
-      setOutput(int(K), EmitSlice(X, St, En, Sp, Out));
+      setOutput(int(K), sliceAlong(X, Axis, At, At + Sizes[size_t(K)]));
       At += Sizes[size_t(K)];
     }
     return;
