@@ -94,8 +94,7 @@ private:
   /// Conversions of fp32 bits to and from the storage formats fp64, fp16
   /// and bf16, with scalar integer instructions (round to nearest even).
   Value f32ToWide(Value X);
-  Value wideToF32(Value X);
-  Value f32ToHalf(Value X);
+  Value narrowFloat(Value X, int SE, int SM, int DE, int DM);
   Value halfToF32(Value X);
   /// 0/1 C ? A : B without a branch.
   Value select(Value C, Value A, Value B) {
@@ -634,54 +633,36 @@ Value Codegen::f32ToWide(Value X) {
   return I.emit("or", {Bits, I.emit("slli", {S}, {63})});
 }
 
-Value Codegen::wideToF32(Value X) {
-  Value S = I.emit("srli", {X}, {63});
-  Value E = I.emit("andi", {I.emit("srli", {X}, {52})}, {0x7ff});
-  Value M = I.emit("srli", {I.emit("slli", {X}, {12})}, {12});
-  // Infinity and NaN (quiet, with the top payload bits).
-  Value NaN = I.emit("sltu", {I.li(0), M});
-  Value Special = I.emit("or", {I.li(0x7f800000),
-                                select(NaN, I.emit("or", {I.li(0x400000), I.emit("srli", {M}, {29})}),
-                                       I.li(0))});
-  Value Ex = I.emit("addi", {E}, {-1023}); // unbiased
-  // Normal fp32: keep 23 of the 52 mantissa bits.
-  Value Norm = roundEven(I.emit("srli", {M}, {29}), I.emit("and", {M, I.li((1 << 29) - 1)}),
-                         I.li(1 << 28));
-  Norm = I.emit("add", {I.emit("slli", {I.emit("addi", {Ex}, {127})}, {23}), Norm});
-  Norm = I.emit("min", {Norm, I.li(0x7f800000)}); // overflow to infinity
-  // Subnormal fp32: the hidden bit too, shifted right by 29 + (-126 - Ex).
-  Value Full = I.emit("or", {M, I.li(int64_t(1) << 52)});
-  Value Tot = I.emit("min", {I.emit("sub", {I.li(29 - 126), Ex}), I.li(63)});
+// Narrows a float of SE exponent and SM mantissa bits (in the low bits of
+// X) to DE and DM bits, rounding to nearest even: normal results keep the
+// top DM mantissa bits, subnormal ones shift the hidden bit in; overflow
+// gives infinity, NaN stays a quiet NaN with the top payload bits.
+Value Codegen::narrowFloat(Value X, int SE, int SM, int DE, int DM) {
+  int64_t SBias = (int64_t(1) << (SE - 1)) - 1, DBias = (int64_t(1) << (DE - 1)) - 1;
+  int64_t DInf = ((int64_t(1) << DE) - 1) << DM, Drop = SM - DM, MinExp = 1 - DBias;
+  Value S = I.emit("andi", {I.emit("srli", {X}, {SE + SM})}, {1});
+  Value E = I.emit("andi", {I.emit("srli", {X}, {SM})}, {(int64_t(1) << SE) - 1});
+  Value M = I.emit("srli", {I.emit("slli", {X}, {64 - SM})}, {64 - SM});
+  Value Special = I.emit("or", {I.li(DInf), select(I.emit("sltu", {I.li(0), M}),
+                                                   I.emit("or", {I.li(int64_t(1) << (DM - 1)),
+                                                                 I.emit("srli", {M}, {Drop})}),
+                                                   I.li(0))});
+  Value Ex = I.emit("addi", {E}, {-SBias}); // unbiased
+  Value Norm = roundEven(I.emit("srli", {M}, {Drop}),
+                         I.emit("and", {M, I.li((int64_t(1) << Drop) - 1)}),
+                         I.li(int64_t(1) << (Drop - 1)));
+  Norm = I.emit("add", {I.emit("slli", {I.emit("addi", {Ex}, {DBias})}, {DM}), Norm});
+  Norm = I.emit("min", {Norm, I.li(DInf)}); // overflow to infinity
+  // Subnormal results: the hidden bit too, shifted right by Drop + (MinExp - Ex).
+  Value Full = I.emit("or", {M, I.li(int64_t(1) << SM)});
+  Value Tot = I.emit("min", {I.emit("sub", {I.li(Drop + MinExp), Ex}), I.li(63)});
   Value One = I.li(1);
   Value Sub = roundEven(I.emit("srl", {Full, Tot}),
                         I.emit("and", {Full, I.emit("addi", {I.emit("sll", {One, Tot})}, {-1})}),
                         I.emit("sll", {One, I.emit("addi", {Tot}, {-1})}));
-  Value Bits = select(I.emit("slt", {Ex, I.li(-126)}), Sub, Norm);
-  Bits = select(isEq(E, 0x7ff), Special, Bits);
-  return I.emit("or", {Bits, I.emit("slli", {S}, {31})});
-}
-
-Value Codegen::f32ToHalf(Value X) {
-  X = I.emit("srli", {I.emit("slli", {X}, {32})}, {32});
-  Value S = I.emit("srli", {X}, {31});
-  Value E = I.emit("andi", {I.emit("srli", {X}, {23})}, {0xff});
-  Value M = I.emit("andi", {X}, {0x7fffff});
-  Value Special = I.emit("or", {I.li(0x7c00), select(I.emit("sltu", {I.li(0), M}),
-                                                     I.emit("or", {I.li(0x200), I.emit("srli", {M}, {13})}),
-                                                     I.li(0))});
-  Value Ex = I.emit("addi", {E}, {-127});
-  Value Norm = roundEven(I.emit("srli", {M}, {13}), I.emit("andi", {M}, {0x1fff}), I.li(0x1000));
-  Norm = I.emit("add", {I.emit("slli", {I.emit("addi", {Ex}, {15})}, {10}), Norm});
-  Norm = I.emit("min", {Norm, I.li(0x7c00)});
-  Value Full = select(isEq(E, 0), I.li(0), I.emit("or", {M, I.li(0x800000)}));
-  Value Tot = I.emit("min", {I.emit("sub", {I.li(13 - 14), Ex}), I.li(31)});
-  Value One = I.li(1);
-  Value Sub = roundEven(I.emit("srl", {Full, Tot}),
-                        I.emit("and", {Full, I.emit("addi", {I.emit("sll", {One, Tot})}, {-1})}),
-                        I.emit("sll", {One, I.emit("addi", {Tot}, {-1})}));
-  Value Bits = select(I.emit("slt", {Ex, I.li(-14)}), Sub, Norm);
-  Bits = select(isEq(E, 0xff), Special, Bits);
-  return I.emit("or", {Bits, I.emit("slli", {S}, {15})});
+  Value Bits = select(I.emit("slt", {Ex, I.li(MinExp)}), Sub, Norm);
+  Bits = select(isEq(E, (int64_t(1) << SE) - 1), Special, Bits);
+  return I.emit("or", {Bits, I.emit("slli", {S}, {DE + DM})});
 }
 
 Value Codegen::halfToF32(Value X) {
@@ -707,7 +688,8 @@ Value Codegen::convertScalar(Type From, Type To, Value X) {
   Type F32 = Float32Type::get(From.getContext());
   auto Storage = [](Type T) { return T.isF64() || T.isF16() || T.isBF16(); };
   if (Storage(From)) {
-    X = From.isF64() ? wideToF32(X) : From.isF16() ? halfToF32(X) : I.emit("slli", {X}, {16});
+    X = From.isF64() ? narrowFloat(X, 11, 52, 8, 23)
+        : From.isF16() ? halfToF32(X) : I.emit("slli", {X}, {16});
     return convertScalar(F32, To, X);
   }
   if (Storage(To)) {
@@ -715,7 +697,7 @@ Value Codegen::convertScalar(Type From, Type To, Value X) {
     if (To.isF64())
       return f32ToWide(X);
     if (To.isF16())
-      return f32ToHalf(X);
+      return narrowFloat(X, 8, 23, 5, 10);
     Value V = I.emit("vbcast.32", {X});
     return I.emit("andi", {I.emit("vext.32", {I.emit("vcvt.bf16.f32", {V, V})}, {0})}, {0xffff});
   }
