@@ -110,25 +110,33 @@ def compare(want, got):
     return ''
 
 
+def run_tool(res, args, timeout, error_status, where=''):
+    """Runs d1c or d1-run; False (with res updated) if it failed or crashed."""
+    tool = os.path.basename(args[0])
+    try:
+        p = subprocess.run(args, capture_output=True, text=True, errors='replace',
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        res.update(status='crash', message='%s: timeout after %d s%s' % (tool, timeout, where))
+        return False
+    if p.returncode == 0:
+        return True
+    crash = classify(p.returncode, p.stderr)
+    if crash:
+        res.update(status='crash', message='%s: %s: %s' % (tool, crash, first_error(p.stderr)))
+    else:
+        res.update(status=error_status, message=first_error(p.stderr))
+    return False
+
+
 def run_test(build, suite, name, workdir):
     """Compiles and runs one test; returns a result record."""
     d = os.path.join(DATA, suite, name)
     res = {'test': '%s/%s' % (suite, name), 'status': 'pass', 'message': ''}
     binary = os.path.join(workdir, 'model.d1x')
     t0 = time.time()
-    try:
-        p = subprocess.run([os.path.join(build, 'bin', 'd1c'), os.path.join(d, 'model.onnx'),
-                            '-o', binary, '-q'], capture_output=True, text=True,
-                           errors='replace', timeout=COMPILE_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        res.update(status='crash', message='d1c: timeout after %d s' % COMPILE_TIMEOUT)
-        return res
-    if p.returncode != 0:
-        crash = classify(p.returncode, p.stderr)
-        if crash:
-            res.update(status='crash', message='d1c: %s: %s' % (crash, first_error(p.stderr)))
-        else:
-            res.update(status='compile-error', message=first_error(p.stderr))
+    if not run_tool(res, [os.path.join(build, 'bin', 'd1c'), os.path.join(d, 'model.onnx'),
+                          '-o', binary, '-q'], COMPILE_TIMEOUT, 'compile-error'):
         return res
     res['compile_s'] = round(time.time() - t0, 3)
     sets = sorted(glob.glob(os.path.join(d, 'test_data_set_*')))
@@ -143,19 +151,7 @@ def run_test(build, suite, name, workdir):
         args = [os.path.join(build, 'bin', 'd1-run'), binary, '--output-dir', outdir, '--quiet']
         for i in inputs:
             args += ['--input', i]
-        try:
-            r = subprocess.run(args, capture_output=True, text=True, errors='replace',
-                               timeout=RUN_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            res.update(status='crash', message='d1-run: timeout after %d s on %s' %
-                       (RUN_TIMEOUT, os.path.basename(ds)))
-            return res
-        if r.returncode != 0:
-            crash = classify(r.returncode, r.stderr)
-            if crash:
-                res.update(status='crash', message='d1-run: %s: %s' % (crash, first_error(r.stderr)))
-            else:
-                res.update(status='run-error', message=first_error(r.stderr))
+        if not run_tool(res, args, RUN_TIMEOUT, 'run-error', ' on ' + os.path.basename(ds)):
             return res
         for o in outputs:
             want = load_tensor(o)
