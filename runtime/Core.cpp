@@ -243,6 +243,11 @@ Core::DmaResult Core::startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint6
     Stats.DramReadBytes += Op->Bytes;
   if (DstDram)
     Stats.DramWriteBytes += Op->Bytes;
+  if (D1_UNLIKELY(M.ProfileOn)) {
+    PcProfile &P = Stats.Profile[Pc];
+    P.DramReadBytes += SrcDram ? Op->Bytes : 0;
+    P.DramWriteBytes += DstDram ? Op->Bytes : 0;
+  }
   if (Op->Kind == Put)
     Stats.NocSendBytes += Op->Bytes;
   if (M.TraceOn)
@@ -355,7 +360,7 @@ RunStatus Core::run(uint64_t WindowEnd) {
   const OpTiming *Tim = M.Timing;
   const uint8_t *Cap = M.UnitCap;
   const unsigned Width = M.IssueWidth;
-  const bool TraceOn = M.TraceOn;
+  const bool TraceOn = M.TraceOn, ProfileOn = M.ProfileOn;
   for (;;) {
   Retry:
     if (D1_UNLIKELY(Pc >= CodeSize)) {
@@ -434,6 +439,13 @@ RunStatus Core::run(uint64_t WindowEnd) {
     if (D1_UNLIKELY(TraceOn))
       recordTrace(OT.NumUses ? OT.Uses[0].U : uint8_t(Unit::Control), T,
                   OT.NumUses && OT.Uses[0].Occ > 1 ? OT.Uses[0].Occ : 1, uint8_t(D.Op), 0);
+    if (D1_UNLIKELY(ProfileOn)) {
+      PcProfile &P = Stats.Profile[Pc];
+      ++P.Issues;
+      P.Cycles += T - ProfileLastIssue + (Halt ? 1 : 0);
+      P.Macs += OT.Macs;
+      ProfileLastIssue = T;
+    }
     ++Stats.Instructions;
     Stats.Macs += OT.Macs;
     MinIssue = Taken ? T + M.TakenBranchLat : T;

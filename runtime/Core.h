@@ -185,6 +185,7 @@ public:
   uint64_t ErrorTime = 0;
   CoreStats Stats;
   std::vector<TraceEvent> Trace;
+  uint64_t ProfileLastIssue = 0;
 
   void processEvents(uint64_t UpTo);
   void trap(const Decoded &D, uint64_t T, const char *Fmt, ...)
@@ -217,7 +218,7 @@ public:
   uint64_t TakenBranchLat;
   uint64_t DramBytesPerCycle; // per core share
   RunOptions Opts;
-  bool TraceOn = false;
+  bool TraceOn = false, ProfileOn = false;
   uint64_t NextGlobalSeq = 0;
 
   ~Mesh();

@@ -255,6 +255,10 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
   Mesh &M = P->M;
   M.Opts = Opts;
   M.TraceOn = Opts.Trace;
+  M.ProfileOn = Opts.Profile;
+  if (Opts.Profile)
+    for (Core *C : M.Active)
+      C->Stats.Profile.assign(C->CodeSize, PcProfile());
   const uint64_t W = M.Machine.lookahead();
   // Cores with code run every window; a core without code joins `Live` when
   // something is sent to it and runs only when one of its events is due.

@@ -10,7 +10,7 @@
 // .word/.dword E,...  .float F,...  .bf16 F,...  .zero N  .space N
 // .segment "name"  .machine NAME, V  .dram_size N  .producer "s"
 // .input/.output NAME, DTYPE, SHAPE, dram|sram, ADDRESS  .sym NAME, KIND, V
-// .loc "file" LINE COL  .nodebug
+// .loc "file" LINE COL ["layer"]  .nodebug
 //
 //===----------------------------------------------------------------------===//
 
@@ -194,7 +194,7 @@ private:
   Memory Dram;
   uint64_t DramSizeDirective = 0;
   std::string Producer = "d1-as";
-  std::vector<std::string> DebugFiles{""};
+  std::vector<std::string> DebugFiles{""}, DebugNames{""};
   bool Debug = true;
   std::vector<Statement> Stmts;
   std::vector<d1x::Tensor> Inputs, Outputs;
@@ -560,6 +560,14 @@ void Assembler::directive(const Line &L, size_t P) {
     std::string F = T[P++].Text;
     int64_t Ln = constExpr(T, P);
     int64_t Col = constExpr(T, P);
+    unsigned NameIdx = 0;
+    if (T[P].K == Token::Str) {
+      auto It = std::find(DebugNames.begin(), DebugNames.end(), T[P].Text);
+      NameIdx = unsigned(It - DebugNames.begin());
+      if (It == DebugNames.end())
+        DebugNames.push_back(T[P].Text);
+      ++P;
+    }
     expectEnd(T, P);
     unsigned Idx = 0;
     if (!F.empty()) {
@@ -571,6 +579,7 @@ void Assembler::directive(const Line &L, size_t P) {
     PendingLoc.set_file(Idx);
     PendingLoc.set_line(uint32_t(Ln));
     PendingLoc.set_col(uint32_t(Col));
+    PendingLoc.set_name(NameIdx);
     HavePendingLoc = true;
   } else if (Name == ".nodebug") {
     expectEnd(T, P);
@@ -801,6 +810,8 @@ bool Assembler::run(const std::string &Source, D1XWriter &Out) {
     if (Debug) {
       for (const std::string &F : DebugFiles)
         Core.mutable_debug()->add_files(F);
+      for (const std::string &N : DebugNames)
+        Core.mutable_debug()->add_names(N);
       for (const auto &L : C.Locs)
         *Core.mutable_debug()->add_locs() = L;
     }

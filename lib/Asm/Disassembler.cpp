@@ -140,7 +140,10 @@ std::string d1::disassemble(const D1XFile &File, bool Verbose) {
         const auto &L = C.debug().locs(int(PC));
         std::string F = L.file() < uint32_t(C.debug().files_size()) ? C.debug().files(int(L.file())) : "";
         Out += "  .loc " + quote(F) + " " + std::to_string(L.line()) + " " +
-               std::to_string(L.col()) + "\n";
+               std::to_string(L.col());
+        if (L.name() && L.name() < uint32_t(C.debug().names_size()))
+          Out += " " + quote(C.debug().names(int(L.name())));
+        Out += "\n";
       }
       std::string Text;
       if (!Errors[PC].empty()) {

@@ -296,8 +296,9 @@ bool D1XFile::validate(std::string &Err) {
     if (C.debug().locs_size() != 0 && uint64_t(C.debug().locs_size()) != C.num_insts())
       return Fail(Which + " debug info does not cover every instruction");
     for (const auto &L : C.debug().locs())
-      if (L.file() >= uint32_t(C.debug().files_size()) && L.file() != 0)
-        return Fail(Which + " debug info names a missing file");
+      if ((L.file() >= uint32_t(C.debug().files_size()) && L.file() != 0) ||
+          (L.name() >= uint32_t(C.debug().names_size()) && L.name() != 0))
+        return Fail(Which + " debug info names a missing file or layer");
   }
   auto CheckRange = [&](d1x::Space Sp, uint32_t Core, uint64_t Addr, uint64_t Len,
                         const std::string &What) -> std::string {

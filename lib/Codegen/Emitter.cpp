@@ -423,6 +423,21 @@ bool fileLoc(Location L, std::string &File, unsigned &Line, unsigned &Col) {
   return false;
 }
 
+/// The layer a location belongs to: its node name, or the names of the
+/// nodes a fused location joins ("Conv_0 (Conv) + Relu_1 (Relu)").
+std::string layerName(Location L) {
+  if (auto N = dyn_cast<NameLoc>(L))
+    return N.getName().str();
+  std::string Out;
+  if (auto Fu = dyn_cast<FusedLoc>(L))
+    for (Location S : Fu.getLocations()) {
+      std::string Part = layerName(S);
+      if (!Part.empty())
+        Out += (Out.empty() ? "" : " + ") + Part;
+    }
+  return Out;
+}
+
 std::string describe(Location L) {
   std::string File;
   unsigned Line, Col;
@@ -456,11 +471,24 @@ bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::st
   d1x::Core &Core = W.addCore(0, E.Code);
   auto *Dbg = Core.mutable_debug();
   Dbg->add_files("");
-  std::map<std::string, unsigned> Files;
+  Dbg->add_names("");
+  std::map<std::string, unsigned> Files, Names;
+  DenseMap<Location, unsigned> NameOf;
   for (Location L : E.Locs) {
     std::string File;
     unsigned Line = 0, Col = 0;
     auto *Loc = Dbg->add_locs();
+    auto [NIt, NewLoc] = NameOf.try_emplace(L, 0);
+    if (NewLoc) {
+      std::string Name = layerName(L);
+      if (!Name.empty()) {
+        auto [It, New] = Names.emplace(Name, unsigned(Dbg->names_size()));
+        if (New)
+          Dbg->add_names(Name);
+        NIt->second = It->second;
+      }
+    }
+    Loc->set_name(NIt->second);
     if (!fileLoc(L, File, Line, Col))
       continue;
     auto It = Files.find(File);

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Runtime/Emulator.h"
+#include "d1/Runtime/Profile.h"
 #include "d1/Runtime/TensorIO.h"
 #include "d1/Target/Numerics.h"
 
@@ -28,7 +29,7 @@ using namespace d1;
 struct Options {
   std::string Program;
   std::vector<std::string> Inputs;
-  std::string OutputDir, OutputFormat = "pb", StatsJson, TraceFile;
+  std::string OutputDir, OutputFormat = "pb", StatsJson, TraceFile, Profile;
   uint64_t MaxCycles = 0;
   unsigned Threads = 0;
   bool Print = false, Quiet = false;
@@ -37,6 +38,7 @@ struct Options {
 static const char *const Usage =
     "usage: d1-run PROG.d1x [--input FILE | --input NAME=FILE]... [--output-dir DIR]\n"
     "              [--output-format pb|npy] [--stats-json FILE|-] [--trace FILE]\n"
+    "              [--profile FILE|-]\n"
     "              [--max-cycles N] [--threads N] [--print] [--quiet]\n";
 
 static bool parseArgs(int argc, char **argv, Options &O, std::string &Err) {
@@ -90,6 +92,10 @@ static bool parseArgs(int argc, char **argv, Options &O, std::string &Err) {
       if (!Value())
         return false;
       O.StatsJson = Val;
+    } else if (A == "--profile") {
+      if (!Value())
+        return false;
+      O.Profile = Val;
     } else if (A == "--trace") {
       if (!Value())
         return false;
@@ -237,6 +243,7 @@ int main(int argc, char **argv) {
   Opts.MaxCycles = O.MaxCycles;
   Opts.Threads = O.Threads;
   Opts.Trace = !TraceFile.empty();
+  Opts.Profile = !O.Profile.empty();
   auto Start = std::chrono::steady_clock::now();
   if (!Emu->run(Opts, Err))
     return fail(Err);
@@ -284,6 +291,19 @@ int main(int argc, char **argv) {
       F << J;
       if (!F)
         return fail("cannot write '" + StatsJson + "'");
+    }
+  }
+  if (!O.Profile.empty()) {
+    // One row per layer; JSON when the file name ends in .json.
+    bool Json = O.Profile.size() > 5 && O.Profile.substr(O.Profile.size() - 5) == ".json";
+    std::string Report = formatLayerCosts(layerCosts(*File, S), Json);
+    if (O.Profile == "-") {
+      outs() << Report;
+    } else {
+      std::ofstream F(O.Profile);
+      F << Report;
+      if (!F)
+        return fail("cannot write '" + O.Profile + "'");
     }
   }
   if (!TraceFile.empty()) {

@@ -30,6 +30,15 @@ struct RunOptions {
   bool Trace = false;
   /// At most this many timeline events per core.
   uint64_t TraceLimit = 1000000;
+  /// Count cycles, MACs and DRAM bytes per instruction (CoreStats::Profile).
+  bool Profile = false;
+};
+
+/// What one instruction (one PC) cost over a run: the cycles from the
+/// previous issue to its own (stalls are charged to the instruction that
+/// waited), and the work and DRAM traffic it started.
+struct PcProfile {
+  uint64_t Issues = 0, Cycles = 0, Macs = 0, DramReadBytes = 0, DramWriteBytes = 0;
 };
 
 struct CoreStats {
@@ -44,6 +53,7 @@ struct CoreStats {
   uint64_t WaitCycles = 0;    // cycles spent blocked on semaphores, barrier, fence, DMA queue
   uint64_t Dmas = 0;
   std::vector<uint64_t> UnitIssues; // per Unit
+  std::vector<PcProfile> Profile;   // per PC, when RunOptions::Profile
 };
 
 struct RunStats {
