@@ -18,6 +18,7 @@ GENERATED = {
     "tile.md": "include/d1/Dialects/Tile/TileOps.md",
     "d1isa.md": "include/d1/Dialects/ISA/D1ISAOps.md",
     "passes.md": "include/d1/Conversion/Passes.md",
+    "transforms.md": "include/d1/Transforms/Passes.md",
 }
 BEGIN = "<!-- BEGIN GENERATED: d1-tblgen -gen-isa-docs -->\n"
 END = "<!-- END GENERATED -->\n"

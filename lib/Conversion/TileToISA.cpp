@@ -1,8 +1,7 @@
 //===- TileToISA.cpp - tile ops to D1 instructions -------------------------===//
 //
-// 1. Addresses: DRAM (constants first, page-aligned, then @main's arguments,
-//    then intermediates) and SRAM (each buffer from its alloc to its dealloc,
-//    first fit). They are recorded as attributes for the emitter.
+// 1. Addresses: read from the attributes d1-plan-memory put on globals,
+//    @main's arguments and allocs.
 // 2. Code: index arithmetic becomes scalar instructions, tile.dma a DMA with
 //    a descriptor placed in SRAM followed by a wait, and the micro-kernels
 //    vector loops. scf.for stays: the emitter turns it into branches.
@@ -39,10 +38,6 @@ struct CodegenError {
   Location Loc;
   std::string Msg;
 };
-
-int64_t bytesOf(Type T) {
-  return cast<MemRefType>(T).getNumElements() * tile::elementBytes(T);
-}
 
 uint32_t f32bits(float F) {
   uint32_t U;
@@ -124,80 +119,30 @@ private:
 //===----------------------------------------------------------------------===//
 
 void Codegen::planMemory(func::FuncOp F) {
-  // DRAM: constants, page-aligned so the loader maps them; then arguments;
-  // then intermediates. (Reuse of DRAM across lifetimes comes with the
-  // planner of the SRAM-reuse work.)
-  int64_t Dram = 0;
-  auto Place = [&](int64_t Bytes, int64_t Align) {
-    Dram = (Dram + Align - 1) / Align * Align;
-    int64_t At = Dram;
-    Dram += Bytes;
-    return At;
+  // Addresses come from d1-plan-memory.
+  auto AddressOf = [&](Operation *Op, Attribute A) {
+    auto I = dyn_cast_or_null<IntegerAttr>(A);
+    if (!I)
+      throw CodegenError{Op->getLoc(), "buffer without an address (run d1-plan-memory first)"};
+    return I.getInt();
   };
   std::map<std::string, int64_t> Globals;
-  for (auto G : M.getOps<memref::GlobalOp>()) {
-    int64_t At = Place(bytesOf(G.getType()), 4096);
-    Globals[G.getSymName().str()] = At;
-    G->setAttr("d1.address", B.getI64IntegerAttr(At));
-  }
-  for (BlockArgument A : F.getArguments()) {
-    int64_t At = Place(bytesOf(A.getType()), 64);
-    Address[A] = At;
-    F.setArgAttr(A.getArgNumber(), "d1.address", B.getI64IntegerAttr(At));
-  }
-  // SRAM: first fit over the program order of allocs and deallocs.
-  std::map<int64_t, int64_t> Free{{0, SramBytes}}; // start -> size
-  int64_t Peak = 0;
+  for (auto G : M.getOps<memref::GlobalOp>())
+    Globals[G.getSymName().str()] = AddressOf(G, G->getAttr("d1.address"));
+  for (BlockArgument A : F.getArguments())
+    Address[A] = AddressOf(F, F.getArgAttr(A.getArgNumber(), "d1.address"));
   F.walk([&](Operation *Op) {
-    if (auto G = dyn_cast<memref::GetGlobalOp>(Op)) {
+    if (auto G = dyn_cast<memref::GetGlobalOp>(Op))
       Address[G.getResult()] = Globals.at(G.getName().str());
-    } else if (auto V = dyn_cast<tile::ViewOp>(Op)) {
+    else if (auto V = dyn_cast<tile::ViewOp>(Op))
       Address[V.getResult()] = Address.lookup(V.getSource());
-    } else if (auto A = dyn_cast<memref::AllocOp>(Op)) {
-      int64_t Bytes = (bytesOf(A.getType()) + 63) / 64 * 64;
-      if (tile::spaceOf(A.getType()) == tile::Space::DRAM) {
-        Address[A.getResult()] = Place(Bytes, 64);
-        return;
-      }
-      for (auto It = Free.begin(); It != Free.end(); ++It) {
-        if (It->second < Bytes)
-          continue;
-        int64_t At = It->first, Left = It->second - Bytes;
-        Free.erase(It);
-        if (Left)
-          Free[At + Bytes] = Left;
-        Address[A.getResult()] = At;
-        A->setAttr("d1.address", B.getI64IntegerAttr(At));
-        Peak = std::max(Peak, At + Bytes);
-        return;
-      }
-      throw CodegenError{A.getLoc(), "SRAM overflow: a " + std::to_string(Bytes) +
-                                         "-byte buffer does not fit in " +
-                                         std::to_string(SramBytes) + " bytes"};
-    } else if (auto D = dyn_cast<memref::DeallocOp>(Op)) {
-      Value Buf = D.getMemref();
-      if (tile::spaceOf(Buf.getType()) != tile::Space::SRAM)
-        return;
-      int64_t At = Address.lookup(Buf), Bytes = (bytesOf(Buf.getType()) + 63) / 64 * 64;
-      auto [It, New] = Free.emplace(At, Bytes);
-      // Merge with the neighbours.
-      auto Next = std::next(It);
-      if (Next != Free.end() && It->first + It->second == Next->first) {
-        It->second += Next->second;
-        Free.erase(Next);
-      }
-      if (It != Free.begin()) {
-        auto Prev = std::prev(It);
-        if (Prev->first + Prev->second == It->first) {
-          Prev->second += It->second;
-          Free.erase(It);
-        }
-      }
-    }
+    else if (auto A = dyn_cast<memref::AllocOp>(Op))
+      Address[A.getResult()] = AddressOf(A, A->getAttr("d1.address"));
   });
-  DescBase = (Peak + 63) / 64 * 64;
-  M->setAttr("d1.dram_size", B.getI64IntegerAttr(Dram));
-  M->setAttr("d1.sram_peak", B.getI64IntegerAttr(Peak));
+  auto Peak = M->getAttrOfType<IntegerAttr>("d1.sram_peak");
+  if (!Peak || !M->hasAttr("d1.dram_size"))
+    throw CodegenError{M.getLoc(), "module without a memory plan (run d1-plan-memory first)"};
+  DescBase = (Peak.getInt() + 63) / 64 * 64;
 }
 
 int64_t Codegen::descriptor(const std::vector<uint8_t> &D) {
@@ -207,8 +152,6 @@ int64_t Codegen::descriptor(const std::vector<uint8_t> &D) {
   // Constants are 64-byte aligned (descriptors need 8, vectors 4).
   Descriptors.resize((Descriptors.size() + 63) / 64 * 64, 0);
   int64_t At = DescBase + int64_t(Descriptors.size());
-  if (At + int64_t(D.size()) > SramBytes)
-    throw CodegenError{M.getLoc(), "SRAM overflow: no room left for DMA descriptors and tables"};
   Descriptors.insert(Descriptors.end(), D.begin(), D.end());
   DescIndex[D] = At;
   return At;
@@ -1253,6 +1196,12 @@ LogicalResult Codegen::run() {
     I.Loc = F.getLoc();
     I.emit("halt");
     B.create<func::ReturnOp>(F.getLoc());
+    if (DescBase + int64_t(Descriptors.size()) > SramBytes)
+      throw CodegenError{F.getLoc(), "SRAM overflow: the planned buffers take " +
+                                         std::to_string(DescBase) +
+                                         " bytes and the DMA descriptors and tables " +
+                                         std::to_string(Descriptors.size()) + " more; the core has " +
+                                         std::to_string(SramBytes)};
     // The descriptors are this core's initialized SRAM.
     auto DescType = RankedTensorType::get({int64_t(Descriptors.size())}, B.getI8Type());
     std::vector<int8_t> Bytes(Descriptors.begin(), Descriptors.end());

@@ -2,6 +2,7 @@
 #include "d1/Conversion/Passes.h"
 #include "d1/Dialects/Graph/Graph.h"
 #include "d1/Dialects/Tile/Tile.h"
+#include "d1/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -13,6 +14,7 @@ int main(int argc, char **argv) {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   d1::registerD1ConversionPasses();
+  d1::registerD1TransformsPasses();
   // One named pipeline per lowering step, as d1c runs them.
   mlir::PassPipelineRegistration<>(
       "d1-lower-to-tile", "graph -> tile: d1-graph-to-tile, then canonicalize",
@@ -20,8 +22,10 @@ int main(int argc, char **argv) {
         PM.addPass(d1::createGraphToTile());
         PM.addPass(mlir::createCanonicalizerPass());
       });
-  mlir::PassPipelineRegistration<>("d1-lower-to-isa", "tile -> d1isa: d1-tile-to-isa",
+  mlir::PassPipelineRegistration<>("d1-lower-to-isa",
+                                   "tile -> d1isa: d1-plan-memory, then d1-tile-to-isa",
                                    [](mlir::OpPassManager &PM) {
+                                     PM.addPass(d1::createPlanMemory());
                                      PM.addPass(d1::createTileToISA());
                                    });
   mlir::DialectRegistry Registry;

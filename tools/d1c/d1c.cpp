@@ -12,6 +12,7 @@
 #include "d1/Conversion/Passes.h"
 #include "d1/Dialects/Graph/Graph.h"
 #include "d1/Import/ONNXImporter.h"
+#include "d1/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -50,6 +51,13 @@ static cl::opt<OptLevelKind> OptLevel(cl::desc("Optimization level"), cl::init(O
 static cl::opt<std::string> Target("target", cl::desc("Machine description file"),
                                    cl::value_desc("file"));
 static cl::opt<bool> Quiet("q", cl::desc("No phase banners"));
+static cl::opt<bool> DisableSramReuse(
+    "disable-sram-reuse",
+    cl::desc("Give every SRAM buffer bytes of its own (measures the planner; may not fit)"));
+static cl::opt<bool> MemoryReport(
+    "memory-report", cl::desc("Print the SRAM and DRAM plans' sizes against their bounds"));
+static cl::opt<bool> DisableDramReuse(
+    "disable-dram-reuse", cl::desc("Give every DRAM activation bytes of its own"));
 
 namespace {
 struct Phases {
@@ -161,12 +169,31 @@ int main(int argc, char **argv) {
   if (EmitStage != Emit::Graph && EmitStage != Emit::Tile) {
     d1::TileToISAOptions O;
     O.SramBytes = Sram;
+    d1::PlanMemoryOptions PO;
+    PO.SramBytes = Sram;
+    PO.SramReuse = !DisableSramReuse;
+    PO.DramReuse = !DisableDramReuse;
     if (!Run("Lowering to D1 instructions", [&](mlir::PassManager &PM) {
+          PM.addPass(d1::createPlanMemory(PO));
           // No CSE here: the lowering builds each address next to its use,
           // and sharing them would keep them live across whole loops.
           PM.addPass(d1::createTileToISA(O));
         }))
       return Failed("");
+    if (MemoryReport) {
+      auto Get = [&](StringRef Name) {
+        auto A = (*Module)->getAttrOfType<mlir::IntegerAttr>(Name);
+        return A ? A.getInt() : int64_t(0);
+      };
+      outs() << format("sram: peak %lld bytes, bound %lld bytes, worst kernel %.3fx of its bound, "
+                       "capacity %lld bytes\n",
+                       (long long)Get("d1.sram_peak"), (long long)Get("d1.sram_bound"),
+                       double(Get("d1.sram_worst_kernel_permille")) / 1000.0, (long long)Sram)
+             << format("dram: activations %lld bytes (%lld without reuse), total %lld bytes\n",
+                       (long long)Get("d1.dram_activation_bytes"),
+                       (long long)Get("d1.dram_activation_bytes_no_reuse"),
+                       (long long)Get("d1.dram_size"));
+    }
   }
   d1::D1XWriter W;
   std::string Asm;

@@ -42,13 +42,11 @@ def GraphToTile : Pass<"d1-graph-to-tile", "mlir::ModuleOp"> {
 }
 
 def TileToISA : Pass<"d1-tile-to-isa", "mlir::ModuleOp"> {
-  let summary = "Place buffers and lower tile ops to one d1isa op per instruction";
+  let summary = "Lower tile ops to one d1isa op per instruction";
   let description = [{
-    Assigns DRAM addresses (constants page-aligned first, then @main's
-    arguments, then intermediates) and SRAM addresses (first fit over each
-    buffer's alloc..dealloc lifetime), then replaces @main by an argument-less
-    function of d1isa ops: index arithmetic becomes scalar instructions,
-    `tile.dma` a `dma` with a descriptor placed in SRAM after the buffers and
+    Reads the addresses `d1-plan-memory` gave every buffer, then replaces
+    @main by an argument-less function of d1isa ops: index arithmetic
+    becomes scalar instructions, `tile.dma` a `dma` with a descriptor placed in SRAM after the buffers and
     a `sem.wait`, `tile.elementwise` a vector loop, `tile.matmul` an FMA
     micro-kernel keeping a 4 x 48 block of C in registers. Loops stay scf.for
     over index values until emission. The I/O layout, the DRAM size and the

@@ -1,8 +1,8 @@
 // RUN: d1-opt %s -split-input-file --d1-lower-to-isa | FileCheck %s
 
-// Addresses: arguments in DRAM after the constants, SRAM buffers first fit.
+// Addresses (from d1-plan-memory): arguments in DRAM after the constants.
 // A DMA becomes its descriptor (in SRAM after the buffers) + dma + wait.
-// CHECK-LABEL: module attributes {d1.dram_size = 128 : i64, d1.sram_peak = 128 : i64}
+// CHECK-LABEL: module attributes {{[{].*}}d1.dram_size = 128 : i64, d1.sram_bound = 128 : i64, d1.sram_peak = 128 : i64
 // CHECK: func.func @main() attributes {d1.io = [{address = 0 : i64, dtype = f32, name = "x", shape = array<i64: 16>}, {address = 64 : i64, dtype = f32, name = "y", shape = array<i64: 16>}]
 // CHECK-SAME: d1.sram_data_address = 128 : i64
 // CHECK: %[[DESC:.*]] = d1isa.li {imm = 128 : i64}
@@ -29,7 +29,7 @@ func.func @main(%x: memref<16xf32> {d1.name = "x"}, %y: memref<16xf32> {d1.name 
 // -----
 
 // A freed SRAM buffer's space is reused (first fit): %b takes %a's place.
-// CHECK-LABEL: module attributes {d1.dram_size = 64 : i64, d1.sram_peak = 64 : i64}
+// CHECK-LABEL: module attributes {{[{].*}}d1.dram_size = 64 : i64, d1.sram_bound = 64 : i64, d1.sram_peak = 64 : i64
 func.func @main(%x: memref<16xf32> {d1.name = "x"}) attributes {d1.num_inputs = 1 : i64} {
   %c0 = arith.constant 0 : index
   %a = memref.alloc() : memref<16xf32, 1>

@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file --d1-tile-to-isa | FileCheck %s
+// RUN: d1-opt %s -split-input-file --d1-plan-memory --d1-tile-to-isa | FileCheck %s
 
 // Integers go element by element: a loop of scalar loads (with the type's
 // width and signedness), the scalar operation and a store of the result's

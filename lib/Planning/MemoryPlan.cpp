@@ -1,0 +1,149 @@
+//===- MemoryPlan.cpp - Offsets for buffers with live ranges --------------===//
+#include "d1/Planning/MemoryPlan.h"
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <numeric>
+
+using namespace d1::plan;
+
+namespace {
+
+int64_t alignUp(int64_t V, int64_t A) { return (V + A - 1) / A * A; }
+
+bool overlapInTime(const Buffer &A, const Buffer &B) {
+  return A.Start < B.End && B.Start < A.End && A.Start < A.End && B.Start < B.End;
+}
+
+/// Places buffers in Order, each in the smallest aligned gap that fits among
+/// the already placed buffers live at the same time (else above them all).
+Plan greedy(const std::vector<Buffer> &Bufs, const std::vector<size_t> &Order) {
+  Plan P;
+  P.Offsets.assign(Bufs.size(), 0);
+  std::vector<size_t> Placed; // kept sorted by offset
+  std::vector<size_t> Live;
+  for (size_t I : Order) {
+    const Buffer &B = Bufs[I];
+    Live.clear();
+    for (size_t J : Placed)
+      if (overlapInTime(B, Bufs[J]))
+        Live.push_back(J);
+    int64_t Prev = 0, Best = -1, BestGap = std::numeric_limits<int64_t>::max();
+    for (size_t J : Live) {
+      int64_t At = alignUp(Prev, B.Align), Gap = P.Offsets[J] - At;
+      if (Gap >= B.Bytes && Gap < BestGap) {
+        Best = At;
+        BestGap = Gap;
+      }
+      Prev = std::max(Prev, P.Offsets[J] + Bufs[J].Bytes);
+    }
+    if (Best < 0)
+      Best = alignUp(Prev, B.Align);
+    P.Offsets[I] = Best;
+    P.Peak = std::max(P.Peak, Best + B.Bytes);
+    auto Pos = std::upper_bound(Placed.begin(), Placed.end(), I, [&](size_t X, size_t Y) {
+      return P.Offsets[X] < P.Offsets[Y];
+    });
+    Placed.insert(Pos, I);
+  }
+  return P;
+}
+
+} // namespace
+
+Plan d1::plan::planMemory(const std::vector<Buffer> &Bufs, Strategy S) {
+  if (S == Strategy::NoReuse) {
+    Plan P;
+    for (const Buffer &B : Bufs) {
+      int64_t At = alignUp(P.Peak, B.Align);
+      P.Offsets.push_back(At);
+      P.Peak = At + B.Bytes;
+    }
+    return P;
+  }
+  std::vector<size_t> Order(Bufs.size());
+  std::iota(Order.begin(), Order.end(), size_t(0));
+  auto Life = [&](size_t I) { return Bufs[I].End - Bufs[I].Start; };
+  using Key = std::function<bool(size_t, size_t)>;
+  // Ties go to the earlier start, then the buffer's index: deterministic.
+  const Key Keys[] = {
+      [&](size_t A, size_t B) {
+        return std::make_tuple(-Bufs[A].Bytes, Bufs[A].Start, A) <
+               std::make_tuple(-Bufs[B].Bytes, Bufs[B].Start, B);
+      },
+      [&](size_t A, size_t B) {
+        return std::make_tuple(-Bufs[A].Bytes * Life(A), Bufs[A].Start, A) <
+               std::make_tuple(-Bufs[B].Bytes * Life(B), Bufs[B].Start, B);
+      },
+      [&](size_t A, size_t B) {
+        return std::make_tuple(-Life(A), -Bufs[A].Bytes, A) <
+               std::make_tuple(-Life(B), -Bufs[B].Bytes, B);
+      },
+  };
+  Plan Best;
+  bool Have = false;
+  for (const Key &K : Keys) {
+    std::stable_sort(Order.begin(), Order.end(), K);
+    Plan P = greedy(Bufs, Order);
+    if (!Have || P.Peak < Best.Peak)
+      Best = std::move(P);
+    Have = true;
+  }
+  return Best;
+}
+
+int64_t d1::plan::livenessLowerBound(const std::vector<Buffer> &Bufs) {
+  // Sweep: at equal points, ends come before starts ([Start, End)).
+  std::vector<std::pair<int64_t, int64_t>> Events;
+  for (const Buffer &B : Bufs)
+    if (B.Start < B.End) {
+      Events.push_back({B.Start, B.Bytes});
+      Events.push_back({B.End, -B.Bytes});
+    }
+  std::sort(Events.begin(), Events.end());
+  int64_t Live = 0, Peak = 0;
+  for (auto [At, Delta] : Events) {
+    Live += Delta;
+    Peak = std::max(Peak, Live);
+  }
+  return Peak;
+}
+
+std::string d1::plan::verifyPlan(const std::vector<Buffer> &Bufs, const Plan &P) {
+  if (P.Offsets.size() != Bufs.size())
+    return "the plan has " + std::to_string(P.Offsets.size()) + " offsets for " +
+           std::to_string(Bufs.size()) + " buffers";
+  for (size_t I = 0; I < Bufs.size(); ++I) {
+    const Buffer &B = Bufs[I];
+    if (P.Offsets[I] < 0 || P.Offsets[I] % B.Align)
+      return "buffer " + std::to_string(I) + " at " + std::to_string(P.Offsets[I]) +
+             " is not aligned to " + std::to_string(B.Align);
+    if (P.Offsets[I] + B.Bytes > P.Peak)
+      return "buffer " + std::to_string(I) + " ends above the peak";
+  }
+  // Sweep over time in start order; compare each buffer with those live.
+  std::vector<size_t> Order(Bufs.size());
+  std::iota(Order.begin(), Order.end(), size_t(0));
+  std::sort(Order.begin(), Order.end(),
+            [&](size_t A, size_t B) { return Bufs[A].Start < Bufs[B].Start; });
+  std::vector<size_t> Active;
+  for (size_t I : Order) {
+    const Buffer &B = Bufs[I];
+    if (B.Start >= B.End)
+      continue;
+    Active.erase(std::remove_if(Active.begin(), Active.end(),
+                                [&](size_t J) { return Bufs[J].End <= B.Start; }),
+                 Active.end());
+    for (size_t J : Active) {
+      int64_t Lo = std::max(P.Offsets[I], P.Offsets[J]);
+      int64_t Hi = std::min(P.Offsets[I] + B.Bytes, P.Offsets[J] + Bufs[J].Bytes);
+      if (Lo < Hi)
+        return "buffers " + std::to_string(std::min(I, J)) + " and " +
+               std::to_string(std::max(I, J)) + " are live at the same time and share bytes [" +
+               std::to_string(Lo) + ", " + std::to_string(Hi) + ")";
+    }
+    Active.push_back(I);
+  }
+  return "";
+}

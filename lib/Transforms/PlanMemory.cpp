@@ -1,0 +1,215 @@
+//===- PlanMemory.cpp - Addresses for SRAM tiles and DRAM activations -----===//
+//
+// The IR side of the memory planner: live ranges from the tile-level
+// program, addresses back as attributes. The placement itself is
+// d1::plan::planMemory, which knows nothing of MLIR.
+//
+//===----------------------------------------------------------------------===//
+#include "d1/Dialects/Tile/Tile.h"
+#include "d1/Planning/MemoryPlan.h"
+#include "d1/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+#include <algorithm>
+
+namespace d1 {
+#define GEN_PASS_DEF_PLANMEMORY
+#include "d1/Transforms/Passes.h.inc"
+} // namespace d1
+
+using namespace mlir;
+using namespace d1;
+
+namespace {
+
+int64_t bytesOf(Type T) {
+  return cast<MemRefType>(T).getNumElements() * tile::elementBytes(T);
+}
+int64_t alignUp(int64_t V, int64_t A) { return (V + A - 1) / A * A; }
+
+/// Program points: each op's pre-order index, and the last index inside it
+/// (a loop spans its body).
+struct Points {
+  DenseMap<Operation *, int64_t> First, Last;
+  int64_t N = 0;
+  void number(Operation *Op) {
+    First[Op] = N++;
+    for (Region &R : Op->getRegions())
+      for (Block &Bk : R)
+        for (Operation &O : Bk)
+          number(&O);
+    Last[Op] = N - 1;
+  }
+};
+
+struct Planned {
+  SmallVector<memref::AllocOp> Allocs;
+  std::vector<plan::Buffer> Buffers;
+};
+
+/// The alloc's live range: from the alloc to the end of the last op (at the
+/// alloc's block level) that reads or writes it or a view of it.
+plan::Buffer liveRange(memref::AllocOp A, const Points &P) {
+  Block *Home = A->getBlock();
+  int64_t End = P.First.lookup(A) + 1;
+  SmallVector<Value> Work{A.getResult()};
+  while (!Work.empty()) {
+    Value V = Work.pop_back_val();
+    for (Operation *U : V.getUsers()) {
+      // The dealloc only marks the end of the kernel; the last real use
+      // ends the buffer's life.
+      if (isa<memref::DeallocOp>(U))
+        continue;
+      if (auto View = dyn_cast<tile::ViewOp>(U))
+        Work.push_back(View.getResult());
+      if (Operation *At = Home->findAncestorOpInBlock(*U))
+        End = std::max(End, P.Last.lookup(At) + 1);
+    }
+  }
+  plan::Buffer B;
+  B.Start = P.First.lookup(A);
+  B.End = End;
+  B.Bytes = alignUp(bytesOf(A.getType()), 64);
+  B.Align = 64;
+  return B;
+}
+
+struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
+  using PlanMemoryBase::PlanMemoryBase;
+  void runOnOperation() override {
+    ModuleOp M = getOperation();
+    auto F = M.lookupSymbol<func::FuncOp>("main");
+    if (!F) {
+      M.emitError("no @main function");
+      return signalPassFailure();
+    }
+    OpBuilder B(M.getContext());
+    Points P;
+    for (Operation &O : F.getBody().front())
+      P.number(&O);
+    Planned Sram, Dram;
+    F.walk([&](memref::AllocOp A) {
+      Planned &To = tile::spaceOf(A.getType()) == tile::Space::SRAM ? Sram : Dram;
+      To.Allocs.push_back(A);
+      To.Buffers.push_back(liveRange(A, P));
+    });
+
+    // DRAM: constants page-aligned first (the loader maps them), then
+    // @main's arguments, then the activations.
+    int64_t Dram0 = 0;
+    auto Place = [&](int64_t Bytes, int64_t Align) {
+      int64_t At = alignUp(Dram0, Align);
+      Dram0 = At + Bytes;
+      return At;
+    };
+    for (auto G : M.getOps<memref::GlobalOp>())
+      G->setAttr("d1.address", B.getI64IntegerAttr(Place(bytesOf(G.getType()), 4096)));
+    for (BlockArgument A : F.getArguments())
+      F.setArgAttr(A.getArgNumber(), "d1.address",
+                   B.getI64IntegerAttr(Place(bytesOf(A.getType()), 64)));
+    int64_t DramBase = alignUp(Dram0, 64);
+    plan::Plan DP = place(Dram, DramReuse);
+    for (auto [A, Off] : llvm::zip(Dram.Allocs, DP.Offsets))
+      A->setAttr("d1.address", B.getI64IntegerAttr(DramBase + Off));
+
+    plan::Plan SP = place(Sram, SramReuse);
+    if (SP.Peak > SramBytes)
+      return overflow(Sram, SP);
+    for (auto [A, Off] : llvm::zip(Sram.Allocs, SP.Offsets))
+      A->setAttr("d1.address", B.getI64IntegerAttr(Off));
+    int64_t Bound = plan::livenessLowerBound(Sram.Buffers);
+    M->setAttr("d1.dram_size", B.getI64IntegerAttr(DramBase + DP.Peak));
+    M->setAttr("d1.sram_peak", B.getI64IntegerAttr(SP.Peak));
+    M->setAttr("d1.sram_bound", B.getI64IntegerAttr(Bound));
+    // For reports (d1c --memory-report, bench/memory.py).
+    M->setAttr("d1.sram_worst_kernel_permille", B.getI64IntegerAttr(worstKernel(Sram, SP)));
+    M->setAttr("d1.dram_activation_bytes", B.getI64IntegerAttr(DP.Peak));
+    M->setAttr("d1.dram_activation_bytes_no_reuse",
+               B.getI64IntegerAttr(plan::planMemory(Dram.Buffers, plan::Strategy::NoReuse).Peak));
+  }
+
+  /// The largest ratio, over kernels (the span of program points where one
+  /// layer's buffers live), of the highest byte the plan uses in the span to
+  /// the most bytes live at one point of it.
+  static int64_t worstKernel(const Planned &S, const plan::Plan &Pl) {
+    DenseMap<Location, std::pair<int64_t, int64_t>> Spans;
+    for (size_t I = 0; I < S.Allocs.size(); ++I) {
+      auto [It, New] = Spans.try_emplace(S.Allocs[I]->getLoc(),
+                                         std::make_pair(S.Buffers[I].Start, S.Buffers[I].End));
+      It->second.first = std::min(It->second.first, S.Buffers[I].Start);
+      It->second.second = std::max(It->second.second, S.Buffers[I].End);
+    }
+    int64_t Worst = 1000;
+    for (auto &[L, Span] : Spans) {
+      std::vector<plan::Buffer> Clipped;
+      int64_t Peak = 0;
+      for (size_t I = 0; I < S.Buffers.size(); ++I) {
+        plan::Buffer Bf = S.Buffers[I];
+        Bf.Start = std::max(Bf.Start, Span.first);
+        Bf.End = std::min(Bf.End, Span.second);
+        if (Bf.Start >= Bf.End)
+          continue;
+        Clipped.push_back(Bf);
+        Peak = std::max(Peak, Pl.Offsets[I] + Bf.Bytes);
+      }
+      int64_t Bound = plan::livenessLowerBound(Clipped);
+      if (Bound)
+        Worst = std::max(Worst, Peak * 1000 / Bound);
+    }
+    return Worst;
+  }
+
+  plan::Plan place(const Planned &What, bool Reuse) {
+    plan::Plan Pl =
+        plan::planMemory(What.Buffers, Reuse ? plan::Strategy::Reuse : plan::Strategy::NoReuse);
+    std::string Err = plan::verifyPlan(What.Buffers, Pl);
+    if (!Err.empty())
+      llvm::report_fatal_error(llvm::Twine("memory plan failed its check: ") + Err);
+    return Pl;
+  }
+
+  /// The error for a plan above capacity, at the op where the plan peaks:
+  /// the buffers live there, their sizes and the capacity.
+  void overflow(Planned &S, const plan::Plan &Pl) {
+    // With reuse, the buffer the plan puts highest; without, the first
+    // buffer that passes the capacity.
+    size_t Top = 0;
+    for (size_t I = 0; I < S.Buffers.size(); ++I) {
+      int64_t End = Pl.Offsets[I] + S.Buffers[I].Bytes;
+      if (!SramReuse && End > SramBytes) {
+        Top = I;
+        break;
+      }
+      if (End > Pl.Offsets[Top] + S.Buffers[Top].Bytes)
+        Top = I;
+    }
+    int64_t At = S.Buffers[Top].Start;
+    std::vector<int64_t> Live;
+    int64_t Sum = 0;
+    for (const plan::Buffer &Bf : S.Buffers)
+      if (Bf.Start <= At && At < Bf.End) {
+        Live.push_back(Bf.Bytes);
+        Sum += Bf.Bytes;
+      }
+    std::sort(Live.rbegin(), Live.rend());
+    std::string List;
+    for (size_t I = 0; I < Live.size() && I < 8; ++I)
+      List += (I ? " + " : "") + std::to_string(Live[I]);
+    if (Live.size() > 8)
+      List += " + ... (" + std::to_string(Live.size()) + " buffers)";
+    std::string Msg =
+        SramReuse ? "SRAM overflow: " + std::to_string(Sum) + " bytes of buffers are live here (" +
+                        List + " bytes) and the plan needs " + std::to_string(Pl.Peak) +
+                        "; the core has " + std::to_string(SramBytes)
+                  : "SRAM overflow with reuse off: the buffers allocated up to here take " +
+                        std::to_string(Pl.Offsets[Top] + S.Buffers[Top].Bytes) +
+                        " bytes; the core has " + std::to_string(SramBytes) + " (" +
+                        std::to_string(Sum) + " bytes are live here: " + List + ")";
+    S.Allocs[Top].emitError(Msg);
+    signalPassFailure();
+  }
+};
+
+} // namespace
