@@ -289,3 +289,29 @@ LogicalResult CastOp::verify() {
 
 #define GET_OP_CLASSES
 #include "d1/Dialects/Graph/GraphOps.cpp.inc"
+
+LogicalResult FusedOp::verify() {
+  Block &Body = getBody().front();
+  auto Yield = dyn_cast<YieldOp>(Body.getTerminator());
+  if (!Yield)
+    return emitOpError("body must end with graph.yield");
+  if (Yield.getValues().getTypes() != getResultTypes())
+    return emitOpError("yields ") << Yield.getValues().size()
+                                  << " values whose types differ from the results";
+  if (Body.getOperations().size() < 2)
+    return emitOpError("has an empty body");
+  Operation *Anchor = &Body.front();
+  if (!isa<ConvOp, MatMulOp, GemmOp>(Anchor))
+    return emitOpError("epilogue group must start with conv, matmul or gemm, not ")
+           << Anchor->getName();
+  Type Shape = Anchor->getResult(0).getType();
+  for (Operation &Op : Body.without_terminator()) {
+    if (&Op == Anchor)
+      continue;
+    if (Op.getNumResults() != 1 || Op.getNumRegions() ||
+        Op.getResult(0).getType() != Shape)
+      return Op.emitOpError("in an epilogue group must give one result of the anchor's type ")
+             << Shape;
+  }
+  return success();
+}

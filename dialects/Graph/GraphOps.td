@@ -13,6 +13,7 @@ include "mlir/IR/BuiltinAttributes.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 
 def Graph_Dialect : Dialect {
   let name = "graph";
@@ -354,6 +355,55 @@ def Graph_CastOp : Graph_Op<"cast"> {
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
+}
+
+
+//===----------------------------------------------------------------------===//
+// Fusion
+//===----------------------------------------------------------------------===//
+
+def Graph_FusionKindAttr : I32EnumAttr<"FusionKind", "how a fused group is lowered", [
+    I32EnumAttrCase<"Epilogue", 0, "epilogue">]> {
+  let cppNamespace = "::d1::graph";
+}
+
+def Graph_FusedOp : Graph_Op<"fused", [SingleBlock]> {
+  let summary = "Ops lowered as one kernel whose intermediates stay in SRAM";
+  let description = [{
+    Made by `d1-fuse`. The body holds the group's ops in order and yields the
+    values used after it (one result each); it may read any value defined
+    before it.
+
+    `epilogue`: the first op is a convolution or matrix product (the
+    anchor); the others are fp32 elementwise ops applied to each output tile
+    of the anchor while it is in SRAM, before any of it goes to DRAM. Their
+    other operands are whole tensors of the anchor's shape, or broadcast
+    along its rows, columns or channels.
+
+    ```mlir
+    %y = graph.fused epilogue {
+      %c = graph.conv %x, %w, %b {...} : (...) -> tensor<1x64x56x56xf32>
+      %s = graph.add %c, %res : tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32> -> tensor<1x64x56x56xf32>
+      %r = graph.relu %s : tensor<1x64x56x56xf32>
+      graph.yield %r : tensor<1x64x56x56xf32>
+    } : tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Graph_FusionKindAttr:$kind);
+  let results = (outs Variadic<Graph_Tensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$kind $body attr-dict (`:` type($results)^)?";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The anchor (first op) of an epilogue group.
+    mlir::Operation *anchor() { return &getBody().front().front(); }
+  }];
+}
+
+def Graph_YieldOp : Graph_Op<"yield", [Terminator, HasParent<"FusedOp">, ReturnLike]> {
+  let summary = "The values of a fused group used after it";
+  let arguments = (ins Variadic<Graph_Tensor>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }
 
 #endif

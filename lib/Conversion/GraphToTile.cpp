@@ -9,6 +9,8 @@
 #include "d1/Conversion/Passes.h"
 #include "d1/Dialects/Graph/Graph.h"
 #include "d1/Dialects/Tile/Tile.h"
+#include "d1/Conversion/Elementwise.h"
+#include "d1/Planning/Tiling.h"
 #include "d1/Support/Shapes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -18,6 +20,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/SetVector.h"
 
 #include <functional>
 
@@ -113,10 +116,45 @@ private:
   /// The DRAM buffer an op's result goes to: the function's output buffer
   /// when it is returned, else a new allocation.
   Value result(Value Tensor, Value Dest) {
+    if (CurEp && Tensor == CurEp->Anchor)
+      return CurEp->Out.lookup(Tensor);
     Value Buf = Dest ? Dest : B.create<memref::AllocOp>(Loc, dramType(Tensor.getType())).getResult();
     Buffers[Tensor] = Buf;
     return Buf;
   }
+
+  /// A fused epilogue being lowered (graph.fused epilogue): elementwise ops
+  /// applied to each output tile of the anchor while it is in SRAM.
+  struct Epilogue {
+    explicit Epilogue(Location L) : Loc(L) {}
+    Value Anchor;                 // the anchor's result
+    std::vector<Operation *> Ops; // the elementwise ops, in order
+    DenseMap<Value, Value> Out;   // value used after the group -> its DRAM buffer
+    Shape OutShape;               // the anchor's result shape
+    int PDim = -1, RDim, CDim;    // output dims of a tile's planes, rows, columns
+    /// Tile slot of each value (the anchor's tile is slot 0) and of each
+    /// outside operand read whole; slots are reused once their value is dead.
+    DenseMap<Value, unsigned> Slot;
+    int64_t ExtraTiles = 0;           // output-sized SRAM tiles beyond the anchor's
+    Location Loc;                     // the group's
+  };
+  Epilogue *CurEp = nullptr;
+  DenseMap<Value, Value> Dests; // @main's results -> output buffers
+
+  /// How an outside operand of an epilogue lines up with a [P][R][C] tile.
+  enum class Form { Full, RowVector, Scalar, PerPlane, PerRow };
+  /// Element strides of a tensor of shape S broadcast to rank Rank (0 where
+  /// it broadcasts), numpy-aligned from the right.
+  static std::vector<int64_t> broadcastStrides(const Shape &S, size_t Rank);
+  std::array<int64_t, 3> tileStrides(const Epilogue &Ep, Value Operand);
+  Form formOf(const Epilogue &Ep, Value Operand);
+  void planEpilogue(Epilogue &Ep);
+  /// Runs the epilogue on the anchor's output tile Tile ([P][R][C]) whose
+  /// first element is output index Origin, then writes each value used after
+  /// the group to its DRAM buffer at OutOff with strides OutStrides.
+  void runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64_t C,
+                   ArrayRef<Value> Origin, Value OutOff, std::array<int64_t, 2> OutStrides);
+  void lowerFused(graph::FusedOp F);
 
   std::string lowerConstant(graph::ConstantOp Op);
   Value transposedConstant(graph::ConstantOp C);
@@ -127,6 +165,7 @@ private:
   std::vector<float> constantValues(Value Tensor);
   struct BatchDim {
     int64_t Size, AStride, BStride; // element strides; 0 where broadcast
+    int64_t OutDim;                 // the output dimension it walks
   };
   void lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t M, int64_t N, int64_t K,
                    ArrayRef<BatchDim> Batch, Value C, float Alpha, float Beta, Value Out);
@@ -512,10 +551,9 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
                            int64_t K, ArrayRef<BatchDim> Batch, Value C, float Alpha, float Beta,
                            Value Out) {
   // Tiles: A TM x TK, B TK x TN, C TM x TN within the budget.
-  int64_t Budget = tileElements() * 2;
-  int64_t TN = std::min<int64_t>(N, 256), TK = std::min<int64_t>(K, 256);
-  int64_t TM = std::max<int64_t>(1, std::min<int64_t>(M, (Budget - TK * TN) / (TK + TN)));
-  TM = std::min<int64_t>(TM, 256);
+  plan::MatmulTiling MT =
+      plan::matmulTiling(M, N, K, plan::matmulBudget(SramBytes), CurEp ? CurEp->ExtraTiles : 0);
+  int64_t TM = MT.TM, TN = MT.TN, TK = MT.TK;
   Value ABuf = sram(TM * TK), BBuf = sram(TK * TN), CBuf = sram(TM * TN);
   Shape CShape;
   Value CBias, CTile;
@@ -531,6 +569,7 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
     CBias = buffer(C);
     CTile = sram((CSm ? TM : 1) * (CSn ? TN : 1));
   }
+  std::vector<Value> Origin; // output index of the batch (epilogue operands)
   auto Body = [&](Value ABase, Value BBase, Value OBase) {
     forTiles(M, TM, [&](Value M0, int64_t Tm) {
       forTiles(N, TN, [&](Value N0, int64_t Tn) {
@@ -575,7 +614,14 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
                         idx(CSm ? Rw * Cols : 0), CSn, CBuf, idx(Rw * Tn), Tn);
         }
         Value OOff = add(OBase, add(mul(M0, N), N0));
-        dma(CBuf, idx(0), Out, OOff, {1, Tm, Tn}, {0, Tn}, {0, N});
+        if (CurEp) {
+          std::vector<Value> At = Origin;
+          At[size_t(CurEp->RDim)] = M0;
+          At[size_t(CurEp->CDim)] = N0;
+          runEpilogue(*CurEp, CBuf, 1, Tm, Tn, At, OOff, {0, N});
+        } else {
+          dma(CBuf, idx(0), Out, OOff, {1, Tm, Tn}, {0, Tn}, {0, N});
+        }
       });
     });
   };
@@ -589,12 +635,16 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
         OpBuilder::InsertionGuard G(B);
         B.setInsertionPointToStart(For.getBody());
         Value Iv = For.getInductionVar();
+        if (CurEp)
+          Origin[size_t(Batch[D].OutDim)] = Iv;
         Loops(D + 1, add(AO, mul(Iv, Batch[D].AStride)), add(BO, mul(Iv, Batch[D].BStride)),
               add(OO, mul(Iv, Inner)), Inner);
       };
   int64_t OutBatch = M * N;
   for (const BatchDim &D : Batch)
     OutBatch *= D.Size;
+  if (CurEp)
+    Origin.assign(CurEp->OutShape.size(), idx(0));
   Loops(0, idx(0), idx(0), idx(0), OutBatch);
   for (Value V : {ABuf, BBuf, CBuf})
     free(V);
@@ -627,21 +677,15 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   int64_t K2 = KH * KW;
   auto RowsFor = [&](int64_t Toy) { return (Toy - 1) * St[0] + (KH - 1) * Dil[0] + 1; };
   // Tiles: TF filters (or channels when pooling) x TC input channels x TOY
-  // output rows, within half of SRAM.
-  int64_t Budget = SramBytes / 4 / 2;
-  int64_t TF = Conv ? std::min<int64_t>(Fg, 64) : std::min<int64_t>(C, 64);
-  int64_t TC = Conv ? std::min<int64_t>(Cg, 64) : 1;
-  int64_t TOY = 1;
-  auto Need = [&](int64_t Toy) {
-    int64_t XT = (Conv ? TC : TF) * RowsFor(Toy) * IWp + 64 * St[1];
-    return XT + (Conv ? TF * TC * K2 : 0) + TF * Toy * OW + TF;
-  };
-  while (Need(1) > Budget && (TF > 1 || TC > 1)) {
-    if (TC >= TF && TC > 1)
-      TC = (TC + 1) / 2;
-    else
-      TF = (TF + 1) / 2;
-  }
+  // output rows, within half of SRAM (d1/Planning/Tiling.h).
+  int64_t Budget = plan::windowBudget(SramBytes);
+  int64_t Extra = CurEp ? CurEp->ExtraTiles : 0;
+  plan::WindowShape WS{Conv,    N,     C,      H,      W,      F,       OH,      OW,
+                       KH,      KW,    St[0],  St[1],  Dil[0], Dil[1],  Pads[0], Pads[1],
+                       Pads[2], Pads[3], Group};
+  plan::WindowTiling WT = plan::windowTiling(WS, Budget, Extra);
+  int64_t TF = WT.TF, TC = WT.TC, TOY = 1;
+  auto Need = [&](int64_t Toy) { return plan::windowTileElements(WS, TF, TC, Toy, Extra); };
   // (Even one output column's window does not fit: split the kernel rows.)
   if (Need(1) > Budget && Kind == tile::WindowKind::Max && KH > 1 &&
       TF * RowsFor(1) * ((KW - 1) * Dil[1] + 1) > Budget / 4) {
@@ -705,13 +749,11 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
     }
     return;
   }
-  if (Need(1) > Budget)
+  if (!WT.Fits)
     throw LoweringError{Loc, "one output row of this layer needs " + std::to_string(Need(1) * 4) +
                                  " bytes of SRAM; the tile budget is " +
                                  std::to_string(Budget * 4)};
-  while (TOY < OH && Need(TOY * 2) <= Budget)
-    TOY *= 2;
-  TOY = std::min(TOY, OH);
+  TOY = WT.TOY;
   int64_t XRows = RowsFor(TOY);
   int64_t XPlanes = Conv ? TC : TF;
   Value XBuf = sram(XPlanes * XRows * IWp + 64 * St[1]);
@@ -794,7 +836,10 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
       }
       Value Ch = Conv ? add(mul(Gb, Fg), F0) : F0;
       Value Dst = add(add(mul(Nb, F * OutPlane), mul(Ch, OutPlane)), mul(Oy0, OW));
-      dma(OBuf, idx(0), Out, Dst, {Tf, Toy, OW}, {Toy * OW, OW}, {OutPlane, OW});
+      if (CurEp)
+        runEpilogue(*CurEp, OBuf, Tf, Toy, OW, {Nb, Ch, Oy0, idx(0)}, Dst, {OutPlane, OW});
+      else
+        dma(OBuf, idx(0), Out, Dst, {Tf, Toy, OW}, {Toy * OW, OW}, {OutPlane, OW});
     });
   };
   auto ForEach = [&](int64_t Count, const std::function<void(Value)> &Body) {
@@ -835,8 +880,248 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
       free(V);
 }
 
+//===----------------------------------------------------------------------===//
+// Fused epilogues
+//===----------------------------------------------------------------------===//
+
+std::vector<int64_t> Lowering::broadcastStrides(const Shape &S, size_t Rank) {
+  std::vector<int64_t> St(Rank, 0);
+  int64_t Acc = 1;
+  for (int64_t D = int64_t(Rank) - 1, E = int64_t(S.size()) - 1; D >= 0; --D, --E) {
+    if (E >= 0 && S[size_t(E)] != 1)
+      St[size_t(D)] = Acc;
+    if (E >= 0)
+      Acc *= S[size_t(E)];
+  }
+  return St;
+}
+
+std::array<int64_t, 3> Lowering::tileStrides(const Epilogue &Ep, Value Operand) {
+  Shape S(cast<RankedTensorType>(Operand.getType()).getShape());
+  std::vector<int64_t> St = broadcastStrides(S, Ep.OutShape.size());
+  return {Ep.PDim >= 0 ? St[size_t(Ep.PDim)] : 0, St[size_t(Ep.RDim)], St[size_t(Ep.CDim)]};
+}
+
+Lowering::Form Lowering::formOf(const Epilogue &Ep, Value Operand) {
+  auto [SP, SR, SC] = tileStrides(Ep, Operand);
+  if (SC == 1)
+    return SP == 0 && SR == 0 ? Form::RowVector : Form::Full;
+  if (SC != 0)
+    throw LoweringError{Loc, "internal error: an epilogue operand with strided columns"};
+  if (SR != 0)
+    return Form::PerRow;
+  return SP != 0 ? Form::PerPlane : Form::Scalar;
+}
+
+void Lowering::planEpilogue(Epilogue &Ep) {
+  // Value ids: the anchor 0, then every other value in order of first sight.
+  DenseMap<Value, int> Id{{Ep.Anchor, 0}};
+  std::vector<Value> Values{Ep.Anchor};
+  auto IdOf = [&](Value V) {
+    auto [It, New] = Id.try_emplace(V, int(Values.size()));
+    if (New)
+      Values.push_back(V);
+    return It->second;
+  };
+  std::vector<plan::EpilogueStep> Steps;
+  for (Operation *Op : Ep.Ops) {
+    plan::EpilogueStep S;
+    for (Value X : Op->getOperands())
+      S.Reads.push_back(IdOf(X));
+    S.Result = IdOf(Op->getResult(0));
+    Steps.push_back(S);
+  }
+  std::vector<bool> Whole(Values.size(), false);
+  for (size_t K = 1; K < Values.size(); ++K) {
+    Operation *D = Values[K].getDefiningOp();
+    if (!(D && llvm::is_contained(Ep.Ops, D)))
+      Whole[K] = formOf(Ep, Values[K]) == Form::Full;
+  }
+  plan::EpilogueTiles T = plan::assignEpilogueTiles(Steps, int(Values.size()), Whole);
+  for (size_t K = 0; K < Values.size(); ++K)
+    if (T.Slot[K] >= 0)
+      Ep.Slot[Values[K]] = unsigned(T.Slot[K]);
+  Ep.ExtraTiles = T.Slots - 1;
+}
+
+void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64_t C,
+                           ArrayRef<Value> Origin, Value OutOff,
+                           std::array<int64_t, 2> OutStrides) {
+  int64_t N = P * R * C;
+  unsigned Slots = unsigned(Ep.ExtraTiles + 1);
+  std::vector<Value> SlotBuf(Slots);
+  SlotBuf[0] = Tile;
+  for (unsigned K = 1; K < Slots; ++K)
+    SlotBuf[K] = sram(N);
+  std::vector<Value> Small;
+  auto WriteOut = [&](Value V) {
+    if (Value Dst = Ep.Out.lookup(V))
+      dma(SlotBuf[Ep.Slot.lookup(V)], idx(0), Dst, OutOff, {P, R, C}, {R * C, C},
+          {OutStrides[0], OutStrides[1]});
+  };
+  // Where an outside operand's tile starts in its DRAM buffer.
+  auto OperandOffset = [&](Value X) {
+    Shape S(cast<RankedTensorType>(X.getType()).getShape());
+    std::vector<int64_t> St = broadcastStrides(S, Ep.OutShape.size());
+    Value Off = idx(0);
+    for (size_t D = 0; D < St.size(); ++D)
+      if (St[D])
+        Off = add(Off, mul(Origin[D], St[D]));
+    return Off;
+  };
+  struct Access {
+    Value Buf;
+    Form F;
+  };
+  DenseMap<Value, Access> Loaded;
+  auto Load = [&](Value X) -> Access {
+    if (auto It = Loaded.find(X); It != Loaded.end())
+      return It->second;
+    Form F = formOf(Ep, X);
+    auto [SP, SR, SC] = tileStrides(Ep, X);
+    Value Src = buffer(X), Off = OperandOffset(X);
+    Value Buf;
+    switch (F) {
+    case Form::Full:
+      Buf = SlotBuf[Ep.Slot.lookup(X)];
+      dma(Src, Off, Buf, idx(0), {P, R, C}, {SP, SR}, {R * C, C});
+      break;
+    case Form::RowVector:
+      Buf = sram(C);
+      dma(Src, Off, Buf, idx(0), {1, 1, C}, {0, 0}, {0, 0});
+      break;
+    case Form::Scalar:
+      Buf = sram(1);
+      dma(Src, Off, Buf, idx(0), {1, 1, 1}, {0, 0}, {0, 0});
+      break;
+    case Form::PerPlane:
+      Buf = sram(P);
+      dma(Src, Off, Buf, idx(0), {P, 1, 1}, {SP, 0}, {1, 0});
+      break;
+    case Form::PerRow:
+      Buf = sram(P * R);
+      dma(Src, Off, Buf, idx(0), {P, R, 1}, {SP, SR}, {R, 1});
+      break;
+    }
+    if (F != Form::Full)
+      Small.push_back(Buf);
+    return Loaded[X] = Access{Buf, F};
+  };
+
+  WriteOut(Ep.Anchor);
+  for (Operation *Op : Ep.Ops) {
+    tile::EltKind Kind;
+    SmallVector<float> Params;
+    if (!elementwiseKind(Op, Kind, Params))
+      throw LoweringError{Loc, "internal error: a fused op that is not elementwise"};
+    std::vector<Value> Ins(Op->getOperands().begin(), Op->getOperands().end());
+    // Constant exponents of pow get their exact forms, as unfused.
+    if (Kind == tile::EltKind::Pow) {
+      std::vector<float> E = constantValues(Ins[1]);
+      if (E.size() == 1 && E[0] == 2.0f) {
+        Kind = tile::EltKind::Mul;
+        Ins[1] = Ins[0];
+      } else if (E.size() == 1 && (E[0] == 0.5f || E[0] == -1.0f || E[0] == 1.0f)) {
+        Kind = E[0] == 0.5f    ? tile::EltKind::Sqrt
+               : E[0] == -1.0f ? tile::EltKind::Reciprocal
+                               : tile::EltKind::Copy;
+        Ins.pop_back();
+      }
+    }
+    std::vector<Access> Acc;
+    int Level = 0; // 0: one op over the tile; 1: per plane; 2: per row
+    for (Value X : Ins) {
+      bool Internal = X == Ep.Anchor ||
+                      (X.getDefiningOp() && llvm::is_contained(Ep.Ops, X.getDefiningOp()));
+      Access A = Internal ? Access{SlotBuf[Ep.Slot.lookup(X)], Form::Full} : Load(X);
+      Acc.push_back(A);
+      Level = std::max(Level, A.F == Form::PerPlane                                  ? 1
+                              : A.F == Form::PerRow || A.F == Form::RowVector ? 2
+                                                                                     : 0);
+    }
+    Value Res = SlotBuf[Ep.Slot.lookup(Op->getResult(0))];
+    // Offsets and strides of each operand for a run of Count elements at
+    // plane Pv and row Rv (null at the levels above).
+    auto Emit = [&](Value Pv, Value Rv, int64_t Count) {
+      std::vector<Value> Off;
+      std::vector<int64_t> Str;
+      auto FullOff = [&]() {
+        if (Rv)
+          return add(mul(Pv, R * C), mul(Rv, C));
+        return Pv ? mul(Pv, R * C) : idx(0);
+      };
+      for (const Access &A : Acc) {
+        switch (A.F) {
+        case Form::Full: Off.push_back(FullOff()); Str.push_back(1); break;
+        case Form::Scalar: Off.push_back(idx(0)); Str.push_back(0); break;
+        case Form::RowVector: Off.push_back(idx(0)); Str.push_back(1); break;
+        case Form::PerPlane: Off.push_back(Pv); Str.push_back(0); break;
+        case Form::PerRow: Off.push_back(add(mul(Pv, R), Rv)); Str.push_back(0); break;
+        }
+      }
+      auto Get = [&](size_t K) { return K < Acc.size() ? Acc[K].Buf : Value(); };
+      auto GetOff = [&](size_t K) { return K < Acc.size() ? Off[K] : Value(); };
+      auto GetStr = [&](size_t K) { return K < Acc.size() ? Str[K] : int64_t(0); };
+      elementwise(Kind, Get(0), GetOff(0), GetStr(0), Get(1), GetOff(1), GetStr(1), Res, FullOff(),
+                  Count, Params, Get(2), GetOff(2), GetStr(2));
+    };
+    auto Loop = [&](int64_t Count, const std::function<void(Value)> &Body) {
+      if (Count == 1)
+        return Body(idx(0));
+      auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Count), idx(1));
+      OpBuilder::InsertionGuard G(B);
+      B.setInsertionPointToStart(For.getBody());
+      Body(For.getInductionVar());
+    };
+    if (Level == 0)
+      Emit(Value(), Value(), N);
+    else if (Level == 1)
+      Loop(P, [&](Value Pv) { Emit(Pv, Value(), R * C); });
+    else
+      Loop(P, [&](Value Pv) { Loop(R, [&](Value Rv) { Emit(Pv, Rv, C); }); });
+    WriteOut(Op->getResult(0));
+  }
+  for (unsigned K = 1; K < Slots; ++K)
+    free(SlotBuf[K]);
+  for (Value V : Small)
+    free(V);
+}
+
+void Lowering::lowerFused(graph::FusedOp F) {
+  Epilogue Ep{F.getLoc()};
+  Operation *Anchor = F.anchor();
+  Ep.Anchor = Anchor->getResult(0);
+  for (Operation &Op : F.getBody().front().without_terminator())
+    if (&Op != Anchor)
+      Ep.Ops.push_back(&Op);
+  Ep.OutShape = Shape(cast<RankedTensorType>(Ep.Anchor.getType()).getShape());
+  size_t Rank = Ep.OutShape.size();
+  if (isa<graph::ConvOp>(Anchor)) {
+    Ep.PDim = 1;
+    Ep.RDim = 2;
+    Ep.CDim = 3;
+  } else {
+    Ep.RDim = int(Rank) - 2;
+    Ep.CDim = int(Rank) - 1;
+  }
+  // Each yielded value goes to its own DRAM buffer (the output's, when
+  // @main returns it).
+  auto Yield = cast<graph::YieldOp>(F.getBody().front().getTerminator());
+  for (auto [V, R] : llvm::zip(Yield.getValues(), F.getResults())) {
+    Value Buf = result(R, Dests.lookup(R));
+    Ep.Out[V] = Buf;
+  }
+  planEpilogue(Ep);
+  CurEp = &Ep;
+  lowerOp(Anchor, Value());
+  CurEp = nullptr;
+  Loc = F.getLoc();
+}
+
+
 void Lowering::lowerOp(Operation *Op, Value Dest) {
-  Loc = Op->getLoc();
+  // A fused group's code all carries the group's location (its layer).
+  Loc = CurEp ? CurEp->Loc : Op->getLoc();
   using K = tile::EltKind;
   // A result without elements needs a buffer and no code.
   if (Op->getNumResults() == 1 && !isa<graph::ConstantOp>(Op) &&
@@ -844,6 +1129,8 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     result(Op->getResult(0), Dest);
     return;
   }
+  if (auto F = dyn_cast<graph::FusedOp>(Op))
+    return lowerFused(F);
   if (auto C = dyn_cast<graph::ConstantOp>(Op)) {
     auto T = cast<RankedTensorType>(C.getType());
     // Integer constants used only as gather indices are read at compile
@@ -914,7 +1201,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     }
     for (size_t D = 0; D < BO.size(); ++D)
       if (BO[D] != 1)
-        Batch.push_back({BO[D], StA[D], StB[D]});
+        Batch.push_back({BO[D], StA[D], StB[D], int64_t(D)});
     Value Out = result(MM.getResult(), Dest);
     lowerMatmul(buffer(MM.getLhs()), buffer(MM.getRhs()), false, false, M, N, K, Batch, Value(),
                 1.0f, 1.0f, Out);
@@ -1189,59 +1476,9 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
   }
   K Kind;
   SmallVector<float> Params;
-  if (isa<graph::AddOp>(Op)) Kind = K::Add;
-  else if (isa<graph::SubOp>(Op)) Kind = K::Sub;
-  else if (isa<graph::MulOp>(Op)) Kind = K::Mul;
-  else if (isa<graph::DivOp>(Op)) Kind = K::Div;
-  else if (isa<graph::PowOp>(Op)) Kind = K::Pow;
-  else if (isa<graph::ReluOp>(Op)) Kind = K::Relu;
-  else if (isa<graph::SigmoidOp>(Op)) Kind = K::Sigmoid;
-  else if (isa<graph::TanhOp>(Op)) Kind = K::Tanh;
-  else if (isa<graph::ErfOp>(Op)) Kind = K::Erf;
-  else if (isa<graph::ExpOp>(Op)) Kind = K::Exp;
-  else if (isa<graph::LogOp>(Op)) Kind = K::Log;
-  else if (isa<graph::SqrtOp>(Op)) Kind = K::Sqrt;
-  else if (isa<graph::ReciprocalOp>(Op)) Kind = K::Reciprocal;
-  else if (isa<graph::NegOp>(Op)) Kind = K::Neg;
-  else if (isa<graph::AbsOp>(Op)) Kind = K::Abs;
-  else if (isa<graph::SignOp>(Op)) Kind = K::Sign;
-  else if (isa<graph::FloorOp>(Op)) Kind = K::Floor;
-  else if (isa<graph::CeilOp>(Op)) Kind = K::Ceil;
-  else if (isa<graph::RoundOp>(Op)) Kind = K::Round;
-  else if (isa<graph::SinOp>(Op)) Kind = K::Sin;
-  else if (isa<graph::CosOp>(Op)) Kind = K::Cos;
-  else if (isa<graph::AtanOp>(Op)) Kind = K::Atan;
-  else if (isa<graph::NotOp>(Op)) Kind = K::Not;
-  else if (isa<graph::IsNaNOp>(Op)) Kind = K::IsNaN;
-  else if (isa<graph::MaxOp>(Op)) Kind = K::Max;
-  else if (isa<graph::MinOp>(Op)) Kind = K::Min;
-  else if (isa<graph::AndOp>(Op)) Kind = K::And;
-  else if (isa<graph::OrOp>(Op)) Kind = K::Or;
-  else if (isa<graph::XorOp>(Op)) Kind = K::Xor;
-  else if (isa<graph::WhereOp>(Op)) Kind = K::Where;
-  else if (auto Md = dyn_cast<graph::ModOp>(Op)) Kind = Md.getFmod() ? K::FMod : K::Mod;
-  else if (auto Sh = dyn_cast<graph::BitShiftOp>(Op)) Kind = Sh.getLeft() ? K::Shl : K::Shr;
-  else if (auto Cm = dyn_cast<graph::CompareOp>(Op)) {
-    using P = graph::ComparePredicate;
-    P Pr = Cm.getPredicate();
-    Kind = Pr == P::EQ ? K::Eq : Pr == P::LT ? K::Lt : Pr == P::LE ? K::Le
-           : Pr == P::GT ? K::Gt : K::Ge;
-  } else if (auto Inf = dyn_cast<graph::IsInfOp>(Op)) {
-    Kind = K::IsInf;
-    Params.push_back(Inf.getDetectNegative() ? 1.0f : 0.0f);
-    Params.push_back(Inf.getDetectPositive() ? 1.0f : 0.0f);
-  }
-  else if (auto L = dyn_cast<graph::LeakyReluOp>(Op)) {
-    Kind = K::LeakyRelu;
-    Params.push_back(L.getAlpha().convertToFloat());
-  } else if (auto C = dyn_cast<graph::ClipOp>(Op)) {
-    Kind = K::Clip;
-    Params.push_back(C.getMin().convertToFloat());
-    Params.push_back(C.getMax().convertToFloat());
-  } else {
+  if (!elementwiseKind(Op, Kind, Params))
     throw LoweringError{Loc, "lowering of '" + Op->getName().getStringRef().str() +
                                  "' to the tile dialect is not implemented yet"};
-  }
   lowerElementwise(Op, Kind, Params, Dest);
 }
 
@@ -1270,7 +1507,6 @@ LogicalResult Lowering::run() {
 
     auto Ret = cast<func::ReturnOp>(Old.getBody().front().getTerminator());
     // A returned value computed here is written straight into its output.
-    DenseMap<Value, Value> Dests;
     for (auto [I, V] : llvm::enumerate(Ret.getOperands()))
       if (V.getDefiningOp() && !Dests.count(V))
         Dests[V] = Entry->getArgument(NIn + unsigned(I));

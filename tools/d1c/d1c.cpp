@@ -54,6 +54,8 @@ static cl::opt<bool> Quiet("q", cl::desc("No phase banners"));
 static cl::opt<bool> DisableSramReuse(
     "disable-sram-reuse",
     cl::desc("Give every SRAM buffer bytes of its own (measures the planner; may not fit)"));
+static cl::opt<bool> DisableFusion(
+    "disable-fusion", cl::desc("Lower every op as its own kernel (measures fusion)"));
 static cl::opt<bool> MemoryReport(
     "memory-report", cl::desc("Print the SRAM and DRAM plans' sizes against their bounds"));
 static cl::opt<bool> DisableDramReuse(
@@ -160,7 +162,12 @@ int main(int argc, char **argv) {
   if (EmitStage != Emit::Graph) {
     d1::GraphToTileOptions O;
     O.SramBytes = Sram;
+    d1::FuseOptions FO;
+    FO.Target = Target;
+    FO.SramBytes = Sram;
     if (!Run("Lowering to tiles", [&](mlir::PassManager &PM) {
+          if (OptLevel != O0 && !DisableFusion)
+            PM.addPass(d1::createFuse(FO));
           PM.addPass(d1::createGraphToTile(O));
           PM.addPass(mlir::createCanonicalizerPass());
         }))

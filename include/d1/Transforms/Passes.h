@@ -6,6 +6,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include "d1/Dialects/Graph/Graph.h"
+
 namespace d1 {
 #define GEN_PASS_DECL
 #include "d1/Transforms/Passes.h.inc"

@@ -52,4 +52,45 @@ def PlanMemory : Pass<"d1-plan-memory", "mlir::ModuleOp"> {
   ];
 }
 
+def Fuse : Pass<"d1-fuse", "mlir::ModuleOp"> {
+  let summary = "Group each convolution or matrix product with the elementwise ops that follow it";
+  let description = [{
+    Walks @main in order. A convolution, matmul or gemm starts a group; an
+    fp32 elementwise op joins the group of one of its operands' producers
+    when the cost model (`d1/Planning/CostModel.h`, over the machine
+    description) says running it on the anchor's output tiles saves more
+    DMA cycles than the anchor loses to the SRAM its tiles need, and the
+    group still fits. The producer's DAG is followed, not only chains: an op
+    may read several values of the group (x * sigmoid(x)), values of the
+    group may have several readers, and other operands may be whole tensors
+    of the anchor's shape (a residual) or broadcast along its channels,
+    rows or columns (biases, batch-norm scales, constants). A group becomes
+    a `graph.fused epilogue` op placed at its last member, yielding the
+    values read after it.
+
+    Before:
+    ```mlir
+    %c = graph.conv %x, %w, %b {...} : (...) -> tensor<1x8x4x4xf32>
+    %s = graph.add %c, %r : tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32> -> tensor<1x8x4x4xf32>
+    %y = graph.relu %s : tensor<1x8x4x4xf32>
+    ```
+    After:
+    ```mlir
+    %y = graph.fused epilogue {
+      %c = graph.conv %x, %w, %b {...} : (...) -> tensor<1x8x4x4xf32>
+      %s = graph.add %c, %r : tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32> -> tensor<1x8x4x4xf32>
+      %y = graph.relu %s : tensor<1x8x4x4xf32>
+      graph.yield %y : tensor<1x8x4x4xf32>
+    } : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let options = [
+    Option<"Target", "target", "std::string", "\"\"",
+           "Machine description file (default: the D1 parameters of Machine.td)">,
+    Option<"SramBytes", "sram-bytes", "int64_t", "0",
+           "SRAM per core, overriding the target's (0: the target's)">
+  ];
+  let dependentDialects = ["d1::graph::GraphDialect"];
+}
+
 #endif

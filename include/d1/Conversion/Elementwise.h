@@ -1,0 +1,25 @@
+//===- Elementwise.h - Graph elementwise ops as tile functions --*- C++ -*-===//
+//
+// The one mapping from a graph dialect elementwise op to the tile dialect's
+// elementwise function and its constant parameters, shared by the lowering
+// (GraphToTile) and the fusion pass (which fuses only what maps).
+//
+//===----------------------------------------------------------------------===//
+#ifndef D1_CONVERSION_ELEMENTWISE_H
+#define D1_CONVERSION_ELEMENTWISE_H
+
+#include "d1/Dialects/Tile/Tile.h"
+
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace d1 {
+
+/// The tile function computing Op (add, relu, clip, compare, ...); false for
+/// an op that is not elementwise.
+bool elementwiseKind(mlir::Operation *Op, tile::EltKind &Kind,
+                     llvm::SmallVectorImpl<float> &Params);
+
+} // namespace d1
+
+#endif

@@ -1,0 +1,89 @@
+//===- Tiling.h - Tile sizes of the SRAM kernels and their traffic -*- C++ -*-===//
+//
+// How a convolution (or pooling) and a matrix product are cut into tiles
+// that fit the SRAM budget, and the DRAM bytes the tiled kernel moves. The
+// lowering (GraphToTile) tiles with these; the fusion cost model prices a
+// fused epilogue with them, so both see the same tiles.
+//
+//===----------------------------------------------------------------------===//
+#ifndef D1_PLANNING_TILING_H
+#define D1_PLANNING_TILING_H
+
+#include <cstdint>
+#include <vector>
+
+namespace d1::plan {
+
+/// A sliding-window kernel over NCHW: a convolution (Conv) or a pooling.
+struct WindowShape {
+  bool Conv = true;
+  int64_t N = 1, C = 1, H = 1, W = 1; // input
+  int64_t F = 1, OH = 1, OW = 1;      // output channels and size
+  int64_t KH = 1, KW = 1, StrideH = 1, StrideW = 1, DilH = 1, DilW = 1;
+  int64_t PadT = 0, PadL = 0, PadB = 0, PadR = 0, Group = 1;
+};
+
+struct WindowTiling {
+  int64_t TF = 1;  // filters (or channels when pooling) per tile
+  int64_t TC = 1;  // input channels per tile (convolution)
+  int64_t TOY = 1; // output rows per tile
+  bool Fits = false;
+};
+
+/// Elements of SRAM one tile needs: the padded input rows, the weights, the
+/// output tile, the bias, and ExtraOutTiles more output-sized tiles (a
+/// fused epilogue's operands and intermediates).
+int64_t windowTileElements(const WindowShape &S, int64_t TF, int64_t TC, int64_t TOY,
+                           int64_t ExtraOutTiles = 0);
+
+/// Halves the filter and channel tiles (from 64) until one output row
+/// fits BudgetElements, then doubles the rows while they fit.
+WindowTiling windowTiling(const WindowShape &S, int64_t BudgetElements,
+                          int64_t ExtraOutTiles = 0);
+
+/// DRAM bytes the tiled window kernel reads and writes (fp32): input rows
+/// once per filter tile, weights once per row tile, output once.
+int64_t windowTraffic(const WindowShape &S, const WindowTiling &T);
+
+struct MatmulTiling {
+  int64_t TM = 1, TN = 1, TK = 1;
+};
+
+/// Tiles of up to 256 x 256 (K, N), M filling the budget (at most 256).
+MatmulTiling matmulTiling(int64_t M, int64_t N, int64_t K, int64_t BudgetElements,
+                          int64_t ExtraOutTiles = 0);
+
+/// DRAM bytes of one [M, K] x [K, N] product so tiled (fp32): A once per
+/// column tile, B once per row tile, C once.
+int64_t matmulTraffic(int64_t M, int64_t N, int64_t K, const MatmulTiling &T);
+
+/// SRAM budgets (fp32 elements) of one window kernel's and one matrix
+/// product's tiles on a core with SramBytes.
+inline int64_t windowBudget(int64_t SramBytes) { return SramBytes / 4 / 2; }
+inline int64_t matmulBudget(int64_t SramBytes) {
+  return 2 * (SramBytes / 4 / 8 > 1024 ? SramBytes / 4 / 8 : 1024);
+}
+
+/// One op of a fused epilogue over output-sized tiles: the values it reads
+/// and the value it gives. Value 0 is the anchor's result (in its own tile);
+/// a value no step gives is an outside operand, which needs a tile of its own
+/// when ReadWhole says so (else it is small: a row, a column, a scalar).
+struct EpilogueStep {
+  std::vector<int> Reads;
+  int Result;
+};
+
+struct EpilogueTiles {
+  std::vector<int> Slot; // per value id: its tile (-1: none)
+  int Slots = 1;         // tiles in all, the anchor's included
+};
+
+/// Gives each value a tile, reusing a tile once its value is read for the
+/// last time and writing a result over its first operand's tile when that
+/// read is the last.
+EpilogueTiles assignEpilogueTiles(const std::vector<EpilogueStep> &Steps, int NumValues,
+                                  const std::vector<bool> &ReadWhole);
+
+} // namespace d1::plan
+
+#endif

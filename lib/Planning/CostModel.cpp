@@ -1,0 +1,61 @@
+//===- CostModel.cpp - What fusing an op saves and costs ------------------===//
+#include "d1/Planning/CostModel.h"
+
+#include <algorithm>
+#include <limits>
+
+using namespace d1;
+using namespace d1::plan;
+
+CostModel::CostModel(const MachineDesc &M)
+    : BytesPerCycle(double(std::min(M[MachineParamId::dma_bytes_per_cycle],
+                                    M[MachineParamId::dram_bytes_per_cycle]))),
+      Latency(double(M[MachineParamId::dram_latency])),
+      SramBytes(M[MachineParamId::sram_bytes]) {}
+
+double CostModel::dmaCycles(int64_t Bytes, int64_t Transfers) const {
+  return double(Transfers) * Latency + double(Bytes) / BytesPerCycle;
+}
+
+CostModel::AnchorCost CostModel::anchorCost(const Anchor &A, int64_t Extra) const {
+  AnchorCost C;
+  if (A.IsWindow) {
+    const WindowShape &S = A.Window;
+    WindowTiling T = windowTiling(S, windowBudget(SramBytes), Extra);
+    if (!T.Fits)
+      return C;
+    int64_t Fg = S.Conv ? S.F / S.Group : S.C;
+    C.Tiles = S.N * (S.Conv ? S.Group : 1) * ((S.OH + T.TOY - 1) / T.TOY) *
+              ((Fg + T.TF - 1) / T.TF);
+    C.TileElements = T.TF * T.TOY * S.OW;
+    C.Traffic = windowTraffic(S, T);
+    return C;
+  }
+  MatmulTiling T = matmulTiling(A.M, A.N, A.K, matmulBudget(SramBytes), Extra);
+  if (T.TK * T.TN + T.TM * (T.TK + T.TN * (1 + Extra)) > matmulBudget(SramBytes))
+    return C;
+  C.Tiles = A.Batch * ((A.M + T.TM - 1) / T.TM) * ((A.N + T.TN - 1) / T.TN);
+  C.TileElements = T.TM * T.TN;
+  C.Traffic = A.Batch * matmulTraffic(A.M, A.N, A.K, T);
+  return C;
+}
+
+double CostModel::epilogueGain(const Anchor &A, int64_t Bytes, bool StillWritten,
+                               int64_t Extra) const {
+  AnchorCost C = anchorCost(A, Extra);
+  int64_t Tiles = std::max<int64_t>(C.Tiles, 1);
+  // Unfused, the consumer reads its operand back tile by tile (and the
+  // anchor writes it); fused, neither happens.
+  double Saved = dmaCycles(Bytes, Tiles);
+  if (!StillWritten)
+    Saved += dmaCycles(Bytes, Tiles);
+  return Saved;
+}
+
+double CostModel::epilogueCost(const Anchor &A, int64_t Extra, int64_t More) const {
+  AnchorCost Before = anchorCost(A, Extra), After = anchorCost(A, Extra + More);
+  if (!After.Tiles)
+    return std::numeric_limits<double>::infinity();
+  return dmaCycles(std::max<int64_t>(0, After.Traffic - Before.Traffic),
+                   std::max<int64_t>(0, After.Tiles - Before.Tiles));
+}

@@ -1,0 +1,255 @@
+//===- Fuse.cpp - Epilogue fusion driven by the cost model ----------------===//
+//
+// Groups each convolution or matrix product with the fp32 elementwise ops
+// after it when the cost model says so, and wraps each group in a
+// graph.fused op. The decisions are d1::plan::CostModel's; this file walks
+// the IR and checks what can legally move.
+//
+//===----------------------------------------------------------------------===//
+#include "d1/Conversion/Elementwise.h"
+#include "d1/Planning/CostModel.h"
+#include "d1/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+namespace d1 {
+#define GEN_PASS_DEF_FUSE
+#include "d1/Transforms/Passes.h.inc"
+} // namespace d1
+
+using namespace mlir;
+using namespace d1;
+
+namespace {
+
+using Shape = SmallVector<int64_t>;
+
+Shape shapeOf(Value V) { return Shape(cast<RankedTensorType>(V.getType()).getShape()); }
+int64_t bytesOf(Value V) {
+  auto T = cast<RankedTensorType>(V.getType());
+  return T.getNumElements() * 4;
+}
+
+struct Group {
+  Operation *Anchor;
+  SmallVector<Operation *> Members; // the anchor first, then in order
+  plan::Anchor Cost;
+  int PDim = -1, RDim = 0, CDim = 0;
+  int64_t Extra = 0;
+  bool contains(Operation *Op) const { return llvm::is_contained(Members, Op); }
+};
+
+/// The cost model's view of an anchor; false when Op cannot anchor a group.
+bool describeAnchor(Operation *Op, Group &G) {
+  plan::Anchor &A = G.Cost;
+  if (auto C = dyn_cast<graph::ConvOp>(Op)) {
+    Shape I = shapeOf(C.getInput()), W = shapeOf(C.getWeight()), O = shapeOf(C.getResult());
+    auto St = C.getStrides(), P = C.getPads(), D = C.getDilations();
+    A.IsWindow = true;
+    A.Window = plan::WindowShape{true,  I[0], I[1], I[2], I[3], O[1], O[2], O[3], W[2],
+                                 W[3],  St[0], St[1], D[0], D[1], P[0], P[1], P[2], P[3],
+                                 C.getGroup()};
+    G.PDim = 1;
+    G.RDim = 2;
+    G.CDim = 3;
+    return true;
+  }
+  Value L, R;
+  bool TransA = false;
+  if (auto M = dyn_cast<graph::MatMulOp>(Op)) {
+    L = M.getLhs();
+    R = M.getRhs();
+  } else if (auto Gm = dyn_cast<graph::GemmOp>(Op)) {
+    L = Gm.getA();
+    R = Gm.getB();
+    TransA = Gm.getTransA();
+  } else {
+    return false;
+  }
+  Shape LS = shapeOf(L), RS = shapeOf(R), O = shapeOf(Op->getResult(0));
+  if (LS.size() < 2 || RS.size() < 2)
+    return false; // rank-1 operands change the result's rank
+  A.IsWindow = false;
+  A.M = O[O.size() - 2];
+  A.N = O.back();
+  A.K = TransA ? LS[0] : LS.back();
+  A.Batch = 1;
+  for (size_t D = 0; D + 2 < O.size(); ++D)
+    A.Batch *= O[D];
+  G.RDim = int(O.size()) - 2;
+  G.CDim = int(O.size()) - 1;
+  return true;
+}
+
+/// An op the epilogue can run: elementwise on fp32 with one result.
+bool fusable(Operation *Op) {
+  tile::EltKind K;
+  SmallVector<float> P;
+  if (Op->getNumResults() != 1 || Op->getNumOperands() > 2 || !elementwiseKind(Op, K, P))
+    return false;
+  auto F32 = [](Type T) { return cast<RankedTensorType>(T).getElementType().isF32(); };
+  return llvm::all_of(Op->getOperandTypes(), F32) && F32(Op->getResult(0).getType());
+}
+
+/// Whether an outside operand is read whole (one element per output
+/// element) rather than as a broadcast row, column or scalar.
+bool readWhole(const Group &G, Value X) {
+  Shape S = shapeOf(X), O = shapeOf(G.Anchor->getResult(0));
+  std::vector<int64_t> St(O.size(), 0);
+  int64_t Acc = 1;
+  for (int64_t D = int64_t(O.size()) - 1, E = int64_t(S.size()) - 1; D >= 0; --D, --E) {
+    if (E >= 0 && S[size_t(E)] != 1)
+      St[size_t(D)] = Acc;
+    if (E >= 0)
+      Acc *= S[size_t(E)];
+  }
+  bool PR = (G.PDim >= 0 && St[size_t(G.PDim)]) || St[size_t(G.RDim)];
+  return St[size_t(G.CDim)] == 1 && PR;
+}
+
+/// Tiles the group's epilogue needs beyond the anchor's with Ops as members.
+int64_t extraTiles(const Group &G, ArrayRef<Operation *> Ops) {
+  DenseMap<Value, int> Id{{G.Anchor->getResult(0), 0}};
+  std::vector<Value> Values{G.Anchor->getResult(0)};
+  auto IdOf = [&](Value V) {
+    auto [It, New] = Id.try_emplace(V, int(Values.size()));
+    if (New)
+      Values.push_back(V);
+    return It->second;
+  };
+  std::vector<plan::EpilogueStep> Steps;
+  for (Operation *Op : Ops) {
+    plan::EpilogueStep S;
+    for (Value X : Op->getOperands())
+      S.Reads.push_back(IdOf(X));
+    S.Result = IdOf(Op->getResult(0));
+    Steps.push_back(S);
+  }
+  std::vector<bool> Whole(Values.size(), false);
+  for (size_t K = 1; K < Values.size(); ++K) {
+    Operation *D = Values[K].getDefiningOp();
+    if (!(D && llvm::is_contained(Ops, D)))
+      Whole[K] = readWhole(G, Values[K]);
+  }
+  return plan::assignEpilogueTiles(Steps, int(Values.size()), Whole).Slots - 1;
+}
+
+struct FusePass : d1::impl::FuseBase<FusePass> {
+  using FuseBase::FuseBase;
+
+  void runOnOperation() override {
+    ModuleOp M = getOperation();
+    auto F = M.lookupSymbol<func::FuncOp>("main");
+    if (!F)
+      return;
+    MachineDesc MD;
+    if (!Target.empty()) {
+      std::string Err = MD.parseFile(Target);
+      if (!Err.empty()) {
+        M.emitError(Err);
+        return signalPassFailure();
+      }
+    }
+    if (SramBytes > 0)
+      (void)MD.set("sram_bytes", SramBytes);
+    plan::CostModel CM(MD);
+
+    Block &Body = F.getBody().front();
+    DenseMap<Operation *, unsigned> Order;
+    for (Operation &Op : Body)
+      Order[&Op] = unsigned(Order.size());
+    std::vector<std::unique_ptr<Group>> Groups;
+    DenseMap<Operation *, Group *> GroupOf;
+
+    for (Operation &Op : Body.without_terminator()) {
+      auto G = std::make_unique<Group>();
+      G->Anchor = &Op;
+      if (describeAnchor(&Op, *G)) {
+        G->Members.push_back(&Op);
+        GroupOf[&Op] = G.get();
+        Groups.push_back(std::move(G));
+        continue;
+      }
+      if (!fusable(&Op))
+        continue;
+      Group *Best = nullptr;
+      double BestScore = 0;
+      int64_t BestExtra = 0;
+      for (Value V : Op.getOperands()) {
+        Group *C = GroupOf.lookup(V.getDefiningOp());
+        if (!C || C == Best || Op.getResult(0).getType() != C->Anchor->getResult(0).getType())
+          continue;
+        if (!canJoin(*C, &Op, Order))
+          continue;
+        SmallVector<Operation *> With(C->Members.begin() + 1, C->Members.end());
+        With.push_back(&Op);
+        int64_t Extra = extraTiles(*C, With);
+        double Gain = 0;
+        SetVector<Value> Ins(Op.getOperands().begin(), Op.getOperands().end());
+        for (Value X : Ins) {
+          if (!C->contains(X.getDefiningOp()))
+            continue;
+          bool StillWritten = llvm::any_of(X.getUsers(), [&](Operation *U) {
+            return U != &Op && !C->contains(U);
+          });
+          Gain += CM.epilogueGain(C->Cost, bytesOf(X), StillWritten, Extra);
+        }
+        double Score = Gain - CM.epilogueCost(C->Cost, C->Extra, Extra - C->Extra);
+        if (Score > BestScore) {
+          Best = C;
+          BestScore = Score;
+          BestExtra = Extra;
+        }
+      }
+      if (Best) {
+        Best->Members.push_back(&Op);
+        Best->Extra = BestExtra;
+        GroupOf[&Op] = Best;
+      }
+    }
+    for (auto &G : Groups)
+      if (G->Members.size() > 1)
+        materialize(*G);
+  }
+
+  /// Op may join G if every value of G read outside the group is read after
+  /// Op (the group moves to Op's place).
+  static bool canJoin(const Group &G, Operation *Op,
+                      const DenseMap<Operation *, unsigned> &Order) {
+    for (Operation *Mb : G.Members)
+      for (Operation *U : Mb->getResult(0).getUsers())
+        if (U != Op && !G.contains(U) && Order.lookup(U) < Order.lookup(Op))
+          return false;
+    return true;
+  }
+
+  static void materialize(Group &G) {
+    Operation *Last = G.Members.back();
+    SmallVector<Value> Escaping;
+    SmallVector<Location> Locs;
+    for (Operation *Mb : G.Members) {
+      Locs.push_back(Mb->getLoc());
+      Value V = Mb->getResult(0);
+      if (llvm::any_of(V.getUsers(), [&](Operation *U) { return !G.contains(U); }))
+        Escaping.push_back(V);
+    }
+    OpBuilder B(Last->getContext());
+    B.setInsertionPointAfter(Last);
+    SmallVector<Type> Types;
+    for (Value V : Escaping)
+      Types.push_back(V.getType());
+    auto Fused = B.create<graph::FusedOp>(FusedLoc::get(B.getContext(), Locs), Types,
+                                          graph::FusionKind::Epilogue);
+    Block *Body = new Block();
+    Fused.getBody().push_back(Body);
+    for (Operation *Mb : G.Members)
+      Mb->moveBefore(Body, Body->end());
+    B.setInsertionPointToEnd(Body);
+    B.create<graph::YieldOp>(Fused.getLoc(), Escaping);
+    for (auto [V, R] : llvm::zip(Escaping, Fused.getResults()))
+      V.replaceUsesWithIf(R, [&](OpOperand &U) { return !Fused->isAncestor(U.getOwner()); });
+  }
+};
+
+} // namespace
