@@ -140,9 +140,6 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
 
   void runOnOperation() override {
     ModuleOp M = getOperation();
-    auto F = M.lookupSymbol<func::FuncOp>("main");
-    if (!F)
-      return;
     MachineDesc MD;
     if (!Target.empty()) {
       std::string Err = MD.parseFile(Target);
@@ -154,8 +151,12 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
     if (SramBytes > 0)
       (void)MD.set("sram_bytes", SramBytes);
     plan::CostModel CM(MD);
+    for (auto F : M.getOps<func::FuncOp>())
+      if (!F.isExternal())
+        fuse(F.getBody().front(), CM);
+  }
 
-    Block &Body = F.getBody().front();
+  void fuse(Block &Body, const plan::CostModel &CM) {
     DenseMap<Operation *, unsigned> Order;
     for (Operation &Op : Body)
       Order[&Op] = unsigned(Order.size());

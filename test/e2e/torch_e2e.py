@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Compile PyTorch models with d1c, run them on the emulator, compare with PyTorch.
 
-  torch_e2e.py BIN_DIR WORK_DIR MODEL [MODEL...]     (MODEL names from MODELS below)
+  torch_e2e.py BIN_DIR WORK_DIR [--compare-unfused] MODEL [MODEL...]
+                                          (MODEL names from MODELS below)
 
 Each model is exported to ONNX (opset 13), compiled with d1c, run with d1-run
 on random inputs, and every output compared with PyTorch's on the same
 inputs (rtol 1e-3, atol 1e-4). Prints one line per model and the modeled
-cycles against the roofline; exits 1 if any model fails.
+cycles against the roofline; exits 1 if any model fails. With
+--compare-unfused each model is also compiled with --disable-fusion, and the
+two binaries' outputs must be bit-identical.
 """
 import json
 import os
@@ -149,7 +152,7 @@ def run(cmd):
     return p
 
 
-def check(bin_dir, work, name, quiet=False):
+def check(bin_dir, work, name, quiet=False, compare_unfused=False):
     cls, shapes = MODELS[name]
     torch.manual_seed(0)
     model = cls().eval()
@@ -189,19 +192,32 @@ def check(bin_dir, work, name, quiet=False):
         if not np.allclose(got, r, rtol=RTOL, atol=ATOL):
             ok = False
     s = json.load(open(stats))
+    unfused = ""
+    if compare_unfused:
+        exe2 = os.path.join(d, name + "-unfused.d1x")
+        run([os.path.join(bin_dir, "d1c"), onnx_path, "-o", exe2, "-q", "--disable-fusion"])
+        run([os.path.join(bin_dir, "d1-run"), exe2, *args, "--output-dir", os.path.join(d, "out2"),
+             "--output-format", "npy", "--quiet"])
+        same = all(np.array_equal(np.load(os.path.join(d, "out", f"output_{i}.npy")),
+                                  np.load(os.path.join(d, "out2", f"output_{i}.npy")), equal_nan=True)
+                   for i in range(len(refs)))
+        ok &= same
+        unfused = "; unfused: " + ("identical outputs" if same else "DIFFERENT outputs")
     if quiet:
         return ok
     print(f"{name}: {'ok' if ok else 'MISMATCH'} (worst error {worst:.3f} of tolerance), "
-          f"{s['cycles']} cycles")
+          f"{s['cycles']} cycles{unfused}")
     return ok
 
 
 def main():
     bin_dir, work = sys.argv[1], sys.argv[2]
+    names = [a for a in sys.argv[3:] if a != "--compare-unfused"]
+    compare = "--compare-unfused" in sys.argv[3:]
     ok = True
-    for name in sys.argv[3:]:
+    for name in names:
         try:
-            ok &= check(bin_dir, work, name)
+            ok &= check(bin_dir, work, name, compare_unfused=compare)
         except RuntimeError as e:
             print(f"{name}: FAILED: {e}")
             ok = False

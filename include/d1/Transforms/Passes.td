@@ -55,7 +55,7 @@ def PlanMemory : Pass<"d1-plan-memory", "mlir::ModuleOp"> {
 def Fuse : Pass<"d1-fuse", "mlir::ModuleOp"> {
   let summary = "Group each convolution or matrix product with the elementwise ops that follow it";
   let description = [{
-    Walks @main in order. A convolution, matmul or gemm starts a group; an
+    Walks each function in order. A convolution, matmul or gemm starts a group; an
     fp32 elementwise op joins the group of one of its operands' producers
     when the cost model (`d1/Planning/CostModel.h`, over the machine
     description) says running it on the anchor's output tiles saves more

@@ -1,0 +1,113 @@
+//===- CostModelTest.cpp - Tiling, epilogue tiles and the fusion cost model ===//
+#include "d1/Planning/CostModel.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace d1;
+using namespace d1::plan;
+
+namespace {
+
+/// ResNet-18's layer1 convolution: 64 -> 64 channels, 56 x 56, 3 x 3.
+WindowShape layer1() {
+  WindowShape S;
+  S.C = S.F = 64;
+  S.H = S.W = S.OH = S.OW = 56;
+  S.KH = S.KW = 3;
+  S.PadT = S.PadL = S.PadB = S.PadR = 1;
+  return S;
+}
+
+TEST(Tiling, WindowTilesFitTheBudgetAndShrinkForAnEpilogue) {
+  WindowShape S = layer1();
+  int64_t Budget = windowBudget(1310720);
+  WindowTiling T0 = windowTiling(S, Budget), T2 = windowTiling(S, Budget, 2);
+  ASSERT_TRUE(T0.Fits && T2.Fits);
+  EXPECT_LE(windowTileElements(S, T0.TF, T0.TC, T0.TOY), Budget);
+  EXPECT_LE(windowTileElements(S, T2.TF, T2.TC, T2.TOY, 2), Budget);
+  EXPECT_EQ(T0.TF, 64);
+  EXPECT_EQ(T0.TOY, 16);
+  EXPECT_LT(T2.TOY, T0.TOY);
+  // Smaller row tiles read the weights more often.
+  EXPECT_GT(windowTraffic(S, T2), windowTraffic(S, T0));
+  // Traffic at least moves every byte once.
+  EXPECT_GE(windowTraffic(S, T0), 4 * (64 * 56 * 56 * 2 + 64 * 64 * 9));
+}
+
+TEST(Tiling, MatmulTilesLeaveRoomForTheEpilogue) {
+  int64_t Budget = matmulBudget(1310720);
+  MatmulTiling T0 = matmulTiling(1000, 512, 512, Budget),
+               T3 = matmulTiling(1000, 512, 512, Budget, 3);
+  EXPECT_EQ(T0.TN, 256);
+  EXPECT_EQ(T0.TK, 256);
+  EXPECT_LT(T3.TM, T0.TM);
+  EXPECT_LE(T3.TK * T3.TN + T3.TM * (T3.TK + 4 * T3.TN), Budget);
+  EXPECT_GT(matmulTraffic(1000, 512, 512, T3), matmulTraffic(1000, 512, 512, T0));
+}
+
+TEST(EpilogueTiles, ChainsRunInPlace) {
+  // v1 = add(v0, v2 outside), v3 = relu(v1): the anchor's tile and one for
+  // the outside operand.
+  std::vector<EpilogueStep> Steps = {{{0, 2}, 1}, {{1}, 3}};
+  EpilogueTiles T = assignEpilogueTiles(Steps, 4, {false, false, true, false});
+  EXPECT_EQ(T.Slots, 2);
+  EXPECT_EQ(T.Slot[1], 0);
+  EXPECT_EQ(T.Slot[3], 0);
+  EXPECT_EQ(T.Slot[2], 1);
+  // A broadcast outside operand needs no tile of its own.
+  EXPECT_EQ(assignEpilogueTiles(Steps, 4, {false, false, false, false}).Slots, 1);
+}
+
+TEST(EpilogueTiles, ValuesReadTwiceKeepTheirTile) {
+  // v1 = sigmoid(v0); v2 = mul(v0, v1): v0 is still needed by the mul.
+  std::vector<EpilogueStep> Steps = {{{0}, 1}, {{0, 1}, 2}};
+  EpilogueTiles T = assignEpilogueTiles(Steps, 3, {false, false, false});
+  EXPECT_EQ(T.Slots, 2);
+  EXPECT_NE(T.Slot[1], T.Slot[0]);
+  EXPECT_EQ(T.Slot[2], T.Slot[0]); // the mul reads v0 last: in place
+}
+
+TEST(CostModel, DmaCyclesFollowTheMachine) {
+  MachineDesc M;
+  CostModel CM(M);
+  double Lat = double(M[MachineParamId::dram_latency]);
+  double Rate = double(M[MachineParamId::dma_bytes_per_cycle]);
+  EXPECT_DOUBLE_EQ(CM.dmaCycles(6400, 2), 2 * Lat + 6400 / Rate);
+  ASSERT_EQ(M.set("dram_latency", 1000), "");
+  EXPECT_DOUBLE_EQ(CostModel(M).dmaCycles(0, 3), 3000.0);
+}
+
+TEST(CostModel, FusingAReluSavesItsRoundTrip) {
+  MachineDesc M;
+  CostModel CM(M);
+  Anchor A;
+  A.Window = layer1();
+  int64_t Bytes = 64 * 56 * 56 * 4;
+  double Both = CM.epilogueGain(A, Bytes, /*StillWritten=*/false, 0);
+  double ReadOnly = CM.epilogueGain(A, Bytes, /*StillWritten=*/true, 0);
+  EXPECT_GT(ReadOnly, double(Bytes) / 64);
+  EXPECT_NEAR(Both, 2 * ReadOnly, 1e-6);
+  // A relu needs no extra tile: it costs nothing.
+  EXPECT_EQ(CM.epilogueCost(A, 0, 0), 0.0);
+  // A residual operand's tile makes the row tiles smaller: a real cost,
+  // smaller than what fusing the add saves.
+  double Cost = CM.epilogueCost(A, 0, 1);
+  EXPECT_GT(Cost, 0.0);
+  EXPECT_LT(Cost, CM.epilogueGain(A, Bytes, false, 1));
+}
+
+TEST(CostModel, AnEpilogueThatNoLongerFitsIsRefused) {
+  MachineDesc M;
+  ASSERT_EQ(M.set("sram_bytes", 65536), "");
+  CostModel CM(M);
+  Anchor A;
+  A.Window = layer1();
+  // Even one output row per filter (56 elements) times 200 tiles is too much.
+  EXPECT_TRUE(std::isinf(CM.epilogueCost(A, 0, 200)));
+  EXPECT_EQ(CM.anchorCost(A, 200).Tiles, 0);
+  EXPECT_GT(CM.anchorCost(A, 2).Tiles, 0);
+}
+
+} // namespace
