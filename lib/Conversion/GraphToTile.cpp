@@ -10,6 +10,7 @@
 #include "d1/Dialects/Graph/Graph.h"
 #include "d1/Dialects/Tile/Tile.h"
 #include "d1/Conversion/Elementwise.h"
+#include "d1/Conversion/Epilogue.h"
 #include "d1/Planning/Tiling.h"
 #include "d1/Support/Shapes.h"
 
@@ -55,7 +56,7 @@ private:
 
   // Element budget for one kernel's SRAM tiles, leaving room for DMA
   // descriptors and the stack of smaller buffers.
-  int64_t tileElements() const { return std::max<int64_t>(1024, SramBytes / 4 / 8); }
+  int64_t tileElements() const { return plan::tileBudget(SramBytes); }
 
   Value idx(int64_t V) { return B.create<arith::ConstantIndexOp>(Loc, V); }
   Value add(Value A, Value X) { return B.create<arith::AddIOp>(Loc, A, X); }
@@ -89,6 +90,16 @@ private:
                                   B.getDenseF32ArrayAttr(Params));
   }
   static Type eltOf(Value V) { return getElementTypeOrSelf(V.getType()); }
+
+  /// Body(i) for i < Count: an scf.for, or Body(0) alone when Count is 1.
+  void loop(int64_t Count, const std::function<void(Value)> &Body) {
+    if (Count == 1)
+      return Body(idx(0));
+    auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Count), idx(1));
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(For.getBody());
+    Body(For.getInductionVar());
+  }
 
   /// Calls Body(offset, size) for [0, Total) in steps of Tile: an scf.for over
   /// the full tiles (inline when there is one) and a static remainder.
@@ -131,7 +142,7 @@ private:
     std::vector<Operation *> Ops; // the elementwise ops, in order
     DenseMap<Value, Value> Out;   // value used after the group -> its DRAM buffer
     Shape OutShape;               // the anchor's result shape
-    int PDim = -1, RDim, CDim;    // output dims of a tile's planes, rows, columns
+    TileDims Dims;                // output dims of a tile's planes, rows, columns
     /// Tile slot of each value (the anchor's tile is slot 0) and of each
     /// outside operand read whole; slots are reused once their value is dead.
     DenseMap<Value, unsigned> Slot;
@@ -141,13 +152,8 @@ private:
   Epilogue *CurEp = nullptr;
   DenseMap<Value, Value> Dests; // @main's results -> output buffers
 
-  /// How an outside operand of an epilogue lines up with a [P][R][C] tile.
-  enum class Form { Full, RowVector, Scalar, PerPlane, PerRow };
-  /// Element strides of a tensor of shape S broadcast to rank Rank (0 where
-  /// it broadcasts), numpy-aligned from the right.
-  static std::vector<int64_t> broadcastStrides(const Shape &S, size_t Rank);
-  std::array<int64_t, 3> tileStrides(const Epilogue &Ep, Value Operand);
-  Form formOf(const Epilogue &Ep, Value Operand);
+  /// How an outside operand of the epilogue lines up with a [P][R][C] tile.
+  TileForm formOf(const Epilogue &Ep, Value Operand);
   void planEpilogue(Epilogue &Ep);
   /// Runs the epilogue on the anchor's output tile Tile ([P][R][C]) whose
   /// first element is output index Origin, then writes each value used after
@@ -451,18 +457,8 @@ void Lowering::elementwiseBuffers(tile::EltKind Kind,
   int64_t R = int64_t(Out.size());
   unsigned NIn = unsigned(Operands.size());
   std::vector<std::vector<int64_t>> Strides(NIn);
-  for (unsigned I = 0; I < NIn; ++I) {
-    const Shape &S = Operands[I].second;
-    std::vector<int64_t> St(size_t(R), 0);
-    int64_t Acc = 1;
-    for (int64_t D = R - 1, E = int64_t(S.size()) - 1; D >= 0; --D, --E) {
-      if (E >= 0 && S[size_t(E)] != 1)
-        St[size_t(D)] = Acc;
-      if (E >= 0)
-        Acc *= S[size_t(E)];
-    }
-    Strides[I] = St;
-  }
+  for (unsigned I = 0; I < NIn; ++I)
+    Strides[I] = broadcastStrides(Operands[I].second, size_t(R));
   // Coalesce dims where every operand (and the contiguous output) continues.
   std::vector<int64_t> Dims;
   std::vector<std::vector<int64_t>> CS(NIn);
@@ -616,8 +612,8 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
         Value OOff = add(OBase, add(mul(M0, N), N0));
         if (CurEp) {
           std::vector<Value> At = Origin;
-          At[size_t(CurEp->RDim)] = M0;
-          At[size_t(CurEp->CDim)] = N0;
+          At[size_t(CurEp->Dims.R)] = M0;
+          At[size_t(CurEp->Dims.C)] = N0;
           runEpilogue(*CurEp, CBuf, 1, Tm, Tn, At, OOff, {0, N});
         } else {
           dma(CBuf, idx(0), Out, OOff, {1, Tm, Tn}, {0, Tn}, {0, N});
@@ -842,16 +838,8 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
         dma(OBuf, idx(0), Out, Dst, {Tf, Toy, OW}, {Toy * OW, OW}, {OutPlane, OW});
     });
   };
-  auto ForEach = [&](int64_t Count, const std::function<void(Value)> &Body) {
-    if (Count == 1)
-      return Body(idx(0));
-    auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Count), idx(1));
-    OpBuilder::InsertionGuard G(B);
-    B.setInsertionPointToStart(For.getBody());
-    Body(For.getInductionVar());
-  };
-  ForEach(N, [&](Value Nb) {
-    ForEach(Groups, [&](Value Gb) {
+  loop(N, [&](Value Nb) {
+    loop(Groups, [&](Value Gb) {
       // Runs of row tiles that differ only by their position share a loop.
       size_t K = 0;
       while (K < Tiles.size()) {
@@ -884,63 +872,16 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
 // Fused epilogues
 //===----------------------------------------------------------------------===//
 
-std::vector<int64_t> Lowering::broadcastStrides(const Shape &S, size_t Rank) {
-  std::vector<int64_t> St(Rank, 0);
-  int64_t Acc = 1;
-  for (int64_t D = int64_t(Rank) - 1, E = int64_t(S.size()) - 1; D >= 0; --D, --E) {
-    if (E >= 0 && S[size_t(E)] != 1)
-      St[size_t(D)] = Acc;
-    if (E >= 0)
-      Acc *= S[size_t(E)];
-  }
-  return St;
-}
-
-std::array<int64_t, 3> Lowering::tileStrides(const Epilogue &Ep, Value Operand) {
-  Shape S(cast<RankedTensorType>(Operand.getType()).getShape());
-  std::vector<int64_t> St = broadcastStrides(S, Ep.OutShape.size());
-  return {Ep.PDim >= 0 ? St[size_t(Ep.PDim)] : 0, St[size_t(Ep.RDim)], St[size_t(Ep.CDim)]};
-}
-
-Lowering::Form Lowering::formOf(const Epilogue &Ep, Value Operand) {
-  auto [SP, SR, SC] = tileStrides(Ep, Operand);
-  if (SC == 1)
-    return SP == 0 && SR == 0 ? Form::RowVector : Form::Full;
-  if (SC != 0)
+TileForm Lowering::formOf(const Epilogue &Ep, Value Operand) {
+  TileForm F = tileForm(cast<RankedTensorType>(Operand.getType()).getShape(), Ep.OutShape, Ep.Dims);
+  if (F == TileForm::Strided)
     throw LoweringError{Loc, "internal error: an epilogue operand with strided columns"};
-  if (SR != 0)
-    return Form::PerRow;
-  return SP != 0 ? Form::PerPlane : Form::Scalar;
+  return F;
 }
 
 void Lowering::planEpilogue(Epilogue &Ep) {
-  // Value ids: the anchor 0, then every other value in order of first sight.
-  DenseMap<Value, int> Id{{Ep.Anchor, 0}};
-  std::vector<Value> Values{Ep.Anchor};
-  auto IdOf = [&](Value V) {
-    auto [It, New] = Id.try_emplace(V, int(Values.size()));
-    if (New)
-      Values.push_back(V);
-    return It->second;
-  };
-  std::vector<plan::EpilogueStep> Steps;
-  for (Operation *Op : Ep.Ops) {
-    plan::EpilogueStep S;
-    for (Value X : Op->getOperands())
-      S.Reads.push_back(IdOf(X));
-    S.Result = IdOf(Op->getResult(0));
-    Steps.push_back(S);
-  }
-  std::vector<bool> Whole(Values.size(), false);
-  for (size_t K = 1; K < Values.size(); ++K) {
-    Operation *D = Values[K].getDefiningOp();
-    if (!(D && llvm::is_contained(Ep.Ops, D)))
-      Whole[K] = formOf(Ep, Values[K]) == Form::Full;
-  }
-  plan::EpilogueTiles T = plan::assignEpilogueTiles(Steps, int(Values.size()), Whole);
-  for (size_t K = 0; K < Values.size(); ++K)
-    if (T.Slot[K] >= 0)
-      Ep.Slot[Values[K]] = unsigned(T.Slot[K]);
+  ValueTiles T = epilogueTiles(Ep.Anchor, Ep.Ops, Ep.Dims);
+  Ep.Slot = std::move(T.Slot);
   Ep.ExtraTiles = T.Slots - 1;
 }
 
@@ -971,39 +912,42 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
   };
   struct Access {
     Value Buf;
-    Form F;
+    TileForm F;
   };
   DenseMap<Value, Access> Loaded;
   auto Load = [&](Value X) -> Access {
     if (auto It = Loaded.find(X); It != Loaded.end())
       return It->second;
-    Form F = formOf(Ep, X);
-    auto [SP, SR, SC] = tileStrides(Ep, X);
+    TileForm F = formOf(Ep, X);
+    auto [SP, SR, SC] = tileStrides(cast<RankedTensorType>(X.getType()).getShape(), Ep.OutShape,
+                                    Ep.Dims);
     Value Src = buffer(X), Off = OperandOffset(X);
     Value Buf;
     switch (F) {
-    case Form::Full:
+    case TileForm::Full:
       Buf = SlotBuf[Ep.Slot.lookup(X)];
       dma(Src, Off, Buf, idx(0), {P, R, C}, {SP, SR}, {R * C, C});
       break;
-    case Form::RowVector:
+    case TileForm::RowVector:
       Buf = sram(C);
       dma(Src, Off, Buf, idx(0), {1, 1, C}, {0, 0}, {0, 0});
       break;
-    case Form::Scalar:
+    case TileForm::Scalar:
       Buf = sram(1);
       dma(Src, Off, Buf, idx(0), {1, 1, 1}, {0, 0}, {0, 0});
       break;
-    case Form::PerPlane:
+    case TileForm::PerPlane:
       Buf = sram(P);
       dma(Src, Off, Buf, idx(0), {P, 1, 1}, {SP, 0}, {1, 0});
       break;
-    case Form::PerRow:
+    case TileForm::PerRow:
       Buf = sram(P * R);
       dma(Src, Off, Buf, idx(0), {P, R, 1}, {SP, SR}, {R, 1});
       break;
+    case TileForm::Strided:
+      llvm_unreachable("formOf refuses strided operands");
     }
-    if (F != Form::Full)
+    if (F != TileForm::Full)
       Small.push_back(Buf);
     return Loaded[X] = Access{Buf, F};
   };
@@ -1033,10 +977,10 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
     for (Value X : Ins) {
       bool Internal = X == Ep.Anchor ||
                       (X.getDefiningOp() && llvm::is_contained(Ep.Ops, X.getDefiningOp()));
-      Access A = Internal ? Access{SlotBuf[Ep.Slot.lookup(X)], Form::Full} : Load(X);
+      Access A = Internal ? Access{SlotBuf[Ep.Slot.lookup(X)], TileForm::Full} : Load(X);
       Acc.push_back(A);
-      Level = std::max(Level, A.F == Form::PerPlane                                  ? 1
-                              : A.F == Form::PerRow || A.F == Form::RowVector ? 2
+      Level = std::max(Level, A.F == TileForm::PerPlane                                  ? 1
+                              : A.F == TileForm::PerRow || A.F == TileForm::RowVector ? 2
                                                                                      : 0);
     }
     Value Res = SlotBuf[Ep.Slot.lookup(Op->getResult(0))];
@@ -1052,11 +996,12 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
       };
       for (const Access &A : Acc) {
         switch (A.F) {
-        case Form::Full: Off.push_back(FullOff()); Str.push_back(1); break;
-        case Form::Scalar: Off.push_back(idx(0)); Str.push_back(0); break;
-        case Form::RowVector: Off.push_back(idx(0)); Str.push_back(1); break;
-        case Form::PerPlane: Off.push_back(Pv); Str.push_back(0); break;
-        case Form::PerRow: Off.push_back(add(mul(Pv, R), Rv)); Str.push_back(0); break;
+        case TileForm::Full: Off.push_back(FullOff()); Str.push_back(1); break;
+        case TileForm::Scalar: Off.push_back(idx(0)); Str.push_back(0); break;
+        case TileForm::RowVector: Off.push_back(idx(0)); Str.push_back(1); break;
+        case TileForm::PerPlane: Off.push_back(Pv); Str.push_back(0); break;
+        case TileForm::PerRow: Off.push_back(add(mul(Pv, R), Rv)); Str.push_back(0); break;
+        case TileForm::Strided: llvm_unreachable("formOf refuses strided operands");
         }
       }
       auto Get = [&](size_t K) { return K < Acc.size() ? Acc[K].Buf : Value(); };
@@ -1065,20 +1010,12 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
       elementwise(Kind, Get(0), GetOff(0), GetStr(0), Get(1), GetOff(1), GetStr(1), Res, FullOff(),
                   Count, Params, Get(2), GetOff(2), GetStr(2));
     };
-    auto Loop = [&](int64_t Count, const std::function<void(Value)> &Body) {
-      if (Count == 1)
-        return Body(idx(0));
-      auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Count), idx(1));
-      OpBuilder::InsertionGuard G(B);
-      B.setInsertionPointToStart(For.getBody());
-      Body(For.getInductionVar());
-    };
     if (Level == 0)
       Emit(Value(), Value(), N);
     else if (Level == 1)
-      Loop(P, [&](Value Pv) { Emit(Pv, Value(), R * C); });
+      loop(P, [&](Value Pv) { Emit(Pv, Value(), R * C); });
     else
-      Loop(P, [&](Value Pv) { Loop(R, [&](Value Rv) { Emit(Pv, Rv, C); }); });
+      loop(P, [&](Value Pv) { loop(R, [&](Value Rv) { Emit(Pv, Rv, C); }); });
     WriteOut(Op->getResult(0));
   }
   for (unsigned K = 1; K < Slots; ++K)
@@ -1095,15 +1032,7 @@ void Lowering::lowerFused(graph::FusedOp F) {
     if (&Op != Anchor)
       Ep.Ops.push_back(&Op);
   Ep.OutShape = Shape(cast<RankedTensorType>(Ep.Anchor.getType()).getShape());
-  size_t Rank = Ep.OutShape.size();
-  if (isa<graph::ConvOp>(Anchor)) {
-    Ep.PDim = 1;
-    Ep.RDim = 2;
-    Ep.CDim = 3;
-  } else {
-    Ep.RDim = int(Rank) - 2;
-    Ep.CDim = int(Rank) - 1;
-  }
+  Ep.Dims = tileDims(Anchor);
   // Each yielded value goes to its own DRAM buffer (the output's, when
   // @main returns it).
   auto Yield = cast<graph::YieldOp>(F.getBody().front().getTerminator());

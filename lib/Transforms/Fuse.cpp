@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Conversion/Elementwise.h"
+#include "d1/Conversion/Epilogue.h"
 #include "d1/Planning/CostModel.h"
 #include "d1/Transforms/Passes.h"
 
@@ -35,7 +36,6 @@ struct Group {
   Operation *Anchor;
   SmallVector<Operation *> Members; // the anchor first, then in order
   plan::Anchor Cost;
-  int PDim = -1, RDim = 0, CDim = 0;
   int64_t Extra = 0;
   bool contains(Operation *Op) const { return llvm::is_contained(Members, Op); }
 };
@@ -49,10 +49,7 @@ bool describeAnchor(Operation *Op, Group &G) {
     A.IsWindow = true;
     A.Window = plan::WindowShape{true,  I[0], I[1], I[2], I[3], O[1], O[2], O[3], W[2],
                                  W[3],  St[0], St[1], D[0], D[1], P[0], P[1], P[2], P[3],
-                                 C.getGroup()};
-    G.PDim = 1;
-    G.RDim = 2;
-    G.CDim = 3;
+                                 int64_t(C.getGroup())};
     return true;
   }
   Value L, R;
@@ -77,8 +74,6 @@ bool describeAnchor(Operation *Op, Group &G) {
   A.Batch = 1;
   for (size_t D = 0; D + 2 < O.size(); ++D)
     A.Batch *= O[D];
-  G.RDim = int(O.size()) - 2;
-  G.CDim = int(O.size()) - 1;
   return true;
 }
 
@@ -92,47 +87,9 @@ bool fusable(Operation *Op) {
   return llvm::all_of(Op->getOperandTypes(), F32) && F32(Op->getResult(0).getType());
 }
 
-/// Whether an outside operand is read whole (one element per output
-/// element) rather than as a broadcast row, column or scalar.
-bool readWhole(const Group &G, Value X) {
-  Shape S = shapeOf(X), O = shapeOf(G.Anchor->getResult(0));
-  std::vector<int64_t> St(O.size(), 0);
-  int64_t Acc = 1;
-  for (int64_t D = int64_t(O.size()) - 1, E = int64_t(S.size()) - 1; D >= 0; --D, --E) {
-    if (E >= 0 && S[size_t(E)] != 1)
-      St[size_t(D)] = Acc;
-    if (E >= 0)
-      Acc *= S[size_t(E)];
-  }
-  bool PR = (G.PDim >= 0 && St[size_t(G.PDim)]) || St[size_t(G.RDim)];
-  return St[size_t(G.CDim)] == 1 && PR;
-}
-
 /// Tiles the group's epilogue needs beyond the anchor's with Ops as members.
 int64_t extraTiles(const Group &G, ArrayRef<Operation *> Ops) {
-  DenseMap<Value, int> Id{{G.Anchor->getResult(0), 0}};
-  std::vector<Value> Values{G.Anchor->getResult(0)};
-  auto IdOf = [&](Value V) {
-    auto [It, New] = Id.try_emplace(V, int(Values.size()));
-    if (New)
-      Values.push_back(V);
-    return It->second;
-  };
-  std::vector<plan::EpilogueStep> Steps;
-  for (Operation *Op : Ops) {
-    plan::EpilogueStep S;
-    for (Value X : Op->getOperands())
-      S.Reads.push_back(IdOf(X));
-    S.Result = IdOf(Op->getResult(0));
-    Steps.push_back(S);
-  }
-  std::vector<bool> Whole(Values.size(), false);
-  for (size_t K = 1; K < Values.size(); ++K) {
-    Operation *D = Values[K].getDefiningOp();
-    if (!(D && llvm::is_contained(Ops, D)))
-      Whole[K] = readWhole(G, Values[K]);
-  }
-  return plan::assignEpilogueTiles(Steps, int(Values.size()), Whole).Slots - 1;
+  return epilogueTiles(G.Anchor->getResult(0), Ops, tileDims(G.Anchor)).Slots - 1;
 }
 
 struct FusePass : d1::impl::FuseBase<FusePass> {
@@ -177,9 +134,11 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
       Group *Best = nullptr;
       double BestScore = 0;
       int64_t BestExtra = 0;
+      SmallPtrSet<Group *, 2> Seen; // both operands may come from one group
       for (Value V : Op.getOperands()) {
         Group *C = GroupOf.lookup(V.getDefiningOp());
-        if (!C || C == Best || Op.getResult(0).getType() != C->Anchor->getResult(0).getType())
+        if (!C || !Seen.insert(C).second ||
+            Op.getResult(0).getType() != C->Anchor->getResult(0).getType())
           continue;
         if (!canJoin(*C, &Op, Order))
           continue;

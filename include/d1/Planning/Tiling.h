@@ -57,12 +57,14 @@ MatmulTiling matmulTiling(int64_t M, int64_t N, int64_t K, int64_t BudgetElement
 /// column tile, B once per row tile, C once.
 int64_t matmulTraffic(int64_t M, int64_t N, int64_t K, const MatmulTiling &T);
 
-/// SRAM budgets (fp32 elements) of one window kernel's and one matrix
-/// product's tiles on a core with SramBytes.
-inline int64_t windowBudget(int64_t SramBytes) { return SramBytes / 4 / 2; }
-inline int64_t matmulBudget(int64_t SramBytes) {
-  return 2 * (SramBytes / 4 / 8 > 1024 ? SramBytes / 4 / 8 : 1024);
+/// SRAM budgets (fp32 elements) on a core with SramBytes: one tile of a
+/// streaming kernel (elementwise, copies, reductions), all of a window
+/// kernel's tiles, all of a matrix product's tiles.
+inline int64_t tileBudget(int64_t SramBytes) {
+  return SramBytes / 4 / 8 > 1024 ? SramBytes / 4 / 8 : 1024;
 }
+inline int64_t windowBudget(int64_t SramBytes) { return SramBytes / 4 / 2; }
+inline int64_t matmulBudget(int64_t SramBytes) { return 2 * tileBudget(SramBytes); }
 
 /// One op of a fused epilogue over output-sized tiles: the values it reads
 /// and the value it gives. Value 0 is the anchor's result (in its own tile);

@@ -1,0 +1,53 @@
+//===- Epilogue.h - How a fused epilogue lines up with its tiles -*- C++ -*-===//
+//
+// The rules shared by the fusion pass (which prices an epilogue) and the
+// lowering (which runs it): which output dims a tile's planes, rows and
+// columns walk, how an outside operand is read against such a tile, and
+// which tiles the epilogue's values take.
+//
+//===----------------------------------------------------------------------===//
+#ifndef D1_CONVERSION_EPILOGUE_H
+#define D1_CONVERSION_EPILOGUE_H
+
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <array>
+#include <vector>
+
+namespace d1 {
+
+/// Element strides of a tensor of shape S broadcast to rank Rank (0 where
+/// it broadcasts), numpy-aligned from the right.
+std::vector<int64_t> broadcastStrides(llvm::ArrayRef<int64_t> S, size_t Rank);
+
+/// The output dims an anchor's [P][R][C] tile walks: a convolution's tiles
+/// are channels x rows x columns, a product's rows x columns (no planes).
+struct TileDims {
+  int P = -1, R = 0, C = 0;
+};
+TileDims tileDims(mlir::Operation *Anchor);
+
+/// How an operand from outside the epilogue is read against a tile: whole
+/// (one element per output element), one row broadcast over the tile, one
+/// scalar, one scalar per plane or per row; Strided when its columns are
+/// not contiguous (not fusable).
+enum class TileForm { Full, RowVector, Scalar, PerPlane, PerRow, Strided };
+/// The operand's element strides along the tile's planes, rows, columns.
+std::array<int64_t, 3> tileStrides(llvm::ArrayRef<int64_t> Operand, llvm::ArrayRef<int64_t> Out,
+                                   TileDims D);
+TileForm tileForm(llvm::ArrayRef<int64_t> Operand, llvm::ArrayRef<int64_t> Out, TileDims D);
+
+/// The tile of each value of an epilogue (the anchor's result in tile 0,
+/// results of Ops, outside operands read whole) and how many tiles it takes
+/// in all (plan::assignEpilogueTiles).
+struct ValueTiles {
+  llvm::DenseMap<mlir::Value, unsigned> Slot;
+  int Slots = 1;
+};
+ValueTiles epilogueTiles(mlir::Value Anchor, llvm::ArrayRef<mlir::Operation *> Ops, TileDims D);
+
+} // namespace d1
+
+#endif

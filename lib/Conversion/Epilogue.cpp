@@ -1,0 +1,78 @@
+//===- Epilogue.cpp - How a fused epilogue lines up with its tiles --------===//
+#include "d1/Conversion/Epilogue.h"
+#include "d1/Dialects/Graph/Graph.h"
+#include "d1/Planning/Tiling.h"
+
+using namespace mlir;
+using namespace d1;
+
+std::vector<int64_t> d1::broadcastStrides(ArrayRef<int64_t> S, size_t Rank) {
+  std::vector<int64_t> St(Rank, 0);
+  int64_t Acc = 1;
+  for (int64_t D = int64_t(Rank) - 1, E = int64_t(S.size()) - 1; D >= 0; --D, --E) {
+    if (E >= 0 && S[size_t(E)] != 1)
+      St[size_t(D)] = Acc;
+    if (E >= 0)
+      Acc *= S[size_t(E)];
+  }
+  return St;
+}
+
+TileDims d1::tileDims(Operation *Anchor) {
+  if (isa<graph::ConvOp>(Anchor))
+    return {1, 2, 3};
+  int Rank = int(cast<RankedTensorType>(Anchor->getResult(0).getType()).getRank());
+  return {-1, Rank - 2, Rank - 1};
+}
+
+std::array<int64_t, 3> d1::tileStrides(ArrayRef<int64_t> Operand, ArrayRef<int64_t> Out,
+                                       TileDims D) {
+  std::vector<int64_t> St = broadcastStrides(Operand, Out.size());
+  return {D.P >= 0 ? St[size_t(D.P)] : 0, St[size_t(D.R)], St[size_t(D.C)]};
+}
+
+TileForm d1::tileForm(ArrayRef<int64_t> Operand, ArrayRef<int64_t> Out, TileDims D) {
+  auto [SP, SR, SC] = tileStrides(Operand, Out, D);
+  if (SC == 1)
+    return SP == 0 && SR == 0 ? TileForm::RowVector : TileForm::Full;
+  if (SC != 0)
+    return TileForm::Strided;
+  if (SR != 0)
+    return TileForm::PerRow;
+  return SP != 0 ? TileForm::PerPlane : TileForm::Scalar;
+}
+
+ValueTiles d1::epilogueTiles(Value Anchor, ArrayRef<Operation *> Ops, TileDims D) {
+  // Value ids: the anchor 0, then every other value in order of first sight.
+  DenseMap<Value, int> Id{{Anchor, 0}};
+  std::vector<Value> Values{Anchor};
+  auto IdOf = [&](Value V) {
+    auto [It, New] = Id.try_emplace(V, int(Values.size()));
+    if (New)
+      Values.push_back(V);
+    return It->second;
+  };
+  std::vector<plan::EpilogueStep> Steps;
+  for (Operation *Op : Ops) {
+    plan::EpilogueStep S;
+    for (Value X : Op->getOperands())
+      S.Reads.push_back(IdOf(X));
+    S.Result = IdOf(Op->getResult(0));
+    Steps.push_back(S);
+  }
+  ArrayRef<int64_t> Out = cast<RankedTensorType>(Anchor.getType()).getShape();
+  std::vector<bool> Whole(Values.size(), false);
+  for (size_t K = 1; K < Values.size(); ++K) {
+    Operation *Def = Values[K].getDefiningOp();
+    if (!(Def && llvm::is_contained(Ops, Def)))
+      Whole[K] = tileForm(cast<RankedTensorType>(Values[K].getType()).getShape(), Out, D) ==
+                 TileForm::Full;
+  }
+  plan::EpilogueTiles T = plan::assignEpilogueTiles(Steps, int(Values.size()), Whole);
+  ValueTiles R;
+  for (size_t K = 0; K < Values.size(); ++K)
+    if (T.Slot[K] >= 0)
+      R.Slot[Values[K]] = unsigned(T.Slot[K]);
+  R.Slots = T.Slots;
+  return R;
+}
