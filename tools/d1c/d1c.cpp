@@ -32,34 +32,39 @@
 
 using namespace llvm;
 
-static cl::opt<std::string> Input(cl::Positional, cl::desc("<model.onnx>"), cl::Required);
-static cl::opt<std::string> Output("o", cl::desc("Output file"), cl::value_desc("file"));
+// --help lists these; LLVM's and MLIR's options stay usable (--help-hidden).
+static cl::OptionCategory D1cCategory("d1c options");
+
+static cl::opt<std::string> Input(cl::Positional, cl::desc("<model.onnx>"), cl::Required,
+                                  cl::cat(D1cCategory));
+static cl::opt<std::string> Output("o", cl::desc("Output file"), cl::value_desc("file"), cl::cat(D1cCategory));
 enum class Emit { Graph, Tile, ISA, Asm, Binary };
 static cl::opt<Emit> EmitStage(
     "emit", cl::desc("Stop after a stage and print it"), cl::init(Emit::Binary),
     cl::values(clEnumValN(Emit::Graph, "graph", "the graph dialect after import"),
                clEnumValN(Emit::Tile, "tile", "the tile dialect"),
                clEnumValN(Emit::ISA, "isa", "the ISA dialect"),
-               clEnumValN(Emit::Asm, "asm", "D1 assembly")));
+               clEnumValN(Emit::Asm, "asm", "D1 assembly")), cl::cat(D1cCategory));
 static cl::list<std::string> Shapes("shape", cl::desc("Fix an input's shape: NAME=1x3x224x224"),
-                                    cl::value_desc("name=dims"));
+                                    cl::value_desc("name=dims"), cl::cat(D1cCategory));
 enum OptLevelKind { O0, O1, O2 };
 static cl::opt<OptLevelKind> OptLevel(cl::desc("Optimization level"), cl::init(O2),
                                       cl::values(clEnumVal(O0, "no optimization"),
                                                  clEnumVal(O1, "fast optimizations"),
-                                                 clEnumVal(O2, "all optimizations (default)")));
+                                                 clEnumVal(O2, "all optimizations (default)")), cl::cat(D1cCategory));
 static cl::opt<std::string> Target("target", cl::desc("Machine description file"),
-                                   cl::value_desc("file"));
-static cl::opt<bool> Quiet("q", cl::desc("No phase banners"));
+                                   cl::value_desc("file"), cl::cat(D1cCategory));
+static cl::opt<bool> Quiet("q", cl::desc("No phase banners"), cl::cat(D1cCategory));
 static cl::opt<bool> DisableSramReuse(
     "disable-sram-reuse",
-    cl::desc("Give every SRAM buffer bytes of its own (measures the planner; may not fit)"));
+    cl::desc("Give every SRAM buffer bytes of its own (measures the planner; may not fit)"),
+    cl::cat(D1cCategory));
 static cl::opt<bool> DisableFusion(
-    "disable-fusion", cl::desc("Lower every op as its own kernel (measures fusion)"));
+    "disable-fusion", cl::desc("Lower every op as its own kernel (measures fusion)"), cl::cat(D1cCategory));
 static cl::opt<bool> MemoryReport(
-    "memory-report", cl::desc("Print the SRAM and DRAM plans' sizes against their bounds"));
+    "memory-report", cl::desc("Print the SRAM and DRAM plans' sizes against their bounds"), cl::cat(D1cCategory));
 static cl::opt<bool> DisableDramReuse(
-    "disable-dram-reuse", cl::desc("Give every DRAM activation bytes of its own"));
+    "disable-dram-reuse", cl::desc("Give every DRAM activation bytes of its own"), cl::cat(D1cCategory));
 
 namespace {
 struct Phases {
@@ -90,7 +95,11 @@ int main(int argc, char **argv) {
   mlir::registerPassManagerCLOptions();
   mlir::registerAsmPrinterCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
-  cl::ParseCommandLineOptions(argc, argv, "d1c: ONNX to D1 compiler\n");
+  cl::HideUnrelatedOptions(D1cCategory);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "d1c: ONNX to D1 compiler\n\n"
+                              "  MLIR's debugging options (--mlir-timing, --mlir-print-ir-after-all, "
+                              "...)\n  work too; --help-hidden lists them.\n");
 
   d1::ImportOptions Opts;
   for (const std::string &S : Shapes) {
@@ -166,8 +175,10 @@ int main(int argc, char **argv) {
     FO.Target = Target;
     FO.SramBytes = Sram;
     if (!Run("Lowering to tiles", [&](mlir::PassManager &PM) {
-          if (OptLevel != O0 && !DisableFusion)
+          if (OptLevel != O0 && !DisableFusion) {
+            PM.addPass(d1::createFoldBatchNorm());
             PM.addPass(d1::createFuse(FO));
+          }
           PM.addPass(d1::createGraphToTile(O));
           PM.addPass(mlir::createCanonicalizerPass());
         }))

@@ -52,6 +52,33 @@ def PlanMemory : Pass<"d1-plan-memory", "mlir::ModuleOp"> {
   ];
 }
 
+def FoldBatchNorm : Pass<"d1-fold-batch-norm", "mlir::ModuleOp"> {
+  let summary = "Fold inference batch normalization into the convolution before it";
+  let description = [{
+    A `graph.batch_norm` with constant parameters is y = x * a + b per
+    channel, a = scale / sqrt(variance + epsilon), b = bias - mean * a.
+    When x is a convolution with constant weights whose only reader is the
+    batch norm, a scales each filter and the bias becomes bias * a + b: the
+    batch norm costs nothing at run time. Otherwise it becomes a `graph.mul`
+    and a `graph.add` by per-channel constants, which `d1-fuse` can run in
+    the epilogue of the op before it. Part of fusion: `d1c --disable-fusion`
+    skips it, and the batch norm is then its own two passes over memory.
+
+    Before:
+    ```mlir
+    %c = graph.conv %x, %w, %b {...} : (...) -> tensor<1x8x4x4xf32>
+    %y = graph.batch_norm %c, %s, %t, %m, %v {epsilon = 1.0e-05 : f32} : (...) -> tensor<1x8x4x4xf32>
+    ```
+    After:
+    ```mlir
+    %w2 = graph.constant dense<...> : tensor<8x4x3x3xf32>
+    %b2 = graph.constant dense<...> : tensor<8xf32>
+    %y = graph.conv %x, %w2, %b2 {...} : (...) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let dependentDialects = ["d1::graph::GraphDialect"];
+}
+
 def Fuse : Pass<"d1-fuse", "mlir::ModuleOp"> {
   let summary = "Group each convolution or matrix product with the elementwise ops that follow it";
   let description = [{
