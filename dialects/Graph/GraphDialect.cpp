@@ -301,6 +301,13 @@ LogicalResult FusedOp::verify() {
   if (Body.getOperations().size() < 2)
     return emitOpError("has an empty body");
   Operation *Anchor = &Body.front();
+  if (getKind() == FusionKind::Rows) {
+    for (Operation &Op : Body.without_terminator())
+      if (Op.getNumResults() != 1 || Op.getNumRegions() ||
+          !cast<RankedTensorType>(Op.getResult(0).getType()).getElementType().isF32())
+        return Op.emitOpError("in a row group must give one fp32 result");
+    return success();
+  }
   if (!isa<ConvOp, MatMulOp, GemmOp>(Anchor))
     return emitOpError("epilogue group must start with conv, matmul or gemm, not ")
            << Anchor->getName();

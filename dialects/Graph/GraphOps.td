@@ -363,7 +363,7 @@ def Graph_CastOp : Graph_Op<"cast"> {
 //===----------------------------------------------------------------------===//
 
 def Graph_FusionKindAttr : I32EnumAttr<"FusionKind", "how a fused group is lowered", [
-    I32EnumAttrCase<"Epilogue", 0, "epilogue">]> {
+    I32EnumAttrCase<"Epilogue", 0, "epilogue">, I32EnumAttrCase<"Rows", 1, "rows">]> {
   let cppNamespace = "::d1::graph";
 }
 
@@ -388,6 +388,22 @@ def Graph_FusedOp : Graph_Op<"fused", [SingleBlock]> {
       graph.yield %r : tensor<1x64x56x56xf32>
     } : tensor<1x64x56x56xf32>
     ```
+
+    `rows`: a kernel over whole rows of a domain [..., L] (the first op's
+    reduction or softmax input, or elementwise result): fp32 elementwise
+    ops, reductions over the last axis keeping it, and softmax over the last
+    axis, each value either of the domain's shape or one per row
+    ([..., 1]). Other operands are whole, per row, one row ([L]) or one
+    scalar. A decomposed layer norm is one such kernel:
+
+    ```mlir
+    %y = graph.fused rows {
+      %m = graph.reduce mean %x {axes = array<i64: 2>, keepdims = true} : tensor<2x10x64xf32> -> tensor<2x10x1xf32>
+      %d = graph.sub %x, %m : tensor<2x10x64xf32>, tensor<2x10x1xf32> -> tensor<2x10x64xf32>
+      ...
+      graph.yield %n : tensor<2x10x64xf32>
+    } : tensor<2x10x64xf32>
+    ```
   }];
   let arguments = (ins Graph_FusionKindAttr:$kind);
   let results = (outs Variadic<Graph_Tensor>:$results);
@@ -395,7 +411,7 @@ def Graph_FusedOp : Graph_Op<"fused", [SingleBlock]> {
   let assemblyFormat = "$kind $body attr-dict (`:` type($results)^)?";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
-    /// The anchor (first op) of an epilogue group.
+    /// The anchor (first op) of an epilogue group; the first op of a row group.
     mlir::Operation *anchor() { return &getBody().front().front(); }
   }];
 }

@@ -60,3 +60,20 @@ bool d1::elementwiseKind(Operation *Op, tile::EltKind &Kind, SmallVectorImpl<flo
   }
   return true;
 }
+
+bool d1::fusableElementwise(Operation *Op) {
+  tile::EltKind K;
+  SmallVector<float> P;
+  if (Op->getNumResults() != 1 || Op->getNumOperands() > 2 || !elementwiseKind(Op, K, P))
+    return false;
+  auto F32 = [](Type T) { return cast<RankedTensorType>(T).getElementType().isF32(); };
+  if (!llvm::all_of(Op->getOperandTypes(), F32) || !F32(Op->getResult(0).getType()))
+    return false;
+  if (auto Pw = dyn_cast<graph::PowOp>(Op))
+    if (auto C = Pw.getRhs().getDefiningOp<graph::ConstantOp>())
+      if (auto D = dyn_cast<DenseElementsAttr>(C.getValue());
+          D && D.getNumElements() == 1 && D.getElementType().isF32() &&
+          *D.getValues<float>().begin() == 3.0f)
+        return false;
+  return true;
+}

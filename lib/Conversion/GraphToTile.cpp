@@ -11,6 +11,7 @@
 #include "d1/Dialects/Tile/Tile.h"
 #include "d1/Conversion/Elementwise.h"
 #include "d1/Conversion/Epilogue.h"
+#include "d1/Conversion/Rows.h"
 #include "d1/Planning/Tiling.h"
 #include "d1/Support/Shapes.h"
 
@@ -161,6 +162,12 @@ private:
   void runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64_t C,
                    ArrayRef<Value> Origin, Value OutOff, std::array<int64_t, 2> OutStrides);
   void lowerFused(graph::FusedOp F);
+  /// A graph.fused rows group: a tile of whole rows at a time, every op in
+  /// SRAM, outside operands read and escaping values written per tile.
+  void lowerRowGroup(graph::FusedOp F);
+  /// pow by a constant exponent in the exact form the unfused lowering
+  /// uses (x * x, sqrt, 1 / x, x); rewrites Kind and Ins.
+  void exactPow(tile::EltKind &Kind, std::vector<Value> &Ins);
 
   std::string lowerConstant(graph::ConstantOp Op);
   Value transposedConstant(graph::ConstantOp C);
@@ -251,7 +258,7 @@ void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t
                         : What == RowOp::Min  ? tile::WindowKind::Min
                         : What == RowOp::Prod ? tile::WindowKind::Prod
                                               : tile::WindowKind::Sum;
-  int64_t Budget = tileElements() * 2;
+  int64_t Budget = plan::rowBudget(SramBytes);
   if (Inner == 1) {
     // Rows of Len contiguous elements: TR rows per tile.
     if (Len * 2 + 64 > Budget)
@@ -959,19 +966,7 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
     if (!elementwiseKind(Op, Kind, Params))
       throw LoweringError{Loc, "internal error: a fused op that is not elementwise"};
     std::vector<Value> Ins(Op->getOperands().begin(), Op->getOperands().end());
-    // Constant exponents of pow get their exact forms, as unfused.
-    if (Kind == tile::EltKind::Pow) {
-      std::vector<float> E = constantValues(Ins[1]);
-      if (E.size() == 1 && E[0] == 2.0f) {
-        Kind = tile::EltKind::Mul;
-        Ins[1] = Ins[0];
-      } else if (E.size() == 1 && (E[0] == 0.5f || E[0] == -1.0f || E[0] == 1.0f)) {
-        Kind = E[0] == 0.5f    ? tile::EltKind::Sqrt
-               : E[0] == -1.0f ? tile::EltKind::Reciprocal
-                               : tile::EltKind::Copy;
-        Ins.pop_back();
-      }
-    }
+    exactPow(Kind, Ins);
     std::vector<Access> Acc;
     int Level = 0; // 0: one op over the tile; 1: per plane; 2: per row
     for (Value X : Ins) {
@@ -1024,7 +1019,181 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
     free(V);
 }
 
+void Lowering::exactPow(tile::EltKind &Kind, std::vector<Value> &Ins) {
+  if (Kind != tile::EltKind::Pow)
+    return;
+  std::vector<float> E = constantValues(Ins[1]);
+  if (E.size() == 1 && E[0] == 2.0f) {
+    Kind = tile::EltKind::Mul;
+    Ins[1] = Ins[0];
+  } else if (E.size() == 1 && (E[0] == 0.5f || E[0] == -1.0f || E[0] == 1.0f)) {
+    Kind = E[0] == 0.5f    ? tile::EltKind::Sqrt
+           : E[0] == -1.0f ? tile::EltKind::Reciprocal
+                           : tile::EltKind::Copy;
+    Ins.pop_back();
+  }
+}
+
+void Lowering::lowerRowGroup(graph::FusedOp F) {
+  using K = tile::EltKind;
+  Loc = F.getLoc();
+  std::vector<Operation *> Ops;
+  for (Operation &Op : F.getBody().front().without_terminator())
+    Ops.push_back(&Op);
+  SmallVector<int64_t> D = rowDomain(Ops.front());
+  for (Operation *Op : Ops)
+    if (D.empty() || !rowMember(Op, D))
+      throw LoweringError{Op->getLoc(), "'" + Op->getName().getStringRef().str() +
+                                            "' cannot run in this row kernel"};
+  int64_t Len = D.back(), Outer = shapes::numElements(Shape(D.begin(), D.end())) / std::max<int64_t>(Len, 1);
+  if (Outer == 0 || Len == 0)
+    throw LoweringError{Loc, "a row kernel over an empty tensor is not lowered yet"};
+  RowSlots S = rowSlots(Ops, D);
+  int64_t TR = rowsPerTile(S, Len, Outer, plan::rowBudget(SramBytes));
+  if (!TR)
+    throw LoweringError{Loc, "a row of " + std::to_string(Len) + " elements with " +
+                                 std::to_string(S.elementsPerRow(Len)) +
+                                 " elements of SRAM per row does not fit the tile budget of " +
+                                 std::to_string(plan::rowBudget(SramBytes)) + " elements"};
+  DenseMap<Value, Value> Out; // escaping value -> its DRAM buffer
+  auto Yield = cast<graph::YieldOp>(F.getBody().front().getTerminator());
+  for (auto [V, R] : llvm::zip(Yield.getValues(), F.getResults()))
+    Out[V] = result(R, Dests.lookup(R));
+  auto FormOf = [&](Value V) { return rowForm(cast<RankedTensorType>(V.getType()).getShape(), D); };
+  // Rows and scalars read by every tile: loaded once.
+  DenseMap<Value, Value> Resident;
+  llvm::SmallPtrSet<Operation *, 16> Members(Ops.begin(), Ops.end());
+  for (Operation *Op : Ops)
+    for (Value X : Op->getOperands()) {
+      RowForm Fm = FormOf(X);
+      if ((X.getDefiningOp() && Members.count(X.getDefiningOp())) || Resident.count(X) ||
+          (Fm != RowForm::RowVector && Fm != RowForm::Scalar))
+        continue;
+      int64_t N = Fm == RowForm::RowVector ? Len : 1;
+      Value Buf = sram(N);
+      dma(buffer(X), idx(0), Buf, idx(0), {1, 1, N}, {0, 0}, {0, 0});
+      Resident[X] = Buf;
+    }
+  std::vector<Value> Slots;
+  for (bool Full : S.IsFull)
+    Slots.push_back(sram(Full ? TR * Len : TR));
+  Value T0 = S.TempRows ? sram(TR) : Value(), T1 = S.TempRows ? sram(TR) : Value();
+  forTiles(Outer, TR, [&](Value R0, int64_t Rows) {
+    llvm::DenseSet<Value> Loaded;
+    struct Access {
+      Value Buf;
+      RowForm F;
+    };
+    auto Get = [&](Value X) -> Access {
+      if (Value Buf = Resident.lookup(X))
+        return {Buf, FormOf(X)};
+      Value Buf = Slots[S.Slot.lookup(X)];
+      RowForm Fm = FormOf(X);
+      bool Internal = X.getDefiningOp() && Members.count(X.getDefiningOp());
+      if (!Internal && Loaded.insert(X).second) {
+        if (Fm == RowForm::Full)
+          dma(buffer(X), mul(R0, Len), Buf, idx(0), {1, 1, Rows * Len}, {0, 0}, {0, 0});
+        else
+          dma(buffer(X), R0, Buf, idx(0), {1, 1, Rows}, {0, 0}, {0, 0});
+      }
+      return {Buf, Fm};
+    };
+    for (Operation *Op : Ops) {
+      Value Res = Op->getResult(0);
+      Value RB = Slots[S.Slot.lookup(Res)];
+      bool ResFull = FormOf(Res) == RowForm::Full;
+      auto Reduce = [&](tile::WindowKind Kd, Value Src, Value Dst) {
+        B.create<tile::ReduceOp>(Loc, tile::WindowKindAttr::get(B.getContext(), Kd), Src, idx(0),
+                                 Dst, idx(0), B.getI64IntegerAttr(Rows), B.getI64IntegerAttr(Len));
+      };
+      if (auto R = dyn_cast<graph::ReduceOp>(Op)) {
+        using RK = graph::ReduceKind;
+        RK Kd = R.getKind();
+        Reduce(Kd == RK::Max    ? tile::WindowKind::Max
+               : Kd == RK::Min  ? tile::WindowKind::Min
+               : Kd == RK::Prod ? tile::WindowKind::Prod
+                                : tile::WindowKind::Sum,
+               Get(R.getInput()).Buf, RB);
+        if (Kd == RK::Mean)
+          elementwise(K::Affine, RB, idx(0), 1, Value(), Value(), 0, RB, idx(0), Rows,
+                      {1.0f / float(Len), 0.0f});
+      } else if (auto Sm = dyn_cast<graph::SoftmaxOp>(Op)) {
+        // e^(x - max) / sum, as the unfused softmax.
+        Value X = Get(Sm.getInput()).Buf;
+        Reduce(tile::WindowKind::Max, X, T0);
+        loop(Rows, [&](Value Rv) {
+          Value Off = mul(Rv, Len);
+          elementwise(K::Sub, X, Off, 1, T0, Rv, 0, RB, Off, Len);
+          elementwise(K::Exp, RB, Off, 1, Value(), Value(), 0, RB, Off, Len);
+        });
+        Reduce(tile::WindowKind::Sum, RB, T1);
+        loop(Rows, [&](Value Rv) {
+          Value Off = mul(Rv, Len);
+          elementwise(K::Div, RB, Off, 1, T1, Rv, 0, RB, Off, Len);
+        });
+      } else {
+        K Kind;
+        SmallVector<float> Params;
+        if (!elementwiseKind(Op, Kind, Params))
+          throw LoweringError{Loc, "internal error: a row-kernel op that is not elementwise"};
+        std::vector<Value> Ins(Op->getOperands().begin(), Op->getOperands().end());
+        exactPow(Kind, Ins);
+        std::vector<Access> Acc;
+        bool PerRowLoop = false;
+        for (Value X : Ins) {
+          Acc.push_back(Get(X));
+          PerRowLoop |= ResFull && (Acc.back().F == RowForm::PerRow ||
+                                    Acc.back().F == RowForm::RowVector);
+        }
+        // Operand K's offset and stride for a run at row Rv (null: the tile).
+        auto Emit = [&](Value Rv, int64_t Count) {
+          std::vector<Value> Off;
+          std::vector<int64_t> Str;
+          for (const Access &A : Acc) {
+            switch (A.F) {
+            case RowForm::Full: Off.push_back(Rv ? mul(Rv, Len) : idx(0)); Str.push_back(1); break;
+            case RowForm::PerRow:
+              Off.push_back(Rv ? Rv : idx(0));
+              Str.push_back(Rv ? 0 : 1);
+              break;
+            case RowForm::RowVector: Off.push_back(idx(0)); Str.push_back(1); break;
+            case RowForm::Scalar: Off.push_back(idx(0)); Str.push_back(0); break;
+            case RowForm::Other: llvm_unreachable("rowMember refuses other forms");
+            }
+          }
+          auto In = [&](size_t I) { return I < Acc.size() ? Acc[I].Buf : Value(); };
+          auto InOff = [&](size_t I) { return I < Acc.size() ? Off[I] : Value(); };
+          auto InStr = [&](size_t I) { return I < Acc.size() ? Str[I] : int64_t(0); };
+          Value ResOff = Rv ? (ResFull ? mul(Rv, Len) : Rv) : idx(0);
+          elementwise(Kind, In(0), InOff(0), InStr(0), In(1), InOff(1), InStr(1), RB, ResOff,
+                      Count, Params);
+        };
+        if (PerRowLoop)
+          loop(Rows, [&](Value Rv) { Emit(Rv, Len); });
+        else
+          Emit(Value(), ResFull ? Rows * Len : Rows);
+      }
+      if (Value Dst = Out.lookup(Res))
+        dma(RB, idx(0), Dst, ResFull ? mul(R0, Len) : R0, {1, 1, ResFull ? Rows * Len : Rows},
+            {0, 0}, {0, 0});
+    }
+  });
+  for (Value V : Slots)
+    free(V);
+  for (Value V : {T0, T1})
+    if (V)
+      free(V);
+  for (Operation *Op : Ops)
+    for (Value X : Op->getOperands())
+      if (Value Buf = Resident.lookup(X)) {
+        free(Buf);
+        Resident.erase(X);
+      }
+}
+
 void Lowering::lowerFused(graph::FusedOp F) {
+  if (F.getKind() == graph::FusionKind::Rows)
+    return lowerRowGroup(F);
   Epilogue Ep{F.getLoc()};
   Operation *Anchor = F.anchor();
   Ep.Anchor = Anchor->getResult(0);

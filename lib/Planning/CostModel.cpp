@@ -59,3 +59,21 @@ double CostModel::epilogueCost(const Anchor &A, int64_t Extra, int64_t More) con
   return dmaCycles(std::max<int64_t>(0, After.Traffic - Before.Traffic),
                    std::max<int64_t>(0, After.Tiles - Before.Tiles));
 }
+
+double CostModel::rowGain(int64_t Bytes, bool StillWritten) const {
+  return (StillWritten ? 1.0 : 2.0) * double(Bytes) / BytesPerCycle;
+}
+
+double CostModel::rowCost(int64_t Rows, int64_t Resident, int64_t OldPerRow, int64_t NewPerRow,
+                          int64_t Transfers) const {
+  int64_t Room = rowBudget(SramBytes) - Resident;
+  auto Tiles = [&](int64_t PerRow) {
+    int64_t PerTile = std::min(Rows, Room / std::max<int64_t>(PerRow, 1));
+    return PerTile < 1 ? int64_t(-1) : (Rows + PerTile - 1) / PerTile;
+  };
+  int64_t Before = Tiles(OldPerRow), After = Tiles(NewPerRow);
+  if (After < 0)
+    return std::numeric_limits<double>::infinity();
+  return double(std::max<int64_t>(0, After - std::max<int64_t>(Before, 0))) * double(Transfers) *
+         Latency;
+}

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "d1/Conversion/Elementwise.h"
 #include "d1/Conversion/Epilogue.h"
+#include "d1/Conversion/Rows.h"
 #include "d1/Planning/CostModel.h"
 #include "d1/Transforms/Passes.h"
 
@@ -33,7 +34,9 @@ int64_t bytesOf(Value V) {
 }
 
 struct Group {
-  Operation *Anchor;
+  Operation *Anchor;                 // an epilogue's anchor; a row group's first op
+  bool Rows = false;                 // a row group over Domain
+  SmallVector<int64_t> Domain;
   SmallVector<Operation *> Members; // the anchor first, then in order
   plan::Anchor Cost;
   int64_t Extra = 0;
@@ -75,16 +78,6 @@ bool describeAnchor(Operation *Op, Group &G) {
   for (size_t D = 0; D + 2 < O.size(); ++D)
     A.Batch *= O[D];
   return true;
-}
-
-/// An op the epilogue can run: elementwise on fp32 with one result.
-bool fusable(Operation *Op) {
-  tile::EltKind K;
-  SmallVector<float> P;
-  if (Op->getNumResults() != 1 || Op->getNumOperands() > 2 || !elementwiseKind(Op, K, P))
-    return false;
-  auto F32 = [](Type T) { return cast<RankedTensorType>(T).getElementType().isF32(); };
-  return llvm::all_of(Op->getOperandTypes(), F32) && F32(Op->getResult(0).getType());
 }
 
 /// Tiles the group's epilogue needs beyond the anchor's with Ops as members.
@@ -129,48 +122,119 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
         Groups.push_back(std::move(G));
         continue;
       }
-      if (!fusable(&Op))
+      if (fusableElementwise(&Op) && joinEpilogue(Op, GroupOf, Order, CM))
         continue;
-      Group *Best = nullptr;
-      double BestScore = 0;
-      int64_t BestExtra = 0;
-      SmallPtrSet<Group *, 2> Seen; // both operands may come from one group
-      for (Value V : Op.getOperands()) {
-        Group *C = GroupOf.lookup(V.getDefiningOp());
-        if (!C || !Seen.insert(C).second ||
-            Op.getResult(0).getType() != C->Anchor->getResult(0).getType())
-          continue;
-        if (!canJoin(*C, &Op, Order))
-          continue;
-        SmallVector<Operation *> With(C->Members.begin() + 1, C->Members.end());
-        With.push_back(&Op);
-        int64_t Extra = extraTiles(*C, With);
-        double Gain = 0;
-        SetVector<Value> Ins(Op.getOperands().begin(), Op.getOperands().end());
-        for (Value X : Ins) {
-          if (!C->contains(X.getDefiningOp()))
-            continue;
-          bool StillWritten = llvm::any_of(X.getUsers(), [&](Operation *U) {
-            return U != &Op && !C->contains(U);
-          });
-          Gain += CM.epilogueGain(C->Cost, bytesOf(X), StillWritten, Extra);
-        }
-        double Score = Gain - CM.epilogueCost(C->Cost, C->Extra, Extra - C->Extra);
-        if (Score > BestScore) {
-          Best = C;
-          BestScore = Score;
-          BestExtra = Extra;
-        }
-      }
-      if (Best) {
-        Best->Members.push_back(&Op);
-        Best->Extra = BestExtra;
-        GroupOf[&Op] = Best;
-      }
+      joinRows(Op, Groups, GroupOf, Order, CM);
     }
     for (auto &G : Groups)
       if (G->Members.size() > 1)
         materialize(*G);
+  }
+
+  /// Op joins the epilogue group of one of its operands' producers where the
+  /// cost model says it pays most.
+  bool joinEpilogue(Operation &Op, DenseMap<Operation *, Group *> &GroupOf,
+                    const DenseMap<Operation *, unsigned> &Order, const plan::CostModel &CM) {
+    Group *Best = nullptr;
+    double BestScore = 0;
+    int64_t BestExtra = 0;
+    SmallPtrSet<Group *, 2> Seen; // both operands may come from one group
+    for (Value V : Op.getOperands()) {
+      Group *C = GroupOf.lookup(V.getDefiningOp());
+      if (!C || C->Rows || !Seen.insert(C).second ||
+          Op.getResult(0).getType() != C->Anchor->getResult(0).getType())
+        continue;
+      if (!canJoin(*C, &Op, Order))
+        continue;
+      SmallVector<Operation *> With(C->Members.begin() + 1, C->Members.end());
+      With.push_back(&Op);
+      int64_t Extra = extraTiles(*C, With);
+      double Gain = 0;
+      SetVector<Value> Ins(Op.getOperands().begin(), Op.getOperands().end());
+      for (Value X : Ins) {
+        if (!C->contains(X.getDefiningOp()))
+          continue;
+        bool StillWritten = llvm::any_of(X.getUsers(), [&](Operation *U) {
+          return U != &Op && !C->contains(U);
+        });
+        Gain += CM.epilogueGain(C->Cost, bytesOf(X), StillWritten, Extra);
+      }
+      double Score = Gain - CM.epilogueCost(C->Cost, C->Extra, Extra - C->Extra);
+      if (Score > BestScore) {
+        Best = C;
+        BestScore = Score;
+        BestExtra = Extra;
+      }
+    }
+    if (!Best)
+      return false;
+    Best->Members.push_back(&Op);
+    Best->Extra = BestExtra;
+    GroupOf[&Op] = Best;
+    return true;
+  }
+
+  /// Op joins the row group of one of its operands' producers where the cost
+  /// model says it pays most, or starts a row group of its own.
+  void joinRows(Operation &Op, std::vector<std::unique_ptr<Group>> &Groups,
+                DenseMap<Operation *, Group *> &GroupOf,
+                const DenseMap<Operation *, unsigned> &Order, const plan::CostModel &CM) {
+    SmallVector<int64_t> Own = rowDomain(&Op);
+    if (Own.empty())
+      return;
+    Group *Best = nullptr;
+    double BestScore = 0;
+    SmallPtrSet<Group *, 2> Seen;
+    for (Value V : Op.getOperands()) {
+      Group *C = GroupOf.lookup(V.getDefiningOp());
+      if (!C || !C->Rows || !Seen.insert(C).second || !rowMember(&Op, C->Domain) ||
+          !canJoin(*C, &Op, Order))
+        continue;
+      SmallVector<Operation *> With(C->Members.begin(), C->Members.end());
+      With.push_back(&Op);
+      RowSlots Old = rowSlots(C->Members, C->Domain), New = rowSlots(With, C->Domain);
+      int64_t Len = C->Domain.back(), Rows = 1;
+      for (int64_t D : ArrayRef<int64_t>(C->Domain).drop_back())
+        Rows *= D;
+      // A DMA per tile for each slot's worth of outside reads and writes.
+      double Cost = CM.rowCost(Rows, New.Resident, Old.elementsPerRow(Len),
+                               New.elementsPerRow(Len), int64_t(New.IsFull.size()) + 1);
+      double Gain = 0;
+      SetVector<Value> Ins(Op.getOperands().begin(), Op.getOperands().end());
+      for (Value X : Ins) {
+        if (!C->contains(X.getDefiningOp())) {
+          // An outside tensor the group already reads is read once for both.
+          RowForm F = rowForm(shapeOf(X), C->Domain);
+          bool Shared = (F == RowForm::Full || F == RowForm::PerRow) &&
+                        llvm::any_of(X.getUsers(), [&](Operation *U) { return C->contains(U); });
+          if (Shared)
+            Gain += CM.rowGain(bytesOf(X), /*StillWritten=*/true);
+          continue;
+        }
+        bool StillWritten = llvm::any_of(X.getUsers(), [&](Operation *U) {
+          return U != &Op && !C->contains(U);
+        });
+        Gain += CM.rowGain(bytesOf(X), StillWritten);
+      }
+      if (Gain - Cost > BestScore) {
+        Best = C;
+        BestScore = Gain - Cost;
+      }
+    }
+    if (Best) {
+      Best->Members.push_back(&Op);
+      GroupOf[&Op] = Best;
+      return;
+    }
+    if (!rowMember(&Op, Own))
+      return;
+    auto G = std::make_unique<Group>();
+    G->Anchor = &Op;
+    G->Rows = true;
+    G->Domain = Own;
+    G->Members.push_back(&Op);
+    GroupOf[&Op] = G.get();
+    Groups.push_back(std::move(G));
   }
 
   /// Op may join G if every value of G read outside the group is read after
@@ -199,8 +263,9 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
     SmallVector<Type> Types;
     for (Value V : Escaping)
       Types.push_back(V.getType());
-    auto Fused = B.create<graph::FusedOp>(FusedLoc::get(B.getContext(), Locs), Types,
-                                          graph::FusionKind::Epilogue);
+    auto Fused = B.create<graph::FusedOp>(
+        FusedLoc::get(B.getContext(), Locs), Types,
+        G.Rows ? graph::FusionKind::Rows : graph::FusionKind::Epilogue);
     Block *Body = new Block();
     Fused.getBody().push_back(Body);
     for (Operation *Mb : G.Members)

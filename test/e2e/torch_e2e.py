@@ -121,6 +121,21 @@ class Embed(nn.Module):
         return self.h(self.e(tokens) * x)
 
 
+class RowNorms(nn.Module):
+    """Row kernels: a layer norm over rows of 37, an RMS norm and a softmax
+    written out by hand, each exported as reductions and elementwise ops."""
+    def __init__(self):
+        super().__init__()
+        self.ln = nn.LayerNorm(37)
+        self.w = nn.Parameter(torch.linspace(0.5, 1.5, 37))
+
+    def forward(self, x):
+        a = self.ln(x)
+        r = x * torch.rsqrt((x * x).mean(dim=-1, keepdim=True) + 1e-6) * self.w
+        e = torch.exp(x - x.amax(dim=-1, keepdim=True))
+        return a + r, e / e.sum(dim=-1, keepdim=True)
+
+
 def resnet18():
     import torchvision
     return torchvision.models.resnet18(weights=None)
@@ -139,6 +154,7 @@ MODELS = {
     "convs": (Convs, [(1, 3, 33, 29)]),
     "encoder": (Encoder, [(2, 10, 64)]),
     "dataops": (DataOps, [(2, 8, 6, 7)]),
+    "rownorms": (RowNorms, [(3, 700, 37)]),
     "embed": (Embed, [("int", (3, 5), 50), (3, 5, 24)]),
     "resnet18-64": (resnet18, [(1, 3, 64, 64)]),
     "mobilenetv2-64": (mobilenet_v2, [(1, 3, 64, 64)]),

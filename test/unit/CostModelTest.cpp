@@ -110,4 +110,23 @@ TEST(CostModel, AnEpilogueThatNoLongerFitsIsRefused) {
   EXPECT_GT(CM.anchorCost(A, 2).Tiles, 0);
 }
 
+TEST(CostModel, RowKernelsSaveTheRoundTripUntilRowsStopFitting) {
+  MachineDesc M;
+  CostModel CM(M);
+  double Rate = double(M[MachineParamId::dma_bytes_per_cycle]);
+  // A layer norm's centred rows (20 x 64 fp32) stay in SRAM: no write, no read.
+  EXPECT_DOUBLE_EQ(CM.rowGain(5120, /*StillWritten=*/false), 2 * 5120 / Rate);
+  EXPECT_DOUBLE_EQ(CM.rowGain(5120, /*StillWritten=*/true), 5120 / Rate);
+  // Small rows: one tile before and after, so the second slot is free.
+  EXPECT_EQ(CM.rowCost(20, 0, 64, 128, 3), 0.0);
+  // Long rows that need more tiles pay a DMA latency per transfer per tile.
+  int64_t Budget = rowBudget(M[MachineParamId::sram_bytes]);
+  int64_t Len = Budget / 4; // four rows per tile with one slot, two with two
+  double Lat = double(M[MachineParamId::dram_latency]);
+  EXPECT_DOUBLE_EQ(CM.rowCost(8, 0, Len, 2 * Len, 3), (4 - 2) * 3 * Lat);
+  // A row that no longer fits beside its resident operands is refused.
+  EXPECT_TRUE(std::isinf(CM.rowCost(8, 0, Len, 5 * Len, 3)));
+  EXPECT_TRUE(std::isinf(CM.rowCost(8, Budget - Len + 1, 0, Len, 3)));
+}
+
 } // namespace

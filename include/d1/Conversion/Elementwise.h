@@ -20,6 +20,11 @@ namespace d1 {
 bool elementwiseKind(mlir::Operation *Op, tile::EltKind &Kind,
                      llvm::SmallVectorImpl<float> &Params);
 
+/// An elementwise op fusion can run on SRAM tiles: fp32 throughout, one
+/// result, at most two operands, and not pow by a constant 3 (which the
+/// unfused lowering computes as two products).
+bool fusableElementwise(mlir::Operation *Op);
+
 } // namespace d1
 
 #endif

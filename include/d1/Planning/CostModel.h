@@ -49,6 +49,17 @@ public:
   /// infinite when it no longer fits.
   double epilogueCost(const Anchor &A, int64_t Extra, int64_t More) const;
 
+  /// Row kernels (whole rows per tile). Cycles saved when a consumer joins
+  /// the producer's row kernel: it reads the Bytes from SRAM instead of
+  /// DRAM, and unless the value is StillWritten for readers after the group,
+  /// the producer no longer writes them.
+  double rowGain(int64_t Bytes, bool StillWritten) const;
+  /// Cycles a row kernel of Rows rows loses when its SRAM per row grows
+  /// from OldPerRow to NewPerRow elements beside Resident elements loaded
+  /// once: more tiles, each paying Transfers DMA latencies; infinite when a
+  /// row no longer fits.
+  double rowCost(int64_t Rows, int64_t Resident, int64_t OldPerRow, int64_t NewPerRow,
+                 int64_t Transfers) const;
   int64_t sramBytes() const { return SramBytes; }
 
 private:

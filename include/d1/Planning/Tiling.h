@@ -65,6 +65,8 @@ inline int64_t tileBudget(int64_t SramBytes) {
 }
 inline int64_t windowBudget(int64_t SramBytes) { return SramBytes / 4 / 2; }
 inline int64_t matmulBudget(int64_t SramBytes) { return 2 * tileBudget(SramBytes); }
+/// All tiles of a row kernel (reductions, softmax, fused row groups).
+inline int64_t rowBudget(int64_t SramBytes) { return 2 * tileBudget(SramBytes); }
 
 /// One op of a fused epilogue over output-sized tiles: the values it reads
 /// and the value it gives. Value 0 is the anchor's result (in its own tile);

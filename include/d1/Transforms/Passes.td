@@ -80,7 +80,7 @@ def FoldBatchNorm : Pass<"d1-fold-batch-norm", "mlir::ModuleOp"> {
 }
 
 def Fuse : Pass<"d1-fuse", "mlir::ModuleOp"> {
-  let summary = "Group each convolution or matrix product with the elementwise ops that follow it";
+  let summary = "Group ops into kernels whose intermediates stay in SRAM: epilogues and row kernels";
   let description = [{
     Walks each function in order. A convolution, matmul or gemm starts a group; an
     fp32 elementwise op joins the group of one of its operands' producers
@@ -94,6 +94,14 @@ def Fuse : Pass<"d1-fuse", "mlir::ModuleOp"> {
     rows or columns (biases, batch-norm scales, constants). A group becomes
     a `graph.fused epilogue` op placed at its last member, yielding the
     values read after it.
+
+    An op no epilogue takes may instead join, or start, a row kernel
+    (`graph.fused rows`, rules in `d1/Conversion/Rows.h`): fp32 elementwise
+    ops, last-axis reductions and softmax over whole rows of one domain,
+    with per-row, per-column and scalar operands. It joins when the cost
+    model says the DRAM round trip it saves is worth more than the extra
+    tiles its SRAM costs; a decomposed layer norm or softmax becomes one
+    pass over memory. A group of one op stays as it was.
 
     Before:
     ```mlir
