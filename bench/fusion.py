@@ -1,18 +1,28 @@
 #!/usr/bin/python3
-"""Fusion and memory planning, each measured against its switch (docs/benchmarks.md).
+"""Fusion, SRAM residency and memory planning, each measured against its switch.
 
   bench/fusion.py [BUILD_DIR]
 
-For ResNet-18, MobileNetV2 (1x3x224x224; each as PyTorch's exporter folds
-its batch norms and, "-bn", with its BatchNormalization nodes as the ONNX
-model zoo ships them) and the transformer encoder layer:
-compile with and without --disable-fusion, run both on the emulator, check
-that their outputs are bit-identical (within tolerance for "-bn": folding
-rounds differently) and match PyTorch, and print DRAM
-traffic (bytes read + written) and modeled cycles of each, with the ratios
-fused / unfused. Then d1c --memory-report: the planned SRAM peak against
-its liveness bound (worst kernel) and DRAM activations with and without
-reuse.
+Models: ResNet-18 and MobileNetV2 at 1x3x224x224, each as PyTorch's exporter
+writes it (batch norms folded into the convolutions) and, "-bn", with its
+BatchNormalization nodes as the ONNX model zoo ships them; and the
+transformer encoder layer. Each is compiled four ways: everything on (-O2),
+--disable-fusion, --disable-sram-residency, and both off. Every binary runs
+on the emulator (one core); the fused and unfused outputs agree with each
+other (bit-identical, or within tolerance where batch norms are folded into
+the filters) and with PyTorch, and residency never changes a bit.
+
+Table 1: DRAM traffic (bytes read + written, d1-run --stats-json) of each
+build and the ratios: fusion with residency on (fused / --disable-fusion),
+fusion with residency off (both builds --disable-sram-residency), and
+residency (with / without, fusion on).
+Table 2: modeled cycles of the same builds.
+Table 3: cycles when the core gets one chip's share of DRAM bandwidth
+(dram_bytes_per_cycle = 1, about 400 B/cycle over 354 cores), fused vs
+unfused: what fusion buys where the program is memory-bound.
+Table 4: d1c --memory-report: the SRAM plan against its liveness bound (and
+the worst kernel), DRAM activations with and without reuse, activations kept
+resident in SRAM and spilled.
 """
 import json
 import os
@@ -21,15 +31,19 @@ import subprocess
 import sys
 import tempfile
 
+import numpy as np
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "test", "e2e"))
 import torch_e2e  # noqa: E402
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "build")
-MODELS = ["resnet18", "mobilenetv2", "resnet18-bn", "mobilenetv2-bn", "encoder"]
+MODELS = ["resnet18", "resnet18-bn", "mobilenetv2", "mobilenetv2-bn", "encoder"]
+BUILDS = {"on": [], "nofuse": ["--disable-fusion"], "nores": ["--disable-sram-residency"],
+          "neither": ["--disable-fusion", "--disable-sram-residency"]}
 
 
-def stats(bin_dir, d, name, exe, out):
+def run(bin_dir, d, exe, out):
     inputs = sorted(f for f in os.listdir(d) if re.fullmatch(r"in\d+\.npy", f))
     args = []
     for f in inputs:
@@ -38,33 +52,74 @@ def stats(bin_dir, d, name, exe, out):
     subprocess.run([os.path.join(bin_dir, "d1-run"), exe, *args, "--output-dir", os.path.join(d, out),
                     "--output-format", "npy", "--stats-json", js, "--quiet"], check=True)
     s = json.load(open(js))
-    return s["cycles"], s["dram_read_bytes"] + s["dram_write_bytes"]
+    outs = sorted(os.listdir(os.path.join(d, out)))
+    return {"cycles": s["cycles"], "traffic": s["dram_read_bytes"] + s["dram_write_bytes"],
+            "outputs": [np.load(os.path.join(d, out, o)) for o in outs]}
+
+
+def compile_(bin_dir, d, name, tag, flags, extra=()):
+    exe = os.path.join(d, f"{name}-{tag}.d1x")
+    subprocess.run([os.path.join(bin_dir, "d1c"), os.path.join(d, name + ".onnx"), "-q", "-o", exe,
+                    *flags, *extra], check=True)
+    return exe
+
+
+def same(a, b):
+    return all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a["outputs"], b["outputs"]))
 
 
 def main():
     bin_dir = os.path.join(BUILD, "bin")
+    rows, shared, reports = {}, {}, {}
     with tempfile.TemporaryDirectory() as w:
-        print(f"{'model':<15} {'traffic fused':>14} {'unfused':>12} {'ratio':>6} "
-              f"{'cycles fused':>13} {'unfused':>12} {'ratio':>6}  outputs")
+        share = os.path.join(w, "chip-share.txt")
+        with open(share, "w") as f:
+            f.write("dram_bytes_per_cycle = 1\n")
         for name in MODELS:
             ok = torch_e2e.check(bin_dir, w, name, quiet=True, compare_unfused=True)
             d = os.path.join(w, name)
-            cf, tf = stats(bin_dir, d, name, os.path.join(d, name + ".d1x"), "f")
-            cu, tu = stats(bin_dir, d, name, os.path.join(d, name + "-unfused.d1x"), "u")
-            print(f"{name:<15} {tf:>14} {tu:>12} {tf / tu:>6.3f} {cf:>13} {cu:>12} {cf / cu:>6.3f}  "
-                  f"{'agree, match PyTorch' if ok else 'FAIL'}")
-        print()
-        print(f"{'model':<15} {'SRAM peak':>10} {'bound':>10} {'worst kernel':>12} "
-              f"{'DRAM act.':>10} {'no reuse':>10} {'ratio':>6}")
-        for name in MODELS:
-            onnx = os.path.join(w, name, name + ".onnx")
-            r = subprocess.run([os.path.join(bin_dir, "d1c"), onnx, "-q", "-o", os.path.join(w, "m.d1x"),
-                                "--memory-report"], capture_output=True, text=True, check=True).stdout
-            peak, bound = map(int, re.search(r"peak (\d+) bytes, bound (\d+) bytes", r).groups())
-            worst = float(re.search(r"worst kernel ([\d.]+)x", r).group(1))
-            act, act0 = map(int, re.search(r"activations (\d+) bytes \((\d+) without", r).groups())
-            print(f"{name:<15} {peak:>10} {bound:>10} {worst:>11.3f}x {act:>10} {act0:>10} "
-                  f"{act / act0:>6.3f}")
+            r = {tag: run(bin_dir, d, compile_(bin_dir, d, name, tag, flags), tag)
+                 for tag, flags in BUILDS.items()}
+            # Residency moves bytes, never changes them.
+            ok &= same(r["on"], r["nores"]) and same(r["nofuse"], r["neither"])
+            rows[name] = (r, ok)
+            shared[name] = {tag: run(bin_dir, d, compile_(bin_dir, d, name, tag + "-share", BUILDS[tag],
+                                                          ["--target", share]), tag + "-share")
+                            for tag in ("on", "nofuse")}
+            reports[name] = subprocess.run(
+                [os.path.join(bin_dir, "d1c"), os.path.join(d, name + ".onnx"), "-q", "-o",
+                 os.path.join(w, "m.d1x"), "--memory-report"],
+                capture_output=True, text=True, check=True).stdout
+
+    def table(key, title):
+        print(title)
+        print(f"{'model':<15} {'all on':>12} {'no fusion':>12} {'no resid.':>12} {'neither':>12} "
+              f"{'fusion':>7} {'fusion*':>7} {'resid.':>7}")
+        for name, (r, ok) in rows.items():
+            v = {t: r[t][key] for t in BUILDS}
+            print(f"{name:<15} {v['on']:>12} {v['nofuse']:>12} {v['nores']:>12} {v['neither']:>12} "
+                  f"{v['on'] / v['nofuse']:>7.3f} {v['nores'] / v['neither']:>7.3f} "
+                  f"{v['on'] / v['nores']:>7.3f}  {'outputs agree' if ok else 'OUTPUTS DIFFER'}")
+        print("(fusion = all on / no fusion; fusion* = the same with residency off in both; "
+              "resid. = all on / no residency)\n")
+
+    table("traffic", "DRAM traffic, bytes")
+    table("cycles", "Modeled cycles")
+    print("Cycles with one chip's share of DRAM bandwidth (dram_bytes_per_cycle = 1)")
+    print(f"{'model':<15} {'fused':>12} {'unfused':>12} {'ratio':>7}")
+    for name, s in shared.items():
+        print(f"{name:<15} {s['on']['cycles']:>12} {s['nofuse']['cycles']:>12} "
+              f"{s['on']['cycles'] / s['nofuse']['cycles']:>7.3f}")
+    print()
+    print(f"{'model':<15} {'SRAM peak':>10} {'bound':>10} {'worst kernel':>12} {'DRAM act.':>10} "
+          f"{'no reuse':>10} {'resident':>10} {'spilled':>8}")
+    for name, rep in reports.items():
+        peak, bound = map(int, re.search(r"peak (\d+) bytes, bound (\d+) bytes", rep).groups())
+        worst = float(re.search(r"worst kernel ([\d.]+)x", rep).group(1))
+        act, act0 = map(int, re.search(r"activations (\d+) bytes \((\d+) without", rep).groups())
+        res, spilled = map(int, re.search(r"resident: (\d+) bytes.*?, (\d+) spilled", rep).groups())
+        print(f"{name:<15} {peak:>10} {bound:>10} {worst:>11.3f}x {act:>10} {act0:>10} {res:>10} "
+              f"{spilled:>8}")
 
 
 if __name__ == "__main__":

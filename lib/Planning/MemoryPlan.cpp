@@ -147,3 +147,62 @@ std::string d1::plan::verifyPlan(const std::vector<Buffer> &Bufs, const Plan &P)
   }
   return "";
 }
+
+std::vector<bool> d1::plan::chooseResident(const std::vector<Candidate> &Candidates,
+                                           const std::vector<Buffer> &Fixed, int64_t Capacity) {
+  std::vector<bool> Resident(Candidates.size(), false);
+  // The bytes only grow where a buffer starts: check there.
+  std::vector<int64_t> Times;
+  for (const Buffer &B : Fixed)
+    Times.push_back(B.Start);
+  for (const Candidate &C : Candidates)
+    Times.push_back(C.Start);
+  std::sort(Times.begin(), Times.end());
+  Times.erase(std::unique(Times.begin(), Times.end()), Times.end());
+  // Fixed bytes live at each of those times, by a sweep over starts and ends.
+  std::vector<std::pair<int64_t, int64_t>> Delta; // (time, +-bytes)
+  for (const Buffer &B : Fixed) {
+    Delta.push_back({B.Start, B.Bytes});
+    Delta.push_back({B.End, -B.Bytes});
+  }
+  std::sort(Delta.begin(), Delta.end());
+  std::vector<size_t> ByStart(Candidates.size());
+  for (size_t I = 0; I < ByStart.size(); ++I)
+    ByStart[I] = I;
+  std::stable_sort(ByStart.begin(), ByStart.end(), [&](size_t A, size_t B) {
+    return Candidates[A].Start < Candidates[B].Start;
+  });
+  size_t NextDelta = 0, NextCand = 0;
+  int64_t FixedLive = 0;
+  std::vector<size_t> Live; // resident candidates admitted, maybe ended
+  for (int64_t T : Times) {
+    while (NextDelta < Delta.size() && Delta[NextDelta].first <= T)
+      FixedLive += Delta[NextDelta++].second;
+    while (NextCand < ByStart.size() && Candidates[ByStart[NextCand]].Start <= T) {
+      Resident[ByStart[NextCand]] = true;
+      Live.push_back(ByStart[NextCand++]);
+    }
+    Live.erase(std::remove_if(Live.begin(), Live.end(),
+                              [&](size_t I) { return !Resident[I] || Candidates[I].End <= T; }),
+               Live.end());
+    int64_t Sum = FixedLive;
+    for (size_t I : Live)
+      Sum += Candidates[I].Bytes;
+    while (Sum > Capacity && !Live.empty()) {
+      // Belady: the one not needed for the longest time goes.
+      auto NextUse = [&](size_t I) {
+        const std::vector<int64_t> &U = Candidates[I].Uses;
+        auto It = std::lower_bound(U.begin(), U.end(), T);
+        return It == U.end() ? INT64_MAX : *It;
+      };
+      auto Far = std::max_element(Live.begin(), Live.end(), [&](size_t A, size_t B) {
+        int64_t NA = NextUse(A), NB = NextUse(B);
+        return NA != NB ? NA < NB : Candidates[A].Bytes < Candidates[B].Bytes;
+      });
+      Resident[*Far] = false;
+      Sum -= Candidates[*Far].Bytes;
+      Live.erase(Far);
+    }
+  }
+  return Resident;
+}

@@ -95,6 +95,16 @@ struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
       To.Allocs.push_back(A);
       To.Buffers.push_back(liveRange(A, P));
     });
+    // Kernels' tiles first, from address 0; activations kept resident go
+    // above the kernels' peak, so no kernel's tiles are packed around them.
+    plan::Plan SP = place(Sram, SramReuse);
+    if (SP.Peak > SramBytes)
+      return overflow(Sram, SP);
+    Planned Res;
+    plan::Plan RP;
+    int64_t Spilled = 0, ResBase = alignUp(SP.Peak, 64);
+    if (Resident)
+      keepResident(F, P, ResBase, Dram, Res, RP, Spilled);
 
     // DRAM: constants page-aligned first (the loader maps them), then
     // @main's arguments, then the activations.
@@ -114,25 +124,122 @@ struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
     for (auto [A, Off] : llvm::zip(Dram.Allocs, DP.Offsets))
       A->setAttr("d1.address", B.getI64IntegerAttr(DramBase + Off));
 
-    plan::Plan SP = place(Sram, SramReuse);
-    if (SP.Peak > SramBytes)
-      return overflow(Sram, SP);
     for (auto [A, Off] : llvm::zip(Sram.Allocs, SP.Offsets))
       A->setAttr("d1.address", B.getI64IntegerAttr(Off));
-    int64_t Bound = plan::livenessLowerBound(Sram.Buffers);
+    int64_t ResidentBytes = 0;
+    for (auto [A, Off, Bf] : llvm::zip(Res.Allocs, RP.Offsets, Res.Buffers)) {
+      A->setAttr("d1.address", B.getI64IntegerAttr(ResBase + Off));
+      ResidentBytes += Bf.Bytes;
+    }
+    std::vector<plan::Buffer> All = Sram.Buffers;
+    All.insert(All.end(), Res.Buffers.begin(), Res.Buffers.end());
+    int64_t Bound = plan::livenessLowerBound(All);
     M->setAttr("d1.dram_size", B.getI64IntegerAttr(DramBase + DP.Peak));
-    M->setAttr("d1.sram_peak", B.getI64IntegerAttr(SP.Peak));
+    M->setAttr("d1.sram_peak",
+               B.getI64IntegerAttr(Res.Allocs.empty() ? SP.Peak : ResBase + RP.Peak));
     M->setAttr("d1.sram_bound", B.getI64IntegerAttr(Bound));
     // For reports (d1c --memory-report, bench/memory.py).
     M->setAttr("d1.sram_worst_kernel_permille", B.getI64IntegerAttr(worstKernel(Sram, SP)));
     M->setAttr("d1.dram_activation_bytes", B.getI64IntegerAttr(DP.Peak));
+    M->setAttr("d1.sram_resident_bytes", B.getI64IntegerAttr(ResidentBytes));
+    M->setAttr("d1.sram_resident_spilled", B.getI64IntegerAttr(Spilled));
     M->setAttr("d1.dram_activation_bytes_no_reuse",
                B.getI64IntegerAttr(plan::planMemory(Dram.Buffers, plan::Strategy::NoReuse).Peak));
   }
 
+  /// Moves the DRAM activations that fit into SRAM for their whole life, in
+  /// the room between Base (the kernels' peak) and the capacity less
+  /// ReserveBytes for the DMA descriptors and tables (plan::chooseResident:
+  /// Belady spilling where they do not all fit). A candidate is an
+  /// activation of @main's body that only DMAs read and write; its copies
+  /// become SRAM-to-SRAM. The chosen set is re-planned until the real plan,
+  /// not just the liveness bound, fits. Res and RP get the kept buffers and
+  /// their plan (offsets from Base).
+  void keepResident(func::FuncOp F, const Points &P, int64_t Base, Planned &Dram, Planned &Res,
+                    plan::Plan &RP, int64_t &Spilled) {
+    std::vector<plan::Candidate> Cands;
+    std::vector<size_t> Which; // index into Dram
+    for (size_t I = 0; I < Dram.Allocs.size(); ++I) {
+      memref::AllocOp A = Dram.Allocs[I];
+      if (A->getBlock() != &F.getBody().front())
+        continue;
+      plan::Candidate C;
+      C.Start = Dram.Buffers[I].Start;
+      C.End = Dram.Buffers[I].End;
+      C.Bytes = Dram.Buffers[I].Bytes;
+      bool Ok = true;
+      SmallVector<Value> Work{A.getResult()};
+      while (!Work.empty() && Ok) {
+        Value V = Work.pop_back_val();
+        for (Operation *U : V.getUsers()) {
+          if (auto View = dyn_cast<tile::ViewOp>(U))
+            Work.push_back(View.getResult());
+          else if (isa<tile::DmaOp>(U))
+            C.Uses.push_back(P.First.lookup(U));
+          else if (!isa<memref::DeallocOp>(U))
+            Ok = false;
+        }
+      }
+      if (!Ok)
+        continue;
+      std::sort(C.Uses.begin(), C.Uses.end());
+      Cands.push_back(std::move(C));
+      Which.push_back(I);
+    }
+    if (Cands.empty())
+      return;
+    int64_t Room = SramBytes - ReserveBytes - Base, Cap = Room;
+    std::vector<bool> Keep(Cands.size(), false);
+    for (int Try = 0; Try < 8 && Room > 0; ++Try) {
+      Keep = plan::chooseResident(Cands, {}, Cap);
+      std::vector<plan::Buffer> Kept;
+      for (size_t K = 0; K < Cands.size(); ++K)
+        if (Keep[K])
+          Kept.push_back(Dram.Buffers[Which[K]]);
+      RP = place(Planned{{}, Kept}, true);
+      if (RP.Peak <= Room)
+        break;
+      Cap -= RP.Peak - Room;
+      Keep.assign(Cands.size(), false);
+      RP = plan::Plan();
+    }
+    OpBuilder B(F.getContext());
+    auto ToSram = [&](Value V) {
+      auto T = cast<MemRefType>(V.getType());
+      V.setType(MemRefType::get(T.getShape(), T.getElementType(), T.getLayout(),
+                                B.getI64IntegerAttr(1)));
+    };
+    Planned NewDram;
+    DenseSet<size_t> Moved;
+    for (size_t K = 0; K < Cands.size(); ++K) {
+      if (!Keep[K]) {
+        ++Spilled;
+        continue;
+      }
+      size_t I = Which[K];
+      Moved.insert(I);
+      SmallVector<Value> Work{Dram.Allocs[I].getResult()};
+      while (!Work.empty()) {
+        Value V = Work.pop_back_val();
+        ToSram(V);
+        for (Operation *U : V.getUsers())
+          if (auto View = dyn_cast<tile::ViewOp>(U))
+            Work.push_back(View.getResult());
+      }
+      Res.Allocs.push_back(Dram.Allocs[I]);
+      Res.Buffers.push_back(Dram.Buffers[I]);
+    }
+    for (size_t I = 0; I < Dram.Allocs.size(); ++I)
+      if (!Moved.count(I)) {
+        NewDram.Allocs.push_back(Dram.Allocs[I]);
+        NewDram.Buffers.push_back(Dram.Buffers[I]);
+      }
+    Dram = std::move(NewDram);
+  }
+
   /// The largest ratio, over kernels (the span of program points where one
-  /// layer's buffers live), of the highest byte the plan uses in the span to
-  /// the most bytes live at one point of it.
+  /// layer's buffers live), of the highest byte the plan gives the kernel's
+  /// buffers to the most bytes live at one point of the span.
   static int64_t worstKernel(const Planned &S, const plan::Plan &Pl) {
     DenseMap<Location, std::pair<int64_t, int64_t>> Spans;
     for (size_t I = 0; I < S.Allocs.size(); ++I) {
@@ -152,7 +259,10 @@ struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
         if (Bf.Start >= Bf.End)
           continue;
         Clipped.push_back(Bf);
-        Peak = std::max(Peak, Pl.Offsets[I] + Bf.Bytes);
+        // The kernel's own tiles: an activation kept resident across it
+        // counts in its bound, and may sit above its tiles.
+        if (S.Allocs[I]->getLoc() == L)
+          Peak = std::max(Peak, Pl.Offsets[I] + Bf.Bytes);
       }
       int64_t Bound = plan::livenessLowerBound(Clipped);
       if (Bound)

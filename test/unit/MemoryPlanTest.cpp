@@ -155,4 +155,73 @@ TEST(MemoryPlan, VerifierAgreesWithBruteForce) {
   }
 }
 
+Candidate cand(int64_t Start, int64_t End, int64_t Bytes, std::vector<int64_t> Uses) {
+  Candidate C;
+  C.Start = Start;
+  C.End = End;
+  C.Bytes = Bytes;
+  C.Uses = std::move(Uses);
+  return C;
+}
+
+Buffer fixed(int64_t Start, int64_t End, int64_t Bytes) {
+  Buffer B;
+  B.Start = Start;
+  B.End = End;
+  B.Bytes = Bytes;
+  return B;
+}
+
+TEST(Residency, EverythingStaysWhenItFits) {
+  std::vector<Candidate> C{cand(0, 10, 100, {0, 9}), cand(2, 6, 100, {2, 5})};
+  std::vector<Buffer> F{fixed(3, 4, 500)};
+  EXPECT_EQ(chooseResident(C, F, 700), std::vector<bool>({true, true}));
+}
+
+TEST(Residency, TheValueUsedFarthestAheadIsSpilled) {
+  // Three activations live across a kernel that needs 600 of 1000 bytes:
+  // two of them fit beside it; the one read last goes to DRAM.
+  std::vector<Candidate> C{cand(0, 20, 200, {0, 19}), cand(1, 8, 200, {1, 7}),
+                           cand(2, 9, 200, {2, 8})};
+  std::vector<Buffer> F{fixed(5, 6, 600)};
+  EXPECT_EQ(chooseResident(C, F, 1000), std::vector<bool>({false, true, true}));
+}
+
+TEST(Residency, SpillsOnlyWhereTheKernelNeedsTheRoom) {
+  // The big kernel comes after the first activation has died.
+  std::vector<Candidate> C{cand(0, 4, 800, {0, 3}), cand(5, 9, 300, {5, 8})};
+  std::vector<Buffer> F{fixed(6, 7, 900)};
+  EXPECT_EQ(chooseResident(C, F, 1000), std::vector<bool>({true, false}));
+  EXPECT_EQ(chooseResident(C, F, 1200), std::vector<bool>({true, true}));
+}
+
+TEST(Residency, RandomChoicesFitAndSpillOnlyWhenNeeded) {
+  std::mt19937_64 R(7);
+  for (int Trial = 0; Trial < 200; ++Trial) {
+    std::vector<Buffer> F = randomBuffers(R, 20, 100);
+    std::vector<Candidate> C;
+    for (const Buffer &B : randomBuffers(R, 15, 100)) {
+      std::vector<int64_t> Uses{B.Start};
+      for (int64_t T = B.Start + 1; T < B.End; ++T)
+        if (R() % 4 == 0)
+          Uses.push_back(T);
+      C.push_back(cand(B.Start, B.End, B.Bytes, Uses));
+    }
+    int64_t FixedPeak = livenessLowerBound(F);
+    int64_t Cap = FixedPeak + int64_t(R() % 20000);
+    std::vector<bool> Res = chooseResident(C, F, Cap);
+    std::vector<Buffer> All = F;
+    for (size_t I = 0; I < C.size(); ++I)
+      if (Res[I])
+        All.push_back(fixed(C[I].Start, C[I].End, C[I].Bytes));
+    EXPECT_LE(livenessLowerBound(All), Cap) << "trial " << Trial;
+    // With room for everything, nothing is spilled.
+    std::vector<Buffer> Every = F;
+    for (const Candidate &X : C)
+      Every.push_back(fixed(X.Start, X.End, X.Bytes));
+    std::vector<bool> Roomy = chooseResident(C, F, livenessLowerBound(Every));
+    EXPECT_TRUE(std::all_of(Roomy.begin(), Roomy.end(), [](bool B) { return B; }));
+  }
+}
+
 } // namespace

@@ -63,6 +63,10 @@ static cl::opt<bool> DisableFusion(
     "disable-fusion", cl::desc("Lower every op as its own kernel (measures fusion)"), cl::cat(D1cCategory));
 static cl::opt<bool> MemoryReport(
     "memory-report", cl::desc("Print the SRAM and DRAM plans' sizes against their bounds"), cl::cat(D1cCategory));
+static cl::opt<bool> DisableResidency(
+    "disable-sram-residency",
+    cl::desc("Send every activation to DRAM between kernels (measures SRAM residency)"),
+    cl::cat(D1cCategory));
 static cl::opt<bool> DisableDramReuse(
     "disable-dram-reuse", cl::desc("Give every DRAM activation bytes of its own"), cl::cat(D1cCategory));
 
@@ -191,6 +195,7 @@ int main(int argc, char **argv) {
     PO.SramBytes = Sram;
     PO.SramReuse = !DisableSramReuse;
     PO.DramReuse = !DisableDramReuse;
+    PO.Resident = OptLevel != O0 && !DisableResidency;
     if (!Run("Lowering to D1 instructions", [&](mlir::PassManager &PM) {
           PM.addPass(d1::createPlanMemory(PO));
           // No CSE here: the lowering builds each address next to its use,
@@ -210,7 +215,11 @@ int main(int argc, char **argv) {
              << format("dram: activations %lld bytes (%lld without reuse), total %lld bytes\n",
                        (long long)Get("d1.dram_activation_bytes"),
                        (long long)Get("d1.dram_activation_bytes_no_reuse"),
-                       (long long)Get("d1.dram_size"));
+                       (long long)Get("d1.dram_size"))
+             << format("resident: %lld bytes of activations kept in SRAM between kernels, "
+                       "%lld spilled to DRAM\n",
+                       (long long)Get("d1.sram_resident_bytes"),
+                       (long long)Get("d1.sram_resident_spilled"));
     }
   }
   d1::D1XWriter W;

@@ -46,6 +46,23 @@ int64_t livenessLowerBound(const std::vector<Buffer> &Buffers);
 /// two buffers live at the same time overlap; else names the first fault.
 std::string verifyPlan(const std::vector<Buffer> &Buffers, const Plan &P);
 
+/// A value that may stay in SRAM between the kernels that write and read it
+/// instead of making a round trip through DRAM: live over [Start, End) and
+/// used at the sorted program points Uses.
+struct Candidate {
+  int64_t Start = 0, End = 0, Bytes = 0;
+  std::vector<int64_t> Uses;
+};
+
+/// Which candidates stay in SRAM (true) so that at every program point the
+/// Fixed buffers live there (the kernels' own tiles) and the resident
+/// candidates live there fit in Capacity bytes. Walks the program in order
+/// and admits each candidate when it starts; where the bytes live pass the
+/// capacity it spills the resident candidate whose next use is farthest in
+/// the future (Belady's rule), for its whole life (its bytes go to DRAM).
+std::vector<bool> chooseResident(const std::vector<Candidate> &Candidates,
+                                 const std::vector<Buffer> &Fixed, int64_t Capacity);
+
 } // namespace d1::plan
 
 #endif

@@ -27,6 +27,16 @@ def PlanMemory : Pass<"d1-plan-memory", "mlir::ModuleOp"> {
     A plan above `sram-bytes` is an error at the op where the most bytes are
     live, listing the buffers live there and the capacity.
 
+    With `resident=true`, activations of @main that only DMAs touch may stay
+    in SRAM between the kernels that write and read them, so their copies
+    are SRAM-to-SRAM and never reach DRAM. Each is admitted when it starts;
+    where the kernels' own tiles need the room (below `sram-bytes` minus
+    `reserve-bytes` for DMA descriptors and tables), the resident activation
+    whose next use is farthest away is spilled: it lives in DRAM instead
+    (`d1/Planning/MemoryPlan.h`, `chooseResident`). Module attributes
+    `d1.sram_resident_bytes` and `d1.sram_resident_spilled` report the
+    choice.
+
     Before:
     ```mlir
     %a = memref.alloc() : memref<256xf32, 1>
@@ -48,7 +58,11 @@ def PlanMemory : Pass<"d1-plan-memory", "mlir::ModuleOp"> {
     Option<"SramReuse", "sram-reuse", "bool", "true",
            "Let SRAM buffers with disjoint lifetimes share bytes">,
     Option<"DramReuse", "dram-reuse", "bool", "true",
-           "Let DRAM activations with disjoint lifetimes share bytes">
+           "Let DRAM activations with disjoint lifetimes share bytes">,
+    Option<"Resident", "resident", "bool", "false",
+           "Keep activations in SRAM between kernels where they fit, spilling by Belady's rule">,
+    Option<"ReserveBytes", "reserve-bytes", "int64_t", "131072",
+           "SRAM kept free for DMA descriptors and tables when activations stay resident">
   ];
 }
 

@@ -31,7 +31,7 @@ func.func @main(%x: memref<16xf32> {d1.name = "x"}, %y: memref<16xf32> {d1.name 
 // A buffer used inside a loop lives to the loop's end; one made inside the
 // body lives within it. DRAM activations are planned the same way, after the
 // constants and the arguments; views keep their source alive.
-// CHECK-LABEL: module attributes {d1.dram_activation_bytes = 128 : i64, d1.dram_activation_bytes_no_reuse = 192 : i64, d1.dram_size = 320 : i64, d1.sram_bound = 192 : i64, d1.sram_peak = 192 : i64, d1.sram_worst_kernel_permille = 1000 : i64}
+// CHECK-LABEL: module attributes {d1.dram_activation_bytes = 128 : i64, d1.dram_activation_bytes_no_reuse = 192 : i64, d1.dram_size = 320 : i64, d1.sram_bound = 192 : i64, d1.sram_peak = 192 : i64, d1.sram_resident_bytes = 0 : i64, d1.sram_resident_spilled = 0 : i64, d1.sram_worst_kernel_permille = 1000 : i64}
 // CHECK: memref.global "private" constant @k : memref<4xf32> = dense<1.000000e+00> {d1.address = 0 : i64}
 // CHECK: func.func @main(%{{.*}}: memref<16xf32> {d1.address = 64 : i64, d1.name = "x"}, %{{.*}}: memref<16xf32> {d1.address = 128 : i64, d1.name = "y"})
 // CHECK: %[[T:.*]] = memref.alloc() {d1.address = 192 : i64} : memref<16xf32>
