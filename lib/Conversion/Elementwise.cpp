@@ -71,9 +71,9 @@ bool d1::fusableElementwise(Operation *Op) {
     return false;
   if (auto Pw = dyn_cast<graph::PowOp>(Op))
     if (auto C = Pw.getRhs().getDefiningOp<graph::ConstantOp>())
-      if (auto D = dyn_cast<DenseElementsAttr>(C.getValue());
-          D && D.getNumElements() == 1 && D.getElementType().isF32() &&
-          *D.getValues<float>().begin() == 3.0f)
+      if (auto D = dyn_cast<DenseElementsAttr>(C.getValue()); D && D.getNumElements() == 1 &&
+                                                              D.getElementType().isF32() &&
+                                                              *D.getValues<float>().begin() == 3.0f)
         return false;
   return true;
 }

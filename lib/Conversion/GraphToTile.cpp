@@ -6,12 +6,12 @@
 // each buffer's lifetime.
 //
 //===----------------------------------------------------------------------===//
-#include "d1/Conversion/Passes.h"
-#include "d1/Dialects/Graph/Graph.h"
-#include "d1/Dialects/Tile/Tile.h"
 #include "d1/Conversion/Elementwise.h"
 #include "d1/Conversion/Epilogue.h"
+#include "d1/Conversion/Passes.h"
 #include "d1/Conversion/Rows.h"
+#include "d1/Dialects/Graph/Graph.h"
+#include "d1/Dialects/Tile/Tile.h"
 #include "d1/Planning/Tiling.h"
 #include "d1/Support/Shapes.h"
 
@@ -779,94 +779,112 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
     int64_t Lo = std::max<int64_t>(Y0, 0), Hi = std::min<int64_t>(Y0 + Need, H);
     Tiles.push_back({Oy0, Toy, Lo, Lo - Y0, std::max<int64_t>(Hi - Lo, 0)});
   }
-  auto Emit = [&](Value Nb, Value Gb, Value Oy0, const RowTile &T) {
+  // With every input channel in one tile, a filter tile's weights stay in
+  // SRAM across all row tiles: filter tiles outside, rows inside, weights
+  // read once. Otherwise rows outside and weights per (row, filter,
+  // channel) tile.
+  bool WeightsResident = Conv && Cg <= TC;
+  auto loadWeights = [&](Value Gb, Value F0, int64_t Tf, Value C0, int64_t Tc) {
+    Value WSrc = add(mul(add(mul(Gb, Fg), F0), Cg * K2), mul(C0, K2));
+    dma(Weight, WSrc, WBuf, idx(0), {1, Tf, Tc * K2}, {0, Cg * K2}, {0, Tc * K2});
+  };
+  // One filter tile of one row tile.
+  auto EmitF = [&](Value Nb, Value Gb, Value Oy0, const RowTile &T, Value F0, int64_t Tf) {
     int64_t Toy = T.Toy;
     int64_t InPlane = H * W, OutPlane = OH * OW;
-    forTiles(Conv ? Fg : C, TF, [&](Value F0, int64_t Tf) {
-      bool Split = Conv && Cg > TC;
-      if (Split)
-        elementwise(tile::EltKind::Fill, OBuf, idx(0), 0, Value(), Value(), 0, OBuf, idx(0),
-                    Tf * Toy * OW, {0.0f});
-      forTiles(Conv ? Cg : 1, Conv ? TC : 1, [&](Value C0, int64_t Tc) {
-        int64_t Planes = Conv ? Tc : Tf;
-        // The padded input tile: pad value, then the input rows inside.
-        elementwise(tile::EltKind::Fill, XBuf, idx(0), 0, Value(), Value(), 0, XBuf, idx(0),
-                    Planes * XRows * IWp, {PadValue});
-        if (T.Rows > 0) {
-          // Channel of the first plane: group's first + C0 (conv) or F0.
-          Value Ch = Conv ? add(mul(Gb, Cg), C0) : F0;
-          // First input row: Oy0 * stride - pad_top + the rows clipped away.
-          Value Src = add(add(mul(Nb, C * InPlane), mul(Ch, InPlane)),
-                          add(mul(Oy0, St[0] * W), idx((T.DstRow - PT) * W)));
-          dma(In, Src, XBuf, idx(T.DstRow * IWp + PL), {Planes, T.Rows, W}, {InPlane, W},
-              {XRows * IWp, IWp});
-        }
-        if (Conv) {
-          Value WSrc = add(mul(add(mul(Gb, Fg), F0), Cg * K2), mul(C0, K2));
-          dma(Weight, WSrc, WBuf, idx(0), {1, Tf, Tc * K2}, {0, Cg * K2}, {0, Tc * K2});
-        }
-        B.create<tile::Conv2DOp>(
-            Loc, tile::WindowKindAttr::get(B.getContext(), Kind), XBuf, idx(0),
-            Conv ? WBuf : Value(), Conv ? idx(0) : Value(), OBuf, idx(0),
-            B.getI64IntegerAttr(Planes), B.getI64IntegerAttr(Conv ? Tf : 1),
-            B.getI64IntegerAttr(XRows), B.getI64IntegerAttr(IWp), B.getI64IntegerAttr(Toy),
-            B.getI64IntegerAttr(OW), B.getI64IntegerAttr(KH), B.getI64IntegerAttr(KW),
-            B.getI64IntegerAttr(St[0]), B.getI64IntegerAttr(St[1]), B.getI64IntegerAttr(Dil[0]),
-            B.getI64IntegerAttr(Dil[1]), B.getBoolAttr(Split));
-      });
-      int64_t Px = Toy * OW;
-      if (Bias) {
-        dma(Bias, add(mul(Gb, Fg), F0), BBuf, idx(0), {1, 1, Tf}, {0, 0}, {0, 0});
+    bool Split = Conv && Cg > TC;
+    if (Split)
+      elementwise(tile::EltKind::Fill, OBuf, idx(0), 0, Value(), Value(), 0, OBuf, idx(0),
+                  Tf * Toy * OW, {0.0f});
+    forTiles(Conv ? Cg : 1, Conv ? TC : 1, [&](Value C0, int64_t Tc) {
+      int64_t Planes = Conv ? Tc : Tf;
+      // The padded input tile: pad value, then the input rows inside.
+      elementwise(tile::EltKind::Fill, XBuf, idx(0), 0, Value(), Value(), 0, XBuf, idx(0),
+                  Planes * XRows * IWp, {PadValue});
+      if (T.Rows > 0) {
+        // Channel of the first plane: group's first + C0 (conv) or F0.
+        Value Ch = Conv ? add(mul(Gb, Cg), C0) : F0;
+        // First input row: Oy0 * stride - pad_top + the rows clipped away.
+        Value Src = add(add(mul(Nb, C * InPlane), mul(Ch, InPlane)),
+                        add(mul(Oy0, St[0] * W), idx((T.DstRow - PT) * W)));
+        dma(In, Src, XBuf, idx(T.DstRow * IWp + PL), {Planes, T.Rows, W}, {InPlane, W},
+            {XRows * IWp, IWp});
+      }
+      if (Conv && !WeightsResident)
+        loadWeights(Gb, F0, Tf, C0, Tc);
+      B.create<tile::Conv2DOp>(
+          Loc, tile::WindowKindAttr::get(B.getContext(), Kind), XBuf, idx(0), Conv ? WBuf : Value(),
+          Conv ? idx(0) : Value(), OBuf, idx(0), B.getI64IntegerAttr(Planes),
+          B.getI64IntegerAttr(Conv ? Tf : 1), B.getI64IntegerAttr(XRows), B.getI64IntegerAttr(IWp),
+          B.getI64IntegerAttr(Toy), B.getI64IntegerAttr(OW), B.getI64IntegerAttr(KH),
+          B.getI64IntegerAttr(KW), B.getI64IntegerAttr(St[0]), B.getI64IntegerAttr(St[1]),
+          B.getI64IntegerAttr(Dil[0]), B.getI64IntegerAttr(Dil[1]), B.getBoolAttr(Split));
+    });
+    int64_t Px = Toy * OW;
+    if (Bias) {
+      dma(Bias, add(mul(Gb, Fg), F0), BBuf, idx(0), {1, 1, Tf}, {0, 0}, {0, 0});
+      auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Tf), idx(1));
+      OpBuilder::InsertionGuard G(B);
+      B.setInsertionPointToStart(For.getBody());
+      Value Fi = For.getInductionVar();
+      elementwise(tile::EltKind::Add, OBuf, mul(Fi, Px), 1, BBuf, Fi, 0, OBuf, mul(Fi, Px), Px);
+    }
+    if (Kind == tile::WindowKind::Sum) {
+      if (SBuf) {
+        dma(ScaleG, mul(Oy0, OW), SBuf, idx(0), {1, 1, Px}, {0, 0}, {0, 0});
         auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Tf), idx(1));
         OpBuilder::InsertionGuard G(B);
         B.setInsertionPointToStart(For.getBody());
         Value Fi = For.getInductionVar();
-        elementwise(tile::EltKind::Add, OBuf, mul(Fi, Px), 1, BBuf, Fi, 0, OBuf, mul(Fi, Px), Px);
+        elementwise(tile::EltKind::Mul, OBuf, mul(Fi, Px), 1, SBuf, idx(0), 1, OBuf, mul(Fi, Px),
+                    Px);
+      } else {
+        elementwise(tile::EltKind::Affine, OBuf, idx(0), 1, Value(), Value(), 0, OBuf, idx(0),
+                    Tf * Px, {1.0f / float(K2), 0.0f});
       }
-      if (Kind == tile::WindowKind::Sum) {
-        if (SBuf) {
-          dma(ScaleG, mul(Oy0, OW), SBuf, idx(0), {1, 1, Px}, {0, 0}, {0, 0});
-          auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Tf), idx(1));
-          OpBuilder::InsertionGuard G(B);
-          B.setInsertionPointToStart(For.getBody());
-          Value Fi = For.getInductionVar();
-          elementwise(tile::EltKind::Mul, OBuf, mul(Fi, Px), 1, SBuf, idx(0), 1, OBuf,
-                      mul(Fi, Px), Px);
-        } else {
-          elementwise(tile::EltKind::Affine, OBuf, idx(0), 1, Value(), Value(), 0, OBuf, idx(0),
-                      Tf * Px, {1.0f / float(K2), 0.0f});
-        }
+    }
+    Value Ch = Conv ? add(mul(Gb, Fg), F0) : F0;
+    Value Dst = add(add(mul(Nb, F * OutPlane), mul(Ch, OutPlane)), mul(Oy0, OW));
+    if (CurEp)
+      runEpilogue(*CurEp, OBuf, Tf, Toy, OW, {Nb, Ch, Oy0, idx(0)}, Dst, {OutPlane, OW});
+    else
+      dma(OBuf, idx(0), Out, Dst, {Tf, Toy, OW}, {Toy * OW, OW}, {OutPlane, OW});
+  };
+  // Every row tile; runs of row tiles that differ only by their position
+  // share a loop.
+  auto Rows = [&](const std::function<void(Value Oy0, const RowTile &T)> &Body) {
+    size_t K = 0;
+    while (K < Tiles.size()) {
+      size_t E = K + 1;
+      auto Same = [&](const RowTile &A, const RowTile &X) {
+        return A.Toy == X.Toy && A.DstRow == X.DstRow && A.Rows == X.Rows &&
+               X.SrcRow - A.SrcRow == (X.Oy0 - A.Oy0) * St[0];
+      };
+      while (E < Tiles.size() && Same(Tiles[K], Tiles[E]))
+        ++E;
+      if (E - K == 1) {
+        Body(idx(Tiles[K].Oy0), Tiles[K]);
+      } else {
+        auto For =
+            B.create<scf::ForOp>(Loc, idx(Tiles[K].Oy0), idx(Tiles[E - 1].Oy0 + 1), idx(TOY));
+        OpBuilder::InsertionGuard G(B);
+        B.setInsertionPointToStart(For.getBody());
+        Body(For.getInductionVar(), Tiles[K]);
       }
-      Value Ch = Conv ? add(mul(Gb, Fg), F0) : F0;
-      Value Dst = add(add(mul(Nb, F * OutPlane), mul(Ch, OutPlane)), mul(Oy0, OW));
-      if (CurEp)
-        runEpilogue(*CurEp, OBuf, Tf, Toy, OW, {Nb, Ch, Oy0, idx(0)}, Dst, {OutPlane, OW});
-      else
-        dma(OBuf, idx(0), Out, Dst, {Tf, Toy, OW}, {Toy * OW, OW}, {OutPlane, OW});
-    });
+      K = E;
+    }
   };
   loop(N, [&](Value Nb) {
     loop(Groups, [&](Value Gb) {
-      // Runs of row tiles that differ only by their position share a loop.
-      size_t K = 0;
-      while (K < Tiles.size()) {
-        size_t E = K + 1;
-        auto Same = [&](const RowTile &A, const RowTile &X) {
-          return A.Toy == X.Toy && A.DstRow == X.DstRow && A.Rows == X.Rows &&
-                 X.SrcRow - A.SrcRow == (X.Oy0 - A.Oy0) * St[0];
-        };
-        while (E < Tiles.size() && Same(Tiles[K], Tiles[E]))
-          ++E;
-        if (E - K == 1) {
-          Emit(Nb, Gb, idx(Tiles[K].Oy0), Tiles[K]);
-        } else {
-          auto For = B.create<scf::ForOp>(Loc, idx(Tiles[K].Oy0), idx(Tiles[E - 1].Oy0 + 1),
-                                          idx(TOY));
-          OpBuilder::InsertionGuard G(B);
-          B.setInsertionPointToStart(For.getBody());
-          Emit(Nb, Gb, For.getInductionVar(), Tiles[K]);
-        }
-        K = E;
+      if (WeightsResident) {
+        forTiles(Fg, TF, [&](Value F0, int64_t Tf) {
+          loadWeights(Gb, F0, Tf, idx(0), Cg);
+          Rows([&](Value Oy0, const RowTile &T) { EmitF(Nb, Gb, Oy0, T, F0, Tf); });
+        });
+      } else {
+        Rows([&](Value Oy0, const RowTile &T) {
+          forTiles(Conv ? Fg : C, TF, [&](Value F0, int64_t Tf) { EmitF(Nb, Gb, Oy0, T, F0, Tf); });
+        });
       }
     });
   });
@@ -926,8 +944,8 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
     if (auto It = Loaded.find(X); It != Loaded.end())
       return It->second;
     TileForm F = formOf(Ep, X);
-    auto [SP, SR, SC] = tileStrides(cast<RankedTensorType>(X.getType()).getShape(), Ep.OutShape,
-                                    Ep.Dims);
+    auto [SP, SR, SC] =
+        tileStrides(cast<RankedTensorType>(X.getType()).getShape(), Ep.OutShape, Ep.Dims);
     Value Src = buffer(X), Off = OperandOffset(X);
     Value Buf;
     switch (F) {
@@ -974,9 +992,9 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
                       (X.getDefiningOp() && llvm::is_contained(Ep.Ops, X.getDefiningOp()));
       Access A = Internal ? Access{SlotBuf[Ep.Slot.lookup(X)], TileForm::Full} : Load(X);
       Acc.push_back(A);
-      Level = std::max(Level, A.F == TileForm::PerPlane                                  ? 1
+      Level = std::max(Level, A.F == TileForm::PerPlane                               ? 1
                               : A.F == TileForm::PerRow || A.F == TileForm::RowVector ? 2
-                                                                                     : 0);
+                                                                                      : 0);
     }
     Value Res = SlotBuf[Ep.Slot.lookup(Op->getResult(0))];
     // Offsets and strides of each operand for a run of Count elements at
@@ -991,12 +1009,28 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
       };
       for (const Access &A : Acc) {
         switch (A.F) {
-        case TileForm::Full: Off.push_back(FullOff()); Str.push_back(1); break;
-        case TileForm::Scalar: Off.push_back(idx(0)); Str.push_back(0); break;
-        case TileForm::RowVector: Off.push_back(idx(0)); Str.push_back(1); break;
-        case TileForm::PerPlane: Off.push_back(Pv); Str.push_back(0); break;
-        case TileForm::PerRow: Off.push_back(add(mul(Pv, R), Rv)); Str.push_back(0); break;
-        case TileForm::Strided: llvm_unreachable("formOf refuses strided operands");
+        case TileForm::Full:
+          Off.push_back(FullOff());
+          Str.push_back(1);
+          break;
+        case TileForm::Scalar:
+          Off.push_back(idx(0));
+          Str.push_back(0);
+          break;
+        case TileForm::RowVector:
+          Off.push_back(idx(0));
+          Str.push_back(1);
+          break;
+        case TileForm::PerPlane:
+          Off.push_back(Pv);
+          Str.push_back(0);
+          break;
+        case TileForm::PerRow:
+          Off.push_back(add(mul(Pv, R), Rv));
+          Str.push_back(0);
+          break;
+        case TileForm::Strided:
+          llvm_unreachable("formOf refuses strided operands");
         }
       }
       auto Get = [&](size_t K) { return K < Acc.size() ? Acc[K].Buf : Value(); };
@@ -1045,7 +1079,8 @@ void Lowering::lowerRowGroup(graph::FusedOp F) {
     if (D.empty() || !rowMember(Op, D))
       throw LoweringError{Op->getLoc(), "'" + Op->getName().getStringRef().str() +
                                             "' cannot run in this row kernel"};
-  int64_t Len = D.back(), Outer = shapes::numElements(Shape(D.begin(), D.end())) / std::max<int64_t>(Len, 1);
+  int64_t Len = D.back(),
+          Outer = shapes::numElements(Shape(D.begin(), D.end())) / std::max<int64_t>(Len, 1);
   if (Outer == 0 || Len == 0)
     throw LoweringError{Loc, "a row kernel over an empty tensor is not lowered yet"};
   RowSlots S = rowSlots(Ops, D);
@@ -1142,8 +1177,8 @@ void Lowering::lowerRowGroup(graph::FusedOp F) {
         bool PerRowLoop = false;
         for (Value X : Ins) {
           Acc.push_back(Get(X));
-          PerRowLoop |= ResFull && (Acc.back().F == RowForm::PerRow ||
-                                    Acc.back().F == RowForm::RowVector);
+          PerRowLoop |=
+              ResFull && (Acc.back().F == RowForm::PerRow || Acc.back().F == RowForm::RowVector);
         }
         // Operand K's offset and stride for a run at row Rv (null: the tile).
         auto Emit = [&](Value Rv, int64_t Count) {
@@ -1151,22 +1186,32 @@ void Lowering::lowerRowGroup(graph::FusedOp F) {
           std::vector<int64_t> Str;
           for (const Access &A : Acc) {
             switch (A.F) {
-            case RowForm::Full: Off.push_back(Rv ? mul(Rv, Len) : idx(0)); Str.push_back(1); break;
+            case RowForm::Full:
+              Off.push_back(Rv ? mul(Rv, Len) : idx(0));
+              Str.push_back(1);
+              break;
             case RowForm::PerRow:
               Off.push_back(Rv ? Rv : idx(0));
               Str.push_back(Rv ? 0 : 1);
               break;
-            case RowForm::RowVector: Off.push_back(idx(0)); Str.push_back(1); break;
-            case RowForm::Scalar: Off.push_back(idx(0)); Str.push_back(0); break;
-            case RowForm::Other: llvm_unreachable("rowMember refuses other forms");
+            case RowForm::RowVector:
+              Off.push_back(idx(0));
+              Str.push_back(1);
+              break;
+            case RowForm::Scalar:
+              Off.push_back(idx(0));
+              Str.push_back(0);
+              break;
+            case RowForm::Other:
+              llvm_unreachable("rowMember refuses other forms");
             }
           }
           auto In = [&](size_t I) { return I < Acc.size() ? Acc[I].Buf : Value(); };
           auto InOff = [&](size_t I) { return I < Acc.size() ? Off[I] : Value(); };
           auto InStr = [&](size_t I) { return I < Acc.size() ? Str[I] : int64_t(0); };
           Value ResOff = Rv ? (ResFull ? mul(Rv, Len) : Rv) : idx(0);
-          elementwise(Kind, In(0), InOff(0), InStr(0), In(1), InOff(1), InStr(1), RB, ResOff,
-                      Count, Params);
+          elementwise(Kind, In(0), InOff(0), InStr(0), In(1), InOff(1), InStr(1), RB, ResOff, Count,
+                      Params);
         };
         if (PerRowLoop)
           loop(Rows, [&](Value Rv) { Emit(Rv, Len); });

@@ -25,7 +25,8 @@ RowForm d1::rowForm(ArrayRef<int64_t> S, ArrayRef<int64_t> Domain) {
     return RowForm::Scalar;
   if (ArrayRef<int64_t>(P) == Domain)
     return RowForm::Full;
-  bool LeadingOnes = llvm::all_of(ArrayRef<int64_t>(P).drop_back(), [](int64_t D) { return D == 1; });
+  bool LeadingOnes =
+      llvm::all_of(ArrayRef<int64_t>(P).drop_back(), [](int64_t D) { return D == 1; });
   if (LeadingOnes && P.back() == Domain.back())
     return RowForm::RowVector;
   if (P.back() == 1 && ArrayRef<int64_t>(P).drop_back() == Domain.drop_back())
@@ -45,7 +46,8 @@ SmallVector<int64_t> d1::rowDomain(Operation *Op) {
     return lastAxisReduce(R) ? SmallVector<int64_t>(shapeOf(R.getInput())) : SmallVector<int64_t>();
   if (auto S = dyn_cast<graph::SoftmaxOp>(Op)) {
     ArrayRef<int64_t> In = shapeOf(S.getInput());
-    return S.getAxis() == int64_t(In.size()) - 1 ? SmallVector<int64_t>(In) : SmallVector<int64_t>();
+    return S.getAxis() == int64_t(In.size()) - 1 ? SmallVector<int64_t>(In)
+                                                 : SmallVector<int64_t>();
   }
   if (fusableElementwise(Op) && !shapeOf(Op->getResult(0)).empty())
     return SmallVector<int64_t>(shapeOf(Op->getResult(0)));
@@ -62,7 +64,8 @@ bool d1::rowMember(Operation *Op, ArrayRef<int64_t> Domain) {
     return false;
   for (Value X : Op->getOperands()) {
     RowForm F = rowForm(shapeOf(X), Domain);
-    if (F == RowForm::Other || (R == RowForm::PerRow && F != RowForm::PerRow && F != RowForm::Scalar))
+    if (F == RowForm::Other ||
+        (R == RowForm::PerRow && F != RowForm::PerRow && F != RowForm::Scalar))
       return false;
   }
   return true;

@@ -169,9 +169,8 @@ std::vector<bool> d1::plan::chooseResident(const std::vector<Candidate> &Candida
   std::vector<size_t> ByStart(Candidates.size());
   for (size_t I = 0; I < ByStart.size(); ++I)
     ByStart[I] = I;
-  std::stable_sort(ByStart.begin(), ByStart.end(), [&](size_t A, size_t B) {
-    return Candidates[A].Start < Candidates[B].Start;
-  });
+  std::stable_sort(ByStart.begin(), ByStart.end(),
+                   [&](size_t A, size_t B) { return Candidates[A].Start < Candidates[B].Start; });
   size_t NextDelta = 0, NextCand = 0;
   int64_t FixedLive = 0;
   std::vector<size_t> Live; // resident candidates admitted, maybe ended

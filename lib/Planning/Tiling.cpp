@@ -49,7 +49,10 @@ int64_t d1::plan::windowTraffic(const WindowShape &S, const WindowTiling &T) {
   // Pooling reads each channel's rows once (its "filter tiles" are channels).
   int64_t Input = S.Conv ? S.N * Groups * FTiles * Cg * RowTiles * Rows * S.W
                          : S.N * S.C * RowTiles * Rows * S.W;
-  int64_t Weights = S.Conv ? S.N * Groups * RowTiles * Fg * Cg * S.KH * S.KW : 0;
+  // A filter tile's weights stay in SRAM across row tiles when all input
+  // channels fit one tile (GraphToTile's lowerWindow).
+  int64_t WeightReads = Cg <= T.TC ? 1 : RowTiles;
+  int64_t Weights = S.Conv ? S.N * Groups * WeightReads * Fg * Cg * S.KH * S.KW : 0;
   int64_t Output = S.N * S.F * S.OH * S.OW;
   return 4 * (Input + Weights + Output);
 }

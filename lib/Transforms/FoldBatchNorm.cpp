@@ -71,8 +71,7 @@ struct FoldBatchNormPass : d1::impl::FoldBatchNormBase<FoldBatchNormPass> {
     }
     OpBuilder B(Bn);
     Location Loc = Bn.getLoc();
-    if (auto Conv = Bn.getInput().getDefiningOp<graph::ConvOp>();
-        Conv && Conv->hasOneUse()) {
+    if (auto Conv = Bn.getInput().getDefiningOp<graph::ConvOp>(); Conv && Conv->hasOneUse()) {
       std::vector<float> W = constantValues(Conv.getWeight());
       std::vector<float> Bias =
           Conv.getBias() ? constantValues(Conv.getBias()) : std::vector<float>(C, 0.0f);
@@ -88,10 +87,10 @@ struct FoldBatchNormPass : d1::impl::FoldBatchNormBase<FoldBatchNormPass> {
         B.setInsertionPoint(Conv);
         Value NewW = constant(B, Conv.getWeight().getLoc(), WS, W);
         Value NewB = constant(B, Loc, {int64_t(C)}, Bias);
-        auto New = B.create<graph::ConvOp>(
-            FusedLoc::get(B.getContext(), {Conv.getLoc(), Loc}), Conv.getType(),
-            Conv.getInput(), NewW, NewB, Conv.getStridesAttr(), Conv.getPadsAttr(),
-            Conv.getDilationsAttr(), Conv.getGroupAttr());
+        auto New = B.create<graph::ConvOp>(FusedLoc::get(B.getContext(), {Conv.getLoc(), Loc}),
+                                           Conv.getType(), Conv.getInput(), NewW, NewB,
+                                           Conv.getStridesAttr(), Conv.getPadsAttr(),
+                                           Conv.getDilationsAttr(), Conv.getGroupAttr());
         Value OldW = Conv.getWeight(), OldB = Conv.getBias();
         Bn.replaceAllUsesWith(New.getResult());
         Bn.erase();

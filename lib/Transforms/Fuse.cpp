@@ -34,8 +34,8 @@ int64_t bytesOf(Value V) {
 }
 
 struct Group {
-  Operation *Anchor;                 // an epilogue's anchor; a row group's first op
-  bool Rows = false;                 // a row group over Domain
+  Operation *Anchor; // an epilogue's anchor; a row group's first op
+  bool Rows = false; // a row group over Domain
   SmallVector<int64_t> Domain;
   SmallVector<Operation *> Members; // the anchor first, then in order
   plan::Anchor Cost;
@@ -50,8 +50,24 @@ bool describeAnchor(Operation *Op, Group &G) {
     Shape I = shapeOf(C.getInput()), W = shapeOf(C.getWeight()), O = shapeOf(C.getResult());
     auto St = C.getStrides(), P = C.getPads(), D = C.getDilations();
     A.IsWindow = true;
-    A.Window = plan::WindowShape{true,  I[0], I[1], I[2], I[3], O[1], O[2], O[3], W[2],
-                                 W[3],  St[0], St[1], D[0], D[1], P[0], P[1], P[2], P[3],
+    A.Window = plan::WindowShape{true,
+                                 I[0],
+                                 I[1],
+                                 I[2],
+                                 I[3],
+                                 O[1],
+                                 O[2],
+                                 O[3],
+                                 W[2],
+                                 W[3],
+                                 St[0],
+                                 St[1],
+                                 D[0],
+                                 D[1],
+                                 P[0],
+                                 P[1],
+                                 P[2],
+                                 P[3],
                                  int64_t(C.getGroup())};
     return true;
   }
@@ -154,9 +170,8 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
       for (Value X : Ins) {
         if (!C->contains(X.getDefiningOp()))
           continue;
-        bool StillWritten = llvm::any_of(X.getUsers(), [&](Operation *U) {
-          return U != &Op && !C->contains(U);
-        });
+        bool StillWritten =
+            llvm::any_of(X.getUsers(), [&](Operation *U) { return U != &Op && !C->contains(U); });
         Gain += CM.epilogueGain(C->Cost, bytesOf(X), StillWritten, Extra);
       }
       double Score = Gain - CM.epilogueCost(C->Cost, C->Extra, Extra - C->Extra);
@@ -197,8 +212,8 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
       for (int64_t D : ArrayRef<int64_t>(C->Domain).drop_back())
         Rows *= D;
       // A DMA per tile for each slot's worth of outside reads and writes.
-      double Cost = CM.rowCost(Rows, New.Resident, Old.elementsPerRow(Len),
-                               New.elementsPerRow(Len), int64_t(New.IsFull.size()) + 1);
+      double Cost = CM.rowCost(Rows, New.Resident, Old.elementsPerRow(Len), New.elementsPerRow(Len),
+                               int64_t(New.IsFull.size()) + 1);
       double Gain = 0;
       SetVector<Value> Ins(Op.getOperands().begin(), Op.getOperands().end());
       for (Value X : Ins) {
@@ -211,9 +226,8 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
             Gain += CM.rowGain(bytesOf(X), /*StillWritten=*/true);
           continue;
         }
-        bool StillWritten = llvm::any_of(X.getUsers(), [&](Operation *U) {
-          return U != &Op && !C->contains(U);
-        });
+        bool StillWritten =
+            llvm::any_of(X.getUsers(), [&](Operation *U) { return U != &Op && !C->contains(U); });
         Gain += CM.rowGain(bytesOf(X), StillWritten);
       }
       if (Gain - Cost > BestScore) {
@@ -263,9 +277,9 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
     SmallVector<Type> Types;
     for (Value V : Escaping)
       Types.push_back(V.getType());
-    auto Fused = B.create<graph::FusedOp>(
-        FusedLoc::get(B.getContext(), Locs), Types,
-        G.Rows ? graph::FusionKind::Rows : graph::FusionKind::Epilogue);
+    auto Fused =
+        B.create<graph::FusedOp>(FusedLoc::get(B.getContext(), Locs), Types,
+                                 G.Rows ? graph::FusionKind::Rows : graph::FusionKind::Epilogue);
     Block *Body = new Block();
     Fused.getBody().push_back(Body);
     for (Operation *Mb : G.Members)

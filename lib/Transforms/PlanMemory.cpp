@@ -206,8 +206,8 @@ struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
     OpBuilder B(F.getContext());
     auto ToSram = [&](Value V) {
       auto T = cast<MemRefType>(V.getType());
-      V.setType(MemRefType::get(T.getShape(), T.getElementType(), T.getLayout(),
-                                B.getI64IntegerAttr(1)));
+      V.setType(
+          MemRefType::get(T.getShape(), T.getElementType(), T.getLayout(), B.getI64IntegerAttr(1)));
     };
     Planned NewDram;
     DenseSet<size_t> Moved;

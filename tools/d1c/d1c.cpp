@@ -37,21 +37,24 @@ static cl::OptionCategory D1cCategory("d1c options");
 
 static cl::opt<std::string> Input(cl::Positional, cl::desc("<model.onnx>"), cl::Required,
                                   cl::cat(D1cCategory));
-static cl::opt<std::string> Output("o", cl::desc("Output file"), cl::value_desc("file"), cl::cat(D1cCategory));
+static cl::opt<std::string> Output("o", cl::desc("Output file"), cl::value_desc("file"),
+                                   cl::cat(D1cCategory));
 enum class Emit { Graph, Tile, ISA, Asm, Binary };
-static cl::opt<Emit> EmitStage(
-    "emit", cl::desc("Stop after a stage and print it"), cl::init(Emit::Binary),
-    cl::values(clEnumValN(Emit::Graph, "graph", "the graph dialect after import"),
-               clEnumValN(Emit::Tile, "tile", "the tile dialect"),
-               clEnumValN(Emit::ISA, "isa", "the ISA dialect"),
-               clEnumValN(Emit::Asm, "asm", "D1 assembly")), cl::cat(D1cCategory));
+static cl::opt<Emit>
+    EmitStage("emit", cl::desc("Stop after a stage and print it"), cl::init(Emit::Binary),
+              cl::values(clEnumValN(Emit::Graph, "graph", "the graph dialect after import"),
+                         clEnumValN(Emit::Tile, "tile", "the tile dialect"),
+                         clEnumValN(Emit::ISA, "isa", "the ISA dialect"),
+                         clEnumValN(Emit::Asm, "asm", "D1 assembly")),
+              cl::cat(D1cCategory));
 static cl::list<std::string> Shapes("shape", cl::desc("Fix an input's shape: NAME=1x3x224x224"),
                                     cl::value_desc("name=dims"), cl::cat(D1cCategory));
 enum OptLevelKind { O0, O1, O2 };
 static cl::opt<OptLevelKind> OptLevel(cl::desc("Optimization level"), cl::init(O2),
                                       cl::values(clEnumVal(O0, "no optimization"),
                                                  clEnumVal(O1, "fast optimizations"),
-                                                 clEnumVal(O2, "all optimizations (default)")), cl::cat(D1cCategory));
+                                                 clEnumVal(O2, "all optimizations (default)")),
+                                      cl::cat(D1cCategory));
 static cl::opt<std::string> Target("target", cl::desc("Machine description file"),
                                    cl::value_desc("file"), cl::cat(D1cCategory));
 static cl::opt<bool> Quiet("q", cl::desc("No phase banners"), cl::cat(D1cCategory));
@@ -59,16 +62,24 @@ static cl::opt<bool> DisableSramReuse(
     "disable-sram-reuse",
     cl::desc("Give every SRAM buffer bytes of its own (measures the planner; may not fit)"),
     cl::cat(D1cCategory));
-static cl::opt<bool> DisableFusion(
-    "disable-fusion", cl::desc("Lower every op as its own kernel (measures fusion)"), cl::cat(D1cCategory));
-static cl::opt<bool> MemoryReport(
-    "memory-report", cl::desc("Print the SRAM and DRAM plans' sizes against their bounds"), cl::cat(D1cCategory));
+static cl::opt<bool> DisableFusion("disable-fusion",
+                                   cl::desc("Lower every op as its own kernel (measures fusion)"),
+                                   cl::cat(D1cCategory));
+static cl::opt<bool>
+    MemoryReport("memory-report",
+                 cl::desc("Print the SRAM and DRAM plans' sizes against their bounds"),
+                 cl::cat(D1cCategory));
 static cl::opt<bool> DisableResidency(
     "disable-sram-residency",
     cl::desc("Send every activation to DRAM between kernels (measures SRAM residency)"),
     cl::cat(D1cCategory));
-static cl::opt<bool> DisableDramReuse(
-    "disable-dram-reuse", cl::desc("Give every DRAM activation bytes of its own"), cl::cat(D1cCategory));
+static cl::opt<int64_t> SramReserve(
+    "sram-reserve", cl::init(131072), cl::value_desc("bytes"),
+    cl::desc("SRAM kept free for DMA descriptors and tables when activations stay resident"),
+    cl::cat(D1cCategory));
+static cl::opt<bool> DisableDramReuse("disable-dram-reuse",
+                                      cl::desc("Give every DRAM activation bytes of its own"),
+                                      cl::cat(D1cCategory));
 
 namespace {
 struct Phases {
@@ -100,10 +111,11 @@ int main(int argc, char **argv) {
   mlir::registerAsmPrinterCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(D1cCategory);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "d1c: ONNX to D1 compiler\n\n"
-                              "  MLIR's debugging options (--mlir-timing, --mlir-print-ir-after-all, "
-                              "...)\n  work too; --help-hidden lists them.\n");
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "d1c: ONNX to D1 compiler\n\n"
+      "  MLIR's debugging options (--mlir-timing, --mlir-print-ir-after-all, "
+      "...)\n  work too; --help-hidden lists them.\n");
 
   d1::ImportOptions Opts;
   for (const std::string &S : Shapes) {
@@ -196,12 +208,36 @@ int main(int argc, char **argv) {
     PO.SramReuse = !DisableSramReuse;
     PO.DramReuse = !DisableDramReuse;
     PO.Resident = OptLevel != O0 && !DisableResidency;
-    if (!Run("Lowering to D1 instructions", [&](mlir::PassManager &PM) {
-          PM.addPass(d1::createPlanMemory(PO));
-          // No CSE here: the lowering builds each address next to its use,
-          // and sharing them would keep them live across whole loops.
-          PM.addPass(d1::createTileToISA(O));
-        }))
+    PO.ReserveBytes = SramReserve;
+    auto Lower = [&](mlir::PassManager &PM) {
+      PM.addPass(d1::createPlanMemory(PO));
+      // No CSE here: the lowering builds each address next to its use,
+      // and sharing them would keep them live across whole loops.
+      PM.addPass(d1::createTileToISA(O));
+    };
+    bool Lowered;
+    if (PO.Resident) {
+      // Resident activations leave a fixed reserve for the DMA descriptors
+      // and tables; a program that needs more (or that fails for any other
+      // reason with them) is lowered again without residency, and only
+      // that attempt's errors are shown.
+      mlir::OwningOpRef<mlir::ModuleOp> Backup((*Module).clone());
+      {
+        mlir::ScopedDiagnosticHandler Quietly(&Ctx, [](mlir::Diagnostic &) { return mlir::success(); });
+        Lowered = Run("Lowering to D1 instructions", Lower);
+      }
+      if (!Lowered) {
+        if (Banners)
+          errs() << " (retrying without SRAM residency)\n";
+        --P.N;
+        Module = std::move(Backup);
+        PO.Resident = false;
+        Lowered = Run("Lowering to D1 instructions", Lower);
+      }
+    } else {
+      Lowered = Run("Lowering to D1 instructions", Lower);
+    }
+    if (!Lowered)
       return Failed("");
     if (MemoryReport) {
       auto Get = [&](StringRef Name) {
