@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "d1/Codegen/ISABuilder.h"
 #include "d1/Conversion/Passes.h"
+#include "d1/Support/FunctionTable.h"
+#include "d1/Target/Machine.h"
 #include "d1/Dialects/ISA/D1ISA.h"
 #include "d1/Dialects/Tile/Tile.h"
 
@@ -47,7 +49,8 @@ uint32_t f32bits(float F) {
 
 class Codegen {
 public:
-  Codegen(ModuleOp M, int64_t SramBytes) : M(M), B(M.getContext()), I(B), SramBytes(SramBytes) {}
+  Codegen(ModuleOp M, int64_t SramBytes, bool Tables)
+      : M(M), B(M.getContext()), I(B), SramBytes(SramBytes), Tables(Tables) {}
   LogicalResult run();
 
 private:
@@ -55,6 +58,21 @@ private:
   OpBuilder B;
   ISABuilder I;
   int64_t SramBytes;
+  bool Tables; // activation tables allowed
+  MachineDesc Machine; // the default D1 (occupancies to weigh table forms)
+  /// The table form of an elementwise kind being emitted: its eight
+  /// coefficient registers (C0 lo/hi ... C3 lo/hi) and its scaling.
+  struct TableRegs {
+    const FunctionTable *T = nullptr;
+    Value C[4][2];
+  } CurTable;
+  std::map<tile::EltKind, bool> TablePays;
+  /// The table of Kind, or null when it has none.
+  static const FunctionTable *tableOf(tile::EltKind Kind);
+  /// Whether Kind's table form takes fewer vector-unit cycles per vector
+  /// than its computed form (both emitted into a scratch block and counted).
+  bool tablePays(tile::EltKind Kind);
+  Value applyTable(Value A);
   DenseMap<Value, int64_t> Address; // buffer -> byte address (DRAM or SRAM)
   IRMapping Map;                    // index values of the old body -> new
   std::vector<uint8_t> Descriptors; // SRAM data after the planned buffers
@@ -225,6 +243,8 @@ void Codegen::lowerDma(tile::DmaOp Op) {
 // kind is computed with D1 instructions.
 Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
   using K = tile::EltKind;
+  if (CurTable.T && CurTable.T == tableOf(Kind))
+    return applyTable(A);
   switch (Kind) {
   case K::Copy: return A;
   case K::Add: return I.emit("vadd.f32", {A, X});
@@ -723,6 +743,20 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
   // Broadcast inputs are loaded once.
   Value B0 = Reads0 && !S0 ? I.emit("vldb.32", {A0}, {0}) : Value();
   Value B1 = !Unary && !S1 ? I.emit("vldb.32", {A1}, {0}) : Value();
+  // A table form's registers are loaded once, before the loop.
+  CurTable = TableRegs();
+  if (Tables && tableOf(Kind) && tablePays(Kind)) {
+    const FunctionTable &T = *tableOf(Kind);
+    std::vector<int32_t> Words;
+    for (const auto &Row : T.C)
+      for (float F : Row)
+        Words.push_back(int32_t(f32bits(F)));
+    int64_t At = table(Words);
+    CurTable.T = &T;
+    for (int K = 0; K < 4; ++K)
+      for (int H = 0; H < 2; ++H)
+        CurTable.C[K][H] = I.emit("vld", {I.li(At + (K * 2 + H) * 64)}, {0});
+  }
   auto Body = [&](Value Off, int64_t Bytes) {
     auto Load = [&](Value Base, bool Walk, Value Bcast) -> Value {
       if (!Walk)
@@ -752,6 +786,67 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
   }
   if (Tail)
     Body(Full ? I.li(Full * 64) : Value(), Tail * 4);
+  CurTable = TableRegs();
+}
+
+const FunctionTable *Codegen::tableOf(tile::EltKind Kind) {
+  // Beyond the range, erf(4) and tanh(9) are 1 in fp32.
+  static const FunctionTable Erf = oddFunctionTable([](double X) { return std::erf(X); }, 4.0);
+  static const FunctionTable Tanh = oddFunctionTable([](double X) { return std::tanh(X); }, 9.0);
+  return Kind == tile::EltKind::Erf ? &Erf : Kind == tile::EltKind::Tanh ? &Tanh : nullptr;
+}
+
+Value Codegen::applyTable(Value A) {
+  // The steps of d1::evaluate (FunctionTable.cpp), one instruction each.
+  const FunctionTable &T = *CurTable.T;
+  Value Abs = I.emit("vabs.f32", {A});
+  Value U = I.emit("vmin.f32", {I.emit("vmul.f32", {Abs, bcast(T.Scale)}), bcast(T.Last)});
+  Value P = I.emit("vcvt.i32.f32", {U});
+  Value Tt = I.emit("vsub.f32", {U, I.emit("vcvt.f32.i32", {P})});
+  auto Coef = [&](int K) { return I.emit("vperm.32", {CurTable.C[K][0], CurTable.C[K][1], P}); };
+  Value Y = I.emit("vfma.f32", {Coef(3), Tt, Coef(2)});
+  Y = I.emit("vfma.f32", {Y, Tt, Coef(1)});
+  Y = I.emit("vfma.f32", {Y, Tt, Coef(0)});
+  Value Sign = I.emit("vand", {A, I.emit("vbcasti.32", {}, {int64_t(int32_t(0x80000000u))})});
+  return I.emit("vor", {Y, Sign});
+}
+
+bool Codegen::tablePays(tile::EltKind Kind) {
+  auto It = TablePays.find(Kind);
+  if (It != TablePays.end())
+    return It->second;
+  // Both forms of one vector, built in a scratch block and weighed by the
+  // vector-unit cycles the ISA description gives each instruction.
+  auto VectorCycles = [&](bool Table) {
+    Block Scratch;
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(&Scratch);
+    Value X = I.emit("vbcasti.32", {}, {0});
+    TableRegs Saved = CurTable;
+    if (Table) {
+      CurTable.T = tableOf(Kind);
+      for (auto &Row : CurTable.C)
+        Row[0] = Row[1] = X;
+    } else {
+      CurTable = TableRegs();
+    }
+    apply(Kind, X, Value(), {});
+    CurTable = Saved;
+    int64_t Cycles = 0;
+    for (Operation &Op : Scratch)
+      if (const InstInfo *Info = instOf(&Op))
+        for (unsigned U = 0; U < Info->NumUses; ++U) {
+          const UseInfo &Use = Info->Uses[U];
+          if (Use.U == Unit::Vector)
+            Cycles += Use.OccParam >= 0 ? Machine[MachineParamId(Use.OccParam)] : Use.Occ;
+        }
+    for (Operation &Op : llvm::make_early_inc_range(llvm::reverse(Scratch)))
+      Op.erase();
+    return Cycles - 1; // the stand-in input
+  };
+  bool Pays = VectorCycles(true) < VectorCycles(false);
+  TablePays[Kind] = Pays;
+  return Pays;
 }
 
 // C[m x n] (+)= A[m x k] B[k x n]: blocks of RB rows x CB vectors of 16
@@ -1218,7 +1313,7 @@ LogicalResult Codegen::run() {
 struct TileToISAPass : d1::impl::TileToISABase<TileToISAPass> {
   using TileToISABase::TileToISABase;
   void runOnOperation() override {
-    Codegen C(getOperation(), SramBytes);
+    Codegen C(getOperation(), SramBytes, ActivationTables);
     if (failed(C.run()))
       signalPassFailure();
   }

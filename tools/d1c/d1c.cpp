@@ -73,6 +73,10 @@ static cl::opt<bool> DisableResidency(
     "disable-sram-residency",
     cl::desc("Send every activation to DRAM between kernels (measures SRAM residency)"),
     cl::cat(D1cCategory));
+static cl::opt<bool> DisableTables(
+    "disable-activation-tables",
+    cl::desc("Compute every activation function instead of reading tables in SRAM where they pay"),
+    cl::cat(D1cCategory));
 static cl::opt<int64_t> SramReserve(
     "sram-reserve", cl::init(131072), cl::value_desc("bytes"),
     cl::desc("SRAM kept free for DMA descriptors and tables when activations stay resident"),
@@ -203,6 +207,7 @@ int main(int argc, char **argv) {
   if (EmitStage != Emit::Graph && EmitStage != Emit::Tile) {
     d1::TileToISAOptions O;
     O.SramBytes = Sram;
+    O.ActivationTables = OptLevel != O0 && !DisableTables;
     d1::PlanMemoryOptions PO;
     PO.SramBytes = Sram;
     PO.SramReuse = !DisableSramReuse;

@@ -52,6 +52,13 @@ def TileToISA : Pass<"d1-tile-to-isa", "mlir::ModuleOp"> {
     over index values until emission. The I/O layout, the DRAM size and the
     descriptors are recorded as attributes for the emitter.
 
+    With `activation-tables`, an odd activation that has a table form (erf:
+    32 cubic pieces over [0, 4], `d1/Support/FunctionTable.h`) is computed
+    from its table where that form takes fewer vector-unit cycles than the
+    computed one (counted from the ISA's unit use): the table sits in SRAM
+    with the descriptors, its eight vector registers are loaded once before
+    the loop, and each lane's piece is picked with `vperm.32`.
+
     Before:
     ```mlir
     tile.elementwise relu %in[%c0] -> %out[%c0] {count = 16 ...} : ...
@@ -66,7 +73,9 @@ def TileToISA : Pass<"d1-tile-to-isa", "mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"SramBytes", "sram-bytes", "int64_t", "1310720", "SRAM per core (the target's sram_bytes)">
+    Option<"SramBytes", "sram-bytes", "int64_t", "1310720", "SRAM per core (the target's sram_bytes)">,
+    Option<"ActivationTables", "activation-tables", "bool", "false",
+           "Compute transcendental activations from tables in SRAM where that takes fewer vector-unit cycles">
   ];
   let dependentDialects = ["d1::d1isa::D1ISADialect", "mlir::scf::SCFDialect"];
 }
