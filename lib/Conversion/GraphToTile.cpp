@@ -788,28 +788,39 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
     Value WSrc = add(mul(add(mul(Gb, Fg), F0), Cg * K2), mul(C0, K2));
     dma(Weight, WSrc, WBuf, idx(0), {1, Tf, Tc * K2}, {0, Cg * K2}, {0, Tc * K2});
   };
+  // With every input channel in one tile, a row tile's input may instead be
+  // loaded once for all filter tiles (rows outside, weights per filter
+  // tile): the tiling picks the order that moves fewer bytes.
+  bool InputOnce = Conv && WT.InputOnce;
+  if (InputOnce)
+    WeightsResident = false;
+  int64_t InPlane = H * W, OutPlane = OH * OW;
+  // The padded input tile of Planes channels from channel First (within the
+  // group): pad value, then the input rows inside.
+  auto loadInput = [&](Value Nb, Value Gb, Value Oy0, const RowTile &T, Value First,
+                       int64_t Planes) {
+    elementwise(tile::EltKind::Fill, XBuf, idx(0), 0, Value(), Value(), 0, XBuf, idx(0),
+                Planes * XRows * IWp, {PadValue});
+    if (T.Rows > 0) {
+      Value Ch = Conv ? add(mul(Gb, Cg), First) : First;
+      // First input row: Oy0 * stride - pad_top + the rows clipped away.
+      Value Src = add(add(mul(Nb, C * InPlane), mul(Ch, InPlane)),
+                      add(mul(Oy0, St[0] * W), idx((T.DstRow - PT) * W)));
+      dma(In, Src, XBuf, idx(T.DstRow * IWp + PL), {Planes, T.Rows, W}, {InPlane, W},
+          {XRows * IWp, IWp});
+    }
+  };
   // One filter tile of one row tile.
   auto EmitF = [&](Value Nb, Value Gb, Value Oy0, const RowTile &T, Value F0, int64_t Tf) {
     int64_t Toy = T.Toy;
-    int64_t InPlane = H * W, OutPlane = OH * OW;
     bool Split = Conv && Cg > TC;
     if (Split)
       elementwise(tile::EltKind::Fill, OBuf, idx(0), 0, Value(), Value(), 0, OBuf, idx(0),
                   Tf * Toy * OW, {0.0f});
     forTiles(Conv ? Cg : 1, Conv ? TC : 1, [&](Value C0, int64_t Tc) {
       int64_t Planes = Conv ? Tc : Tf;
-      // The padded input tile: pad value, then the input rows inside.
-      elementwise(tile::EltKind::Fill, XBuf, idx(0), 0, Value(), Value(), 0, XBuf, idx(0),
-                  Planes * XRows * IWp, {PadValue});
-      if (T.Rows > 0) {
-        // Channel of the first plane: group's first + C0 (conv) or F0.
-        Value Ch = Conv ? add(mul(Gb, Cg), C0) : F0;
-        // First input row: Oy0 * stride - pad_top + the rows clipped away.
-        Value Src = add(add(mul(Nb, C * InPlane), mul(Ch, InPlane)),
-                        add(mul(Oy0, St[0] * W), idx((T.DstRow - PT) * W)));
-        dma(In, Src, XBuf, idx(T.DstRow * IWp + PL), {Planes, T.Rows, W}, {InPlane, W},
-            {XRows * IWp, IWp});
-      }
+      if (!InputOnce)
+        loadInput(Nb, Gb, Oy0, T, Conv ? C0 : F0, Planes);
       if (Conv && !WeightsResident)
         loadWeights(Gb, F0, Tf, C0, Tc);
       B.create<tile::Conv2DOp>(
@@ -883,6 +894,8 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
         });
       } else {
         Rows([&](Value Oy0, const RowTile &T) {
+          if (InputOnce)
+            loadInput(Nb, Gb, Oy0, T, idx(0), Cg);
           forTiles(Conv ? Fg : C, TF, [&](Value F0, int64_t Tf) { EmitF(Nb, Gb, Oy0, T, F0, Tf); });
         });
       }

@@ -9,10 +9,10 @@
 //===----------------------------------------------------------------------===//
 #include "d1/Codegen/ISABuilder.h"
 #include "d1/Conversion/Passes.h"
-#include "d1/Support/FunctionTable.h"
-#include "d1/Target/Machine.h"
 #include "d1/Dialects/ISA/D1ISA.h"
 #include "d1/Dialects/Tile/Tile.h"
+#include "d1/Support/FunctionTable.h"
+#include "d1/Target/Machine.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -58,7 +58,7 @@ private:
   OpBuilder B;
   ISABuilder I;
   int64_t SramBytes;
-  bool Tables; // activation tables allowed
+  bool Tables;         // activation tables allowed
   MachineDesc Machine; // the default D1 (occupancies to weigh table forms)
   /// The table form of an elementwise kind being emitted: its eight
   /// coefficient registers (C0 lo/hi ... C3 lo/hi) and its scaling.

@@ -28,6 +28,11 @@ struct WindowTiling {
   int64_t TC = 1;  // input channels per tile (convolution)
   int64_t TOY = 1; // output rows per tile
   bool Fits = false;
+  /// With all input channels in one tile (TC = channels): rows outside and
+  /// each row tile's input loaded once for all filter tiles (weights read
+  /// per row tile), instead of filter tiles outside with their weights
+  /// loaded once (input read per filter tile).
+  bool InputOnce = false;
 };
 
 /// Elements of SRAM one tile needs: the padded input rows, the weights, the

@@ -18,8 +18,8 @@ namespace d1 {
 
 struct FunctionTable {
   static constexpr int Pieces = 32;
-  float Scale = 1;  // u = min(|x| * Scale, Last): piece floor(u), t = u - piece
-  float Last = 0;   // the largest u below Pieces: |x| beyond Hi reads f(Hi)
+  float Scale = 1; // u = min(|x| * Scale, Last): piece floor(u), t = u - piece
+  float Last = 0;  // the largest u below Pieces: |x| beyond Hi reads f(Hi)
   /// C[k][p]: piece p is ((C[3] t + C[2]) t + C[1]) t + C[0] for t in [0, 1).
   std::array<std::array<float, Pieces>, 4> C{};
 };
