@@ -46,6 +46,33 @@ TEST(Tiling, WindowTilesFitTheBudgetAndShrinkForAnEpilogue) {
   EXPECT_GE(windowTraffic(S, T0), 4 * (64 * 56 * 56 * 2 + 64 * 64 * 9));
 }
 
+TEST(Tiling, ConvolutionsKeepWhicheverOperandSavesBytes) {
+  // ResNet-18's layer3.0.conv1: 128 -> 256 channels, 28 x 28 -> 14 x 14.
+  WindowShape S = layer1();
+  S.C = 128;
+  S.F = 256;
+  S.H = S.W = 28;
+  S.OH = S.OW = 14;
+  S.StrideH = S.StrideW = 2;
+  int64_t Budget = windowBudget(1310720);
+  WindowTiling T = windowTiling(S, Budget);
+  ASSERT_TRUE(T.Fits);
+  // All 128 channels in one tile, the input loaded once per row tile: the
+  // four filter tiles share it instead of reading it four times.
+  EXPECT_EQ(T.TC, 128);
+  EXPECT_TRUE(T.InputOnce);
+  WindowTiling Split = T, WeightsKept = T;
+  Split.TC = 64;
+  Split.InputOnce = false;
+  WeightsKept.InputOnce = false;
+  EXPECT_LT(windowTraffic(S, T), windowTraffic(S, Split));
+  EXPECT_LT(windowTraffic(S, T), windowTraffic(S, WeightsKept));
+  // Many rows and few filters: the weights are what stays.
+  WindowShape Wide = layer1();
+  WindowTiling W = windowTiling(Wide, Budget);
+  EXPECT_FALSE(W.InputOnce);
+}
+
 TEST(Tiling, MatmulTilesLeaveRoomForTheEpilogue) {
   int64_t Budget = matmulBudget(1310720);
   MatmulTiling T0 = matmulTiling(1000, 512, 512, Budget),
