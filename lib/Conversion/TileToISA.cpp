@@ -52,14 +52,14 @@ public:
   Codegen(ModuleOp M, int64_t SramBytes, bool Tables)
       : M(M), B(M.getContext()), I(B), SramBytes(SramBytes), Tables(Tables) {}
   LogicalResult run();
+  MachineDesc Machine; // the target (its unit occupancies weigh table forms)
 
 private:
   ModuleOp M;
   OpBuilder B;
   ISABuilder I;
   int64_t SramBytes;
-  bool Tables;         // activation tables allowed
-  MachineDesc Machine; // the default D1 (occupancies to weigh table forms)
+  bool Tables; // activation tables allowed
   /// The table form of an elementwise kind being emitted: its eight
   /// coefficient registers (C0 lo/hi ... C3 lo/hi) and its scaling.
   struct TableRegs {
@@ -1314,6 +1314,13 @@ struct TileToISAPass : d1::impl::TileToISABase<TileToISAPass> {
   using TileToISABase::TileToISABase;
   void runOnOperation() override {
     Codegen C(getOperation(), SramBytes, ActivationTables);
+    if (!Target.empty()) {
+      std::string Err = C.Machine.parseFile(Target);
+      if (!Err.empty()) {
+        getOperation().emitError(Err);
+        return signalPassFailure();
+      }
+    }
     if (failed(C.run()))
       signalPassFailure();
   }

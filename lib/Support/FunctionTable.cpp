@@ -64,6 +64,8 @@ FunctionTable d1::oddFunctionTable(double (*F)(double), double Hi) {
 }
 
 float d1::evaluate(const FunctionTable &T, float X) {
+  if (std::isnan(X))
+    return X; // vmin.f32 passes NaN on, and so does every later step
   float A = std::fabs(X);
   float U = std::fmin(A * T.Scale, T.Last);
   int32_t P = int32_t(U); // toward zero: U >= 0

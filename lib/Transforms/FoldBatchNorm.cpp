@@ -45,13 +45,18 @@ struct FoldBatchNormPass : d1::impl::FoldBatchNormBase<FoldBatchNormPass> {
     SmallVector<graph::BatchNormOp> Norms;
     getOperation().walk([&](graph::BatchNormOp Bn) { Norms.push_back(Bn); });
     for (graph::BatchNormOp Bn : Norms) {
-      llvm::SmallSetVector<Operation *, 4> Params; // one constant may serve twice
-      for (Value V : {Bn.getScale(), Bn.getBias(), Bn.getMean(), Bn.getVariance()})
-        if (auto C = V.getDefiningOp<graph::ConstantOp>())
+      llvm::SmallSetVector<Operation *, 6> Params;
+      SmallVector<Value> Inputs{Bn.getScale(), Bn.getBias(), Bn.getMean(), Bn.getVariance()};
+      if (auto Conv = Bn.getInput().getDefiningOp<graph::ConvOp>())
+        Inputs.append({Conv.getWeight(), Conv.getBias()});
+      for (Value V : Inputs)
+        if (auto C = V ? V.getDefiningOp<graph::ConstantOp>() : graph::ConstantOp())
           Params.insert(C);
       if (!fold(Bn))
         continue;
-      for (Operation *C : Params) // the parameters are inside the new constants now
+      // What the new constants replaced, once each (a constant may be both
+      // a bias and a parameter), unless something else still reads it.
+      for (Operation *C : Params)
         if (C->use_empty())
           C->erase();
     }
@@ -91,13 +96,9 @@ struct FoldBatchNormPass : d1::impl::FoldBatchNormBase<FoldBatchNormPass> {
                                            Conv.getType(), Conv.getInput(), NewW, NewB,
                                            Conv.getStridesAttr(), Conv.getPadsAttr(),
                                            Conv.getDilationsAttr(), Conv.getGroupAttr());
-        Value OldW = Conv.getWeight(), OldB = Conv.getBias();
         Bn.replaceAllUsesWith(New.getResult());
         Bn.erase();
-        Conv.erase();
-        for (Value Old : {OldW, OldB}) // keep the binary free of unread weights
-          if (Old && Old.use_empty())
-            Old.getDefiningOp()->erase();
+        Conv.erase(); // its unread weights go with the parameters
         return true;
       }
     }

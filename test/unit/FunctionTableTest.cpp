@@ -30,6 +30,7 @@ TEST(FunctionTable, ErfIsWithinAMillionthEverywhere) {
   EXPECT_EQ(evaluate(T, 0.0f), 0.0f);
   EXPECT_EQ(evaluate(T, -1.5f), -evaluate(T, 1.5f));
   EXPECT_NEAR(evaluate(T, 100.0f), 1.0f, 1e-7);
+  EXPECT_TRUE(std::isnan(evaluate(T, NAN))); // as vmin.f32 passes NaN on
 }
 
 TEST(FunctionTable, PiecesMeetAtTheirEnds) {

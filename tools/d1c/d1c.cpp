@@ -208,6 +208,7 @@ int main(int argc, char **argv) {
     d1::TileToISAOptions O;
     O.SramBytes = Sram;
     O.ActivationTables = OptLevel != O0 && !DisableTables;
+    O.Target = Target;
     d1::PlanMemoryOptions PO;
     PO.SramBytes = Sram;
     PO.SramReuse = !DisableSramReuse;

@@ -75,7 +75,9 @@ def TileToISA : Pass<"d1-tile-to-isa", "mlir::ModuleOp"> {
   let options = [
     Option<"SramBytes", "sram-bytes", "int64_t", "1310720", "SRAM per core (the target's sram_bytes)">,
     Option<"ActivationTables", "activation-tables", "bool", "false",
-           "Compute transcendental activations from tables in SRAM where that takes fewer vector-unit cycles">
+           "Compute transcendental activations from tables in SRAM where that takes fewer vector-unit cycles">,
+    Option<"Target", "target", "std::string", "\"\"",
+           "Machine description file whose unit occupancies weigh the table forms (default: the D1's)">
   ];
   let dependentDialects = ["d1::d1isa::D1ISADialect", "mlir::scf::SCFDialect"];
 }

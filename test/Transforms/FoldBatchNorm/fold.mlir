@@ -91,3 +91,23 @@ func.func @runtime_params(%x: tensor<1x2x3x3xf32>, %s: tensor<2xf32>) -> tensor<
   %y = graph.batch_norm %x, %s, %t, %m, %v {epsilon = 0.0 : f32} : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
   return %y : tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// One constant (zeros) is both the convolution's bias and the batch norm's
+// mean: it is replaced once, and nothing is left reading it.
+// CHECK-LABEL: func.func @shared_constant
+// CHECK-NOT: graph.batch_norm
+// CHECK-NOT: dense<0.000000e+00> : tensor<2xf32>
+// CHECK: graph.conv
+// CHECK: return
+func.func @shared_constant(%x: tensor<1x1x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %w = graph.constant dense<2.0> : tensor<2x1x1x1xf32>
+  %z = graph.constant dense<0.0> : tensor<2xf32>
+  %c = graph.conv %x, %w, %z {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x1x3x3xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  %s = graph.constant dense<[1.0, 3.0]> : tensor<2xf32>
+  %t = graph.constant dense<[0.5, 1.0]> : tensor<2xf32>
+  %v = graph.constant dense<[4.0, 1.0]> : tensor<2xf32>
+  %y = graph.batch_norm %c, %s, %t, %z, %v {epsilon = 0.0 : f32} : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  return %y : tensor<1x2x3x3xf32>
+}
