@@ -46,8 +46,8 @@ SmallVector<int64_t> d1::rowDomain(Operation *Op) {
     return lastAxisReduce(R) ? SmallVector<int64_t>(shapeOf(R.getInput())) : SmallVector<int64_t>();
   if (auto S = dyn_cast<graph::SoftmaxOp>(Op)) {
     ArrayRef<int64_t> In = shapeOf(S.getInput());
-    return S.getAxis() == int64_t(In.size()) - 1 ? SmallVector<int64_t>(In)
-                                                 : SmallVector<int64_t>();
+    return int64_t(S.getAxis()) == int64_t(In.size()) - 1 ? SmallVector<int64_t>(In)
+                                                          : SmallVector<int64_t>();
   }
   if (fusableElementwise(Op) && !shapeOf(Op->getResult(0)).empty())
     return SmallVector<int64_t>(shapeOf(Op->getResult(0)));
