@@ -11,6 +11,8 @@
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/OpImplementation.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace d1;
 using namespace d1::graph;
@@ -177,6 +179,30 @@ LogicalResult AvgPoolOp::verify() {
   std::string E = shapes::pool2d(shapeOf(getInput()), vec(getKernel()), vec(getStrides()),
                                  vec(getPads()), {1, 1}, false, Out);
   return expectResult(*this, E, Out);
+}
+
+std::vector<float> d1::graph::constantF32(Value V) {
+  auto C = V.getDefiningOp<ConstantOp>();
+  auto D = C ? dyn_cast<DenseElementsAttr>(C.getValue()) : DenseElementsAttr();
+  if (!D || !D.getElementType().isF32())
+    return {};
+  auto R = D.getValues<float>();
+  return std::vector<float>(R.begin(), R.end());
+}
+
+bool BatchNormOp::affine(std::vector<float> &Scale, std::vector<float> &Shift) {
+  std::vector<float> Sc = constantF32(getScale()), Bi = constantF32(getBias()),
+                     Mu = constantF32(getMean()), Va = constantF32(getVariance());
+  if (Sc.empty() || Bi.empty() || Mu.empty() || Va.empty())
+    return false;
+  float Eps = getEpsilon().convertToFloat();
+  Scale.resize(Sc.size());
+  Shift.resize(Sc.size());
+  for (size_t K = 0; K < Sc.size(); ++K) {
+    Scale[K] = Sc[K] / std::sqrt(Va[K] + Eps);
+    Shift[K] = Bi[K] - Mu[K] * Scale[K];
+  }
+  return true;
 }
 
 LogicalResult BatchNormOp::verify() {

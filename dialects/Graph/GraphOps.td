@@ -247,6 +247,13 @@ def Graph_BatchNormOp : Graph_Op<"batch_norm"> {
   let results = (outs Graph_F32Tensor:$result);
   let assemblyFormat = "$input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// y = x * Scale[c] + Shift[c] per channel, Scale = scale / sqrt(variance
+    /// + epsilon) and Shift = bias - mean * Scale in fp32: the one definition
+    /// the lowering and d1-fold-batch-norm share, so that a batch norm rounds
+    /// alike wherever it goes. False when a parameter is not a constant.
+    bool affine(std::vector<float> &Scale, std::vector<float> &Shift);
+  }];
 }
 
 def Graph_LayerNormOp : Graph_Op<"layer_norm"> {

@@ -70,10 +70,7 @@ bool d1::fusableElementwise(Operation *Op) {
   if (!llvm::all_of(Op->getOperandTypes(), F32) || !F32(Op->getResult(0).getType()))
     return false;
   if (auto Pw = dyn_cast<graph::PowOp>(Op))
-    if (auto C = Pw.getRhs().getDefiningOp<graph::ConstantOp>())
-      if (auto D = dyn_cast<DenseElementsAttr>(C.getValue()); D && D.getNumElements() == 1 &&
-                                                              D.getElementType().isF32() &&
-                                                              *D.getValues<float>().begin() == 3.0f)
-        return false;
+    if (std::vector<float> E = graph::constantF32(Pw.getRhs()); E.size() == 1 && E[0] == 3.0f)
+      return false;
   return true;
 }

@@ -22,6 +22,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 
 #include <functional>
@@ -175,7 +176,6 @@ private:
   /// out = f(operands) with numpy broadcasting, on DRAM buffers.
   void elementwiseBuffers(tile::EltKind Kind, const std::vector<std::pair<Value, Shape>> &Operands,
                           const Shape &Out, Value Res, ArrayRef<float> Params);
-  std::vector<float> constantValues(Value Tensor);
   struct BatchDim {
     int64_t Size, AStride, BStride; // element strides; 0 where broadcast
     int64_t OutDim;                 // the output dimension it walks
@@ -223,8 +223,7 @@ std::string Lowering::lowerConstant(graph::ConstantOp Op) {
 Value Lowering::transposedConstant(graph::ConstantOp C) {
   auto T = cast<RankedTensorType>(C.getType());
   int64_t R = T.getShape()[0], Cols = T.getShape()[1];
-  std::vector<float> Src(cast<DenseElementsAttr>(C.getValue()).getValues<float>().begin(),
-                         cast<DenseElementsAttr>(C.getValue()).getValues<float>().end());
+  std::vector<float> Src = graph::constantF32(C.getResult());
   std::vector<float> Dst(Src.size());
   for (int64_t I = 0; I < R; ++I)
     for (int64_t J = 0; J < Cols; ++J)
@@ -239,14 +238,6 @@ Value Lowering::transposedConstant(graph::ConstantOp C) {
                                IntegerAttr());
   }
   return B.create<memref::GetGlobalOp>(Loc, dramType(TT), Name);
-}
-
-std::vector<float> Lowering::constantValues(Value Tensor) {
-  auto C = Tensor.getDefiningOp<graph::ConstantOp>();
-  if (!C)
-    return {};
-  auto D = cast<DenseElementsAttr>(C.getValue());
-  return std::vector<float>(D.getValues<float>().begin(), D.getValues<float>().end());
 }
 
 void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t Len,
@@ -779,21 +770,18 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
     int64_t Lo = std::max<int64_t>(Y0, 0), Hi = std::min<int64_t>(Y0 + Need, H);
     Tiles.push_back({Oy0, Toy, Lo, Lo - Y0, std::max<int64_t>(Hi - Lo, 0)});
   }
-  // With every input channel in one tile, a filter tile's weights stay in
-  // SRAM across all row tiles: filter tiles outside, rows inside, weights
-  // read once. Otherwise rows outside and weights per (row, filter,
-  // channel) tile.
-  bool WeightsResident = Conv && Cg <= TC;
+  // With every input channel in one tile, one operand stays in SRAM across
+  // the other's tiles, whichever the tiling found moves fewer bytes: a
+  // filter tile's weights across all row tiles (filter tiles outside,
+  // weights read once), or a row tile's input across all filter tiles (rows
+  // outside, weights per filter tile). Otherwise rows outside, and weights
+  // and input per (row, filter, channel) tile.
+  bool InputOnce = Conv && WT.InputOnce;
+  bool WeightsResident = Conv && Cg <= TC && !InputOnce;
   auto loadWeights = [&](Value Gb, Value F0, int64_t Tf, Value C0, int64_t Tc) {
     Value WSrc = add(mul(add(mul(Gb, Fg), F0), Cg * K2), mul(C0, K2));
     dma(Weight, WSrc, WBuf, idx(0), {1, Tf, Tc * K2}, {0, Cg * K2}, {0, Tc * K2});
   };
-  // With every input channel in one tile, a row tile's input may instead be
-  // loaded once for all filter tiles (rows outside, weights per filter
-  // tile): the tiling picks the order that moves fewer bytes.
-  bool InputOnce = Conv && WT.InputOnce;
-  if (InputOnce)
-    WeightsResident = false;
   int64_t InPlane = H * W, OutPlane = OH * OW;
   // The padded input tile of Planes channels from channel First (within the
   // group): pad value, then the input rows inside.
@@ -1069,7 +1057,7 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
 void Lowering::exactPow(tile::EltKind &Kind, std::vector<Value> &Ins) {
   if (Kind != tile::EltKind::Pow)
     return;
-  std::vector<float> E = constantValues(Ins[1]);
+  std::vector<float> E = graph::constantF32(Ins[1]);
   if (E.size() == 1 && E[0] == 2.0f) {
     Kind = tile::EltKind::Mul;
     Ins[1] = Ins[0];
@@ -1108,8 +1096,8 @@ void Lowering::lowerRowGroup(graph::FusedOp F) {
   for (auto [V, R] : llvm::zip(Yield.getValues(), F.getResults()))
     Out[V] = result(R, Dests.lookup(R));
   auto FormOf = [&](Value V) { return rowForm(cast<RankedTensorType>(V.getType()).getShape(), D); };
-  // Rows and scalars read by every tile: loaded once.
-  DenseMap<Value, Value> Resident;
+  // Rows and scalars read by every tile: loaded once (freed in that order).
+  llvm::MapVector<Value, Value> Resident;
   llvm::SmallPtrSet<Operation *, 16> Members(Ops.begin(), Ops.end());
   for (Operation *Op : Ops)
     for (Value X : Op->getOperands()) {
@@ -1241,12 +1229,8 @@ void Lowering::lowerRowGroup(graph::FusedOp F) {
   for (Value V : {T0, T1})
     if (V)
       free(V);
-  for (Operation *Op : Ops)
-    for (Value X : Op->getOperands())
-      if (Value Buf = Resident.lookup(X)) {
-        free(Buf);
-        Resident.erase(X);
-      }
+  for (auto &[X, Buf] : Resident)
+    free(Buf);
 }
 
 void Lowering::lowerFused(graph::FusedOp F) {
@@ -1406,18 +1390,12 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
   if (auto Bn = dyn_cast<graph::BatchNormOp>(Op)) {
     // y = x * a + b per channel, a = scale / sqrt(var + eps), b = bias - mean * a,
     // computed now from the constant parameters.
-    std::vector<float> Sc = constantValues(Bn.getScale()), Bi = constantValues(Bn.getBias()),
-                       Mu = constantValues(Bn.getMean()), Va = constantValues(Bn.getVariance());
-    if (Sc.empty() || Bi.empty() || Mu.empty() || Va.empty())
+    std::vector<float> A, Bv;
+    if (!Bn.affine(A, Bv))
       throw LoweringError{Loc, "batch normalization with non-constant parameters is not lowered yet"};
     Shape XS = ShapeOf(Bn.getInput());
-    std::vector<float> A(Sc.size()), Bv(Sc.size());
-    for (size_t K = 0; K < Sc.size(); ++K) {
-      A[K] = Sc[K] / std::sqrt(Va[K] + Bn.getEpsilon().convertToFloat());
-      Bv[K] = Bi[K] - Mu[K] * A[K];
-    }
     Shape PS(XS.size() - 1, 1);
-    PS[0] = int64_t(Sc.size());
+    PS[0] = int64_t(A.size());
     Value AG = global(A, PS), BG = global(Bv, PS);
     Value Out = result(Bn.getResult(), Dest);
     elementwiseBuffers(K::Mul, {{buffer(Bn.getInput()), XS}, {AG, PS}}, XS, Out, {});
@@ -1614,7 +1592,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
   if (auto Pw = dyn_cast<graph::PowOp>(Op)) {
     // Constant exponents get exact forms; the general one is e^(y ln x),
     // defined for x > 0 only.
-    std::vector<float> E = constantValues(Pw.getRhs());
+    std::vector<float> E = graph::constantF32(Pw.getRhs());
     if (E.size() == 1 && (E[0] == 2.0f || E[0] == 0.5f || E[0] == 1.0f || E[0] == -1.0f ||
                           E[0] == 3.0f)) {
       Shape XS = ShapeOf(Pw.getLhs()), OS = ShapeOf(Pw.getResult());

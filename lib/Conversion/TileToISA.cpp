@@ -129,6 +129,10 @@ private:
              const std::function<void(Value, int64_t)> &Body);
   Value bcast(float F) { return I.emit("vbcasti.32", {}, {int64_t(int32_t(f32bits(F)))}); }
   Value bcastI(int32_t V) { return I.emit("vbcasti.32", {}, {int64_t(V)}); }
+  /// Mag (sign bit clear) with the sign of X: odd functions from |x|.
+  Value withSignOf(Value Mag, Value X) {
+    return I.emit("vor", {Mag, I.emit("vand", {X, bcastI(int32_t(0x80000000u))})});
+  }
   Value apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P);
 };
 
@@ -287,8 +291,7 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
       P = I.emit("vfma.f32", {P, Z, bcast(C)});
     Value Small = I.emit("vfma.f32", {I.emit("vmul.f32", {P, Z}), Abs, Abs});
     T = I.emit("vsel", {I.emit("vcmplt.f32", {Abs, bcast(0.625f)}), Small, T});
-    Value Sign = I.emit("vand", {A, I.emit("vbcasti.32", {}, {int64_t(int32_t(0x80000000u))})});
-    return I.emit("vor", {T, Sign});
+    return withSignOf(T, A);
   }
   case K::Erf: {
     // Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), with the sign of x.
@@ -307,8 +310,7 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
                     1.128358514861418e-1f, -3.761262582423300e-1f, 1.128379165726710e+0f})
       S = I.emit("vfma.f32", {S, Z, bcast(C)});
     R = I.emit("vsel", {I.emit("vcmplt.f32", {Abs, bcast(1.0f)}), I.emit("vmul.f32", {S, Abs}), R});
-    Value Sign = I.emit("vand", {A, I.emit("vbcasti.32", {}, {int64_t(int32_t(0x80000000u))})});
-    return I.emit("vor", {R, Sign});
+    return withSignOf(R, A);
   }
   case K::Floor:
   case K::Ceil: {
@@ -375,7 +377,7 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     Poly = I.emit("vfma.f32", {Poly, Z, bcast(1.99777106478e-1f)});
     Poly = I.emit("vfma.f32", {Poly, Z, bcast(-3.33329491539e-1f)});
     Value R = I.emit("vadd.f32", {I.emit("vfma.f32", {I.emit("vmul.f32", {Poly, Z}), T, T}), Y0});
-    return I.emit("vor", {R, I.emit("vand", {A, bcastI(int32_t(0x80000000u))})});
+    return withSignOf(R, A);
   }
   case K::FMod:
   case K::Mod: {
@@ -807,8 +809,7 @@ Value Codegen::applyTable(Value A) {
   Value Y = I.emit("vfma.f32", {Coef(3), Tt, Coef(2)});
   Y = I.emit("vfma.f32", {Y, Tt, Coef(1)});
   Y = I.emit("vfma.f32", {Y, Tt, Coef(0)});
-  Value Sign = I.emit("vand", {A, I.emit("vbcasti.32", {}, {int64_t(int32_t(0x80000000u))})});
-  return I.emit("vor", {Y, Sign});
+  return withSignOf(Y, A);
 }
 
 bool Codegen::tablePays(tile::EltKind Kind) {

@@ -3,8 +3,8 @@
 // Inference batch norm is a per-channel affine map. Folded into a
 // convolution's filters and bias it disappears; elsewhere it becomes a
 // multiply and an add that d1-fuse can put in an epilogue. The per-channel
-// factors are computed in float exactly as GraphToTile computes them for an
-// unfolded batch norm, so the mul/add form gives the same bits.
+// factors are BatchNormOp::affine's, as for an unfolded batch norm in
+// GraphToTile, so the mul/add form gives the same bits.
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Transforms/Passes.h"
@@ -12,8 +12,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/SetVector.h"
-
-#include <cmath>
 
 namespace d1 {
 #define GEN_PASS_DEF_FOLDBATCHNORM
@@ -24,16 +22,6 @@ using namespace mlir;
 using namespace d1;
 
 namespace {
-
-/// The values of a constant fp32 tensor; empty when V is not one.
-std::vector<float> constantValues(Value V) {
-  auto C = V.getDefiningOp<graph::ConstantOp>();
-  auto D = C ? dyn_cast<DenseElementsAttr>(C.getValue()) : DenseElementsAttr();
-  if (!D || !D.getElementType().isF32())
-    return {};
-  auto R = D.getValues<float>();
-  return std::vector<float>(R.begin(), R.end());
-}
 
 Value constant(OpBuilder &B, Location Loc, ArrayRef<int64_t> Shape, ArrayRef<float> Values) {
   auto T = RankedTensorType::get(Shape, B.getF32Type());
@@ -63,23 +51,16 @@ struct FoldBatchNormPass : d1::impl::FoldBatchNormBase<FoldBatchNormPass> {
   }
 
   static bool fold(graph::BatchNormOp Bn) {
-    std::vector<float> Sc = constantValues(Bn.getScale()), Bi = constantValues(Bn.getBias()),
-                       Mu = constantValues(Bn.getMean()), Va = constantValues(Bn.getVariance());
-    if (Sc.empty() || Bi.empty() || Mu.empty() || Va.empty())
+    std::vector<float> A, Sh;
+    if (!Bn.affine(A, Sh))
       return false; // run-time parameters: left to the lowering
-    size_t C = Sc.size();
-    std::vector<float> A(C), Sh(C);
-    float Eps = Bn.getEpsilon().convertToFloat();
-    for (size_t K = 0; K < C; ++K) {
-      A[K] = Sc[K] / std::sqrt(Va[K] + Eps);
-      Sh[K] = Bi[K] - Mu[K] * A[K];
-    }
+    size_t C = A.size();
     OpBuilder B(Bn);
     Location Loc = Bn.getLoc();
     if (auto Conv = Bn.getInput().getDefiningOp<graph::ConvOp>(); Conv && Conv->hasOneUse()) {
-      std::vector<float> W = constantValues(Conv.getWeight());
+      std::vector<float> W = graph::constantF32(Conv.getWeight());
       std::vector<float> Bias =
-          Conv.getBias() ? constantValues(Conv.getBias()) : std::vector<float>(C, 0.0f);
+          Conv.getBias() ? graph::constantF32(Conv.getBias()) : std::vector<float>(C, 0.0f);
       if (!W.empty() && Bias.size() == C) {
         auto WS = cast<RankedTensorType>(Conv.getWeight().getType()).getShape();
         size_t PerFilter = W.size() / C;

@@ -49,25 +49,30 @@ struct Planned {
   std::vector<plan::Buffer> Buffers;
 };
 
+/// A buffer and every tile.view of it, transitively.
+SmallVector<Value> withViews(Value Buffer) {
+  SmallVector<Value> All{Buffer};
+  for (size_t I = 0; I < All.size(); ++I)
+    for (Operation *U : All[I].getUsers())
+      if (auto View = dyn_cast<tile::ViewOp>(U))
+        All.push_back(View.getResult());
+  return All;
+}
+
 /// The alloc's live range: from the alloc to the end of the last op (at the
 /// alloc's block level) that reads or writes it or a view of it.
 plan::Buffer liveRange(memref::AllocOp A, const Points &P) {
   Block *Home = A->getBlock();
   int64_t End = P.First.lookup(A) + 1;
-  SmallVector<Value> Work{A.getResult()};
-  while (!Work.empty()) {
-    Value V = Work.pop_back_val();
+  for (Value V : withViews(A.getResult()))
     for (Operation *U : V.getUsers()) {
       // The dealloc only marks the end of the kernel; the last real use
       // ends the buffer's life.
       if (isa<memref::DeallocOp>(U))
         continue;
-      if (auto View = dyn_cast<tile::ViewOp>(U))
-        Work.push_back(View.getResult());
       if (Operation *At = Home->findAncestorOpInBlock(*U))
         End = std::max(End, P.Last.lookup(At) + 1);
     }
-  }
   plan::Buffer B;
   B.Start = P.First.lookup(A);
   B.End = End;
@@ -168,18 +173,13 @@ struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
       C.End = Dram.Buffers[I].End;
       C.Bytes = Dram.Buffers[I].Bytes;
       bool Ok = true;
-      SmallVector<Value> Work{A.getResult()};
-      while (!Work.empty() && Ok) {
-        Value V = Work.pop_back_val();
+      for (Value V : withViews(A.getResult()))
         for (Operation *U : V.getUsers()) {
-          if (auto View = dyn_cast<tile::ViewOp>(U))
-            Work.push_back(View.getResult());
-          else if (isa<tile::DmaOp>(U))
+          if (isa<tile::DmaOp>(U))
             C.Uses.push_back(P.First.lookup(U));
-          else if (!isa<memref::DeallocOp>(U))
+          else if (!isa<tile::ViewOp, memref::DeallocOp>(U))
             Ok = false;
         }
-      }
       if (!Ok)
         continue;
       std::sort(C.Uses.begin(), C.Uses.end());
@@ -204,33 +204,25 @@ struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
       RP = plan::Plan();
     }
     OpBuilder B(F.getContext());
-    auto ToSram = [&](Value V) {
-      auto T = cast<MemRefType>(V.getType());
-      V.setType(
-          MemRefType::get(T.getShape(), T.getElementType(), T.getLayout(), B.getI64IntegerAttr(1)));
-    };
     Planned NewDram;
-    DenseSet<size_t> Moved;
+    std::vector<bool> Moved(Dram.Allocs.size(), false);
     for (size_t K = 0; K < Cands.size(); ++K) {
       if (!Keep[K]) {
         ++Spilled;
         continue;
       }
       size_t I = Which[K];
-      Moved.insert(I);
-      SmallVector<Value> Work{Dram.Allocs[I].getResult()};
-      while (!Work.empty()) {
-        Value V = Work.pop_back_val();
-        ToSram(V);
-        for (Operation *U : V.getUsers())
-          if (auto View = dyn_cast<tile::ViewOp>(U))
-            Work.push_back(View.getResult());
+      Moved[I] = true;
+      for (Value V : withViews(Dram.Allocs[I].getResult())) {
+        auto T = cast<MemRefType>(V.getType());
+        V.setType(MemRefType::get(T.getShape(), T.getElementType(), T.getLayout(),
+                                  B.getI64IntegerAttr(1)));
       }
       Res.Allocs.push_back(Dram.Allocs[I]);
       Res.Buffers.push_back(Dram.Buffers[I]);
     }
     for (size_t I = 0; I < Dram.Allocs.size(); ++I)
-      if (!Moved.count(I)) {
+      if (!Moved[I]) {
         NewDram.Allocs.push_back(Dram.Allocs[I]);
         NewDram.Buffers.push_back(Dram.Buffers[I]);
       }

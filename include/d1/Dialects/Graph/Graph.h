@@ -11,12 +11,16 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <vector>
+
 #include "d1/Dialects/Graph/GraphEnums.h.inc"
 #include "d1/Dialects/Graph/GraphDialect.h.inc"
 
 namespace d1::graph {
 /// The verifier shared by the binary elementwise ops (GraphOps.td).
 mlir::LogicalResult verifyBinary(mlir::Operation *Op);
+/// The values of V when an fp32 graph.constant defines it; empty otherwise.
+std::vector<float> constantF32(mlir::Value V);
 } // namespace d1::graph
 
 #define GET_OP_CLASSES
