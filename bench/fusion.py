@@ -6,16 +6,18 @@
 Models: ResNet-18 and MobileNetV2 at 1x3x224x224, each as PyTorch's exporter
 writes it (batch norms folded into the convolutions) and, "-bn", with its
 BatchNormalization nodes as the ONNX model zoo ships them; and the
-transformer encoder layer. Each is compiled four ways: everything on (-O2),
---disable-fusion, --disable-sram-residency, and both off. Every binary runs
+transformer encoder layer. Each is compiled five ways: everything on (-O2),
+--disable-fusion, --disable-sram-residency, both off, and
+--disable-depth-first (fusion without depth-first chains). Every binary runs
 on the emulator (one core); the fused and unfused outputs agree with each
 other (bit-identical, or within tolerance where batch norms are folded into
 the filters) and with PyTorch, and residency never changes a bit.
 
 Table 1: DRAM traffic (bytes read + written, d1-run --stats-json) of each
 build and the ratios: fusion with residency on (fused / --disable-fusion),
-fusion with residency off (both builds --disable-sram-residency), and
-residency (with / without, fusion on).
+fusion with residency off (both builds --disable-sram-residency),
+residency (with / without, fusion on), and depth-first chains (with /
+without, all else on).
 Table 2: modeled cycles of the same builds.
 Table 3: cycles when the core gets one chip's share of DRAM bandwidth
 (dram_bytes_per_cycle = 1, about 400 B/cycle over 354 cores), fused vs
@@ -40,7 +42,8 @@ import torch_e2e  # noqa: E402
 BUILD = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "build")
 MODELS = ["resnet18", "resnet18-bn", "mobilenetv2", "mobilenetv2-bn", "encoder"]
 BUILDS = {"on": [], "nofuse": ["--disable-fusion"], "nores": ["--disable-sram-residency"],
-          "neither": ["--disable-fusion", "--disable-sram-residency"]}
+          "neither": ["--disable-fusion", "--disable-sram-residency"],
+          "nodf": ["--disable-depth-first"]}
 
 
 def run(bin_dir, d, exe, out):
@@ -82,6 +85,8 @@ def main():
                  for tag, flags in BUILDS.items()}
             # Residency moves bytes, never changes them.
             ok &= same(r["on"], r["nores"]) and same(r["nofuse"], r["neither"])
+            # Depth-first chains compute the same windows in the same order.
+            ok &= same(r["on"], r["nodf"])
             rows[name] = (r, ok)
             shared[name] = {tag: run(bin_dir, d, compile_(bin_dir, d, name, tag + "-share", BUILDS[tag],
                                                           ["--target", share]), tag + "-share")
@@ -94,14 +99,15 @@ def main():
     def table(key, title):
         print(title)
         print(f"{'model':<15} {'all on':>12} {'no fusion':>12} {'no resid.':>12} {'neither':>12} "
-              f"{'fusion':>7} {'fusion*':>7} {'resid.':>7}")
+              f"{'no d.-f.':>12} {'fusion':>7} {'fusion*':>7} {'resid.':>7} {'d.-f.':>7}")
         for name, (r, ok) in rows.items():
             v = {t: r[t][key] for t in BUILDS}
             print(f"{name:<15} {v['on']:>12} {v['nofuse']:>12} {v['nores']:>12} {v['neither']:>12} "
-                  f"{v['on'] / v['nofuse']:>7.3f} {v['nores'] / v['neither']:>7.3f} "
-                  f"{v['on'] / v['nores']:>7.3f}  {'outputs agree' if ok else 'OUTPUTS DIFFER'}")
+                  f"{v['nodf']:>12} {v['on'] / v['nofuse']:>7.3f} {v['nores'] / v['neither']:>7.3f} "
+                  f"{v['on'] / v['nores']:>7.3f} {v['on'] / v['nodf']:>7.3f}  "
+                  f"{'outputs agree' if ok else 'OUTPUTS DIFFER'}")
         print("(fusion = all on / no fusion; fusion* = the same with residency off in both; "
-              "resid. = all on / no residency)\n")
+              "resid. = all on / no residency; d.-f. = all on / no depth-first)\n")
 
     table("traffic", "DRAM traffic, bytes")
     table("cycles", "Modeled cycles")

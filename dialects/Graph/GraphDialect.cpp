@@ -316,6 +316,46 @@ LogicalResult CastOp::verify() {
 #define GET_OP_CLASSES
 #include "d1/Dialects/Graph/GraphOps.cpp.inc"
 
+/// Stages of window ops, each followed by elementwise ops of its output's
+/// type; a stage's input is the value the stage before it ends with, read
+/// by that window op alone; the values of every stage but the last stay
+/// inside the group.
+static LogicalResult verifyDepthFirst(FusedOp F) {
+  Block &Body = F.getBody().front();
+  Operation *Window = nullptr;
+  Value Last; // the value the current stage ends with
+  unsigned Stages = 0;
+  for (Operation &Op : Body.without_terminator()) {
+    if (isa<ConvOp, MaxPoolOp>(Op)) {
+      if (Window) {
+        if (Op.getOperand(0) != Last || !Last.hasOneUse())
+          return Op.emitOpError("in a depth-first group must read the value the stage before it "
+                                "ends with, and be its only reader");
+        for (Operation *Mb = Window; Mb != &Op; Mb = Mb->getNextNode())
+          for (Operation *U : Mb->getResult(0).getUsers())
+            if (isa<YieldOp>(U) || U->getParentOp() != F.getOperation())
+              return Mb->emitOpError("in a depth-first group is read after the group but its "
+                                     "stage is not the last");
+      }
+      Window = &Op;
+      Last = Op.getResult(0);
+      ++Stages;
+      continue;
+    }
+    if (!Window)
+      return F.emitOpError("depth-first group must start with conv or max_pool, not ")
+             << Op.getName();
+    if (Op.getNumResults() != 1 || Op.getNumRegions() ||
+        Op.getResult(0).getType() != Window->getResult(0).getType())
+      return Op.emitOpError("in a depth-first group must give one result of its stage's type ")
+             << Window->getResult(0).getType();
+    Last = Op.getResult(0);
+  }
+  if (Stages < 2)
+    return F.emitOpError("depth-first group needs two stages or more, has ") << Stages;
+  return success();
+}
+
 LogicalResult FusedOp::verify() {
   Block &Body = getBody().front();
   auto Yield = dyn_cast<YieldOp>(Body.getTerminator());
@@ -334,6 +374,8 @@ LogicalResult FusedOp::verify() {
         return Op.emitOpError("in a row group must give one fp32 result");
     return success();
   }
+  if (getKind() == FusionKind::DepthFirst)
+    return verifyDepthFirst(*this);
   if (!isa<ConvOp, MatMulOp, GemmOp>(Anchor))
     return emitOpError("epilogue group must start with conv, matmul or gemm, not ")
            << Anchor->getName();

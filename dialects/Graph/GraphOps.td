@@ -370,7 +370,8 @@ def Graph_CastOp : Graph_Op<"cast"> {
 //===----------------------------------------------------------------------===//
 
 def Graph_FusionKindAttr : I32EnumAttr<"FusionKind", "how a fused group is lowered", [
-    I32EnumAttrCase<"Epilogue", 0, "epilogue">, I32EnumAttrCase<"Rows", 1, "rows">]> {
+    I32EnumAttrCase<"Epilogue", 0, "epilogue">, I32EnumAttrCase<"Rows", 1, "rows">,
+    I32EnumAttrCase<"DepthFirst", 2, "depth_first">]> {
   let cppNamespace = "::d1::graph";
 }
 
@@ -411,6 +412,22 @@ def Graph_FusedOp : Graph_Op<"fused", [SingleBlock]> {
       graph.yield %n : tensor<2x10x64xf32>
     } : tensor<2x10x64xf32>
     ```
+
+    `depth_first`: window kernels (convolutions and max pooling), each with
+    the elementwise ops of its epilogue, where each kernel's input is the
+    value the kernel before it ends with, read by nothing else. They run in
+    bands of output rows: each band computes the rows of every stage that
+    the next stage's band reads, so only the first stage's input and the
+    last stage's values touch DRAM. The ResNet stem:
+
+    ```mlir
+    %p = graph.fused depth_first {
+      %c = graph.conv %x, %w, %b {...} : (...) -> tensor<1x64x112x112xf32>
+      %r = graph.relu %c : tensor<1x64x112x112xf32>
+      %p = graph.max_pool %r {...} : tensor<1x64x112x112xf32> -> tensor<1x64x56x56xf32>
+      graph.yield %p : tensor<1x64x56x56xf32>
+    } : tensor<1x64x56x56xf32>
+    ```
   }];
   let arguments = (ins Graph_FusionKindAttr:$kind);
   let results = (outs Variadic<Graph_Tensor>:$results);
@@ -418,7 +435,8 @@ def Graph_FusedOp : Graph_Op<"fused", [SingleBlock]> {
   let assemblyFormat = "$kind $body attr-dict (`:` type($results)^)?";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
-    /// The anchor (first op) of an epilogue group; the first op of a row group.
+    /// The anchor (first op) of an epilogue group; the first op of a row
+    /// group; the first stage's window op of a depth-first group.
     mlir::Operation *anchor() { return &getBody().front().front(); }
   }];
 }

@@ -18,8 +18,28 @@ std::vector<int64_t> d1::broadcastStrides(ArrayRef<int64_t> S, size_t Rank) {
   return St;
 }
 
+bool d1::batchFoldsIntoRows(ArrayRef<int64_t> Lhs, ArrayRef<int64_t> Rhs) {
+  if (Lhs.size() < 3 || Rhs.size() < 2)
+    return false;
+  int64_t Items = 1;
+  for (int64_t D : Lhs.drop_back(2))
+    Items *= D;
+  return Items > 1 && llvm::all_of(Rhs.drop_back(2), [](int64_t D) { return D == 1; });
+}
+
+bool d1::flattensWithRows(ArrayRef<int64_t> Operand, ArrayRef<int64_t> Out) {
+  bool AllOut = true, AllOne = true;
+  for (size_t D = 0; D + 1 < Out.size(); ++D) {
+    size_t Pad = Out.size() - std::min(Out.size(), Operand.size());
+    int64_t S = D < Pad ? 1 : Operand[D - Pad];
+    AllOut &= S == Out[D];
+    AllOne &= S == 1;
+  }
+  return AllOut || AllOne;
+}
+
 TileDims d1::tileDims(Operation *Anchor) {
-  if (isa<graph::ConvOp>(Anchor))
+  if (isa<graph::ConvOp, graph::MaxPoolOp>(Anchor))
     return {1, 2, 3};
   int Rank = int(cast<RankedTensorType>(Anchor->getResult(0).getType()).getRank());
   return {-1, Rank - 2, Rank - 1};

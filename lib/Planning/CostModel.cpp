@@ -11,6 +11,7 @@ CostModel::CostModel(const MachineDesc &M)
     : BytesPerCycle(double(std::min(M[MachineParamId::dma_bytes_per_cycle],
                                     M[MachineParamId::dram_bytes_per_cycle]))),
       Latency(double(M[MachineParamId::dram_latency])),
+      MeshLatency(double(M[MachineParamId::dma_mesh_latency])),
       SramBytes(M[MachineParamId::sram_bytes]) {}
 
 double CostModel::dmaCycles(int64_t Bytes, int64_t Transfers) const {
@@ -76,4 +77,24 @@ double CostModel::rowCost(int64_t Rows, int64_t Resident, int64_t OldPerRow, int
     return std::numeric_limits<double>::infinity();
   return double(std::max<int64_t>(0, After - std::max<int64_t>(Before, 0))) * double(Transfers) *
          Latency;
+}
+
+double CostModel::windowCycles(const WindowShape &S, int64_t Extra) const {
+  Anchor A;
+  A.Window = S;
+  AnchorCost C = anchorCost(A, Extra);
+  if (!C.Tiles)
+    return std::numeric_limits<double>::infinity();
+  // Each tile loads its input (and weights, counted in the traffic) and
+  // writes its output.
+  return dmaCycles(C.Traffic, 2 * C.Tiles);
+}
+
+double CostModel::chainCycles(const ChainTiling &T, int64_t Images) const {
+  return double(Images) *
+         (dmaCycles(T.Traffic, T.DramTransfers) + double(T.SramTransfers) * MeshLatency);
+}
+
+ChainTiling CostModel::chainTiling(const std::vector<ChainStage> &Stages) const {
+  return plan::chainTiling(Stages, windowBudget(SramBytes));
 }

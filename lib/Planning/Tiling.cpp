@@ -155,3 +155,105 @@ EpilogueTiles d1::plan::assignEpilogueTiles(const std::vector<EpilogueStep> &Ste
   T.Slots = int(Busy.size());
   return T;
 }
+
+ChainTiling d1::plan::chainBands(const std::vector<ChainStage> &Stages, int64_t Rows) {
+  ChainTiling T;
+  size_t S = Stages.size();
+  T.Rows = Rows;
+  T.TileRows.assign(S, 0);
+  T.MaxOutRows.assign(S, 0);
+  // The input rows each stage's tile holds, [Lo, Hi) with input row Row0
+  // at tile row 0, once a band has filled it.
+  struct Held {
+    int64_t Lo = 0, Hi = 0, Row0 = 0;
+    bool Used = false;
+  };
+  std::vector<Held> H(S);
+  const WindowShape &Last = Stages.back().Shape;
+  for (int64_t Lo = 0; Lo < Last.OH; Lo += Rows) {
+    std::vector<ChainStep> Band(S);
+    // From the last stage back: the rows a stage computes are the new
+    // input rows of the stage after it.
+    int64_t OutLo = Lo, OutRows = std::min(Rows, Last.OH - Lo);
+    for (size_t K = S; K-- > 0;) {
+      const WindowShape &W = Stages[K].Shape;
+      ChainStep &St = Band[K];
+      St.OutLo = OutLo;
+      St.OutRows = OutRows;
+      if (OutRows == 0)
+        continue;
+      int64_t Need = rowsFor(W, OutRows), Y0 = OutLo * W.StrideH - W.PadT;
+      int64_t InLo = std::max<int64_t>(Y0, 0), InHi = std::min(W.H, Y0 + Need);
+      Held &Hd = H[K];
+      St.InRow0 = Y0;
+      int64_t KeepHi = Hd.Used ? std::min(InHi, Hd.Hi) : InLo;
+      if (KeepHi > InLo) {
+        St.CarryFrom = InLo - Hd.Row0;
+        St.CarryTo = InLo - Y0;
+        St.CarryRows = KeepHi - InLo;
+      }
+      St.NewLo = std::max(InLo, KeepHi);
+      St.NewRows = std::max<int64_t>(0, InHi - St.NewLo);
+      St.NewTo = St.NewLo - Y0;
+      if (Hd.Used) {
+        St.PadTop = InLo - Y0;
+        if (InHi - Y0 < Need) {
+          St.PadFrom = InHi - Y0;
+          St.PadRows = Need - St.PadFrom;
+        }
+      }
+      Hd = Held{InLo, InHi, Y0, true};
+      T.TileRows[K] = std::max(T.TileRows[K], Need);
+      T.MaxOutRows[K] = std::max(T.MaxOutRows[K], OutRows);
+      OutLo = St.NewLo;
+      OutRows = St.NewRows;
+    }
+    const ChainStep &First = Band.front();
+    T.Traffic += 4 * First.NewRows * Stages.front().Shape.C * Stages.front().Shape.W;
+    T.DramTransfers += (First.NewRows > 0) + 1; // the input rows, the output
+    for (size_t K = 0; K < S; ++K)
+      T.SramTransfers += (Band[K].CarryRows > 0) + (K + 1 < S && Band[K].OutRows > 0);
+    T.Bands.push_back(std::move(Band));
+  }
+  int64_t Largest = 0;
+  for (size_t K = 0; K < S; ++K) {
+    const WindowShape &W = Stages[K].Shape;
+    int64_t Weights = W.Conv ? W.F * (W.C / W.Group) * W.KH * W.KW : 0;
+    int64_t Bias = Stages[K].Bias ? W.F : 0;
+    T.Elements += W.C * T.TileRows[K] * (W.W + W.PadL + W.PadR) + 64 * W.StrideW + Weights + Bias;
+    T.Traffic += 4 * (Weights + Bias);
+    T.DramTransfers += 1 + (Bias > 0);
+    int64_t OutF = W.Conv ? W.F : W.C;
+    Largest = std::max(Largest, OutF * T.MaxOutRows[K] * W.OW * (1 + Stages[K].ExtraOutTiles));
+  }
+  T.Elements += Largest;
+  T.Traffic += 4 * (Last.Conv ? Last.F : Last.C) * Last.OH * Last.OW;
+  return T;
+}
+
+ChainTiling d1::plan::chainTiling(const std::vector<ChainStage> &Stages, int64_t Budget) {
+  int64_t OH = Stages.back().Shape.OH;
+  auto Fit = [&](int64_t R) { return chainBands(Stages, R).Elements <= Budget; };
+  if (!Fit(1))
+    return chainBands(Stages, 1); // Fits stays false
+  // The tile sizes grow with the rows per band: the most that fit.
+  int64_t Lo = 1, Hi = OH;
+  while (Lo < Hi) {
+    int64_t Mid = (Lo + Hi + 1) / 2;
+    if (Fit(Mid))
+      Lo = Mid;
+    else
+      Hi = Mid - 1;
+  }
+  // Bands of equal height share one loop: take a divisor of the height
+  // when one is within a quarter of the most.
+  int64_t Rows = Lo;
+  for (int64_t R = Lo; R * 4 >= Lo * 3 && OH % Lo; --R)
+    if (OH % R == 0) {
+      Rows = R;
+      break;
+    }
+  ChainTiling T = chainBands(Stages, Rows);
+  T.Fits = true;
+  return T;
+}

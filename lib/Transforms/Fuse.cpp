@@ -15,6 +15,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 
+#include <optional>
+
 namespace d1 {
 #define GEN_PASS_DEF_FUSE
 #include "d1/Transforms/Passes.h.inc"
@@ -36,6 +38,7 @@ int64_t bytesOf(Value V) {
 struct Group {
   Operation *Anchor; // an epilogue's anchor; a row group's first op
   bool Rows = false; // a row group over Domain
+  bool DepthFirst = false; // a chain of window groups
   SmallVector<int64_t> Domain;
   SmallVector<Operation *> Members; // the anchor first, then in order
   plan::Anchor Cost;
@@ -93,6 +96,10 @@ bool describeAnchor(Operation *Op, Group &G) {
   A.Batch = 1;
   for (size_t D = 0; D + 2 < O.size(); ++D)
     A.Batch *= O[D];
+  if (isa<graph::MatMulOp>(Op) && batchFoldsIntoRows(LS, RS)) {
+    A.M *= A.Batch; // one product over the folded rows (GraphToTile)
+    A.Batch = 1;
+  }
   return true;
 }
 
@@ -142,9 +149,115 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
         continue;
       joinRows(Op, Groups, GroupOf, Order, CM);
     }
+    if (DepthFirst)
+      chainWindows(Body, Groups, GroupOf, CM);
     for (auto &G : Groups)
       if (G->Members.size() > 1)
         materialize(*G);
+  }
+
+  /// A stage of a depth-first chain: a convolution's epilogue group, or a
+  /// max pooling of its own.
+  struct Stage {
+    Group *G = nullptr; // null for a max pooling
+    Operation *Window;
+    SmallVector<Operation *> Members;
+    plan::ChainStage Cost;
+  };
+
+  std::optional<Stage> stageAt(Operation *Op, DenseMap<Operation *, Group *> &GroupOf) {
+    Stage S;
+    S.Window = Op;
+    if (auto P = dyn_cast<graph::MaxPoolOp>(Op)) {
+      if (GroupOf.count(Op))
+        return std::nullopt;
+      Shape I = shapeOf(P.getInput()), O = shapeOf(P.getResult());
+      auto K = P.getKernel(), St = P.getStrides(), Pd = P.getPads(), D = P.getDilations();
+      S.Cost.Shape =
+          plan::WindowShape{false, I[0],  I[1], I[2], I[3],  I[1],  O[2],  O[3],  K[0], K[1],
+                            St[0], St[1], D[0], D[1], Pd[0], Pd[1], Pd[2], Pd[3], 1};
+      S.Members.push_back(Op);
+      return S;
+    }
+    auto C = dyn_cast<graph::ConvOp>(Op);
+    Group *G = C ? GroupOf.lookup(Op) : nullptr;
+    if (!G || G->Rows || G->DepthFirst || G->Anchor != Op)
+      return std::nullopt;
+    S.G = G;
+    S.Members = G->Members;
+    S.Cost.Shape = G->Cost.Window;
+    S.Cost.ExtraOutTiles = G->Extra;
+    S.Cost.Bias = bool(C.getBias());
+    return S;
+  }
+
+  /// The one value a stage gives to the stage after it: its last member's,
+  /// read by nothing else than the next window op (null otherwise).
+  static Value chainOutput(const Stage &S) {
+    Value V = S.Members.back()->getResult(0);
+    for (Operation *Mb : S.Members)
+      for (Operation *U : Mb->getResult(0).getUsers())
+        if (!llvm::is_contained(S.Members, U) && (Mb != S.Members.back() || !V.hasOneUse()))
+          return Value();
+    if (!V.hasOneUse())
+      return Value();
+    Operation *Next = *V.getUsers().begin();
+    if (!isa<graph::ConvOp, graph::MaxPoolOp>(Next) || Next->getOperand(0) != V)
+      return Value();
+    return V;
+  }
+
+  /// Runs consecutive window kernels depth-first (graph.fused depth_first)
+  /// where the chain moves fewer DMA cycles than its stages on their own
+  /// and its tiles fit: the stages in between never reach DRAM.
+  void chainWindows(Block &Body, std::vector<std::unique_ptr<Group>> &Groups,
+                    DenseMap<Operation *, Group *> &GroupOf, const plan::CostModel &CM) {
+    std::vector<std::unique_ptr<Group>> Chains;
+    SmallPtrSet<Operation *, 16> Taken;
+    for (Operation &Op : Body.without_terminator()) {
+      if (Taken.count(&Op))
+        continue;
+      std::optional<Stage> First = stageAt(&Op, GroupOf);
+      if (!First)
+        continue;
+      std::vector<Stage> Chain{*First};
+      std::vector<plan::ChainStage> Costs{First->Cost};
+      double Cycles = CM.windowCycles(First->Cost.Shape, First->Cost.ExtraOutTiles);
+      while (Value V = chainOutput(Chain.back())) {
+        std::optional<Stage> Next = stageAt(*V.getUsers().begin(), GroupOf);
+        if (!Next || Next->Cost.Shape.N != Costs.back().Shape.N)
+          break;
+        std::vector<plan::ChainStage> With = Costs;
+        With.push_back(Next->Cost);
+        plan::ChainTiling T = CM.chainTiling(With);
+        if (!T.Fits)
+          break;
+        double Alone = Cycles + CM.windowCycles(Next->Cost.Shape, Next->Cost.ExtraOutTiles);
+        double Chained = CM.chainCycles(T, Next->Cost.Shape.N);
+        if (Chained >= Alone)
+          break;
+        Chain.push_back(*Next);
+        Costs = std::move(With);
+        Cycles = Chained;
+      }
+      if (Chain.size() < 2)
+        continue;
+      auto C = std::make_unique<Group>();
+      C->Anchor = Chain.front().Window;
+      C->DepthFirst = true;
+      for (Stage &S : Chain) {
+        for (Operation *Mb : S.Members) {
+          C->Members.push_back(Mb);
+          GroupOf[Mb] = C.get();
+          Taken.insert(Mb);
+        }
+        if (S.G)
+          S.G->Members.clear(); // now the chain's
+      }
+      Chains.push_back(std::move(C));
+    }
+    for (auto &C : Chains)
+      Groups.push_back(std::move(C));
   }
 
   /// Op joins the epilogue group of one of its operands' producers where the
@@ -277,9 +390,10 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
     SmallVector<Type> Types;
     for (Value V : Escaping)
       Types.push_back(V.getType());
-    auto Fused =
-        B.create<graph::FusedOp>(FusedLoc::get(B.getContext(), Locs), Types,
-                                 G.Rows ? graph::FusionKind::Rows : graph::FusionKind::Epilogue);
+    auto Fused = B.create<graph::FusedOp>(FusedLoc::get(B.getContext(), Locs), Types,
+                                          G.Rows         ? graph::FusionKind::Rows
+                                          : G.DepthFirst ? graph::FusionKind::DepthFirst
+                                                         : graph::FusionKind::Epilogue);
     Block *Body = new Block();
     Fused.getBody().push_back(Body);
     for (Operation *Mb : G.Members)

@@ -136,6 +136,25 @@ class RowNorms(nn.Module):
         return a + r, e / e.sum(dim=-1, keepdim=True)
 
 
+class Chains(nn.Module):
+    """Consecutive window kernels for depth-first chains: odd sizes, batch 2,
+    unpadded ceil-mode pooling (padding at the bottom only), dilation,
+    groups, a 1x1 and a 2x2 convolution whose strides skip input rows."""
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 12, 5, padding=2)
+        self.pool = nn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.b = nn.Conv2d(12, 12, 3, padding=2, dilation=2, groups=2)
+        self.c = nn.Conv2d(12, 16, 1, stride=2)
+        self.dw = nn.Conv2d(16, 16, 3, padding=1, groups=16)
+        self.d = nn.Conv2d(16, 24, 2, stride=3)
+
+    def forward(self, x):
+        y = self.pool(torch.relu(self.a(x)))
+        y = self.c(torch.clamp(self.b(y), 0, 6))
+        return torch.relu(self.d(self.dw(y)) * 0.5 + 1)
+
+
 def resnet18():
     import torchvision
     return torchvision.models.resnet18(weights=None)
@@ -154,6 +173,7 @@ MODELS = {
     "convs": (Convs, [(1, 3, 33, 29)]),
     "encoder": (Encoder, [(2, 10, 64)]),
     "dataops": (DataOps, [(2, 8, 6, 7)]),
+    "chains": (Chains, [(2, 3, 90, 75)]),
     "rownorms": (RowNorms, [(3, 700, 37)]),
     "embed": (Embed, [("int", (3, 5), 50), (3, 5, 24)]),
     "resnet18-64": (resnet18, [(1, 3, 64, 64)]),
@@ -249,6 +269,12 @@ def check(bin_dir, work, name, quiet=False, compare_unfused=False):
         ok &= same or (close and name in KEEP_BATCH_NORM)
         unfused = "; unfused: " + ("identical outputs" if same else
                                    "outputs within tolerance" if close else "DIFFERENT outputs")
+        # How many depth-first chains fusion made (d1-fuse on the imported graph).
+        graph = run([os.path.join(bin_dir, "d1c"), onnx_path, "--emit=graph", "-o", "-", "-q"])
+        fused = subprocess.run([os.path.join(bin_dir, "d1-opt"), "--d1-fold-batch-norm",
+                                "--d1-fuse"], input=graph.stdout, capture_output=True,
+                               text=True, check=True)
+        unfused += f"; {fused.stdout.count('graph.fused depth_first')} depth-first groups"
     if quiet:
         return ok
     print(f"{name}: {'ok' if ok else 'MISMATCH'} (worst error {worst:.3f} of tolerance), "

@@ -65,6 +65,11 @@ static cl::opt<bool> DisableSramReuse(
 static cl::opt<bool> DisableFusion("disable-fusion",
                                    cl::desc("Lower every op as its own kernel (measures fusion)"),
                                    cl::cat(D1cCategory));
+static cl::opt<bool> DisableDepthFirst(
+    "disable-depth-first",
+    cl::desc("Run each convolution and pooling on its own instead of chaining consecutive ones "
+             "depth-first (measures depth-first tiling)"),
+    cl::cat(D1cCategory));
 static cl::opt<bool>
     MemoryReport("memory-report",
                  cl::desc("Print the SRAM and DRAM plans' sizes against their bounds"),
@@ -194,6 +199,7 @@ int main(int argc, char **argv) {
     d1::FuseOptions FO;
     FO.Target = Target;
     FO.SramBytes = Sram;
+    FO.DepthFirst = !DisableDepthFirst;
     if (!Run("Lowering to tiles", [&](mlir::PassManager &PM) {
           if (OptLevel != O0 && !DisableFusion) {
             PM.addPass(d1::createFoldBatchNorm());

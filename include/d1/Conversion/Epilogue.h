@@ -39,6 +39,15 @@ std::array<int64_t, 3> tileStrides(llvm::ArrayRef<int64_t> Operand, llvm::ArrayR
                                    TileDims D);
 TileForm tileForm(llvm::ArrayRef<int64_t> Operand, llvm::ArrayRef<int64_t> Out, TileDims D);
 
+/// A batched product whose right operand is the same for every batch item
+/// (a Linear layer on [B, M, K]) is lowered as one [B * M, K] x [K, N]
+/// product, so that its right operand is read once and not once per item.
+bool batchFoldsIntoRows(llvm::ArrayRef<int64_t> Lhs, llvm::ArrayRef<int64_t> Rhs);
+/// Whether an outside operand of such a product's epilogue reads alike on
+/// the folded rows: on every dim before the columns it has the output's
+/// size, or 1 on all of them.
+bool flattensWithRows(llvm::ArrayRef<int64_t> Operand, llvm::ArrayRef<int64_t> Out);
+
 /// The tile of each value of an epilogue (the anchor's result in tile 0,
 /// results of Ops, outside operands read whole) and how many tiles it takes
 /// in all (plan::assignEpilogueTiles).

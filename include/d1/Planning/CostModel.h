@@ -60,10 +60,19 @@ public:
   /// row no longer fits.
   double rowCost(int64_t Rows, int64_t Resident, int64_t OldPerRow, int64_t NewPerRow,
                  int64_t Transfers) const;
+  /// Depth-first chains (Tiling.h). DMA cycles of a window kernel run on
+  /// its own with Extra epilogue tiles (its tiles' input, weights and
+  /// output), infinite when it does not fit.
+  double windowCycles(const WindowShape &S, int64_t Extra) const;
+  /// DMA cycles of the chain so tiled: DRAM traffic and transfers, and the
+  /// SRAM-to-SRAM copies that move rows between and within its tiles.
+  double chainCycles(const ChainTiling &T, int64_t Images) const;
+  /// The chain's tiling within the window kernels' SRAM budget.
+  ChainTiling chainTiling(const std::vector<ChainStage> &Stages) const;
   int64_t sramBytes() const { return SramBytes; }
 
 private:
-  double BytesPerCycle, Latency;
+  double BytesPerCycle, Latency, MeshLatency;
   int64_t SramBytes;
 };
 

@@ -50,6 +50,53 @@ WindowTiling windowTiling(const WindowShape &S, int64_t BudgetElements,
 /// once per filter tile, weights once per row tile, output once.
 int64_t windowTraffic(const WindowShape &S, const WindowTiling &T);
 
+/// One kernel of a depth-first chain: stage s + 1 reads stage s's output,
+/// which never leaves SRAM. Extra output-sized tiles serve the stage's
+/// fused epilogue; Bias says whether it adds one value per filter.
+struct ChainStage {
+  WindowShape Shape;
+  int64_t ExtraOutTiles = 0;
+  bool Bias = false;
+};
+
+/// What one stage does in one band. Each stage keeps its padded input
+/// rows in a tile (planes x TileRows x padded width) whose row 0 is input
+/// row InRow0; rows it still needs are moved up from the previous band
+/// (a line buffer: no row is loaded or computed twice), and the new rows
+/// arrive below them, from DRAM for the first stage, from the previous
+/// stage's output otherwise.
+struct ChainStep {
+  int64_t OutLo = 0, OutRows = 0;                    // output rows computed
+  int64_t InRow0 = 0;                                // input row at tile row 0
+  int64_t CarryFrom = 0, CarryTo = 0, CarryRows = 0; // tile rows kept
+  int64_t NewLo = 0, NewRows = 0;                    // input rows that arrive
+  int64_t NewTo = 0;                                 // tile row of input row NewLo
+  /// Tile rows to refill with the pad value once the kept rows have moved:
+  /// the top padding [0, PadTop) and the bottom padding [PadFrom, PadFrom +
+  /// PadRows), when rows of an earlier band are left there.
+  int64_t PadTop = 0, PadFrom = 0, PadRows = 0;
+};
+
+struct ChainTiling {
+  bool Fits = false;
+  int64_t Rows = 0;                             // the last stage's output rows per band
+  std::vector<int64_t> TileRows;                // per stage: rows of its input tile
+  std::vector<int64_t> MaxOutRows;              // per stage: most output rows of a band
+  std::vector<std::vector<ChainStep>> Bands;    // [band][stage]
+  int64_t Elements = 0;                         // SRAM, fp32 elements
+  int64_t Traffic = 0;                          // DRAM bytes (one image: x N)
+  int64_t DramTransfers = 0, SramTransfers = 0; // DMAs (one image)
+};
+
+/// The bands of Stages run depth-first with Rows output rows of the last
+/// stage per band, and the SRAM they need: every stage's input tile,
+/// weights and bias at once, and the largest stage's output tiles.
+ChainTiling chainBands(const std::vector<ChainStage> &Stages, int64_t Rows);
+
+/// The most rows per band (up to the last stage's height) whose tiles fit
+/// BudgetElements; Fits is false when one row does not.
+ChainTiling chainTiling(const std::vector<ChainStage> &Stages, int64_t BudgetElements);
+
 struct MatmulTiling {
   int64_t TM = 1, TN = 1, TK = 1;
 };

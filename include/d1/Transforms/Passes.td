@@ -94,7 +94,7 @@ def FoldBatchNorm : Pass<"d1-fold-batch-norm", "mlir::ModuleOp"> {
 }
 
 def Fuse : Pass<"d1-fuse", "mlir::ModuleOp"> {
-  let summary = "Group ops into kernels whose intermediates stay in SRAM: epilogues and row kernels";
+  let summary = "Group ops into kernels whose intermediates stay in SRAM: epilogues, row kernels and depth-first chains";
   let description = [{
     Walks each function in order. A convolution, matmul or gemm starts a group; an
     fp32 elementwise op joins the group of one of its operands' producers
@@ -117,6 +117,16 @@ def Fuse : Pass<"d1-fuse", "mlir::ModuleOp"> {
     tiles its SRAM costs; a decomposed layer norm or softmax becomes one
     pass over memory. A group of one op stays as it was.
 
+    Then consecutive window kernels chain depth-first (`graph.fused
+    depth_first`; option `depth-first`): a convolution's group, or a max
+    pooling, whose one value is read only by the next convolution or max
+    pooling joins it when the chain's tiles (every stage's input rows,
+    weights and bias at once; `d1/Planning/Tiling.h`, `chainTiling`) fit and
+    the cost model prices its DMAs below the stages' own. Every stage but the
+    last then keeps its output in SRAM: the ResNet stem (convolution, relu,
+    max pooling) and MobileNetV2's expansion, depthwise and projection
+    convolutions each read their input and write their output once.
+
     Before:
     ```mlir
     %c = graph.conv %x, %w, %b {...} : (...) -> tensor<1x8x4x4xf32>
@@ -132,12 +142,23 @@ def Fuse : Pass<"d1-fuse", "mlir::ModuleOp"> {
       graph.yield %y : tensor<1x8x4x4xf32>
     } : tensor<1x8x4x4xf32>
     ```
+    and a convolution whose relu output only a max pooling reads:
+    ```mlir
+    %y = graph.fused depth_first {
+      %c = graph.conv %x, %w, %b {...} : (...) -> tensor<1x16x32x32xf32>
+      %r = graph.relu %c : tensor<1x16x32x32xf32>
+      %p = graph.max_pool %r {...} : tensor<1x16x32x32xf32> -> tensor<1x16x16x16xf32>
+      graph.yield %p : tensor<1x16x16x16xf32>
+    } : tensor<1x16x16x16xf32>
+    ```
   }];
   let options = [
     Option<"Target", "target", "std::string", "\"\"",
            "Machine description file (default: the D1 parameters of Machine.td)">,
     Option<"SramBytes", "sram-bytes", "int64_t", "0",
-           "SRAM per core, overriding the target's (0: the target's)">
+           "SRAM per core, overriding the target's (0: the target's)">,
+    Option<"DepthFirst", "depth-first", "bool", "true",
+           "Chain consecutive window kernels depth-first where it pays">
   ];
   let dependentDialects = ["d1::graph::GraphDialect"];
 }

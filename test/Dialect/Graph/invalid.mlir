@@ -77,3 +77,55 @@ func.func @logic_on_floats(%x: tensor<4xf32>) -> tensor<4xf32> {
   %r = graph.and %x, %x : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
+
+// -----
+
+// A depth-first stage must read what the stage before it ends with.
+func.func @depth_first_skips(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32> {
+  %y = graph.fused depth_first {
+    %a = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+    %r = graph.relu %a : tensor<1x4x8x8xf32>
+    // expected-error @+1 {{in a depth-first group must read the value the stage before it ends with, and be its only reader}}
+    %b = graph.conv %a, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+    graph.yield %b : tensor<1x4x8x8xf32>
+  } : tensor<1x4x8x8xf32>
+  return %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// Only the last stage's values may leave the group.
+func.func @depth_first_escapes(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>) -> (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) {
+  %y:2 = graph.fused depth_first {
+    // expected-error @+1 {{in a depth-first group is read after the group but its stage is not the last}}
+    %a = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+    %r = graph.relu %a : tensor<1x4x8x8xf32>
+    %b = graph.conv %r, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+    graph.yield %a, %b : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>
+  } : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>
+  return %y#0, %y#1 : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>
+}
+
+// -----
+
+func.func @depth_first_one_stage(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32> {
+  // expected-error @+1 {{depth-first group needs two stages or more, has 1}}
+  %y = graph.fused depth_first {
+    %a = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+    %r = graph.relu %a : tensor<1x4x8x8xf32>
+    graph.yield %r : tensor<1x4x8x8xf32>
+  } : tensor<1x4x8x8xf32>
+  return %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+func.func @depth_first_starts_elementwise(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32> {
+  // expected-error @+1 {{depth-first group must start with conv or max_pool, not graph.relu}}
+  %y = graph.fused depth_first {
+    %r = graph.relu %x : tensor<1x4x8x8xf32>
+    %a = graph.conv %r, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+    graph.yield %a : tensor<1x4x8x8xf32>
+  } : tensor<1x4x8x8xf32>
+  return %y : tensor<1x4x8x8xf32>
+}

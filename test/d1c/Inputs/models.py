@@ -35,3 +35,8 @@ save("bf16_cast", [h.make_node("Cast", ["x"], ["y"], name="tobf16", to=T.BFLOAT1
 save("wide_conv", [h.make_node("Conv", ["x", "k"], ["y"], name="wide", kernel_shape=[3, 3])],
      [h.make_tensor_value_info("x", T.FLOAT, [1, 8, 8, 4000])], [h.make_tensor_value_info("y", T.FLOAT, [1, 8, 6, 3998])],
      [nh.from_array(np.ones((8, 8, 3, 3), np.float32), "k")])
+save("stem", [h.make_node("Conv", ["x", "k"], ["c"], name="conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+              h.make_node("Relu", ["c"], ["r"], name="relu"),
+              h.make_node("MaxPool", ["r"], ["y"], name="pool", kernel_shape=[2, 2], strides=[2, 2])],
+     [h.make_tensor_value_info("x", T.FLOAT, [1, 3, 64, 64])], [h.make_tensor_value_info("y", T.FLOAT, [1, 8, 32, 32])],
+     [nh.from_array(np.linspace(-1, 1, 8 * 3 * 9, dtype=np.float32).reshape(8, 3, 3, 3), "k")])
