@@ -349,6 +349,11 @@ static LogicalResult verifyDepthFirst(FusedOp F) {
         Op.getResult(0).getType() != Window->getResult(0).getType())
       return Op.emitOpError("in a depth-first group must give one result of its stage's type ")
              << Window->getResult(0).getType();
+    // Earlier stages' values exist only a band at a time, in SRAM.
+    for (Value X : Op.getOperands())
+      if (Operation *Def = X.getDefiningOp();
+          Def && Def->getParentOp() == F.getOperation() && Def->isBeforeInBlock(Window))
+        return Op.emitOpError("in a depth-first group reads a value of an earlier stage");
     Last = Op.getResult(0);
   }
   if (Stages < 2)

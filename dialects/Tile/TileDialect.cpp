@@ -56,6 +56,14 @@ LogicalResult DmaOp::verify() {
       return emitOpError("sizes must be positive");
   if (spaceOf(getSrc().getType()) == Space::DRAM && spaceOf(getDst().getType()) == Space::DRAM)
     return emitOpError("copies DRAM to DRAM; one side must be SRAM");
+  if (auto Sem = getSem(); Sem && (*Sem < 1 || *Sem > 31))
+    return emitOpError("semaphore ") << *Sem << " is not 1 to 31 (0 is the waited copies')";
+  return success();
+}
+
+LogicalResult DmaWaitOp::verify() {
+  if (getSem() < 1 || getSem() > 31)
+    return emitOpError("semaphore ") << getSem() << " is not 1 to 31";
   return success();
 }
 

@@ -41,7 +41,7 @@ def Tile_ViewOp : Tile_Op<"view", [Pure]> {
 }
 
 def Tile_DmaOp : Tile_Op<"dma"> {
-  let summary = "Copy a strided block between two buffers and wait for it";
+  let summary = "Copy a strided block between two buffers (and wait for it)";
   let description = [{
     Copies `sizes[0] x sizes[1] x sizes[2]` elements: rows of `sizes[2]`
     contiguous elements (innermost), `sizes[1]` rows per plane and `sizes[0]`
@@ -49,18 +49,43 @@ def Tile_DmaOp : Tile_Op<"dma"> {
     + r * src_strides[1] + e]` and goes to the same place relative to
     `dst_offset` and `dst_strides`. One of the buffers is in SRAM.
 
+    Without `sem` the copy is complete when the op is. With `sem = N`
+    (1 to 31) it only starts, and semaphore N counts one when it completes:
+    a `tile.dma_wait` on N naming the same source and destination must come
+    before either is touched again, and only one started copy per semaphore
+    may be outstanding at a wait. Compute placed in between overlaps the copy
+    (double buffering).
+
     ```mlir
     tile.dma %w[%i] -> %buf[%c0] sizes [1, 16, 64] src_strides [0, 256] dst_strides [0, 64]
         : memref<256x256xf32>, memref<16x64xf32, 1>
+    tile.dma %x[%j] -> %in[%half] sizes [8, 10, 58] src_strides [3136, 56] dst_strides [580, 58]
+        {sem = 1 : i64} : memref<1x8x56x56xf32>, memref<9280xf32, 1>
     ```
   }];
   let arguments = (ins Tile_Buffer:$src, Index:$src_offset, Tile_Buffer:$dst, Index:$dst_offset,
                        DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$src_strides,
-                       DenseI64ArrayAttr:$dst_strides);
+                       DenseI64ArrayAttr:$dst_strides, OptionalAttr<I64Attr>:$sem);
   let assemblyFormat = [{
     $src `[` $src_offset `]` `->` $dst `[` $dst_offset `]` `sizes` $sizes
     `src_strides` $src_strides `dst_strides` $dst_strides attr-dict `:` type($src) `,` type($dst)
   }];
+  let hasVerifier = 1;
+}
+
+def Tile_DmaWaitOp : Tile_Op<"dma_wait"> {
+  let summary = "Wait for the copy started on a semaphore";
+  let description = [{
+    Waits until the `tile.dma` started with `sem` completes. It names the
+    copy's source and destination, so that the memory planners keep both
+    alive (and unshared) until the copy is done.
+
+    ```mlir
+    tile.dma_wait %x, %in {sem = 1 : i64} : memref<1x8x56x56xf32>, memref<9280xf32, 1>
+    ```
+  }];
+  let arguments = (ins Tile_Buffer:$src, Tile_Buffer:$dst, I64Attr:$sem);
+  let assemblyFormat = "$src `,` $dst attr-dict `:` type($src) `,` type($dst)";
   let hasVerifier = 1;
 }
 

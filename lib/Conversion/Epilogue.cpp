@@ -28,7 +28,11 @@ bool d1::batchFoldsIntoRows(ArrayRef<int64_t> Lhs, ArrayRef<int64_t> Rhs) {
 }
 
 bool d1::flattensWithRows(ArrayRef<int64_t> Operand, ArrayRef<int64_t> Out) {
-  bool AllOut = true, AllOne = true;
+  // The epilogue's offsets and forms come from the unfolded shape: with one
+  // row per item the row dim has stride 0 there, and only operands that are
+  // the same for every folded row read alike.
+  bool OneRow = Out.size() >= 2 && Out[Out.size() - 2] == 1;
+  bool AllOut = !OneRow, AllOne = true;
   for (size_t D = 0; D + 1 < Out.size(); ++D) {
     size_t Pad = Out.size() - std::min(Out.size(), Operand.size());
     int64_t S = D < Pad ? 1 : Operand[D - Pad];

@@ -79,7 +79,8 @@ private:
   void dma(Value Src, Value SrcOff, Value Dst, Value DstOff, std::array<int64_t, 3> Sizes,
            std::array<int64_t, 2> SrcStrides, std::array<int64_t, 2> DstStrides) {
     B.create<tile::DmaOp>(Loc, Src, SrcOff, Dst, DstOff, B.getDenseI64ArrayAttr(Sizes),
-                          B.getDenseI64ArrayAttr(SrcStrides), B.getDenseI64ArrayAttr(DstStrides));
+                          B.getDenseI64ArrayAttr(SrcStrides), B.getDenseI64ArrayAttr(DstStrides),
+                          IntegerAttr());
   }
   void elementwise(tile::EltKind Kind, Value In0, Value Off0, int64_t S0, Value In1, Value Off1,
                    int64_t S1, Value Out, Value OutOff, int64_t Count,
@@ -753,8 +754,13 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   TOY = WT.TOY;
   int64_t XRows = RowsFor(TOY);
   int64_t XPlanes = Conv ? TC : TF;
-  Value XBuf = sram(XPlanes * XRows * IWp + 64 * St[1]);
-  Value WBuf = Conv ? sram(TF * TC * K2) : Value();
+  // Double-buffered, the input tile has two halves: row tile t's input goes
+  // to half t & 1 while tile t - 1 computes from the other.
+  // Likewise the weights: filter tile t's in half t & 1 of WBuf.
+  bool DoubleIn = WT.DoubleInput, DoubleW = WT.DoubleWeights;
+  int64_t XHalf = XPlanes * XRows * IWp + 64 * St[1], WHalf = TF * TC * K2;
+  Value XBuf = sram(XHalf * (DoubleIn ? 2 : 1));
+  Value WBuf = Conv ? sram(WHalf * (DoubleW ? 2 : 1)) : Value();
   Value OBuf = sram(TF * TOY * OW);
   Value BBuf = Bias ? sram(TF) : Value();
   Value SBuf = !Scale.empty() ? sram(TOY * OW) : Value();
@@ -781,28 +787,46 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   // and input per (row, filter, channel) tile.
   bool InputOnce = Conv && WT.InputOnce;
   bool WeightsResident = Conv && Cg <= TC && !InputOnce;
-  auto loadWeights = [&](Value Gb, Value F0, int64_t Tf, Value C0, int64_t Tc) {
+  constexpr int64_t WeightSem = 2;
+  auto loadWeights = [&](Value Gb, Value F0, int64_t Tf, Value C0, int64_t Tc, Value WOff,
+                         bool Async = false) {
     Value WSrc = add(mul(add(mul(Gb, Fg), F0), Cg * K2), mul(C0, K2));
-    dma(Weight, WSrc, WBuf, idx(0), {1, Tf, Tc * K2}, {0, Cg * K2}, {0, Tc * K2});
+    auto D = B.create<tile::DmaOp>(
+        Loc, Weight, WSrc, WBuf, WOff, B.getDenseI64ArrayAttr({1, Tf, Tc * K2}),
+        B.getDenseI64ArrayAttr({0, Cg * K2}), B.getDenseI64ArrayAttr({0, Tc * K2}), IntegerAttr());
+    if (Async)
+      D.setSemAttr(B.getI64IntegerAttr(WeightSem));
   };
   int64_t InPlane = H * W, OutPlane = OH * OW;
   // The padded input tile of Planes channels from channel First (within the
-  // group): pad value, then the input rows inside.
-  auto loadInput = [&](Value Nb, Value Gb, Value Oy0, const RowTile &T, Value First,
-                       int64_t Planes) {
-    elementwise(tile::EltKind::Fill, XBuf, idx(0), 0, Value(), Value(), 0, XBuf, idx(0),
+  // group) at XOff: pad value, then the input rows inside. Started only (on
+  // semaphore 1) when Async; Wait waits for it.
+  constexpr int64_t InputSem = 1;
+  auto loadInput = [&](Value Nb, Value Gb, Value Oy0, const RowTile &T, Value First, int64_t Planes,
+                       Value XOff, bool Async = false) {
+    elementwise(tile::EltKind::Fill, XBuf, XOff, 0, Value(), Value(), 0, XBuf, XOff,
                 Planes * XRows * IWp, {PadValue});
     if (T.Rows > 0) {
       Value Ch = Conv ? add(mul(Gb, Cg), First) : First;
       // First input row: Oy0 * stride - pad_top + the rows clipped away.
       Value Src = add(add(mul(Nb, C * InPlane), mul(Ch, InPlane)),
                       add(mul(Oy0, St[0] * W), idx((T.DstRow - PT) * W)));
-      dma(In, Src, XBuf, idx(T.DstRow * IWp + PL), {Planes, T.Rows, W}, {InPlane, W},
-          {XRows * IWp, IWp});
+      auto D = B.create<tile::DmaOp>(Loc, In, Src, XBuf, add(XOff, T.DstRow * IWp + PL),
+                                     B.getDenseI64ArrayAttr({Planes, T.Rows, W}),
+                                     B.getDenseI64ArrayAttr({InPlane, W}),
+                                     B.getDenseI64ArrayAttr({XRows * IWp, IWp}), IntegerAttr());
+      if (Async)
+        D.setSemAttr(B.getI64IntegerAttr(InputSem));
     }
   };
-  // One filter tile of one row tile.
-  auto EmitF = [&](Value Nb, Value Gb, Value Oy0, const RowTile &T, Value F0, int64_t Tf) {
+  auto Wait = [&](const RowTile &T) {
+    if (T.Rows > 0)
+      B.create<tile::DmaWaitOp>(Loc, In, XBuf, B.getI64IntegerAttr(InputSem));
+  };
+  // One filter tile of one row tile, its input at XOff (loaded here unless
+  // the caller loaded it).
+  auto EmitF = [&](Value Nb, Value Gb, Value Oy0, const RowTile &T, Value F0, int64_t Tf,
+                   Value XOff, Value WOff) {
     int64_t Toy = T.Toy;
     bool Split = Conv && Cg > TC;
     if (Split)
@@ -810,13 +834,13 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
                   Tf * Toy * OW, {0.0f});
     forTiles(Conv ? Cg : 1, Conv ? TC : 1, [&](Value C0, int64_t Tc) {
       int64_t Planes = Conv ? Tc : Tf;
-      if (!InputOnce)
-        loadInput(Nb, Gb, Oy0, T, Conv ? C0 : F0, Planes);
-      if (Conv && !WeightsResident)
-        loadWeights(Gb, F0, Tf, C0, Tc);
+      if (!InputOnce && !DoubleIn)
+        loadInput(Nb, Gb, Oy0, T, Conv ? C0 : F0, Planes, XOff);
+      if (Conv && !WeightsResident && !DoubleW)
+        loadWeights(Gb, F0, Tf, C0, Tc, idx(0));
       B.create<tile::Conv2DOp>(
-          Loc, tile::WindowKindAttr::get(B.getContext(), Kind), XBuf, idx(0), Conv ? WBuf : Value(),
-          Conv ? idx(0) : Value(), OBuf, idx(0), B.getI64IntegerAttr(Planes),
+          Loc, tile::WindowKindAttr::get(B.getContext(), Kind), XBuf, XOff, Conv ? WBuf : Value(),
+          Conv ? WOff : Value(), OBuf, idx(0), B.getI64IntegerAttr(Planes),
           B.getI64IntegerAttr(Conv ? Tf : 1), B.getI64IntegerAttr(XRows), B.getI64IntegerAttr(IWp),
           B.getI64IntegerAttr(Toy), B.getI64IntegerAttr(OW), B.getI64IntegerAttr(KH),
           B.getI64IntegerAttr(KW), B.getI64IntegerAttr(St[0]), B.getI64IntegerAttr(St[1]),
@@ -854,15 +878,15 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   };
   // Every row tile; runs of row tiles that differ only by their position
   // share a loop.
+  auto SameRowTile = [&](const RowTile &A, const RowTile &X) {
+    return A.Toy == X.Toy && A.DstRow == X.DstRow && A.Rows == X.Rows &&
+           X.SrcRow - A.SrcRow == (X.Oy0 - A.Oy0) * St[0];
+  };
   auto Rows = [&](const std::function<void(Value Oy0, const RowTile &T)> &Body) {
     size_t K = 0;
     while (K < Tiles.size()) {
       size_t E = K + 1;
-      auto Same = [&](const RowTile &A, const RowTile &X) {
-        return A.Toy == X.Toy && A.DstRow == X.DstRow && A.Rows == X.Rows &&
-               X.SrcRow - A.SrcRow == (X.Oy0 - A.Oy0) * St[0];
-      };
-      while (E < Tiles.size() && Same(Tiles[K], Tiles[E]))
+      while (E < Tiles.size() && SameRowTile(Tiles[K], Tiles[E]))
         ++E;
       if (E - K == 1) {
         Body(idx(Tiles[K].Oy0), Tiles[K]);
@@ -876,19 +900,102 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
       K = E;
     }
   };
+  // Every row tile with its input double-buffered: before tile t computes,
+  // tile t + 1's input is started into the other half, so that the copy
+  // runs while t computes. The last tile of each run of alike tiles is
+  // peeled off, since the tile after it is shaped differently.
+  auto PipelinedRows = [&](Value Nb, Value Gb,
+                           const std::function<void(Value, const RowTile &, Value)> &Body) {
+    auto Half = [&](Value T) {
+      return mul(B.create<arith::AndIOp>(Loc, T, idx(1)).getResult(), XHalf);
+    };
+    auto Start = [&](Value Oy0, const RowTile &T, Value XOff) {
+      loadInput(Nb, Gb, Oy0, T, idx(0), Cg, XOff, /*Async=*/true);
+    };
+    Start(idx(Tiles[0].Oy0), Tiles[0], idx(0));
+    size_t K = 0;
+    while (K < Tiles.size()) {
+      size_t E = K + 1;
+      while (E < Tiles.size() && SameRowTile(Tiles[K], Tiles[E]))
+        ++E;
+      if (E - K > 1) {
+        auto For = B.create<scf::ForOp>(Loc, idx(0), idx(int64_t(E - 1 - K)), idx(1));
+        OpBuilder::InsertionGuard G(B);
+        B.setInsertionPointToStart(For.getBody());
+        Value J = For.getInductionVar(), T = add(J, int64_t(K));
+        Value Oy0 = add(mul(J, TOY), Tiles[K].Oy0);
+        Wait(Tiles[K]);
+        Start(add(Oy0, TOY), Tiles[K], Half(add(T, 1)));
+        Body(Oy0, Tiles[K], Half(T));
+      }
+      Wait(Tiles[E - 1]);
+      if (E < Tiles.size())
+        Start(idx(Tiles[E].Oy0), Tiles[E], idx(int64_t(E & 1) * XHalf));
+      Body(idx(Tiles[E - 1].Oy0), Tiles[E - 1], idx(int64_t((E - 1) & 1) * XHalf));
+      K = E;
+    }
+  };
+  // Every filter tile (channel tile when pooling), each with its weights
+  // at WOff; double-buffered like the rows: filter tile t + 1's weights are
+  // started before tile t computes.
+  auto FilterTiles = [&](Value Gb, const std::function<void(Value, int64_t, Value)> &Body) {
+    if (!DoubleW)
+      return forTiles(Conv ? Fg : C, TF, [&](Value F0, int64_t Tf) { Body(F0, Tf, idx(0)); });
+    int64_t Full = Fg / TF, Rem = Fg % TF;
+    auto Start = [&](Value F0, int64_t Tf, Value WOff) {
+      loadWeights(Gb, F0, Tf, idx(0), Cg, WOff, /*Async=*/true);
+    };
+    auto WaitW = [&]() { B.create<tile::DmaWaitOp>(Loc, Weight, WBuf, WeightSem); };
+    auto HalfAt = [&](int64_t T) { return idx((T & 1) * WHalf); };
+    Start(idx(0), TF, idx(0)); // canDoubleWeights: TF < Fg, so Full >= 1
+    if (Full > 1) {
+      auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Full - 1), idx(1));
+      OpBuilder::InsertionGuard G(B);
+      B.setInsertionPointToStart(For.getBody());
+      Value J = For.getInductionVar();
+      auto Half = [&](Value T) {
+        return mul(B.create<arith::AndIOp>(Loc, T, idx(1)).getResult(), WHalf);
+      };
+      WaitW();
+      Start(mul(add(J, 1), TF), TF, Half(add(J, 1)));
+      Body(mul(J, TF), TF, Half(J));
+    }
+    WaitW();
+    if (Rem)
+      Start(idx(Full * TF), Rem, HalfAt(Full));
+    Body(idx((Full - 1) * TF), TF, HalfAt(Full - 1));
+    if (Rem) {
+      WaitW();
+      Body(idx(Full * TF), Rem, HalfAt(Full));
+    }
+  };
   loop(N, [&](Value Nb) {
     loop(Groups, [&](Value Gb) {
       if (WeightsResident) {
-        forTiles(Fg, TF, [&](Value F0, int64_t Tf) {
-          loadWeights(Gb, F0, Tf, idx(0), Cg);
-          Rows([&](Value Oy0, const RowTile &T) { EmitF(Nb, Gb, Oy0, T, F0, Tf); });
+        FilterTiles(Gb, [&](Value F0, int64_t Tf, Value WOff) {
+          if (!DoubleW)
+            loadWeights(Gb, F0, Tf, idx(0), Cg, WOff);
+          if (DoubleIn)
+            PipelinedRows(Nb, Gb, [&](Value Oy0, const RowTile &T, Value XOff) {
+              EmitF(Nb, Gb, Oy0, T, F0, Tf, XOff, WOff);
+            });
+          else
+            Rows([&](Value Oy0, const RowTile &T) { EmitF(Nb, Gb, Oy0, T, F0, Tf, idx(0), WOff); });
         });
       } else {
-        Rows([&](Value Oy0, const RowTile &T) {
-          if (InputOnce)
-            loadInput(Nb, Gb, Oy0, T, idx(0), Cg);
-          forTiles(Conv ? Fg : C, TF, [&](Value F0, int64_t Tf) { EmitF(Nb, Gb, Oy0, T, F0, Tf); });
-        });
+        auto Filters = [&](Value Oy0, const RowTile &T, Value XOff) {
+          FilterTiles(Gb, [&](Value F0, int64_t Tf, Value WOff) {
+            EmitF(Nb, Gb, Oy0, T, F0, Tf, XOff, WOff);
+          });
+        };
+        if (DoubleIn)
+          PipelinedRows(Nb, Gb, Filters);
+        else
+          Rows([&](Value Oy0, const RowTile &T) {
+            if (InputOnce)
+              loadInput(Nb, Gb, Oy0, T, idx(0), Cg, idx(0));
+            Filters(Oy0, T, idx(0));
+          });
       }
     });
   });

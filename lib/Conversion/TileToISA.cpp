@@ -226,8 +226,9 @@ void Codegen::lowerDma(tile::DmaOp Op) {
   int64_t EB = elemBytes(Op.getSrc());
   if (EB != elemBytes(Op.getDst()))
     throw CodegenError{Op.getLoc(), "DMA between buffers of different element types"};
+  std::optional<int64_t> Sem = Op.getSem();
   Put(0, Kind, 1);
-  Put(1, 0, 1);    // local semaphore s0
+  Put(1, uint64_t(Sem.value_or(0)), 1); // local semaphore: s0 for waited copies
   Put(2, 0xff, 1); // no remote semaphore
   Put(8, uint64_t(Sizes[2] * EB), 4);
   Put(12, uint64_t(Sizes[1]), 4);
@@ -240,7 +241,8 @@ void Codegen::lowerDma(tile::DmaOp Op) {
   Value Src = addr(Op.getSrc(), Op.getSrcOffset());
   Value Dst = addr(Op.getDst(), Op.getDstOffset());
   I.emit("dma", {Dst, Src, I.li(Desc)});
-  I.emit("sem.wait", {}, {0, 1});
+  if (!Sem) // a started copy is waited for by its tile.dma_wait
+    I.emit("sem.wait", {}, {0, 1});
 }
 
 // One elementwise function on vectors; the single place that knows how each
@@ -1231,6 +1233,10 @@ void Codegen::lowerOp(Operation *Op) {
     lowerBlock(*For.getBody());
   } else if (auto D = dyn_cast<tile::DmaOp>(Op)) {
     lowerDma(D);
+  } else if (auto W = dyn_cast<tile::DmaWaitOp>(Op)) {
+    I.emit("sem.wait", {}, {W.getSem(), 1});
+  } else if (auto A = dyn_cast<arith::AndIOp>(Op)) {
+    Map.map(A.getResult(), I.emit("and", {Map.lookup(A.getLhs()), Map.lookup(A.getRhs())}));
   } else if (auto E = dyn_cast<tile::ElementwiseOp>(Op)) {
     lowerElementwise(E);
   } else if (auto Mm = dyn_cast<tile::MatmulOp>(Op)) {

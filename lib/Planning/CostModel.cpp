@@ -91,8 +91,9 @@ double CostModel::windowCycles(const WindowShape &S, int64_t Extra) const {
 }
 
 double CostModel::chainCycles(const ChainTiling &T, int64_t Images) const {
-  return double(Images) *
-         (dmaCycles(T.Traffic, T.DramTransfers) + double(T.SramTransfers) * MeshLatency);
+  // Weights and biases are loaded once for all images.
+  return dmaCycles(T.OnceBytes, 0) + double(Images) * (dmaCycles(T.Traffic, T.DramTransfers) +
+                                                       double(T.SramTransfers) * MeshLatency);
 }
 
 ChainTiling CostModel::chainTiling(const std::vector<ChainStage> &Stages) const {

@@ -12,20 +12,27 @@ static int64_t rowsFor(const WindowShape &S, int64_t Toy) {
 }
 
 int64_t d1::plan::windowTileElements(const WindowShape &S, int64_t TF, int64_t TC, int64_t TOY,
-                                     int64_t ExtraOutTiles) {
+                                     int64_t ExtraOutTiles, bool DoubleInput, bool DoubleWeights) {
   int64_t IWp = S.W + S.PadL + S.PadR;
-  int64_t In = (S.Conv ? TC : TF) * rowsFor(S, TOY) * IWp + 64 * S.StrideW;
-  int64_t Weights = S.Conv ? TF * TC * S.KH * S.KW : 0;
+  int64_t In = ((S.Conv ? TC : TF) * rowsFor(S, TOY) * IWp + 64 * S.StrideW) *
+               (DoubleInput && canDoubleInput(S, TC, TOY) ? 2 : 1);
+  int64_t Weights =
+      (S.Conv ? TF * TC * S.KH * S.KW : 0) * (DoubleWeights && canDoubleWeights(S, TF, TC) ? 2 : 1);
   int64_t Out = TF * TOY * S.OW;
   return In + Weights + Out * (1 + ExtraOutTiles) + TF;
 }
 
-WindowTiling d1::plan::windowTiling(const WindowShape &S, int64_t Budget, int64_t Extra) {
+/// The tiling with double buffering asked for (DI, DW) or not.
+static WindowTiling tileWindow(const WindowShape &S, int64_t Budget, int64_t Extra, bool DI,
+                               bool DW) {
   int64_t Cg = S.Conv ? S.C / S.Group : 1, Fg = S.Conv ? S.F / S.Group : 1;
+  auto Elements = [&](int64_t TF, int64_t TC, int64_t TOY) {
+    return windowTileElements(S, TF, TC, TOY, Extra, DI, DW);
+  };
   WindowTiling T;
   T.TF = S.Conv ? std::min<int64_t>(Fg, 64) : std::min<int64_t>(S.C, 64);
   T.TC = S.Conv ? std::min<int64_t>(Cg, 64) : 1;
-  auto Need = [&](int64_t Toy) { return windowTileElements(S, T.TF, T.TC, Toy, Extra); };
+  auto Need = [&](int64_t Toy) { return Elements(T.TF, T.TC, Toy); };
   while (Need(1) > Budget && (T.TF > 1 || T.TC > 1)) {
     if (T.TC >= T.TF && T.TC > 1)
       T.TC = (T.TC + 1) / 2;
@@ -37,7 +44,7 @@ WindowTiling d1::plan::windowTiling(const WindowShape &S, int64_t Budget, int64_
     return T;
   auto Rows = [&](WindowTiling &X) {
     X.TOY = 1;
-    while (X.TOY < S.OH && windowTileElements(S, X.TF, X.TC, X.TOY * 2, Extra) <= Budget)
+    while (X.TOY < S.OH && Elements(X.TF, X.TC, X.TOY * 2) <= Budget)
       X.TOY *= 2;
     X.TOY = std::min(X.TOY, S.OH);
   };
@@ -53,7 +60,7 @@ WindowTiling d1::plan::windowTiling(const WindowShape &S, int64_t Budget, int64_
       WindowTiling X;
       X.TF = TF;
       X.TC = Cg;
-      X.Fits = windowTileElements(S, TF, Cg, 1, Extra) <= Budget;
+      X.Fits = Elements(TF, Cg, 1) <= Budget;
       if (!X.Fits)
         continue;
       Rows(X);
@@ -75,7 +82,23 @@ WindowTiling d1::plan::windowTiling(const WindowShape &S, int64_t Budget, int64_
     if (windowTraffic(S, X) < windowTraffic(S, T))
       T = X;
   }
+  T.DoubleInput = DI && canDoubleInput(S, T.TC, T.TOY);
+  T.DoubleWeights = DW && canDoubleWeights(S, T.TF, T.TC);
   return T;
+}
+
+WindowTiling d1::plan::windowTiling(const WindowShape &S, int64_t Budget, int64_t Extra) {
+  WindowTiling Best = tileWindow(S, Budget, Extra, false, false);
+  if (!Best.Fits)
+    return Best;
+  int64_t Bytes = windowTraffic(S, Best);
+  // Most overlap first; a variant must move no more bytes.
+  for (auto [DI, DW] : {std::pair{true, true}, {false, true}, {true, false}}) {
+    WindowTiling X = tileWindow(S, Budget, Extra, DI, DW);
+    if (X.Fits && (X.DoubleInput || X.DoubleWeights) && windowTraffic(S, X) <= Bytes)
+      return X;
+  }
+  return Best;
 }
 
 int64_t d1::plan::windowTraffic(const WindowShape &S, const WindowTiling &T) {
@@ -196,11 +219,11 @@ ChainTiling d1::plan::chainBands(const std::vector<ChainStage> &Stages, int64_t 
       St.NewRows = std::max<int64_t>(0, InHi - St.NewLo);
       St.NewTo = St.NewLo - Y0;
       if (Hd.Used) {
-        St.PadTop = InLo - Y0;
-        if (InHi - Y0 < Need) {
-          St.PadFrom = InHi - Y0;
-          St.PadRows = Need - St.PadFrom;
-        }
+        // Padding wider than the window can leave a band with no input row
+        // at all: clamp both ranges to the tile rows the band reads.
+        St.PadTop = std::clamp<int64_t>(InLo - Y0, 0, Need);
+        St.PadFrom = std::clamp<int64_t>(InHi - Y0, St.PadTop, Need);
+        St.PadRows = Need - St.PadFrom;
       }
       Hd = Held{InLo, InHi, Y0, true};
       T.TileRows[K] = std::max(T.TileRows[K], Need);
@@ -221,7 +244,7 @@ ChainTiling d1::plan::chainBands(const std::vector<ChainStage> &Stages, int64_t 
     int64_t Weights = W.Conv ? W.F * (W.C / W.Group) * W.KH * W.KW : 0;
     int64_t Bias = Stages[K].Bias ? W.F : 0;
     T.Elements += W.C * T.TileRows[K] * (W.W + W.PadL + W.PadR) + 64 * W.StrideW + Weights + Bias;
-    T.Traffic += 4 * (Weights + Bias);
+    T.OnceBytes += 4 * (Weights + Bias);
     T.DramTransfers += 1 + (Bias > 0);
     int64_t OutF = W.Conv ? W.F : W.C;
     Largest = std::max(Largest, OutF * T.MaxOutRows[K] * W.OW * (1 + Stages[K].ExtraOutTiles));

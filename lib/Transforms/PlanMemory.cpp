@@ -175,7 +175,7 @@ struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
       bool Ok = true;
       for (Value V : withViews(A.getResult()))
         for (Operation *U : V.getUsers()) {
-          if (isa<tile::DmaOp>(U))
+          if (isa<tile::DmaOp, tile::DmaWaitOp>(U))
             C.Uses.push_back(P.First.lookup(U));
           else if (!isa<tile::ViewOp, memref::DeallocOp>(U))
             Ok = false;

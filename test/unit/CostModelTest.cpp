@@ -28,8 +28,13 @@ TEST(Tiling, WindowTilesFitTheBudgetAndShrinkForAnEpilogue) {
   EXPECT_LE(windowTileElements(S, T0.TF, T0.TC, T0.TOY), Budget);
   EXPECT_LE(windowTileElements(S, T2.TF, T2.TC, T2.TOY, 2), Budget);
   EXPECT_EQ(T0.TF, 64);
-  EXPECT_EQ(T0.TOY, 16);
-  EXPECT_LT(T2.TOY, T0.TOY);
+  // Row tiles of 8 with the input double-buffered move no more bytes than
+  // single-buffered tiles of 16 (4 tiles of 18 input rows against 7 of 10).
+  EXPECT_EQ(T0.TOY, 8);
+  EXPECT_TRUE(T0.DoubleInput);
+  EXPECT_FALSE(T0.DoubleWeights); // one filter tile
+  EXPECT_LE(windowTileElements(S, T0.TF, T0.TC, T0.TOY, 0, true), Budget);
+  EXPECT_LE(T2.TOY, T0.TOY);
   // All 64 input channels fit one tile, so the weights stay in SRAM across
   // row tiles: smaller row tiles only change the input rows' halo.
   EXPECT_NEAR(double(windowTraffic(S, T2)), double(windowTraffic(S, T0)),
@@ -71,6 +76,24 @@ TEST(Tiling, ConvolutionsKeepWhicheverOperandSavesBytes) {
   WindowShape Wide = layer1();
   WindowTiling W = windowTiling(Wide, Budget);
   EXPECT_FALSE(W.InputOnce);
+}
+
+TEST(Tiling, DoubleBuffersWeightsWhereItCostsNoBytes) {
+  // ResNet-18's layer4 convolution: 512 -> 512 channels, 7 x 7, 3 x 3. Its
+  // 9.4 MB of weights stream through SRAM once, filter tile by filter tile,
+  // the next tile's loading while the current one computes; the input and
+  // output are moved once.
+  WindowShape S = layer1();
+  S.C = S.F = 512;
+  S.H = S.W = S.OH = S.OW = 7;
+  int64_t Budget = windowBudget(1310720);
+  WindowTiling T = windowTiling(S, Budget);
+  ASSERT_TRUE(T.Fits);
+  EXPECT_TRUE(T.DoubleWeights);
+  EXPECT_FALSE(T.DoubleInput); // one row tile
+  EXPECT_LT(T.TF, 512);
+  EXPECT_LE(windowTileElements(S, T.TF, T.TC, T.TOY, 0, T.DoubleInput, T.DoubleWeights), Budget);
+  EXPECT_EQ(windowTraffic(S, T), 4 * (512 * 512 * 9 + 2 * 512 * 49));
 }
 
 TEST(Tiling, MatmulTilesLeaveRoomForTheEpilogue) {
@@ -128,11 +151,11 @@ TEST(CostModel, FusingAReluSavesItsRoundTrip) {
   EXPECT_NEAR(Both, 2 * ReadOnly, 1e-6);
   // A relu needs no extra tile: it costs nothing.
   EXPECT_EQ(CM.epilogueCost(A, 0, 0), 0.0);
-  // A residual operand's tile makes the row tiles smaller: a real cost,
-  // smaller than what fusing the add saves.
-  double Cost = CM.epilogueCost(A, 0, 1);
+  // Operands' tiles make the row tiles smaller: a real cost, smaller than
+  // what fusing their ops saves.
+  double Cost = CM.epilogueCost(A, 0, 3);
   EXPECT_GT(Cost, 0.0);
-  EXPECT_LT(Cost, CM.epilogueGain(A, Bytes, false, 1));
+  EXPECT_LT(Cost, CM.epilogueGain(A, Bytes, false, 3));
 }
 
 TEST(CostModel, AnEpilogueThatNoLongerFitsIsRefused) {

@@ -33,16 +33,34 @@ struct WindowTiling {
   /// per row tile), instead of filter tiles outside with their weights
   /// loaded once (input read per filter tile).
   bool InputOnce = false;
+  /// Double buffering (GraphToTile): the next row tile's input, or the next
+  /// filter tile's weights, is loaded while the current tile computes, in a
+  /// second buffer of its own.
+  bool DoubleInput = false, DoubleWeights = false;
 };
+
+/// Where a convolution can double-buffer: with all input channels in one
+/// tile, its input across row tiles (when there are several) and its
+/// weights across filter tiles (when there are several).
+inline bool canDoubleInput(const WindowShape &S, int64_t TC, int64_t TOY) {
+  return S.Conv && TC >= S.C / S.Group && TOY < S.OH;
+}
+inline bool canDoubleWeights(const WindowShape &S, int64_t TF, int64_t TC) {
+  return S.Conv && TC >= S.C / S.Group && TF < S.F / S.Group;
+}
 
 /// Elements of SRAM one tile needs: the padded input rows, the weights, the
 /// output tile, the bias, and ExtraOutTiles more output-sized tiles (a
-/// fused epilogue's operands and intermediates).
+/// fused epilogue's operands and intermediates); input and weights twice
+/// where asked to be and able to be double-buffered.
 int64_t windowTileElements(const WindowShape &S, int64_t TF, int64_t TC, int64_t TOY,
-                           int64_t ExtraOutTiles = 0);
+                           int64_t ExtraOutTiles = 0, bool DoubleInput = false,
+                           bool DoubleWeights = false);
 
 /// Halves the filter and channel tiles (from 64) until one output row
-/// fits BudgetElements, then doubles the rows while they fit.
+/// fits BudgetElements, then doubles the rows while they fit. Double
+/// buffering is taken where it moves no more DRAM bytes than single
+/// buffers (it hides DMA time but its second buffers shrink the tiles).
 WindowTiling windowTiling(const WindowShape &S, int64_t BudgetElements,
                           int64_t ExtraOutTiles = 0);
 
@@ -84,7 +102,8 @@ struct ChainTiling {
   std::vector<int64_t> MaxOutRows;              // per stage: most output rows of a band
   std::vector<std::vector<ChainStep>> Bands;    // [band][stage]
   int64_t Elements = 0;                         // SRAM, fp32 elements
-  int64_t Traffic = 0;                          // DRAM bytes (one image: x N)
+  int64_t Traffic = 0;                          // DRAM bytes of one image: its input and output
+  int64_t OnceBytes = 0;                        // DRAM bytes for all images: weights and biases
   int64_t DramTransfers = 0, SramTransfers = 0; // DMAs (one image)
 };
 

@@ -48,3 +48,20 @@ func.func @main(%x: tensor<2x10x64xf32>, %w: tensor<64x32xf32>, %p: tensor<10x32
   } : tensor<2x10x32xf32>
   return %y : tensor<2x10x32xf32>
 }
+
+// -----
+
+// One row per item ([4, 1, 8] x [8, 16]): a residual [4, 1, 16] differs per
+// item, so the rows do not fold (each item reads its own residual row).
+// CHECK-LABEL: func.func @main
+// CHECK: scf.for
+// CHECK: tile.matmul {{.*}}m = 1
+// CHECK: tile.dma %arg2[%{{.*}}] -> %{{.*}} sizes [1, 1, 16]
+func.func @main(%x: tensor<4x1x8xf32>, %w: tensor<8x16xf32>, %r: tensor<4x1x16xf32>) -> tensor<4x1x16xf32> {
+  %y = graph.fused epilogue {
+    %m = graph.matmul %x, %w : tensor<4x1x8xf32>, tensor<8x16xf32> -> tensor<4x1x16xf32>
+    %a = graph.add %m, %r : tensor<4x1x16xf32>, tensor<4x1x16xf32> -> tensor<4x1x16xf32>
+    graph.yield %a : tensor<4x1x16xf32>
+  } : tensor<4x1x16xf32>
+  return %y : tensor<4x1x16xf32>
+}

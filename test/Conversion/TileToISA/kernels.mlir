@@ -63,3 +63,31 @@ func.func @main(%x: memref<1xf32> {d1.name = "x"}) attributes {d1.num_inputs = 1
   memref.dealloc %c : memref<64xf32, 1>
   return
 }
+
+// -----
+
+// A started copy (sem = 1) is not waited for at once: the relu on the
+// other buffer runs while it moves; its tile.dma_wait becomes the wait on
+// s1 (the descriptor names s1).
+// CHECK-LABEL: name = "z"
+// CHECK: d1isa.dma
+// CHECK-NEXT: d1isa.sem_wait {imm = 1 : i64, rd = 0 : i32}
+// CHECK: d1isa.dma
+// CHECK-NOT: d1isa.sem_wait
+// CHECK: d1isa.vmax_f32
+// CHECK: d1isa.sem_wait {imm = 1 : i64, rd = 1 : i32}
+// CHECK: d1isa.vmax_f32
+func.func @main(%x: memref<16xf32> {d1.name = "x"}, %z: memref<16xf32> {d1.name = "z"}, %y: memref<16xf32> {d1.name = "y"}) attributes {d1.num_inputs = 2 : i64} {
+  %c0 = arith.constant 0 : index
+  %a = memref.alloc() : memref<16xf32, 1>
+  %b = memref.alloc() : memref<16xf32, 1>
+  tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32>, memref<16xf32, 1>
+  tile.dma %z[%c0] -> %b[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] {sem = 1 : i64} : memref<16xf32>, memref<16xf32, 1>
+  tile.elementwise relu %a[%c0] -> %a[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<16xf32, 1>, memref<16xf32, 1>
+  tile.dma_wait %z, %b {sem = 1 : i64} : memref<16xf32>, memref<16xf32, 1>
+  tile.elementwise relu %b[%c0] -> %b[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<16xf32, 1>, memref<16xf32, 1>
+  tile.dma %b[%c0] -> %y[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32, 1>, memref<16xf32>
+  memref.dealloc %a : memref<16xf32, 1>
+  memref.dealloc %b : memref<16xf32, 1>
+  return
+}

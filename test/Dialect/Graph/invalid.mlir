@@ -129,3 +129,19 @@ func.func @depth_first_starts_elementwise(%x: tensor<1x4x8x8xf32>, %w: tensor<4x
   } : tensor<1x4x8x8xf32>
   return %y : tensor<1x4x8x8xf32>
 }
+
+// -----
+
+// A later stage may not read an earlier stage's value (it exists a band at
+// a time).
+func.func @depth_first_reads_back(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32> {
+  %y = graph.fused depth_first {
+    %a = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+    %r = graph.relu %a : tensor<1x4x8x8xf32>
+    %b = graph.conv %r, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+    // expected-error @+1 {{in a depth-first group reads a value of an earlier stage}}
+    %s = graph.add %b, %a : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32> -> tensor<1x4x8x8xf32>
+    graph.yield %s : tensor<1x4x8x8xf32>
+  } : tensor<1x4x8x8xf32>
+  return %y : tensor<1x4x8x8xf32>
+}

@@ -69,3 +69,20 @@ func.func @logic_on_ints(%s: memref<16xi32, 1>) {
   tile.elementwise and %s[%c0], %s[%c0] -> %s[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, params = array<f32>} : memref<16xi32, 1>, memref<16xi32, 1>, memref<16xi32, 1>
   return
 }
+
+// -----
+
+func.func @dma_semaphore_zero(%x: memref<16xf32>, %a: memref<16xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{semaphore 0 is not 1 to 31 (0 is the waited copies')}}
+  tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] {sem = 0 : i64} : memref<16xf32>, memref<16xf32, 1>
+  return
+}
+
+// -----
+
+func.func @dma_wait_semaphore(%x: memref<16xf32>, %a: memref<16xf32, 1>) {
+  // expected-error @+1 {{semaphore 32 is not 1 to 31}}
+  tile.dma_wait %x, %a {sem = 32 : i64} : memref<16xf32>, memref<16xf32, 1>
+  return
+}
