@@ -357,9 +357,7 @@ RunStatus Core::run(uint64_t WindowEnd) {
     processEvents(WindowEnd - 1);
     return RunStatus::Halted;
   }
-  const OpTiming *Tim = M.Timing;
-  const uint8_t *Cap = M.UnitCap;
-  const unsigned Width = M.IssueWidth;
+  const TimingTable &Tim = M.Timing;
   const bool TraceOn = M.TraceOn, ProfileOn = M.ProfileOn;
   for (;;) {
   Retry:
@@ -370,34 +368,14 @@ RunStatus Core::run(uint64_t WindowEnd) {
       return RunStatus::Trapped;
     }
     const Decoded &D = Code[Pc];
-    const OpTiming &OT = Tim[uint8_t(D.Op)];
+    const OpTiming &OT = Tim[D.Op];
 
     // Earliest issue cycle: operands, then free slots.
     uint64_t T = MinIssue;
     T = std::max(T, std::max(std::max(Ready[D.Src[0]], Ready[D.Src[1]]),
                              std::max(Ready[D.Src[2]], Ready[D.Src[3]])));
     T = std::max(T, std::max(Ready[D.Dst[0]], Ready[D.Dst[1]]));
-    for (;;) {
-      bool Same = T == Cycle;
-      if (Same && IssuedInCycle >= Width) {
-        ++T;
-        continue;
-      }
-      uint64_t Next = T + 1;
-      bool Ok = true;
-      for (unsigned K = 0; K < OT.NumUses; ++K) {
-        unsigned U = OT.Uses[K].U;
-        if (BusyUntil[U] > T) {
-          Ok = false;
-          Next = std::max(Next, BusyUntil[U]);
-        } else if (Same && UsedInCycle[U] + OT.Uses[K].Slots > Cap[U]) {
-          Ok = false;
-        }
-      }
-      if (Ok)
-        break;
-      T = Next;
-    }
+    T = Slots.firstFree(OT, T, Tim);
     if (T >= WindowEnd) {
       processEvents(WindowEnd - 1);
       return RunStatus::Yield;
@@ -416,19 +394,9 @@ RunStatus Core::run(uint64_t WindowEnd) {
     }
 
     // Commit: charge the slots, set result latencies.
-    if (T != Cycle) {
-      Cycle = T;
-      IssuedInCycle = 0;
-      std::memset(UsedInCycle, 0, sizeof UsedInCycle);
-    }
-    ++IssuedInCycle;
-    for (unsigned K = 0; K < OT.NumUses; ++K) {
-      unsigned U = OT.Uses[K].U;
-      UsedInCycle[U] += OT.Uses[K].Slots;
-      if (OT.Uses[K].Occ > 1)
-        BusyUntil[U] = T + OT.Uses[K].Occ;
-      ++Stats.UnitIssues[U];
-    }
+    Slots.commit(OT, T);
+    for (unsigned K = 0; K < OT.NumUses; ++K)
+      ++Stats.UnitIssues[OT.Uses[K].U];
     Ready[D.Dst[0]] = T + OT.Lat;
     Ready[D.Dst[1]] = T + OT.Lat;
     Ready[SlotNone] = 0;
@@ -448,7 +416,7 @@ RunStatus Core::run(uint64_t WindowEnd) {
     }
     ++Stats.Instructions;
     Stats.Macs += OT.Macs;
-    MinIssue = Taken ? T + M.TakenBranchLat : T;
+    MinIssue = Taken ? T + Tim.TakenBranchLat : T;
     Pc = NextPc;
     if (D1_UNLIKELY(Halt)) {
       Halted = true;

@@ -12,6 +12,7 @@
 
 #include "d1/Runtime/Emulator.h"
 #include "d1/Target/ISA.h"
+#include "d1/Target/Timing.h"
 
 #include <memory>
 #include <queue>
@@ -46,16 +47,6 @@ struct Decoded {
   uint8_t Src[4];
   uint8_t Dst[2];
   int64_t Imm;
-};
-
-struct OpTiming {
-  uint32_t Lat = 0;
-  uint32_t Macs = 0;
-  uint8_t NumUses = 0;
-  struct {
-    uint8_t U, Slots;
-    uint32_t Occ;
-  } Uses[3];
 };
 
 enum DmaKind : uint8_t { DramToSram, SramToDram, SramToSram, Put, Get, NumDmaKinds };
@@ -163,10 +154,8 @@ public:
 
   // Timing state.
   uint64_t Ready[NumSlots] = {};
-  uint64_t Cycle = 0, MinIssue = 0;
-  unsigned IssuedInCycle = 0;
-  uint8_t UsedInCycle[NumUnits] = {};
-  uint64_t BusyUntil[NumUnits] = {};
+  uint64_t MinIssue = 0;
+  IssueSlots Slots;
   uint64_t DmaEngineFree = 0;
   unsigned DmaOutstanding = 0;
   bool Halted = false;
@@ -212,10 +201,7 @@ public:
   std::vector<Core *> Active;                // cores with code
   uint8_t *Dram = nullptr;
   uint64_t DramSize = 0;
-  OpTiming Timing[256];
-  uint8_t UnitCap[NumUnits];
-  unsigned IssueWidth;
-  uint64_t TakenBranchLat;
+  TimingTable Timing;
   uint64_t DramBytesPerCycle; // per core share
   RunOptions Opts;
   bool TraceOn = false, ProfileOn = false;

@@ -11,7 +11,7 @@
 using namespace d1;
 using namespace d1::rt;
 
-Mesh::Mesh(const D1XFile &F, const MachineDesc &MD) : File(F), Machine(MD) {
+Mesh::Mesh(const D1XFile &F, const MachineDesc &MD) : File(F), Machine(MD), Timing(MD) {
   const d1x::Header &H = F.header();
   std::vector<const d1x::Core *> Progs(MD.numCores(), nullptr);
   for (const auto &C : H.cores())
@@ -29,23 +29,7 @@ Mesh::Mesh(const D1XFile &F, const MachineDesc &MD) : File(F), Machine(MD) {
     void *P = mmap(nullptr, Len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     Dram = P == MAP_FAILED ? nullptr : static_cast<uint8_t *>(P);
   }
-  for (unsigned U = 0; U < NumUnits; ++U)
-    UnitCap[U] = uint8_t(std::min<int64_t>(255, MD.get(unsigned(unitInfo(Unit(U)).CapParam))));
-  IssueWidth = unsigned(MD[MachineParamId::issue_width]);
-  TakenBranchLat = uint64_t(MD[MachineParamId::lat_taken_branch]);
   DramBytesPerCycle = uint64_t(MD[MachineParamId::dram_bytes_per_cycle]);
-  for (const InstInfo *I = instBegin(); I != instEnd(); ++I) {
-    OpTiming &T = Timing[uint8_t(I->Op)];
-    T.Lat = I->LatencyParam >= 0 ? uint32_t(MD.get(unsigned(I->LatencyParam))) : 0;
-    T.Macs = I->Macs;
-    T.NumUses = I->NumUses;
-    for (unsigned K = 0; K < I->NumUses; ++K) {
-      T.Uses[K].U = uint8_t(I->Uses[K].U);
-      T.Uses[K].Slots = I->Uses[K].Slots;
-      T.Uses[K].Occ = I->Uses[K].OccParam >= 0 ? uint32_t(MD.get(unsigned(I->Uses[K].OccParam)))
-                                               : I->Uses[K].Occ;
-    }
-  }
 }
 
 Mesh::~Mesh() {
@@ -365,7 +349,7 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
             if (!First)
               First = Running[I];
           }
-        uint64_t At = std::max(First->Cycle, First->MinIssue);
+        uint64_t At = std::max(First->Slots.Cycle, First->MinIssue);
         Err = "deadlock at cycle " + std::to_string(At) + ": " + First->where(First->Pc) +
               " " + waitReason(*First);
         if (Blocked > 1)

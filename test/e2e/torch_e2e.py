@@ -257,7 +257,10 @@ def check(bin_dir, work, name, quiet=False, compare_unfused=False):
     unfused = ""
     if compare_unfused:
         exe2 = os.path.join(d, name + "-unfused.d1x")
-        run([os.path.join(bin_dir, "d1c"), onnx_path, "-o", exe2, "-q", "--disable-fusion"])
+        # The reference build also keeps the instructions unscheduled: both
+        # orders must compute the same bits.
+        run([os.path.join(bin_dir, "d1c"), onnx_path, "-o", exe2, "-q", "--disable-fusion",
+             "--disable-scheduling"])
         run([os.path.join(bin_dir, "d1-run"), exe2, *args, "--output-dir", os.path.join(d, "out2"),
              "--output-format", "npy", "--quiet"])
         pairs = [(np.load(os.path.join(d, "out", f"output_{i}.npy")),

@@ -70,6 +70,11 @@ static cl::opt<bool> DisableDepthFirst(
     cl::desc("Run each convolution and pooling on its own instead of chaining consecutive ones "
              "depth-first (measures depth-first tiling)"),
     cl::cat(D1cCategory));
+static cl::opt<bool> DisableScheduling(
+    "disable-scheduling",
+    cl::desc("Keep the D1 instructions in the order the lowering wrote them (measures the "
+             "instruction scheduler)"),
+    cl::cat(D1cCategory));
 static cl::opt<bool>
     MemoryReport("memory-report",
                  cl::desc("Print the SRAM and DRAM plans' sizes against their bounds"),
@@ -226,6 +231,11 @@ int main(int argc, char **argv) {
       // No CSE here: the lowering builds each address next to its use,
       // and sharing them would keep them live across whole loops.
       PM.addPass(d1::createTileToISA(O));
+      if (OptLevel != O0 && !DisableScheduling) {
+        d1::ScheduleOptions SO;
+        SO.Target = Target;
+        PM.addPass(d1::createSchedule(SO));
+      }
     };
     bool Lowered;
     if (PO.Resident) {

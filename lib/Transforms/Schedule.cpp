@@ -1,0 +1,162 @@
+//===- Schedule.cpp - List scheduling of the D1 instructions --------------===//
+//
+// Builds each straight piece of a block as a plan::SchedBlock (opcodes,
+// SSA and memory dependences), asks plan::listSchedule for an order and
+// moves the ops into it. The ordering decisions are the planner's; this
+// file reads the IR and checks register pressure.
+//
+//===----------------------------------------------------------------------===//
+#include "d1/Planning/Schedule.h"
+#include "d1/Codegen/ISABuilder.h"
+#include "d1/Dialects/ISA/D1ISA.h"
+#include "d1/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace d1 {
+#define GEN_PASS_DEF_SCHEDULE
+#include "d1/Transforms/Passes.h.inc"
+} // namespace d1
+
+using namespace mlir;
+using namespace d1;
+
+namespace {
+
+bool uses(const InstInfo &I, Unit U) {
+  for (unsigned K = 0; K < I.NumUses; ++K)
+    if (I.Uses[K].U == U)
+      return true;
+  return false;
+}
+
+/// Register class of a value: 0 scalar, 1 vector, 2 accumulator.
+int classOf(Value V) {
+  if (isa<d1isa::VRegType>(V.getType()))
+    return 1;
+  if (isa<d1isa::AccType>(V.getType()))
+    return 2;
+  return 0;
+}
+
+/// The most values of each class live at once when Ops run in Order;
+/// values read after the piece live to its end.
+std::array<int, 3> pressure(ArrayRef<Operation *> Ops, ArrayRef<unsigned> Order) {
+  DenseMap<Operation *, unsigned> Pos;
+  for (unsigned K = 0; K < Order.size(); ++K)
+    Pos[Ops[Order[K]]] = K;
+  std::vector<std::array<int, 3>> Delta(Order.size() + 1, {0, 0, 0});
+  for (Operation *Op : Ops)
+    for (Value R : Op->getResults()) {
+      unsigned Def = Pos.lookup(Op), Last = Def;
+      bool Escapes = false;
+      for (Operation *U : R.getUsers()) {
+        auto It = Pos.find(U);
+        if (It == Pos.end())
+          Escapes = true;
+        else
+          Last = std::max(Last, It->second);
+      }
+      unsigned End = Escapes ? unsigned(Order.size()) : Last;
+      ++Delta[Def][size_t(classOf(R))];
+      --Delta[End][size_t(classOf(R))];
+    }
+  std::array<int, 3> Live{0, 0, 0}, Max{0, 0, 0};
+  for (const auto &D : Delta)
+    for (size_t C = 0; C < 3; ++C) {
+      Live[C] += D[C];
+      Max[C] = std::max(Max[C], Live[C]);
+    }
+  return Max;
+}
+
+struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
+  using ScheduleBase::ScheduleBase;
+
+  void runOnOperation() override {
+    MachineDesc MD;
+    if (!Target.empty()) {
+      std::string Err = MD.parseFile(Target);
+      if (!Err.empty()) {
+        getOperation().emitError(Err);
+        return signalPassFailure();
+      }
+    }
+    TimingTable T(MD);
+    for (auto F : getOperation().getOps<func::FuncOp>())
+      if (!F.isExternal())
+        scheduleBlock(F.getBody().front(), T);
+  }
+
+  void scheduleBlock(Block &B, const TimingTable &T) {
+    std::vector<Operation *> Piece;
+    for (Operation &Op : llvm::make_early_inc_range(B)) {
+      for (Region &R : Op.getRegions())
+        for (Block &Inner : R)
+          scheduleBlock(Inner, T);
+      const InstInfo *I = instOf(&Op);
+      // Ops that keep their place: what is not an instruction (loops,
+      // yields, returns), control (branches, DMA, semaphores, barriers).
+      if (!I || Op.getNumRegions() || uses(*I, Unit::Control)) {
+        schedulePiece(Piece, T);
+        Piece.clear();
+        continue;
+      }
+      Piece.push_back(&Op);
+    }
+    schedulePiece(Piece, T);
+  }
+
+  void schedulePiece(ArrayRef<Operation *> Ops, const TimingTable &T) {
+    if (Ops.size() < 3)
+      return;
+    plan::SchedBlock SB;
+    DenseMap<Operation *, unsigned> Index;
+    std::vector<unsigned> Loads; // since the last store
+    int LastStore = -1;
+    for (unsigned K = 0; K < Ops.size(); ++K) {
+      Operation *Op = Ops[K];
+      const InstInfo &I = *instOf(Op);
+      Index[Op] = K;
+      SB.Ops.push_back(I.Op);
+      for (Value V : Op->getOperands())
+        if (auto It = Index.find(V.getDefiningOp()); It != Index.end() && It->second != K)
+          SB.Deps.push_back({It->second, K, T[SB.Ops[It->second]].Lat});
+      if (uses(I, Unit::StorePort)) {
+        for (unsigned L : Loads)
+          SB.Deps.push_back({L, K, 0});
+        if (LastStore >= 0)
+          SB.Deps.push_back({unsigned(LastStore), K, 0});
+        Loads.clear();
+        LastStore = int(K);
+      } else if (uses(I, Unit::LoadPort)) {
+        if (LastStore >= 0)
+          SB.Deps.push_back({unsigned(LastStore), K, 0});
+        Loads.push_back(K);
+      }
+    }
+    std::vector<unsigned> Order = plan::listSchedule(SB, T);
+    std::vector<unsigned> Program(Ops.size());
+    for (unsigned K = 0; K < Ops.size(); ++K)
+      Program[K] = K;
+    if (Order == Program)
+      return;
+    // The allocator does not spill: keep program order where the new one
+    // needs more registers of a class than it did and than 24.
+    std::array<int, 3> Before = pressure(Ops, Program), After = pressure(Ops, Order);
+    for (size_t C = 0; C < 3; ++C)
+      if (After[C] > std::max(Before[C], C == 2 ? 4 : 24))
+        return;
+    Operation *Anchor = Ops.back()->getNextNode();
+    Block *B = Ops.back()->getBlock();
+    for (unsigned K : Order) {
+      if (Anchor)
+        Ops[K]->moveBefore(Anchor);
+      else
+        Ops[K]->moveBefore(B, B->end());
+    }
+  }
+};
+
+} // namespace
