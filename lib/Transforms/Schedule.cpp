@@ -31,6 +31,10 @@ bool uses(const InstInfo &I, Unit U) {
   return false;
 }
 
+bool readsHiddenState(Opcode O) {
+  return O == Opcode::CYCLE || O == Opcode::RNGSEED || O == Opcode::VCVTSRBF16;
+}
+
 /// Register class of a value: 0 scalar, 1 vector, 2 accumulator.
 int classOf(Value V) {
   if (isa<d1isa::VRegType>(V.getType()))
@@ -97,8 +101,10 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
           scheduleBlock(Inner, T);
       const InstInfo *I = instOf(&Op);
       // Ops that keep their place: what is not an instruction (loops,
-      // yields, returns), control (branches, DMA, semaphores, barriers).
-      if (!I || Op.getNumRegions() || uses(*I, Unit::Control)) {
+      // yields, returns), control (branches, DMA, semaphores, barriers),
+      // and what reads or sets state no operand shows (the cycle counter,
+      // the random generator).
+      if (!I || Op.getNumRegions() || uses(*I, Unit::Control) || readsHiddenState(I->Op)) {
         schedulePiece(Piece, T);
         Piece.clear();
         continue;

@@ -169,7 +169,9 @@ def Schedule : Pass<"d1-schedule", "mlir::ModuleOp"> {
   let description = [{
     Runs after `d1-tile-to-isa`, on virtual registers. Each block (a
     function body, a loop body) is cut at instructions that must keep their
-    place (DMA, semaphores, barriers, branches, nested loops); each piece is
+    place (DMA, semaphores, barriers, branches, nested loops, and `cycle`,
+    `rngseed` and `vcvtsr.bf16.f32`, which read or set state no operand
+    shows); each piece is
     reordered by `d1::plan::listSchedule` (`d1/Planning/Schedule.h`) over
     the emulator's own issue model (`d1/Target/Timing.h`: latencies, units,
     slots and occupancies from ISA.td and the machine description).

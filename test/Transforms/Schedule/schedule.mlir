@@ -70,3 +70,20 @@ func.func @fma_block(%w: index, %x: !d1isa.v, %n: index) -> (!d1isa.v, !d1isa.v)
   }
   return %r#0, %r#1 : !d1isa.v, !d1isa.v
 }
+
+// -----
+
+// Reading the cycle counter keeps its place: the loads do not move across
+// it.
+// CHECK-LABEL: func.func @cycle_counter
+// CHECK: d1isa.ld %arg0 {imm = 0 : i64}
+// CHECK-NEXT: d1isa.addi
+// CHECK-NEXT: d1isa.cycle
+// CHECK-NEXT: d1isa.ld %arg0 {imm = 8 : i64}
+func.func @cycle_counter(%p: index) -> (index, index, index) {
+  %a = d1isa.ld %p {imm = 0 : i64} : (index) -> index
+  %b = d1isa.addi %a {imm = 1 : i64} : (index) -> index
+  %t = d1isa.cycle : () -> index
+  %c = d1isa.ld %p {imm = 8 : i64} : (index) -> index
+  return %b, %t, %c : index, index, index
+}
