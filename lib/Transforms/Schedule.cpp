@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace d1 {
 #define GEN_PASS_DEF_SCHEDULE
@@ -44,33 +45,38 @@ int classOf(Value V) {
   return 0;
 }
 
-/// The most values of each class live at once when Ops run in Order;
-/// values read after the piece live to its end.
+/// The most values of each class live at once when Ops run in Order:
+/// values defined in the piece from their definition, values from outside
+/// it from its start, each until its last use in the piece, or to its end
+/// when something after the piece reads it.
 std::array<int, 3> pressure(ArrayRef<Operation *> Ops, ArrayRef<unsigned> Order) {
   DenseMap<Operation *, unsigned> Pos;
   for (unsigned K = 0; K < Order.size(); ++K)
     Pos[Ops[Order[K]]] = K;
-  std::vector<std::array<int, 3>> Delta(Order.size() + 1, {0, 0, 0});
-  for (Operation *Op : Ops)
-    for (Value R : Op->getResults()) {
-      unsigned Def = Pos.lookup(Op), Last = Def;
-      bool Escapes = false;
-      for (Operation *U : R.getUsers()) {
-        auto It = Pos.find(U);
-        if (It == Pos.end())
-          Escapes = true;
-        else
-          Last = std::max(Last, It->second);
-      }
-      unsigned End = Escapes ? unsigned(Order.size()) : Last;
-      ++Delta[Def][size_t(classOf(R))];
-      --Delta[End][size_t(classOf(R))];
+  unsigned End = unsigned(Order.size());
+  std::vector<std::array<int, 3>> Delta(End + 1, {0, 0, 0});
+  auto Live = [&](Value V, unsigned From) {
+    unsigned Last = From;
+    for (Operation *U : V.getUsers()) {
+      auto It = Pos.find(U);
+      Last = It == Pos.end() ? End : std::max(Last, It->second);
     }
-  std::array<int, 3> Live{0, 0, 0}, Max{0, 0, 0};
+    ++Delta[From][size_t(classOf(V))];
+    --Delta[Last][size_t(classOf(V))];
+  };
+  llvm::SmallPtrSet<Value, 16> Outside;
+  for (Operation *Op : Ops) {
+    for (Value R : Op->getResults())
+      Live(R, Pos.lookup(Op));
+    for (Value X : Op->getOperands())
+      if (!Pos.count(X.getDefiningOp()) && Outside.insert(X).second)
+        Live(X, 0);
+  }
+  std::array<int, 3> Now{0, 0, 0}, Max{0, 0, 0};
   for (const auto &D : Delta)
     for (size_t C = 0; C < 3; ++C) {
-      Live[C] += D[C];
-      Max[C] = std::max(Max[C], Live[C]);
+      Now[C] += D[C];
+      Max[C] = std::max(Max[C], Now[C]);
     }
   return Max;
 }
@@ -129,6 +135,12 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
       for (Value V : Op->getOperands())
         if (auto It = Index.find(V.getDefiningOp()); It != Index.end() && It->second != K)
           SB.Deps.push_back({It->second, K, T[SB.Ops[It->second]].Lat});
+      // A tied destination overwrites its first operand's register: every
+      // other reader of that value before it stays before it.
+      if (I.TiedDest && Op->getNumOperands())
+        for (Operation *U : Op->getOperand(0).getUsers())
+          if (auto It = Index.find(U); It != Index.end() && It->second != K)
+            SB.Deps.push_back({It->second, K, 0});
       if (uses(I, Unit::StorePort)) {
         for (unsigned L : Loads)
           SB.Deps.push_back({L, K, 0});
@@ -149,7 +161,8 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
     if (Order == Program)
       return;
     // The allocator does not spill: keep program order where the new one
-    // needs more registers of a class than it did and than 24.
+    // needs more registers of a class than it did and than 24 (of 30
+    // allocatable: values live through the piece unread are not seen here).
     std::array<int, 3> Before = pressure(Ops, Program), After = pressure(Ops, Order);
     for (size_t C = 0; C < 3; ++C)
       if (After[C] > std::max(Before[C], C == 2 ? 4 : 24))

@@ -87,3 +87,18 @@ func.func @cycle_counter(%p: index) -> (index, index, index) {
   %c = d1isa.ld %p {imm = 8 : i64} : (index) -> index
   return %b, %t, %c : index, index, index
 }
+
+// -----
+
+// vins.32 writes into its first operand's register: the add that reads the
+// old value stays before it, though the insert could issue while the add
+// waits for its load.
+// CHECK-LABEL: func.func @tied_destination
+// CHECK: d1isa.vadd_f32 %{{.*}}, %arg1
+// CHECK: d1isa.vins_32 %arg1
+func.func @tied_destination(%p: index, %v: !d1isa.v, %x: index) -> (!d1isa.v, !d1isa.v) {
+  %a = d1isa.vld %p {imm = 0 : i64} : (index) -> !d1isa.v
+  %r = d1isa.vadd_f32 %a, %v : (!d1isa.v, !d1isa.v) -> !d1isa.v
+  %w = d1isa.vins_32 %v, %x {imm = 3 : i64} : (!d1isa.v, index) -> !d1isa.v
+  return %r, %w : !d1isa.v, !d1isa.v
+}
