@@ -42,6 +42,47 @@ bool d1::flattensWithRows(ArrayRef<int64_t> Operand, ArrayRef<int64_t> Out) {
   return AllOut || AllOne;
 }
 
+std::optional<plan::WindowShape> d1::windowShapeOf(Operation *Op) {
+  auto ShapeOf = [](Value V) { return cast<RankedTensorType>(V.getType()).getShape(); };
+  ArrayRef<int64_t> St, Pd, Dl;
+  plan::WindowShape W;
+  if (auto C = dyn_cast<graph::ConvOp>(Op)) {
+    ArrayRef<int64_t> WS = ShapeOf(C.getWeight());
+    W.KH = WS[2];
+    W.KW = WS[3];
+    St = C.getStrides();
+    Pd = C.getPads();
+    Dl = C.getDilations();
+    W.Group = int64_t(C.getGroup());
+  } else if (auto P = dyn_cast<graph::MaxPoolOp>(Op)) {
+    W.Conv = false;
+    W.KH = P.getKernel()[0];
+    W.KW = P.getKernel()[1];
+    St = P.getStrides();
+    Pd = P.getPads();
+    Dl = P.getDilations();
+  } else {
+    return std::nullopt;
+  }
+  ArrayRef<int64_t> I = ShapeOf(Op->getOperand(0)), O = ShapeOf(Op->getResult(0));
+  W.N = I[0];
+  W.C = I[1];
+  W.H = I[2];
+  W.W = I[3];
+  W.F = O[1];
+  W.OH = O[2];
+  W.OW = O[3];
+  W.StrideH = St[0];
+  W.StrideW = St[1];
+  W.DilH = Dl[0];
+  W.DilW = Dl[1];
+  W.PadT = Pd[0];
+  W.PadL = Pd[1];
+  W.PadB = Pd[2];
+  W.PadR = Pd[3];
+  return W;
+}
+
 TileDims d1::tileDims(Operation *Anchor) {
   if (isa<graph::ConvOp, graph::MaxPoolOp>(Anchor))
     return {1, 2, 3};

@@ -76,12 +76,19 @@ private:
     auto RT = cast<RankedTensorType>(T);
     return MemRefType::get(RT.getShape(), RT.getElementType());
   }
+  /// A copy, complete when it returns; with Sem (1 to 31) only started,
+  /// for a tile.dma_wait on Sem to complete.
   void dma(Value Src, Value SrcOff, Value Dst, Value DstOff, std::array<int64_t, 3> Sizes,
-           std::array<int64_t, 2> SrcStrides, std::array<int64_t, 2> DstStrides) {
+           std::array<int64_t, 2> SrcStrides, std::array<int64_t, 2> DstStrides, int64_t Sem = 0) {
     B.create<tile::DmaOp>(Loc, Src, SrcOff, Dst, DstOff, B.getDenseI64ArrayAttr(Sizes),
                           B.getDenseI64ArrayAttr(SrcStrides), B.getDenseI64ArrayAttr(DstStrides),
-                          IntegerAttr());
+                          Sem ? B.getI64IntegerAttr(Sem) : IntegerAttr());
   }
+  /// Offset of half T & 1 of a double buffer whose halves take Size elements.
+  Value half(Value T, int64_t Size) {
+    return mul(B.create<arith::AndIOp>(Loc, T, idx(1)).getResult(), Size);
+  }
+  Value half(int64_t T, int64_t Size) { return idx((T & 1) * Size); }
   void elementwise(tile::EltKind Kind, Value In0, Value Off0, int64_t S0, Value In1, Value Off1,
                    int64_t S1, Value Out, Value OutOff, int64_t Count,
                    ArrayRef<float> Params = {}, Value In2 = Value(), Value Off2 = Value(),
@@ -791,11 +798,8 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   auto loadWeights = [&](Value Gb, Value F0, int64_t Tf, Value C0, int64_t Tc, Value WOff,
                          bool Async = false) {
     Value WSrc = add(mul(add(mul(Gb, Fg), F0), Cg * K2), mul(C0, K2));
-    auto D = B.create<tile::DmaOp>(
-        Loc, Weight, WSrc, WBuf, WOff, B.getDenseI64ArrayAttr({1, Tf, Tc * K2}),
-        B.getDenseI64ArrayAttr({0, Cg * K2}), B.getDenseI64ArrayAttr({0, Tc * K2}), IntegerAttr());
-    if (Async)
-      D.setSemAttr(B.getI64IntegerAttr(WeightSem));
+    dma(Weight, WSrc, WBuf, WOff, {1, Tf, Tc * K2}, {0, Cg * K2}, {0, Tc * K2},
+        Async ? WeightSem : 0);
   };
   int64_t InPlane = H * W, OutPlane = OH * OW;
   // The padded input tile of Planes channels from channel First (within the
@@ -811,12 +815,8 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
       // First input row: Oy0 * stride - pad_top + the rows clipped away.
       Value Src = add(add(mul(Nb, C * InPlane), mul(Ch, InPlane)),
                       add(mul(Oy0, St[0] * W), idx((T.DstRow - PT) * W)));
-      auto D = B.create<tile::DmaOp>(Loc, In, Src, XBuf, add(XOff, T.DstRow * IWp + PL),
-                                     B.getDenseI64ArrayAttr({Planes, T.Rows, W}),
-                                     B.getDenseI64ArrayAttr({InPlane, W}),
-                                     B.getDenseI64ArrayAttr({XRows * IWp, IWp}), IntegerAttr());
-      if (Async)
-        D.setSemAttr(B.getI64IntegerAttr(InputSem));
+      dma(In, Src, XBuf, add(XOff, T.DstRow * IWp + PL), {Planes, T.Rows, W}, {InPlane, W},
+          {XRows * IWp, IWp}, Async ? InputSem : 0);
     }
   };
   auto Wait = [&](const RowTile &T) {
@@ -906,9 +906,6 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   // peeled off, since the tile after it is shaped differently.
   auto PipelinedRows = [&](Value Nb, Value Gb,
                            const std::function<void(Value, const RowTile &, Value)> &Body) {
-    auto Half = [&](Value T) {
-      return mul(B.create<arith::AndIOp>(Loc, T, idx(1)).getResult(), XHalf);
-    };
     auto Start = [&](Value Oy0, const RowTile &T, Value XOff) {
       loadInput(Nb, Gb, Oy0, T, idx(0), Cg, XOff, /*Async=*/true);
     };
@@ -925,13 +922,13 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
         Value J = For.getInductionVar(), T = add(J, int64_t(K));
         Value Oy0 = add(mul(J, TOY), Tiles[K].Oy0);
         Wait(Tiles[K]);
-        Start(add(Oy0, TOY), Tiles[K], Half(add(T, 1)));
-        Body(Oy0, Tiles[K], Half(T));
+        Start(add(Oy0, TOY), Tiles[K], half(add(T, 1), XHalf));
+        Body(Oy0, Tiles[K], half(T, XHalf));
       }
       Wait(Tiles[E - 1]);
       if (E < Tiles.size())
-        Start(idx(Tiles[E].Oy0), Tiles[E], idx(int64_t(E & 1) * XHalf));
-      Body(idx(Tiles[E - 1].Oy0), Tiles[E - 1], idx(int64_t((E - 1) & 1) * XHalf));
+        Start(idx(Tiles[E].Oy0), Tiles[E], half(int64_t(E), XHalf));
+      Body(idx(Tiles[E - 1].Oy0), Tiles[E - 1], half(int64_t(E - 1), XHalf));
       K = E;
     }
   };
@@ -946,27 +943,23 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
       loadWeights(Gb, F0, Tf, idx(0), Cg, WOff, /*Async=*/true);
     };
     auto WaitW = [&]() { B.create<tile::DmaWaitOp>(Loc, Weight, WBuf, WeightSem); };
-    auto HalfAt = [&](int64_t T) { return idx((T & 1) * WHalf); };
     Start(idx(0), TF, idx(0)); // canDoubleWeights: TF < Fg, so Full >= 1
     if (Full > 1) {
       auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Full - 1), idx(1));
       OpBuilder::InsertionGuard G(B);
       B.setInsertionPointToStart(For.getBody());
       Value J = For.getInductionVar();
-      auto Half = [&](Value T) {
-        return mul(B.create<arith::AndIOp>(Loc, T, idx(1)).getResult(), WHalf);
-      };
       WaitW();
-      Start(mul(add(J, 1), TF), TF, Half(add(J, 1)));
-      Body(mul(J, TF), TF, Half(J));
+      Start(mul(add(J, 1), TF), TF, half(add(J, 1), WHalf));
+      Body(mul(J, TF), TF, half(J, WHalf));
     }
     WaitW();
     if (Rem)
-      Start(idx(Full * TF), Rem, HalfAt(Full));
-    Body(idx((Full - 1) * TF), TF, HalfAt(Full - 1));
+      Start(idx(Full * TF), Rem, half(Full, WHalf));
+    Body(idx((Full - 1) * TF), TF, half(Full - 1, WHalf));
     if (Rem) {
       WaitW();
-      Body(idx(Full * TF), Rem, HalfAt(Full));
+      Body(idx(Full * TF), Rem, half(Full, WHalf));
     }
   };
   loop(N, [&](Value Nb) {
@@ -1391,24 +1384,8 @@ void Lowering::lowerChain(graph::FusedOp F) {
     }
     auto S = std::make_unique<Stage>(Op.getLoc());
     S->Window = &Op;
-    Shape IS = ShapeOf(Op.getOperand(0)), OS = ShapeOf(Op.getResult(0));
-    plan::WindowShape &W = S->Cost.Shape;
-    W.N = IS[0];
-    W.C = IS[1];
-    W.H = IS[2];
-    W.W = IS[3];
-    W.F = OS[1];
-    W.OH = OS[2];
-    W.OW = OS[3];
-    ArrayRef<int64_t> St, Pd, Dl;
+    const plan::WindowShape &W = S->Cost.Shape = *windowShapeOf(&Op);
     if (auto C = dyn_cast<graph::ConvOp>(Op)) {
-      Shape WS = ShapeOf(C.getWeight());
-      W.KH = WS[2];
-      W.KW = WS[3];
-      St = C.getStrides();
-      Pd = C.getPads();
-      Dl = C.getDilations();
-      W.Group = int64_t(C.getGroup());
       S->Kind = tile::WindowKind::Conv;
       S->Weight = buffer(C.getWeight());
       S->Bias = C.getBias() ? buffer(C.getBias()) : Value();
@@ -1416,27 +1393,12 @@ void Lowering::lowerChain(graph::FusedOp F) {
       S->Cg = W.C / W.Group;
       S->Fg = W.F / W.Group;
     } else {
-      auto P = cast<graph::MaxPoolOp>(Op);
-      W.Conv = false;
-      W.KH = P.getKernel()[0];
-      W.KW = P.getKernel()[1];
-      St = P.getStrides();
-      Pd = P.getPads();
-      Dl = P.getDilations();
       S->Kind = tile::WindowKind::Max;
     }
-    W.StrideH = St[0];
-    W.StrideW = St[1];
-    W.DilH = Dl[0];
-    W.DilW = Dl[1];
-    W.PadT = Pd[0];
-    W.PadL = Pd[1];
-    W.PadB = Pd[2];
-    W.PadR = Pd[3];
     S->Cost.Bias = bool(S->Bias);
     S->IWp = W.W + W.PadL + W.PadR;
     S->Ep.Anchor = Op.getResult(0);
-    S->Ep.OutShape = OS;
+    S->Ep.OutShape = ShapeOf(Op.getResult(0));
     S->Ep.Dims = tileDims(&Op);
     Stages.push_back(std::move(S));
   }

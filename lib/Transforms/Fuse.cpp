@@ -49,29 +49,9 @@ struct Group {
 /// The cost model's view of an anchor; false when Op cannot anchor a group.
 bool describeAnchor(Operation *Op, Group &G) {
   plan::Anchor &A = G.Cost;
-  if (auto C = dyn_cast<graph::ConvOp>(Op)) {
-    Shape I = shapeOf(C.getInput()), W = shapeOf(C.getWeight()), O = shapeOf(C.getResult());
-    auto St = C.getStrides(), P = C.getPads(), D = C.getDilations();
+  if (isa<graph::ConvOp>(Op)) {
     A.IsWindow = true;
-    A.Window = plan::WindowShape{true,
-                                 I[0],
-                                 I[1],
-                                 I[2],
-                                 I[3],
-                                 O[1],
-                                 O[2],
-                                 O[3],
-                                 W[2],
-                                 W[3],
-                                 St[0],
-                                 St[1],
-                                 D[0],
-                                 D[1],
-                                 P[0],
-                                 P[1],
-                                 P[2],
-                                 P[3],
-                                 int64_t(C.getGroup())};
+    A.Window = *windowShapeOf(Op);
     return true;
   }
   Value L, R;
@@ -168,14 +148,10 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
   std::optional<Stage> stageAt(Operation *Op, DenseMap<Operation *, Group *> &GroupOf) {
     Stage S;
     S.Window = Op;
-    if (auto P = dyn_cast<graph::MaxPoolOp>(Op)) {
+    if (isa<graph::MaxPoolOp>(Op)) {
       if (GroupOf.count(Op))
         return std::nullopt;
-      Shape I = shapeOf(P.getInput()), O = shapeOf(P.getResult());
-      auto K = P.getKernel(), St = P.getStrides(), Pd = P.getPads(), D = P.getDilations();
-      S.Cost.Shape =
-          plan::WindowShape{false, I[0],  I[1], I[2], I[3],  I[1],  O[2],  O[3],  K[0], K[1],
-                            St[0], St[1], D[0], D[1], Pd[0], Pd[1], Pd[2], Pd[3], 1};
+      S.Cost.Shape = *windowShapeOf(Op);
       S.Members.push_back(Op);
       return S;
     }

@@ -9,11 +9,14 @@
 #ifndef D1_CONVERSION_EPILOGUE_H
 #define D1_CONVERSION_EPILOGUE_H
 
+#include "d1/Planning/Tiling.h"
+
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <array>
+#include <optional>
 #include <vector>
 
 namespace d1 {
@@ -21,6 +24,10 @@ namespace d1 {
 /// Element strides of a tensor of shape S broadcast to rank Rank (0 where
 /// it broadcasts), numpy-aligned from the right.
 std::vector<int64_t> broadcastStrides(llvm::ArrayRef<int64_t> S, size_t Rank);
+
+/// The sliding window of a graph.conv or graph.max_pool (NCHW), as the
+/// tiling, the fusion cost model and the lowering see it; none for other ops.
+std::optional<plan::WindowShape> windowShapeOf(mlir::Operation *Op);
 
 /// The output dims an anchor's [P][R][C] tile walks: a convolution's tiles
 /// are channels x rows x columns, a product's rows x columns (no planes).
