@@ -1,9 +1,11 @@
 //===- TileDialect.cpp - The tile dialect: registration and verifiers -----===//
 #include "d1/Dialects/Tile/Tile.h"
+#include "d1/Planning/MmaConv.h"
 
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/TypeUtilities.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace d1;
@@ -203,6 +205,74 @@ LogicalResult Conv2DOp::verify() {
   if ((getOutRows() - 1) * getStrideH() + (getKh() - 1) * getDilH() >= getInRows() ||
       (getOutCols() - 1) * getStrideW() + (getKw() - 1) * getDilW() >= getInCols())
     return emitOpError("windows run past the input tile");
+  return success();
+}
+
+LogicalResult Conv2DMmaOp::verify() {
+  for (auto [V, What, Bf16] : {std::tuple{getX(), "input", false},
+                               {getW(), "weights", true},
+                               {getScratch(), "scratch", true},
+                               {getOut(), "output", false}}) {
+    if (failed(checkSram(*this, V, What)))
+      return failure();
+    Type E = getElementTypeOrSelf(V);
+    if (Bf16 ? !E.isBF16() : !E.isF32())
+      return emitOpError(What) << (Bf16 ? " must be bf16" : " must be f32");
+  }
+  for (int64_t V :
+       {getChannels(), getFilters(), getInRows(), getInCols(), getOutRows(), getOutCols(), getKh(),
+        getKw(), getStrideH(), getStrideW(), getDilH(), getDilW()})
+    if (V < 1)
+      return emitOpError("sizes, strides and dilations must be positive");
+  if (getStrideW() > 2)
+    return emitOpError("column stride must be 1 or 2");
+  if ((getOutRows() - 1) * getStrideH() + (getKh() - 1) * getDilH() >= getInRows() ||
+      (getOutCols() - 1) * getStrideW() + (getKw() - 1) * getDilW() >= getInCols())
+    return emitOpError("windows run past the input tile");
+  if (getAccumulate() && getBias())
+    return emitOpError("a bias starts the accumulators: not with accumulate");
+  if (getBias() &&
+      (failed(checkSram(*this, getBias(), "bias")) || !getElementTypeOrSelf(getBias()).isF32()))
+    return emitOpError("bias must be f32");
+  plan::MmaConvLayout L = plan::mmaConvLayout(getChannels(), getInRows(), getInCols(), getOutCols(),
+                                              getKw(), getStrideW(), getDilW(), getFilters());
+  auto Room = [&](Value Buf, Value Off, int64_t Need, const char *What) -> LogicalResult {
+    auto T = cast<MemRefType>(Buf.getType());
+    APInt At;
+    if (T.hasStaticShape() && matchPattern(Off, m_ConstantInt(&At)) &&
+        At.getSExtValue() + Need > T.getNumElements())
+      return emitOpError(What) << " needs " << Need << " elements from " << At.getSExtValue()
+                               << ", the buffer has " << T.getNumElements();
+    return success();
+  };
+  return failure(
+      failed(Room(getW(), getWOffset(), plan::roundUp(getFilters(), 8) * getKh() * getKw() * L.C4,
+                  "weights")) ||
+      failed(Room(getScratch(), getScratchOffset(), L.ScratchBytes / 2, "scratch")));
+}
+
+LogicalResult MmaViewsOp::verify() {
+  if (failed(checkSram(*this, getX(), "input")) || failed(checkSram(*this, getViews(), "views")))
+    return failure();
+  if (!getElementTypeOrSelf(getX()).isF32() || !getElementTypeOrSelf(getViews()).isBF16())
+    return emitOpError("converts f32 to bf16");
+  for (int64_t V :
+       {getChannels(), getInRows(), getInCols(), getOutCols(), getKw(), getStrideW(), getDilW()})
+    if (V < 1)
+      return emitOpError("sizes, strides and dilations must be positive");
+  if (getStrideW() > 2)
+    return emitOpError("column stride must be 1 or 2");
+  if ((getOutCols() - 1) * getStrideW() + (getKw() - 1) * getDilW() >= getInCols())
+    return emitOpError("windows run past the input tile");
+  plan::MmaConvLayout L = plan::mmaConvLayout(getChannels(), getInRows(), getInCols(), getOutCols(),
+                                              getKw(), getStrideW(), getDilW());
+  auto T = cast<MemRefType>(getViews().getType());
+  APInt At;
+  if (T.hasStaticShape() && matchPattern(getViewsOffset(), m_ConstantInt(&At)) &&
+      At.getSExtValue() + L.ScratchBytes / 2 > T.getNumElements())
+    return emitOpError("views need ")
+           << L.ScratchBytes / 2 << " elements from " << At.getSExtValue() << ", the buffer has "
+           << T.getNumElements();
   return success();
 }
 

@@ -203,6 +203,71 @@ def Tile_Conv2DOp : Tile_Op<"conv2d", [AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
+def Tile_Conv2DMmaOp : Tile_Op<"conv2d_mma", [AttrSizedOperandSegments]> {
+  let summary = "Convolution of a padded SRAM tile on the matrix unit (bf16 in, fp32 out)";
+  let description = [{
+    As `tile.conv2d` with kind conv: `x` holds `channels` fp32 planes of
+    `in_rows` x `in_cols` (padded), `out` receives `filters` fp32 planes of
+    `out_rows` x `out_cols` (added to their old values with `accumulate`).
+    The weights `w` are bf16 A tiles packed as d1/Planning/MmaConv.h lays
+    them out: [filters / 8][kh][kw][channels / 4] tiles of 8 filters x 4
+    channels (both rounded up, zero filled). `scratch` (bf16) holds the
+    input's views written by `tile.mma_views` from `x` (only their shape is
+    read from `x` here), then an 8 x 8 fp32 staging block and room for the
+    bias rows. With `bias` (fp32, one per filter) the accumulators start
+    from it: out = bias + the convolution.
+
+    Each product is exact and accumulates in fp32, 4 channels at a time.
+
+    ```mlir
+    tile.conv2d_mma %x[%c0], %w[%c0], %s[%c0] -> %o[%c0] {channels = 64 : i64,
+        filters = 64 : i64, in_rows = 3 : i64, in_cols = 58 : i64, out_rows = 1 : i64,
+        out_cols = 56 : i64, kh = 3 : i64, kw = 3 : i64, stride_h = 1 : i64,
+        stride_w = 1 : i64, dil_h = 1 : i64, dil_w = 1 : i64, accumulate = false}
+        : memref<11136xf32, 1>, memref<36864xbf16, 1>, memref<44160xbf16, 1>, memref<3584xf32, 1>
+    ```
+  }];
+  let arguments = (ins Tile_Buffer:$x, Index:$x_offset, Tile_Buffer:$w, Index:$w_offset,
+                       Tile_Buffer:$scratch, Index:$scratch_offset,
+                       Optional<Tile_Buffer>:$bias, Optional<Index>:$bias_offset,
+                       Tile_Buffer:$out, Index:$out_offset,
+                       I64Attr:$channels, I64Attr:$filters, I64Attr:$in_rows, I64Attr:$in_cols,
+                       I64Attr:$out_rows, I64Attr:$out_cols, I64Attr:$kh, I64Attr:$kw,
+                       I64Attr:$stride_h, I64Attr:$stride_w, I64Attr:$dil_h, I64Attr:$dil_w,
+                       BoolAttr:$accumulate);
+  let assemblyFormat = [{
+    $x `[` $x_offset `]` `,` $w `[` $w_offset `]` `,` $scratch `[` $scratch_offset `]`
+    (`,` `bias` $bias^ `[` $bias_offset `]`)? `->` $out `[` $out_offset `]` attr-dict `:`
+    type($x) `,` type($w) `,` type($scratch) `,` type($out) (`,` type($bias)^)?
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_MmaViewsOp : Tile_Op<"mma_views"> {
+  let summary = "bf16 views of a padded fp32 input tile for conv2d_mma";
+  let description = [{
+    Writes the views of `mmaConvLayout(channels, in_rows, in_cols, out_cols,
+    kw, stride_w, dil_w)` (d1/Planning/MmaConv.h) to `views`: each input
+    element rounded to bf16 (nearest even), rows regrouped by column phase
+    and shifted by one element where a kernel column needs it, channels up
+    to a multiple of 4 zero filled. Written once per input tile, read by
+    every `tile.conv2d_mma` over that tile.
+
+    ```mlir
+    tile.mma_views %x[%c0] -> %v[%c0] {channels = 64 : i64, in_rows = 3 : i64,
+        in_cols = 58 : i64, out_cols = 56 : i64, kw = 3 : i64, stride_w = 1 : i64,
+        dil_w = 1 : i64} : memref<11136xf32, 1>, memref<44160xbf16, 1>
+    ```
+  }];
+  let arguments = (ins Tile_Buffer:$x, Index:$x_offset, Tile_Buffer:$views, Index:$views_offset,
+                       I64Attr:$channels, I64Attr:$in_rows, I64Attr:$in_cols, I64Attr:$out_cols,
+                       I64Attr:$kw, I64Attr:$stride_w, I64Attr:$dil_w);
+  let assemblyFormat = [{
+    $x `[` $x_offset `]` `->` $views `[` $views_offset `]` attr-dict `:` type($x) `,` type($views)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tile_ReduceOp : Tile_Op<"reduce"> {
   let summary = "out[i] = sum, max, min or product of in[i * len .. i * len + len) for i < count";
   let arguments = (ins Tile_WindowKindAttr:$kind, Tile_Buffer:$in, Index:$in_offset,

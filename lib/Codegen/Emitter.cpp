@@ -191,8 +191,9 @@ void rematerializeConstants(func::FuncOp F) {
   F.walk([&](Operation *Op) {
     const InstInfo *Info = instOf(Op);
     // Every use gets its own copy right before it, so no constant is live
-    // across unrelated code (a single far use included).
-    if (Info && Info->Op == Opcode::LI)
+    // across unrelated code (a single far use included); except those the
+    // lowering marked d1.hoisted, which a hot loop reads every iteration.
+    if (Info && Info->Op == Opcode::LI && !Op->hasAttr("d1.hoisted"))
       Constants.push_back(Op);
   });
   for (Operation *C : Constants) {

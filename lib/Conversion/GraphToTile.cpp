@@ -12,6 +12,7 @@
 #include "d1/Conversion/Rows.h"
 #include "d1/Dialects/Graph/Graph.h"
 #include "d1/Dialects/Tile/Tile.h"
+#include "d1/Planning/MmaConv.h"
 #include "d1/Planning/Tiling.h"
 #include "d1/Support/Shapes.h"
 
@@ -45,13 +46,15 @@ struct LoweringError {
 
 class Lowering {
 public:
-  Lowering(ModuleOp M, int64_t SramBytes) : M(M), B(M.getContext()), SramBytes(SramBytes) {}
+  Lowering(ModuleOp M, int64_t SramBytes, bool Bf16, bool DoubleBuffer)
+      : M(M), B(M.getContext()), SramBytes(SramBytes), Bf16(Bf16), DoubleBuffer(DoubleBuffer) {}
   LogicalResult run();
 
 private:
   ModuleOp M;
   OpBuilder B;
   int64_t SramBytes;
+  bool Bf16, DoubleBuffer;
   Location Loc = B.getUnknownLoc();
   DenseMap<Value, Value> Buffers; // tensor -> DRAM memref
   unsigned NextGlobal = 0;
@@ -202,6 +205,9 @@ private:
                    ArrayRef<int64_t> Pads, ArrayRef<int64_t> Dil, int64_t Group,
                    ArrayRef<float> Scale);
   Value global(ArrayRef<float> Data, Shape S);
+  /// A constant convolution weight [F][Cg][KH][KW] packed in bf16 for the
+  /// matrix unit (plan::packMmaWeights), or null when it is not a constant.
+  Value packedWeights(Value Weight, int64_t Groups);
   /// Shape split at [Lo, Hi): products of the dims before, inside and after.
   static std::array<int64_t, 3> split3(const Shape &S, int64_t Lo, int64_t Hi) {
     std::array<int64_t, 3> R{1, 1, 1};
@@ -669,6 +675,29 @@ Value Lowering::global(ArrayRef<float> Data, Shape S) {
   return B.create<memref::GetGlobalOp>(Loc, dramType(TT), Name);
 }
 
+Value Lowering::packedWeights(Value Weight, int64_t Groups) {
+  auto Get = Weight.getDefiningOp<memref::GetGlobalOp>();
+  if (!Get)
+    return Value();
+  auto G = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(Get, Get.getNameAttr());
+  auto Data = G ? dyn_cast_or_null<DenseElementsAttr>(G.getInitialValueAttr()) : nullptr;
+  if (!Data || !Data.getElementType().isF32())
+    return Value();
+  Shape S(cast<MemRefType>(Weight.getType()).getShape());
+  std::vector<float> W(Data.getValues<float>().begin(), Data.getValues<float>().end());
+  std::vector<uint16_t> Packed = plan::packMmaWeights(W, S[0], S[1], S[2], S[3], Groups);
+  auto TT = RankedTensorType::get({int64_t(Packed.size())}, B.getBF16Type());
+  std::string Name = "cst" + std::to_string(NextGlobal++);
+  {
+    OpBuilder::InsertionGuard Guard(B);
+    B.setInsertionPointToStart(M.getBody());
+    auto Raw = ArrayRef<char>(reinterpret_cast<const char *>(Packed.data()), Packed.size() * 2);
+    B.create<memref::GlobalOp>(Loc, Name, B.getStringAttr("private"), dramType(TT),
+                               DenseElementsAttr::getFromRawBuffer(TT, Raw), true, IntegerAttr());
+  }
+  return B.create<memref::GetGlobalOp>(Loc, dramType(TT), Name);
+}
+
 void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weight, Value Bias,
                            Value Out, Shape OS, int64_t KH, int64_t KW, ArrayRef<int64_t> St,
                            ArrayRef<int64_t> Pads, ArrayRef<int64_t> Dil, int64_t Group,
@@ -688,7 +717,21 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   plan::WindowShape WS{Conv,    N,     C,      H,      W,      F,       OH,      OW,
                        KH,      KW,    St[0],  St[1],  Dil[0], Dil[1],  Pads[0], Pads[1],
                        Pads[2], Pads[3], Group};
-  plan::WindowTiling WT = plan::windowTiling(WS, Budget, Extra);
+  // With --precision=bf16 a convolution with constant weights runs on the
+  // matrix unit (conv2d_mma) where its tiles align with the A tiles (8
+  // filters x 4 channels); depthwise-like groups and column strides above 2
+  // stay on the vector unit.
+  Value Packed;
+  if (Conv && Bf16 && St[1] <= 2 && (Group == 1 || (Cg >= 4 && Fg >= 8)))
+    Packed = packedWeights(Weight, Group);
+  WS.Mma = bool(Packed);
+  plan::WindowTiling WT = plan::windowTiling(WS, Budget, Extra, DoubleBuffer);
+  if (WS.Mma && !((WT.TF % 8 == 0 || WT.TF >= Fg) && (WT.TC % 4 == 0 || WT.TC >= Cg))) {
+    WS.Mma = false;
+    Packed = Value();
+    WT = plan::windowTiling(WS, Budget, Extra, DoubleBuffer);
+  }
+  bool Mma = WS.Mma;
   int64_t TF = WT.TF, TC = WT.TC, TOY = 1;
   auto Need = [&](int64_t Toy) { return plan::windowTileElements(WS, TF, TC, Toy, Extra); };
   // (Even one output column's window does not fit: split the kernel rows.)
@@ -765,11 +808,21 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   // to half t & 1 while tile t - 1 computes from the other.
   // Likewise the weights: filter tile t's in half t & 1 of WBuf.
   bool DoubleIn = WT.DoubleInput, DoubleW = WT.DoubleWeights;
-  int64_t XHalf = XPlanes * XRows * IWp + 64 * St[1], WHalf = TF * TC * K2;
+  int64_t XHalf = XPlanes * XRows * IWp + 64 * St[1];
+  // On the matrix unit the weights are bf16 A tiles and the input's bf16
+  // views get a scratch buffer.
+  int64_t Cg4 = plan::roundUp(Cg, 4), Fg8 = plan::roundUp(Fg, 8);
+  int64_t WHalf = Mma ? plan::roundUp(TF, 8) * plan::roundUp(TC, 4) * K2 : TF * TC * K2;
   Value XBuf = sram(XHalf * (DoubleIn ? 2 : 1));
-  Value WBuf = Conv ? sram(WHalf * (DoubleW ? 2 : 1)) : Value();
+  Value WBuf = Conv ? sram(WHalf * (DoubleW ? 2 : 1), Mma ? B.getBF16Type() : Type()) : Value();
+  Value Views =
+      Mma ? sram(plan::mmaConvLayout(TC, XRows, IWp, OW, KW, St[1], Dil[1], TF).ScratchBytes / 2,
+                 B.getBF16Type())
+          : Value();
   Value OBuf = sram(TF * TOY * OW);
-  Value BBuf = Bias ? sram(TF) : Value();
+  // On the matrix unit the bias starts the accumulators: all of a group's
+  // filters' biases are loaded once.
+  Value BBuf = Bias ? sram(Mma ? Fg : TF) : Value();
   Value SBuf = !Scale.empty() ? sram(TOY * OW) : Value();
   Value ScaleG = !Scale.empty() ? global(Scale, {OH * OW}) : Value();
   float PadValue = Kind == tile::WindowKind::Max ? -INFINITY : 0.0f;
@@ -797,6 +850,14 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   constexpr int64_t WeightSem = 2;
   auto loadWeights = [&](Value Gb, Value F0, int64_t Tf, Value C0, int64_t Tc, Value WOff,
                          bool Async = false) {
+    if (Mma) {
+      // Rows of A tiles: (filter block, ky, kx) x the channel tile's blocks.
+      int64_t Tc4 = plan::roundUp(Tc, 4);
+      Value WSrc = add(add(mul(Gb, Fg8 * K2 * Cg4), mul(F0, K2 * Cg4)), mul(C0, 8));
+      dma(Packed, WSrc, WBuf, WOff, {1, plan::roundUp(Tf, 8) / 8 * K2, Tc4 * 8}, {0, Cg4 * 8},
+          {0, Tc4 * 8}, Async ? WeightSem : 0);
+      return;
+    }
     Value WSrc = add(mul(add(mul(Gb, Fg), F0), Cg * K2), mul(C0, K2));
     dma(Weight, WSrc, WBuf, WOff, {1, Tf, Tc * K2}, {0, Cg * K2}, {0, Tc * K2},
         Async ? WeightSem : 0);
@@ -823,6 +884,15 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
     if (T.Rows > 0)
       B.create<tile::DmaWaitOp>(Loc, In, XBuf, B.getI64IntegerAttr(InputSem));
   };
+  // On the matrix unit: the bf16 views of an input tile that has arrived,
+  // for every filter tile over it.
+  auto MakeViews = [&](Value XOff, int64_t Planes) {
+    if (Mma)
+      B.create<tile::MmaViewsOp>(Loc, XBuf, XOff, Views, idx(0), B.getI64IntegerAttr(Planes),
+                                 B.getI64IntegerAttr(XRows), B.getI64IntegerAttr(IWp),
+                                 B.getI64IntegerAttr(OW), B.getI64IntegerAttr(KW),
+                                 B.getI64IntegerAttr(St[1]), B.getI64IntegerAttr(Dil[1]));
+  };
   // One filter tile of one row tile, its input at XOff (loaded here unless
   // the caller loaded it).
   auto EmitF = [&](Value Nb, Value Gb, Value Oy0, const RowTile &T, Value F0, int64_t Tf,
@@ -834,10 +904,23 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
                   Tf * Toy * OW, {0.0f});
     forTiles(Conv ? Cg : 1, Conv ? TC : 1, [&](Value C0, int64_t Tc) {
       int64_t Planes = Conv ? Tc : Tf;
-      if (!InputOnce && !DoubleIn)
+      if (!InputOnce && !DoubleIn) {
         loadInput(Nb, Gb, Oy0, T, Conv ? C0 : F0, Planes, XOff);
+        MakeViews(XOff, Planes);
+      }
       if (Conv && !WeightsResident && !DoubleW)
         loadWeights(Gb, F0, Tf, C0, Tc, idx(0));
+      if (Mma) {
+        // The bias starts the accumulators (unless channel tiles add up).
+        B.create<tile::Conv2DMmaOp>(
+            Loc, XBuf, XOff, WBuf, WOff, Views, idx(0), Bias && !Split ? BBuf : Value(),
+            Bias && !Split ? F0 : Value(), OBuf, idx(0), B.getI64IntegerAttr(Planes),
+            B.getI64IntegerAttr(Tf), B.getI64IntegerAttr(XRows), B.getI64IntegerAttr(IWp),
+            B.getI64IntegerAttr(Toy), B.getI64IntegerAttr(OW), B.getI64IntegerAttr(KH),
+            B.getI64IntegerAttr(KW), B.getI64IntegerAttr(St[0]), B.getI64IntegerAttr(St[1]),
+            B.getI64IntegerAttr(Dil[0]), B.getI64IntegerAttr(Dil[1]), B.getBoolAttr(Split));
+        return;
+      }
       B.create<tile::Conv2DOp>(
           Loc, tile::WindowKindAttr::get(B.getContext(), Kind), XBuf, XOff, Conv ? WBuf : Value(),
           Conv ? WOff : Value(), OBuf, idx(0), B.getI64IntegerAttr(Planes),
@@ -847,13 +930,16 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
           B.getI64IntegerAttr(Dil[0]), B.getI64IntegerAttr(Dil[1]), B.getBoolAttr(Split));
     });
     int64_t Px = Toy * OW;
-    if (Bias) {
-      dma(Bias, add(mul(Gb, Fg), F0), BBuf, idx(0), {1, 1, Tf}, {0, 0}, {0, 0});
+    if (Bias && !(Mma && !Split)) {
+      Value BOff = Mma ? F0 : idx(0);
+      if (!Mma)
+        dma(Bias, add(mul(Gb, Fg), F0), BBuf, idx(0), {1, 1, Tf}, {0, 0}, {0, 0});
       auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Tf), idx(1));
       OpBuilder::InsertionGuard G(B);
       B.setInsertionPointToStart(For.getBody());
       Value Fi = For.getInductionVar();
-      elementwise(tile::EltKind::Add, OBuf, mul(Fi, Px), 1, BBuf, Fi, 0, OBuf, mul(Fi, Px), Px);
+      elementwise(tile::EltKind::Add, OBuf, mul(Fi, Px), 1, BBuf, add(BOff, Fi), 0, OBuf,
+                  mul(Fi, Px), Px);
     }
     if (Kind == tile::WindowKind::Sum) {
       if (SBuf) {
@@ -923,11 +1009,13 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
         Value Oy0 = add(mul(J, TOY), Tiles[K].Oy0);
         Wait(Tiles[K]);
         Start(add(Oy0, TOY), Tiles[K], half(add(T, 1), XHalf));
+        MakeViews(half(T, XHalf), Cg);
         Body(Oy0, Tiles[K], half(T, XHalf));
       }
       Wait(Tiles[E - 1]);
       if (E < Tiles.size())
         Start(idx(Tiles[E].Oy0), Tiles[E], half(int64_t(E), XHalf));
+      MakeViews(half(int64_t(E - 1), XHalf), Cg);
       Body(idx(Tiles[E - 1].Oy0), Tiles[E - 1], half(int64_t(E - 1), XHalf));
       K = E;
     }
@@ -964,6 +1052,8 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   };
   loop(N, [&](Value Nb) {
     loop(Groups, [&](Value Gb) {
+      if (Mma && Bias)
+        dma(Bias, mul(Gb, Fg), BBuf, idx(0), {1, 1, Fg}, {0, 0}, {0, 0});
       if (WeightsResident) {
         FilterTiles(Gb, [&](Value F0, int64_t Tf, Value WOff) {
           if (!DoubleW)
@@ -985,14 +1075,16 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
           PipelinedRows(Nb, Gb, Filters);
         else
           Rows([&](Value Oy0, const RowTile &T) {
-            if (InputOnce)
+            if (InputOnce) {
               loadInput(Nb, Gb, Oy0, T, idx(0), Cg, idx(0));
+              MakeViews(idx(0), Cg);
+            }
             Filters(Oy0, T, idx(0));
           });
       }
     });
   });
-  for (Value V : {XBuf, WBuf, OBuf, BBuf, SBuf})
+  for (Value V : {XBuf, WBuf, OBuf, BBuf, SBuf, Views})
     if (V)
       free(V);
 }
@@ -2013,7 +2105,11 @@ LogicalResult Lowering::run() {
 struct GraphToTilePass : d1::impl::GraphToTileBase<GraphToTilePass> {
   using GraphToTileBase::GraphToTileBase;
   void runOnOperation() override {
-    Lowering L(getOperation(), SramBytes);
+    if (Precision != "fp32" && Precision != "bf16") {
+      getOperation().emitError("precision must be fp32 or bf16, not '") << Precision << "'";
+      return signalPassFailure();
+    }
+    Lowering L(getOperation(), SramBytes, Precision == "bf16", DoubleBuffer);
     if (failed(L.run()))
       signalPassFailure();
   }

@@ -11,6 +11,7 @@
 #include "d1/Conversion/Passes.h"
 #include "d1/Dialects/ISA/D1ISA.h"
 #include "d1/Dialects/Tile/Tile.h"
+#include "d1/Planning/MmaConv.h"
 #include "d1/Support/FunctionTable.h"
 #include "d1/Target/Machine.h"
 
@@ -49,8 +50,8 @@ uint32_t f32bits(float F) {
 
 class Codegen {
 public:
-  Codegen(ModuleOp M, int64_t SramBytes, bool Tables)
-      : M(M), B(M.getContext()), I(B), SramBytes(SramBytes), Tables(Tables) {}
+  Codegen(ModuleOp M, int64_t SramBytes, bool Tables, bool Pipeline)
+      : M(M), B(M.getContext()), I(B), SramBytes(SramBytes), Tables(Tables), Pipeline(Pipeline) {}
   LogicalResult run();
   MachineDesc Machine; // the target (its unit occupancies weigh table forms)
 
@@ -59,7 +60,8 @@ private:
   OpBuilder B;
   ISABuilder I;
   int64_t SramBytes;
-  bool Tables; // activation tables allowed
+  bool Tables;   // activation tables allowed
+  bool Pipeline; // software pipelining of the matrix unit's K loops
   /// The table form of an elementwise kind being emitted: its eight
   /// coefficient registers (C0 lo/hi ... C3 lo/hi) and its scaling.
   struct TableRegs {
@@ -91,6 +93,8 @@ private:
   void lowerElementwise(tile::ElementwiseOp Op);
   void lowerMatmul(tile::MatmulOp Op);
   void lowerConv(tile::Conv2DOp Op);
+  void lowerConvMma(tile::Conv2DMmaOp Op);
+  void lowerMmaViews(tile::MmaViewsOp Op);
   void lowerReduce(tile::ReduceOp Op);
   void lowerGather(tile::GatherOp Op);
   void lowerConvert(tile::ConvertOp Op);
@@ -761,6 +765,8 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
       for (int H = 0; H < 2; ++H)
         CurTable.C[K][H] = I.emit("vld", {I.li(At + (K * 2 + H) * 64)}, {0});
   }
+  // A fill's value is one register for the whole loop.
+  Value Filled = Kind == tile::EltKind::Fill ? bcast(P[0]) : Value();
   auto Body = [&](Value Off, int64_t Bytes) {
     auto Load = [&](Value Base, bool Walk, Value Bcast) -> Value {
       if (!Walk)
@@ -772,22 +778,29 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
     };
     Value X0 = Reads0 ? Load(A0, S0, B0) : Value();
     Value X1 = Unary ? Value() : Load(A1, S1, B1);
-    Value R = apply(Kind, X0, X1, P);
+    Value R = Filled ? Filled : apply(Kind, X0, X1, P);
     Value Ptr = Off ? I.emit("add", {O, Off}) : O;
     if (Bytes == 64)
       I.emit("vst", {R, Ptr}, {0});
     else
       I.emit("vstp", {R, Ptr, I.li(Bytes)});
   };
+  // Four vectors per iteration, so that the scheduler can overlap one
+  // vector's loads with another's arithmetic and store; the vectors left
+  // over and the partial one follow the loop.
   int64_t Full = N / 16, Tail = N % 16;
-  if (Full == 1) {
-    Body(Value(), 64);
-  } else if (Full > 1) {
-    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Full * 64), I.li(64));
+  const int64_t U = 4;
+  int64_t Loop = Full >= 2 * U ? Full / U : 0, Done = Loop * U;
+  if (Loop) {
+    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Loop * U * 64), I.li(U * 64));
     OpBuilder::InsertionGuard G(B);
     B.setInsertionPointToStart(For.getBody());
-    Body(For.getInductionVar(), 64);
+    Value Iv = For.getInductionVar();
+    for (int64_t K = 0; K < U; ++K)
+      Body(K ? I.emit("addi", {Iv}, {K * 64}) : Iv, 64);
   }
+  for (int64_t K = Done; K < Full; ++K)
+    Body(K ? I.li(K * 64) : Value(), 64);
   if (Tail)
     Body(Full ? I.li(Full * 64) : Value(), Tail * 4);
   CurTable = TableRegs();
@@ -932,6 +945,268 @@ void Codegen::lowerMatmul(tile::MatmulOp Op) {
   }
   if (Rem)
     Columns(I.li(Full * RB), Rem);
+}
+
+// The bf16 views of an input tile (d1/Planning/MmaConv.h), one input row at
+// a time: every row of every channel has the same shape.
+void Codegen::lowerMmaViews(tile::MmaViewsOp Op) {
+  int64_t C = Op.getChannels(), IH = Op.getInRows(), IW = Op.getInCols();
+  int64_t SW = Op.getStrideW();
+  plan::MmaConvLayout L =
+      plan::mmaConvLayout(C, IH, IW, Op.getOutCols(), Op.getKw(), SW, Op.getDilW());
+  Value X = addr(Op.getX(), Op.getXOffset());
+  Value S = addr(Op.getViews(), Op.getViewsOffset());
+  Value Evens;
+  if (SW == 2) {
+    std::vector<int32_t> Idx;
+    for (int32_t K = 0; K < 16; ++K)
+      Idx.push_back(2 * K);
+    Evens = I.emit("vld", {I.li(table(Idx))}, {0});
+  }
+  {
+    auto Rows = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(C * IH), I.li(1));
+    OpBuilder::InsertionGuard Guard(B);
+    B.setInsertionPointToStart(Rows.getBody());
+    Value R = Rows.getInductionVar();
+    Value XRow = I.emit("add", {X, scaled(R, IW * 4)});
+    Value SRow = I.emit("add", {S, scaled(R, L.Pitch * 2)});
+    // 16 fp32 from element E of the row, the first Count of them real.
+    auto Load = [&](int64_t E, int64_t Count) -> Value {
+      if (Count >= 16)
+        return I.emit("vld", {XRow}, {E * 4});
+      if (Count <= 0)
+        return bcast(0.0f);
+      return I.emit("vldp", {I.emit("addi", {XRow}, {E * 4}), I.li(Count * 4)});
+    };
+    for (size_t V = 0; V < L.Views.size(); ++V) {
+      int64_t P = L.Views[V].Phase, T = L.Views[V].Shift, N = L.ViewValid[V];
+      for (int64_t C0 = 0; C0 < N; C0 += 32) {
+        int64_t Cnt = std::min<int64_t>(32, N - C0);
+        Value Lo, Hi;
+        if (SW == 1) {
+          int64_t E = T + C0;
+          Lo = Load(E, std::min<int64_t>(16, Cnt));
+          Hi = Cnt > 16 ? Load(E + 16, Cnt - 16) : Lo;
+        } else {
+          // Elements E, E + 2, ...: two loads of 16, then the even lanes.
+          int64_t E = P + 2 * (T + C0);
+          auto Half = [&](int64_t At) {
+            Value A = Load(At, IW - At), Bv = Load(At + 16, IW - At - 16);
+            return I.emit("vperm.32", {A, Bv, Evens});
+          };
+          Lo = Half(E);
+          Hi = Cnt > 16 ? Half(E + 32) : Lo;
+        }
+        Value Packed = I.emit("vcvt.bf16.f32", {Lo, Hi});
+        int64_t At = int64_t(V) * L.ViewBytes + C0 * 2, Bytes = plan::roundUp(Cnt, 2) * 2;
+        if (Bytes == 64)
+          I.emit("vst", {Packed, SRow}, {At});
+        else
+          I.emit("vstp", {Packed, I.emit("addi", {SRow}, {At}), I.li(Bytes)});
+      }
+    }
+  }
+  // Channels past C read zeros (their weights are zero too, but the input
+  // bytes there could be NaN).
+  if (L.C4 > C)
+    for (size_t V = 0; V < L.Views.size(); ++V) {
+      int64_t From = int64_t(V) * L.ViewBytes + C * L.ChannelBytes,
+              Bytes = (L.C4 - C) * L.ChannelBytes;
+      Value Zero = bcast(0.0f);
+      steps(Bytes / 64, 1, 64, [&](Value Off, int64_t) {
+        I.emit("vst", {Zero, I.emit("add", {S, Off})}, {From});
+      });
+      if (Bytes % 64)
+        I.emit("vstp", {Zero, I.emit("addi", {S}, {From + Bytes / 64 * 64}), I.li(Bytes % 64)});
+    }
+}
+
+// A convolution on the matrix unit (layouts in d1/Planning/MmaConv.h) from
+// the views tile.mma_views wrote: each output row is computed in blocks of
+// up to four accumulators (8 filters x 8 pixels each), the K loop walking
+// (ky, kx, channel block) with a table of B-tile offsets, A tiles read in
+// order from the packed weights.
+void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
+  int64_t C = Op.getChannels(), F = Op.getFilters(), IH = Op.getInRows(), IW = Op.getInCols();
+  int64_t OH = Op.getOutRows(), OW = Op.getOutCols(), KH = Op.getKh(), KW = Op.getKw();
+  int64_t SH = Op.getStrideH(), SW = Op.getStrideW(), DH = Op.getDilH(), DW = Op.getDilW();
+  plan::MmaConvLayout L = plan::mmaConvLayout(C, IH, IW, OW, KW, SW, DW, F);
+  Value W = addr(Op.getW(), Op.getWOffset());
+  Value S = addr(Op.getScratch(), Op.getScratchOffset());
+  Value O = addr(Op.getOut(), Op.getOutOffset());
+  int64_t CB = L.C4 / 4, G = KH * KW * CB, Plane = OH * OW * 4;
+
+  // B-tile offsets from an output row's first view row, per K step.
+  std::vector<int32_t> Offsets;
+  for (int64_t Ky = 0; Ky < KH; ++Ky)
+    for (int64_t Kx = 0; Kx < KW; ++Kx)
+      for (int64_t Cb = 0; Cb < CB; ++Cb)
+        Offsets.push_back(int32_t(L.ColView[size_t(Kx)] * L.ViewBytes + 4 * Cb * L.ChannelBytes +
+                                  (Ky * DH * L.Pitch + L.ColIndex[size_t(Kx)]) * 2));
+  int64_t Table = table(Offsets);
+  Value Stage = I.emit("addi", {S}, {L.StageOffset});
+  // With a bias, each filter's accumulator row starts as 8 copies of it.
+  Value BiasRows;
+  if (Op.getBias()) {
+    Value Bias = addr(Op.getBias(), Op.getBiasOffset());
+    BiasRows = I.emit("addi", {S}, {L.BiasOffset});
+    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(F), I.li(1));
+    OpBuilder::InsertionGuard Guard(B);
+    B.setInsertionPointToStart(For.getBody());
+    Value Fi = For.getInductionVar();
+    Value V = I.emit("vldb.32", {I.emit("add", {Bias, scaled(Fi, 4)})}, {0});
+    I.emit("vstp", {V, I.emit("add", {BiasRows, scaled(Fi, 32)}), I.li(32)});
+  }
+  // K steps per loop iteration: software pipelined, two sets of tiles are
+  // live (2 x 2 x 5 registers at most).
+  const int64_t U = Pipeline ? 2 : 4;
+  // The gathers' channel stride stays in one register across the loops.
+  Value ChannelStride = I.li(L.ChannelBytes);
+  ChannelStride.getDefiningOp()->setAttr("d1.hoisted", B.getUnitAttr());
+
+  // Nf filter blocks x Np pixel blocks from filter block Fb and pixel block
+  // Px (registers) of output row Oy; the last filter block has Rows
+  // filters, the last pixel block Cols pixels. With RowBlocks (outputs of
+  // at most 8 columns) pixel block p is row Oy + p instead.
+  bool RowBlocks = OW <= 8;
+  int64_t PBStep = RowBlocks ? SH * L.Pitch * 2 : 16, POStep = RowBlocks ? OW * 4 : 32;
+  auto Block = [&](Value Oy, Value Fb, int64_t Nf, int64_t Rows, Value Px, int64_t Np,
+                   int64_t Cols) {
+    Value ABase = I.emit("add", {W, scaled(Fb, G * 64)});
+    Value BBase = I.emit("add", {I.emit("add", {S, scaled(Oy, SH * L.Pitch * 2)}), scaled(Px, 16)});
+    Value OBase = I.emit("add", {I.emit("add", {O, scaled(Oy, OW * 4)}),
+                                 I.emit("add", {scaled(Fb, 8 * Plane), scaled(Px, 32)})});
+    auto RowsOf = [&](int64_t Fi) { return Fi == Nf - 1 ? Rows : 8; };
+    auto ColsOf = [&](int64_t P) { return P == Np - 1 || RowBlocks ? Cols : 8; };
+    auto OutAt = [&](int64_t Fi, int64_t P) { return Fi * 8 * Plane + P * POStep; };
+    SmallVector<Value> Init;
+    for (int64_t Fi = 0; Fi < Nf; ++Fi)
+      for (int64_t P = 0; P < Np; ++P) {
+        if (BiasRows) {
+          Init.push_back(
+              I.emit("mma.ld", {I.emit("add", {BiasRows, scaled(Fb, 256)}), I.li(32)}, {Fi * 256}));
+        } else if (!Op.getAccumulate()) {
+          Init.push_back(I.emit("mma.zero"));
+        } else if (RowsOf(Fi) == 8 && ColsOf(P) == 8) {
+          Init.push_back(I.emit("mma.ld", {OBase, I.li(Plane)}, {OutAt(Fi, P)}));
+        } else {
+          // Through the staging block: only the block's real rows and columns.
+          for (int64_t Ri = 0; Ri < RowsOf(Fi); ++Ri) {
+            Value V = I.emit("vldp", {I.emit("addi", {OBase}, {OutAt(Fi, P) + Ri * Plane}),
+                                      I.li(ColsOf(P) * 4)});
+            I.emit("vstp", {V, I.emit("addi", {Stage}, {Ri * 32}), I.li(32)});
+          }
+          Init.push_back(I.emit("mma.ld", {Stage, I.li(32)}, {0}));
+        }
+      }
+    // The tiles of K steps [K0, K0 + Steps) with K4 = 4 * K0 (register):
+    // per step Nf A tiles, then Np B tiles.
+    auto Load = [&](Value K4, int64_t Steps) {
+      SmallVector<Value> Tiles;
+      Value TP = I.emit("addi", {K4}, {Table});
+      Value AP = I.emit("add", {ABase, scaled(K4, 16)});
+      for (int64_t Us = 0; Us < Steps; ++Us) {
+        for (int64_t Fi = 0; Fi < Nf; ++Fi)
+          Tiles.push_back(I.emit("vld", {AP}, {Fi * G * 64 + Us * 64}));
+        Value BP = I.emit("add", {BBase, I.emit("lw", {TP}, {Us * 4})});
+        for (int64_t P = 0; P < Np; ++P)
+          Tiles.push_back(
+              I.emit("vldg", {P ? I.emit("addi", {BP}, {P * PBStep}) : BP, ChannelStride}, {16}));
+      }
+      return Tiles;
+    };
+    auto Multiply = [&](ValueRange Tiles, int64_t Steps, ValueRange Accs) {
+      SmallVector<Value> Acc(Accs.begin(), Accs.end());
+      for (int64_t Us = 0; Us < Steps; ++Us) {
+        ValueRange T = Tiles.slice(size_t(Us * (Nf + Np)), size_t(Nf + Np));
+        for (int64_t Fi = 0; Fi < Nf; ++Fi)
+          for (int64_t P = 0; P < Np; ++P)
+            Acc[size_t(Fi * Np + P)] =
+                I.emit("mma", {Acc[size_t(Fi * Np + P)], T[size_t(Fi)], T[size_t(Nf + P)]});
+      }
+      return Acc;
+    };
+    SmallVector<Value> Acc(Init.begin(), Init.end());
+    int64_t Full = G / U, Rem = G % U;
+    auto Loop = [&](int64_t Iterations, ValueRange Carried,
+                    const std::function<SmallVector<Value>(Value, ValueRange)> &Body) {
+      auto For =
+          B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations * U * 4), I.li(U * 4), Carried);
+      OpBuilder::InsertionGuard Guard(B);
+      B.setInsertionPointToStart(For.getBody());
+      B.create<scf::YieldOp>(I.Loc, Body(For.getInductionVar(), For.getRegionIterArgs()));
+      return SmallVector<Value>(For.getResults().begin(), For.getResults().end());
+    };
+    size_t NAcc = Acc.size();
+    if (Pipeline && Full > 1) {
+      // Software pipelined: iteration j multiplies the tiles iteration
+      // j - 1 loaded while it loads those of j + 1; the last one is peeled.
+      SmallVector<Value> Carried(Acc);
+      for (Value T : Load(I.li(0), U))
+        Carried.push_back(T);
+      SmallVector<Value> Out = Loop(Full - 1, Carried, [&](Value K4, ValueRange Args) {
+        // (Multiplies first: each next tile goes to the register of the
+        // one it replaces once that one's products are issued.)
+        SmallVector<Value> R = Multiply(Args.drop_front(NAcc), U, Args.take_front(NAcc));
+        SmallVector<Value> Next = Load(I.emit("addi", {K4}, {U * 4}), U);
+        R.append(Next.begin(), Next.end());
+        return R;
+      });
+      Acc = Multiply(ValueRange(Out).drop_front(NAcc), U, ValueRange(Out).take_front(NAcc));
+    } else if (Full == 1) {
+      Acc = Multiply(Load(I.li(0), U), U, Acc);
+    } else if (Full > 1) {
+      Acc = Loop(Full, Acc,
+                 [&](Value K4, ValueRange Args) { return Multiply(Load(K4, U), U, Args); });
+    }
+    if (Rem)
+      Acc = Multiply(Load(I.li(Full * U * 4), Rem), Rem, Acc);
+    for (int64_t Fi = 0; Fi < Nf; ++Fi)
+      for (int64_t P = 0; P < Np; ++P) {
+        Value A = Acc[size_t(Fi * Np + P)];
+        if (RowsOf(Fi) == 8 && ColsOf(P) == 8) {
+          I.emit("mma.st", {A, OBase, I.li(Plane)}, {OutAt(Fi, P)});
+          continue;
+        }
+        I.emit("mma.st", {A, Stage, I.li(32)}, {0});
+        for (int64_t Ri = 0; Ri < RowsOf(Fi); ++Ri) {
+          Value V = I.emit("vldp", {I.emit("addi", {Stage}, {Ri * 32}), I.li(32)});
+          I.emit("vstp",
+                 {V, I.emit("addi", {OBase}, {OutAt(Fi, P) + Ri * Plane}), I.li(ColsOf(P) * 4)});
+        }
+      }
+  };
+  // Blocks of up to four accumulators: four filter blocks, or fewer filter
+  // blocks and more pixel blocks when the tile has fewer filters.
+  int64_t FBlocks = (F + 7) / 8, PBlocks = (OW + 7) / 8;
+  int64_t FB = std::min<int64_t>(4, FBlocks);
+  int64_t PB = std::min<int64_t>(4 / FB, RowBlocks ? OH : PBlocks);
+  if (RowBlocks) {
+    // Blocks of PB output rows.
+    steps(OH, PB, 1, [&](Value Oy, int64_t Np) {
+      if (F / 8)
+        steps(F / 8, FB, 1, [&](Value Fb, int64_t Nf) { Block(Oy, Fb, Nf, 8, I.li(0), Np, OW); });
+      if (F % 8)
+        Block(Oy, I.li(F / 8), 1, F % 8, I.li(0), Np, OW);
+    });
+    return;
+  }
+  auto Oy = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(OH), I.li(1));
+  OpBuilder::InsertionGuard Guard(B);
+  B.setInsertionPointToStart(Oy.getBody());
+  Value OyV = Oy.getInductionVar();
+  // Whole blocks in loops; a last block of fewer than 8 filters or pixels
+  // on its own (stored through the staging block).
+  auto Pixels = [&](Value Fb, int64_t Nf, int64_t Rows) {
+    if (OW / 8)
+      steps(OW / 8, PB, 1, [&](Value Px, int64_t Np) { Block(OyV, Fb, Nf, Rows, Px, Np, 8); });
+    if (OW % 8)
+      Block(OyV, Fb, Nf, Rows, I.li(OW / 8), 1, OW % 8);
+  };
+  if (F / 8)
+    steps(F / 8, FB, 1, [&](Value Fb, int64_t Nf) { Pixels(Fb, Nf, 8); });
+  if (F % 8)
+    Pixels(I.li(F / 8), 1, F % 8);
 }
 
 void Codegen::steps(int64_t Total, int64_t Step, int64_t Scale,
@@ -1243,6 +1518,10 @@ void Codegen::lowerOp(Operation *Op) {
     lowerMatmul(Mm);
   } else if (auto Cv = dyn_cast<tile::Conv2DOp>(Op)) {
     lowerConv(Cv);
+  } else if (auto Cm = dyn_cast<tile::Conv2DMmaOp>(Op)) {
+    lowerConvMma(Cm);
+  } else if (auto Mv = dyn_cast<tile::MmaViewsOp>(Op)) {
+    lowerMmaViews(Mv);
   } else if (auto R = dyn_cast<tile::ReduceOp>(Op)) {
     lowerReduce(R);
   } else if (auto Ga = dyn_cast<tile::GatherOp>(Op)) {
@@ -1320,7 +1599,7 @@ LogicalResult Codegen::run() {
 struct TileToISAPass : d1::impl::TileToISABase<TileToISAPass> {
   using TileToISABase::TileToISABase;
   void runOnOperation() override {
-    Codegen C(getOperation(), SramBytes, ActivationTables);
+    Codegen C(getOperation(), SramBytes, ActivationTables, SoftwarePipelining);
     if (!Target.empty()) {
       std::string Err = C.Machine.parseFile(Target);
       if (!Err.empty()) {

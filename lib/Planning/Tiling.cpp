@@ -1,5 +1,6 @@
 //===- Tiling.cpp - Tile sizes of the SRAM kernels and their traffic ------===//
 #include "d1/Planning/Tiling.h"
+#include "d1/Planning/MmaConv.h"
 
 #include <algorithm>
 
@@ -16,10 +17,16 @@ int64_t d1::plan::windowTileElements(const WindowShape &S, int64_t TF, int64_t T
   int64_t IWp = S.W + S.PadL + S.PadR;
   int64_t In = ((S.Conv ? TC : TF) * rowsFor(S, TOY) * IWp + 64 * S.StrideW) *
                (DoubleInput && canDoubleInput(S, TC, TOY) ? 2 : 1);
-  int64_t Weights =
-      (S.Conv ? TF * TC * S.KH * S.KW : 0) * (DoubleWeights && canDoubleWeights(S, TF, TC) ? 2 : 1);
+  // On the matrix unit the weights are bf16 A tiles (8 filters x 4 channels).
+  int64_t WeightElements = S.Mma ? ceilDiv(roundUp(TF, 8) * roundUp(TC, 4), 2) : TF * TC;
+  int64_t Weights = (S.Conv ? WeightElements * S.KH * S.KW : 0) *
+                    (DoubleWeights && canDoubleWeights(S, TF, TC) ? 2 : 1);
   int64_t Out = TF * TOY * S.OW;
-  return In + Weights + Out * (1 + ExtraOutTiles) + TF;
+  int64_t Views = 0;
+  if (S.Mma && S.Conv)
+    Views = ceilDiv(
+        mmaConvLayout(TC, rowsFor(S, TOY), IWp, S.OW, S.KW, S.StrideW, S.DilW, TF).ScratchBytes, 4);
+  return In + Weights + Out * (1 + ExtraOutTiles) + TF + Views;
 }
 
 /// The tiling with double buffering asked for (DI, DW) or not.
@@ -87,15 +94,19 @@ static WindowTiling tileWindow(const WindowShape &S, int64_t Budget, int64_t Ext
   return T;
 }
 
-WindowTiling d1::plan::windowTiling(const WindowShape &S, int64_t Budget, int64_t Extra) {
+WindowTiling d1::plan::windowTiling(const WindowShape &S, int64_t Budget, int64_t Extra,
+                                    bool AllowDouble) {
   WindowTiling Best = tileWindow(S, Budget, Extra, false, false);
-  if (!Best.Fits)
+  if (!Best.Fits || !AllowDouble)
     return Best;
   int64_t Bytes = windowTraffic(S, Best);
-  // Most overlap first; a variant must move no more bytes.
+  // Most overlap first; a variant must move no more bytes. On the matrix
+  // unit it must also keep 32 filters per tile (four accumulators' worth)
+  // where single buffers do: fewer starve the K loop of A tiles.
   for (auto [DI, DW] : {std::pair{true, true}, {false, true}, {true, false}}) {
     WindowTiling X = tileWindow(S, Budget, Extra, DI, DW);
-    if (X.Fits && (X.DoubleInput || X.DoubleWeights) && windowTraffic(S, X) <= Bytes)
+    if (X.Fits && (X.DoubleInput || X.DoubleWeights) && windowTraffic(S, X) <= Bytes &&
+        (!S.Mma || X.TF >= std::min<int64_t>(Best.TF, 32)))
       return X;
   }
   return Best;

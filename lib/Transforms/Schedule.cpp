@@ -154,6 +154,16 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
         Loads.push_back(K);
       }
     }
+    // A loop-carried value goes back to its iteration argument's register:
+    // computing the next value waits for every reader of the current one
+    // (else the allocator needs a move at the back edge).
+    if (auto Y = dyn_cast_or_null<scf::YieldOp>(Ops.back()->getNextNode()))
+      if (auto For = dyn_cast<scf::ForOp>(Y->getParentOp()))
+        for (auto [Arg, V] : llvm::zip(For.getRegionIterArgs(), Y.getOperands()))
+          if (auto D = Index.find(V.getDefiningOp()); D != Index.end())
+            for (Operation *U : Arg.getUsers())
+              if (auto It = Index.find(U); It != Index.end() && It->second < D->second)
+                SB.Deps.push_back({It->second, D->second, 0});
     std::vector<unsigned> Order = plan::listSchedule(SB, T);
     std::vector<unsigned> Program(Ops.size());
     for (unsigned K = 0; K < Ops.size(); ++K)

@@ -30,6 +30,7 @@ struct Options {
   std::string Program;
   std::vector<std::string> Inputs;
   std::string OutputDir, OutputFormat = "pb", StatsJson, TraceFile, Profile;
+  uint64_t Hot = 0; // PCs with the most cycles to list
   uint64_t MaxCycles = 0;
   unsigned Threads = 0;
   bool Print = false, Quiet = false;
@@ -38,7 +39,7 @@ struct Options {
 static const char *const Usage =
     "usage: d1-run PROG.d1x [--input FILE | --input NAME=FILE]... [--output-dir DIR]\n"
     "              [--output-format pb|npy] [--stats-json FILE|-] [--trace FILE]\n"
-    "              [--profile FILE|-]\n"
+    "              [--profile FILE|-] [--hot N]\n"
     "              [--max-cycles N] [--threads N] [--print] [--quiet]\n";
 
 static bool parseArgs(int argc, char **argv, Options &O, std::string &Err) {
@@ -96,6 +97,9 @@ static bool parseArgs(int argc, char **argv, Options &O, std::string &Err) {
       if (!Value())
         return false;
       O.Profile = Val;
+    } else if (A == "--hot") {
+      if (!Number(O.Hot))
+        return false;
     } else if (A == "--trace") {
       if (!Value())
         return false;
@@ -243,7 +247,7 @@ int main(int argc, char **argv) {
   Opts.MaxCycles = O.MaxCycles;
   Opts.Threads = O.Threads;
   Opts.Trace = !TraceFile.empty();
-  Opts.Profile = !O.Profile.empty();
+  Opts.Profile = !O.Profile.empty() || O.Hot;
   auto Start = std::chrono::steady_clock::now();
   if (!Emu->run(Opts, Err))
     return fail(Err);
@@ -304,6 +308,25 @@ int main(int argc, char **argv) {
       F << Report;
       if (!F)
         return fail("cannot write '" + O.Profile + "'");
+    }
+  }
+  if (O.Hot) {
+    // The instructions that cost the most cycles (stalls included), per
+    // core, with their PCs as d1-objdump and --emit=asm number them.
+    for (const CoreStats &CS : S.Cores) {
+      std::vector<size_t> Pcs;
+      for (size_t Pc = 0; Pc < CS.Profile.size(); ++Pc)
+        if (CS.Profile[Pc].Cycles)
+          Pcs.push_back(Pc);
+      std::sort(Pcs.begin(), Pcs.end(),
+                [&](size_t A, size_t B) { return CS.Profile[A].Cycles > CS.Profile[B].Cycles; });
+      outs() << "core " << CS.Id << ": pc, cycles, issues, share of the core's cycles\n";
+      for (size_t K = 0; K < Pcs.size() && K < O.Hot; ++K) {
+        const PcProfile &P = CS.Profile[Pcs[K]];
+        outs() << format("%8zu %12llu %12llu %6.2f%%\n", Pcs[K], (unsigned long long)P.Cycles,
+                         (unsigned long long)P.Issues,
+                         100.0 * double(P.Cycles) / double(std::max<uint64_t>(CS.Cycles, 1)));
+      }
     }
   }
   if (!TraceFile.empty()) {

@@ -75,6 +75,14 @@ static cl::opt<bool> DisableScheduling(
     cl::desc("Keep the D1 instructions in the order the lowering wrote them (measures the "
              "instruction scheduler)"),
     cl::cat(D1cCategory));
+enum class PrecisionKind { Fp32, Bf16 };
+static cl::opt<PrecisionKind> Precision(
+    "precision", cl::desc("Arithmetic of convolutions"), cl::init(PrecisionKind::Fp32),
+    cl::values(clEnumValN(PrecisionKind::Fp32, "fp32", "fp32 FMAs on the vector unit (default)"),
+               clEnumValN(PrecisionKind::Bf16, "bf16",
+                          "the matrix unit: inputs and weights rounded to bf16 (nearest even), "
+                          "fp32 accumulation; elementwise work stays fp32")),
+    cl::cat(D1cCategory));
 static cl::opt<bool>
     MemoryReport("memory-report",
                  cl::desc("Print the SRAM and DRAM plans' sizes against their bounds"),
@@ -201,10 +209,15 @@ int main(int argc, char **argv) {
   if (EmitStage != Emit::Graph) {
     d1::GraphToTileOptions O;
     O.SramBytes = Sram;
+    O.Precision = Precision == PrecisionKind::Bf16 ? "bf16" : "fp32";
+    // Double buffering is DMA/compute overlap, scheduled at the tile level.
+    O.DoubleBuffer = !DisableScheduling;
     d1::FuseOptions FO;
     FO.Target = Target;
     FO.SramBytes = Sram;
-    FO.DepthFirst = !DisableDepthFirst;
+    // Chains run their convolutions on the vector unit: with bf16 each
+    // convolution runs on its own on the matrix unit instead.
+    FO.DepthFirst = !DisableDepthFirst && Precision == PrecisionKind::Fp32;
     if (!Run("Lowering to tiles", [&](mlir::PassManager &PM) {
           if (OptLevel != O0 && !DisableFusion) {
             PM.addPass(d1::createFoldBatchNorm());
@@ -219,6 +232,7 @@ int main(int argc, char **argv) {
     d1::TileToISAOptions O;
     O.SramBytes = Sram;
     O.ActivationTables = OptLevel != O0 && !DisableTables;
+    O.SoftwarePipelining = OptLevel != O0 && !DisableScheduling;
     O.Target = Target;
     d1::PlanMemoryOptions PO;
     PO.SramBytes = Sram;

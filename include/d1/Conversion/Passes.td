@@ -35,7 +35,13 @@ def GraphToTile : Pass<"d1-graph-to-tile", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"SramBytes", "sram-bytes", "int64_t", "1310720",
-           "SRAM per core available to tiles (the target's sram_bytes)">
+           "SRAM per core available to tiles (the target's sram_bytes)">,
+    Option<"Precision", "precision", "std::string", "\"fp32\"",
+           "fp32: convolutions on the vector unit's FMA; bf16: on the matrix unit "
+           "(bf16 inputs, fp32 accumulation)">,
+    Option<"DoubleBuffer", "double-buffer", "bool", "true",
+           "Load the next tile's input or weights while the current tile computes, where that "
+           "moves no more DRAM bytes">
   ];
   let dependentDialects = ["d1::tile::TileDialect", "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
@@ -76,6 +82,9 @@ def TileToISA : Pass<"d1-tile-to-isa", "mlir::ModuleOp"> {
     Option<"SramBytes", "sram-bytes", "int64_t", "1310720", "SRAM per core (the target's sram_bytes)">,
     Option<"ActivationTables", "activation-tables", "bool", "false",
            "Compute transcendental activations from tables in SRAM where that takes fewer vector-unit cycles">,
+    Option<"SoftwarePipelining", "software-pipelining", "bool", "false",
+           "Load the next iteration's tiles while the current one multiplies, in the matrix unit's "
+           "K loops">,
     Option<"Target", "target", "std::string", "\"\"",
            "Machine description file whose unit occupancies weigh the table forms (default: the D1's)">
   ];

@@ -21,6 +21,9 @@ struct WindowShape {
   int64_t F = 1, OH = 1, OW = 1;      // output channels and size
   int64_t KH = 1, KW = 1, StrideH = 1, StrideW = 1, DilH = 1, DilW = 1;
   int64_t PadT = 0, PadL = 0, PadB = 0, PadR = 0, Group = 1;
+  /// On the matrix unit (conv2d_mma): the tile also holds the input's bf16
+  /// views (d1/Planning/MmaConv.h).
+  bool Mma = false;
 };
 
 struct WindowTiling {
@@ -61,8 +64,8 @@ int64_t windowTileElements(const WindowShape &S, int64_t TF, int64_t TC, int64_t
 /// fits BudgetElements, then doubles the rows while they fit. Double
 /// buffering is taken where it moves no more DRAM bytes than single
 /// buffers (it hides DMA time but its second buffers shrink the tiles).
-WindowTiling windowTiling(const WindowShape &S, int64_t BudgetElements,
-                          int64_t ExtraOutTiles = 0);
+WindowTiling windowTiling(const WindowShape &S, int64_t BudgetElements, int64_t ExtraOutTiles = 0,
+                          bool AllowDouble = true);
 
 /// DRAM bytes the tiled window kernel reads and writes (fp32): input rows
 /// once per filter tile, weights once per row tile, output once.
