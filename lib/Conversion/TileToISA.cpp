@@ -1561,7 +1561,9 @@ LogicalResult Codegen::run() {
     for (BlockArgument A : F.getArguments()) {
       auto T = cast<MemRefType>(A.getType());
       NamedAttrList L;
-      L.set("name", F.getArgAttr(A.getArgNumber(), "d1.name"));
+      // (A function written by hand may leave its arguments unnamed.)
+      Attribute Name = F.getArgAttr(A.getArgNumber(), "d1.name");
+      L.set("name", Name ? Name : B.getStringAttr("arg" + std::to_string(A.getArgNumber())));
       L.set("address", B.getI64IntegerAttr(Address[A]));
       L.set("shape", B.getDenseI64ArrayAttr(T.getShape()));
       L.set("dtype", TypeAttr::get(T.getElementType()));

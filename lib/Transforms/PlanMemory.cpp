@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
 
 #include <algorithm>
 
@@ -119,6 +120,11 @@ struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
       Dram0 = At + Bytes;
       return At;
     };
+    // Constants nothing reads (a filter packed again for the matrix unit)
+    // take no DRAM.
+    for (auto G : llvm::make_early_inc_range(M.getOps<memref::GlobalOp>()))
+      if (G.isPrivate() && SymbolTable::symbolKnownUseEmpty(G, M))
+        G.erase();
     for (auto G : M.getOps<memref::GlobalOp>())
       G->setAttr("d1.address", B.getI64IntegerAttr(Place(bytesOf(G.getType()), 4096)));
     for (BlockArgument A : F.getArguments())

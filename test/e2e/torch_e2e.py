@@ -291,6 +291,19 @@ def check(bin_dir, work, name, quiet=False, compare_unfused=False, bf16=False):
             ok = False
     s = json.load(open(stats))
     unfused = ""
+    if bf16:
+        # Scheduling and software pipelining reorder instructions only: the
+        # unscheduled bf16 binary must compute the same bits.
+        exe2 = os.path.join(d, name + "-unscheduled.d1x")
+        run([os.path.join(bin_dir, "d1c"), onnx_path, "-o", exe2, "-q", "--precision=bf16",
+             "--disable-scheduling"])
+        run([os.path.join(bin_dir, "d1-run"), exe2, *args, "--output-dir",
+             os.path.join(d, "out2"), "--output-format", "npy", "--quiet"])
+        same = all(np.array_equal(np.load(os.path.join(d, "out", f"output_{i}.npy")),
+                                  np.load(os.path.join(d, "out2", f"output_{i}.npy")),
+                                  equal_nan=True) for i in range(len(refs)))
+        ok &= same
+        unfused = "; unscheduled: " + ("identical outputs" if same else "DIFFERENT outputs")
     if compare_unfused:
         exe2 = os.path.join(d, name + "-unfused.d1x")
         # The reference build also keeps the instructions unscheduled: both

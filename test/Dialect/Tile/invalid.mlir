@@ -86,3 +86,57 @@ func.func @dma_wait_semaphore(%x: memref<16xf32>, %a: memref<16xf32, 1>) {
   tile.dma_wait %x, %a {sem = 32 : i64} : memref<16xf32>, memref<16xf32, 1>
   return
 }
+
+// -----
+
+func.func @mma_weights_fp32(%x: memref<1216xf32, 1>, %w: memref<1152xf32, 1>, %v: memref<4000xbf16, 1>, %o: memref<1600xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{weights must be bf16}}
+  tile.conv2d_mma %x[%c0], %w[%c0], %v[%c0] -> %o[%c0] {accumulate = false, channels = 8 : i64, dil_h = 1 : i64, dil_w = 1 : i64, filters = 16 : i64, in_cols = 12 : i64, in_rows = 12 : i64, kh = 3 : i64, kw = 3 : i64, out_cols = 10 : i64, out_rows = 10 : i64, stride_h = 1 : i64, stride_w = 1 : i64} : memref<1216xf32, 1>, memref<1152xf32, 1>, memref<4000xbf16, 1>, memref<1600xf32, 1>
+  return
+}
+
+// -----
+
+func.func @mma_stride_3(%x: memref<1216xf32, 1>, %w: memref<1152xbf16, 1>, %v: memref<4000xbf16, 1>, %o: memref<1600xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{column stride must be 1 or 2}}
+  tile.conv2d_mma %x[%c0], %w[%c0], %v[%c0] -> %o[%c0] {accumulate = false, channels = 8 : i64, dil_h = 1 : i64, dil_w = 1 : i64, filters = 16 : i64, in_cols = 12 : i64, in_rows = 12 : i64, kh = 3 : i64, kw = 3 : i64, out_cols = 3 : i64, out_rows = 10 : i64, stride_h = 1 : i64, stride_w = 3 : i64} : memref<1216xf32, 1>, memref<1152xbf16, 1>, memref<4000xbf16, 1>, memref<1600xf32, 1>
+  return
+}
+
+// -----
+
+func.func @mma_small_weights(%x: memref<1216xf32, 1>, %w: memref<1000xbf16, 1>, %v: memref<4000xbf16, 1>, %o: memref<1600xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{weights needs 1152 elements from 0, the buffer has 1000}}
+  tile.conv2d_mma %x[%c0], %w[%c0], %v[%c0] -> %o[%c0] {accumulate = false, channels = 8 : i64, dil_h = 1 : i64, dil_w = 1 : i64, filters = 16 : i64, in_cols = 12 : i64, in_rows = 12 : i64, kh = 3 : i64, kw = 3 : i64, out_cols = 10 : i64, out_rows = 10 : i64, stride_h = 1 : i64, stride_w = 1 : i64} : memref<1216xf32, 1>, memref<1000xbf16, 1>, memref<4000xbf16, 1>, memref<1600xf32, 1>
+  return
+}
+
+// -----
+
+func.func @mma_bias_accumulate(%x: memref<1216xf32, 1>, %w: memref<1152xbf16, 1>, %v: memref<4000xbf16, 1>, %b: memref<16xf32, 1>, %o: memref<1600xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{a bias starts the accumulators: not with accumulate}}
+  tile.conv2d_mma %x[%c0], %w[%c0], %v[%c0], bias %b[%c0] -> %o[%c0] {accumulate = true, channels = 8 : i64, dil_h = 1 : i64, dil_w = 1 : i64, filters = 16 : i64, in_cols = 12 : i64, in_rows = 12 : i64, kh = 3 : i64, kw = 3 : i64, out_cols = 10 : i64, out_rows = 10 : i64, stride_h = 1 : i64, stride_w = 1 : i64} : memref<1216xf32, 1>, memref<1152xbf16, 1>, memref<4000xbf16, 1>, memref<1600xf32, 1>, memref<16xf32, 1>
+  return
+}
+
+// -----
+
+func.func @mma_views_too_small(%x: memref<1216xf32, 1>, %v: memref<1000xbf16, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{views need 3584 elements from 0, the buffer has 1000}}
+  tile.mma_views %x[%c0] -> %v[%c0] {channels = 8 : i64, dil_w = 1 : i64, in_cols = 12 : i64, in_rows = 12 : i64, kw = 3 : i64, out_cols = 10 : i64, stride_w = 1 : i64} : memref<1216xf32, 1>, memref<1000xbf16, 1>
+  return
+}
+
+// -----
+
+func.func @mma_views_types(%x: memref<1216xf32, 1>, %v: memref<4000xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{converts f32 to bf16}}
+  tile.mma_views %x[%c0] -> %v[%c0] {channels = 8 : i64, dil_w = 1 : i64, in_cols = 12 : i64, in_rows = 12 : i64, kw = 3 : i64, out_cols = 10 : i64, stride_w = 1 : i64} : memref<1216xf32, 1>, memref<4000xf32, 1>
+  return
+}

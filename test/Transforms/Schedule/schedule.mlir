@@ -102,3 +102,31 @@ func.func @tied_destination(%p: index, %v: !d1isa.v, %x: index) -> (!d1isa.v, !d
   %w = d1isa.vins_32 %v, %x {imm = 3 : i64} : (!d1isa.v, index) -> !d1isa.v
   return %r, %w : !d1isa.v, !d1isa.v
 }
+
+// -----
+
+// A software-pipelined loop: the next iteration's tile (%next) goes back to
+// the register of the current one (%t), so its load moves up only as far
+// as the reader of %t; the independent load of %q moves up too, ahead of
+// the FMA that waits for %f.
+// CHECK-LABEL: func.func @loop_carried
+// CHECK: scf.for {{.*}} iter_args(%[[T:[a-z0-9]+]] = %{{.*}}, %{{.*}} = %{{.*}})
+// CHECK-NEXT: d1isa.vfma_f32 %[[T]]
+// CHECK-NEXT: d1isa.vld %arg1
+// CHECK-NEXT: d1isa.vld %arg0 {imm = 64 : i64}
+// CHECK: scf.yield
+func.func @loop_carried(%p: index, %q: index, %x: !d1isa.v, %n: index) -> (!d1isa.v, !d1isa.v) {
+  %c0 = d1isa.li {imm = 0 : i64} : () -> index
+  %c1 = d1isa.li {imm = 1 : i64} : () -> index
+  %first = d1isa.vld %p {imm = 0 : i64} : (index) -> !d1isa.v
+  %r:2 = scf.for %i = %c0 to %n step %c1 iter_args(%t = %first, %s = %x) -> (!d1isa.v, !d1isa.v) {
+    %f = d1isa.vfma_f32 %t, %x, %s : (!d1isa.v, !d1isa.v, !d1isa.v) -> !d1isa.v
+    %g = d1isa.vfma_f32 %f, %x, %x : (!d1isa.v, !d1isa.v, !d1isa.v) -> !d1isa.v
+    %o = d1isa.vld %q {imm = 0 : i64} : (index) -> !d1isa.v
+    %h = d1isa.vfma_f32 %o, %x, %x : (!d1isa.v, !d1isa.v, !d1isa.v) -> !d1isa.v
+    %k = d1isa.vadd_f32 %g, %h : (!d1isa.v, !d1isa.v) -> !d1isa.v
+    %next = d1isa.vld %p {imm = 64 : i64} : (index) -> !d1isa.v
+    scf.yield %next, %k : !d1isa.v, !d1isa.v
+  }
+  return %r#0, %r#1 : !d1isa.v, !d1isa.v
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+"""Single convolutions compiled with d1c --precision=bf16, run on the emulator.
+
+  mma_convs.py BIN_DIR WORK_DIR
+
+The reference is an independent float64 convolution (PyTorch) of the input
+and weights rounded to bf16 (nearest even): the matrix unit's products are
+exact, so the emulator may differ only by its fp32 sums, a few units in the
+last place; outputs must agree within 2e-5 of the largest reference value.
+The shapes cover what the layouts must handle: odd channel counts (zero
+padding to 4), filter counts that are not multiples of 8, outputs narrower
+than 8 columns and widths that are not multiples of 8, column strides of 1
+and 2 with the shifted views they need, dilation, groups, a batch of two,
+channel tiles that accumulate (256 channels), and convolutions without a
+bias. Prints one line per case; exits 1 if any fails.
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper, numpy_helper
+
+CASES = [
+    # name, N, C, H, W, F, k, stride, pad, dilation, group, bias
+    ("1x1", 1, 64, 8, 8, 64, 1, 1, 0, 1, 1, True),
+    ("3x3", 1, 64, 8, 8, 64, 3, 1, 1, 1, 1, True),
+    ("3x3-stride2", 1, 64, 16, 16, 64, 3, 2, 1, 1, 1, True),
+    ("1x1-stride2", 1, 64, 16, 16, 128, 1, 2, 0, 1, 1, False),
+    ("7x7-stride2-3ch", 1, 3, 32, 30, 64, 7, 2, 3, 1, 1, True),
+    ("odd-sizes", 2, 5, 9, 11, 13, 3, 1, 1, 1, 1, True),
+    ("narrow", 1, 64, 7, 7, 40, 3, 1, 1, 1, 1, True),
+    ("dilated", 1, 8, 12, 13, 16, 3, 1, 2, 2, 1, False),
+    ("groups", 1, 16, 10, 10, 32, 3, 1, 1, 1, 2, True),
+    ("stride2-odd", 1, 12, 15, 17, 20, 5, 2, 2, 1, 1, True),
+    ("channel-tiles", 1, 256, 14, 14, 256, 3, 1, 1, 1, 1, True),
+]
+
+
+def bf16(x):
+    return torch.from_numpy(x).to(torch.bfloat16).to(torch.float64)
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode:
+        raise RuntimeError(" ".join(cmd) + "\n" + p.stderr.strip())
+
+
+def check(bin_dir, work, case):
+    name, n, c, h, w, f, k, s, p, d, g, with_bias = case
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((n, c, h, w)).astype(np.float32)
+    wt = rng.standard_normal((f, c // g, k, k)).astype(np.float32)
+    b = rng.standard_normal((f,)).astype(np.float32)
+    ref = torch.nn.functional.conv2d(bf16(x), bf16(wt), torch.from_numpy(b).double()
+                                     if with_bias else None, stride=s, padding=p,
+                                     dilation=d, groups=g).numpy()
+    inits = [numpy_helper.from_array(wt, "w")] + ([numpy_helper.from_array(b, "b")]
+                                                  if with_bias else [])
+    node = helper.make_node("Conv", ["x", "w"] + (["b"] if with_bias else []), ["y"],
+                            kernel_shape=[k, k], strides=[s, s], pads=[p] * 4,
+                            dilations=[d, d], group=g)
+    graph = helper.make_graph([node], name,
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ref.shape)],
+                              inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    dirname = os.path.join(work, name)
+    os.makedirs(dirname, exist_ok=True)
+    onnx.save(model, os.path.join(dirname, "m.onnx"))
+    np.save(os.path.join(dirname, "x.npy"), x)
+    exe = os.path.join(dirname, "m.d1x")
+    run([os.path.join(bin_dir, "d1c"), os.path.join(dirname, "m.onnx"), "-o", exe, "-q",
+         "--precision=bf16"])
+    tile = subprocess.run([os.path.join(bin_dir, "d1c"), os.path.join(dirname, "m.onnx"), "-q",
+                           "--precision=bf16", "--emit=tile", "-o", "-"],
+                          capture_output=True, text=True, check=True).stdout
+    run([os.path.join(bin_dir, "d1-run"), exe, "--input", "x=" + os.path.join(dirname, "x.npy"),
+         "--output-dir", os.path.join(dirname, "out"), "--output-format", "npy", "--quiet"])
+    got = np.load(os.path.join(dirname, "out", "output_0.npy"))
+    err = float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)))
+    on_mma = "tile.conv2d_mma" in tile
+    ok = got.shape == ref.shape and err <= 2e-5 and on_mma
+    accumulates = "accumulate = true" in tile
+    print(f"{name}: {'ok' if ok else 'MISMATCH'} (error {err:.1e} of the largest output"
+          f"{'; channel tiles accumulate' if accumulates else ''}"
+          f"{'' if on_mma else '; NOT on the matrix unit'})")
+    return ok
+
+
+def main():
+    bin_dir, work = sys.argv[1], sys.argv[2]
+    ok = True
+    for case in CASES:
+        try:
+            ok &= check(bin_dir, work, case)
+        except RuntimeError as e:
+            print(f"{case[0]}: FAILED: {e}")
+            ok = False
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
