@@ -224,6 +224,18 @@ void Emitter::allocate() {
     FreeUntil[C].assign(size_t(Count[C]), -1); // register busy until this position
     BusySince[C].assign(size_t(Count[C]), -1); // ... by a value defined here
   }
+  // A loop-carried value wants its iteration argument's register at the
+  // back edge. Values allocated before it stay off that register when they
+  // would still be live where it is defined (else the back edge needs a
+  // move), as long as another register is free.
+  DenseMap<Value, SmallVector<Interval *, 1>> WantersOf;
+  for (auto &[V, I] : Intervals)
+    if (auto Arg = dyn_cast_or_null<BlockArgument>(I.Hint);
+        Arg && isa<scf::ForOp>(Arg.getOwner()->getParentOp()) && Arg.getArgNumber() > 0)
+      WantersOf[Arg].push_back(&I);
+  std::vector<std::vector<Interval *>> Wanted[3];
+  for (int C = 0; C < 3; ++C)
+    Wanted[C].resize(size_t(Count[C]));
   for (Interval *I : Order) {
     auto &Busy = FreeUntil[I->C];
     auto &Since = BusySince[I->C];
@@ -243,6 +255,15 @@ void Emitter::allocate() {
       if (H >= 0 && Free(H))
         Pick = H;
     }
+    auto WantedLater = [&](int R) {
+      for (Interval *W : Wanted[I->C][size_t(R)])
+        if (W != I && W->Reg < 0 && W->Start > I->Start && W->Start <= I->End)
+          return true;
+      return false;
+    };
+    for (int R = 0; R < Count[I->C] && Pick < 0; ++R)
+      if (Free(R) && !WantedLater(R))
+        Pick = R;
     for (int R = 0; R < Count[I->C] && Pick < 0; ++R)
       if (Free(R))
         Pick = R;
@@ -263,6 +284,9 @@ void Emitter::allocate() {
                              " values for the registers (spilling is not implemented yet)"};
     }
     I->Reg = Pick;
+    if (auto It = WantersOf.find(I->V); It != WantersOf.end())
+      for (Interval *W : It->second)
+        Wanted[I->C][size_t(Pick)].push_back(W);
     Busy[size_t(Pick)] = I->End;
     Since[size_t(Pick)] = I->Start;
   }

@@ -1043,6 +1043,9 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
       for (int64_t Cb = 0; Cb < CB; ++Cb)
         Offsets.push_back(int32_t(L.ColView[size_t(Kx)] * L.ViewBytes + 4 * Cb * L.ChannelBytes +
                                   (Ky * DH * L.Pitch + L.ColIndex[size_t(Kx)]) * 2));
+  // (The pipelined loop reads the offsets of up to two groups of steps past
+  // the last; those entries only have to exist.)
+  Offsets.resize(Offsets.size() + 8, 0);
   int64_t Table = table(Offsets);
   Value Stage = I.emit("addi", {S}, {L.StageOffset});
   // With a bias, each filter's accumulator row starts as 8 copies of it.
@@ -1101,20 +1104,28 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
       }
     // The tiles of K steps [K0, K0 + Steps) with K4 = 4 * K0 (register):
     // per step Nf A tiles, then Np B tiles.
-    auto Load = [&](Value K4, int64_t Steps) {
-      SmallVector<Value> Tiles;
+    // The B-tile offsets of those steps, from the table.
+    auto Offsets = [&](Value K4, int64_t Steps) {
+      SmallVector<Value> Offs;
       Value TP = I.emit("addi", {K4}, {Table});
+      for (int64_t Us = 0; Us < Steps; ++Us)
+        Offs.push_back(I.emit("lw", {TP}, {Us * 4}));
+      return Offs;
+    };
+    auto LoadAt = [&](Value K4, ValueRange Offs) {
+      SmallVector<Value> Tiles;
       Value AP = I.emit("add", {ABase, scaled(K4, 16)});
-      for (int64_t Us = 0; Us < Steps; ++Us) {
+      for (size_t Us = 0; Us < Offs.size(); ++Us) {
         for (int64_t Fi = 0; Fi < Nf; ++Fi)
-          Tiles.push_back(I.emit("vld", {AP}, {Fi * G * 64 + Us * 64}));
-        Value BP = I.emit("add", {BBase, I.emit("lw", {TP}, {Us * 4})});
+          Tiles.push_back(I.emit("vld", {AP}, {Fi * G * 64 + int64_t(Us) * 64}));
+        Value BP = I.emit("add", {BBase, Offs[Us]});
         for (int64_t P = 0; P < Np; ++P)
           Tiles.push_back(
               I.emit("vldg", {P ? I.emit("addi", {BP}, {P * PBStep}) : BP, ChannelStride}, {16}));
       }
       return Tiles;
     };
+    auto Load = [&](Value K4, int64_t Steps) { return LoadAt(K4, Offsets(K4, Steps)); };
     auto Multiply = [&](ValueRange Tiles, int64_t Steps, ValueRange Accs) {
       SmallVector<Value> Acc(Accs.begin(), Accs.end());
       for (int64_t Us = 0; Us < Steps; ++Us) {
@@ -1128,10 +1139,11 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
     };
     SmallVector<Value> Acc(Init.begin(), Init.end());
     int64_t Full = G / U, Rem = G % U;
-    auto Loop = [&](int64_t Iterations, ValueRange Carried,
+    // Iterations of Steps K steps each, K4 (= 4 * the first step) counting.
+    auto Loop = [&](int64_t Iterations, ValueRange Carried, int64_t Steps,
                     const std::function<SmallVector<Value>(Value, ValueRange)> &Body) {
-      auto For =
-          B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations * U * 4), I.li(U * 4), Carried);
+      auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations * Steps * 4), I.li(Steps * 4),
+                                      Carried);
       OpBuilder::InsertionGuard Guard(B);
       B.setInsertionPointToStart(For.getBody());
       B.create<scf::YieldOp>(I.Loc, Body(For.getInductionVar(), For.getRegionIterArgs()));
@@ -1139,24 +1151,42 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
     };
     size_t NAcc = Acc.size();
     if (Pipeline && Full > 1) {
-      // Software pipelined: iteration j multiplies the tiles iteration
-      // j - 1 loaded while it loads those of j + 1; the last one is peeled.
+      // Software pipelined: the tiles of step group g + 1 load while group
+      // g multiplies, and the table offsets of group g + 2 are read then.
+      // Each iteration runs two groups with two sets of tile registers, so
+      // that no load waits for the last product of the tile it replaces.
+      // The groups left after the loop (one or two) are peeled off; the
+      // table has entries for the offsets read past its end.
+      auto Group = [&](int64_t G0, Value K4) { return I.emit("addi", {K4}, {G0 * U * 4}); };
       SmallVector<Value> Carried(Acc);
       for (Value T : Load(I.li(0), U))
         Carried.push_back(T);
-      SmallVector<Value> Out = Loop(Full - 1, Carried, [&](Value K4, ValueRange Args) {
-        // (Multiplies first: each next tile goes to the register of the
-        // one it replaces once that one's products are issued.)
-        SmallVector<Value> R = Multiply(Args.drop_front(NAcc), U, Args.take_front(NAcc));
-        SmallVector<Value> Next = Load(I.emit("addi", {K4}, {U * 4}), U);
-        R.append(Next.begin(), Next.end());
-        return R;
-      });
-      Acc = Multiply(ValueRange(Out).drop_front(NAcc), U, ValueRange(Out).take_front(NAcc));
+      size_t NTiles = Carried.size() - NAcc;
+      for (Value O : Offsets(I.li(U * 4), U))
+        Carried.push_back(O);
+      int64_t Pairs = (Full - 1) / 2;
+      SmallVector<Value> Out = Carried;
+      if (Pairs)
+        Out = Loop(Pairs, Carried, 2 * U, [&](Value K4, ValueRange Args) {
+          ValueRange Tiles = Args.slice(NAcc, NTiles), Offs = Args.drop_front(NAcc + NTiles);
+          SmallVector<Value> R = Multiply(Tiles, U, Args.take_front(NAcc));
+          SmallVector<Value> Next = LoadAt(Group(1, K4), Offs);
+          SmallVector<Value> NextOffs = Offsets(Group(2, K4), U);
+          R = Multiply(Next, U, R);
+          SmallVector<Value> After = LoadAt(Group(2, K4), NextOffs);
+          SmallVector<Value> AfterOffs = Offsets(Group(3, K4), U);
+          R.append(After.begin(), After.end());
+          R.append(AfterOffs.begin(), AfterOffs.end());
+          return R;
+        });
+      ValueRange O(Out);
+      Acc = Multiply(O.slice(NAcc, NTiles), U, O.take_front(NAcc));
+      if (2 * Pairs + 1 < Full)
+        Acc = Multiply(LoadAt(I.li((2 * Pairs + 1) * U * 4), O.drop_front(NAcc + NTiles)), U, Acc);
     } else if (Full == 1) {
       Acc = Multiply(Load(I.li(0), U), U, Acc);
     } else if (Full > 1) {
-      Acc = Loop(Full, Acc,
+      Acc = Loop(Full, Acc, U,
                  [&](Value K4, ValueRange Args) { return Multiply(Load(K4, U), U, Args); });
     }
     if (Rem)

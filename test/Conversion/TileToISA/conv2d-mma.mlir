@@ -15,9 +15,10 @@
 // The bias rows (one 32-byte row per filter), then per output row two
 // filter blocks x one pixel block of 8 columns and the 2 columns left:
 // accumulators start from the bias rows (mma.ld), the K loop (18 steps of 8
-// filters x 4 channels, two per iteration) carries the two accumulators
-// and the next iteration's tiles (A tiles from vld, B tiles from one
-// gather each), the last iteration is peeled off.
+// filters x 4 channels) carries the two accumulators, the tiles of the next
+// two steps (A tiles from vld, B tiles from one gather each) and the table
+// offsets of the two after; each iteration multiplies two groups of two
+// steps, loading the next group's tiles meanwhile. The last group is peeled.
 // CHECK: d1isa.vldb_32
 // CHECK: d1isa.vstp
 // CHECK: d1isa.mma_ld
@@ -25,9 +26,13 @@
 // CHECK: d1isa.vld
 // CHECK: d1isa.lw
 // CHECK: d1isa.vldg
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (!d1isa.acc, !d1isa.acc, !d1isa.v, !d1isa.v, !d1isa.v, !d1isa.v, !d1isa.v, !d1isa.v)
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (!d1isa.acc, !d1isa.acc, !d1isa.v, !d1isa.v, !d1isa.v, !d1isa.v, !d1isa.v, !d1isa.v, index, index)
 // CHECK-COUNT-4: d1isa.mma
 // CHECK: d1isa.vldg
+// CHECK: d1isa.lw
+// CHECK-COUNT-4: d1isa.mma
+// CHECK: d1isa.vldg
+// CHECK: d1isa.lw
 // CHECK: scf.yield
 // CHECK-COUNT-4: d1isa.mma
 // CHECK: d1isa.mma_st

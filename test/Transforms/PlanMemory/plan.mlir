@@ -30,7 +30,8 @@ func.func @main(%x: memref<16xf32> {d1.name = "x"}, %y: memref<16xf32> {d1.name 
 
 // A buffer used inside a loop lives to the loop's end; one made inside the
 // body lives within it. DRAM activations are planned the same way, after the
-// constants and the arguments; views keep their source alive.
+// constants and the arguments; views keep their source alive. (A constant
+// nothing refers to would take no DRAM at all.)
 // CHECK-LABEL: module attributes {d1.dram_activation_bytes = 128 : i64, d1.dram_activation_bytes_no_reuse = 192 : i64, d1.dram_size = 320 : i64, d1.sram_bound = 192 : i64, d1.sram_peak = 192 : i64, d1.sram_resident_bytes = 0 : i64, d1.sram_resident_spilled = 0 : i64, d1.sram_worst_kernel_permille = 1000 : i64}
 // CHECK: memref.global "private" constant @k : memref<4xf32> = dense<1.000000e+00> {d1.address = 0 : i64}
 // CHECK: func.func @main(%{{.*}}: memref<16xf32> {d1.address = 64 : i64, d1.name = "x"}, %{{.*}}: memref<16xf32> {d1.address = 128 : i64, d1.name = "y"})
@@ -46,6 +47,7 @@ func.func @main(%x: memref<16xf32> {d1.name = "x"}, %y: memref<16xf32> {d1.name 
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
+  %k = memref.get_global @k : memref<4xf32>
   %t = memref.alloc() : memref<16xf32>
   %v = tile.view %t : memref<16xf32> to memref<4x4xf32>
   %u = memref.alloc() : memref<16xf32>

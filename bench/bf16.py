@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""d1c --precision=bf16 against fp32: accuracy, modeled cycles, emulator time.
+
+  bench/bf16.py [BUILD_DIR] [--inputs N]
+
+For ResNet-18 and MobileNetV2 (torchvision, random weights, 1x3x224x224):
+compile with d1c in fp32 (vector unit) and bf16 (convolutions on the matrix
+unit), then on N random inputs (default 8) compare the bf16 binary's
+outputs with PyTorch's fp32 outputs:
+  - max relative error: the largest |bf16 - fp32| over the largest |fp32|;
+  - top-1 agreement: the share of inputs whose arg-max class is the same.
+Then the modeled cycles of both builds, and of the convolution layers in
+bf16: their multiply-accumulates (the model's, from the ONNX graph; padding
+the matrix unit wastes is not counted) over their cycles times 256, the
+matrix unit's peak. Last, one inference's wall time: d1-run of the bf16
+binary (the whole process) against PyTorch on the CPU of this machine
+(median of 10 after warm-up), in the same run. Figures in docs/benchmarks.md.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "test", "e2e"))
+sys.path.insert(0, HERE)
+import torch_e2e  # noqa: E402
+from models import model_macs  # noqa: E402
+
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+BUILD = args[0] if args else os.path.join(HERE, "..", "build")
+N_INPUTS = int(sys.argv[sys.argv.index("--inputs") + 1]) if "--inputs" in sys.argv else 8
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, check=True)
+
+
+
+
+def model_macs_from(m, nodes):
+    import onnx.shape_inference
+    inferred = onnx.shape_inference.infer_shapes(m)
+    shapes = {}
+    for vi in list(inferred.graph.value_info) + list(inferred.graph.input) + \
+            list(inferred.graph.output):
+        shapes[vi.name] = [d.dim_value for d in vi.type.tensor_type.shape.dim]
+    for t in m.graph.initializer:
+        shapes[t.name] = list(t.dims)
+    macs = 0
+    for n in nodes:
+        out, w = shapes[n.output[0]], shapes[n.input[1]]
+        macs += int(np.prod(out)) * int(np.prod(w[1:]))
+    return macs
+
+
+def main():
+    bin_dir = os.path.join(BUILD, "bin")
+    print(f"{N_INPUTS} random inputs per model; outputs compared with PyTorch fp32")
+    print(f"{'model':<12} {'max rel err':>11} {'top-1 agree':>11} {'fp32 cycles':>12} "
+          f"{'bf16 cycles':>12} {'ratio':>6} {'conv MMA util':>13}")
+    walls = []
+    with tempfile.TemporaryDirectory() as d:
+        for name in ["resnet18", "mobilenetv2"]:
+            # fp32 build, exported and checked by the end-to-end script.
+            if not torch_e2e.check(bin_dir, d, name, quiet=True):
+                print(f"{name}: fp32 build FAILED its check")
+                return 1
+            wd = os.path.join(d, name)
+            onnx_path = os.path.join(wd, name + ".onnx")
+            fp32_cycles = json.load(open(os.path.join(wd, "stats.json")))["cycles"]
+            exe = os.path.join(wd, "bf16.d1x")
+            run([os.path.join(bin_dir, "d1c"), onnx_path, "-o", exe, "-q", "--precision=bf16"])
+            torch.manual_seed(0)
+            model = torch_e2e.MODELS[name][0]().eval()
+            shape = torch_e2e.MODELS[name][1][0]
+            rng = np.random.default_rng(1)
+            errs, agree = [], 0
+            for k in range(N_INPUTS):
+                x = rng.standard_normal(shape).astype(np.float32)
+                p = os.path.join(wd, f"x{k}.npy")
+                np.save(p, x)
+                extra = ["--profile", os.path.join(wd, "profile.json"),
+                         "--stats-json", os.path.join(wd, "bf16.json")] if k == 0 else []
+                t = time.perf_counter()
+                run([os.path.join(bin_dir, "d1-run"), exe, "--input", f"in0={p}", "--output-dir",
+                     os.path.join(wd, "out"), "--output-format", "npy", "--quiet", *extra])
+                secs = time.perf_counter() - t
+                if k == 1:
+                    emulator_secs = secs
+                got = np.load(os.path.join(wd, "out", "output_0.npy"))
+                with torch.no_grad():
+                    ref = model(torch.from_numpy(x)).numpy()
+                errs.append(float(np.max(np.abs(got - ref)) / np.max(np.abs(ref))))
+                agree += int(np.argmax(got) == np.argmax(ref))
+            bf16_cycles = json.load(open(os.path.join(wd, "bf16.json")))["cycles"]
+            rows = json.load(open(os.path.join(wd, "profile.json")))
+            conv_cycles = sum(r["cycles"] for r in rows if "(Conv)" in r["layer"])
+            import onnx
+            util = model_macs_from(onnx.load(onnx_path), [
+                n for n in onnx.load(onnx_path).graph.node if n.op_type == "Conv"
+            ]) / (256 * conv_cycles)
+            print(f"{name:<12} {max(errs):>11.2e} {agree:>5}/{N_INPUTS:<5} {fp32_cycles:>12} "
+                  f"{bf16_cycles:>12} {bf16_cycles / fp32_cycles:>6.3f} {100 * util:>12.1f}%")
+            x = torch.from_numpy(np.load(os.path.join(wd, "x0.npy")))
+            with torch.no_grad():
+                for _ in range(3):
+                    model(x)
+                ts = []
+                for _ in range(10):
+                    t = time.perf_counter()
+                    model(x)
+                    ts.append(time.perf_counter() - t)
+            walls.append((name, emulator_secs, sorted(ts)[5]))
+    print(f"one inference, wall time ({torch.get_num_threads()} PyTorch thread(s)):")
+    for name, emu, pt in walls:
+        print(f"{name:<12} d1-run bf16 {emu:.3f} s, PyTorch fp32 {pt:.4f} s, ratio {emu / pt:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
