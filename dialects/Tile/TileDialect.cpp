@@ -226,6 +226,8 @@ LogicalResult Conv2DMmaOp::verify() {
       return emitOpError("sizes, strides and dilations must be positive");
   if (getStrideW() > 2)
     return emitOpError("column stride must be 1 or 2");
+  if (getInCols() % (2 * getStrideW()))
+    return emitOpError("input rows must be a multiple of twice the column stride wide");
   if ((getOutRows() - 1) * getStrideH() + (getKh() - 1) * getDilH() >= getInRows() ||
       (getOutCols() - 1) * getStrideW() + (getKw() - 1) * getDilW() >= getInCols())
     return emitOpError("windows run past the input tile");
@@ -262,6 +264,8 @@ LogicalResult MmaViewsOp::verify() {
       return emitOpError("sizes, strides and dilations must be positive");
   if (getStrideW() > 2)
     return emitOpError("column stride must be 1 or 2");
+  if (getInCols() % (2 * getStrideW()))
+    return emitOpError("input rows must be a multiple of twice the column stride wide");
   if ((getOutCols() - 1) * getStrideW() + (getKw() - 1) * getDilW() >= getInCols())
     return emitOpError("windows run past the input tile");
   plan::MmaConvLayout L = plan::mmaConvLayout(getChannels(), getInRows(), getInCols(), getOutCols(),

@@ -707,23 +707,27 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   int64_t Cg = Conv ? C / Group : 1, Fg = Conv ? F / Group : 1;
   int64_t Groups = Conv ? Group : 1;
   int64_t PT = Pads[0], PL = Pads[1];
-  int64_t IWp = W + Pads[1] + Pads[3];
+  // With --precision=bf16 a convolution with constant weights runs on the
+  // matrix unit (conv2d_mma) where its tiles align with the A tiles (8
+  // filters x 4 channels); depthwise-like groups and column strides above 2
+  // stay on the vector unit. Its padded rows are a multiple of twice the
+  // stride wide (for the views, d1/Planning/MmaConv.h): extra columns on
+  // the right that no window reads.
+  Value Packed;
+  if (Conv && Bf16 && St[1] <= 2 && (Group == 1 || (Cg >= 4 && Fg >= 8)))
+    Packed = packedWeights(Weight, Group);
+  int64_t PR = Pads[3];
+  if (Packed)
+    PR += plan::roundUp(W + PL + PR, 2 * St[1]) - (W + PL + PR);
+  int64_t IWp = W + PL + PR;
   int64_t K2 = KH * KW;
   auto RowsFor = [&](int64_t Toy) { return (Toy - 1) * St[0] + (KH - 1) * Dil[0] + 1; };
   // Tiles: TF filters (or channels when pooling) x TC input channels x TOY
   // output rows, within half of SRAM (d1/Planning/Tiling.h).
   int64_t Budget = plan::windowBudget(SramBytes);
   int64_t Extra = CurEp ? CurEp->ExtraTiles : 0;
-  plan::WindowShape WS{Conv,    N,     C,      H,      W,      F,       OH,      OW,
-                       KH,      KW,    St[0],  St[1],  Dil[0], Dil[1],  Pads[0], Pads[1],
-                       Pads[2], Pads[3], Group};
-  // With --precision=bf16 a convolution with constant weights runs on the
-  // matrix unit (conv2d_mma) where its tiles align with the A tiles (8
-  // filters x 4 channels); depthwise-like groups and column strides above 2
-  // stay on the vector unit.
-  Value Packed;
-  if (Conv && Bf16 && St[1] <= 2 && (Group == 1 || (Cg >= 4 && Fg >= 8)))
-    Packed = packedWeights(Weight, Group);
+  plan::WindowShape WS{Conv,  N,     C,      H,      W,       F,       OH,      OW, KH,   KW,
+                       St[0], St[1], Dil[0], Dil[1], Pads[0], Pads[1], Pads[2], PR, Group};
   WS.Mma = bool(Packed);
   plan::WindowTiling WT = plan::windowTiling(WS, Budget, Extra, DoubleBuffer);
   if (WS.Mma && !((WT.TF % 8 == 0 || WT.TF >= Fg) && (WT.TC % 4 == 0 || WT.TC >= Cg))) {

@@ -767,7 +767,8 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
   }
   // A fill's value is one register for the whole loop.
   Value Filled = Kind == tile::EltKind::Fill ? bcast(P[0]) : Value();
-  auto Body = [&](Value Off, int64_t Bytes) {
+  // One vector in two halves: its loads and result, then its store.
+  auto Compute = [&](Value Off, int64_t Bytes) {
     auto Load = [&](Value Base, bool Walk, Value Bcast) -> Value {
       if (!Walk)
         return Bcast;
@@ -778,13 +779,25 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
     };
     Value X0 = Reads0 ? Load(A0, S0, B0) : Value();
     Value X1 = Unary ? Value() : Load(A1, S1, B1);
-    Value R = Filled ? Filled : apply(Kind, X0, X1, P);
+    return Filled ? Filled : apply(Kind, X0, X1, P);
+  };
+  auto Store = [&](Value R, Value Off, int64_t Bytes) {
     Value Ptr = Off ? I.emit("add", {O, Off}) : O;
     if (Bytes == 64)
       I.emit("vst", {R, Ptr}, {0});
     else
       I.emit("vstp", {R, Ptr, I.li(Bytes)});
   };
+  auto Body = [&](Value Off, int64_t Bytes) { Store(Compute(Off, Bytes), Off, Bytes); };
+  // Within an iteration the loads of all vectors may go before the stores
+  // (the scheduler keeps loads after earlier stores) when each input is
+  // another buffer than the output or the same elements of it.
+  auto Apart = [&](Value In, Value InOff) {
+    return !In || In != Op.getOut() || InOff == Op.getOutOffset();
+  };
+  bool LoadsFirst = (!Reads0 || Apart(Op.getIn0(), Op.getIn0Offset())) &&
+                    (Unary || Apart(Op.getIn1(), Op.getIn1Offset())) &&
+                    (!Op.getIn2() || Apart(Op.getIn2(), Op.getIn2Offset()));
   // Four vectors per iteration, so that the scheduler can overlap one
   // vector's loads with another's arithmetic and store; the vectors left
   // over and the partial one follow the loop.
@@ -796,8 +809,17 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
     OpBuilder::InsertionGuard G(B);
     B.setInsertionPointToStart(For.getBody());
     Value Iv = For.getInductionVar();
-    for (int64_t K = 0; K < U; ++K)
-      Body(K ? I.emit("addi", {Iv}, {K * 64}) : Iv, 64);
+    SmallVector<std::pair<Value, Value>> Results;
+    for (int64_t K = 0; K < U; ++K) {
+      Value Off = K ? I.emit("addi", {Iv}, {K * 64}) : Iv;
+      if (!LoadsFirst) {
+        Body(Off, 64);
+        continue;
+      }
+      Results.push_back({Compute(Off, 64), Off});
+    }
+    for (auto [R, Off] : Results)
+      Store(R, Off, 64);
   }
   for (int64_t K = Done; K < Full; ++K)
     Body(K ? I.li(K * 64) : Value(), 64);
@@ -947,8 +969,9 @@ void Codegen::lowerMatmul(tile::MatmulOp Op) {
     Columns(I.li(Full * RB), Rem);
 }
 
-// The bf16 views of an input tile (d1/Planning/MmaConv.h), one input row at
-// a time: every row of every channel has the same shape.
+// The bf16 views of an input tile (d1/Planning/MmaConv.h): each view is one
+// pass over the whole tile, 32 elements per conversion (at stride 2 the
+// even lanes of 64 consecutive ones), four conversions per loop iteration.
 void Codegen::lowerMmaViews(tile::MmaViewsOp Op) {
   int64_t C = Op.getChannels(), IH = Op.getInRows(), IW = Op.getInCols();
   int64_t SW = Op.getStrideW();
@@ -963,46 +986,70 @@ void Codegen::lowerMmaViews(tile::MmaViewsOp Op) {
       Idx.push_back(2 * K);
     Evens = I.emit("vld", {I.li(table(Idx))}, {0});
   }
-  {
-    auto Rows = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(C * IH), I.li(1));
-    OpBuilder::InsertionGuard Guard(B);
-    B.setInsertionPointToStart(Rows.getBody());
-    Value R = Rows.getInductionVar();
-    Value XRow = I.emit("add", {X, scaled(R, IW * 4)});
-    Value SRow = I.emit("add", {S, scaled(R, L.Pitch * 2)});
-    // 16 fp32 from element E of the row, the first Count of them real.
-    auto Load = [&](int64_t E, int64_t Count) -> Value {
-      if (Count >= 16)
-        return I.emit("vld", {XRow}, {E * 4});
-      if (Count <= 0)
-        return bcast(0.0f);
-      return I.emit("vldp", {I.emit("addi", {XRow}, {E * 4}), I.li(Count * 4)});
-    };
-    for (size_t V = 0; V < L.Views.size(); ++V) {
-      int64_t P = L.Views[V].Phase, T = L.Views[V].Shift, N = L.ViewValid[V];
-      for (int64_t C0 = 0; C0 < N; C0 += 32) {
-        int64_t Cnt = std::min<int64_t>(32, N - C0);
-        Value Lo, Hi;
-        if (SW == 1) {
-          int64_t E = T + C0;
-          Lo = Load(E, std::min<int64_t>(16, Cnt));
-          Hi = Cnt > 16 ? Load(E + 16, Cnt - 16) : Lo;
-        } else {
-          // Elements E, E + 2, ...: two loads of 16, then the even lanes.
-          int64_t E = P + 2 * (T + C0);
-          auto Half = [&](int64_t At) {
-            Value A = Load(At, IW - At), Bv = Load(At + 16, IW - At - 16);
-            return I.emit("vperm.32", {A, Bv, Evens});
-          };
-          Lo = Half(E);
-          Hi = Cnt > 16 ? Half(E + 32) : Lo;
-        }
-        Value Packed = I.emit("vcvt.bf16.f32", {Lo, Hi});
-        int64_t At = int64_t(V) * L.ViewBytes + C0 * 2, Bytes = plan::roundUp(Cnt, 2) * 2;
+  int64_t Src = C * IH * IW, Count = C * IH * L.Pitch; // tile and view elements
+  for (size_t V = 0; V < L.Views.size(); ++V) {
+    int64_t First = L.Views[V].Phase + SW * L.Views[V].Shift; // source of element 0
+    // Chunk Ch (32 view elements) with Base = X + the loop's offset: 16 fp32
+    // from element E of the tile, the first N of them real.
+    auto Chunk = [&](Value XBase, Value SBase, int64_t Ch, bool Bounded) {
+      auto Load = [&](int64_t E) -> Value {
+        int64_t N = Bounded ? std::clamp<int64_t>(Src - E, 0, 16) : 16;
+        if (N == 16)
+          return I.emit("vld", {XBase}, {E * 4});
+        if (N == 0)
+          return bcast(0.0f);
+        return I.emit("vldp", {I.emit("addi", {XBase}, {E * 4}), I.li(N * 4)});
+      };
+      int64_t E = First + SW * 32 * Ch;
+      Value Lo, Hi;
+      if (SW == 1) {
+        Lo = Load(E);
+        Hi = Load(E + 16);
+      } else {
+        Lo = I.emit("vperm.32", {Load(E), Load(E + 16), Evens});
+        Hi = I.emit("vperm.32", {Load(E + 32), Load(E + 48), Evens});
+      }
+      Value Packed = I.emit("vcvt.bf16.f32", {Lo, Hi});
+      int64_t At = int64_t(V) * L.ViewBytes + Ch * 64;
+      int64_t Bytes = std::min<int64_t>(64, (Count - 32 * Ch) * 2);
+      // The store, emitted after the other chunks' loads (the scheduler
+      // keeps loads after earlier stores; the views are another buffer).
+      return std::function<void()>([=, this]() {
         if (Bytes == 64)
-          I.emit("vst", {Packed, SRow}, {At});
+          I.emit("vst", {Packed, SBase}, {At});
         else
-          I.emit("vstp", {Packed, I.emit("addi", {SRow}, {At}), I.li(Bytes)});
+          I.emit("vstp", {Packed, I.emit("addi", {SBase}, {At}), I.li(Bytes)});
+      });
+    };
+    // Chunks whose loads stay inside the tile and whose stores are whole
+    // go in a loop; the last few are bounded.
+    int64_t Chunks = (Count + 31) / 32, Safe = 0;
+    while (Safe < Chunks && 32 * (Safe + 1) <= Count && First + SW * 32 * (Safe + 1) <= Src)
+      ++Safe;
+    const int64_t U = 4;
+    int64_t Iterations = Safe / U;
+    if (Iterations > 1) {
+      auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations), I.li(1));
+      OpBuilder::InsertionGuard Guard(B);
+      B.setInsertionPointToStart(For.getBody());
+      Value J = For.getInductionVar();
+      Value XBase = I.emit("add", {X, scaled(J, U * SW * 32 * 4)});
+      Value SBase = I.emit("add", {S, scaled(J, U * 64)});
+      std::vector<std::function<void()>> Stores;
+      for (int64_t K = 0; K < U; ++K)
+        Stores.push_back(Chunk(XBase, SBase, K, false));
+      for (auto &Store : Stores)
+        Store();
+    } else {
+      Iterations = 0;
+    }
+    std::vector<std::function<void()>> Stores;
+    for (int64_t K = Iterations * U; K < Chunks; ++K) {
+      Stores.push_back(Chunk(X, S, K, K >= Safe));
+      if (Stores.size() == size_t(U) || K + 1 == Chunks) {
+        for (auto &Store : Stores)
+          Store();
+        Stores.clear();
       }
     }
   }

@@ -24,13 +24,19 @@ MmaConvLayout d1::plan::mmaConvLayout(int64_t C, int64_t Rows, int64_t InCols, i
     L.ColIndex.push_back(Q - Shift);
     MaxIndex = std::max(MaxIndex, Q - Shift);
   }
-  L.Pitch = roundUp(OutCols, 8) + MaxIndex;
+  // Rows of the views are the input rows' phases: the tile's element k * s
+  // + phase + s * shift is the view's element k, so a view is one strided
+  // pass over the whole tile.
+  L.Pitch = InCols / StrideW;
   for (const MmaConvLayout::View &V : L.Views) {
     int64_t Count = InCols - 1 - V.Phase < 0 ? 0 : (InCols - 1 - V.Phase) / StrideW - V.Shift + 1;
     L.ViewValid.push_back(std::clamp<int64_t>(Count, 0, L.Pitch));
   }
   L.ChannelBytes = Rows * L.Pitch * 2;
-  L.ViewBytes = L.C4 * L.ChannelBytes;
+  // A last pixel block's chunks may run past its row (into the next row, or
+  // past the last row into this slack): those columns are never stored.
+  int64_t Slack = roundUp(2 * (8 + MaxIndex), 64);
+  L.ViewBytes = L.C4 * L.ChannelBytes + Slack;
   L.StageOffset = roundUp(int64_t(L.Views.size()) * L.ViewBytes, 64);
   L.BiasOffset = L.StageOffset + 256;
   L.ScratchBytes = L.BiasOffset + roundUp(Filters, 8) * 32;

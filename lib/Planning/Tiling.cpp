@@ -63,7 +63,10 @@ static WindowTiling tileWindow(const WindowShape &S, int64_t Budget, int64_t Ext
   // take that where it moves fewer bytes.
   if (S.Conv && Cg > T.TC) {
     int64_t Best = windowTraffic(S, T);
-    for (int64_t TF = std::min<int64_t>(Fg, 64); TF >= std::min<int64_t>(Fg, 8); TF /= 2) {
+    // (On the matrix unit not under 16: with fewer than two filter blocks
+    // the K loop gathers more B tiles than its load ports can feed.)
+    int64_t Least = std::min<int64_t>(Fg, S.Mma ? 16 : 8);
+    for (int64_t TF = std::min<int64_t>(Fg, 64); TF >= Least; TF /= 2) {
       WindowTiling X;
       X.TF = TF;
       X.TC = Cg;
@@ -101,12 +104,12 @@ WindowTiling d1::plan::windowTiling(const WindowShape &S, int64_t Budget, int64_
     return Best;
   int64_t Bytes = windowTraffic(S, Best);
   // Most overlap first; a variant must move no more bytes. On the matrix
-  // unit it must also keep 32 filters per tile (four accumulators' worth)
-  // where single buffers do: fewer starve the K loop of A tiles.
+  // unit it must also keep 16 filters per tile where single buffers do:
+  // fewer starve the K loop of A tiles.
   for (auto [DI, DW] : {std::pair{true, true}, {false, true}, {true, false}}) {
     WindowTiling X = tileWindow(S, Budget, Extra, DI, DW);
     if (X.Fits && (X.DoubleInput || X.DoubleWeights) && windowTraffic(S, X) <= Bytes &&
-        (!S.Mma || X.TF >= std::min<int64_t>(Best.TF, 32)))
+        (!S.Mma || X.TF >= std::min<int64_t>(Best.TF, 16)))
       return X;
   }
   return Best;

@@ -13,7 +13,10 @@
 // (ox0 + j) * s + o for o = kx * dil, j < 8, which are 8 consecutive
 // elements of phase p = o % s at index ox0 + o / s. A gather needs 4-byte
 // aligned chunks, so an odd index is read from a copy shifted by one
-// element. View (p, t) row i holds input column p + s * (i + t).
+// element. View (p, t) row i holds input column p + s * (i + t); its rows
+// are InCols / s elements (the input rows' width must be a multiple of 2s,
+// which GraphToTile pads to), so that a whole view is one strided pass
+// over the tile.
 //
 //===----------------------------------------------------------------------===//
 #ifndef D1_PLANNING_MMACONV_H
@@ -26,7 +29,7 @@ namespace d1::plan {
 
 struct MmaConvLayout {
   int64_t C4 = 0;    // channels rounded up to 4 (the extra planes are zeros)
-  int64_t Pitch = 0; // bf16 elements per view row (even)
+  int64_t Pitch = 0; // bf16 elements per view row: InCols / StrideW (even)
   int64_t Rows = 0;  // input rows per channel
   struct View {
     int64_t Phase, Shift;
@@ -35,8 +38,8 @@ struct MmaConvLayout {
   /// Per kernel column: its view and the offset of its chunk from ox0 in
   /// the view's row (even).
   std::vector<int64_t> ColView, ColIndex;
-  /// Elements of each view row that hold input (the rest is never read for
-  /// an output pixel that is stored).
+  /// Elements of each view row that hold its own row's input (the rest
+  /// belong to the next row and only reach pixels that are not stored).
   std::vector<int64_t> ViewValid;
   int64_t ChannelBytes = 0; // between consecutive channels of a view
   int64_t ViewBytes = 0;    // between views
@@ -46,9 +49,9 @@ struct MmaConvLayout {
 };
 
 /// The bf16 input copy of a conv2d_mma tile: C channels of Rows x InCols
-/// fp32 elements (padded), OutCols output columns, KW kernel columns with
-/// column stride StrideW (1 or 2) and dilation DilW; room for the bias rows
-/// of Filters filters.
+/// fp32 elements (padded; InCols a multiple of 2 * StrideW), OutCols output columns, KW kernel
+/// columns with column stride StrideW (1 or 2) and dilation DilW; room for the bias rows of Filters
+/// filters.
 MmaConvLayout mmaConvLayout(int64_t C, int64_t Rows, int64_t InCols, int64_t OutCols, int64_t KW,
                             int64_t StrideW, int64_t DilW, int64_t Filters = 0);
 

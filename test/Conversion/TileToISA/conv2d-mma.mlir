@@ -1,17 +1,19 @@
 // RUN: d1-opt %s -split-input-file --d1-plan-memory --d1-tile-to-isa=software-pipelining=true | FileCheck %s
 // RUN: d1-opt %s -split-input-file --d1-plan-memory --d1-tile-to-isa | FileCheck %s --check-prefix=PLAIN
 
-// The views: each 12-element input row becomes bf16 (two partial loads,
-// one conversion, one partial store of 12 elements = 24 bytes) for the
-// unshifted view and, shifted by one element, for kx = 1.
+// The views: the whole 8 x 12 x 12 tile as one stream, 32 elements per
+// conversion, four per loop iteration (all loads and conversions before the
+// stores, which the scheduler would not cross); once as it is, once shifted
+// by one element (for kx = 1), whose last chunk is bounded by the tile.
 // CHECK-LABEL: func.func @main
 // CHECK: scf.for
+// CHECK-COUNT-4: d1isa.vcvt_bf16_f32
+// CHECK-NEXT: d1isa.vst
+// CHECK: scf.for
+// CHECK-COUNT-4: d1isa.vcvt_bf16_f32
+// CHECK-NEXT: d1isa.vst
 // CHECK: d1isa.vldp
 // CHECK: d1isa.vcvt_bf16_f32
-// CHECK: d1isa.vstp
-// CHECK: d1isa.vcvt_bf16_f32
-// CHECK: d1isa.vstp
-// CHECK: }
 // The bias rows (one 32-byte row per filter), then per output row two
 // filter blocks x one pixel block of 8 columns and the 2 columns left:
 // accumulators start from the bias rows (mma.ld), the K loop (18 steps of 8

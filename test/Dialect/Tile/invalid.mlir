@@ -127,7 +127,7 @@ func.func @mma_bias_accumulate(%x: memref<1216xf32, 1>, %w: memref<1152xbf16, 1>
 
 func.func @mma_views_too_small(%x: memref<1216xf32, 1>, %v: memref<1000xbf16, 1>) {
   %c0 = arith.constant 0 : index
-  // expected-error @+1 {{views need 3584 elements from 0, the buffer has 1000}}
+  // expected-error @+1 {{views need 2496 elements from 0, the buffer has 1000}}
   tile.mma_views %x[%c0] -> %v[%c0] {channels = 8 : i64, dil_w = 1 : i64, in_cols = 12 : i64, in_rows = 12 : i64, kw = 3 : i64, out_cols = 10 : i64, stride_w = 1 : i64} : memref<1216xf32, 1>, memref<1000xbf16, 1>
   return
 }
@@ -138,5 +138,14 @@ func.func @mma_views_types(%x: memref<1216xf32, 1>, %v: memref<4000xf32, 1>) {
   %c0 = arith.constant 0 : index
   // expected-error @+1 {{converts f32 to bf16}}
   tile.mma_views %x[%c0] -> %v[%c0] {channels = 8 : i64, dil_w = 1 : i64, in_cols = 12 : i64, in_rows = 12 : i64, kw = 3 : i64, out_cols = 10 : i64, stride_w = 1 : i64} : memref<1216xf32, 1>, memref<4000xf32, 1>
+  return
+}
+
+// -----
+
+func.func @mma_views_odd_width(%x: memref<1216xf32, 1>, %v: memref<4000xbf16, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{input rows must be a multiple of twice the column stride wide}}
+  tile.mma_views %x[%c0] -> %v[%c0] {channels = 8 : i64, dil_w = 1 : i64, in_cols = 11 : i64, in_rows = 12 : i64, kw = 3 : i64, out_cols = 9 : i64, stride_w = 1 : i64} : memref<1216xf32, 1>, memref<4000xbf16, 1>
   return
 }
