@@ -226,8 +226,9 @@ void Emitter::allocate() {
   }
   // A loop-carried value wants its iteration argument's register at the
   // back edge. Values allocated before it stay off that register when they
-  // would still be live where it is defined (else the back edge needs a
-  // move), as long as another register is free.
+  // would still be live after it is defined (else the back edge needs a
+  // move), as long as another register is free; one that its defining
+  // instruction reads last may hand the register over.
   DenseMap<Value, SmallVector<Interval *, 1>> WantersOf;
   for (auto &[V, I] : Intervals)
     if (auto Arg = dyn_cast_or_null<BlockArgument>(I.Hint);
@@ -257,7 +258,7 @@ void Emitter::allocate() {
     }
     auto WantedLater = [&](int R) {
       for (Interval *W : Wanted[I->C][size_t(R)])
-        if (W != I && W->Reg < 0 && W->Start > I->Start && W->Start <= I->End)
+        if (W != I && W->Reg < 0 && W->Start > I->Start && W->Start < I->End)
           return true;
       return false;
     };

@@ -131,6 +131,14 @@ private:
   /// Step: an scf.for over the full steps and a static remainder.
   void steps(int64_t Total, int64_t Step, int64_t Scale,
              const std::function<void(Value, int64_t)> &Body);
+  /// A K loop of Steps steps carrying Init: Load(K4) (K4 = 4 * the step, a
+  /// register) loads one step's operands, Use(operands, carried) returns
+  /// the new carried values. Software pipelined where asked: a step's
+  /// operands load while the step before computes, two steps per iteration
+  /// with two sets of operand registers.
+  using Operands = SmallVector<Value>;
+  Operands kLoop(int64_t Steps, ValueRange Init, const std::function<Operands(Value)> &Load,
+                 const std::function<Operands(ValueRange, ValueRange)> &Use);
   Value bcast(float F) { return I.emit("vbcasti.32", {}, {int64_t(int32_t(f32bits(F)))}); }
   Value bcastI(int32_t V) { return I.emit("vbcasti.32", {}, {int64_t(V)}); }
   /// Mag (sign bit clear) with the sign of X: odd functions from |x|.
@@ -915,32 +923,36 @@ void Codegen::lowerMatmul(tile::MatmulOp Op) {
         Init.push_back(VecBytes(V) == 64 ? I.emit("vld", {P}, {0})
                                          : I.emit("vldp", {P, I.li(VecBytes(V))}));
       }
-    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Kk * 4), I.li(4), Init);
-    {
-      OpBuilder::InsertionGuard G(B);
-      B.setInsertionPointToStart(For.getBody());
-      Value K4 = For.getInductionVar(); // k * 4
+    // One K step's operands: B's row (NV vectors), then A's column
+    // broadcast per row.
+    auto Load = [&](Value K4) {
       Value BRow = I.emit("add", {BCol, scaled(K4, Ldb / 4)});
-      SmallVector<Value> Bv, Av, Next;
+      Operands Ops;
       for (int64_t V = 0; V < NV; ++V)
-        Bv.push_back(VecBytes(V) == 64
-                         ? I.emit("vld", {BRow}, {V * 64})
-                         : I.emit("vldp", {I.emit("addi", {BRow}, {V * 64}), I.li(VecBytes(V))}));
+        Ops.push_back(VecBytes(V) == 64
+                          ? I.emit("vld", {BRow}, {V * 64})
+                          : I.emit("vldp", {I.emit("addi", {BRow}, {V * 64}), I.li(VecBytes(V))}));
       Value AK = I.emit("add", {ARow, K4});
       for (int64_t R = 0; R < Rows; ++R)
-        Av.push_back(I.emit("vldb.32", {AK}, {R * Lda}));
+        Ops.push_back(I.emit("vldb.32", {AK}, {R * Lda}));
+      return Ops;
+    };
+    auto Use = [&](ValueRange Ops, ValueRange Args) {
+      Operands Next;
       for (int64_t R = 0; R < Rows; ++R)
         for (int64_t V = 0; V < NV; ++V)
-          Next.push_back(I.emit("vfma.f32", {Av[R], Bv[V], For.getRegionIterArgs()[R * NV + V]}));
-      B.create<scf::YieldOp>(I.Loc, Next);
-    }
+          Next.push_back(
+              I.emit("vfma.f32", {Ops[size_t(NV + R)], Ops[size_t(V)], Args[size_t(R * NV + V)]}));
+      return Next;
+    };
+    Operands Res = kLoop(Kk, Init, Load, Use);
     for (int64_t R = 0; R < Rows; ++R)
       for (int64_t V = 0; V < NV; ++V) {
-        Value Res = For.getResult(unsigned(R * NV + V));
+        Value Out = Res[size_t(R * NV + V)];
         if (VecBytes(V) == 64)
-          I.emit("vst", {Res, CRow}, {R * Ldc + V * 64});
+          I.emit("vst", {Out, CRow}, {R * Ldc + V * 64});
         else
-          I.emit("vstp", {Res, I.emit("addi", {CRow}, {R * Ldc + V * 64}), I.li(VecBytes(V))});
+          I.emit("vstp", {Out, I.emit("addi", {CRow}, {R * Ldc + V * 64}), I.li(VecBytes(V))});
       }
   };
   auto Columns = [&](Value Row0, int64_t Rows) {
@@ -1302,6 +1314,44 @@ void Codegen::steps(int64_t Total, int64_t Step, int64_t Scale,
     Body(I.li(Full * Step * Scale), Rem);
 }
 
+Codegen::Operands Codegen::kLoop(int64_t Steps, ValueRange Init,
+                                 const std::function<Operands(Value)> &Load,
+                                 const std::function<Operands(ValueRange, ValueRange)> &Use) {
+  size_t NCarried = Init.size();
+  auto Loop = [&](int64_t Iterations, int64_t Stride, ValueRange Carried,
+                  const std::function<Operands(Value, ValueRange)> &Body) {
+    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations * Stride * 4), I.li(Stride * 4),
+                                    Carried);
+    OpBuilder::InsertionGuard G(B);
+    B.setInsertionPointToStart(For.getBody());
+    B.create<scf::YieldOp>(I.Loc, Body(For.getInductionVar(), For.getRegionIterArgs()));
+    return Operands(For.getResults().begin(), For.getResults().end());
+  };
+  if (!Pipeline || Steps < 3)
+    return Loop(Steps, 1, Init, [&](Value K4, ValueRange Acc) { return Use(Load(K4), Acc); });
+  Operands Carried(Init.begin(), Init.end());
+  Operands First = Load(I.li(0));
+  size_t NOps = First.size();
+  Carried.append(First.begin(), First.end());
+  int64_t Pairs = (Steps - 1) / 2;
+  Operands Out = Loop(Pairs, 2, Carried, [&](Value K4, ValueRange Args) {
+    // (The next step's operands load into fresh registers while this one
+    // computes; those of the step after go to the registers of this
+    // step's, once their readers are issued.)
+    Operands Next = Load(I.emit("addi", {K4}, {4}));
+    Operands R = Use(Args.slice(NCarried, NOps), Args.take_front(NCarried));
+    R = Use(Next, R);
+    Operands After = Load(I.emit("addi", {K4}, {8}));
+    R.append(After.begin(), After.end());
+    return R;
+  });
+  ValueRange O(Out);
+  Operands Acc = Use(O.slice(NCarried, NOps), O.take_front(NCarried));
+  if (2 * Pairs + 1 < Steps)
+    Acc = Use(Load(I.li((2 * Pairs + 1) * 4)), Acc);
+  return Acc;
+}
+
 // Sliding windows over a padded SRAM tile. The K loop walks a table of byte
 // offsets (one per channel, ky, kx) so that one loop serves every window
 // shape; conv keeps a 4-filter x 48-pixel block of the output in registers.
@@ -1325,10 +1375,21 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
   const int64_t RB = Conv ? 4 : 1, CB = 3;
   // One block: Rows output planes (filters or one channel) x Cols pixels of
   // output row Oy starting at column Ox0 (registers hold byte offsets).
+  // With RowVecs, the vectors are RowVecs rows from Oy of Cols (<= 16)
+  // pixels each instead: narrow outputs still fill a block. Paired, each
+  // vector holds two of those rows (Cols <= 8: lanes 0-7 and 8-15, read by
+  // one gather; the lanes past Cols hold what follows each row).
+  Value Upper; // lanes 8-15 to 0-7, for a paired vector's second row
   auto Block = [&](Value XPlane, Value WRow, Value OPlane, int64_t Rows, Value Oy, Value Ox0,
-                   int64_t Cols) {
-    int64_t NV = (Cols + 15) / 16;
-    auto VecBytes = [&](int64_t V) { return std::min<int64_t>(64, (Cols - 16 * V) * 4); };
+                   int64_t Cols, int64_t RowVecs = 0, bool Paired = false) {
+    int64_t NV = Paired ? (RowVecs + 1) / 2 : RowVecs ? RowVecs : (Cols + 15) / 16;
+    auto VecBytes = [&](int64_t V) {
+      return RowVecs ? Cols * 4 : std::min<int64_t>(64, (Cols - 16 * V) * 4);
+    };
+    auto InAt = [&](int64_t V) {
+      return Paired ? 2 * V * SH * IW * 4 : RowVecs ? V * SH * IW * 4 : V * 64 * SW;
+    };
+    auto OutAt = [&](int64_t V) { return Paired ? 2 * V * OW * 4 : RowVecs ? V * OW * 4 : V * 64; };
     // Pixel (Oy, Ox0) of the window origin in the input tile, in bytes.
     Value Pix = I.emit("add", {I.emit("mul", {Oy, I.li(SH * IW * 4)}), scaled(Ox0, SW)});
     Value XBase = I.emit("add", {XPlane, Pix});
@@ -1340,51 +1401,85 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
           Init.push_back(bcast(Max ? -INFINITY : 0.0f));
           continue;
         }
-        Value P = I.emit("addi", {OBase}, {R * OH * OW * 4 + V * 64});
+        Value P = I.emit("addi", {OBase}, {R * OH * OW * 4 + OutAt(V)});
         Init.push_back(VecBytes(V) == 64 ? I.emit("vld", {P}, {0})
                                          : I.emit("vldp", {P, I.li(VecBytes(V))}));
       }
-    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(KC * 4), I.li(4), Init);
-    {
-      OpBuilder::InsertionGuard G(B);
-      B.setInsertionPointToStart(For.getBody());
-      Value K4 = For.getInductionVar();
+    // One K step's operands: the input vectors, then (conv) the filters'
+    // weights broadcast.
+    auto Load = [&](Value K4) {
       Value Off = I.emit("lw", {I.emit("addi", {K4}, {Table})}, {0});
       Value P = I.emit("add", {XBase, Off});
-      SmallVector<Value> Bv, Next;
+      Operands Ops;
       for (int64_t V = 0; V < NV; ++V) {
-        if (SW == 1)
-          Bv.push_back(VecBytes(V) == 64 ? I.emit("vld", {P}, {V * 64})
-                                         : I.emit("vldp", {I.emit("addi", {P}, {V * 64}),
-                                                           I.li(VecBytes(V))}));
+        if (Paired)
+          Ops.push_back(I.emit("vldg", {I.emit("addi", {P}, {InAt(V)}), I.li(SH * IW * 4)}, {32}));
+        else if (SW == 1)
+          Ops.push_back(VecBytes(V) == 64
+                            ? I.emit("vld", {P}, {InAt(V)})
+                            : I.emit("vldp", {I.emit("addi", {P}, {InAt(V)}), I.li(VecBytes(V))}));
         else
-          Bv.push_back(I.emit("vldg", {I.emit("addi", {P}, {V * 64 * SW}), I.li(SW * 4)}, {4}));
+          Ops.push_back(I.emit("vldg", {I.emit("addi", {P}, {InAt(V)}), I.li(SW * 4)}, {4}));
       }
-      auto Args = For.getRegionIterArgs();
       if (Conv) {
         Value WK = I.emit("add", {WRow, K4});
-        for (int64_t R = 0; R < Rows; ++R) {
-          Value A = I.emit("vldb.32", {WK}, {R * KC * 4});
+        for (int64_t R = 0; R < Rows; ++R)
+          Ops.push_back(I.emit("vldb.32", {WK}, {R * KC * 4}));
+      }
+      return Ops;
+    };
+    auto Use = [&](ValueRange Ops, ValueRange Args) {
+      Operands Next;
+      if (Conv) {
+        for (int64_t R = 0; R < Rows; ++R)
           for (int64_t V = 0; V < NV; ++V)
-            Next.push_back(I.emit("vfma.f32", {A, Bv[size_t(V)], Args[unsigned(R * NV + V)]}));
-        }
+            Next.push_back(I.emit("vfma.f32",
+                                  {Ops[size_t(NV + R)], Ops[size_t(V)], Args[size_t(R * NV + V)]}));
       } else {
         for (int64_t V = 0; V < NV; ++V)
-          Next.push_back(I.emit(Max ? "vmax.f32" : "vadd.f32", {Args[unsigned(V)], Bv[size_t(V)]}));
+          Next.push_back(I.emit(Max ? "vmax.f32" : "vadd.f32", {Args[size_t(V)], Ops[size_t(V)]}));
       }
-      B.create<scf::YieldOp>(I.Loc, Next);
-    }
+      return Next;
+    };
+    Operands Res = kLoop(KC, Init, Load, Use);
     for (int64_t R = 0; R < Rows; ++R)
       for (int64_t V = 0; V < NV; ++V) {
-        Value Res = For.getResult(unsigned(R * NV + V));
-        int64_t At = R * OH * OW * 4 + V * 64;
+        Value Out = Res[size_t(R * NV + V)];
+        int64_t At = R * OH * OW * 4 + OutAt(V);
+        if (Paired) {
+          I.emit("vstp", {Out, I.emit("addi", {OBase}, {At}), I.li(Cols * 4)});
+          if (2 * V + 1 < RowVecs)
+            I.emit("vstp", {I.emit("vperm.32", {Out, Out, Upper}),
+                            I.emit("addi", {OBase}, {At + OW * 4}), I.li(Cols * 4)});
+          continue;
+        }
         if (VecBytes(V) == 64)
-          I.emit("vst", {Res, OBase}, {At});
+          I.emit("vst", {Out, OBase}, {At});
         else
-          I.emit("vstp", {Res, I.emit("addi", {OBase}, {At}), I.li(VecBytes(V))});
+          I.emit("vstp", {Out, I.emit("addi", {OBase}, {At}), I.li(VecBytes(V))});
       }
   };
   auto Plane = [&](Value XPlane, Value WRow, Value OPlane, int64_t Rows) {
+    // Narrow outputs: blocks of CB rows, or of CB pairs of rows of at most
+    // 8 pixels (where the gather's reads past the last row stay within the
+    // input tile's slack, and no old output is read).
+    if (Conv && OW <= 8 && SW == 1 && SH * IW <= 64 && !Acc) {
+      if (!Upper) {
+        std::vector<int32_t> Idx;
+        for (int32_t L = 0; L < 16; ++L)
+          Idx.push_back(8 + L % 8);
+        Upper = I.emit("vld", {I.li(table(Idx))}, {0});
+      }
+      steps(OH, 2 * CB, 1, [&](Value Oy, int64_t N) {
+        Block(XPlane, WRow, OPlane, Rows, Oy, I.li(0), OW, N, /*Paired=*/true);
+      });
+      return;
+    }
+    if (Conv && OW <= 16) {
+      steps(OH, CB, 1,
+            [&](Value Oy, int64_t N) { Block(XPlane, WRow, OPlane, Rows, Oy, I.li(0), OW, N); });
+      return;
+    }
     auto Oy = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(OH), I.li(1));
     OpBuilder::InsertionGuard G(B);
     B.setInsertionPointToStart(Oy.getBody());
