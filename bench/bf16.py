@@ -9,10 +9,11 @@ unit), then on N random inputs (default 8) compare the bf16 binary's
 outputs with PyTorch's fp32 outputs:
   - max relative error: the largest |bf16 - fp32| over the largest |fp32|;
   - top-1 agreement: the share of inputs whose arg-max class is the same.
-Then the modeled cycles of both builds, and of the convolution layers in
-bf16: their multiply-accumulates (the model's, from the ONNX graph; padding
-the matrix unit wastes is not counted) over their cycles times 256, the
-matrix unit's peak. Last, one inference's wall time: d1-run of the bf16
+Then the modeled cycles of both builds, and the convolution layers'
+utilization: their multiply-accumulates (the model's, from the ONNX graph;
+lanes and padding a unit wastes are not counted) over their cycles times
+the unit's peak, 16 MAC/cycle for the fp32 vector unit, 256 for the matrix
+unit in bf16. Last, one inference's wall time: d1-run of the bf16
 binary (the whole process) against PyTorch on the CPU of this machine
 (median of 10 after warm-up), in the same run. Figures in docs/benchmarks.md.
 """
@@ -63,7 +64,7 @@ def main():
     bin_dir = os.path.join(BUILD, "bin")
     print(f"{N_INPUTS} random inputs per model; outputs compared with PyTorch fp32")
     print(f"{'model':<12} {'max rel err':>11} {'top-1 agree':>11} {'fp32 cycles':>12} "
-          f"{'bf16 cycles':>12} {'ratio':>6} {'conv MMA util':>13}")
+          f"{'bf16 cycles':>12} {'ratio':>6} {'conv fp32 util':>14} {'conv bf16 util':>14}")
     walls = []
     with tempfile.TemporaryDirectory() as d:
         for name in ["resnet18", "mobilenetv2"]:
@@ -74,6 +75,17 @@ def main():
             wd = os.path.join(d, name)
             onnx_path = os.path.join(wd, name + ".onnx")
             fp32_cycles = json.load(open(os.path.join(wd, "stats.json")))["cycles"]
+            import onnx
+            graph = onnx.load(onnx_path)
+            conv_model_macs = model_macs_from(
+                graph, [n for n in graph.graph.node if n.op_type == "Conv"])
+
+            def conv_cycles(profile):
+                return sum(r["cycles"] for r in json.load(open(profile)) if "(Conv)" in r["layer"])
+            run([os.path.join(bin_dir, "d1-run"), os.path.join(wd, name + ".d1x"), "--input",
+                 "in0=" + os.path.join(wd, "in0.npy"), "--quiet", "--profile",
+                 os.path.join(wd, "fp32-profile.json")])
+            fp32_util = conv_model_macs / (16 * conv_cycles(os.path.join(wd, "fp32-profile.json")))
             exe = os.path.join(wd, "bf16.d1x")
             run([os.path.join(bin_dir, "d1c"), onnx_path, "-o", exe, "-q", "--precision=bf16"])
             torch.manual_seed(0)
@@ -99,14 +111,10 @@ def main():
                 errs.append(float(np.max(np.abs(got - ref)) / np.max(np.abs(ref))))
                 agree += int(np.argmax(got) == np.argmax(ref))
             bf16_cycles = json.load(open(os.path.join(wd, "bf16.json")))["cycles"]
-            rows = json.load(open(os.path.join(wd, "profile.json")))
-            conv_cycles = sum(r["cycles"] for r in rows if "(Conv)" in r["layer"])
-            import onnx
-            util = model_macs_from(onnx.load(onnx_path), [
-                n for n in onnx.load(onnx_path).graph.node if n.op_type == "Conv"
-            ]) / (256 * conv_cycles)
+            util = conv_model_macs / (256 * conv_cycles(os.path.join(wd, "profile.json")))
             print(f"{name:<12} {max(errs):>11.2e} {agree:>5}/{N_INPUTS:<5} {fp32_cycles:>12} "
-                  f"{bf16_cycles:>12} {bf16_cycles / fp32_cycles:>6.3f} {100 * util:>12.1f}%")
+                  f"{bf16_cycles:>12} {bf16_cycles / fp32_cycles:>6.3f} {100 * fp32_util:>13.1f}% "
+                  f"{100 * util:>13.1f}%")
             x = torch.from_numpy(np.load(os.path.join(wd, "x0.npy")))
             with torch.no_grad():
                 for _ in range(3):

@@ -101,11 +101,13 @@ std::string d1::formatLayerCosts(const std::vector<LayerCost> &Rows, bool Json) 
     Out = "[\n";
     for (size_t K = 0; K < Rows.size(); ++K) {
       const LayerCost &R = Rows[K];
+      // (The name goes in whole: a fused kernel's can outgrow the buffer.)
+      Out += "  {\"layer\": " + jsonString(R.Name);
       std::snprintf(Buf, sizeof Buf,
-                    "  {\"layer\": %s, \"cycles\": %llu, \"instructions\": %llu, "
+                    ", \"cycles\": %llu, \"instructions\": %llu, "
                     "\"vector_macs\": %llu, \"matrix_macs\": %llu, \"dram_read_bytes\": %llu, "
                     "\"dram_write_bytes\": %llu, \"utilization\": %.4f, \"bound\": \"%s\"}%s\n",
-                    jsonString(R.Name).c_str(), (unsigned long long)R.Cycles,
+                    (unsigned long long)R.Cycles,
                     (unsigned long long)R.Instructions, (unsigned long long)R.VectorMacs,
                     (unsigned long long)R.MatrixMacs, (unsigned long long)R.DramReadBytes,
                     (unsigned long long)R.DramWriteBytes, R.Utilization,
