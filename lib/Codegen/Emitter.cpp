@@ -78,18 +78,24 @@ struct Interval {
   RegClass C = XClass;
   Value Hint;
   int Reg = -1;
+  int64_t Slot = -1; // spilled: its SRAM address (no register)
 };
 
 class Emitter {
 public:
-  Emitter(func::FuncOp F) : F(F) {}
+  Emitter(func::FuncOp F, int MaxRegs, int64_t SramBytes)
+      : F(F), MaxRegs(MaxRegs), SramBytes(SramBytes) {}
   void allocate();
+  int64_t Spills = 0; // values spilled to SRAM
   void emit();
   std::vector<uint64_t> Code;
   std::vector<Location> Locs;
 
 private:
   func::FuncOp F;
+  int MaxRegs;       // allocatable registers per class (31, fewer to test spilling)
+  int64_t SramBytes; // the core's SRAM: spill slots go after the descriptors
+  int64_t SpillNext = 0, SpillEnd = 0;
   DenseMap<Operation *, int> Pos;
   DenseMap<scf::ForOp, std::pair<int, int>> LoopRange;
   DenseMap<Value, Interval> Intervals;
@@ -99,6 +105,18 @@ private:
     auto It = Intervals.find(V);
     return It == Intervals.end() ? -1 : It->second.Reg;
   }
+  int64_t slot(Value V) const {
+    auto It = Intervals.find(V);
+    return It == Intervals.end() ? -1 : It->second.Slot;
+  }
+  /// Whether V may live in SRAM instead of a register: a scalar or vector
+  /// result of an instruction (not a tied destination or a constant) read
+  /// only by instructions, none of which reads another spilled value of
+  /// its class (each reload goes to the class's one scratch register).
+  bool spillable(const Interval &I) const;
+  int64_t spillSlot(RegClass C, Location L);
+  void reload(RegClass C, int Reg, int64_t Slot, Location L);
+  void store(RegClass C, int Reg, int64_t Slot, Location L);
   void number(Block &B);
   void use(Value V, int At, Operation *User);
   void def(Value V, int At, Value Hint = Value()) {
@@ -218,7 +236,16 @@ void Emitter::allocate() {
   std::sort(Order.begin(), Order.end(), [](Interval *A, Interval *B) {
     return A->Start != B->Start ? A->Start < B->Start : A->End < B->End;
   });
-  const int Count[3] = {31, 31, 4};
+  const int Count[3] = {std::min(31, MaxRegs), std::min(31, MaxRegs), 4};
+  // Spill slots follow the descriptors and tables in SRAM.
+  {
+    int64_t At = 0, Bytes = 0;
+    if (auto A = F->getAttrOfType<IntegerAttr>("d1.sram_data_address"))
+      At = A.getInt();
+    if (auto D = F->getAttrOfType<DenseElementsAttr>("d1.sram_data"))
+      Bytes = D.getNumElements();
+    SpillNext = SpillEnd = (At + Bytes + 63) / 64 * 64;
+  }
   std::vector<int> FreeUntil[3], BusySince[3];
   for (int C = 0; C < 3; ++C) {
     FreeUntil[C].assign(size_t(Count[C]), -1); // register busy until this position
@@ -269,6 +296,23 @@ void Emitter::allocate() {
       if (Free(R))
         Pick = R;
     if (Pick < 0) {
+      // Spill the live value (or I) whose next stretch is longest: the one
+      // that ends last.
+      Interval *Victim = spillable(*I) ? I : nullptr;
+      for (auto &[V, J] : Intervals)
+        if (J.C == I->C && J.Reg >= 0 && J.Start <= I->Start && J.End >= I->Start && spillable(J) &&
+            (!Victim || J.End > Victim->End))
+          Victim = &J;
+      if (Victim) {
+        Victim->Slot = spillSlot(I->C, Victim->V.getLoc());
+        ++Spills;
+        if (Victim == I)
+          continue;
+        Pick = Victim->Reg;
+        Victim->Reg = -1;
+      }
+    }
+    if (Pick < 0) {
       if (getenv("D1_DEBUG_REGALLOC"))
         for (auto &[V, J] : Intervals)
           if (J.C == I->C && J.Reg >= 0 && J.Start <= I->Start && J.End >= I->Start) {
@@ -281,8 +325,10 @@ void Emitter::allocate() {
           }
       Location L = I->V.getLoc();
       throw EmitError{L, std::string("too many live ") +
-                             (I->C == XClass ? "scalar" : I->C == VClass ? "vector" : "accumulator") +
-                             " values for the registers (spilling is not implemented yet)"};
+                             (I->C == XClass   ? "scalar"
+                              : I->C == VClass ? "vector"
+                                               : "accumulator") +
+                             " values for the registers, none of which can be spilled"};
     }
     I->Reg = Pick;
     if (auto It = WantersOf.find(I->V); It != WantersOf.end())
@@ -294,6 +340,54 @@ void Emitter::allocate() {
 }
 
 //===----------------------------------------------------------------------===//
+
+bool Emitter::spillable(const Interval &I) const {
+  if (I.C == AccClass || I.Slot >= 0)
+    return false;
+  Operation *Def = I.V.getDefiningOp();
+  const InstInfo *Info = Def ? instOf(Def) : nullptr;
+  if (!Info || Info->TiedDest || Info->Op == Opcode::LI)
+    return false;
+  for (Operation *User : I.V.getUsers()) {
+    if (!instOf(User))
+      return false; // loop bounds, iteration arguments, yields
+    for (Value O : User->getOperands())
+      if (O != I.V && classOf(O.getType()) == I.C && slot(O) >= 0)
+        return false;
+  }
+  return true;
+}
+
+int64_t Emitter::spillSlot(RegClass C, Location L) {
+  int64_t Bytes = C == VClass ? 64 : 8;
+  int64_t At = (SpillNext + Bytes - 1) / Bytes * Bytes;
+  SpillNext = At + Bytes;
+  if (SpillNext > SramBytes)
+    throw EmitError{L, "SRAM overflow: spilled registers need " +
+                           std::to_string(SpillNext - SpillEnd) +
+                           " bytes after the descriptors and tables, past the core's " +
+                           std::to_string(SramBytes)};
+  return At;
+}
+
+// Spill code addresses its slot from x0: no register is needed for it.
+void Emitter::reload(RegClass C, int Reg, int64_t Slot, Location L) {
+  Inst I;
+  I.Op = C == VClass ? Opcode::VLD : Opcode::LD;
+  I.Rd = uint8_t(Reg);
+  I.Rs1 = 0;
+  I.Imm = int32_t(Slot);
+  put(I, L);
+}
+
+void Emitter::store(RegClass C, int Reg, int64_t Slot, Location L) {
+  Inst I;
+  I.Op = C == VClass ? Opcode::VST : Opcode::SD;
+  I.Rs2 = uint8_t(Reg);
+  I.Rs1 = 0;
+  I.Imm = int32_t(Slot);
+  put(I, L);
+}
 
 void Emitter::move(RegClass C, int Dst, int Src, Location L) {
   if (Dst == Src)
@@ -347,16 +441,34 @@ void Emitter::emitInst(Operation *Op, const InstInfo &Info) {
   unsigned NextOperand = 0;
   if (Info.TiedDest) {
     // The old value must be in the destination register.
-    int In = reg(Op->getOperand(0)), Out = reg(Op->getResult(0));
-    move(classOf(Op->getResult(0).getType()), Out, In, Op->getLoc());
+    Value Old = Op->getOperand(0);
+    RegClass C = classOf(Op->getResult(0).getType());
+    int Out = reg(Op->getResult(0));
+    if (slot(Old) >= 0)
+      reload(C, Out, slot(Old), Op->getLoc());
+    else
+      move(C, Out, reg(Old), Op->getLoc());
     NextOperand = 1;
   }
+  // Spilled sources are reloaded into their class's scratch register; a
+  // spilled result is written there and stored after.
+  Value SpilledDef;
   for (unsigned K = 0; K < Info.NumOperands; ++K) {
     const OperandInfo &O = Info.Operands[K];
     bool IsReg = O.Kind == OperandKind::XReg || O.Kind == OperandKind::VReg ||
                  O.Kind == OperandKind::Acc;
     if (IsReg) {
       Value V = O.IsDef ? Op->getResult(0) : Op->getOperand(NextOperand++);
+      if (slot(V) >= 0) {
+        RegClass C = classOf(V.getType());
+        int Scratch = C == XClass ? ScratchX : ScratchV;
+        if (O.IsDef)
+          SpilledDef = V;
+        else
+          reload(C, Scratch, slot(V), Op->getLoc());
+        I.setField(O.F, Scratch);
+        continue;
+      }
       I.setField(O.F, reg(V));
       continue;
     }
@@ -367,6 +479,10 @@ void Emitter::emitInst(Operation *Op, const InstInfo &Info) {
     I.setField(O.F, A.getInt());
   }
   put(I, Op->getLoc());
+  if (SpilledDef) {
+    RegClass C = classOf(SpilledDef.getType());
+    store(C, C == XClass ? ScratchX : ScratchV, slot(SpilledDef), Op->getLoc());
+  }
 }
 
 void Emitter::emitBlock(Block &B) {
@@ -477,13 +593,14 @@ std::string describe(Location L) {
 
 } // namespace
 
-bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::string &Err) {
+bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::string &Err,
+                    int AllocatableRegisters) {
   auto F = Module.lookupSymbol<func::FuncOp>("main");
   if (!F || F.getNumArguments()) {
     Err = "the module is not at the ISA level (run d1-tile-to-isa first)";
     return false;
   }
-  Emitter E(F);
+  Emitter E(F, AllocatableRegisters, int64_t(M[MachineParamId::sram_bytes]));
   try {
     E.allocate();
     E.emit();

@@ -83,6 +83,11 @@ static cl::opt<PrecisionKind> Precision(
                           "the matrix unit: inputs and weights rounded to bf16 (nearest even), "
                           "fp32 accumulation; elementwise work stays fp32")),
     cl::cat(D1cCategory));
+static cl::opt<int> AllocatableRegisters(
+    "allocatable-registers", cl::init(31), cl::Hidden,
+    cl::desc("Scalar and vector registers the allocator may use (fewer force spilling; for "
+             "testing)"),
+    cl::cat(D1cCategory));
 static cl::opt<bool>
     MemoryReport("memory-report",
                  cl::desc("Print the SRAM and DRAM plans' sizes against their bounds"),
@@ -298,7 +303,9 @@ int main(int argc, char **argv) {
   std::string Asm;
   if (EmitStage == Emit::Asm || EmitStage == Emit::Binary) {
     P.begin("Allocating registers and encoding");
-    if (!d1::emitBinary(*Module, Machine, W, Err))
+    if (AllocatableRegisters < 4 || AllocatableRegisters > 31)
+      return fail("--allocatable-registers must be 4 to 31");
+    if (!d1::emitBinary(*Module, Machine, W, Err, AllocatableRegisters))
       return Failed(Err);
     if (EmitStage == Emit::Asm) {
       auto F = d1::D1XFile::fromBuffer(W.serialize(), Input, Err);

@@ -14,8 +14,12 @@ namespace d1 {
 /// d1-tile-to-isa), turns its loops into branches, encodes it and fills W:
 /// machine description M, core 0's code with a source location per
 /// instruction, its SRAM data, the constants in DRAM and the I/O metadata.
-/// Returns false with Err set (one line) on failure.
-bool emitBinary(mlir::ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::string &Err);
+/// Values that do not fit in the registers are spilled to SRAM after the
+/// descriptors (AllocatableRegisters below 31 limits the scalar and vector
+/// registers, to test that). Returns false with Err set (one line) on
+/// failure.
+bool emitBinary(mlir::ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::string &Err,
+                int AllocatableRegisters = 31);
 
 } // namespace d1
 
