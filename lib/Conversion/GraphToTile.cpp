@@ -823,7 +823,10 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
       Mma ? sram(plan::mmaConvLayout(TC, XRows, IWp, OW, KW, St[1], Dil[1], TF).ScratchBytes / 2,
                  B.getBF16Type())
           : Value();
-  Value OBuf = sram(TF * TOY * OW);
+  // (On the matrix unit, channel tiles that add up read each 8 x 8 block
+  // of old outputs whole: a last partial block reads up to 8 elements past
+  // the tile.)
+  Value OBuf = sram(TF * TOY * OW + (Mma ? 8 : 0));
   // On the matrix unit the bias starts the accumulators: all of a group's
   // filters' biases are loaded once.
   Value BBuf = Bias ? sram(Mma ? Fg : TF) : Value();

@@ -21,6 +21,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
@@ -1131,6 +1132,13 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
   // filters, the last pixel block Cols pixels. With RowBlocks (outputs of
   // at most 8 columns) pixel block p is row Oy + p instead.
   bool RowBlocks = OW <= 8;
+  // Whether the output buffer has 8 elements to spare after the tile (as
+  // GraphToTile allocates it), so that old outputs load as whole blocks.
+  auto OutType = cast<MemRefType>(Op.getOut().getType());
+  APInt OutAt0;
+  bool OutSlack = OutType.hasStaticShape() &&
+                  matchPattern(Op.getOutOffset(), m_ConstantInt(&OutAt0)) &&
+                  OutAt0.getSExtValue() + F * OH * OW + 8 <= OutType.getNumElements();
   int64_t PBStep = RowBlocks ? SH * L.Pitch * 2 : 16, POStep = RowBlocks ? OW * 4 : 32;
   auto Block = [&](Value Oy, Value Fb, int64_t Nf, int64_t Rows, Value Px, int64_t Np,
                    int64_t Cols) {
@@ -1149,7 +1157,9 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
               I.emit("mma.ld", {I.emit("add", {BiasRows, scaled(Fb, 256)}), I.li(32)}, {Fi * 256}));
         } else if (!Op.getAccumulate()) {
           Init.push_back(I.emit("mma.zero"));
-        } else if (RowsOf(Fi) == 8 && ColsOf(P) == 8) {
+        } else if (RowsOf(Fi) == 8 && (ColsOf(P) == 8 || OutSlack)) {
+          // (Columns past the block's come from the next row or the slack
+          // after the tile; they are never stored.)
           Init.push_back(I.emit("mma.ld", {OBase, I.li(Plane)}, {OutAt(Fi, P)}));
         } else {
           // Through the staging block: only the block's real rows and columns.
@@ -1164,19 +1174,21 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
     // The tiles of K steps [K0, K0 + Steps) with K4 = 4 * K0 (register):
     // per step Nf A tiles, then Np B tiles.
     // The B-tile offsets of those steps, from the table.
-    auto Offsets = [&](Value K4, int64_t Steps) {
+    // (Extra steps past K4: a constant folded into the addresses.)
+    auto Offsets = [&](Value K4, int64_t Steps, int64_t Extra = 0) {
       SmallVector<Value> Offs;
-      Value TP = I.emit("addi", {K4}, {Table});
+      Value TP = I.emit("addi", {K4}, {Table + Extra * 4});
       for (int64_t Us = 0; Us < Steps; ++Us)
         Offs.push_back(I.emit("lw", {TP}, {Us * 4}));
       return Offs;
     };
-    auto LoadAt = [&](Value K4, ValueRange Offs) {
+    // A tiles from AP (the packed weights at step K4) plus Extra steps.
+    auto APOf = [&](Value K4) { return I.emit("add", {ABase, scaled(K4, 16)}); };
+    auto LoadAt = [&](Value AP, int64_t Extra, ValueRange Offs) {
       SmallVector<Value> Tiles;
-      Value AP = I.emit("add", {ABase, scaled(K4, 16)});
       for (size_t Us = 0; Us < Offs.size(); ++Us) {
         for (int64_t Fi = 0; Fi < Nf; ++Fi)
-          Tiles.push_back(I.emit("vld", {AP}, {Fi * G * 64 + int64_t(Us) * 64}));
+          Tiles.push_back(I.emit("vld", {AP}, {Fi * G * 64 + (Extra + int64_t(Us)) * 64}));
         Value BP = I.emit("add", {BBase, Offs[Us]});
         for (int64_t P = 0; P < Np; ++P)
           Tiles.push_back(
@@ -1184,7 +1196,7 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
       }
       return Tiles;
     };
-    auto Load = [&](Value K4, int64_t Steps) { return LoadAt(K4, Offsets(K4, Steps)); };
+    auto Load = [&](Value K4, int64_t Steps) { return LoadAt(APOf(K4), 0, Offsets(K4, Steps)); };
     auto Multiply = [&](ValueRange Tiles, int64_t Steps, ValueRange Accs) {
       SmallVector<Value> Acc(Accs.begin(), Accs.end());
       for (int64_t Us = 0; Us < Steps; ++Us) {
@@ -1216,7 +1228,6 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
       // that no load waits for the last product of the tile it replaces.
       // The groups left after the loop (one or two) are peeled off; the
       // table has entries for the offsets read past its end.
-      auto Group = [&](int64_t G0, Value K4) { return I.emit("addi", {K4}, {G0 * U * 4}); };
       SmallVector<Value> Carried(Acc);
       for (Value T : Load(I.li(0), U))
         Carried.push_back(T);
@@ -1229,11 +1240,12 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
         Out = Loop(Pairs, Carried, 2 * U, [&](Value K4, ValueRange Args) {
           ValueRange Tiles = Args.slice(NAcc, NTiles), Offs = Args.drop_front(NAcc + NTiles);
           SmallVector<Value> R = Multiply(Tiles, U, Args.take_front(NAcc));
-          SmallVector<Value> Next = LoadAt(Group(1, K4), Offs);
-          SmallVector<Value> NextOffs = Offsets(Group(2, K4), U);
+          Value AP = APOf(K4);
+          SmallVector<Value> Next = LoadAt(AP, U, Offs);
+          SmallVector<Value> NextOffs = Offsets(K4, U, 2 * U);
           R = Multiply(Next, U, R);
-          SmallVector<Value> After = LoadAt(Group(2, K4), NextOffs);
-          SmallVector<Value> AfterOffs = Offsets(Group(3, K4), U);
+          SmallVector<Value> After = LoadAt(AP, 2 * U, NextOffs);
+          SmallVector<Value> AfterOffs = Offsets(K4, U, 3 * U);
           R.append(After.begin(), After.end());
           R.append(AfterOffs.begin(), AfterOffs.end());
           return R;
@@ -1241,7 +1253,8 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
       ValueRange O(Out);
       Acc = Multiply(O.slice(NAcc, NTiles), U, O.take_front(NAcc));
       if (2 * Pairs + 1 < Full)
-        Acc = Multiply(LoadAt(I.li((2 * Pairs + 1) * U * 4), O.drop_front(NAcc + NTiles)), U, Acc);
+        Acc = Multiply(LoadAt(APOf(I.li((2 * Pairs + 1) * U * 4)), 0, O.drop_front(NAcc + NTiles)),
+                       U, Acc);
     } else if (Full == 1) {
       Acc = Multiply(Load(I.li(0), U), U, Acc);
     } else if (Full > 1) {
