@@ -1501,12 +1501,43 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
     });
   };
   if (Conv) {
-    // Filters in blocks of RB: weights rows f, outputs planes f.
-    steps(F, RB, 1, [&](Value F0, int64_t Rows) {
-      Value WRow = I.emit("add", {W, I.emit("mul", {F0, I.li(KC * 4)})});
-      Value OPlane = I.emit("add", {O, I.emit("mul", {F0, I.li(OH * OW * 4)})});
-      Plane(X, WRow, OPlane, Rows);
-    });
+    // Filters in blocks of Rb: weights rows f, outputs planes f.
+    auto Filters = [&](int64_t Rb, const std::function<void(Value, Value, int64_t)> &Body) {
+      steps(F, Rb, 1, [&](Value F0, int64_t Rows) {
+        Body(I.emit("add", {W, I.emit("mul", {F0, I.li(KC * 4)})}),
+             I.emit("add", {O, I.emit("mul", {F0, I.li(OH * OW * 4)})}), Rows);
+      });
+    };
+    if (OW <= 16)
+      return Filters(RB,
+                     [&](Value WRow, Value OPlane, int64_t Rows) { Plane(X, WRow, OPlane, Rows); });
+    // Wide outputs: blocks of 48 pixels x 4 filters; the columns left over
+    // (one or two vectors) take more filters per block, so that every
+    // block issues 8 to 12 FMAs per K step.
+    int64_t Step = 16 * CB, Whole = OW / Step * Step, Rem = OW - Whole;
+    auto Rows = [&](Value WRow, Value OPlane, int64_t Rows, Value Ox0, int64_t Cols) {
+      auto Oy = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(OH), I.li(1));
+      OpBuilder::InsertionGuard G(B);
+      B.setInsertionPointToStart(Oy.getBody());
+      if (Ox0)
+        return Block(X, WRow, OPlane, Rows, Oy.getInductionVar(), Ox0, Cols);
+      steps(Whole, Step, 4, [&](Value Ox, int64_t C) {
+        Block(X, WRow, OPlane, Rows, Oy.getInductionVar(), Ox, C);
+      });
+    };
+    if (Whole)
+      Filters(RB, [&](Value WRow, Value OPlane, int64_t R) { Rows(WRow, OPlane, R, Value(), 0); });
+    if (Rem) {
+      // Up to 8 filters for one vector, 6 for two (the accumulators and two
+      // steps' operands within the registers), fewer where the last block
+      // would keep less than half of them.
+      int64_t NVRem = (Rem + 15) / 16, Rb = NVRem == 1 ? 8 : NVRem == 2 ? 6 : RB;
+      while (Rb > RB && F > Rb && F % Rb && 2 * (F % Rb) < Rb)
+        --Rb;
+      Filters(Rb, [&](Value WRow, Value OPlane, int64_t R) {
+        Rows(WRow, OPlane, R, I.li(Whole * 4), Rem);
+      });
+    }
   } else {
     auto Ch = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(C), I.li(1));
     OpBuilder::InsertionGuard G(B);
