@@ -222,8 +222,8 @@ LogicalResult Conv2DMmaOp::verify() {
   for (int64_t V :
        {getChannels(), getFilters(), getInRows(), getInCols(), getOutRows(), getOutCols(), getKh(),
         getKw(), getStrideH(), getStrideW(), getDilH(), getDilW()})
-    if (V < 1)
-      return emitOpError("sizes, strides and dilations must be positive");
+    if (V < 1 || V > (int64_t(1) << 20))
+      return emitOpError("sizes, strides and dilations must be positive and at most 2^20");
   if (getStrideW() > 2)
     return emitOpError("column stride must be 1 or 2");
   if (getInCols() % (2 * getStrideW()))
@@ -231,11 +231,16 @@ LogicalResult Conv2DMmaOp::verify() {
   if ((getOutRows() - 1) * getStrideH() + (getKh() - 1) * getDilH() >= getInRows() ||
       (getOutCols() - 1) * getStrideW() + (getKw() - 1) * getDilW() >= getInCols())
     return emitOpError("windows run past the input tile");
+  if (bool(getBias()) != bool(getBiasOffset()))
+    return emitOpError("a bias needs its offset");
   if (getAccumulate() && getBias())
     return emitOpError("a bias starts the accumulators: not with accumulate");
-  if (getBias() &&
-      (failed(checkSram(*this, getBias(), "bias")) || !getElementTypeOrSelf(getBias()).isF32()))
-    return emitOpError("bias must be f32");
+  if (getBias()) {
+    if (failed(checkSram(*this, getBias(), "bias")))
+      return failure();
+    if (!getElementTypeOrSelf(getBias()).isF32())
+      return emitOpError("bias must be f32");
+  }
   plan::MmaConvLayout L = plan::mmaConvLayout(getChannels(), getInRows(), getInCols(), getOutCols(),
                                               getKw(), getStrideW(), getDilW(), getFilters());
   auto Room = [&](Value Buf, Value Off, int64_t Need, const char *What) -> LogicalResult {
@@ -250,7 +255,11 @@ LogicalResult Conv2DMmaOp::verify() {
   return failure(
       failed(Room(getW(), getWOffset(), plan::roundUp(getFilters(), 8) * getKh() * getKw() * L.C4,
                   "weights")) ||
-      failed(Room(getScratch(), getScratchOffset(), L.ScratchBytes / 2, "scratch")));
+      failed(Room(getScratch(), getScratchOffset(), L.ScratchBytes / 2, "scratch")) ||
+      failed(Room(getX(), getXOffset(), getChannels() * getInRows() * getInCols(), "input")) ||
+      failed(
+          Room(getOut(), getOutOffset(), getFilters() * getOutRows() * getOutCols(), "output")) ||
+      (getBias() && failed(Room(getBias(), getBiasOffset(), getFilters(), "bias"))));
 }
 
 LogicalResult MmaViewsOp::verify() {
@@ -260,8 +269,8 @@ LogicalResult MmaViewsOp::verify() {
     return emitOpError("converts f32 to bf16");
   for (int64_t V :
        {getChannels(), getInRows(), getInCols(), getOutCols(), getKw(), getStrideW(), getDilW()})
-    if (V < 1)
-      return emitOpError("sizes, strides and dilations must be positive");
+    if (V < 1 || V > (int64_t(1) << 20))
+      return emitOpError("sizes, strides and dilations must be positive and at most 2^20");
   if (getStrideW() > 2)
     return emitOpError("column stride must be 1 or 2");
   if (getInCols() % (2 * getStrideW()))
@@ -277,6 +286,12 @@ LogicalResult MmaViewsOp::verify() {
     return emitOpError("views need ")
            << L.ScratchBytes / 2 << " elements from " << At.getSExtValue() << ", the buffer has "
            << T.getNumElements();
+  auto XT = cast<MemRefType>(getX().getType());
+  int64_t Need = getChannels() * getInRows() * getInCols();
+  if (XT.hasStaticShape() && matchPattern(getXOffset(), m_ConstantInt(&At)) &&
+      At.getSExtValue() + Need > XT.getNumElements())
+    return emitOpError("input needs ") << Need << " elements from " << At.getSExtValue()
+                                       << ", the buffer has " << XT.getNumElements();
   return success();
 }
 

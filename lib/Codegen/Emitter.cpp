@@ -298,11 +298,12 @@ void Emitter::allocate() {
     if (Pick < 0) {
       // Spill the live value (or I) whose next stretch is longest: the one
       // that ends last.
+      // (In allocation order, so that ties go the same way every time.)
       Interval *Victim = spillable(*I) ? I : nullptr;
-      for (auto &[V, J] : Intervals)
-        if (J.C == I->C && J.Reg >= 0 && J.Start <= I->Start && J.End >= I->Start && spillable(J) &&
-            (!Victim || J.End > Victim->End))
-          Victim = &J;
+      for (Interval *J : Order)
+        if (J->C == I->C && J->Reg >= 0 && J->Start <= I->Start && J->End > I->Start &&
+            spillable(*J) && (!Victim || J->End > Victim->End))
+          Victim = J;
       if (Victim) {
         Victim->Slot = spillSlot(I->C, Victim->V.getLoc());
         ++Spills;

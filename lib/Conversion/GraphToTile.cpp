@@ -733,6 +733,9 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   if (WS.Mma && !((WT.TF % 8 == 0 || WT.TF >= Fg) && (WT.TC % 4 == 0 || WT.TC >= Cg))) {
     WS.Mma = false;
     Packed = Value();
+    PR = Pads[3];
+    IWp = W + PL + PR;
+    WS.PadR = PR;
     WT = plan::windowTiling(WS, Budget, Extra, DoubleBuffer);
   }
   bool Mma = WS.Mma;
@@ -1037,7 +1040,7 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
     auto Start = [&](Value F0, int64_t Tf, Value WOff) {
       loadWeights(Gb, F0, Tf, idx(0), Cg, WOff, /*Async=*/true);
     };
-    auto WaitW = [&]() { B.create<tile::DmaWaitOp>(Loc, Weight, WBuf, WeightSem); };
+    auto WaitW = [&]() { B.create<tile::DmaWaitOp>(Loc, Mma ? Packed : Weight, WBuf, WeightSem); };
     Start(idx(0), TF, idx(0)); // canDoubleWeights: TF < Fg, so Full >= 1
     if (Full > 1) {
       auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Full - 1), idx(1));

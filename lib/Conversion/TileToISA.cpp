@@ -800,9 +800,26 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
   auto Body = [&](Value Off, int64_t Bytes) { Store(Compute(Off, Bytes), Off, Bytes); };
   // Within an iteration the loads of all vectors may go before the stores
   // (the scheduler keeps loads after earlier stores) when each input is
-  // another buffer than the output or the same elements of it.
+  // another buffer than the output (views resolved to their source) or the
+  // same elements of it (the same offset, or one computed alike).
+  auto Root = [](Value V) {
+    while (auto View = V.getDefiningOp<tile::ViewOp>())
+      V = View.getSource();
+    return V;
+  };
+  auto SameOffset = [](Value A, Value X) {
+    if (A == X)
+      return true;
+    APInt CA, CX;
+    if (matchPattern(A, m_ConstantInt(&CA)) && matchPattern(X, m_ConstantInt(&CX)))
+      return CA == CX;
+    Operation *DA = A.getDefiningOp(), *DX = X.getDefiningOp();
+    return DA && DX &&
+           OperationEquivalence::isEquivalentTo(DA, DX, OperationEquivalence::IgnoreLocations);
+  };
   auto Apart = [&](Value In, Value InOff) {
-    return !In || In != Op.getOut() || InOff == Op.getOutOffset();
+    return !In || Root(In) != Root(Op.getOut()) ||
+           (In == Op.getOut() && SameOffset(InOff, Op.getOutOffset()));
   };
   bool LoadsFirst = (!Reads0 || Apart(Op.getIn0(), Op.getIn0Offset())) &&
                     (Unary || Apart(Op.getIn1(), Op.getIn1Offset())) &&
@@ -1313,6 +1330,8 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
 
 void Codegen::steps(int64_t Total, int64_t Step, int64_t Scale,
                     const std::function<void(Value, int64_t)> &Body) {
+  if (Total <= 0)
+    return;
   Step = std::min(Step, Total);
   int64_t Full = Total / Step, Rem = Total % Step;
   if (Full == 1) {
@@ -1392,7 +1411,18 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
   // pixels each instead: narrow outputs still fill a block. Paired, each
   // vector holds two of those rows (Cols <= 8: lanes 0-7 and 8-15, read by
   // one gather; the lanes past Cols hold what follows each row).
+  // Narrow outputs pair rows of at most 8 pixels where one gather reads two
+  // rows of a window and its reads past the tile's last row stay within the
+  // 64 * stride elements of slack GraphToTile leaves after the input tile
+  // (and no old output is read).
+  bool PairRows = Conv && OW <= 8 && SW == 1 && !Acc && (SH - 1) * IW + (KW - 1) * DW + 8 <= 64;
   Value Upper; // lanes 8-15 to 0-7, for a paired vector's second row
+  if (PairRows) {
+    std::vector<int32_t> Idx;
+    for (int32_t L = 0; L < 16; ++L)
+      Idx.push_back(8 + L % 8);
+    Upper = I.emit("vld", {I.li(table(Idx))}, {0});
+  }
   auto Block = [&](Value XPlane, Value WRow, Value OPlane, int64_t Rows, Value Oy, Value Ox0,
                    int64_t Cols, int64_t RowVecs = 0, bool Paired = false) {
     int64_t NV = Paired ? (RowVecs + 1) / 2 : RowVecs ? RowVecs : (Cols + 15) / 16;
@@ -1473,16 +1503,8 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
       }
   };
   auto Plane = [&](Value XPlane, Value WRow, Value OPlane, int64_t Rows) {
-    // Narrow outputs: blocks of CB rows, or of CB pairs of rows of at most
-    // 8 pixels (where the gather's reads past the last row stay within the
-    // input tile's slack, and no old output is read).
-    if (Conv && OW <= 8 && SW == 1 && SH * IW <= 64 && !Acc) {
-      if (!Upper) {
-        std::vector<int32_t> Idx;
-        for (int32_t L = 0; L < 16; ++L)
-          Idx.push_back(8 + L % 8);
-        Upper = I.emit("vld", {I.li(table(Idx))}, {0});
-      }
+    // Narrow outputs: blocks of CB rows, or of CB pairs of rows.
+    if (PairRows) {
       steps(OH, 2 * CB, 1, [&](Value Oy, int64_t N) {
         Block(XPlane, WRow, OPlane, Rows, Oy, I.li(0), OW, N, /*Paired=*/true);
       });

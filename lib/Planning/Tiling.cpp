@@ -22,10 +22,15 @@ int64_t d1::plan::windowTileElements(const WindowShape &S, int64_t TF, int64_t T
   int64_t Weights = (S.Conv ? WeightElements * S.KH * S.KW : 0) *
                     (DoubleWeights && canDoubleWeights(S, TF, TC) ? 2 : 1);
   int64_t Out = TF * TOY * S.OW;
+  // On the matrix unit also the bf16 views, all of a group's biases and 8
+  // elements of slack after the output tile (GraphToTile allocates them).
   int64_t Views = 0;
   if (S.Mma && S.Conv)
-    Views = ceilDiv(
-        mmaConvLayout(TC, rowsFor(S, TOY), IWp, S.OW, S.KW, S.StrideW, S.DilW, TF).ScratchBytes, 4);
+    Views =
+        S.F / S.Group - TF + 8 +
+        ceilDiv(
+            mmaConvLayout(TC, rowsFor(S, TOY), IWp, S.OW, S.KW, S.StrideW, S.DilW, TF).ScratchBytes,
+            4);
   return In + Weights + Out * (1 + ExtraOutTiles) + TF + Views;
 }
 

@@ -170,7 +170,7 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
       Program[K] = K;
     if (Order == Program)
       return;
-    // The allocator does not spill: keep program order where the new one
+    // Spills cost loads and stores: keep program order where the new one
     // needs more registers of a class than it did and than 24 (of 30
     // allocatable: values live through the piece unread are not seen here).
     std::array<int, 3> Before = pressure(Ops, Program), After = pressure(Ops, Order);

@@ -12,7 +12,10 @@ padding to 4), filter counts that are not multiples of 8, outputs narrower
 than 8 columns and widths that are not multiples of 8, column strides of 1
 and 2 with the shifted views they need, dilation, groups, a batch of two,
 channel tiles that accumulate (256 channels), and convolutions without a
-bias. Prints one line per case; exits 1 if any fails.
+bias. Then a few fp32 shapes of the vector unit's narrow-output blocks
+(rows as vectors, pairs of rows, filter counts that leave a partial block),
+against float64 of the unrounded operands. Prints one line per case; exits 1
+if any fails.
 """
 import os
 import subprocess
@@ -36,6 +39,14 @@ CASES = [
     ("groups", 1, 16, 10, 10, 32, 3, 1, 1, 1, 2, True),
     ("stride2-odd", 1, 12, 15, 17, 20, 5, 2, 2, 1, 1, True),
     ("channel-tiles", 1, 256, 14, 14, 256, 3, 1, 1, 1, 1, True),
+    ("one-row-7ch", 1, 7, 1, 8, 8, 3, 1, 1, 1, 1, True),
+    ("tiny-3ch", 1, 3, 3, 3, 8, 3, 1, 0, 1, 1, False),
+]
+
+FP32_CASES = [
+    ("fp32-paired-10f", 1, 16, 7, 7, 10, 3, 1, 1, 1, 1, True),
+    ("fp32-rows-13f", 1, 8, 12, 12, 13, 3, 1, 1, 1, 1, True),
+    ("fp32-wide-remainder", 1, 8, 9, 60, 21, 3, 1, 1, 1, 1, False),
 ]
 
 
@@ -49,13 +60,15 @@ def run(cmd):
         raise RuntimeError(" ".join(cmd) + "\n" + p.stderr.strip())
 
 
-def check(bin_dir, work, case):
+def check(bin_dir, work, case, mma=True):
     name, n, c, h, w, f, k, s, p, d, g, with_bias = case
+    flags = ["--precision=bf16"] if mma else []
     rng = np.random.default_rng(0)
     x = rng.standard_normal((n, c, h, w)).astype(np.float32)
     wt = rng.standard_normal((f, c // g, k, k)).astype(np.float32)
     b = rng.standard_normal((f,)).astype(np.float32)
-    ref = torch.nn.functional.conv2d(bf16(x), bf16(wt), torch.from_numpy(b).double()
+    rounded = bf16 if mma else (lambda a: torch.from_numpy(a).double())
+    ref = torch.nn.functional.conv2d(rounded(x), rounded(wt), torch.from_numpy(b).double()
                                      if with_bias else None, stride=s, padding=p,
                                      dilation=d, groups=g).numpy()
     inits = [numpy_helper.from_array(wt, "w")] + ([numpy_helper.from_array(b, "b")]
@@ -74,29 +87,29 @@ def check(bin_dir, work, case):
     np.save(os.path.join(dirname, "x.npy"), x)
     exe = os.path.join(dirname, "m.d1x")
     run([os.path.join(bin_dir, "d1c"), os.path.join(dirname, "m.onnx"), "-o", exe, "-q",
-         "--precision=bf16"])
+         *flags])
     tile = subprocess.run([os.path.join(bin_dir, "d1c"), os.path.join(dirname, "m.onnx"), "-q",
-                           "--precision=bf16", "--emit=tile", "-o", "-"],
+                           *flags, "--emit=tile", "-o", "-"],
                           capture_output=True, text=True, check=True).stdout
     run([os.path.join(bin_dir, "d1-run"), exe, "--input", "x=" + os.path.join(dirname, "x.npy"),
          "--output-dir", os.path.join(dirname, "out"), "--output-format", "npy", "--quiet"])
     got = np.load(os.path.join(dirname, "out", "output_0.npy"))
     err = float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)))
-    on_mma = "tile.conv2d_mma" in tile
+    on_mma = ("tile.conv2d_mma" in tile) == mma
     ok = got.shape == ref.shape and err <= 2e-5 and on_mma
     accumulates = "accumulate = true" in tile
     print(f"{name}: {'ok' if ok else 'MISMATCH'} (error {err:.1e} of the largest output"
           f"{'; channel tiles accumulate' if accumulates else ''}"
-          f"{'' if on_mma else '; NOT on the matrix unit'})")
+          f"{'' if on_mma else '; NOT on the unit expected'})")
     return ok
 
 
 def main():
     bin_dir, work = sys.argv[1], sys.argv[2]
     ok = True
-    for case in CASES:
+    for case, mma in [(c, True) for c in CASES] + [(c, False) for c in FP32_CASES]:
         try:
-            ok &= check(bin_dir, work, case)
+            ok &= check(bin_dir, work, case, mma)
         except RuntimeError as e:
             print(f"{case[0]}: FAILED: {e}")
             ok = False

@@ -83,8 +83,8 @@ def TileToISA : Pass<"d1-tile-to-isa", "mlir::ModuleOp"> {
     Option<"ActivationTables", "activation-tables", "bool", "false",
            "Compute transcendental activations from tables in SRAM where that takes fewer vector-unit cycles">,
     Option<"SoftwarePipelining", "software-pipelining", "bool", "false",
-           "Load the next iteration's tiles while the current one multiplies, in the matrix unit's "
-           "K loops">,
+           "Load the next K step's operands while the current one computes, in the convolution, "
+           "matmul and matrix-unit K loops">,
     Option<"Target", "target", "std::string", "\"\"",
            "Machine description file whose unit occupancies weigh the table forms (default: the D1's)">
   ];
