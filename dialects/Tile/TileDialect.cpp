@@ -253,7 +253,8 @@ LogicalResult Conv2DMmaOp::verify() {
     return success();
   };
   return failure(
-      failed(Room(getW(), getWOffset(), plan::roundUp(getFilters(), 8) * getKh() * getKw() * L.C4,
+      failed(Room(getW(), getWOffset(),
+                  plan::mmaWeightElements(getFilters(), getChannels(), getKh(), getKw()),
                   "weights")) ||
       failed(Room(getScratch(), getScratchOffset(), L.ScratchBytes / 2, "scratch")) ||
       failed(Room(getX(), getXOffset(), getChannels() * getInRows() * getInCols(), "input")) ||

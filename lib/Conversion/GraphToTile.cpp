@@ -819,7 +819,7 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   // On the matrix unit the weights are bf16 A tiles and the input's bf16
   // views get a scratch buffer.
   int64_t Cg4 = plan::roundUp(Cg, 4), Fg8 = plan::roundUp(Fg, 8);
-  int64_t WHalf = Mma ? plan::roundUp(TF, 8) * plan::roundUp(TC, 4) * K2 : TF * TC * K2;
+  int64_t WHalf = Mma ? plan::mmaWeightElements(TF, TC, KH, KW) : TF * TC * K2;
   Value XBuf = sram(XHalf * (DoubleIn ? 2 : 1));
   Value WBuf = Conv ? sram(WHalf * (DoubleW ? 2 : 1), Mma ? B.getBF16Type() : Type()) : Value();
   Value Views =

@@ -86,6 +86,14 @@ private:
   /// A constant in SRAM after the planned buffers (deduplicated).
   int64_t descriptor(const std::vector<uint8_t> &D);
   int64_t table(const std::vector<int32_t> &Words);
+  /// A vector register of 16 lane indices Of(0..15) (for vperm.32), loaded
+  /// from a table.
+  Value laneIndices(const std::function<int32_t(int32_t)> &Of) {
+    std::vector<int32_t> Idx;
+    for (int32_t L = 0; L < 16; ++L)
+      Idx.push_back(Of(L));
+    return I.emit("vld", {I.li(table(Idx))}, {0});
+  }
   Value addr(Value Buffer, Value ElemOffset);
   Value scaled(Value Index, int64_t Factor);
   void lowerBlock(Block &From);
@@ -1009,13 +1017,7 @@ void Codegen::lowerMmaViews(tile::MmaViewsOp Op) {
       plan::mmaConvLayout(C, IH, IW, Op.getOutCols(), Op.getKw(), SW, Op.getDilW());
   Value X = addr(Op.getX(), Op.getXOffset());
   Value S = addr(Op.getViews(), Op.getViewsOffset());
-  Value Evens;
-  if (SW == 2) {
-    std::vector<int32_t> Idx;
-    for (int32_t K = 0; K < 16; ++K)
-      Idx.push_back(2 * K);
-    Evens = I.emit("vld", {I.li(table(Idx))}, {0});
-  }
+  Value Evens = SW == 2 ? laneIndices([](int32_t L) { return 2 * L; }) : Value();
   int64_t Src = C * IH * IW, Count = C * IH * L.Pitch; // tile and view elements
   for (size_t V = 0; V < L.Views.size(); ++V) {
     int64_t First = L.Views[V].Phase + SW * L.Views[V].Shift; // source of element 0
@@ -1416,13 +1418,8 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
   // 64 * stride elements of slack GraphToTile leaves after the input tile
   // (and no old output is read).
   bool PairRows = Conv && OW <= 8 && SW == 1 && !Acc && (SH - 1) * IW + (KW - 1) * DW + 8 <= 64;
-  Value Upper; // lanes 8-15 to 0-7, for a paired vector's second row
-  if (PairRows) {
-    std::vector<int32_t> Idx;
-    for (int32_t L = 0; L < 16; ++L)
-      Idx.push_back(8 + L % 8);
-    Upper = I.emit("vld", {I.li(table(Idx))}, {0});
-  }
+  // Lanes 8-15 to 0-7, for a paired vector's second row.
+  Value Upper = PairRows ? laneIndices([](int32_t L) { return 8 + L % 8; }) : Value();
   auto Block = [&](Value XPlane, Value WRow, Value OPlane, int64_t Rows, Value Oy, Value Ox0,
                    int64_t Cols, int64_t RowVecs = 0, bool Paired = false) {
     int64_t NV = Paired ? (RowVecs + 1) / 2 : RowVecs ? RowVecs : (Cols + 15) / 16;
@@ -1587,10 +1584,8 @@ void Codegen::lowerReduce(tile::ReduceOp Op) {
       return I.emit(Kind == W::Max ? "vredmax.f32" : Kind == W::Min ? "vredmin.f32" : "vredsum.f32",
                     {V});
     for (int32_t Half : {8, 4, 2, 1}) {
-      std::vector<int32_t> Idx;
-      for (int32_t L = 0; L < 16; ++L)
-        Idx.push_back((L + Half) % 16);
-      V = I.emit("vmul.f32", {V, I.emit("vperm.32", {V, V, I.emit("vld", {I.li(table(Idx))}, {0})})});
+      Value Idx = laneIndices([&](int32_t L) { return (L + Half) % 16; });
+      V = I.emit("vmul.f32", {V, I.emit("vperm.32", {V, V, Idx})});
     }
     return V;
   };

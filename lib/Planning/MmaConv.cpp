@@ -11,7 +11,6 @@ MmaConvLayout d1::plan::mmaConvLayout(int64_t C, int64_t Rows, int64_t InCols, i
                                       int64_t KW, int64_t StrideW, int64_t DilW, int64_t Filters) {
   MmaConvLayout L;
   L.C4 = roundUp(C, 4);
-  L.Rows = Rows;
   int64_t MaxIndex = 0;
   for (int64_t Kx = 0; Kx < KW; ++Kx) {
     int64_t O = Kx * DilW, Phase = O % StrideW, Q = O / StrideW, Shift = Q & 1;

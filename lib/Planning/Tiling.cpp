@@ -18,9 +18,10 @@ int64_t d1::plan::windowTileElements(const WindowShape &S, int64_t TF, int64_t T
   int64_t In = ((S.Conv ? TC : TF) * rowsFor(S, TOY) * IWp + 64 * S.StrideW) *
                (DoubleInput && canDoubleInput(S, TC, TOY) ? 2 : 1);
   // On the matrix unit the weights are bf16 A tiles (8 filters x 4 channels).
-  int64_t WeightElements = S.Mma ? ceilDiv(roundUp(TF, 8) * roundUp(TC, 4), 2) : TF * TC;
-  int64_t Weights = (S.Conv ? WeightElements * S.KH * S.KW : 0) *
-                    (DoubleWeights && canDoubleWeights(S, TF, TC) ? 2 : 1);
+  int64_t Weights =
+      (S.Conv ? S.Mma ? ceilDiv(mmaWeightElements(TF, TC, S.KH, S.KW), 2) : TF * TC * S.KH * S.KW
+              : 0) *
+      (DoubleWeights && canDoubleWeights(S, TF, TC) ? 2 : 1);
   int64_t Out = TF * TOY * S.OW;
   // On the matrix unit also the bf16 views, all of a group's biases and 8
   // elements of slack after the output tile (GraphToTile allocates them).

@@ -30,7 +30,6 @@ namespace d1::plan {
 struct MmaConvLayout {
   int64_t C4 = 0;    // channels rounded up to 4 (the extra planes are zeros)
   int64_t Pitch = 0; // bf16 elements per view row: InCols / StrideW (even)
-  int64_t Rows = 0;  // input rows per channel
   struct View {
     int64_t Phase, Shift;
   };
@@ -63,6 +62,11 @@ std::vector<uint16_t> packMmaWeights(const std::vector<float> &W, int64_t F, int
                                      int64_t KW, int64_t Groups);
 
 inline int64_t roundUp(int64_t V, int64_t M) { return (V + M - 1) / M * M; }
+
+/// bf16 elements of the A tiles of F filters x C channels x KH x KW.
+inline int64_t mmaWeightElements(int64_t F, int64_t C, int64_t KH, int64_t KW) {
+  return roundUp(F, 8) * roundUp(C, 4) * KH * KW;
+}
 
 } // namespace d1::plan
 
