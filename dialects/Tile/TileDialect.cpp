@@ -208,6 +208,31 @@ LogicalResult Conv2DOp::verify() {
   return success();
 }
 
+/// The column constraints of the matrix unit's views (d1/Planning/MmaConv.h),
+/// shared by conv2d_mma and mma_views.
+static LogicalResult checkMmaColumns(Operation *Op, int64_t InCols, int64_t OutCols, int64_t KW,
+                                     int64_t StrideW, int64_t DilW) {
+  if (StrideW > 2)
+    return Op->emitOpError("column stride must be 1 or 2");
+  if (InCols % (2 * StrideW))
+    return Op->emitOpError("input rows must be a multiple of twice the column stride wide");
+  if ((OutCols - 1) * StrideW + (KW - 1) * DilW >= InCols)
+    return Op->emitOpError("windows run past the input tile");
+  return success();
+}
+
+/// Need elements from a constant offset must fit a static buffer; What
+/// starts the message ("weights needs", "views need").
+static LogicalResult checkRoom(Operation *Op, Value Buf, Value Off, int64_t Need, StringRef What) {
+  auto T = cast<MemRefType>(Buf.getType());
+  APInt At;
+  if (T.hasStaticShape() && matchPattern(Off, m_ConstantInt(&At)) &&
+      At.getSExtValue() + Need > T.getNumElements())
+    return Op->emitOpError(What) << " " << Need << " elements from " << At.getSExtValue()
+                                 << ", the buffer has " << T.getNumElements();
+  return success();
+}
+
 LogicalResult Conv2DMmaOp::verify() {
   for (auto [V, What, Bf16] : {std::tuple{getX(), "input", false},
                                {getW(), "weights", true},
@@ -224,12 +249,9 @@ LogicalResult Conv2DMmaOp::verify() {
         getKw(), getStrideH(), getStrideW(), getDilH(), getDilW()})
     if (V < 1 || V > (int64_t(1) << 20))
       return emitOpError("sizes, strides and dilations must be positive and at most 2^20");
-  if (getStrideW() > 2)
-    return emitOpError("column stride must be 1 or 2");
-  if (getInCols() % (2 * getStrideW()))
-    return emitOpError("input rows must be a multiple of twice the column stride wide");
-  if ((getOutRows() - 1) * getStrideH() + (getKh() - 1) * getDilH() >= getInRows() ||
-      (getOutCols() - 1) * getStrideW() + (getKw() - 1) * getDilW() >= getInCols())
+  if (failed(checkMmaColumns(*this, getInCols(), getOutCols(), getKw(), getStrideW(), getDilW())))
+    return failure();
+  if ((getOutRows() - 1) * getStrideH() + (getKh() - 1) * getDilH() >= getInRows())
     return emitOpError("windows run past the input tile");
   if (bool(getBias()) != bool(getBiasOffset()))
     return emitOpError("a bias needs its offset");
@@ -243,24 +265,18 @@ LogicalResult Conv2DMmaOp::verify() {
   }
   plan::MmaConvLayout L = plan::mmaConvLayout(getChannels(), getInRows(), getInCols(), getOutCols(),
                                               getKw(), getStrideW(), getDilW(), getFilters());
-  auto Room = [&](Value Buf, Value Off, int64_t Need, const char *What) -> LogicalResult {
-    auto T = cast<MemRefType>(Buf.getType());
-    APInt At;
-    if (T.hasStaticShape() && matchPattern(Off, m_ConstantInt(&At)) &&
-        At.getSExtValue() + Need > T.getNumElements())
-      return emitOpError(What) << " needs " << Need << " elements from " << At.getSExtValue()
-                               << ", the buffer has " << T.getNumElements();
-    return success();
-  };
   return failure(
-      failed(Room(getW(), getWOffset(),
-                  plan::mmaWeightElements(getFilters(), getChannels(), getKh(), getKw()),
-                  "weights")) ||
-      failed(Room(getScratch(), getScratchOffset(), L.ScratchBytes / 2, "scratch")) ||
-      failed(Room(getX(), getXOffset(), getChannels() * getInRows() * getInCols(), "input")) ||
-      failed(
-          Room(getOut(), getOutOffset(), getFilters() * getOutRows() * getOutCols(), "output")) ||
-      (getBias() && failed(Room(getBias(), getBiasOffset(), getFilters(), "bias"))));
+      failed(checkRoom(*this, getW(), getWOffset(),
+                       plan::mmaWeightElements(getFilters(), getChannels(), getKh(), getKw()),
+                       "weights needs")) ||
+      failed(checkRoom(*this, getScratch(), getScratchOffset(), L.ScratchBytes / 2,
+                       "scratch needs")) ||
+      failed(checkRoom(*this, getX(), getXOffset(), getChannels() * getInRows() * getInCols(),
+                       "input needs")) ||
+      failed(checkRoom(*this, getOut(), getOutOffset(), getFilters() * getOutRows() * getOutCols(),
+                       "output needs")) ||
+      (getBias() &&
+       failed(checkRoom(*this, getBias(), getBiasOffset(), getFilters(), "bias needs"))));
 }
 
 LogicalResult MmaViewsOp::verify() {
@@ -272,28 +288,14 @@ LogicalResult MmaViewsOp::verify() {
        {getChannels(), getInRows(), getInCols(), getOutCols(), getKw(), getStrideW(), getDilW()})
     if (V < 1 || V > (int64_t(1) << 20))
       return emitOpError("sizes, strides and dilations must be positive and at most 2^20");
-  if (getStrideW() > 2)
-    return emitOpError("column stride must be 1 or 2");
-  if (getInCols() % (2 * getStrideW()))
-    return emitOpError("input rows must be a multiple of twice the column stride wide");
-  if ((getOutCols() - 1) * getStrideW() + (getKw() - 1) * getDilW() >= getInCols())
-    return emitOpError("windows run past the input tile");
+  if (failed(checkMmaColumns(*this, getInCols(), getOutCols(), getKw(), getStrideW(), getDilW())))
+    return failure();
   plan::MmaConvLayout L = plan::mmaConvLayout(getChannels(), getInRows(), getInCols(), getOutCols(),
                                               getKw(), getStrideW(), getDilW());
-  auto T = cast<MemRefType>(getViews().getType());
-  APInt At;
-  if (T.hasStaticShape() && matchPattern(getViewsOffset(), m_ConstantInt(&At)) &&
-      At.getSExtValue() + L.ScratchBytes / 2 > T.getNumElements())
-    return emitOpError("views need ")
-           << L.ScratchBytes / 2 << " elements from " << At.getSExtValue() << ", the buffer has "
-           << T.getNumElements();
-  auto XT = cast<MemRefType>(getX().getType());
-  int64_t Need = getChannels() * getInRows() * getInCols();
-  if (XT.hasStaticShape() && matchPattern(getXOffset(), m_ConstantInt(&At)) &&
-      At.getSExtValue() + Need > XT.getNumElements())
-    return emitOpError("input needs ") << Need << " elements from " << At.getSExtValue()
-                                       << ", the buffer has " << XT.getNumElements();
-  return success();
+  return failure(
+      failed(checkRoom(*this, getViews(), getViewsOffset(), L.ScratchBytes / 2, "views need")) ||
+      failed(checkRoom(*this, getX(), getXOffset(), getChannels() * getInRows() * getInCols(),
+                       "input needs")));
 }
 
 LogicalResult ScatterOp::verify() {
