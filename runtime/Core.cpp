@@ -17,20 +17,27 @@ template <class T> inline T loadLE(const uint8_t *P) {
 }
 template <class T> inline void storeLE(uint8_t *P, T V) { std::memcpy(P, &V, sizeof(T)); }
 
-// Cloned for AVX2 where the host has it: one accumulator row is one register.
+// Cloned for AVX2 where the host has it: one accumulator row is one 8-lane
+// register. The products of two bf16 values are exact in fp32, and each row
+// adds them in the ISA's order (K = 0..3), one rounding per add.
+typedef float F32x8 __attribute__((vector_size(32)));
+typedef uint32_t U32x8 __attribute__((vector_size(32)));
+
 __attribute__((target_clones("avx2", "default")))
 void mmaBf16(Accumulator &Acc, const VReg &A, const VReg &B) {
-  float BF[4][8];
-  for (int K = 0; K < 4; ++K)
+  F32x8 BF[4];
+  for (int K = 0; K < 4; ++K) {
+    U32x8 W;
     for (int J = 0; J < 8; ++J)
-      BF[K][J] = bf16ToF32(B.u16[8 * K + J]);
+      W[J] = uint32_t(B.u16[8 * K + J]) << 16;
+    BF[K] = (F32x8)W;
+  }
   for (int I = 0; I < 8; ++I) {
-    float *Row = &Acc.f32[8 * I];
-    for (int K = 0; K < 4; ++K) {
-      float AV = bf16ToF32(A.u16[4 * I + K]);
-      for (int J = 0; J < 8; ++J)
-        Row[J] = Row[J] + AV * BF[K][J];
-    }
+    F32x8 Row;
+    std::memcpy(&Row, &Acc.f32[8 * I], sizeof Row);
+    for (int K = 0; K < 4; ++K)
+      Row = Row + bf16ToF32(A.u16[4 * I + K]) * BF[K];
+    std::memcpy(&Acc.f32[8 * I], &Row, sizeof Row);
   }
 }
 

@@ -279,6 +279,31 @@ LogicalResult Conv2DMmaOp::verify() {
        failed(checkRoom(*this, getBias(), getBiasOffset(), getFilters(), "bias needs"))));
 }
 
+LogicalResult MatmulMmaOp::verify() {
+  for (auto [V, What, Bf16] : {std::tuple{getA(), "A", false},
+                               {getB(), "B", false},
+                               {getScratch(), "scratch", true},
+                               {getC(), "C", false}}) {
+    if (failed(checkSram(*this, V, What)))
+      return failure();
+    Type E = getElementTypeOrSelf(V);
+    if (Bf16 ? !E.isBF16() : !E.isF32())
+      return emitOpError(What) << (Bf16 ? " must be bf16" : " must be f32");
+  }
+  for (int64_t V : {getM(), getN(), getK(), getLda(), getLdb(), getLdc()})
+    if (V < 1 || V > (int64_t(1) << 20))
+      return emitOpError("sizes and leading dimensions must be positive and at most 2^20");
+  if (getLda() < getK() || getLdb() < getN() || getLdc() < getN())
+    return emitOpError("a leading dimension is smaller than its row");
+  plan::MmaMatmulLayout L = plan::mmaMatmulLayout(getM(), getN(), getK());
+  return failure(
+      failed(checkRoom(*this, getScratch(), getScratchOffset(), L.ScratchBytes / 2,
+                       "scratch needs")) ||
+      failed(checkRoom(*this, getA(), getAOffset(), (getM() - 1) * getLda() + getK(), "A needs")) ||
+      failed(checkRoom(*this, getB(), getBOffset(), (getK() - 1) * getLdb() + getN(), "B needs")) ||
+      failed(checkRoom(*this, getC(), getCOffset(), (getM() - 1) * getLdc() + getN(), "C needs")));
+}
+
 LogicalResult MmaViewsOp::verify() {
   if (failed(checkSram(*this, getX(), "input")) || failed(checkSram(*this, getViews(), "views")))
     return failure();

@@ -106,6 +106,33 @@ def Tile_MatmulOp : Tile_Op<"matmul"> {
   let hasVerifier = 1;
 }
 
+def Tile_MatmulMmaOp : Tile_Op<"matmul_mma"> {
+  let summary = "C[m x n] = (accumulate ? C : 0) + A[m x k] * B[k x n] on the matrix unit";
+  let description = [{
+    As `tile.matmul` (fp32 row-major blocks with leading dimensions `lda`,
+    `ldb`, `ldc`), with bf16 products: A and B are first rounded to bf16
+    (nearest even) into `scratch` as d1/Planning/MmaConv.h lays them out
+    (`mmaMatmulLayout`), then each 8 x 8 block of C accumulates in fp32 on
+    the matrix unit, 4 terms of k at a time. Each product is exact.
+
+    ```mlir
+    tile.matmul_mma %a[%c0], %b[%c0], %s[%c0] -> %c[%c0] {m = 16 : i64,
+        n = 64 : i64, k = 32 : i64, lda = 32 : i64, ldb = 64 : i64,
+        ldc = 64 : i64, accumulate = false}
+        : memref<512xf32, 1>, memref<2048xf32, 1>, memref<2688xbf16, 1>, memref<1024xf32, 1>
+    ```
+  }];
+  let arguments = (ins Tile_Buffer:$a, Index:$a_offset, Tile_Buffer:$b, Index:$b_offset,
+                       Tile_Buffer:$scratch, Index:$scratch_offset,
+                       Tile_Buffer:$c, Index:$c_offset, I64Attr:$m, I64Attr:$n, I64Attr:$k,
+                       I64Attr:$lda, I64Attr:$ldb, I64Attr:$ldc, BoolAttr:$accumulate);
+  let assemblyFormat = [{
+    $a `[` $a_offset `]` `,` $b `[` $b_offset `]` `,` $scratch `[` $scratch_offset `]` `->`
+    $c `[` $c_offset `]` attr-dict `:` type($a) `,` type($b) `,` type($scratch) `,` type($c)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tile_EltKindAttr : I32EnumAttr<"EltKind", "elementwise function", [
     I32EnumAttrCase<"Copy", 0, "copy">, I32EnumAttrCase<"Add", 1, "add">,
     I32EnumAttrCase<"Sub", 2, "sub">, I32EnumAttrCase<"Mul", 3, "mul">,

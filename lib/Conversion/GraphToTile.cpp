@@ -562,10 +562,14 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
                            int64_t K, ArrayRef<BatchDim> Batch, Value C, float Alpha, float Beta,
                            Value Out) {
   // Tiles: A TM x TK, B TK x TN, C TM x TN within the budget.
-  plan::MatmulTiling MT =
-      plan::matmulTiling(M, N, K, plan::matmulBudget(SramBytes), CurEp ? CurEp->ExtraTiles : 0);
+  // In bf16 the products run on the matrix unit, from bf16 copies of the
+  // A and B tiles in a scratch buffer.
+  plan::MatmulTiling MT = plan::matmulTiling(M, N, K, plan::matmulBudget(SramBytes),
+                                             CurEp ? CurEp->ExtraTiles : 0, Bf16);
   int64_t TM = MT.TM, TN = MT.TN, TK = MT.TK;
   Value ABuf = sram(TM * TK), BBuf = sram(TK * TN), CBuf = sram(TM * TN);
+  Value Scratch =
+      Bf16 ? sram(plan::mmaMatmulLayout(TM, TN, TK).ScratchBytes / 2, B.getBF16Type()) : Value();
   Shape CShape;
   Value CBias, CTile;
   int64_t CSm = 0, CSn = 0;
@@ -604,11 +608,15 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
             dma(Bm, BOff2, BBuf, idx(0), {1, Tk, Tn}, {0, N}, {0, Tn});
           else
             dma(Bm, BOff2, BBuf, idx(0), {Tn, Tk, 1}, {K, 1}, {1, Tn});
-          B.create<tile::MatmulOp>(Loc, ABuf, idx(0), BBuf, idx(0), CBuf, idx(0),
-                                   B.getI64IntegerAttr(Tm), B.getI64IntegerAttr(Tn),
-                                   B.getI64IntegerAttr(Tk), B.getI64IntegerAttr(Tk),
-                                   B.getI64IntegerAttr(Tn), B.getI64IntegerAttr(Tn),
-                                   B.getBoolAttr(Accumulate));
+          auto I64 = [&](int64_t V) { return B.getI64IntegerAttr(V); };
+          if (Scratch)
+            B.create<tile::MatmulMmaOp>(Loc, ABuf, idx(0), BBuf, idx(0), Scratch, idx(0), CBuf,
+                                        idx(0), I64(Tm), I64(Tn), I64(Tk), I64(Tk), I64(Tn),
+                                        I64(Tn), B.getBoolAttr(Accumulate));
+          else
+            B.create<tile::MatmulOp>(Loc, ABuf, idx(0), BBuf, idx(0), CBuf, idx(0), I64(Tm),
+                                     I64(Tn), I64(Tk), I64(Tk), I64(Tn), I64(Tn),
+                                     B.getBoolAttr(Accumulate));
         });
         if (Alpha != 1.0f)
           elementwise(tile::EltKind::Affine, CBuf, idx(0), 1, Value(), Value(), 0, CBuf, idx(0),
@@ -659,8 +667,9 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
   Loops(0, idx(0), idx(0), idx(0), OutBatch);
   for (Value V : {ABuf, BBuf, CBuf})
     free(V);
-  if (CTile)
-    free(CTile);
+  for (Value V : {CTile, Scratch})
+    if (V)
+      free(V);
 }
 
 Value Lowering::global(ArrayRef<float> Data, Shape S) {

@@ -104,6 +104,12 @@ private:
   void lowerConv(tile::Conv2DOp Op);
   void lowerConvMma(tile::Conv2DMmaOp Op);
   void lowerMmaViews(tile::MmaViewsOp Op);
+  void lowerMatmulMma(tile::MatmulMmaOp Op);
+  /// Rounds fp32 elements First, First + SW, ... of X (Src elements
+  /// readable from X; zeros past them) to Count bf16 elements at S + SOff
+  /// bytes. Evens: vperm.32 lane indices of the even lanes, for SW = 2.
+  void bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S, int64_t SOff,
+                int64_t Count, Value Evens);
   void lowerReduce(tile::ReduceOp Op);
   void lowerGather(tile::GatherOp Op);
   void lowerConvert(tile::ConvertOp Op);
@@ -1007,6 +1013,76 @@ void Codegen::lowerMatmul(tile::MatmulOp Op) {
     Columns(I.li(Full * RB), Rem);
 }
 
+// One strided pass from fp32 to bf16, 32 elements per conversion (at
+// stride 2 the even lanes of 64 consecutive ones), four conversions per
+// loop iteration with their loads ahead of their stores.
+void Codegen::bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S, int64_t SOff,
+                       int64_t Count, Value Evens) {
+  // Chunk Ch (32 elements written) with Base = X + the loop's offset: 16
+  // fp32 from element E, the first N of them real.
+  auto Chunk = [&](Value XBase, Value SBase, int64_t Ch, bool Bounded) {
+    auto Load = [&](int64_t E) -> Value {
+      int64_t N = Bounded ? std::clamp<int64_t>(Src - E, 0, 16) : 16;
+      if (N == 16)
+        return I.emit("vld", {XBase}, {E * 4});
+      if (N == 0)
+        return bcast(0.0f);
+      return I.emit("vldp", {I.emit("addi", {XBase}, {E * 4}), I.li(N * 4)});
+    };
+    int64_t E = First + SW * 32 * Ch;
+    Value Lo, Hi;
+    if (SW == 1) {
+      Lo = Load(E);
+      Hi = Load(E + 16);
+    } else {
+      Lo = I.emit("vperm.32", {Load(E), Load(E + 16), Evens});
+      Hi = I.emit("vperm.32", {Load(E + 32), Load(E + 48), Evens});
+    }
+    Value Packed = I.emit("vcvt.bf16.f32", {Lo, Hi});
+    int64_t At = SOff + Ch * 64;
+    int64_t Bytes = std::min<int64_t>(64, (Count - 32 * Ch) * 2);
+    // The store, emitted after the other chunks' loads (the scheduler
+    // keeps loads after earlier stores; the destination is another buffer).
+    return std::function<void()>([=, this]() {
+      if (Bytes == 64)
+        I.emit("vst", {Packed, SBase}, {At});
+      else
+        I.emit("vstp", {Packed, I.emit("addi", {SBase}, {At}), I.li(Bytes)});
+    });
+  };
+  // Chunks whose loads stay inside the source and whose stores are whole
+  // go in a loop; the last few are bounded.
+  int64_t Chunks = (Count + 31) / 32, Safe = 0;
+  while (Safe < Chunks && 32 * (Safe + 1) <= Count && First + SW * 32 * (Safe + 1) <= Src)
+    ++Safe;
+  const int64_t U = 4;
+  int64_t Iterations = Safe / U;
+  if (Iterations > 1) {
+    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations), I.li(1));
+    OpBuilder::InsertionGuard Guard(B);
+    B.setInsertionPointToStart(For.getBody());
+    Value J = For.getInductionVar();
+    Value XBase = I.emit("add", {X, scaled(J, U * SW * 32 * 4)});
+    Value SBase = I.emit("add", {S, scaled(J, U * 64)});
+    std::vector<std::function<void()>> Stores;
+    for (int64_t K = 0; K < U; ++K)
+      Stores.push_back(Chunk(XBase, SBase, K, false));
+    for (auto &Store : Stores)
+      Store();
+  } else {
+    Iterations = 0;
+  }
+  std::vector<std::function<void()>> Stores;
+  for (int64_t K = Iterations * U; K < Chunks; ++K) {
+    Stores.push_back(Chunk(X, S, K, K >= Safe));
+    if (Stores.size() == size_t(U) || K + 1 == Chunks) {
+      for (auto &Store : Stores)
+        Store();
+      Stores.clear();
+    }
+  }
+}
+
 // The bf16 views of an input tile (d1/Planning/MmaConv.h): each view is one
 // pass over the whole tile, 32 elements per conversion (at stride 2 the
 // even lanes of 64 consecutive ones), four conversions per loop iteration.
@@ -1019,72 +1095,9 @@ void Codegen::lowerMmaViews(tile::MmaViewsOp Op) {
   Value S = addr(Op.getViews(), Op.getViewsOffset());
   Value Evens = SW == 2 ? laneIndices([](int32_t L) { return 2 * L; }) : Value();
   int64_t Src = C * IH * IW, Count = C * IH * L.Pitch; // tile and view elements
-  for (size_t V = 0; V < L.Views.size(); ++V) {
-    int64_t First = L.Views[V].Phase + SW * L.Views[V].Shift; // source of element 0
-    // Chunk Ch (32 view elements) with Base = X + the loop's offset: 16 fp32
-    // from element E of the tile, the first N of them real.
-    auto Chunk = [&](Value XBase, Value SBase, int64_t Ch, bool Bounded) {
-      auto Load = [&](int64_t E) -> Value {
-        int64_t N = Bounded ? std::clamp<int64_t>(Src - E, 0, 16) : 16;
-        if (N == 16)
-          return I.emit("vld", {XBase}, {E * 4});
-        if (N == 0)
-          return bcast(0.0f);
-        return I.emit("vldp", {I.emit("addi", {XBase}, {E * 4}), I.li(N * 4)});
-      };
-      int64_t E = First + SW * 32 * Ch;
-      Value Lo, Hi;
-      if (SW == 1) {
-        Lo = Load(E);
-        Hi = Load(E + 16);
-      } else {
-        Lo = I.emit("vperm.32", {Load(E), Load(E + 16), Evens});
-        Hi = I.emit("vperm.32", {Load(E + 32), Load(E + 48), Evens});
-      }
-      Value Packed = I.emit("vcvt.bf16.f32", {Lo, Hi});
-      int64_t At = int64_t(V) * L.ViewBytes + Ch * 64;
-      int64_t Bytes = std::min<int64_t>(64, (Count - 32 * Ch) * 2);
-      // The store, emitted after the other chunks' loads (the scheduler
-      // keeps loads after earlier stores; the views are another buffer).
-      return std::function<void()>([=, this]() {
-        if (Bytes == 64)
-          I.emit("vst", {Packed, SBase}, {At});
-        else
-          I.emit("vstp", {Packed, I.emit("addi", {SBase}, {At}), I.li(Bytes)});
-      });
-    };
-    // Chunks whose loads stay inside the tile and whose stores are whole
-    // go in a loop; the last few are bounded.
-    int64_t Chunks = (Count + 31) / 32, Safe = 0;
-    while (Safe < Chunks && 32 * (Safe + 1) <= Count && First + SW * 32 * (Safe + 1) <= Src)
-      ++Safe;
-    const int64_t U = 4;
-    int64_t Iterations = Safe / U;
-    if (Iterations > 1) {
-      auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations), I.li(1));
-      OpBuilder::InsertionGuard Guard(B);
-      B.setInsertionPointToStart(For.getBody());
-      Value J = For.getInductionVar();
-      Value XBase = I.emit("add", {X, scaled(J, U * SW * 32 * 4)});
-      Value SBase = I.emit("add", {S, scaled(J, U * 64)});
-      std::vector<std::function<void()>> Stores;
-      for (int64_t K = 0; K < U; ++K)
-        Stores.push_back(Chunk(XBase, SBase, K, false));
-      for (auto &Store : Stores)
-        Store();
-    } else {
-      Iterations = 0;
-    }
-    std::vector<std::function<void()>> Stores;
-    for (int64_t K = Iterations * U; K < Chunks; ++K) {
-      Stores.push_back(Chunk(X, S, K, K >= Safe));
-      if (Stores.size() == size_t(U) || K + 1 == Chunks) {
-        for (auto &Store : Stores)
-          Store();
-        Stores.clear();
-      }
-    }
-  }
+  for (size_t V = 0; V < L.Views.size(); ++V)
+    bf16Pass(X, L.Views[V].Phase + SW * L.Views[V].Shift, SW, Src, S, int64_t(V) * L.ViewBytes,
+             Count, Evens);
   // Channels past C read zeros (their weights are zero too, but the input
   // bytes there could be NaN).
   if (L.C4 > C)
@@ -1098,6 +1111,131 @@ void Codegen::lowerMmaViews(tile::MmaViewsOp Op) {
       if (Bytes % 64)
         I.emit("vstp", {Zero, I.emit("addi", {S}, {From + Bytes / 64 * 64}), I.li(Bytes % 64)});
     }
+}
+
+// A matrix product on the matrix unit: A and B rounded to bf16 into the
+// scratch (plan::mmaMatmulLayout), then blocks of up to four accumulators
+// (2 x 2, or 1 x 4 / 4 x 1 blocks of 8 x 8 when C is one block high or
+// wide), each K step one gather per A tile and per B tile.
+void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
+  int64_t Mm = Op.getM(), Nn = Op.getN(), Kk = Op.getK();
+  int64_t Lda = Op.getLda(), Ldb = Op.getLdb(), Ldc = Op.getLdc() * 4;
+  plan::MmaMatmulLayout L = plan::mmaMatmulLayout(Mm, Nn, Kk);
+  Value A = addr(Op.getA(), Op.getAOffset());
+  Value Bm = addr(Op.getB(), Op.getBOffset());
+  Value C = addr(Op.getC(), Op.getCOffset());
+  Value S = addr(Op.getScratch(), Op.getScratchOffset());
+  Value BS = I.emit("addi", {S}, {L.BOffset}), Stage = I.emit("addi", {S}, {L.StageOffset});
+
+  // Rows fp32 rows of Cols elements (Ld apart) to bf16 rows of Pitch
+  // elements (zeros past Cols): one pass when both are contiguous.
+  auto Round = [&](Value From, int64_t Rows, int64_t Cols, int64_t Ld, Value To, int64_t Pitch) {
+    if (Ld == Cols && Pitch == Cols) {
+      bf16Pass(From, 0, 1, Rows * Cols, To, 0, Rows * Cols, Value());
+      return;
+    }
+    steps(Rows, 1, 1, [&](Value R, int64_t) {
+      bf16Pass(I.emit("add", {From, scaled(R, Ld * 4)}), 0, 1, Cols,
+               I.emit("add", {To, scaled(R, Pitch * 2)}), 0, Pitch, Value());
+    });
+  };
+  Round(A, Mm, Kk, Lda, S, L.K4);
+  Round(Bm, Kk, Nn, Ldb, BS, L.N8);
+  // B's rows past k are zeros (A's columns there are zeros too, but B's
+  // bytes could be NaN).
+  if (int64_t Bytes = (L.K4 - Kk) * L.N8 * 2) {
+    Value Zero = bcast(0.0f);
+    int64_t From = Kk * L.N8 * 2;
+    steps(Bytes / 64, 1, 64, [&](Value Off, int64_t) {
+      I.emit("vst", {Zero, I.emit("add", {BS, Off})}, {From});
+    });
+    if (Bytes % 64)
+      I.emit("vstp", {Zero, I.emit("addi", {BS}, {From + Bytes / 64 * 64}), I.li(Bytes % 64)});
+  }
+
+  int64_t MBlocks = L.M8 / 8, NBlocks = L.N8 / 8;
+  int64_t RB = MBlocks == 1 ? 1 : NBlocks == 1 ? std::min<int64_t>(4, MBlocks) : 2;
+  int64_t CB = std::min<int64_t>(4 / RB, NBlocks);
+  // The gathers' strides stay in registers across the loops.
+  Value AStride = I.li(L.K4 * 2), BStride = I.li(L.N8 * 2);
+  for (Value V : {AStride, BStride})
+    V.getDefiningOp()->setAttr("d1.hoisted", B.getUnitAttr());
+  Value LdcR = I.li(Ldc);
+  // Nr x Nc blocks from row block R0 and column block C0 (registers); the
+  // last row block has Rows rows, the last column block Cols columns.
+  auto Block = [&](Value R0, int64_t Nr, int64_t Rows, Value C0, int64_t Nc, int64_t Cols) {
+    Value ABase = I.emit("add", {S, scaled(R0, 8 * L.K4 * 2)});
+    Value BBase = I.emit("add", {BS, scaled(C0, 16)});
+    Value CBase = I.emit("add", {I.emit("add", {C, scaled(R0, 8 * Ldc)}), scaled(C0, 32)});
+    auto RowsOf = [&](int64_t R) { return R == Nr - 1 ? Rows : 8; };
+    auto ColsOf = [&](int64_t Q) { return Q == Nc - 1 ? Cols : 8; };
+    auto At = [&](int64_t R, int64_t Q) { return R * 8 * Ldc + Q * 32; };
+    SmallVector<Value> Init;
+    for (int64_t R = 0; R < Nr; ++R)
+      for (int64_t Q = 0; Q < Nc; ++Q) {
+        if (!Op.getAccumulate()) {
+          Init.push_back(I.emit("mma.zero"));
+        } else if (RowsOf(R) == 8 && ColsOf(Q) == 8) {
+          Init.push_back(I.emit("mma.ld", {CBase, LdcR}, {At(R, Q)}));
+        } else {
+          // Through the staging block: only the block's real rows and columns.
+          for (int64_t Ri = 0; Ri < RowsOf(R); ++Ri) {
+            Value V = I.emit("vldp",
+                             {I.emit("addi", {CBase}, {At(R, Q) + Ri * Ldc}), I.li(ColsOf(Q) * 4)});
+            I.emit("vstp", {V, I.emit("addi", {Stage}, {Ri * 32}), I.li(32)});
+          }
+          Init.push_back(I.emit("mma.ld", {Stage, I.li(32)}, {0}));
+        }
+      }
+    // One K step (K4 = 4 * the step): Nr A tiles, then Nc B tiles.
+    auto Load = [&](Value K4) {
+      Operands Tiles;
+      Value AP = I.emit("add", {ABase, scaled(K4, 2)});
+      for (int64_t R = 0; R < Nr; ++R)
+        Tiles.push_back(
+            I.emit("vldg", {R ? I.emit("addi", {AP}, {R * 8 * L.K4 * 2}) : AP, AStride}, {8}));
+      Value BP = I.emit("add", {BBase, scaled(K4, L.N8 * 2)});
+      for (int64_t Q = 0; Q < Nc; ++Q)
+        Tiles.push_back(I.emit("vldg", {Q ? I.emit("addi", {BP}, {Q * 16}) : BP, BStride}, {16}));
+      return Tiles;
+    };
+    auto Use = [&](ValueRange Tiles, ValueRange Accs) {
+      Operands Next;
+      for (int64_t R = 0; R < Nr; ++R)
+        for (int64_t Q = 0; Q < Nc; ++Q)
+          Next.push_back(
+              I.emit("mma", {Accs[size_t(R * Nc + Q)], Tiles[size_t(R)], Tiles[size_t(Nr + Q)]}));
+      return Next;
+    };
+    Operands Acc = kLoop(L.K4 / 4, Init, Load, Use);
+    for (int64_t R = 0; R < Nr; ++R)
+      for (int64_t Q = 0; Q < Nc; ++Q) {
+        Value X = Acc[size_t(R * Nc + Q)];
+        if (RowsOf(R) == 8 && ColsOf(Q) == 8) {
+          I.emit("mma.st", {X, CBase, LdcR}, {At(R, Q)});
+          continue;
+        }
+        I.emit("mma.st", {X, Stage, I.li(32)}, {0});
+        for (int64_t Ri = 0; Ri < RowsOf(R); ++Ri) {
+          Value V = I.emit("vldp", {I.emit("addi", {Stage}, {Ri * 32}), I.li(32)});
+          I.emit("vstp", {V, I.emit("addi", {CBase}, {At(R, Q) + Ri * Ldc}), I.li(ColsOf(Q) * 4)});
+        }
+      }
+  };
+  // Groups of Per blocks of 8 of Total rows or columns, in a loop; the last
+  // group holds the partial block, if any (stored through the staging
+  // block). Body(first block, blocks, size of the group's last block).
+  auto Groups = [&](int64_t Total, int64_t Per,
+                    const std::function<void(Value, int64_t, int64_t)> &Body) {
+    int64_t Blocks = (Total + 7) / 8, Last = Total - (Blocks - 1) * 8;
+    int64_t Tail = Last == 8 ? 0 : (Blocks - 1) % Per + 1;
+    steps(Blocks - Tail, Per, 1, [&](Value B0, int64_t N) { Body(B0, N, 8); });
+    if (Tail)
+      Body(I.li(Blocks - Tail), Tail, Last);
+  };
+  Groups(Mm, RB, [&](Value R0, int64_t Nr, int64_t Rows) {
+    Groups(Nn, CB, [&](Value C0, int64_t Nc, int64_t Cols) { Block(R0, Nr, Rows, C0, Nc, Cols); });
+  });
 }
 
 // A convolution on the matrix unit (layouts in d1/Planning/MmaConv.h) from
@@ -1753,6 +1891,8 @@ void Codegen::lowerOp(Operation *Op) {
     lowerConv(Cv);
   } else if (auto Cm = dyn_cast<tile::Conv2DMmaOp>(Op)) {
     lowerConvMma(Cm);
+  } else if (auto Mmm = dyn_cast<tile::MatmulMmaOp>(Op)) {
+    lowerMatmulMma(Mmm);
   } else if (auto Mv = dyn_cast<tile::MmaViewsOp>(Op)) {
     lowerMmaViews(Mv);
   } else if (auto R = dyn_cast<tile::ReduceOp>(Op)) {

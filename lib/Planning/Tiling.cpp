@@ -142,14 +142,25 @@ int64_t d1::plan::windowTraffic(const WindowShape &S, const WindowTiling &T) {
   return 4 * (Input + Weights + Output);
 }
 
-MatmulTiling d1::plan::matmulTiling(int64_t M, int64_t N, int64_t K, int64_t Budget,
-                                    int64_t Extra) {
+MatmulTiling d1::plan::matmulTiling(int64_t M, int64_t N, int64_t K, int64_t Budget, int64_t Extra,
+                                    bool Mma) {
   MatmulTiling T;
   T.TN = std::min<int64_t>(N, 256);
-  T.TK = std::min<int64_t>(K, 256);
-  T.TM = std::max<int64_t>(
-      1, std::min<int64_t>(M, (Budget - T.TK * T.TN) / (T.TK + T.TN * (1 + Extra))));
-  T.TM = std::min<int64_t>(T.TM, 256);
+  T.TK = std::min<int64_t>(K, Mma ? 128 : 256);
+  if (!Mma) {
+    T.TM = std::max<int64_t>(
+        1, std::min<int64_t>(M, (Budget - T.TK * T.TN) / (T.TK + T.TN * (1 + Extra))));
+    T.TM = std::min<int64_t>(T.TM, 256);
+    return T;
+  }
+  // fp32 A, B and C tiles, then the bf16 copies (half an element each) of
+  // A and B padded to whole tiles, and the staging block.
+  int64_t K4 = roundUp(T.TK, 4), N8 = roundUp(T.TN, 8);
+  int64_t Fixed = T.TK * T.TN + K4 * N8 / 2 + 64;
+  int64_t PerRow = T.TK + K4 / 2 + T.TN * (1 + Extra);
+  T.TM = std::clamp<int64_t>((Budget - Fixed) / PerRow, 1, std::min<int64_t>(M, 256));
+  if (T.TM < M && T.TM > 8)
+    T.TM = T.TM / 8 * 8;
   return T;
 }
 

@@ -13,14 +13,16 @@ two binaries' outputs must be bit-identical (within the tolerance for the
 "-bn" models, whose batch norms fusion folds into the filters).
 
 With --bf16 the models are compiled with --precision=bf16, and the reference
-is PyTorch with every convolution that d1c puts on the matrix unit fed bf16
-inputs and weights (rounded to nearest even, products summed in fp32),
-batch norms folded first as the exporter folds them. Deep models amplify
+is PyTorch with every convolution that d1c puts on the matrix unit, and
+every linear layer, fed bf16 inputs and weights (rounded to nearest even,
+products summed in fp32), batch norms folded first as the exporter folds
+them; products of two computed matrices (attention) stay fp32 in the
+reference. Deep models amplify
 where a value lands between two bf16 numbers (the reference itself moves by
 0.14 % of its largest output on ResNet-18 between fp32 and fp64 sums), so
 the outputs must agree within 1 % of the largest reference output, with the
-same top-1 class per row; test/e2e/mma_convs.py checks single
-convolutions to fp32 accuracy.
+same top-1 class per row; test/e2e/mma_convs.py and mma_matmuls.py check
+single convolutions and matrix products to fp32 accuracy.
 """
 import json
 import os
@@ -222,7 +224,7 @@ def check(bin_dir, work, name, quiet=False, compare_unfused=False, bf16=False):
     cls, shapes = MODELS[name]
     torch.manual_seed(0)
     model = cls().eval()
-    if bf16:
+    if bf16 and any(isinstance(m, nn.BatchNorm2d) for m in model.modules()):
         # The exporter folds batch norms into the filters; fold them here
         # first so that the reference rounds the same weights.
         import torch.fx.experimental.optimization as fx_opt
@@ -256,7 +258,7 @@ def check(bin_dir, work, name, quiet=False, compare_unfused=False, bf16=False):
                               training=mode)
         if bf16:
             for m in model.modules():
-                if isinstance(m, nn.Conv2d) and on_matrix_unit(m):
+                if (isinstance(m, nn.Conv2d) and on_matrix_unit(m)) or isinstance(m, nn.Linear):
                     m.weight.data = round_bf16(m.weight.data)
                     m.register_forward_pre_hook(lambda _, xs: tuple(round_bf16(x) for x in xs))
         ref = model(*[torch.from_numpy(x) for x in inputs])

@@ -1,5 +1,6 @@
 //===- CostModelTest.cpp - Tiling, epilogue tiles and the fusion cost model ===//
 #include "d1/Planning/CostModel.h"
+#include "d1/Planning/MmaConv.h"
 
 #include <gtest/gtest.h>
 
@@ -105,6 +106,22 @@ TEST(Tiling, MatmulTilesLeaveRoomForTheEpilogue) {
   EXPECT_LT(T3.TM, T0.TM);
   EXPECT_LE(T3.TK * T3.TN + T3.TM * (T3.TK + 4 * T3.TN), Budget);
   EXPECT_GT(matmulTraffic(1000, 512, 512, T3), matmulTraffic(1000, 512, 512, T0));
+}
+
+TEST(Tiling, MatmulTilesOnTheMatrixUnitHoldTheBf16Copies) {
+  int64_t Budget = matmulBudget(1310720);
+  for (int64_t Extra : {0, 3}) {
+    MatmulTiling T = matmulTiling(1000, 512, 512, Budget, Extra, /*Mma=*/true);
+    EXPECT_EQ(T.TK, 128);
+    EXPECT_EQ(T.TM % 8, 0);
+    MmaMatmulLayout L = mmaMatmulLayout(T.TM, T.TN, T.TK);
+    EXPECT_LE(T.TK * T.TN + T.TM * (T.TK + (1 + Extra) * T.TN) + L.ScratchBytes / 4, Budget);
+  }
+  // Small products take their whole size.
+  MatmulTiling S = matmulTiling(13, 20, 36, Budget, 0, true);
+  EXPECT_EQ(S.TM, 13);
+  EXPECT_EQ(S.TN, 20);
+  EXPECT_EQ(S.TK, 36);
 }
 
 TEST(EpilogueTiles, ChainsRunInPlace) {

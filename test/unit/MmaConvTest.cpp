@@ -77,3 +77,16 @@ TEST(MmaConv, PackedWeightsAreATiles) {
             }
   }
 }
+
+TEST(MmaMatmul, TilesAreAlignedGathers) {
+  // A rows of K4 bf16 (8-byte chunks), B rows of N8 (16-byte chunks), each
+  // part 64-byte aligned, the staging block last.
+  MmaMatmulLayout L = mmaMatmulLayout(13, 20, 37);
+  EXPECT_EQ(L.M8, 16);
+  EXPECT_EQ(L.N8, 24);
+  EXPECT_EQ(L.K4, 40);
+  EXPECT_EQ(L.BOffset, 16 * 40 * 2);
+  EXPECT_EQ(L.StageOffset % 64, 0);
+  EXPECT_GE(L.StageOffset, L.BOffset + 40 * 24 * 2);
+  EXPECT_EQ(L.ScratchBytes, L.StageOffset + 256);
+}

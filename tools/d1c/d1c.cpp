@@ -77,7 +77,8 @@ static cl::opt<bool> DisableScheduling(
     cl::cat(D1cCategory));
 enum class PrecisionKind { Fp32, Bf16 };
 static cl::opt<PrecisionKind> Precision(
-    "precision", cl::desc("Arithmetic of convolutions"), cl::init(PrecisionKind::Fp32),
+    "precision", cl::desc("Arithmetic of convolutions and matrix products"),
+    cl::init(PrecisionKind::Fp32),
     cl::values(clEnumValN(PrecisionKind::Fp32, "fp32", "fp32 FMAs on the vector unit (default)"),
                clEnumValN(PrecisionKind::Bf16, "bf16",
                           "the matrix unit: inputs and weights rounded to bf16 (nearest even), "

@@ -37,7 +37,7 @@ def GraphToTile : Pass<"d1-graph-to-tile", "mlir::ModuleOp"> {
     Option<"SramBytes", "sram-bytes", "int64_t", "1310720",
            "SRAM per core available to tiles (the target's sram_bytes)">,
     Option<"Precision", "precision", "std::string", "\"fp32\"",
-           "fp32: convolutions on the vector unit's FMA; bf16: on the matrix unit "
+           "fp32: convolutions and matrix products on the vector unit's FMA; bf16: on the matrix unit "
            "(bf16 inputs, fp32 accumulation)">,
     Option<"DoubleBuffer", "double-buffer", "bool", "true",
            "Load the next tile's input or weights while the current tile computes, where that "

@@ -1,4 +1,4 @@
-//===- MmaConv.h - Data layouts of convolutions on the matrix unit -*- C++ -*-===//
+//===- MmaConv.h - Matrix-unit layouts: convolutions, matmuls -*- C++ -*-===//
 //
 // A convolution on the MMA unit (d1c --precision=bf16) computes 8 filters x
 // 8 output pixels per accumulator: A tiles (8 filters x 4 channels) come
@@ -62,6 +62,31 @@ std::vector<uint16_t> packMmaWeights(const std::vector<float> &W, int64_t F, int
                                      int64_t KW, int64_t Groups);
 
 inline int64_t roundUp(int64_t V, int64_t M) { return (V + M - 1) / M * M; }
+
+/// The scratch of a tile.matmul_mma (C[m x n] += A[m x k] x B[k x n]): A
+/// rounded to bf16 with rows of K4 elements (k rounded up to 4, zeros past
+/// k), so that an A tile (8 rows x 4) is one gather of 8-byte chunks; B
+/// rounded to bf16 as K4 rows of N8 elements (n rounded up to 8, zero rows
+/// past k), so that a B tile (4 rows x 8) is one gather of 16-byte chunks;
+/// then an 8 x 8 fp32 staging block for partial blocks. Rows of A past m
+/// are not written: they only reach rows of C that are not stored.
+struct MmaMatmulLayout {
+  int64_t M8 = 0, N8 = 0, K4 = 0;
+  int64_t BOffset = 0;     // bytes from the scratch's start
+  int64_t StageOffset = 0; // bytes
+  int64_t ScratchBytes = 0;
+};
+
+inline MmaMatmulLayout mmaMatmulLayout(int64_t M, int64_t N, int64_t K) {
+  MmaMatmulLayout L;
+  L.M8 = roundUp(M, 8);
+  L.N8 = roundUp(N, 8);
+  L.K4 = roundUp(K, 4);
+  L.BOffset = roundUp(L.M8 * L.K4 * 2, 64);
+  L.StageOffset = roundUp(L.BOffset + L.K4 * L.N8 * 2, 64);
+  L.ScratchBytes = L.StageOffset + 256;
+  return L;
+}
 
 /// bf16 elements of the A tiles of F filters x C channels x KH x KW.
 inline int64_t mmaWeightElements(int64_t F, int64_t C, int64_t KH, int64_t KW) {

@@ -124,8 +124,11 @@ struct MatmulTiling {
 };
 
 /// Tiles of up to 256 x 256 (K, N), M filling the budget (at most 256).
+/// On the matrix unit (Mma) K tiles are up to 128 deep, the budget also
+/// holds the bf16 copies of A and B (MmaConv.h), and M tiles are whole
+/// 8-row blocks where M allows.
 MatmulTiling matmulTiling(int64_t M, int64_t N, int64_t K, int64_t BudgetElements,
-                          int64_t ExtraOutTiles = 0);
+                          int64_t ExtraOutTiles = 0, bool Mma = false);
 
 /// DRAM bytes of one [M, K] x [K, N] product so tiled (fp32): A once per
 /// column tile, B once per row tile, C once.

@@ -44,4 +44,29 @@ func.func @main(%x: tensor<1x8x12x12xf32>) -> tensor<1x8x4x4xf32> {
   return %d : tensor<1x8x4x4xf32>
 }
 
+// -----
+
+// Matrix products run on the matrix unit too: the A, B and C tiles stay
+// fp32 and tile.matmul_mma rounds A and B into its bf16 scratch (here
+// 13 x 36 and 36 x 24 padded to 16 x 36 and 36 x 24: 1152 + 1728 bytes,
+// then the 256-byte staging block: 3136 bytes). With K > 128 the K tiles
+// accumulate into C.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[S:.*]] = memref.alloc() : memref<1568xbf16, 1>
+// CHECK: tile.matmul_mma %{{.*}}[%c0], %{{.*}}[%c0], %[[S]][%c0] -> %{{.*}}[%c0] {accumulate = false, k = 36 : i64, lda = 36 : i64, ldb = 24 : i64, ldc = 24 : i64, m = 13 : i64, n = 24 : i64}
+// CHECK-NOT: tile.matmul {{.*}}
+// CHECK: tile.elementwise fill
+// CHECK: tile.matmul_mma {{.*}} {accumulate = true, k = 128 : i64
+// CHECK: tile.matmul_mma {{.*}} {accumulate = true, k = 44 : i64
+// FP32-LABEL: func.func @main
+// FP32-NOT: tile.matmul_mma
+// FP32: tile.matmul
+func.func @main(%x: tensor<13x36xf32>, %y: tensor<8x300xf32>) -> (tensor<13x24xf32>, tensor<8x16xf32>) {
+  %w = graph.constant dense<0.5> : tensor<36x24xf32>
+  %m = graph.matmul %x, %w : tensor<13x36xf32>, tensor<36x24xf32> -> tensor<13x24xf32>
+  %w2 = graph.constant dense<0.25> : tensor<300x16xf32>
+  %n = graph.matmul %y, %w2 : tensor<8x300xf32>, tensor<300x16xf32> -> tensor<8x16xf32>
+  return %m, %n : tensor<13x24xf32>, tensor<8x16xf32>
+}
+
 // BAD: error: precision must be fp32 or bf16, not 'fp16'

@@ -149,3 +149,39 @@ func.func @mma_views_odd_width(%x: memref<1216xf32, 1>, %v: memref<4000xbf16, 1>
   tile.mma_views %x[%c0] -> %v[%c0] {channels = 8 : i64, dil_w = 1 : i64, in_cols = 11 : i64, in_rows = 12 : i64, kw = 3 : i64, out_cols = 9 : i64, stride_w = 1 : i64} : memref<1216xf32, 1>, memref<4000xbf16, 1>
   return
 }
+
+// -----
+
+func.func @matmul_mma_f32_scratch(%a: memref<468xf32, 1>, %b: memref<720xf32, 1>, %s: memref<1568xf32, 1>, %c: memref<260xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{scratch must be bf16}}
+  tile.matmul_mma %a[%c0], %b[%c0], %s[%c0] -> %c[%c0] {accumulate = false, k = 36 : i64, lda = 36 : i64, ldb = 20 : i64, ldc = 20 : i64, m = 13 : i64, n = 20 : i64} : memref<468xf32, 1>, memref<720xf32, 1>, memref<1568xf32, 1>, memref<260xf32, 1>
+  return
+}
+
+// -----
+
+func.func @matmul_mma_small_scratch(%a: memref<468xf32, 1>, %b: memref<720xf32, 1>, %s: memref<1500xbf16, 1>, %c: memref<260xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{scratch needs 1568 elements from 0, the buffer has 1500}}
+  tile.matmul_mma %a[%c0], %b[%c0], %s[%c0] -> %c[%c0] {accumulate = false, k = 36 : i64, lda = 36 : i64, ldb = 20 : i64, ldc = 20 : i64, m = 13 : i64, n = 20 : i64} : memref<468xf32, 1>, memref<720xf32, 1>, memref<1500xbf16, 1>, memref<260xf32, 1>
+  return
+}
+
+// -----
+
+func.func @matmul_mma_short_ld(%a: memref<468xf32, 1>, %b: memref<720xf32, 1>, %s: memref<1568xbf16, 1>, %c: memref<260xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{a leading dimension is smaller than its row}}
+  tile.matmul_mma %a[%c0], %b[%c0], %s[%c0] -> %c[%c0] {accumulate = false, k = 36 : i64, lda = 30 : i64, ldb = 20 : i64, ldc = 20 : i64, m = 13 : i64, n = 20 : i64} : memref<468xf32, 1>, memref<720xf32, 1>, memref<1568xbf16, 1>, memref<260xf32, 1>
+  return
+}
+
+// -----
+
+func.func @matmul_mma_c_too_small(%a: memref<468xf32, 1>, %b: memref<720xf32, 1>, %s: memref<1568xbf16, 1>, %c: memref<200xf32, 1>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{C needs 260 elements from 0, the buffer has 200}}
+  tile.matmul_mma %a[%c0], %b[%c0], %s[%c0] -> %c[%c0] {accumulate = false, k = 36 : i64, lda = 36 : i64, ldb = 20 : i64, ldc = 20 : i64, m = 13 : i64, n = 20 : i64} : memref<468xf32, 1>, memref<720xf32, 1>, memref<1568xbf16, 1>, memref<200xf32, 1>
+  return
+}

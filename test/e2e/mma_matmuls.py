@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""Single matrix products compiled with d1c --precision=bf16, run on the emulator.
+
+  mma_matmuls.py BIN_DIR WORK_DIR
+
+MatMul and Gemm nodes on the matrix unit (tile.matmul_mma). The reference is
+float64 (numpy) of the operands rounded to bf16 (nearest even), so the
+emulator may differ only by its fp32 sums: outputs must agree within 2e-5 of
+the largest reference value. The shapes cover blocks of 8 x 8 that are
+partial in rows and columns, depths that are not multiples of 4 (zero
+padding), K tiles that accumulate, N tiles, one-row products (a Gemm like a
+classifier's), batches with both operands computed, transposed operands, and
+Gemm's alpha, beta and bias. Prints one line per case; exits 1 if any fails.
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mma_convs import bf16, run  # noqa: E402
+
+# name, op, A shape, B shape, B constant, attributes (Gemm), C shape (Gemm)
+CASES = [
+    ("square-64", "MatMul", (64, 64), (64, 64), True, {}, None),
+    ("odd-13x37x29", "MatMul", (13, 37), (37, 29), True, {}, None),
+    ("k-tiles-40x300x72", "MatMul", (40, 300), (300, 72), True, {}, None),
+    ("n-tiles-8x16x600", "MatMul", (8, 16), (16, 600), True, {}, None),
+    ("batched-both-computed", "MatMul", (2, 3, 17, 24), (2, 3, 24, 20), False, {}, None),
+    ("gemm-one-row-transB", "Gemm", (1, 512), (1000, 512), True, {"transB": 1}, (1000,)),
+    ("gemm-transA-alpha-beta", "Gemm", (48, 20), (48, 36), True,
+     {"transA": 1, "alpha": 0.5, "beta": 2.0}, (20, 36)),
+]
+
+
+def check(bin_dir, work, case):
+    name, op, ashape, bshape, b_const, attrs, cshape = case
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(ashape).astype(np.float32)
+    b = rng.standard_normal(bshape).astype(np.float32)
+    c = rng.standard_normal(cshape).astype(np.float32) if cshape else None
+    ra, rb = bf16(a).numpy(), bf16(b).numpy()
+    if attrs.get("transA"):
+        ra = ra.T
+    if attrs.get("transB"):
+        rb = rb.T
+    ref = np.matmul(ra, rb) * attrs.get("alpha", 1.0)
+    if c is not None:
+        ref = ref + attrs.get("beta", 1.0) * c.astype(np.float64)
+    inputs = [helper.make_tensor_value_info("a", TensorProto.FLOAT, a.shape)]
+    inits = []
+    if b_const:
+        inits.append(numpy_helper.from_array(b, "b"))
+    else:
+        inputs.append(helper.make_tensor_value_info("b", TensorProto.FLOAT, b.shape))
+    if c is not None:
+        inits.append(numpy_helper.from_array(c, "c"))
+    node = helper.make_node(op, ["a", "b"] + (["c"] if c is not None else []), ["y"], **attrs)
+    graph = helper.make_graph([node], name, inputs,
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ref.shape)],
+                              inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    dirname = os.path.join(work, name)
+    os.makedirs(dirname, exist_ok=True)
+    onnx.save(model, os.path.join(dirname, "m.onnx"))
+    feeds = ["--input", "a=" + os.path.join(dirname, "a.npy")]
+    np.save(os.path.join(dirname, "a.npy"), a)
+    if not b_const:
+        np.save(os.path.join(dirname, "b.npy"), b)
+        feeds += ["--input", "b=" + os.path.join(dirname, "b.npy")]
+    exe = os.path.join(dirname, "m.d1x")
+    d1c = os.path.join(bin_dir, "d1c")
+    run([d1c, os.path.join(dirname, "m.onnx"), "-o", exe, "-q", "--precision=bf16"])
+    tile = subprocess.run([d1c, os.path.join(dirname, "m.onnx"), "-q", "--precision=bf16",
+                           "--emit=tile", "-o", "-"], capture_output=True, text=True,
+                          check=True).stdout
+    run([os.path.join(bin_dir, "d1-run"), exe, *feeds, "--output-dir",
+         os.path.join(dirname, "out"), "--output-format", "npy", "--quiet"])
+    got = np.load(os.path.join(dirname, "out", "output_0.npy"))
+    err = float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)))
+    on_mma = "tile.matmul_mma" in tile and "tile.matmul " not in tile
+    ok = got.shape == ref.shape and err <= 2e-5 and on_mma
+    accumulates = "accumulate = true" in tile
+    print(f"{name}: {'ok' if ok else 'MISMATCH'} (error {err:.1e} of the largest output"
+          f"{'; K tiles accumulate' if accumulates else ''}"
+          f"{'' if on_mma else '; NOT on the matrix unit'})")
+    return ok
+
+
+def main():
+    bin_dir, work = sys.argv[1], sys.argv[2]
+    ok = True
+    for case in CASES:
+        try:
+            ok &= check(bin_dir, work, case)
+        except RuntimeError as e:
+            print(f"{case[0]}: FAILED: {e}")
+            ok = False
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
