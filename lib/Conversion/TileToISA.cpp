@@ -27,6 +27,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 
 namespace d1 {
 #define GEN_PASS_DEF_TILETOISA
@@ -154,8 +155,27 @@ private:
   using Operands = SmallVector<Value>;
   Operands kLoop(int64_t Steps, ValueRange Init, const std::function<Operands(Value)> &Load,
                  const std::function<Operands(ValueRange, ValueRange)> &Use);
-  Value bcast(float F) { return I.emit("vbcasti.32", {}, {int64_t(int32_t(f32bits(F)))}); }
-  Value bcastI(int32_t V) { return I.emit("vbcasti.32", {}, {int64_t(V)}); }
+  Value bcast(float F) { return vconst(int32_t(f32bits(F))); }
+  Value bcastI(int32_t V) { return vconst(V); }
+  /// While set (an elementwise loop being emitted), vector constants go
+  /// before the loop, once each (up to MaxHoisted), instead of into every
+  /// iteration, where they would take the vector unit's slots.
+  std::optional<OpBuilder::InsertPoint> ConstantsAt;
+  std::map<int32_t, Value> Hoisted;
+  static constexpr size_t MaxHoisted = 8;
+  Value vconst(int32_t Bits) {
+    // (A table form keeps eight registers for its coefficients already.)
+    size_t Max = CurTable.T ? 0 : MaxHoisted;
+    if (!ConstantsAt || (Hoisted.size() >= Max && !Hoisted.count(Bits)))
+      return I.emit("vbcasti.32", {}, {int64_t(Bits)});
+    Value &V = Hoisted[Bits];
+    if (!V) {
+      OpBuilder::InsertionGuard G(B);
+      B.restoreInsertionPoint(*ConstantsAt);
+      V = I.emit("vbcasti.32", {}, {int64_t(Bits)});
+    }
+    return V;
+  }
   /// Mag (sign bit clear) with the sign of X: odd functions from |x|.
   Value withSignOf(Value Mag, Value X) {
     return I.emit("vor", {Mag, I.emit("vand", {X, bcastI(int32_t(0x80000000u))})});
@@ -845,21 +865,86 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
   const int64_t U = 4;
   int64_t Loop = Full >= 2 * U ? Full / U : 0, Done = Loop * U;
   if (Loop) {
-    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Loop * U * 64), I.li(U * 64));
-    OpBuilder::InsertionGuard G(B);
-    B.setInsertionPointToStart(For.getBody());
-    Value Iv = For.getInductionVar();
-    SmallVector<std::pair<Value, Value>> Results;
-    for (int64_t K = 0; K < U; ++K) {
-      Value Off = K ? I.emit("addi", {Iv}, {K * 64}) : Iv;
-      if (!LoadsFirst) {
-        Body(Off, 64);
-        continue;
+    // A buffer at a constant address folds into the loads' and stores'
+    // immediates; one at a computed address takes one add per iteration.
+    auto Split = [&](Value A) -> std::pair<Value, int64_t> {
+      if (Operation *D = A ? A.getDefiningOp() : nullptr;
+          D && instOf(D) && StringRef(instOf(D)->Mnemonic) == "li")
+        return {Value(), D->getAttrOfType<IntegerAttr>("imm").getInt()};
+      return {A, 0};
+    };
+    auto [R0, C0] = Split(Reads0 && S0 ? A0 : Value());
+    auto [R1, C1] = Split(!Unary && S1 ? A1 : Value());
+    auto [RO, CO] = Split(O);
+    bool Walk0 = Reads0 && S0, Walk1 = !Unary && S1;
+    // The walked inputs of one iteration's U vectors (From: byte offset
+    // past the pointers), in order X0 then X1 per vector.
+    auto LoadAll = [&](Value P0, Value P1, int64_t From) {
+      SmallVector<Value> Xs;
+      for (int64_t K = 0; K < U; ++K) {
+        if (Walk0)
+          Xs.push_back(I.emit("vld", {P0}, {C0 + From + K * 64}));
+        if (Walk1)
+          Xs.push_back(I.emit("vld", {P1}, {C1 + From + K * 64}));
       }
-      Results.push_back({Compute(Off, 64), Off});
+      return Xs;
+    };
+    // One iteration's results from its inputs; stored in order after all
+    // of them where the loads may go first, else each after its own.
+    auto Finish = [&](ValueRange Xs, Value PO, const std::function<void()> &BeforeStores) {
+      auto StoreK = [&](Value R, int64_t K) { I.emit("vst", {R, PO}, {CO + K * 64}); };
+      SmallVector<Value> Results;
+      size_t At = 0;
+      for (int64_t K = 0; K < U; ++K) {
+        Value X0 = !Reads0 ? Value() : Walk0 ? Xs[At++] : B0;
+        Value X1 = Unary ? Value() : Walk1 ? Xs[At++] : B1;
+        Value R = Filled ? Filled : apply(Kind, X0, X1, P);
+        if (LoadsFirst)
+          Results.push_back(R);
+        else
+          StoreK(R, K);
+      }
+      if (BeforeStores)
+        BeforeStores();
+      for (size_t K = 0; K < Results.size(); ++K)
+        StoreK(Results[K], int64_t(K));
+    };
+    Hoisted.clear();
+    // Software pipelined where the loads may pass the stores: iteration i
+    // computes and stores the vectors loaded in iteration i - 1 and loads
+    // those of i + 1; the first loads go before the loop, the last
+    // vectors' work after it.
+    bool Pipelined = Pipeline && LoadsFirst && (Walk0 || Walk1);
+    int64_t Trips = Pipelined ? Loop - 1 : Loop;
+    SmallVector<Value> First;
+    if (Pipelined)
+      First =
+          LoadAll(Walk0 ? (R0 ? R0 : I.li(0)) : Value(), Walk1 ? (R1 ? R1 : I.li(0)) : Value(), 0);
+    SmallVector<Value> Last(First);
+    if (Trips) {
+      auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Trips * U * 64), I.li(U * 64), First);
+      OpBuilder::InsertionGuard G(B);
+      ConstantsAt = OpBuilder::InsertPoint(For->getBlock(), For->getIterator());
+      B.setInsertionPointToStart(For.getBody());
+      Value Iv = For.getInductionVar();
+      auto Ptr = [&](Value R) { return R ? I.emit("add", {R, Iv}) : Iv; };
+      Value P0 = Walk0 ? Ptr(R0) : Value(), P1 = Walk1 ? Ptr(R1) : Value();
+      Value PO = Ptr(RO);
+      SmallVector<Value> Next;
+      if (Pipelined)
+        Finish(For.getRegionIterArgs(), PO, [&] { Next = LoadAll(P0, P1, U * 64); });
+      else
+        Finish(LoadAll(P0, P1, 0), PO, nullptr);
+      if (Pipelined)
+        B.create<scf::YieldOp>(I.Loc, Next);
+      Last.assign(For.getResults().begin(), For.getResults().end());
     }
-    for (auto [R, Off] : Results)
-      Store(R, Off, 64);
+    if (Pipelined) {
+      ConstantsAt = OpBuilder::InsertPoint(B.getInsertionBlock(), B.getInsertionPoint());
+      int64_t At = Trips * U * 64;
+      Finish(Last, RO ? I.emit("addi", {RO}, {At}) : I.li(At), nullptr);
+    }
+    ConstantsAt.reset();
   }
   for (int64_t K = Done; K < Full; ++K)
     Body(K ? I.li(K * 64) : Value(), 64);

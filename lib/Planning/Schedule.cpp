@@ -19,8 +19,9 @@ std::vector<std::vector<std::pair<unsigned, uint32_t>>> predecessors(const Sched
 
 } // namespace
 
-uint64_t d1::plan::scheduleLength(const SchedBlock &B, const std::vector<unsigned> &Order,
-                                  const TimingTable &T) {
+/// The cycle after the last result and the last issue cycle of Order.
+static std::pair<uint64_t, uint64_t>
+issueSpan(const SchedBlock &B, const std::vector<unsigned> &Order, const TimingTable &T) {
   auto Preds = predecessors(B);
   std::vector<uint64_t> Issue(B.Ops.size(), 0);
   IssueSlots Slots;
@@ -35,30 +36,35 @@ uint64_t d1::plan::scheduleLength(const SchedBlock &B, const std::vector<unsigne
     Issue[I] = Prev = At;
     End = std::max({End, At + 1, At + OT.Lat});
   }
-  return End;
+  return {End, Prev};
 }
 
-std::vector<unsigned> d1::plan::listSchedule(const SchedBlock &B, const TimingTable &T) {
+uint64_t d1::plan::scheduleLength(const SchedBlock &B, const std::vector<unsigned> &Order,
+                                  const TimingTable &T) {
+  return issueSpan(B, Order, T).first;
+}
+
+/// One greedy pass: at each step the instruction that can issue soonest;
+/// among those, with Bottleneck (a unit, or NumUnits for none) one using
+/// that unit first, then the longest latency path to the block's end.
+static std::vector<unsigned> greedy(const SchedBlock &B, const TimingTable &T,
+                                    const std::vector<uint64_t> &Height, unsigned Bottleneck) {
   size_t N = B.Ops.size();
-  std::vector<unsigned> Program(N);
-  std::iota(Program.begin(), Program.end(), 0u);
-  if (N < 3)
-    return Program;
   auto Preds = predecessors(B);
   std::vector<std::vector<std::pair<unsigned, uint32_t>>> Succs(N);
   for (const SchedBlock::Dep &D : B.Deps)
     Succs[D.From].push_back({D.To, D.Latency});
-  // Priority: the longest latency path from an instruction to the end.
-  std::vector<uint64_t> Height(N, 0);
-  for (size_t I = N; I-- > 0;) {
-    Height[I] = T[B.Ops[I]].Lat;
-    for (auto [To, Lat] : Succs[I])
-      Height[I] = std::max(Height[I], Lat + Height[To]);
-  }
+  auto Uses = [&](unsigned I) {
+    const OpTiming &OT = T[B.Ops[I]];
+    for (unsigned K = 0; K < OT.NumUses; ++K)
+      if (OT.Uses[K].U == Bottleneck)
+        return true;
+    return false;
+  };
   std::vector<unsigned> Waiting(N, 0);
   for (size_t I = 0; I < N; ++I)
     Waiting[I] = unsigned(Preds[I].size());
-  std::vector<uint64_t> Issue(N, 0), Earliest(N, 0);
+  std::vector<uint64_t> Earliest(N, 0);
   std::vector<unsigned> Ready, Order;
   for (unsigned I = 0; I < N; ++I)
     if (!Waiting[I])
@@ -72,8 +78,12 @@ std::vector<unsigned> d1::plan::listSchedule(const SchedBlock &B, const TimingTa
       unsigned I = Ready[K];
       uint64_t At = Slots.firstFree(T[B.Ops[I]], std::max(Prev, Earliest[I]), T);
       unsigned Cur = Ready[Best];
-      if (At < BestAt ||
-          (At == BestAt && (Height[I] > Height[Cur] || (Height[I] == Height[Cur] && I < Cur)))) {
+      bool Better = At < BestAt;
+      if (At == BestAt) {
+        bool UI = Uses(I), UC = Uses(Cur);
+        Better = UI != UC ? UI : Height[I] > Height[Cur] || (Height[I] == Height[Cur] && I < Cur);
+      }
+      if (Better) {
         Best = K;
         BestAt = At;
       }
@@ -81,7 +91,7 @@ std::vector<unsigned> d1::plan::listSchedule(const SchedBlock &B, const TimingTa
     unsigned I = Ready[Best];
     Ready.erase(Ready.begin() + long(Best));
     Slots.commit(T[B.Ops[I]], BestAt);
-    Issue[I] = Prev = BestAt;
+    Prev = BestAt;
     Order.push_back(I);
     for (auto [To, Lat] : Succs[I]) {
       Earliest[To] = std::max(Earliest[To], BestAt + Lat);
@@ -89,7 +99,55 @@ std::vector<unsigned> d1::plan::listSchedule(const SchedBlock &B, const TimingTa
         Ready.push_back(To);
     }
   }
-  if (Order.size() == N && scheduleLength(B, Order, T) < scheduleLength(B, Program, T))
-    return Order;
-  return Program;
+  return Order;
+}
+
+std::vector<unsigned> d1::plan::listSchedule(const SchedBlock &B, const TimingTable &T) {
+  size_t N = B.Ops.size();
+  std::vector<unsigned> Program(N);
+  std::iota(Program.begin(), Program.end(), 0u);
+  if (N < 3)
+    return Program;
+  // Priority: the longest latency path from an instruction to the end.
+  std::vector<uint64_t> Height(N, 0);
+  {
+    std::vector<std::vector<std::pair<unsigned, uint32_t>>> Succs(N);
+    for (const SchedBlock::Dep &D : B.Deps)
+      Succs[D.From].push_back({D.To, D.Latency});
+    for (size_t I = N; I-- > 0;) {
+      Height[I] = T[B.Ops[I]].Lat;
+      for (auto [To, Lat] : Succs[I])
+        Height[I] = std::max(Height[I], Lat + Height[To]);
+    }
+  }
+  // The unit with the most cycles of work in the block: where it bounds
+  // the block (a K loop's matrix or vector unit), issuing its instructions
+  // as soon as they can go keeps it busy; latency paths alone miss that.
+  std::vector<uint64_t> Demand(NumUnits, 0);
+  for (Opcode Op : B.Ops) {
+    const OpTiming &OT = T[Op];
+    for (unsigned K = 0; K < OT.NumUses; ++K)
+      Demand[OT.Uses[K].U] +=
+          OT.Uses[K].Occ > 1 ? OT.Uses[K].Occ * T.UnitCap[OT.Uses[K].U] : OT.Uses[K].Slots;
+  }
+  unsigned Bottleneck = 0;
+  for (unsigned U = 1; U < NumUnits; ++U)
+    if (Demand[U] * T.UnitCap[Bottleneck] > Demand[Bottleneck] * T.UnitCap[U])
+      Bottleneck = U;
+  // The shortest order; between two as long, the one whose last issue
+  // comes first (in a loop, the next iteration can start then, while the
+  // last results are still on their way).
+  std::vector<unsigned> Best = Program;
+  auto BestSpan = issueSpan(B, Program, T);
+  for (unsigned Prefer : {unsigned(NumUnits), Bottleneck}) {
+    std::vector<unsigned> Order = greedy(B, T, Height, Prefer);
+    if (Order.size() != N)
+      continue;
+    auto Span = issueSpan(B, Order, T);
+    if (Span < BestSpan) {
+      Best = std::move(Order);
+      BestSpan = Span;
+    }
+  }
+  return Best;
 }
