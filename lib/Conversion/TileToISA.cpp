@@ -1369,8 +1369,8 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
   Value ChannelStride = I.li(L.ChannelBytes);
   ChannelStride.getDefiningOp()->setAttr("d1.hoisted", B.getUnitAttr());
 
-  // Nf filter blocks x Np pixel blocks from filter block Fb and pixel block
-  // Px (registers) of output row Oy; the last filter block has Rows
+  // Nf filter blocks x Np pixel blocks from filter block Fb and output
+  // column Px (registers) of output row Oy; the last filter block has Rows
   // filters, the last pixel block Cols pixels. With RowBlocks (outputs of
   // at most 8 columns) pixel block p is row Oy + p instead.
   bool RowBlocks = OW <= 8;
@@ -1385,9 +1385,9 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
   auto Block = [&](Value Oy, Value Fb, int64_t Nf, int64_t Rows, Value Px, int64_t Np,
                    int64_t Cols) {
     Value ABase = I.emit("add", {W, scaled(Fb, G * 64)});
-    Value BBase = I.emit("add", {I.emit("add", {S, scaled(Oy, SH * L.Pitch * 2)}), scaled(Px, 16)});
+    Value BBase = I.emit("add", {I.emit("add", {S, scaled(Oy, SH * L.Pitch * 2)}), scaled(Px, 2)});
     Value OBase = I.emit("add", {I.emit("add", {O, scaled(Oy, OW * 4)}),
-                                 I.emit("add", {scaled(Fb, 8 * Plane), scaled(Px, 32)})});
+                                 I.emit("add", {scaled(Fb, 8 * Plane), scaled(Px, 4)})});
     auto RowsOf = [&](int64_t Fi) { return Fi == Nf - 1 ? Rows : 8; };
     auto ColsOf = [&](int64_t P) { return P == Np - 1 || RowBlocks ? Cols : 8; };
     auto OutAt = [&](int64_t Fi, int64_t P) { return Fi * 8 * Plane + P * POStep; };
@@ -1540,12 +1540,19 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
   B.setInsertionPointToStart(Oy.getBody());
   Value OyV = Oy.getInductionVar();
   // Whole blocks in loops; a last block of fewer than 8 filters or pixels
-  // on its own (stored through the staging block).
+  // on its own (stored through the staging block). Where the width is
+  // even (the views' alignment holds) and nothing accumulates, the last
+  // pixel block is instead the whole block ending at the last column: its
+  // first columns are computed twice, to the same bits, and it stores
+  // directly.
+  bool Overlap = OW > 8 && OW % 8 && OW % 2 == 0 && !Op.getAccumulate();
   auto Pixels = [&](Value Fb, int64_t Nf, int64_t Rows) {
     if (OW / 8)
-      steps(OW / 8, PB, 1, [&](Value Px, int64_t Np) { Block(OyV, Fb, Nf, Rows, Px, Np, 8); });
-    if (OW % 8)
-      Block(OyV, Fb, Nf, Rows, I.li(OW / 8), 1, OW % 8);
+      steps(OW / 8, PB, 8, [&](Value Px, int64_t Np) { Block(OyV, Fb, Nf, Rows, Px, Np, 8); });
+    if (Overlap)
+      Block(OyV, Fb, Nf, Rows, I.li(OW - 8), 1, 8);
+    else if (OW % 8)
+      Block(OyV, Fb, Nf, Rows, I.li(OW / 8 * 8), 1, OW % 8);
   };
   if (F / 8)
     steps(F / 8, FB, 1, [&](Value Fb, int64_t Nf) { Pixels(Fb, Nf, 8); });

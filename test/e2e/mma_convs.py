@@ -11,10 +11,11 @@ The shapes cover what the layouts must handle: odd channel counts (zero
 padding to 4), filter counts that are not multiples of 8, outputs narrower
 than 8 columns and widths that are not multiples of 8, column strides of 1
 and 2 with the shifted views they need, dilation, groups, a batch of two,
-channel tiles that accumulate (256 channels), and convolutions without a
-bias. Then a few fp32 shapes of the vector unit's narrow-output blocks
-(rows as vectors, pairs of rows, filter counts that leave a partial block),
-against float64 of the unrounded operands. Prints one line per case; exits 1
+channel tiles that accumulate (256 channels), convolutions without a
+bias, and even widths that are not multiples of 8 (the last pixel block
+overlaps the one before). Then a few fp32 shapes of the vector unit's
+narrow-output blocks (rows as vectors, pairs of rows, filter counts that
+leave a partial block), against float64 of the unrounded operands. Prints one line per case; exits 1
 if any fails.
 """
 import os
@@ -41,6 +42,8 @@ CASES = [
     ("channel-tiles", 1, 256, 14, 14, 256, 3, 1, 1, 1, 1, True),
     ("one-row-7ch", 1, 7, 1, 8, 8, 3, 1, 1, 1, 1, True),
     ("tiny-3ch", 1, 3, 3, 3, 8, 3, 1, 0, 1, 1, False),
+    ("overlap-14", 1, 64, 14, 14, 64, 3, 1, 1, 1, 1, True),
+    ("overlap-stride2-28", 1, 16, 56, 56, 24, 3, 2, 1, 1, 1, False),
 ]
 
 FP32_CASES = [
