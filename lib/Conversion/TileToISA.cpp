@@ -1103,31 +1103,35 @@ void Codegen::lowerMatmul(tile::MatmulOp Op) {
 // loop iteration with their loads ahead of their stores.
 void Codegen::bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S, int64_t SOff,
                        int64_t Count, Value Evens) {
-  // Chunk Ch (32 elements written) with Base = X + the loop's offset: 16
-  // fp32 from element E, the first N of them real.
-  auto Chunk = [&](Value XBase, Value SBase, int64_t Ch, bool Bounded) {
-    auto Load = [&](int64_t E) -> Value {
+  // Chunk Ch (32 elements written) reads 2 * SW vectors of 16 fp32 from
+  // element E = First + SW * 32 * Ch past XBase (plus Extra bytes), the
+  // first N of each real.
+  auto LoadChunk = [&](Value XBase, int64_t Ch, bool Bounded, int64_t Extra) {
+    SmallVector<Value> Raw;
+    for (int64_t K = 0; K < 2 * SW; ++K) {
+      int64_t E = First + SW * 32 * Ch + 16 * K;
       int64_t N = Bounded ? std::clamp<int64_t>(Src - E, 0, 16) : 16;
       if (N == 16)
-        return I.emit("vld", {XBase}, {E * 4});
-      if (N == 0)
-        return bcast(0.0f);
-      return I.emit("vldp", {I.emit("addi", {XBase}, {E * 4}), I.li(N * 4)});
-    };
-    int64_t E = First + SW * 32 * Ch;
-    Value Lo, Hi;
-    if (SW == 1) {
-      Lo = Load(E);
-      Hi = Load(E + 16);
-    } else {
-      Lo = I.emit("vperm.32", {Load(E), Load(E + 16), Evens});
-      Hi = I.emit("vperm.32", {Load(E + 32), Load(E + 48), Evens});
+        Raw.push_back(I.emit("vld", {XBase}, {E * 4 + Extra}));
+      else if (N == 0)
+        Raw.push_back(bcast(0.0f));
+      else
+        Raw.push_back(I.emit("vldp", {I.emit("addi", {XBase}, {E * 4 + Extra}), I.li(N * 4)}));
+    }
+    return Raw;
+  };
+  // Its conversion, and its store as a closure, to be emitted after the
+  // other chunks' loads (the scheduler keeps loads after earlier stores;
+  // the destination is another buffer).
+  auto FinishChunk = [&](ValueRange Raw, Value SBase, int64_t Ch) {
+    Value Lo = Raw[0], Hi = Raw[1];
+    if (SW == 2) {
+      Lo = I.emit("vperm.32", {Raw[0], Raw[1], Evens});
+      Hi = I.emit("vperm.32", {Raw[2], Raw[3], Evens});
     }
     Value Packed = I.emit("vcvt.bf16.f32", {Lo, Hi});
     int64_t At = SOff + Ch * 64;
     int64_t Bytes = std::min<int64_t>(64, (Count - 32 * Ch) * 2);
-    // The store, emitted after the other chunks' loads (the scheduler
-    // keeps loads after earlier stores; the destination is another buffer).
     return std::function<void()>([=, this]() {
       if (Bytes == 64)
         I.emit("vst", {Packed, SBase}, {At});
@@ -1135,25 +1139,96 @@ void Codegen::bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S,
         I.emit("vstp", {Packed, I.emit("addi", {SBase}, {At}), I.li(Bytes)});
     });
   };
+  auto Chunk = [&](Value XBase, Value SBase, int64_t Ch, bool Bounded) {
+    return FinishChunk(LoadChunk(XBase, Ch, Bounded, 0), SBase, Ch);
+  };
   // Chunks whose loads stay inside the source and whose stores are whole
-  // go in a loop; the last few are bounded.
+  // go in a loop of U per iteration; the last few are bounded.
   int64_t Chunks = (Count + 31) / 32, Safe = 0;
   while (Safe < Chunks && 32 * (Safe + 1) <= Count && First + SW * 32 * (Safe + 1) <= Src)
     ++Safe;
-  const int64_t U = 4;
-  int64_t Iterations = Safe / U;
-  if (Iterations > 1) {
+  // Software pipelined in three stages: an iteration stores the chunks
+  // converted in the one before, converts those loaded in the one before,
+  // and loads those of the iteration after next; each chunk's store comes
+  // just before that chunk's next loads, so that loads and stores alternate
+  // (the scheduler keeps memory order).
+  const int64_t U = Pipeline && SW == 2 ? 2 : 4;
+  int64_t Iterations = Safe / U, XStep = U * SW * 32 * 4, SStep = U * 64;
+  auto Convert = [&](ValueRange Raw, int64_t K) {
+    Value Lo = Raw[size_t(K * 2 * SW)], Hi = Raw[size_t(K * 2 * SW + 1)];
+    if (SW == 2) {
+      Lo = I.emit("vperm.32", {Raw[size_t(K * 4)], Raw[size_t(K * 4 + 1)], Evens});
+      Hi = I.emit("vperm.32", {Raw[size_t(K * 4 + 2)], Raw[size_t(K * 4 + 3)], Evens});
+    }
+    return I.emit("vcvt.bf16.f32", {Lo, Hi});
+  };
+  auto LoadAll = [&](Value XBase, int64_t Extra) {
+    SmallVector<Value> Raw;
+    for (int64_t K = 0; K < U; ++K)
+      for (Value V : LoadChunk(XBase, K, false, Extra))
+        Raw.push_back(V);
+    return Raw;
+  };
+  auto StoreAt = [&](Value Packed, Value SBase, int64_t K, int64_t Extra = 0) {
+    I.emit("vst", {Packed, SBase}, {SOff + K * 64 + Extra});
+  };
+  auto ConstOf = [](Value A) -> int64_t {
+    Operation *D = A.getDefiningOp();
+    if (D && instOf(D) && StringRef(instOf(D)->Mnemonic) == "li")
+      return D->getAttrOfType<IntegerAttr>("imm").getInt();
+    return 0;
+  };
+  int64_t XConst = ConstOf(X), SConst = ConstOf(S);
+  if (Iterations > 1 && Pipeline) {
+    // Carried: the converted chunks of iteration j, the loaded ones of j + 1.
+    SmallVector<Value> Raw0 = LoadAll(X, 0), Carried;
+    for (int64_t K = 0; K < U; ++K)
+      Carried.push_back(Convert(Raw0, K));
+    for (Value V : LoadAll(X, XStep))
+      Carried.push_back(V);
+    SmallVector<Value> Last = Carried;
+    if (Iterations > 2) {
+      auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations - 2), I.li(1), Carried);
+      OpBuilder::InsertionGuard Guard(B);
+      B.setInsertionPointToStart(For.getBody());
+      Value J = For.getInductionVar();
+      // (Constant bases fold into the immediates.)
+      Value XBase = XConst ? scaled(J, XStep) : I.emit("add", {X, scaled(J, XStep)});
+      Value SBase = SConst ? scaled(J, SStep) : I.emit("add", {S, scaled(J, SStep)});
+      ValueRange Args = For.getRegionIterArgs();
+      ValueRange Raw = Args.drop_front(size_t(U));
+      SmallVector<Value> Next, NextRaw;
+      Next.resize(size_t(U));
+      // (Each chunk's loads after its conversion, into the registers it
+      // frees.)
+      for (int64_t K = 0; K < U; ++K) {
+        StoreAt(Args[size_t(K)], SBase, K, SConst);
+        Next[size_t(K)] = Convert(Raw, K);
+        for (Value V : LoadChunk(XBase, K, false, 2 * XStep + XConst))
+          NextRaw.push_back(V);
+      }
+      Next.append(NextRaw.begin(), NextRaw.end());
+      B.create<scf::YieldOp>(I.Loc, Next);
+      Last.assign(For.getResults().begin(), For.getResults().end());
+    }
+    ValueRange L(Last);
+    Value SBase = I.emit("addi", {S}, {(Iterations - 2) * SStep});
+    for (int64_t K = 0; K < U; ++K)
+      StoreAt(L[size_t(K)], SBase, K);
+    for (int64_t K = 0; K < U; ++K)
+      StoreAt(Convert(L.drop_front(size_t(U)), K), SBase, U + K);
+  } else if (Iterations > 1) {
     auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations), I.li(1));
     OpBuilder::InsertionGuard Guard(B);
     B.setInsertionPointToStart(For.getBody());
     Value J = For.getInductionVar();
-    Value XBase = I.emit("add", {X, scaled(J, U * SW * 32 * 4)});
-    Value SBase = I.emit("add", {S, scaled(J, U * 64)});
-    std::vector<std::function<void()>> Stores;
+    Value XBase = I.emit("add", {X, scaled(J, XStep)});
+    Value SBase = I.emit("add", {S, scaled(J, SStep)});
+    SmallVector<Value> Raw = LoadAll(XBase, 0), Packed;
     for (int64_t K = 0; K < U; ++K)
-      Stores.push_back(Chunk(XBase, SBase, K, false));
-    for (auto &Store : Stores)
-      Store();
+      Packed.push_back(Convert(Raw, K));
+    for (int64_t K = 0; K < U; ++K)
+      StoreAt(Packed[size_t(K)], SBase, K);
   } else {
     Iterations = 0;
   }

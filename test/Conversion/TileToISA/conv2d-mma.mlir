@@ -2,18 +2,30 @@
 // RUN: d1-opt %s -split-input-file --d1-plan-memory --d1-tile-to-isa | FileCheck %s --check-prefix=PLAIN
 
 // The views: the whole 8 x 12 x 12 tile as one stream, 32 elements per
-// conversion, four per loop iteration (all loads and conversions before the
-// stores, which the scheduler would not cross); once as it is, once shifted
-// by one element (for kx = 1), whose last chunk is bounded by the tile.
+// conversion, four per loop iteration; once as it is, once shifted by one
+// element (for kx = 1), whose last chunk is bounded by the tile. Pipelined
+// in three stages: each iteration stores the four chunks converted in the
+// one before, converts the four loaded in the one before, and loads four
+// more; each chunk's store goes just before its conversion and next loads
+// (loads and stores alternate: the scheduler keeps memory order). The
+// first two iterations' loads and conversions go before the loop, the last
+// two iterations' stores after it. Unpipelined, all loads and conversions
+// of an iteration come before its stores.
 // CHECK-LABEL: func.func @main
-// CHECK: scf.for
 // CHECK-COUNT-4: d1isa.vcvt_bf16_f32
-// CHECK-NEXT: d1isa.vst
+// CHECK-COUNT-8: d1isa.vld
+// CHECK: scf.for {{.*}} iter_args
+// CHECK-COUNT-4: d1isa.vst {{.*}}{{[[:space:]].*}}d1isa.vcvt_bf16_f32 {{.*}}{{[[:space:]].*}}d1isa.vld {{.*}}{{[[:space:]].*}}d1isa.vld
+// CHECK-NEXT: scf.yield
+// CHECK-COUNT-4: d1isa.vst
+// CHECK-COUNT-4: d1isa.vcvt_bf16_f32 {{.*}}{{[[:space:]].*}}d1isa.vst
 // CHECK: scf.for
-// CHECK-COUNT-4: d1isa.vcvt_bf16_f32
-// CHECK-NEXT: d1isa.vst
 // CHECK: d1isa.vldp
 // CHECK: d1isa.vcvt_bf16_f32
+// PLAIN-LABEL: func.func @main
+// PLAIN: scf.for
+// PLAIN-COUNT-4: d1isa.vcvt_bf16_f32
+// PLAIN-NEXT: d1isa.vst
 // The bias rows (one 32-byte row per filter), then per output row two
 // filter blocks x one pixel block of 8 columns and the 2 columns left:
 // accumulators start from the bias rows (mma.ld), the K loop (18 steps of 8
