@@ -910,39 +910,73 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
         StoreK(Results[K], int64_t(K));
     };
     Hoisted.clear();
-    // Software pipelined where the loads may pass the stores: iteration i
-    // computes and stores the vectors loaded in iteration i - 1 and loads
-    // those of i + 1; the first loads go before the loop, the last
-    // vectors' work after it.
+    // Software pipelined where the loads may pass the stores, in three
+    // stages: an iteration stores the vectors computed in the one before,
+    // computes those loaded in the one before, and loads those of the
+    // iteration after next, vector by vector (each vector's store just
+    // before its next loads: loads and stores alternate, which memory
+    // order keeps). The first two iterations' loads and results go before
+    // the loop, the last two's stores after it.
     bool Pipelined = Pipeline && LoadsFirst && (Walk0 || Walk1);
-    int64_t Trips = Pipelined ? Loop - 1 : Loop;
-    SmallVector<Value> First;
-    if (Pipelined)
-      First =
-          LoadAll(Walk0 ? (R0 ? R0 : I.li(0)) : Value(), Walk1 ? (R1 ? R1 : I.li(0)) : Value(), 0);
-    SmallVector<Value> Last(First);
-    if (Trips) {
-      auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Trips * U * 64), I.li(U * 64), First);
+    if (!Pipelined) {
+      auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Loop * U * 64), I.li(U * 64));
       OpBuilder::InsertionGuard G(B);
       ConstantsAt = OpBuilder::InsertPoint(For->getBlock(), For->getIterator());
       B.setInsertionPointToStart(For.getBody());
       Value Iv = For.getInductionVar();
       auto Ptr = [&](Value R) { return R ? I.emit("add", {R, Iv}) : Iv; };
-      Value P0 = Walk0 ? Ptr(R0) : Value(), P1 = Walk1 ? Ptr(R1) : Value();
-      Value PO = Ptr(RO);
-      SmallVector<Value> Next;
-      if (Pipelined)
-        Finish(For.getRegionIterArgs(), PO, [&] { Next = LoadAll(P0, P1, U * 64); });
-      else
-        Finish(LoadAll(P0, P1, 0), PO, nullptr);
-      if (Pipelined)
-        B.create<scf::YieldOp>(I.Loc, Next);
-      Last.assign(For.getResults().begin(), For.getResults().end());
-    }
-    if (Pipelined) {
+      Finish(LoadAll(Walk0 ? Ptr(R0) : Value(), Walk1 ? Ptr(R1) : Value(), 0), Ptr(RO), nullptr);
+    } else {
+      size_t NR = size_t(Walk0) + size_t(Walk1); // inputs per vector
+      auto LoadK = [&](Value P0, Value P1, int64_t From, int64_t K, SmallVector<Value> &Into) {
+        if (Walk0)
+          Into.push_back(I.emit("vld", {P0}, {C0 + From + K * 64}));
+        if (Walk1)
+          Into.push_back(I.emit("vld", {P1}, {C1 + From + K * 64}));
+      };
+      auto ComputeK = [&](ValueRange Raw, int64_t K) {
+        ValueRange Xs = Raw.slice(size_t(K) * NR, NR);
+        Value X0 = !Reads0 ? Value() : Walk0 ? Xs[0] : B0;
+        Value X1 = Unary ? Value() : Walk1 ? Xs[Walk0 ? 1 : 0] : B1;
+        return apply(Kind, X0, X1, P);
+      };
       ConstantsAt = OpBuilder::InsertPoint(B.getInsertionBlock(), B.getInsertionPoint());
-      int64_t At = Trips * U * 64;
-      Finish(Last, RO ? I.emit("addi", {RO}, {At}) : I.li(At), nullptr);
+      Value Q0 = Walk0 ? (R0 ? R0 : I.li(0)) : Value(), Q1 = Walk1 ? (R1 ? R1 : I.li(0)) : Value();
+      SmallVector<Value> Raw0, Carried;
+      for (int64_t K = 0; K < U; ++K)
+        LoadK(Q0, Q1, 0, K, Raw0);
+      for (int64_t K = 0; K < U; ++K)
+        Carried.push_back(ComputeK(Raw0, K));
+      for (int64_t K = 0; K < U; ++K)
+        LoadK(Q0, Q1, U * 64, K, Carried);
+      SmallVector<Value> Last(Carried);
+      if (Loop > 2) {
+        auto For =
+            B.create<scf::ForOp>(I.Loc, I.li(0), I.li((Loop - 2) * U * 64), I.li(U * 64), Carried);
+        OpBuilder::InsertionGuard G(B);
+        B.setInsertionPointToStart(For.getBody());
+        Value Iv = For.getInductionVar();
+        auto Ptr = [&](Value R) { return R ? I.emit("add", {R, Iv}) : Iv; };
+        Value P0 = Walk0 ? Ptr(R0) : Value(), P1 = Walk1 ? Ptr(R1) : Value(), PO = Ptr(RO);
+        ValueRange Args = For.getRegionIterArgs();
+        ValueRange Raw = Args.drop_front(size_t(U));
+        SmallVector<Value> Next, NextRaw;
+        for (int64_t K = 0; K < U; ++K) {
+          I.emit("vst", {Args[size_t(K)], PO}, {CO + K * 64});
+          Next.push_back(ComputeK(Raw, K));
+          LoadK(P0, P1, 2 * U * 64, K, NextRaw);
+        }
+        Next.append(NextRaw.begin(), NextRaw.end());
+        B.create<scf::YieldOp>(I.Loc, Next);
+        Last.assign(For.getResults().begin(), For.getResults().end());
+      }
+      int64_t At = (Loop - 2) * U * 64;
+      Value PO = RO ? (At ? I.emit("addi", {RO}, {At}) : RO) : I.li(At);
+      ValueRange L(Last);
+      for (int64_t K = 0; K < U; ++K)
+        I.emit("vst", {L[size_t(K)], PO}, {CO + K * 64});
+      for (int64_t K = 0; K < U; ++K)
+        I.emit("vst", {ComputeK(L.drop_front(size_t(U)), K), PO}, {CO + (U + K) * 64});
     }
     ConstantsAt.reset();
   }
@@ -1456,9 +1490,12 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
   bool OutSlack = OutType.hasStaticShape() &&
                   matchPattern(Op.getOutOffset(), m_ConstantInt(&OutAt0)) &&
                   OutAt0.getSExtValue() + F * OH * OW + 8 <= OutType.getNumElements();
-  int64_t PBStep = RowBlocks ? SH * L.Pitch * 2 : 16, POStep = RowBlocks ? OW * 4 : 32;
-  auto Block = [&](Value Oy, Value Fb, int64_t Nf, int64_t Rows, Value Px, int64_t Np,
-                   int64_t Cols) {
+  // (PCols: columns from one pixel block of a call to the next, 8 unless
+  // the last two overlap.)
+  auto Block = [&](Value Oy, Value Fb, int64_t Nf, int64_t Rows, Value Px, int64_t Np, int64_t Cols,
+                   int64_t PCols = 8) {
+    int64_t PBStep = RowBlocks ? SH * L.Pitch * 2 : 2 * PCols;
+    int64_t POStep = RowBlocks ? OW * 4 : 4 * PCols;
     Value ABase = I.emit("add", {W, scaled(Fb, G * 64)});
     Value BBase = I.emit("add", {I.emit("add", {S, scaled(Oy, SH * L.Pitch * 2)}), scaled(Px, 2)});
     Value OBase = I.emit("add", {I.emit("add", {O, scaled(Oy, OW * 4)}),
@@ -1620,14 +1657,24 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
   // pixel block is instead the whole block ending at the last column: its
   // first columns are computed twice, to the same bits, and it stores
   // directly.
-  bool Overlap = OW > 8 && OW % 8 && OW % 2 == 0 && !Op.getAccumulate();
+  // When old outputs accumulate, two overlapping blocks must load them
+  // before either stores: the last whole block and that one go together,
+  // two filter blocks at a time.
+  bool Overlap = OW > 8 && OW % 8 && OW % 2 == 0;
+  bool Paired = Overlap && Op.getAccumulate();
   auto Pixels = [&](Value Fb, int64_t Nf, int64_t Rows) {
-    if (OW / 8)
-      steps(OW / 8, PB, 8, [&](Value Px, int64_t Np) { Block(OyV, Fb, Nf, Rows, Px, Np, 8); });
-    if (Overlap)
+    if (int64_t Whole = OW / 8 - (Paired ? 1 : 0))
+      steps(Whole, PB, 8, [&](Value Px, int64_t Np) { Block(OyV, Fb, Nf, Rows, Px, Np, 8); });
+    if (Paired) {
+      int64_t Px = (OW / 8 - 1) * 8;
+      for (int64_t J = 0; J < Nf; J += 2)
+        Block(OyV, J ? I.emit("addi", {Fb}, {J}) : Fb, std::min<int64_t>(2, Nf - J),
+              J + 2 >= Nf ? Rows : 8, I.li(Px), 2, 8, OW - 8 - Px);
+    } else if (Overlap) {
       Block(OyV, Fb, Nf, Rows, I.li(OW - 8), 1, 8);
-    else if (OW % 8)
+    } else if (OW % 8) {
       Block(OyV, Fb, Nf, Rows, I.li(OW / 8 * 8), 1, OW % 8);
+    }
   };
   if (F / 8)
     steps(F / 8, FB, 1, [&](Value Fb, int64_t Nf) { Pixels(Fb, Nf, 8); });
@@ -2047,7 +2094,7 @@ void Codegen::lowerOp(Operation *Op) {
   } else if (auto D = dyn_cast<tile::DmaOp>(Op)) {
     lowerDma(D);
   } else if (auto W = dyn_cast<tile::DmaWaitOp>(Op)) {
-    I.emit("sem.wait", {}, {W.getSem(), 1});
+    I.emit("sem.wait", {}, {int64_t(W.getSem()), 1});
   } else if (auto A = dyn_cast<arith::AndIOp>(Op)) {
     Map.map(A.getResult(), I.emit("and", {Map.lookup(A.getLhs()), Map.lookup(A.getRhs())}));
   } else if (auto E = dyn_cast<tile::ElementwiseOp>(Op)) {

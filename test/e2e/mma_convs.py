@@ -44,6 +44,7 @@ CASES = [
     ("tiny-3ch", 1, 3, 3, 3, 8, 3, 1, 0, 1, 1, False),
     ("overlap-14", 1, 64, 14, 14, 64, 3, 1, 1, 1, 1, True),
     ("overlap-stride2-28", 1, 16, 56, 56, 24, 3, 2, 1, 1, 1, False),
+    ("overlap-channel-tiles-20f", 1, 512, 12, 12, 20, 3, 1, 1, 1, 1, True),
 ]
 
 FP32_CASES = [
