@@ -147,14 +147,19 @@ private:
   /// Step: an scf.for over the full steps and a static remainder.
   void steps(int64_t Total, int64_t Step, int64_t Scale,
              const std::function<void(Value, int64_t)> &Body);
-  /// A K loop of Steps steps carrying Init: Load(K4) (K4 = 4 * the step, a
-  /// register) loads one step's operands, Use(operands, carried) returns
-  /// the new carried values. Software pipelined where asked: a step's
-  /// operands load while the step before computes, two steps per iteration
-  /// with two sets of operand registers.
+  /// A K loop of Steps steps carrying Init: Load(K4, P) (K4 = 4 * the
+  /// step, a register; P what Pre(K4) returned) loads one step's operands,
+  /// Use(operands, carried) returns the new carried values. Software
+  /// pipelined where asked: a step's operands load while the step before
+  /// computes, two steps per iteration with two sets of operand registers;
+  /// Pre (optional: what the loads' addresses need, like a table lookup)
+  /// runs one step further ahead. Pre may read up to three steps past the
+  /// last.
   using Operands = SmallVector<Value>;
-  Operands kLoop(int64_t Steps, ValueRange Init, const std::function<Operands(Value)> &Load,
-                 const std::function<Operands(ValueRange, ValueRange)> &Use);
+  Operands kLoop(int64_t Steps, ValueRange Init,
+                 const std::function<Operands(Value, ValueRange)> &Load,
+                 const std::function<Operands(ValueRange, ValueRange)> &Use,
+                 const std::function<Operands(Value)> &Pre = nullptr);
   Value bcast(float F) { return vconst(int32_t(f32bits(F))); }
   Value bcastI(int32_t V) { return vconst(V); }
   /// While set (an elementwise loop being emitted), vector constants go
@@ -1076,7 +1081,7 @@ void Codegen::lowerMatmul(tile::MatmulOp Op) {
       }
     // One K step's operands: B's row (NV vectors), then A's column
     // broadcast per row.
-    auto Load = [&](Value K4) {
+    auto Load = [&](Value K4, ValueRange) {
       Value BRow = I.emit("add", {BCol, scaled(K4, Ldb / 4)});
       Operands Ops;
       for (int64_t V = 0; V < NV; ++V)
@@ -1382,7 +1387,7 @@ void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
         }
       }
     // One K step (K4 = 4 * the step): Nr A tiles, then Nc B tiles.
-    auto Load = [&](Value K4) {
+    auto Load = [&](Value K4, ValueRange) {
       Operands Tiles;
       Value AP = I.emit("add", {ABase, scaled(K4, 2)});
       for (int64_t R = 0; R < Nr; ++R)
@@ -1701,9 +1706,11 @@ void Codegen::steps(int64_t Total, int64_t Step, int64_t Scale,
 }
 
 Codegen::Operands Codegen::kLoop(int64_t Steps, ValueRange Init,
-                                 const std::function<Operands(Value)> &Load,
-                                 const std::function<Operands(ValueRange, ValueRange)> &Use) {
+                                 const std::function<Operands(Value, ValueRange)> &Load,
+                                 const std::function<Operands(ValueRange, ValueRange)> &Use,
+                                 const std::function<Operands(Value)> &Pre) {
   size_t NCarried = Init.size();
+  auto PreAt = [&](Value K4) { return Pre ? Pre(K4) : Operands(); };
   auto Loop = [&](int64_t Iterations, int64_t Stride, ValueRange Carried,
                   const std::function<Operands(Value, ValueRange)> &Body) {
     auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations * Stride * 4), I.li(Stride * 4),
@@ -1714,27 +1721,35 @@ Codegen::Operands Codegen::kLoop(int64_t Steps, ValueRange Init,
     return Operands(For.getResults().begin(), For.getResults().end());
   };
   if (!Pipeline || Steps < 3)
-    return Loop(Steps, 1, Init, [&](Value K4, ValueRange Acc) { return Use(Load(K4), Acc); });
+    return Loop(Steps, 1, Init,
+                [&](Value K4, ValueRange Acc) { return Use(Load(K4, PreAt(K4)), Acc); });
+  // Carried: the accumulators, step k's operands, step k + 1's Pre values.
   Operands Carried(Init.begin(), Init.end());
-  Operands First = Load(I.li(0));
+  Operands First = Load(I.li(0), PreAt(I.li(0)));
   size_t NOps = First.size();
   Carried.append(First.begin(), First.end());
+  Operands FirstPre = PreAt(I.li(4));
+  size_t NPre = FirstPre.size();
+  Carried.append(FirstPre.begin(), FirstPre.end());
   int64_t Pairs = (Steps - 1) / 2;
   Operands Out = Loop(Pairs, 2, Carried, [&](Value K4, ValueRange Args) {
     // (The next step's operands load into fresh registers while this one
     // computes; those of the step after go to the registers of this
     // step's, once their readers are issued.)
-    Operands Next = Load(I.emit("addi", {K4}, {4}));
+    Operands Next = Load(I.emit("addi", {K4}, {4}), Args.take_back(NPre));
+    Operands NextPre = PreAt(I.emit("addi", {K4}, {8}));
     Operands R = Use(Args.slice(NCarried, NOps), Args.take_front(NCarried));
     R = Use(Next, R);
-    Operands After = Load(I.emit("addi", {K4}, {8}));
+    Operands After = Load(I.emit("addi", {K4}, {8}), NextPre);
+    Operands AfterPre = PreAt(I.emit("addi", {K4}, {12}));
     R.append(After.begin(), After.end());
+    R.append(AfterPre.begin(), AfterPre.end());
     return R;
   });
   ValueRange O(Out);
   Operands Acc = Use(O.slice(NCarried, NOps), O.take_front(NCarried));
   if (2 * Pairs + 1 < Steps)
-    Acc = Use(Load(I.li((2 * Pairs + 1) * 4)), Acc);
+    Acc = Use(Load(I.li((2 * Pairs + 1) * 4), O.take_back(NPre)), Acc);
   return Acc;
 }
 
@@ -1753,6 +1768,8 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
     for (int64_t Ky = 0; Ky < KH; ++Ky)
       for (int64_t Kx = 0; Kx < KW; ++Kx)
         Offsets.push_back(int32_t(((Ch * IH + Ky * DH) * IW + Kx * DW) * 4));
+  // (The pipelined K loop looks offsets up to three steps past the last.)
+  Offsets.resize(Offsets.size() + 3, 0);
   int64_t Table = table(Offsets);
   Value X = addr(Op.getX(), Op.getXOffset());
   Value W = Conv ? addr(Op.getW(), Op.getWOffset()) : Value();
@@ -1799,9 +1816,12 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
       }
     // One K step's operands: the input vectors, then (conv) the filters'
     // weights broadcast.
-    auto Load = [&](Value K4) {
-      Value Off = I.emit("lw", {I.emit("addi", {K4}, {Table})}, {0});
-      Value P = I.emit("add", {XBase, Off});
+    // The step's table offset, looked up a step ahead where pipelined.
+    auto Pre = [&](Value K4) {
+      return Operands{I.emit("lw", {I.emit("addi", {K4}, {Table})}, {0})};
+    };
+    auto Load = [&](Value K4, ValueRange PreVals) {
+      Value P = I.emit("add", {XBase, PreVals[0]});
       Operands Ops;
       for (int64_t V = 0; V < NV; ++V) {
         if (Paired)
@@ -1833,7 +1853,7 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
       }
       return Next;
     };
-    Operands Res = kLoop(KC, Init, Load, Use);
+    Operands Res = kLoop(KC, Init, Load, Use, Pre);
     for (int64_t R = 0; R < Rows; ++R)
       for (int64_t V = 0; V < NV; ++V) {
         Value Out = Res[size_t(R * NV + V)];
@@ -1851,19 +1871,8 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
           I.emit("vstp", {Out, I.emit("addi", {OBase}, {At}), I.li(VecBytes(V))});
       }
   };
+  // A pooling's plane: rows of blocks of up to 16 * CB pixels.
   auto Plane = [&](Value XPlane, Value WRow, Value OPlane, int64_t Rows) {
-    // Narrow outputs: blocks of CB rows, or of CB pairs of rows.
-    if (PairRows) {
-      steps(OH, 2 * CB, 1, [&](Value Oy, int64_t N) {
-        Block(XPlane, WRow, OPlane, Rows, Oy, I.li(0), OW, N, /*Paired=*/true);
-      });
-      return;
-    }
-    if (Conv && OW <= 16) {
-      steps(OH, CB, 1,
-            [&](Value Oy, int64_t N) { Block(XPlane, WRow, OPlane, Rows, Oy, I.li(0), OW, N); });
-      return;
-    }
     auto Oy = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(OH), I.li(1));
     OpBuilder::InsertionGuard G(B);
     B.setInsertionPointToStart(Oy.getBody());
@@ -1879,9 +1888,43 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
              I.emit("add", {O, I.emit("mul", {F0, I.li(OH * OW * 4)})}), Rows);
       });
     };
-    if (OW <= 16)
-      return Filters(RB,
-                     [&](Value WRow, Value OPlane, int64_t Rows) { Plane(X, WRow, OPlane, Rows); });
+    // Filters per block for blocks of NV vectors: up to 8 for one vector,
+    // 6 for two (the accumulators and two steps' operands within the
+    // registers). A few blocks share the filters evenly (8 filters: 4 + 4,
+    // not 6 + 2); for many, fewer per block where the last block would
+    // keep less than half of them.
+    auto FiltersFor = [&](int64_t NV) {
+      int64_t Max = NV == 1 ? 8 : NV == 2 ? 6 : RB;
+      if (F <= Max || Max <= RB)
+        return Max;
+      if (int64_t Blocks = (F + Max - 1) / Max; Blocks <= 4)
+        return std::max<int64_t>(RB, (F + Blocks - 1) / Blocks);
+      int64_t Rb = Max;
+      while (Rb > RB && F % Rb && 2 * (F % Rb) < Rb)
+        --Rb;
+      return Rb;
+    };
+    if (OW <= 16) {
+      // Narrow outputs: blocks of CB rows (or pairs of rows) x RB filters;
+      // the rows left over (fewer vectors) take more filters per block, as
+      // the columns left over do below.
+      int64_t Group = PairRows ? 2 * CB : CB, WholeRows = OH / Group * Group;
+      int64_t Left = OH - WholeRows, NVLeft = PairRows ? (Left + 1) / 2 : Left;
+      auto RowBlocks = [&](Value WRow, Value OPlane, int64_t R, Value Oy, int64_t N) {
+        Block(X, WRow, OPlane, R, Oy, I.li(0), OW, N, PairRows);
+      };
+      if (WholeRows)
+        Filters(RB, [&](Value WRow, Value OPlane, int64_t R) {
+          steps(WholeRows, Group, 1,
+                [&](Value Oy, int64_t N) { RowBlocks(WRow, OPlane, R, Oy, N); });
+        });
+      if (Left) {
+        Filters(FiltersFor(NVLeft), [&](Value WRow, Value OPlane, int64_t R) {
+          RowBlocks(WRow, OPlane, R, I.li(WholeRows), Left);
+        });
+      }
+      return;
+    }
     // Wide outputs: blocks of 48 pixels x 4 filters; the columns left over
     // (one or two vectors) take more filters per block, so that every
     // block issues 8 to 12 FMAs per K step.
@@ -1899,13 +1942,7 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
     if (Whole)
       Filters(RB, [&](Value WRow, Value OPlane, int64_t R) { Rows(WRow, OPlane, R, Value(), 0); });
     if (Rem) {
-      // Up to 8 filters for one vector, 6 for two (the accumulators and two
-      // steps' operands within the registers), fewer where the last block
-      // would keep less than half of them.
-      int64_t NVRem = (Rem + 15) / 16, Rb = NVRem == 1 ? 8 : NVRem == 2 ? 6 : RB;
-      while (Rb > RB && F > Rb && F % Rb && 2 * (F % Rb) < Rb)
-        --Rb;
-      Filters(Rb, [&](Value WRow, Value OPlane, int64_t R) {
+      Filters(FiltersFor((Rem + 15) / 16), [&](Value WRow, Value OPlane, int64_t R) {
         Rows(WRow, OPlane, R, I.li(Whole * 4), Rem);
       });
     }
