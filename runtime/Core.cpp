@@ -25,18 +25,24 @@ typedef uint32_t U32x8 __attribute__((vector_size(32)));
 
 __attribute__((target_clones("avx2", "default")))
 void mmaBf16(Accumulator &Acc, const VReg &A, const VReg &B) {
+  // Both tiles widened to fp32 first (8 lanes at a time); A's elements
+  // are then broadcast from memory.
   F32x8 BF[4];
+  alignas(32) float AF[32];
   for (int K = 0; K < 4; ++K) {
-    U32x8 W;
-    for (int J = 0; J < 8; ++J)
-      W[J] = uint32_t(B.u16[8 * K + J]) << 16;
-    BF[K] = (F32x8)W;
+    U32x8 WB, WA;
+    for (int J = 0; J < 8; ++J) {
+      WB[J] = uint32_t(B.u16[8 * K + J]) << 16;
+      WA[J] = uint32_t(A.u16[8 * K + J]) << 16;
+    }
+    BF[K] = (F32x8)WB;
+    std::memcpy(&AF[8 * K], &WA, sizeof WA);
   }
   for (int I = 0; I < 8; ++I) {
     F32x8 Row;
     std::memcpy(&Row, &Acc.f32[8 * I], sizeof Row);
     for (int K = 0; K < 4; ++K)
-      Row = Row + bf16ToF32(A.u16[4 * I + K]) * BF[K];
+      Row = Row + AF[4 * I + K] * BF[K];
     std::memcpy(&Acc.f32[8 * I], &Row, sizeof Row);
   }
 }
@@ -402,8 +408,7 @@ RunStatus Core::run(uint64_t WindowEnd) {
 
     // Commit: charge the slots, set result latencies.
     Slots.commit(OT, T);
-    for (unsigned K = 0; K < OT.NumUses; ++K)
-      ++Stats.UnitIssues[OT.Uses[K].U];
+    ++OpIssues[uint8_t(D.Op)]; // (finishStats derives instructions, MACs, unit issues)
     Ready[D.Dst[0]] = T + OT.Lat;
     Ready[D.Dst[1]] = T + OT.Lat;
     Ready[SlotNone] = 0;
@@ -421,8 +426,6 @@ RunStatus Core::run(uint64_t WindowEnd) {
       P.Macs += OT.Macs;
       ProfileLastIssue = T;
     }
-    ++Stats.Instructions;
-    Stats.Macs += OT.Macs;
     MinIssue = Taken ? T + Tim.TakenBranchLat : T;
     Pc = NextPc;
     if (D1_UNLIKELY(Halt)) {
@@ -432,6 +435,22 @@ RunStatus Core::run(uint64_t WindowEnd) {
       processEvents(WindowEnd - 1);
       return RunStatus::Halted;
     }
+  }
+}
+
+void Core::finishStats() {
+  const TimingTable &Tim = M.Timing;
+  Stats.Instructions = Stats.Macs = 0;
+  Stats.UnitIssues.assign(NumUnits, 0);
+  for (unsigned Op = 0; Op < 256; ++Op) {
+    uint64_t N = OpIssues[Op];
+    if (!N)
+      continue;
+    const OpTiming &OT = Tim.Op[Op];
+    Stats.Instructions += N;
+    Stats.Macs += N * OT.Macs;
+    for (unsigned K = 0; K < OT.NumUses; ++K)
+      Stats.UnitIssues[OT.Uses[K].U] += N;
   }
 }
 

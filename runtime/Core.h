@@ -173,6 +173,9 @@ public:
   std::string Error;
   uint64_t ErrorTime = 0;
   CoreStats Stats;
+  uint64_t OpIssues[256] = {}; // issues per opcode (the hot loop's only count)
+  /// Stats' instructions, MACs and unit issues from OpIssues.
+  void finishStats();
   std::vector<TraceEvent> Trace;
   uint64_t ProfileLastIssue = 0;
 

@@ -394,6 +394,7 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
   S.Cores.clear();
   uint64_t LastEvent = 0;
   for (Core *C : Live) {
+    C->finishStats();
     LastEvent = std::max({LastEvent, C->Stats.Cycles, C->LastEventTime});
     if (!C->HasCode)
       continue;

@@ -4,8 +4,10 @@
 using namespace d1;
 
 TimingTable::TimingTable(const MachineDesc &M) {
-  for (unsigned U = 0; U < NumUnits; ++U)
-    UnitCap[U] = uint8_t(std::min<int64_t>(255, M.get(unsigned(unitInfo(Unit(U)).CapParam))));
+  for (unsigned U = 0; U < NumUnits; ++U) {
+    UnitCap[U] = uint8_t(std::min<int64_t>(100, M.get(unsigned(unitInfo(Unit(U)).CapParam))));
+    CapBias |= uint64_t(0x80 - (UnitCap[U] + 1)) << (8 * U);
+  }
   IssueWidth = unsigned(M[MachineParamId::issue_width]);
   TakenBranchLat = uint64_t(M[MachineParamId::lat_taken_branch]);
   for (const InstInfo *I = instBegin(); I != instEnd(); ++I) {
@@ -18,6 +20,8 @@ TimingTable::TimingTable(const MachineDesc &M) {
       T.Uses[K].Slots = I->Uses[K].Slots;
       T.Uses[K].Occ = I->Uses[K].OccParam >= 0 ? uint32_t(M.get(unsigned(I->Uses[K].OccParam)))
                                                : I->Uses[K].Occ;
+      T.Demand += uint64_t(T.Uses[K].Slots) << (8 * T.Uses[K].U);
+      T.Occupies |= T.Uses[K].Occ > 1;
     }
   }
 }
