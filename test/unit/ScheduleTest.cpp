@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 using namespace d1;
@@ -33,6 +34,57 @@ TEST(Schedule, ABlockAlreadyInOrderStaysAsItIs) {
   B.Ops = {Opcode::ADD, Opcode::ADD, Opcode::ADD};
   B.Deps = {{0, 1, 1}, {1, 2, 1}};
   EXPECT_EQ(listSchedule(B, T), (std::vector<unsigned>{0, 1, 2}));
+}
+
+/// Issue cycle of each instruction of B issued in Order (as the emulator
+/// would: in order, operands ready, slots free).
+std::vector<uint64_t> issueCycles(const SchedBlock &B, const std::vector<unsigned> &Order,
+                                  const TimingTable &T) {
+  std::vector<uint64_t> Issue(B.Ops.size(), 0);
+  IssueSlots Slots;
+  uint64_t Prev = 0;
+  for (unsigned I : Order) {
+    uint64_t At = Prev;
+    for (const SchedBlock::Dep &D : B.Deps)
+      if (D.To == I)
+        At = std::max(At, Issue[D.From] + D.Latency);
+    At = Slots.firstFree(T[B.Ops[I]], At, T);
+    Slots.commit(T[B.Ops[I]], At);
+    Issue[I] = Prev = At;
+  }
+  return Issue;
+}
+
+TEST(Schedule, TheBottleneckUnitIssuesEveryCycle) {
+  TimingTable T{MachineDesc{}};
+  // Sixteen MMAs into four accumulators (a K loop's body) and, beside
+  // them, four address chains (add -> load -> add -> load) whose latency
+  // paths are longer: by latency alone the chains take the issue slots
+  // first and the matrix unit idles; the bottleneck pass keeps it busy
+  // every cycle, and its order ends issuing first.
+  SchedBlock B;
+  uint32_t L = latency(T, Opcode::LD), A = latency(T, Opcode::ADD), M = latency(T, Opcode::MMA);
+  for (unsigned C = 0; C < 4; ++C) {
+    unsigned At = unsigned(B.Ops.size());
+    B.Ops.insert(B.Ops.end(), {Opcode::ADD, Opcode::LD, Opcode::ADD, Opcode::LD});
+    B.Deps.push_back({At, At + 1, A});
+    B.Deps.push_back({At + 1, At + 2, L});
+    B.Deps.push_back({At + 2, At + 3, A});
+  }
+  std::vector<unsigned> Mmas;
+  for (unsigned K = 0; K < 16; ++K) {
+    Mmas.push_back(unsigned(B.Ops.size()));
+    B.Ops.push_back(Opcode::MMA);
+    if (K >= 4)
+      B.Deps.push_back({Mmas[K - 4], Mmas[K], M});
+  }
+  std::vector<uint64_t> Issue = issueCycles(B, listSchedule(B, T), T);
+  std::vector<uint64_t> MmaCycles;
+  for (unsigned I : Mmas)
+    MmaCycles.push_back(Issue[I]);
+  std::sort(MmaCycles.begin(), MmaCycles.end());
+  for (unsigned K = 0; K < 16; ++K)
+    EXPECT_EQ(MmaCycles[K], K);
 }
 
 TEST(Schedule, RandomBlocksKeepTheirDependencesAndNeverGetLonger) {
