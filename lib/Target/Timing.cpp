@@ -4,6 +4,8 @@
 using namespace d1;
 
 TimingTable::TimingTable(const MachineDesc &M) {
+  // (issue_width is at most 8: a cap above 100 never binds, and keeping it
+  // there lets IssueSlots pack one byte per unit.)
   for (unsigned U = 0; U < NumUnits; ++U) {
     UnitCap[U] = uint8_t(std::min<int64_t>(100, M.get(unsigned(unitInfo(Unit(U)).CapParam))));
     CapBias |= uint64_t(0x80 - (UnitCap[U] + 1)) << (8 * U);
