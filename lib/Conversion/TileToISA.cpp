@@ -882,38 +882,6 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
     auto [R1, C1] = Split(!Unary && S1 ? A1 : Value());
     auto [RO, CO] = Split(O);
     bool Walk0 = Reads0 && S0, Walk1 = !Unary && S1;
-    // The walked inputs of one iteration's U vectors (From: byte offset
-    // past the pointers), in order X0 then X1 per vector.
-    auto LoadAll = [&](Value P0, Value P1, int64_t From) {
-      SmallVector<Value> Xs;
-      for (int64_t K = 0; K < U; ++K) {
-        if (Walk0)
-          Xs.push_back(I.emit("vld", {P0}, {C0 + From + K * 64}));
-        if (Walk1)
-          Xs.push_back(I.emit("vld", {P1}, {C1 + From + K * 64}));
-      }
-      return Xs;
-    };
-    // One iteration's results from its inputs; stored in order after all
-    // of them where the loads may go first, else each after its own.
-    auto Finish = [&](ValueRange Xs, Value PO, const std::function<void()> &BeforeStores) {
-      auto StoreK = [&](Value R, int64_t K) { I.emit("vst", {R, PO}, {CO + K * 64}); };
-      SmallVector<Value> Results;
-      size_t At = 0;
-      for (int64_t K = 0; K < U; ++K) {
-        Value X0 = !Reads0 ? Value() : Walk0 ? Xs[At++] : B0;
-        Value X1 = Unary ? Value() : Walk1 ? Xs[At++] : B1;
-        Value R = Filled ? Filled : apply(Kind, X0, X1, P);
-        if (LoadsFirst)
-          Results.push_back(R);
-        else
-          StoreK(R, K);
-      }
-      if (BeforeStores)
-        BeforeStores();
-      for (size_t K = 0; K < Results.size(); ++K)
-        StoreK(Results[K], int64_t(K));
-    };
     Hoisted.clear();
     // Software pipelined where the loads may pass the stores, in three
     // stages: an iteration stores the vectors computed in the one before,
@@ -930,7 +898,20 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
       B.setInsertionPointToStart(For.getBody());
       Value Iv = For.getInductionVar();
       auto Ptr = [&](Value R) { return R ? I.emit("add", {R, Iv}) : Iv; };
-      Finish(LoadAll(Walk0 ? Ptr(R0) : Value(), Walk1 ? Ptr(R1) : Value(), 0), Ptr(RO), nullptr);
+      Value P0 = Walk0 ? Ptr(R0) : Value(), P1 = Walk1 ? Ptr(R1) : Value(), PO = Ptr(RO);
+      // All loads and results before the stores where the inputs cannot
+      // overlap the output; else each vector's loads after the stores
+      // before it (one vector at a time, as the op's order says).
+      SmallVector<Value> Results;
+      for (int64_t K = 0; K < U; ++K) {
+        Value X0 = !Reads0 ? Value() : Walk0 ? I.emit("vld", {P0}, {C0 + K * 64}) : B0;
+        Value X1 = Unary ? Value() : Walk1 ? I.emit("vld", {P1}, {C1 + K * 64}) : B1;
+        Results.push_back(Filled ? Filled : apply(Kind, X0, X1, P));
+        if (!LoadsFirst)
+          I.emit("vst", {Results.pop_back_val(), PO}, {CO + K * 64});
+      }
+      for (size_t K = 0; K < Results.size(); ++K)
+        I.emit("vst", {Results[K], PO}, {CO + int64_t(K) * 64});
     } else {
       size_t NR = size_t(Walk0) + size_t(Walk1); // inputs per vector
       auto LoadK = [&](Value P0, Value P1, int64_t From, int64_t K, SmallVector<Value> &Into) {

@@ -91,3 +91,25 @@ func.func @main(%x: memref<16xf32> {d1.name = "x"}, %z: memref<16xf32> {d1.name 
   memref.dealloc %b : memref<16xf32, 1>
   return
 }
+
+// -----
+
+// An output that overlaps its input 16 elements ahead: one vector at a
+// time (load, compute, store), never all loads first, pipelined or not
+// (the later loads read what the earlier stores wrote).
+// CHECK-LABEL: func.func @main
+// CHECK: scf.for
+// CHECK-COUNT-4: d1isa.vld {{.*}}{{[[:space:]].*}}d1isa.vmax_f32 {{.*}}{{[[:space:]].*}}d1isa.vst {{.*}}
+// CHECK-NEXT: }
+module {
+  func.func @main(%arg0: memref<1024xf32>, %arg1: memref<1024xf32>) attributes {d1.num_inputs = 1 : i64} {
+    %c0 = arith.constant 0 : index
+    %c16 = arith.constant 16 : index
+    %buf = memref.alloc() : memref<1024xf32, 1>
+    tile.dma %arg0[%c0] -> %buf[%c0] sizes [1, 1, 1024] src_strides [0, 0] dst_strides [0, 1024] : memref<1024xf32>, memref<1024xf32, 1>
+    tile.elementwise relu %buf[%c0] -> %buf[%c16] {count = 512 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<1024xf32, 1>, memref<1024xf32, 1>
+    tile.dma %buf[%c0] -> %arg1[%c0] sizes [1, 1, 1024] src_strides [0, 1024] dst_strides [0, 1024] : memref<1024xf32, 1>, memref<1024xf32>
+    memref.dealloc %buf : memref<1024xf32, 1>
+    return
+  }
+}
