@@ -233,17 +233,29 @@ static LogicalResult checkRoom(Operation *Op, Value Buf, Value Off, int64_t Need
   return success();
 }
 
-LogicalResult Conv2DMmaOp::verify() {
-  for (auto [V, What, Bf16] : {std::tuple{getX(), "input", false},
-                               {getW(), "weights", true},
-                               {getScratch(), "scratch", true},
-                               {getOut(), "output", false}}) {
-    if (failed(checkSram(*this, V, What)))
+/// The matrix unit's operands: each in SRAM, bf16 where marked, else f32.
+struct MmaOperand {
+  Value V;
+  const char *What;
+  bool Bf16;
+};
+static LogicalResult checkMmaOperands(Operation *Op, ArrayRef<MmaOperand> Operands) {
+  for (const MmaOperand &O : Operands) {
+    if (failed(checkSram(Op, O.V, O.What)))
       return failure();
-    Type E = getElementTypeOrSelf(V);
-    if (Bf16 ? !E.isBF16() : !E.isF32())
-      return emitOpError(What) << (Bf16 ? " must be bf16" : " must be f32");
+    Type E = getElementTypeOrSelf(O.V);
+    if (O.Bf16 ? !E.isBF16() : !E.isF32())
+      return Op->emitOpError(O.What) << (O.Bf16 ? " must be bf16" : " must be f32");
   }
+  return success();
+}
+
+LogicalResult Conv2DMmaOp::verify() {
+  if (failed(checkMmaOperands(*this, {{getX(), "input", false},
+                                      {getW(), "weights", true},
+                                      {getScratch(), "scratch", true},
+                                      {getOut(), "output", false}})))
+    return failure();
   for (int64_t V :
        {getChannels(), getFilters(), getInRows(), getInCols(), getOutRows(), getOutCols(), getKh(),
         getKw(), getStrideH(), getStrideW(), getDilH(), getDilW()})
@@ -280,16 +292,11 @@ LogicalResult Conv2DMmaOp::verify() {
 }
 
 LogicalResult MatmulMmaOp::verify() {
-  for (auto [V, What, Bf16] : {std::tuple{getA(), "A", false},
-                               {getB(), "B", false},
-                               {getScratch(), "scratch", true},
-                               {getC(), "C", false}}) {
-    if (failed(checkSram(*this, V, What)))
-      return failure();
-    Type E = getElementTypeOrSelf(V);
-    if (Bf16 ? !E.isBF16() : !E.isF32())
-      return emitOpError(What) << (Bf16 ? " must be bf16" : " must be f32");
-  }
+  if (failed(checkMmaOperands(*this, {{getA(), "A", false},
+                                      {getB(), "B", false},
+                                      {getScratch(), "scratch", true},
+                                      {getC(), "C", false}})))
+    return failure();
   for (int64_t V : {getM(), getN(), getK(), getLda(), getLdb(), getLdc()})
     if (V < 1 || V > (int64_t(1) << 20))
       return emitOpError("sizes and leading dimensions must be positive and at most 2^20");

@@ -106,6 +106,14 @@ private:
   void lowerConvMma(tile::Conv2DMmaOp Op);
   void lowerMmaViews(tile::MmaViewsOp Op);
   void lowerMatmulMma(tile::MatmulMmaOp Op);
+  /// Partial 8 x 8 blocks of the matrix unit's outputs go through an 8 x 8
+  /// fp32 staging block: an accumulator from Rows rows of Cols elements at
+  /// Base + At (RowBytes apart), and an accumulator's first Rows rows and
+  /// Cols columns back there.
+  Value stagedLoad(Value Stage, Value Base, int64_t At, int64_t RowBytes, int64_t Rows,
+                   int64_t Cols);
+  void stagedStore(Value Acc, Value Stage, Value Base, int64_t At, int64_t RowBytes, int64_t Rows,
+                   int64_t Cols);
   /// Rounds fp32 elements First, First + SW, ... of X (Src elements
   /// readable from X; zeros past them) to Count bf16 elements at S + SOff
   /// bytes. Evens: vperm.32 lane indices of the even lanes, for SW = 2.
@@ -1293,6 +1301,25 @@ void Codegen::lowerMmaViews(tile::MmaViewsOp Op) {
     }
 }
 
+Value Codegen::stagedLoad(Value Stage, Value Base, int64_t At, int64_t RowBytes, int64_t Rows,
+                          int64_t Cols) {
+  // Only the block's real rows and columns are read.
+  for (int64_t Ri = 0; Ri < Rows; ++Ri) {
+    Value V = I.emit("vldp", {I.emit("addi", {Base}, {At + Ri * RowBytes}), I.li(Cols * 4)});
+    I.emit("vstp", {V, I.emit("addi", {Stage}, {Ri * 32}), I.li(32)});
+  }
+  return I.emit("mma.ld", {Stage, I.li(32)}, {0});
+}
+
+void Codegen::stagedStore(Value Acc, Value Stage, Value Base, int64_t At, int64_t RowBytes,
+                          int64_t Rows, int64_t Cols) {
+  I.emit("mma.st", {Acc, Stage, I.li(32)}, {0});
+  for (int64_t Ri = 0; Ri < Rows; ++Ri) {
+    Value V = I.emit("vldp", {I.emit("addi", {Stage}, {Ri * 32}), I.li(32)});
+    I.emit("vstp", {V, I.emit("addi", {Base}, {At + Ri * RowBytes}), I.li(Cols * 4)});
+  }
+}
+
 // A matrix product on the matrix unit: A and B rounded to bf16 into the
 // scratch (plan::mmaMatmulLayout), then blocks of up to four accumulators
 // (2 x 2, or 1 x 4 / 4 x 1 blocks of 8 x 8 when C is one block high or
@@ -1358,13 +1385,7 @@ void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
         } else if (RowsOf(R) == 8 && ColsOf(Q) == 8) {
           Init.push_back(I.emit("mma.ld", {CBase, LdcR}, {At(R, Q)}));
         } else {
-          // Through the staging block: only the block's real rows and columns.
-          for (int64_t Ri = 0; Ri < RowsOf(R); ++Ri) {
-            Value V = I.emit("vldp",
-                             {I.emit("addi", {CBase}, {At(R, Q) + Ri * Ldc}), I.li(ColsOf(Q) * 4)});
-            I.emit("vstp", {V, I.emit("addi", {Stage}, {Ri * 32}), I.li(32)});
-          }
-          Init.push_back(I.emit("mma.ld", {Stage, I.li(32)}, {0}));
+          Init.push_back(stagedLoad(Stage, CBase, At(R, Q), Ldc, RowsOf(R), ColsOf(Q)));
         }
       }
     // One K step (K4 = 4 * the step): Nr A tiles, then Nc B tiles.
@@ -1395,11 +1416,7 @@ void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
           I.emit("mma.st", {X, CBase, LdcR}, {At(R, Q)});
           continue;
         }
-        I.emit("mma.st", {X, Stage, I.li(32)}, {0});
-        for (int64_t Ri = 0; Ri < RowsOf(R); ++Ri) {
-          Value V = I.emit("vldp", {I.emit("addi", {Stage}, {Ri * 32}), I.li(32)});
-          I.emit("vstp", {V, I.emit("addi", {CBase}, {At(R, Q) + Ri * Ldc}), I.li(ColsOf(Q) * 4)});
-        }
+        stagedStore(X, Stage, CBase, At(R, Q), Ldc, RowsOf(R), ColsOf(Q));
       }
   };
   // Groups of Per blocks of 8 of Total rows or columns, in a loop; the last
@@ -1502,13 +1519,7 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
           // after the tile; they are never stored.)
           Init.push_back(I.emit("mma.ld", {OBase, I.li(Plane)}, {OutAt(Fi, P)}));
         } else {
-          // Through the staging block: only the block's real rows and columns.
-          for (int64_t Ri = 0; Ri < RowsOf(Fi); ++Ri) {
-            Value V = I.emit("vldp", {I.emit("addi", {OBase}, {OutAt(Fi, P) + Ri * Plane}),
-                                      I.li(ColsOf(P) * 4)});
-            I.emit("vstp", {V, I.emit("addi", {Stage}, {Ri * 32}), I.li(32)});
-          }
-          Init.push_back(I.emit("mma.ld", {Stage, I.li(32)}, {0}));
+          Init.push_back(stagedLoad(Stage, OBase, OutAt(Fi, P), Plane, RowsOf(Fi), ColsOf(P)));
         }
       }
     // The tiles of K steps [K0, K0 + Steps) with K4 = 4 * K0 (register):
@@ -1610,12 +1621,7 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
           I.emit("mma.st", {A, OBase, I.li(Plane)}, {OutAt(Fi, P)});
           continue;
         }
-        I.emit("mma.st", {A, Stage, I.li(32)}, {0});
-        for (int64_t Ri = 0; Ri < RowsOf(Fi); ++Ri) {
-          Value V = I.emit("vldp", {I.emit("addi", {Stage}, {Ri * 32}), I.li(32)});
-          I.emit("vstp",
-                 {V, I.emit("addi", {OBase}, {OutAt(Fi, P) + Ri * Plane}), I.li(ColsOf(P) * 4)});
-        }
+        stagedStore(A, Stage, OBase, OutAt(Fi, P), Plane, RowsOf(Fi), ColsOf(P));
       }
   };
   // Blocks of up to four accumulators: four filter blocks, or fewer filter

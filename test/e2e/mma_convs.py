@@ -89,35 +89,54 @@ def check(bin_dir, work, case, mma=True):
     os.makedirs(dirname, exist_ok=True)
     onnx.save(model, os.path.join(dirname, "m.onnx"))
     np.save(os.path.join(dirname, "x.npy"), x)
-    exe = os.path.join(dirname, "m.d1x")
-    run([os.path.join(bin_dir, "d1c"), os.path.join(dirname, "m.onnx"), "-o", exe, "-q",
-         *flags])
-    tile = subprocess.run([os.path.join(bin_dir, "d1c"), os.path.join(dirname, "m.onnx"), "-q",
-                           *flags, "--emit=tile", "-o", "-"],
+    tile, got = compile_and_run(bin_dir, dirname, flags,
+                                ["--input", "x=" + os.path.join(dirname, "x.npy")])
+    return report(name, got, ref, tile, ("tile.conv2d_mma" in tile) == mma,
+                  "channel tiles accumulate", "NOT on the unit expected")
+
+
+def compile_and_run(bin_dir, dirname, flags, feeds):
+    """Compiles dirname/m.onnx with d1c FLAGS and runs it on FEEDS (d1-run
+    --input arguments): the tile IR (text) and the first output."""
+    exe, onnx_path = os.path.join(dirname, "m.d1x"), os.path.join(dirname, "m.onnx")
+    d1c = os.path.join(bin_dir, "d1c")
+    run([d1c, onnx_path, "-o", exe, "-q", *flags])
+    tile = subprocess.run([d1c, onnx_path, "-q", *flags, "--emit=tile", "-o", "-"],
                           capture_output=True, text=True, check=True).stdout
-    run([os.path.join(bin_dir, "d1-run"), exe, "--input", "x=" + os.path.join(dirname, "x.npy"),
-         "--output-dir", os.path.join(dirname, "out"), "--output-format", "npy", "--quiet"])
-    got = np.load(os.path.join(dirname, "out", "output_0.npy"))
+    run([os.path.join(bin_dir, "d1-run"), exe, *feeds, "--output-dir",
+         os.path.join(dirname, "out"), "--output-format", "npy", "--quiet"])
+    return tile, np.load(os.path.join(dirname, "out", "output_0.npy"))
+
+
+def report(name, got, ref, tile, on_unit, accumulates_note, off_unit_note):
+    """Prints the case's line: within 2e-5 of the largest reference value,
+    on the unit expected, whether some tile accumulates. Returns the verdict."""
     err = float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)))
-    on_mma = ("tile.conv2d_mma" in tile) == mma
-    ok = got.shape == ref.shape and err <= 2e-5 and on_mma
+    ok = got.shape == ref.shape and err <= 2e-5 and on_unit
     accumulates = "accumulate = true" in tile
     print(f"{name}: {'ok' if ok else 'MISMATCH'} (error {err:.1e} of the largest output"
-          f"{'; channel tiles accumulate' if accumulates else ''}"
-          f"{'' if on_mma else '; NOT on the unit expected'})")
+          f"{'; ' + accumulates_note if accumulates else ''}"
+          f"{'' if on_unit else '; ' + off_unit_note})")
     return ok
+
+
+def run_all(checks):
+    """Runs (name, check) pairs; a case that fails to build or run prints
+    FAILED. Returns the exit status."""
+    ok = True
+    for name, check in checks:
+        try:
+            ok &= check()
+        except RuntimeError as e:
+            print(f"{name}: FAILED: {e}")
+            ok = False
+    return 0 if ok else 1
 
 
 def main():
     bin_dir, work = sys.argv[1], sys.argv[2]
-    ok = True
-    for case, mma in [(c, True) for c in CASES] + [(c, False) for c in FP32_CASES]:
-        try:
-            ok &= check(bin_dir, work, case, mma)
-        except RuntimeError as e:
-            print(f"{case[0]}: FAILED: {e}")
-            ok = False
-    return 0 if ok else 1
+    return run_all([(c[0], lambda c=c, mma=mma: check(bin_dir, work, c, mma))
+                    for c, mma in [(c, True) for c in CASES] + [(c, False) for c in FP32_CASES]])
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ classifier's), batches with both operands computed, transposed operands, and
 Gemm's alpha, beta and bias. Prints one line per case; exits 1 if any fails.
 """
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -21,7 +20,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mma_convs import bf16, run  # noqa: E402
+from mma_convs import bf16, compile_and_run, report, run_all  # noqa: E402
 
 # name, op, A shape, B shape, B constant, attributes (Gemm), C shape (Gemm)
 CASES = [
@@ -71,35 +70,14 @@ def check(bin_dir, work, case):
     if not b_const:
         np.save(os.path.join(dirname, "b.npy"), b)
         feeds += ["--input", "b=" + os.path.join(dirname, "b.npy")]
-    exe = os.path.join(dirname, "m.d1x")
-    d1c = os.path.join(bin_dir, "d1c")
-    run([d1c, os.path.join(dirname, "m.onnx"), "-o", exe, "-q", "--precision=bf16"])
-    tile = subprocess.run([d1c, os.path.join(dirname, "m.onnx"), "-q", "--precision=bf16",
-                           "--emit=tile", "-o", "-"], capture_output=True, text=True,
-                          check=True).stdout
-    run([os.path.join(bin_dir, "d1-run"), exe, *feeds, "--output-dir",
-         os.path.join(dirname, "out"), "--output-format", "npy", "--quiet"])
-    got = np.load(os.path.join(dirname, "out", "output_0.npy"))
-    err = float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)))
-    on_mma = "tile.matmul_mma" in tile and "tile.matmul " not in tile
-    ok = got.shape == ref.shape and err <= 2e-5 and on_mma
-    accumulates = "accumulate = true" in tile
-    print(f"{name}: {'ok' if ok else 'MISMATCH'} (error {err:.1e} of the largest output"
-          f"{'; K tiles accumulate' if accumulates else ''}"
-          f"{'' if on_mma else '; NOT on the matrix unit'})")
-    return ok
+    tile, got = compile_and_run(bin_dir, dirname, ["--precision=bf16"], feeds)
+    return report(name, got, ref, tile, "tile.matmul_mma" in tile and "tile.matmul " not in tile,
+                  "K tiles accumulate", "NOT on the matrix unit")
 
 
 def main():
     bin_dir, work = sys.argv[1], sys.argv[2]
-    ok = True
-    for case in CASES:
-        try:
-            ok &= check(bin_dir, work, case)
-        except RuntimeError as e:
-            print(f"{case[0]}: FAILED: {e}")
-            ok = False
-    return 0 if ok else 1
+    return run_all([(c[0], lambda c=c: check(bin_dir, work, c)) for c in CASES])
 
 
 if __name__ == "__main__":
