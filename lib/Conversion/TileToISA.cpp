@@ -96,6 +96,13 @@ private:
     return I.emit("vld", {I.li(table(Idx))}, {0});
   }
   Value addr(Value Buffer, Value ElemOffset);
+  /// The value of a constant load (`li`), if V is one.
+  static std::optional<int64_t> constantOf(Value V) {
+    Operation *D = V ? V.getDefiningOp() : nullptr;
+    if (D && instOf(D) && StringRef(instOf(D)->Mnemonic) == "li")
+      return D->getAttrOfType<IntegerAttr>("imm").getInt();
+    return std::nullopt;
+  }
   Value scaled(Value Index, int64_t Factor);
   void lowerBlock(Block &From);
   void lowerOp(Operation *Op);
@@ -261,8 +268,8 @@ Value Codegen::addr(Value Buffer, Value ElemOffset) {
   auto It = Map.lookupOrNull(ElemOffset);
   if (!It)
     throw CodegenError{Buffer.getLoc(), "internal error: offset not lowered"};
-  if (auto C = It.getDefiningOp(); C && instOf(C) && StringRef(instOf(C)->Mnemonic) == "li")
-    return I.li(Base + C->getAttrOfType<IntegerAttr>("imm").getInt() * EB);
+  if (std::optional<int64_t> C = constantOf(It))
+    return I.li(Base + *C * EB);
   Value Off = scaled(It, EB);
   if (Base >= INT32_MIN && Base <= INT32_MAX)
     return Base ? I.emit("addi", {Off}, {Base}) : Off;
@@ -881,9 +888,8 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
     // A buffer at a constant address folds into the loads' and stores'
     // immediates; one at a computed address takes one add per iteration.
     auto Split = [&](Value A) -> std::pair<Value, int64_t> {
-      if (Operation *D = A ? A.getDefiningOp() : nullptr;
-          D && instOf(D) && StringRef(instOf(D)->Mnemonic) == "li")
-        return {Value(), D->getAttrOfType<IntegerAttr>("imm").getInt()};
+      if (std::optional<int64_t> C = constantOf(A))
+        return {Value(), *C};
       return {A, 0};
     };
     auto [R0, C0] = Split(Reads0 && S0 ? A0 : Value());
@@ -1148,16 +1154,20 @@ void Codegen::bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S,
     }
     return Raw;
   };
-  // Its conversion, and its store as a closure, to be emitted after the
-  // other chunks' loads (the scheduler keeps loads after earlier stores;
-  // the destination is another buffer).
-  auto FinishChunk = [&](ValueRange Raw, Value SBase, int64_t Ch) {
-    Value Lo = Raw[0], Hi = Raw[1];
+  // The conversion of chunk K of loaded chunks Raw (2 * SW vectors each).
+  auto Convert = [&](ValueRange Raw, int64_t K) {
+    Value Lo = Raw[size_t(K * 2 * SW)], Hi = Raw[size_t(K * 2 * SW + 1)];
     if (SW == 2) {
-      Lo = I.emit("vperm.32", {Raw[0], Raw[1], Evens});
-      Hi = I.emit("vperm.32", {Raw[2], Raw[3], Evens});
+      Lo = I.emit("vperm.32", {Raw[size_t(K * 4)], Raw[size_t(K * 4 + 1)], Evens});
+      Hi = I.emit("vperm.32", {Raw[size_t(K * 4 + 2)], Raw[size_t(K * 4 + 3)], Evens});
     }
-    Value Packed = I.emit("vcvt.bf16.f32", {Lo, Hi});
+    return I.emit("vcvt.bf16.f32", {Lo, Hi});
+  };
+  // A chunk's conversion, and its store as a closure, to be emitted after
+  // the other chunks' loads (the scheduler keeps loads after earlier
+  // stores; the destination is another buffer).
+  auto FinishChunk = [&](ValueRange Raw, Value SBase, int64_t Ch) {
+    Value Packed = Convert(Raw, 0);
     int64_t At = SOff + Ch * 64;
     int64_t Bytes = std::min<int64_t>(64, (Count - 32 * Ch) * 2);
     return std::function<void()>([=, this]() {
@@ -1182,14 +1192,6 @@ void Codegen::bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S,
   // (the scheduler keeps memory order).
   const int64_t U = Pipeline && SW == 2 ? 2 : 4;
   int64_t Iterations = Safe / U, XStep = U * SW * 32 * 4, SStep = U * 64;
-  auto Convert = [&](ValueRange Raw, int64_t K) {
-    Value Lo = Raw[size_t(K * 2 * SW)], Hi = Raw[size_t(K * 2 * SW + 1)];
-    if (SW == 2) {
-      Lo = I.emit("vperm.32", {Raw[size_t(K * 4)], Raw[size_t(K * 4 + 1)], Evens});
-      Hi = I.emit("vperm.32", {Raw[size_t(K * 4 + 2)], Raw[size_t(K * 4 + 3)], Evens});
-    }
-    return I.emit("vcvt.bf16.f32", {Lo, Hi});
-  };
   auto LoadAll = [&](Value XBase, int64_t Extra) {
     SmallVector<Value> Raw;
     for (int64_t K = 0; K < U; ++K)
@@ -1200,13 +1202,7 @@ void Codegen::bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S,
   auto StoreAt = [&](Value Packed, Value SBase, int64_t K, int64_t Extra = 0) {
     I.emit("vst", {Packed, SBase}, {SOff + K * 64 + Extra});
   };
-  auto ConstOf = [](Value A) -> int64_t {
-    Operation *D = A.getDefiningOp();
-    if (D && instOf(D) && StringRef(instOf(D)->Mnemonic) == "li")
-      return D->getAttrOfType<IntegerAttr>("imm").getInt();
-    return 0;
-  };
-  int64_t XConst = ConstOf(X), SConst = ConstOf(S);
+  int64_t XConst = constantOf(X).value_or(0), SConst = constantOf(S).value_or(0);
   if (Iterations > 1 && Pipeline) {
     // Carried: the converted chunks of iteration j, the loaded ones of j + 1.
     SmallVector<Value> Raw0 = LoadAll(X, 0), Carried;

@@ -9,20 +9,25 @@ using namespace d1::plan;
 
 namespace {
 
-/// Predecessors of each instruction with the latency of each edge.
-std::vector<std::vector<std::pair<unsigned, uint32_t>>> predecessors(const SchedBlock &B) {
-  std::vector<std::vector<std::pair<unsigned, uint32_t>>> P(B.Ops.size());
-  for (const SchedBlock::Dep &D : B.Deps)
-    P[D.To].push_back({D.From, D.Latency});
-  return P;
-}
+/// Each instruction's predecessors and successors, with the latency of
+/// each edge.
+struct Edges {
+  std::vector<std::vector<std::pair<unsigned, uint32_t>>> Preds, Succs;
+  explicit Edges(const SchedBlock &B) : Preds(B.Ops.size()), Succs(B.Ops.size()) {
+    for (const SchedBlock::Dep &D : B.Deps) {
+      Preds[D.To].push_back({D.From, D.Latency});
+      Succs[D.From].push_back({D.To, D.Latency});
+    }
+  }
+};
 
 } // namespace
 
 /// The cycle after the last result and the last issue cycle of Order.
-static std::pair<uint64_t, uint64_t>
-issueSpan(const SchedBlock &B, const std::vector<unsigned> &Order, const TimingTable &T) {
-  auto Preds = predecessors(B);
+static std::pair<uint64_t, uint64_t> issueSpan(const SchedBlock &B, const Edges &G,
+                                               const std::vector<unsigned> &Order,
+                                               const TimingTable &T) {
+  const auto &Preds = G.Preds;
   std::vector<uint64_t> Issue(B.Ops.size(), 0);
   IssueSlots Slots;
   uint64_t Prev = 0, End = 0;
@@ -41,19 +46,16 @@ issueSpan(const SchedBlock &B, const std::vector<unsigned> &Order, const TimingT
 
 uint64_t d1::plan::scheduleLength(const SchedBlock &B, const std::vector<unsigned> &Order,
                                   const TimingTable &T) {
-  return issueSpan(B, Order, T).first;
+  return issueSpan(B, Edges(B), Order, T).first;
 }
 
 /// One greedy pass: at each step the instruction that can issue soonest;
 /// among those, with Bottleneck (a unit, or NumUnits for none) one using
 /// that unit first, then the longest latency path to the block's end.
-static std::vector<unsigned> greedy(const SchedBlock &B, const TimingTable &T,
+static std::vector<unsigned> greedy(const SchedBlock &B, const Edges &G, const TimingTable &T,
                                     const std::vector<uint64_t> &Height, unsigned Bottleneck) {
   size_t N = B.Ops.size();
-  auto Preds = predecessors(B);
-  std::vector<std::vector<std::pair<unsigned, uint32_t>>> Succs(N);
-  for (const SchedBlock::Dep &D : B.Deps)
-    Succs[D.From].push_back({D.To, D.Latency});
+  const auto &Preds = G.Preds, &Succs = G.Succs;
   auto Uses = [&](unsigned I) {
     const OpTiming &OT = T[B.Ops[I]];
     for (unsigned K = 0; K < OT.NumUses; ++K)
@@ -108,17 +110,13 @@ std::vector<unsigned> d1::plan::listSchedule(const SchedBlock &B, const TimingTa
   std::iota(Program.begin(), Program.end(), 0u);
   if (N < 3)
     return Program;
+  Edges G(B);
   // Priority: the longest latency path from an instruction to the end.
   std::vector<uint64_t> Height(N, 0);
-  {
-    std::vector<std::vector<std::pair<unsigned, uint32_t>>> Succs(N);
-    for (const SchedBlock::Dep &D : B.Deps)
-      Succs[D.From].push_back({D.To, D.Latency});
-    for (size_t I = N; I-- > 0;) {
-      Height[I] = T[B.Ops[I]].Lat;
-      for (auto [To, Lat] : Succs[I])
-        Height[I] = std::max(Height[I], Lat + Height[To]);
-    }
+  for (size_t I = N; I-- > 0;) {
+    Height[I] = T[B.Ops[I]].Lat;
+    for (auto [To, Lat] : G.Succs[I])
+      Height[I] = std::max(Height[I], Lat + Height[To]);
   }
   // The unit with the most cycles of work in the block: where it bounds
   // the block (a K loop's matrix or vector unit), issuing its instructions
@@ -138,12 +136,12 @@ std::vector<unsigned> d1::plan::listSchedule(const SchedBlock &B, const TimingTa
   // comes first (in a loop, the next iteration can start then, while the
   // last results are still on their way).
   std::vector<unsigned> Best = Program;
-  auto BestSpan = issueSpan(B, Program, T);
+  auto BestSpan = issueSpan(B, G, Program, T);
   for (unsigned Prefer : {unsigned(NumUnits), Bottleneck}) {
-    std::vector<unsigned> Order = greedy(B, T, Height, Prefer);
+    std::vector<unsigned> Order = greedy(B, G, T, Height, Prefer);
     if (Order.size() != N)
       continue;
-    auto Span = issueSpan(B, Order, T);
+    auto Span = issueSpan(B, G, Order, T);
     if (Span < BestSpan) {
       Best = std::move(Order);
       BestSpan = Span;
