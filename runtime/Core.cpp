@@ -7,6 +7,10 @@
 #include <cstdio>
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace d1 {
 namespace rt {
 
@@ -17,35 +21,66 @@ template <class T> inline T loadLE(const uint8_t *P) {
 }
 template <class T> inline void storeLE(uint8_t *P, T V) { std::memcpy(P, &V, sizeof(T)); }
 
-// Cloned for AVX2 where the host has it: one accumulator row is one 8-lane
-// register. The products of two bf16 values are exact in fp32, and each row
-// adds them in the ISA's order (K = 0..3), one rounding per add.
-typedef float F32x8 __attribute__((vector_size(32)));
-typedef uint32_t U32x8 __attribute__((vector_size(32)));
+// The products of two bf16 values are exact in fp32, and each accumulator
+// row adds them in the ISA's order (K = 0..3), one rounding per add: a
+// multiply then an add per element, never a fused multiply-add.
 
-__attribute__((target_clones("avx2", "default")))
-void mmaBf16(Accumulator &Acc, const VReg &A, const VReg &B) {
-  // Both tiles widened to fp32 first (8 lanes at a time); A's elements
-  // are then broadcast from memory.
-  F32x8 BF[4];
-  alignas(32) float AF[32];
-  for (int K = 0; K < 4; ++K) {
-    U32x8 WB, WA;
-    for (int J = 0; J < 8; ++J) {
-      WB[J] = uint32_t(B.u16[8 * K + J]) << 16;
-      WA[J] = uint32_t(A.u16[8 * K + J]) << 16;
+// Portable: one row of 8 lanes at a time.
+static void mmaBf16Generic(Accumulator &Acc, const VReg &A, const VReg &B) {
+  float BF[4][8];
+  for (int K = 0; K < 4; ++K)
+    for (int J = 0; J < 8; ++J)
+      BF[K][J] = bf16ToF32(B.u16[8 * K + J]);
+  for (int I = 0; I < 8; ++I)
+    for (int K = 0; K < 4; ++K) {
+      float AK = bf16ToF32(A.u16[4 * I + K]);
+      for (int J = 0; J < 8; ++J)
+        Acc.f32[8 * I + J] = Acc.f32[8 * I + J] + AK * BF[K][J];
     }
-    BF[K] = (F32x8)WB;
-    std::memcpy(&AF[8 * K], &WA, sizeof WA);
-  }
+}
+
+#if defined(__x86_64__)
+// AVX2: a row is one register. A's elements are broadcast from the bf16
+// register as 32-bit pairs and split by shift and mask, so no value goes
+// through a store and a narrower reload (a forwarding stall per element).
+__attribute__((target("avx2"))) static void mmaBf16Avx2(Accumulator &Acc, const VReg &A,
+                                                        const VReg &B) {
+  __m256 BF[4];
+  for (int K = 0; K < 4; ++K)
+    BF[K] = _mm256_castsi256_ps(_mm256_slli_epi32(
+        _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i *>(&B.u16[8 * K]))),
+        16));
+  const __m256i High = _mm256_set1_epi32(int(0xffff0000u));
   for (int I = 0; I < 8; ++I) {
-    F32x8 Row;
-    std::memcpy(&Row, &Acc.f32[8 * I], sizeof Row);
-    for (int K = 0; K < 4; ++K)
-      Row = Row + AF[4 * I + K] * BF[K];
-    std::memcpy(&Acc.f32[8 * I], &Row, sizeof Row);
+    int32_t P01, P23; // A[I][0..1] and A[I][2..3]
+    std::memcpy(&P01, &A.u16[4 * I], 4);
+    std::memcpy(&P23, &A.u16[4 * I + 2], 4);
+    __m256i W01 = _mm256_set1_epi32(P01), W23 = _mm256_set1_epi32(P23);
+    __m256 A0 = _mm256_castsi256_ps(_mm256_slli_epi32(W01, 16));
+    __m256 A1 = _mm256_castsi256_ps(_mm256_and_si256(W01, High));
+    __m256 A2 = _mm256_castsi256_ps(_mm256_slli_epi32(W23, 16));
+    __m256 A3 = _mm256_castsi256_ps(_mm256_and_si256(W23, High));
+    __m256 Row = _mm256_load_ps(&Acc.f32[8 * I]);
+    Row = _mm256_add_ps(Row, _mm256_mul_ps(A0, BF[0]));
+    Row = _mm256_add_ps(Row, _mm256_mul_ps(A1, BF[1]));
+    Row = _mm256_add_ps(Row, _mm256_mul_ps(A2, BF[2]));
+    Row = _mm256_add_ps(Row, _mm256_mul_ps(A3, BF[3]));
+    _mm256_store_ps(&Acc.f32[8 * I], Row);
   }
 }
+#endif
+
+using MmaKernel = void (*)(Accumulator &, const VReg &, const VReg &);
+static MmaKernel pickMmaKernel() {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2"))
+    return mmaBf16Avx2;
+#endif
+  return mmaBf16Generic;
+}
+static const MmaKernel MmaBf16Kernel = pickMmaKernel();
+
+void mmaBf16(Accumulator &Acc, const VReg &A, const VReg &B) { MmaBf16Kernel(Acc, A, B); }
 
 Core::Core(Mesh &Mesh, uint32_t Id, const d1x::Core *Prog)
     : M(Mesh), Id(Id), Program(Prog),
@@ -361,10 +396,106 @@ void Core::processEvents(uint64_t UpTo) {
 }
 
 //===----------------------------------------------------------------------===//
+// Memoised block timing
+//===----------------------------------------------------------------------===//
+
+TimedBlock &Core::blockAt(uint64_t Entry) {
+  if (BlockOf.empty())
+    BlockOf.assign(CodeSize, -1);
+  if (BlockOf[Entry] >= 0)
+    return *Blocks[size_t(BlockOf[Entry])];
+  auto Bk = std::make_unique<TimedBlock>();
+  Bk->Start = uint32_t(Entry);
+  bool Slot[NumSlots] = {}, Written[NumSlots] = {}, UnitSeen[NumUnits] = {}, Busy[NumUnits] = {};
+  const TimingTable &Tim = M.Timing;
+  for (uint64_t P = Entry; P < CodeSize && Bk->Len < TimedBlock::MaxLen; ++P) {
+    const Decoded &D = Code[P];
+    const InstInfo &Info = instInfo(D.Op);
+    if (Info.IsSync)
+      break;
+    ++Bk->Len;
+    for (uint8_t S : D.Src)
+      Slot[S] = true;
+    for (uint8_t S : D.Dst)
+      Slot[S] = Written[S] = true;
+    const OpTiming &OT = Tim[D.Op];
+    for (unsigned K = 0; K < OT.NumUses; ++K) {
+      UnitSeen[OT.Uses[K].U] = true;
+      Busy[OT.Uses[K].U] |= OT.Uses[K].Occ > 1;
+    }
+    if (Info.IsBranch)
+      break;
+  }
+  for (unsigned S = 0; S < NumSlots; ++S) {
+    if (S == SlotNone)
+      continue; // always ready
+    if (Slot[S])
+      Bk->KeySlots.push_back(uint8_t(S));
+    if (Written[S])
+      Bk->WrittenSlots.push_back(uint8_t(S));
+  }
+  for (unsigned U = 0; U < NumUnits; ++U) {
+    if (UnitSeen[U])
+      Bk->KeyUnits.push_back(uint8_t(U));
+    if (Busy[U])
+      Bk->BusyUnits.push_back(uint8_t(U));
+  }
+  Bk->KeyLen = unsigned(Bk->KeySlots.size() + Bk->KeyUnits.size() + 3);
+  if (KeyBuf.size() < Bk->KeyLen)
+    KeyBuf.resize(Bk->KeyLen);
+  BlockOf[Entry] = int32_t(Blocks.size());
+  Blocks.push_back(std::move(Bk));
+  return *Blocks.back();
+}
+
+bool Core::timingKey(const TimedBlock &Bk, uint64_t B, uint32_t *Key) const {
+  uint64_t Far = 0; // any relative cycle past 32 bits
+  unsigned N = 0;
+  for (uint8_t S : Bk.KeySlots) {
+    uint64_t Rel = Ready[S] > B ? Ready[S] - B : 0;
+    Far |= Rel;
+    Key[N++] = uint32_t(Rel);
+  }
+  for (uint8_t U : Bk.KeyUnits) {
+    uint64_t Rel = Slots.BusyUntil[U] > B ? Slots.BusyUntil[U] - B : 0;
+    Far |= Rel;
+    Key[N++] = uint32_t(Rel);
+  }
+  // Slots taken in cycle B matter only if the last issue was in cycle B.
+  bool Shared = Slots.Cycle == B;
+  Key[N++] = Shared ? Slots.IssuedInCycle + 1 : 0;
+  Key[N++] = Shared ? uint32_t(Slots.Used) : 0;
+  Key[N++] = Shared ? uint32_t(Slots.Used >> 32) : 0;
+  return !(Far >> 32);
+}
+
+// Called after the full model issued the recorded block's last instruction.
+void Core::finishRecording() {
+  TimedBlock &Bk = *Rec;
+  Rec = nullptr;
+  TimedBlock::Outcome &O = RecOut;
+  O.ReadyOut.clear();
+  for (uint8_t S : Bk.WrittenSlots)
+    O.ReadyOut.push_back(uint32_t(Ready[S] - RecB)); // >= the writer's issue >= RecB
+  O.BusyOut.clear();
+  for (uint8_t U : Bk.BusyUnits) {
+    uint64_t Busy = Slots.BusyUntil[U];
+    if (Busy > RecB && Busy - RecB > UINT32_MAX)
+      return;
+    O.BusyOut.push_back(Busy > RecB ? uint32_t(Busy - RecB) : 0);
+  }
+  O.IssuedInCycle = Slots.IssuedInCycle;
+  O.Used = Slots.Used;
+  unsigned Slot = Bk.NumOutcomes < TimedBlock::MaxOutcomes ? Bk.NumOutcomes++
+                                                           : Bk.Victim++ % TimedBlock::MaxOutcomes;
+  std::swap(Bk.Outcomes[Slot], O);
+}
+
+//===----------------------------------------------------------------------===//
 // The hot loop
 //===----------------------------------------------------------------------===//
 
-RunStatus Core::run(uint64_t WindowEnd) {
+RunStatus Core::run(uint64_t WindowEnd, uint64_t Horizon) {
   Core &C = *this;
   if (Halted) {
     processEvents(WindowEnd - 1);
@@ -380,6 +511,65 @@ RunStatus Core::run(uint64_t WindowEnd) {
       ErrorTime = MinIssue;
       return RunStatus::Trapped;
     }
+    if (AtBlockStart && MemoOn) {
+      AtBlockStart = false;
+      LookupPc = Pc;
+      TimedBlock &Bk = blockAt(Pc);
+      uint64_t B = MinIssue;
+      if (Bk.Len && timingKey(Bk, B, KeyBuf.data())) {
+        const TimedBlock::Outcome *Hit = nullptr;
+        for (unsigned I = 0; I < Bk.NumOutcomes && !Hit; ++I)
+          if (!std::memcmp(Bk.Outcomes[I].Key.data(), KeyBuf.data(), Bk.KeyLen * 4))
+            Hit = &Bk.Outcomes[I];
+        if (!Hit) {
+          // Record this entry state's outcome with the full model.
+          Rec = &Bk;
+          RecB = B;
+          RecNext = 0;
+          RecOut.Key.assign(KeyBuf.begin(), KeyBuf.begin() + Bk.KeyLen);
+          RecOut.Issue.resize(Bk.Len);
+        } else if (uint64_t Last = B + Hit->Issue[Bk.Len - 1];
+                   Last < Horizon && Last < nextEventTime()) {
+          // Replay: no event falls inside the block and it stays inside
+          // the horizon, so only the semantics run, each at its cycle.
+          if (D1_UNLIKELY(BlockedSince != Never)) {
+            Stats.WaitCycles += B + Hit->Issue[0] - BlockedSince;
+            BlockedSince = Never;
+          }
+          uint64_t NextPc = Pc;
+          bool Taken = false, Halt = false;
+          for (uint32_t K = 0; K < Bk.Len; ++K) {
+            const Decoded &D = Code[Bk.Start + K];
+            const uint64_t T = B + Hit->Issue[K];
+            Pc = Bk.Start + K;
+            NextPc = Pc + 1;
+            switch (D.Op) {
+#define D1_CASE(Name) case Opcode::Name:
+#define D1_END_CASE(Name) break;
+#include "d1/Target/ISAExec.inc"
+#undef D1_CASE
+#undef D1_END_CASE
+            }
+            ++OpIssues[uint8_t(D.Op)];
+          }
+          (void)Halt;
+          for (size_t I = 0; I < Bk.WrittenSlots.size(); ++I)
+            Ready[Bk.WrittenSlots[I]] = B + Hit->ReadyOut[I];
+          for (size_t I = 0; I < Bk.BusyUnits.size(); ++I)
+            if (uint32_t Rel = Hit->BusyOut[I]) {
+              Slots.BusyUntil[Bk.BusyUnits[I]] = B + Rel;
+              Slots.MaxBusy = std::max(Slots.MaxBusy, B + Rel);
+            }
+          Slots.Cycle = Last;
+          Slots.IssuedInCycle = Hit->IssuedInCycle;
+          Slots.Used = Hit->Used;
+          MinIssue = Taken ? Last + Tim.TakenBranchLat : Last;
+          Pc = NextPc;
+          AtBlockStart = true;
+          continue;
+        }
+      }
+    }
     const Decoded &D = Code[Pc];
     const OpTiming &OT = Tim[D.Op];
 
@@ -390,6 +580,7 @@ RunStatus Core::run(uint64_t WindowEnd) {
     T = std::max(T, std::max(Ready[D.Dst[0]], Ready[D.Dst[1]]));
     T = Slots.firstFree(OT, T, Tim);
     if (T >= WindowEnd) {
+      AtBlockStart |= Pc == LookupPc; // look the block up again next window
       processEvents(WindowEnd - 1);
       return RunStatus::Yield;
     }
@@ -427,6 +618,16 @@ RunStatus Core::run(uint64_t WindowEnd) {
       ProfileLastIssue = T;
     }
     MinIssue = Taken ? T + Tim.TakenBranchLat : T;
+    if (Rec) {
+      if (Pc == Rec->Start + RecNext && T - RecB <= UINT32_MAX) {
+        RecOut.Issue[RecNext++] = uint32_t(T - RecB);
+        if (RecNext == Rec->Len)
+          finishRecording();
+      } else {
+        Rec = nullptr;
+      }
+    }
+    AtBlockStart = M.EndsBlock[uint8_t(D.Op)];
     Pc = NextPc;
     if (D1_UNLIKELY(Halt)) {
       Halted = true;

@@ -112,6 +112,35 @@ struct Outbox {
 
 enum class RunStatus { Yield, Blocked, Halted, Trapped };
 
+/// A straight run of instructions from an entry PC through the first branch,
+/// stopping before any sync instruction (InstInfo::IsSync), with the issue
+/// timing seen from a few entry states. The timing of such a run depends
+/// only on the core's timing state relative to its first possible issue
+/// cycle B: the ready cycles of the registers it names, the busy cycles of
+/// the units it uses, and the slots already taken in cycle B. That state is
+/// the key; a hit replays the recorded issue cycles and runs only the
+/// semantics (docs/emulator.md, "Memoised block timing").
+struct TimedBlock {
+  uint32_t Start = 0, Len = 0;       // Len 0: starts with a sync instruction
+  std::vector<uint8_t> KeySlots;     // scoreboard slots read or written
+  std::vector<uint8_t> WrittenSlots; // slots written
+  std::vector<uint8_t> KeyUnits;     // units issued to
+  std::vector<uint8_t> BusyUnits;    // units held busy past an issue
+  unsigned KeyLen = 0;               // KeySlots + KeyUnits + 3
+  struct Outcome {
+    std::vector<uint32_t> Key;
+    std::vector<uint32_t> Issue;    // each instruction's issue cycle - B
+    std::vector<uint32_t> ReadyOut; // WrittenSlots' ready cycles - B
+    std::vector<uint32_t> BusyOut;  // BusyUnits' busy-until - B, 0 if not past B
+    unsigned IssuedInCycle = 0;     // in the last issue cycle
+    uint64_t Used = 0;
+  };
+  static constexpr unsigned MaxOutcomes = 4;
+  static constexpr unsigned MaxLen = 1024;
+  Outcome Outcomes[MaxOutcomes];
+  unsigned NumOutcomes = 0, Victim = 0;
+};
+
 struct TraceEvent {
   uint64_t Start, Dur;
   uint32_t PC;
@@ -126,7 +155,9 @@ class Core {
 public:
   Core(Mesh &M, uint32_t Id, const d1x::Core *Code);
 
-  RunStatus run(uint64_t WindowEnd);
+  /// Runs until WindowEnd; a memoised block with no event on its way may
+  /// issue up to Horizon (>= WindowEnd).
+  RunStatus run(uint64_t WindowEnd, uint64_t Horizon);
   void push(Event E) {
     E.Seq = NextSeq++;
     Events.push(std::move(E));
@@ -163,6 +194,23 @@ public:
   uint64_t HaltCycle = 0;
   uint64_t BlockedSince = Never;
   uint64_t LastEventTime = 0; // cycle after the latest event handled
+
+  // Memoised block timing (TimedBlock).
+  bool MemoOn = false;
+  bool AtBlockStart = true;
+  uint64_t LookupPc = ~uint64_t(0); // the PC of the latest block lookup
+  std::vector<int32_t> BlockOf;     // per PC: index in Blocks, -1 until entered
+  std::vector<std::unique_ptr<TimedBlock>> Blocks;
+  TimedBlock *Rec = nullptr; // the block being recorded by the full model
+  uint64_t RecB = 0;
+  uint32_t RecNext = 0;
+  TimedBlock::Outcome RecOut;
+  std::vector<uint32_t> KeyBuf;
+  TimedBlock &blockAt(uint64_t Entry);
+  /// The block's key for entry cycle B into Key; false if a relative cycle
+  /// does not fit 32 bits.
+  bool timingKey(const TimedBlock &Bk, uint64_t B, uint32_t *Key) const;
+  void finishRecording();
 
   // Events.
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> Events;
@@ -208,6 +256,12 @@ public:
   uint64_t DramBytesPerCycle; // per core share
   RunOptions Opts;
   bool TraceOn = false, ProfileOn = false;
+  /// Cycles a core may run past its window in memoised blocks: non-zero
+  /// only when one core has code (nothing else can reach it between
+  /// windows).
+  uint64_t RunAhead = 0;
+  /// Opcodes that end a TimedBlock: branches and sync instructions.
+  bool EndsBlock[256] = {};
   uint64_t NextGlobalSeq = 0;
 
   ~Mesh();

@@ -30,6 +30,9 @@ Mesh::Mesh(const D1XFile &F, const MachineDesc &MD) : File(F), Machine(MD), Timi
     Dram = P == MAP_FAILED ? nullptr : static_cast<uint8_t *>(P);
   }
   DramBytesPerCycle = uint64_t(MD[MachineParamId::dram_bytes_per_cycle]);
+  for (unsigned Op = 0; Op < 256; ++Op)
+    if (const InstInfo *Info = instInfo(uint8_t(Op)))
+      EndsBlock[Op] = Info->IsBranch || Info->IsSync;
 }
 
 Mesh::~Mesh() {
@@ -167,8 +170,9 @@ public:
     for (auto &T : Threads)
       T.join();
   }
-  void runWindow(uint64_t End) {
+  void runWindow(uint64_t End, uint64_t Horizon) {
     WindowEnd = End;
+    this->Horizon = Horizon;
     if (N == 1) {
       work(0);
       return;
@@ -185,7 +189,7 @@ public:
 private:
   void work(unsigned Tid) {
     for (size_t I = Tid; I < Cores.size(); I += N)
-      Status[I] = Cores[I]->run(WindowEnd);
+      Status[I] = Cores[I]->run(WindowEnd, Horizon);
   }
   void loop(unsigned Tid) {
     uint64_t Seen = 0;
@@ -209,7 +213,7 @@ private:
   std::atomic<uint64_t> Generation{0};
   std::atomic<unsigned> Pending{0};
   std::atomic<bool> Stop{false};
-  uint64_t WindowEnd = 0;
+  uint64_t WindowEnd = 0, Horizon = 0;
 };
 
 std::string waitReason(Core &C) {
@@ -244,6 +248,15 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
     for (Core *C : M.Active)
       C->Stats.Profile.assign(C->CodeSize, PcProfile());
   const uint64_t W = M.Machine.lookahead();
+  // Memoised blocks replay recorded timing; the trace and the profile need
+  // every instruction's own accounting.
+  for (Core *C : M.Active)
+    C->MemoOn = Opts.MemoizeTiming && !Opts.Trace && !Opts.Profile;
+  // A lone core with code cannot be reached by anything between windows,
+  // so its memoised blocks may run ahead of the window (never past the
+  // window in which --max-cycles stops the run).
+  M.RunAhead = M.Active.size() == 1 ? 4096 * W : 0;
+  const uint64_t HorizonCap = Opts.MaxCycles ? (Opts.MaxCycles + W - 1) / W * W : ~uint64_t(0);
   // Cores with code run every window; a core without code joins `Live` when
   // something is sent to it and runs only when one of its events is due.
   std::vector<Core *> Running(M.Active.begin(), M.Active.end());
@@ -266,10 +279,10 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
   uint64_t B = 0;
   for (;;) {
     uint64_t End = B + W;
-    Pool.runWindow(End);
+    Pool.runWindow(End, std::max(End, std::min(End + M.RunAhead, HorizonCap)));
     for (size_t I = NumWithCode; I < Live.size(); ++I)
       if (Live[I]->nextEventTime() < End)
-        Live[I]->run(End);
+        Live[I]->run(End, End);
 
     // Between windows, in a fixed order.
     Core *Trapped = nullptr;

@@ -2,7 +2,7 @@
 //
 // d1-run PROG.d1x [--input FILE | --input NAME=FILE]... [--output-dir DIR]
 //        [--output-format pb|npy] [--stats-json FILE] [--trace FILE]
-//        [--max-cycles N] [--threads N] [--print] [--quiet]
+//        [--max-cycles N] [--threads N] [--no-timing-memo] [--print] [--quiet]
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Runtime/Emulator.h"
@@ -33,14 +33,14 @@ struct Options {
   uint64_t Hot = 0; // PCs with the most cycles to list
   uint64_t MaxCycles = 0;
   unsigned Threads = 0;
-  bool Print = false, Quiet = false;
+  bool Print = false, Quiet = false, NoTimingMemo = false;
 };
 
 static const char *const Usage =
     "usage: d1-run PROG.d1x [--input FILE | --input NAME=FILE]... [--output-dir DIR]\n"
     "              [--output-format pb|npy] [--stats-json FILE|-] [--trace FILE]\n"
     "              [--profile FILE|-] [--hot N]\n"
-    "              [--max-cycles N] [--threads N] [--print] [--quiet]\n";
+    "              [--max-cycles N] [--threads N] [--no-timing-memo] [--print] [--quiet]\n";
 
 static bool parseArgs(int argc, char **argv, Options &O, std::string &Err) {
   for (int I = 1; I < argc; ++I) {
@@ -111,6 +111,8 @@ static bool parseArgs(int argc, char **argv, Options &O, std::string &Err) {
       if (!Number(N))
         return false;
       O.Threads = unsigned(N);
+    } else if (A == "--no-timing-memo") {
+      O.NoTimingMemo = true;
     } else if (A == "--print") {
       O.Print = true;
     } else if (A == "--quiet") {
@@ -246,6 +248,7 @@ int main(int argc, char **argv) {
   RunOptions Opts;
   Opts.MaxCycles = O.MaxCycles;
   Opts.Threads = O.Threads;
+  Opts.MemoizeTiming = !O.NoTimingMemo;
   Opts.Trace = !TraceFile.empty();
   Opts.Profile = !O.Profile.empty() || O.Hot;
   auto Start = std::chrono::steady_clock::now();

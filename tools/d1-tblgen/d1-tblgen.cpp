@@ -165,6 +165,21 @@ bool emitMachineParams(raw_ostream &OS, RecordKeeper &RK) {
   return false;
 }
 
+/// Whether an instruction's semantics may block, halt or reach the mesh
+/// (DMA, semaphores, barrier, fence), read from the words its Semantics
+/// uses (runtime/Semantics.h). Also checks that exactly the IsBranch
+/// instructions jump.
+bool isSync(Record *R) {
+  StringRef Sem = R->getValueAsString("Semantics");
+  if (Sem.contains("JUMP(") != R->getValueAsBit("IsBranch"))
+    PrintFatalError(R->getLoc(), "IsBranch must be set exactly when the semantics JUMP");
+  for (StringRef Word : {"BLOCK(", "HALT_CORE(", "START_DMA(", "SEM_ADD(", "SEM_WAIT(",
+                         "BARRIER_WAIT(", "FENCE_WAIT("})
+    if (Sem.contains(Word))
+      return true;
+  return false;
+}
+
 bool emitISATables(raw_ostream &OS, RecordKeeper &RK) {
   emitSourceFileHeader("D1 instruction tables", OS);
   auto Kinds = RK.getAllDerivedDefinitions("OperandKind");
@@ -227,6 +242,7 @@ bool emitISATables(raw_ostream &OS, RecordKeeper &RK) {
   OS << "static const InstInfo InstTable[] = {\n";
   for (Record *R : Insts) {
     InstView V(R);
+    bool Sync = isSync(R);
     auto G = GroupIdx.find(R->getValueAsString("Group").str());
     if (G == GroupIdx.end())
       PrintFatalError(R->getLoc(), "unknown group");
@@ -244,8 +260,8 @@ bool emitISATables(raw_ostream &OS, RecordKeeper &RK) {
          << paramEnum(U->getValueAsDef("OccParam")) << "}, ";
     OS << "}, " << paramEnum(R->getValueAsDef("Latency")) << ", "
        << (R->getValueAsBit("TiedDest") ? "true" : "false") << ", "
-       << (R->getValueAsBit("IsBranch") ? "true" : "false") << ", "
-       << R->getValueAsInt("Macs") << ", " << cString(R->getValueAsString("Summary"))
+       << (R->getValueAsBit("IsBranch") ? "true" : "false") << ", " << (Sync ? "true" : "false")
+       << ", " << R->getValueAsInt("Macs") << ", " << cString(R->getValueAsString("Summary"))
        << ", " << cString(R->getValueAsString("Traps")) << "},\n";
   }
   OS << "};\n#endif\n";

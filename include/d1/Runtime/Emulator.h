@@ -32,6 +32,10 @@ struct RunOptions {
   uint64_t TraceLimit = 1000000;
   /// Count cycles, MACs and DRAM bytes per instruction (CoreStats::Profile).
   bool Profile = false;
+  /// Replay the recorded issue timing of straight-line blocks entered in a
+  /// timing state seen before (same cycles, faster; off under Trace and
+  /// Profile).
+  bool MemoizeTiming = true;
 };
 
 /// What one instruction (one PC) cost over a run: the cycles from the

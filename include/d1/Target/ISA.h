@@ -66,6 +66,9 @@ struct InstInfo {
   int LatencyParam; // MachineParamId, or -1 when nothing is written
   bool TiedDest;
   bool IsBranch;
+  /// May block, halt or reach the mesh (DMA, semaphores, barrier, fence):
+  /// the emulator runs it in window order and never memoises its timing.
+  bool IsSync;
   uint32_t Macs;
   const char *Summary;
   const char *Traps;
