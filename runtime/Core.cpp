@@ -159,27 +159,6 @@ static bool span(uint64_t Base, uint64_t S0, uint64_t S1, uint64_t S2, int64_t S
   return Lo >= 0 && High <= __int128(Cap);
 }
 
-template <class F> static void forEachRow(const DmaOp &Op, bool Source, F Fn) {
-  uint64_t Base = Source ? Op.Src : Op.Dst;
-  int64_t St1 = Source ? Op.SrcStride1 : Op.DstStride1;
-  int64_t St2 = Source ? Op.SrcStride2 : Op.DstStride2;
-  uint64_t Packed = 0;
-  for (uint64_t K = 0; K < Op.Size2; ++K)
-    for (uint64_t J = 0; J < Op.Size1; ++J) {
-      Fn(uint64_t(int64_t(Base) + int64_t(K) * St2 + int64_t(J) * St1), Packed);
-      Packed += Op.Size0;
-    }
-}
-
-void gatherRows(const DmaOp &Op, const uint8_t *Mem, std::vector<uint8_t> &Out) {
-  Out.resize(Op.Bytes);
-  forEachRow(Op, true, [&](uint64_t A, uint64_t P) { std::memcpy(&Out[P], Mem + A, Op.Size0); });
-}
-
-void scatterRows(const DmaOp &Op, const std::vector<uint8_t> &In, uint8_t *Mem) {
-  forEachRow(Op, false, [&](uint64_t A, uint64_t P) { std::memcpy(Mem + A, &In[P], Op.Size0); });
-}
-
 Core::DmaResult Core::startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint64_t Src,
                                uint64_t Desc) {
   const MachineDesc &MD = M.Machine;
@@ -352,7 +331,9 @@ void Core::processEvents(uint64_t UpTo) {
     case EventKind::DmaComplete: {
       DmaOp &Op = *E.Op;
       switch (Op.Kind) {
-      case DramToSram:
+      case DramToSram: // DRAM has not changed since the window began
+        copyRows(Op, M.Dram, sram());
+        break;
       case Get:
         scatterRows(Op, Op.Fill, sram());
         break;
@@ -469,6 +450,37 @@ bool Core::timingKey(const TimedBlock &Bk, uint64_t B, uint32_t *Key) const {
   return !(Far >> 32);
 }
 
+// Whether a block that branches back to its start re-enters in the state
+// of outcome O's key: each relative cycle moves back by the cycles from one
+// entry to the next.
+bool Core::selfStable(const TimedBlock &Bk, const TimedBlock::Outcome &O) const {
+  const Decoded &LastInst = Code[Bk.Start + Bk.Len - 1];
+  if (!instInfo(LastInst.Op).IsBranch)
+    return false;
+  const uint64_t Delta = O.Issue[Bk.Len - 1] + M.Timing.TakenBranchLat;
+  auto Moved = [&](uint64_t Rel) -> uint64_t { return Rel > Delta ? Rel - Delta : 0; };
+  unsigned N = 0, W = 0;
+  for (uint8_t S : Bk.KeySlots) {
+    uint64_t Rel = O.Key[N];
+    if (W < Bk.WrittenSlots.size() && Bk.WrittenSlots[W] == S)
+      Rel = O.ReadyOut[W++];
+    if (Moved(Rel) != O.Key[N++])
+      return false;
+  }
+  for (uint8_t U : Bk.KeyUnits) {
+    uint64_t Rel = O.Key[N];
+    auto It = std::find(Bk.BusyUnits.begin(), Bk.BusyUnits.end(), U);
+    if (It != Bk.BusyUnits.end() && O.BusyOut[size_t(It - Bk.BusyUnits.begin())])
+      Rel = O.BusyOut[size_t(It - Bk.BusyUnits.begin())];
+    if (Moved(Rel) != O.Key[N++])
+      return false;
+  }
+  bool Shared = Delta == O.Issue[Bk.Len - 1]; // no taken-branch bubble
+  return O.Key[N] == (Shared ? O.IssuedInCycle + 1 : 0) &&
+         O.Key[N + 1] == (Shared ? uint32_t(O.Used) : 0) &&
+         O.Key[N + 2] == (Shared ? uint32_t(O.Used >> 32) : 0);
+}
+
 // Called after the full model issued the recorded block's last instruction.
 void Core::finishRecording() {
   TimedBlock &Bk = *Rec;
@@ -486,14 +498,73 @@ void Core::finishRecording() {
   }
   O.IssuedInCycle = Slots.IssuedInCycle;
   O.Used = Slots.Used;
+  O.SelfStable = selfStable(Bk, O);
   unsigned Slot = Bk.NumOutcomes < TimedBlock::MaxOutcomes ? Bk.NumOutcomes++
                                                            : Bk.Victim++ % TimedBlock::MaxOutcomes;
-  std::swap(Bk.Outcomes[Slot], O);
+  TimedBlock::Outcome &Old = Bk.Outcomes[Slot];
+  if (Old.Replays) // an evicted outcome's replays still count
+    for (uint32_t K = 0; K < Bk.Len; ++K)
+      OpIssues[uint8_t(Code[Bk.Start + K].Op)] += Old.Replays;
+  O.Replays = 0;
+  std::swap(Old, O);
 }
 
 //===----------------------------------------------------------------------===//
 // The hot loop
 //===----------------------------------------------------------------------===//
+
+// Runs a block's semantics at the issue cycles of a recorded outcome and
+// leaves the timing state the full model would. Apart from the giant run()
+// so that its loop keeps its values in registers.
+__attribute__((noinline)) RunStatus Core::replay(const TimedBlock &Bk, TimedBlock::Outcome &Hit,
+                                                 uint64_t B) {
+  Core &C = *this;
+  uint64_t NextPc = Pc;
+  bool Taken = false, Halt = false;
+  const Decoded *Insts = &Code[Bk.Start];
+  const uint32_t *Issue = Hit.Issue.data();
+  // The issue cycle, read only by the few semantics that use it.
+  struct IssueCycle {
+    uint64_t B;
+    const uint32_t *Rel;
+    operator uint64_t() const { return B + *Rel; }
+  };
+  for (uint32_t K = 0, N = Bk.Len; K < N; ++K) {
+    const Decoded &D = Insts[K];
+    const IssueCycle T{B, &Issue[K]};
+    const uint64_t CurPc = Bk.Start + K;
+    NextPc = CurPc + 1;
+    switch (D.Op) {
+#define D1_CASE(Name) case Opcode::Name:
+#define D1_END_CASE(Name) break;
+#include "d1/Target/ISAExec.inc"
+#undef D1_CASE
+#undef D1_END_CASE
+    default:
+      __builtin_unreachable(); // predecode accepted only opcodes
+    }
+  }
+  ++Hit.Replays; // (finishStats adds the block's opcodes)
+  (void)Halt;
+  if (false) {
+  Retry: // BLOCK() jumps here; a block holds no instruction that blocks
+    __builtin_unreachable();
+  }
+  uint64_t Last = B + Issue[Bk.Len - 1];
+  for (size_t I = 0; I < Bk.WrittenSlots.size(); ++I)
+    Ready[Bk.WrittenSlots[I]] = B + Hit.ReadyOut[I];
+  for (size_t I = 0; I < Bk.BusyUnits.size(); ++I)
+    if (uint32_t Rel = Hit.BusyOut[I]) {
+      Slots.BusyUntil[Bk.BusyUnits[I]] = B + Rel;
+      Slots.MaxBusy = std::max(Slots.MaxBusy, B + Rel);
+    }
+  Slots.Cycle = Last;
+  Slots.IssuedInCycle = Hit.IssuedInCycle;
+  Slots.Used = Hit.Used;
+  MinIssue = Taken ? Last + M.Timing.TakenBranchLat : Last;
+  Pc = NextPc;
+  return RunStatus::Yield;
+}
 
 RunStatus Core::run(uint64_t WindowEnd, uint64_t Horizon) {
   Core &C = *this;
@@ -517,10 +588,19 @@ RunStatus Core::run(uint64_t WindowEnd, uint64_t Horizon) {
       TimedBlock &Bk = blockAt(Pc);
       uint64_t B = MinIssue;
       if (Bk.Len && timingKey(Bk, B, KeyBuf.data())) {
-        const TimedBlock::Outcome *Hit = nullptr;
-        for (unsigned I = 0; I < Bk.NumOutcomes && !Hit; ++I)
-          if (!std::memcmp(Bk.Outcomes[I].Key.data(), KeyBuf.data(), Bk.KeyLen * 4))
-            Hit = &Bk.Outcomes[I];
+        // The outcome hit last time first: loops mostly re-enter in one state.
+        TimedBlock::Outcome *Hit = nullptr;
+        for (unsigned I = 0; I < Bk.NumOutcomes && !Hit; ++I) {
+          unsigned J = (Bk.LastHit + I) % Bk.NumOutcomes;
+          const uint32_t *Key = Bk.Outcomes[J].Key.data();
+          uint32_t Diff = 0;
+          for (unsigned W = 0; W < Bk.KeyLen; ++W)
+            Diff |= Key[W] ^ KeyBuf[W];
+          if (!Diff) {
+            Hit = &Bk.Outcomes[J];
+            Bk.LastHit = J;
+          }
+        }
         if (!Hit) {
           // Record this entry state's outcome with the full model.
           Rec = &Bk;
@@ -536,35 +616,18 @@ RunStatus Core::run(uint64_t WindowEnd, uint64_t Horizon) {
             Stats.WaitCycles += B + Hit->Issue[0] - BlockedSince;
             BlockedSince = Never;
           }
-          uint64_t NextPc = Pc;
-          bool Taken = false, Halt = false;
-          for (uint32_t K = 0; K < Bk.Len; ++K) {
-            const Decoded &D = Code[Bk.Start + K];
-            const uint64_t T = B + Hit->Issue[K];
-            Pc = Bk.Start + K;
-            NextPc = Pc + 1;
-            switch (D.Op) {
-#define D1_CASE(Name) case Opcode::Name:
-#define D1_END_CASE(Name) break;
-#include "d1/Target/ISAExec.inc"
-#undef D1_CASE
-#undef D1_END_CASE
-            }
-            ++OpIssues[uint8_t(D.Op)];
+          if (replay(Bk, *Hit, B) == RunStatus::Trapped)
+            return RunStatus::Trapped;
+          // A loop that re-enters itself in the state it was entered in
+          // needs no lookup: replay it again while it fits.
+          while (Pc == Bk.Start && Hit->SelfStable) {
+            B = MinIssue;
+            Last = B + Hit->Issue[Bk.Len - 1];
+            if (Last >= Horizon || Last >= nextEventTime())
+              break;
+            if (replay(Bk, *Hit, B) == RunStatus::Trapped)
+              return RunStatus::Trapped;
           }
-          (void)Halt;
-          for (size_t I = 0; I < Bk.WrittenSlots.size(); ++I)
-            Ready[Bk.WrittenSlots[I]] = B + Hit->ReadyOut[I];
-          for (size_t I = 0; I < Bk.BusyUnits.size(); ++I)
-            if (uint32_t Rel = Hit->BusyOut[I]) {
-              Slots.BusyUntil[Bk.BusyUnits[I]] = B + Rel;
-              Slots.MaxBusy = std::max(Slots.MaxBusy, B + Rel);
-            }
-          Slots.Cycle = Last;
-          Slots.IssuedInCycle = Hit->IssuedInCycle;
-          Slots.Used = Hit->Used;
-          MinIssue = Taken ? Last + Tim.TakenBranchLat : Last;
-          Pc = NextPc;
           AtBlockStart = true;
           continue;
         }
@@ -587,6 +650,7 @@ RunStatus Core::run(uint64_t WindowEnd, uint64_t Horizon) {
     if (T >= nextEventTime())
       processEvents(T);
 
+    const uint64_t CurPc = Pc;
     uint64_t NextPc = Pc + 1;
     bool Taken = false, Halt = false;
     switch (D.Op) {
@@ -643,8 +707,15 @@ void Core::finishStats() {
   const TimingTable &Tim = M.Timing;
   Stats.Instructions = Stats.Macs = 0;
   Stats.UnitIssues.assign(NumUnits, 0);
+  uint64_t Issues[256];
+  std::memcpy(Issues, OpIssues, sizeof Issues);
+  for (const auto &Bk : Blocks)
+    for (unsigned I = 0; I < Bk->NumOutcomes; ++I)
+      if (uint64_t R = Bk->Outcomes[I].Replays)
+        for (uint32_t K = 0; K < Bk->Len; ++K)
+          Issues[uint8_t(Code[Bk->Start + K].Op)] += R;
   for (unsigned Op = 0; Op < 256; ++Op) {
-    uint64_t N = OpIssues[Op];
+    uint64_t N = Issues[Op];
     if (!N)
       continue;
     const OpTiming &OT = Tim.Op[Op];

@@ -134,11 +134,13 @@ struct TimedBlock {
     std::vector<uint32_t> BusyOut;  // BusyUnits' busy-until - B, 0 if not past B
     unsigned IssuedInCycle = 0;     // in the last issue cycle
     uint64_t Used = 0;
+    uint64_t Replays = 0;    // for the statistics (Core::finishStats)
+    bool SelfStable = false; // branching back to Start re-enters with Key
   };
   static constexpr unsigned MaxOutcomes = 4;
   static constexpr unsigned MaxLen = 1024;
   Outcome Outcomes[MaxOutcomes];
-  unsigned NumOutcomes = 0, Victim = 0;
+  unsigned NumOutcomes = 0, Victim = 0, LastHit = 0;
 };
 
 struct TraceEvent {
@@ -211,6 +213,9 @@ public:
   /// does not fit 32 bits.
   bool timingKey(const TimedBlock &Bk, uint64_t B, uint32_t *Key) const;
   void finishRecording();
+  bool selfStable(const TimedBlock &Bk, const TimedBlock::Outcome &O) const;
+  /// Runs block Bk entered at cycle B with outcome Hit: Trapped or Yield.
+  RunStatus replay(const TimedBlock &Bk, TimedBlock::Outcome &Hit, uint64_t B);
 
   // Events.
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> Events;
@@ -221,7 +226,7 @@ public:
   std::string Error;
   uint64_t ErrorTime = 0;
   CoreStats Stats;
-  uint64_t OpIssues[256] = {}; // issues per opcode (the hot loop's only count)
+  uint64_t OpIssues[256] = {}; // issues per opcode, apart from replayed blocks
   /// Stats' instructions, MACs and unit issues from OpIssues.
   void finishStats();
   std::vector<TraceEvent> Trace;
@@ -273,6 +278,9 @@ void mmaBf16(Accumulator &Acc, const VReg &A, const VReg &B);
 void gatherRows(const DmaOp &Op, const uint8_t *Mem, std::vector<uint8_t> &Out);
 /// Writes packed rows In along a DMA's destination walk in Mem.
 void scatterRows(const DmaOp &Op, const std::vector<uint8_t> &In, uint8_t *Mem);
+/// Copies a DMA's rows from its source walk in From to its destination walk
+/// in To (distinct memories).
+void copyRows(const DmaOp &Op, const uint8_t *From, uint8_t *To);
 
 } // namespace rt
 } // namespace d1

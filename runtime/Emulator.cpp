@@ -7,9 +7,50 @@
 #include <cstring>
 #include <sys/mman.h>
 #include <thread>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 using namespace d1;
 using namespace d1::rt;
+
+// Outside Core.cpp, whose string-operation strategy suits 64-byte copies,
+// not rows of kilobytes.
+namespace d1 {
+namespace rt {
+
+template <class F> static void forEachRow(const DmaOp &Op, bool Source, F Fn) {
+  uint64_t Base = Source ? Op.Src : Op.Dst;
+  int64_t St1 = Source ? Op.SrcStride1 : Op.DstStride1;
+  int64_t St2 = Source ? Op.SrcStride2 : Op.DstStride2;
+  uint64_t Packed = 0;
+  for (uint64_t K = 0; K < Op.Size2; ++K)
+    for (uint64_t J = 0; J < Op.Size1; ++J) {
+      Fn(uint64_t(int64_t(Base) + int64_t(K) * St2 + int64_t(J) * St1), Packed);
+      Packed += Op.Size0;
+    }
+}
+
+void gatherRows(const DmaOp &Op, const uint8_t *Mem, std::vector<uint8_t> &Out) {
+  Out.resize(Op.Bytes);
+  forEachRow(Op, true, [&](uint64_t A, uint64_t P) { std::memcpy(&Out[P], Mem + A, Op.Size0); });
+}
+
+void scatterRows(const DmaOp &Op, const std::vector<uint8_t> &In, uint8_t *Mem) {
+  forEachRow(Op, false, [&](uint64_t A, uint64_t P) { std::memcpy(Mem + A, &In[P], Op.Size0); });
+}
+
+void copyRows(const DmaOp &Op, const uint8_t *From, uint8_t *To) {
+  for (uint64_t K = 0; K < Op.Size2; ++K)
+    for (uint64_t J = 0; J < Op.Size1; ++J)
+      std::memcpy(To + (int64_t(Op.Dst) + int64_t(K) * Op.DstStride2 + int64_t(J) * Op.DstStride1),
+                  From +
+                      (int64_t(Op.Src) + int64_t(K) * Op.SrcStride2 + int64_t(J) * Op.SrcStride1),
+                  Op.Size0);
+}
+
+} // namespace rt
+} // namespace d1
 
 Mesh::Mesh(const D1XFile &F, const MachineDesc &MD) : File(F), Machine(MD), Timing(MD) {
   const d1x::Header &H = F.header();
@@ -99,6 +140,17 @@ static bool predecode(Core &C, const D1XFile &F, std::string &Err) {
 }
 
 std::unique_ptr<Emulator> Emulator::create(const D1XFile &File, std::string &Err) {
+#if defined(__GLIBC__)
+  // DMA data moves through buffers of up to megabytes, one per DMA. Keep
+  // freed ones in the heap for the next DMA instead of returning them to
+  // the kernel and faulting fresh pages in each time.
+  static const bool KeepDmaBuffers = [] {
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    return true;
+  }();
+  (void)KeepDmaBuffers;
+#endif
   std::unique_ptr<Emulator> E(new Emulator());
   E->P = std::make_unique<Impl>(File);
   Mesh &M = E->P->M;
@@ -380,8 +432,11 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
     });
     size_t Done = 0;
     for (; Done < PendingFills.size() && PendingFills[Done].Due <= NextB; ++Done) {
+      // DRAM changes only between windows, so a DRAM read is copied
+      // straight to SRAM when it completes, in the window that starts here.
       DmaOp &Op = *PendingFills[Done].Op;
-      gatherRows(Op, Op.Kind == DramToSram ? M.Dram : M.core(Op.RemoteCore).sram(), Op.Fill);
+      if (Op.Kind != DramToSram)
+        gatherRows(Op, M.core(Op.RemoteCore).sram(), Op.Fill);
     }
     PendingFills.erase(PendingFills.begin(), PendingFills.begin() + long(Done));
 

@@ -3,13 +3,16 @@
 // The `Semantics` code of each instruction in include/d1/Target/ISA.td is
 // pasted by d1-tblgen into Core::run's dispatch (ISAExec.inc). These macros
 // are the words that code may use. In scope: C (the Core), D (the Decoded
-// instruction), T (its issue cycle), NextPc, Taken.
+// instruction), CurPc (its PC), T (its issue cycle), NextPc, Taken.
 //
 //===----------------------------------------------------------------------===//
 #ifndef D1_RUNTIME_SEMANTICS_H
 #define D1_RUNTIME_SEMANTICS_H
 
 #include "d1/Target/Numerics.h"
+
+#include <cstdint>
+#include <cstring>
 
 #define D1_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
@@ -18,16 +21,17 @@
 #define V(f) (C.V[D.f])
 #define ACC(f) (C.Acc[D.f])
 #define IMM (D.Imm)
-#define PC (C.Pc)
+#define PC (CurPc)
 #define NOW (T)
 #define CORE_ID (uint64_t(C.Id))
 #define RD_FIELD (D.rd)
 #define SRAM (C.Sram.get())
 
-#define TRAP(...)                                                              \
-  do {                                                                         \
-    C.trap(D, T, __VA_ARGS__);                                                 \
-    return RunStatus::Trapped;                                                 \
+#define TRAP(...)                                                                                  \
+  do {                                                                                             \
+    C.Pc = CurPc;                                                                                  \
+    C.trap(D, T, __VA_ARGS__);                                                                     \
+    return RunStatus::Trapped;                                                                     \
   } while (0)
 
 // Addr .. Addr+Size inside SRAM and Addr a multiple of Align.
@@ -43,6 +47,29 @@
            (unsigned long long)A_, int(Align));                                \
     C.touch(A_ + S_);                                                          \
   } while (0)
+
+// A gather or scatter chunk: 4, 8, 16 or 32 bytes, each a fixed-size copy.
+#define COPY_CHUNK(Dst, Src, Size) (::d1::rt::copyChunk((Dst), (Src), (Size)))
+namespace d1 {
+namespace rt {
+inline void copyChunk(uint8_t *Dst, const uint8_t *Src, uint64_t Size) {
+  switch (Size) {
+  case 4:
+    std::memcpy(Dst, Src, 4);
+    return;
+  case 8:
+    std::memcpy(Dst, Src, 8);
+    return;
+  case 16:
+    std::memcpy(Dst, Src, 16);
+    return;
+  default:
+    std::memcpy(Dst, Src, 32);
+    return;
+  }
+}
+} // namespace rt
+} // namespace d1
 
 #define SRAM_READ(Ty, Addr) (::d1::rt::loadLE<Ty>(C.Sram.get() + (Addr)))
 #define SRAM_WRITE(Ty, Addr, Val) (::d1::rt::storeLE<Ty>(C.Sram.get() + (Addr), (Val)))
