@@ -338,7 +338,7 @@ void Core::processEvents(uint64_t UpTo) {
         scatterRows(Op, Op.Fill, sram());
         break;
       case SramToSram: {
-        std::vector<uint8_t> Tmp;
+        DmaBytes Tmp;
         gatherRows(Op, sram(), Tmp);
         scatterRows(Op, Tmp, sram());
         break;
@@ -519,7 +519,7 @@ void Core::finishRecording() {
 __attribute__((noinline)) RunStatus Core::replay(const TimedBlock &Bk, TimedBlock::Outcome &Hit,
                                                  uint64_t B) {
   Core &C = *this;
-  uint64_t NextPc = Pc;
+  uint64_t NextPc = Bk.Start + Bk.Len; // unless the last instruction jumps
   bool Taken = false, Halt = false;
   const Decoded *Insts = &Code[Bk.Start];
   const uint32_t *Issue = Hit.Issue.data();
@@ -533,7 +533,6 @@ __attribute__((noinline)) RunStatus Core::replay(const TimedBlock &Bk, TimedBloc
     const Decoded &D = Insts[K];
     const IssueCycle T{B, &Issue[K]};
     const uint64_t CurPc = Bk.Start + K;
-    NextPc = CurPc + 1;
     switch (D.Op) {
 #define D1_CASE(Name) case Opcode::Name:
 #define D1_END_CASE(Name) break;

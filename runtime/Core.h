@@ -17,6 +17,7 @@
 #include <memory>
 #include <queue>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace d1 {
@@ -49,6 +50,17 @@ struct Decoded {
   int64_t Imm;
 };
 
+/// Allocates without zeroing: DMA buffers are overwritten whole.
+template <class T> struct UninitAllocator : std::allocator<T> {
+  template <class U> struct rebind { using other = UninitAllocator<U>; };
+  template <class U> void construct(U *) noexcept {}
+  template <class U, class... A> void construct(U *P, A &&...Args) {
+    ::new (static_cast<void *>(P)) U(std::forward<A>(Args)...);
+  }
+};
+/// The bytes a DMA moves, packed row after row.
+using DmaBytes = std::vector<uint8_t, UninitAllocator<uint8_t>>;
+
 enum DmaKind : uint8_t { DramToSram, SramToDram, SramToSram, Put, Get, NumDmaKinds };
 
 /// A DMA in flight. Fill is the packed data once read.
@@ -63,7 +75,7 @@ struct DmaOp {
   uint64_t Bytes;
   uint64_t Start, ReadTime, Complete;
   uint64_t Seq;
-  std::vector<uint8_t> Fill;
+  DmaBytes Fill;
 };
 
 enum class EventKind : uint8_t {
@@ -275,9 +287,9 @@ public:
 
 void mmaBf16(Accumulator &Acc, const VReg &A, const VReg &B);
 /// Reads a DMA's source walk from Mem into Out, rows packed in order.
-void gatherRows(const DmaOp &Op, const uint8_t *Mem, std::vector<uint8_t> &Out);
+void gatherRows(const DmaOp &Op, const uint8_t *Mem, DmaBytes &Out);
 /// Writes packed rows In along a DMA's destination walk in Mem.
-void scatterRows(const DmaOp &Op, const std::vector<uint8_t> &In, uint8_t *Mem);
+void scatterRows(const DmaOp &Op, const DmaBytes &In, uint8_t *Mem);
 /// Copies a DMA's rows from its source walk in From to its destination walk
 /// in To (distinct memories).
 void copyRows(const DmaOp &Op, const uint8_t *From, uint8_t *To);

@@ -31,12 +31,12 @@ template <class F> static void forEachRow(const DmaOp &Op, bool Source, F Fn) {
     }
 }
 
-void gatherRows(const DmaOp &Op, const uint8_t *Mem, std::vector<uint8_t> &Out) {
+void gatherRows(const DmaOp &Op, const uint8_t *Mem, DmaBytes &Out) {
   Out.resize(Op.Bytes);
   forEachRow(Op, true, [&](uint64_t A, uint64_t P) { std::memcpy(&Out[P], Mem + A, Op.Size0); });
 }
 
-void scatterRows(const DmaOp &Op, const std::vector<uint8_t> &In, uint8_t *Mem) {
+void scatterRows(const DmaOp &Op, const DmaBytes &In, uint8_t *Mem) {
   forEachRow(Op, false, [&](uint64_t A, uint64_t P) { std::memcpy(Mem + A, &In[P], Op.Size0); });
 }
 
@@ -398,6 +398,14 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
       AllHalted &= RunStatuses[I] == RunStatus::Halted;
     }
     uint64_t NextB = End;
+    if (M.RunAhead && AnyRunnable) {
+      // A lone core that ran ahead does nothing before its next issue or
+      // the next event anywhere: skip the windows in between.
+      uint64_t Next = Running[0]->MinIssue;
+      for (Core *C : Live)
+        Next = std::min(Next, C->nextEventTime());
+      NextB = std::max(End, Next / W * W);
+    }
     if (!AnyRunnable) {
       uint64_t NextEvent = Never;
       for (Core *C : Live)
