@@ -131,7 +131,7 @@ enum class RunStatus { Yield, Blocked, Halted, Trapped };
 /// cycle B: the ready cycles of the registers it names, the busy cycles of
 /// the units it uses, and the slots already taken in cycle B. That state is
 /// the key; a hit replays the recorded issue cycles and runs only the
-/// semantics (docs/emulator.md, "Memoised block timing").
+/// semantics (docs/isa.md §7, "Memoised block timing").
 struct TimedBlock {
   uint32_t Start = 0, Len = 0;       // Len 0: starts with a sync instruction
   std::vector<uint8_t> KeySlots;     // scoreboard slots read or written
