@@ -265,7 +265,7 @@ public:
   Mesh(const D1XFile &File, const MachineDesc &Machine);
   const D1XFile &File;
   MachineDesc Machine;
-  std::vector<std::unique_ptr<Core>> Cores;  // every core of the mesh
+  std::vector<std::unique_ptr<Core>> Cores;  // every core of the mesh (see core())
   std::vector<Core *> Active;                // cores with code
   uint8_t *Dram = nullptr;
   uint64_t DramSize = 0;
@@ -282,7 +282,8 @@ public:
   uint64_t NextGlobalSeq = 0;
 
   ~Mesh();
-  Core &core(uint32_t Id) { return *Cores[Id]; }
+  /// Core Id, made on first use if it has no code (main thread only).
+  Core &core(uint32_t Id);
 };
 
 void mmaBf16(Accumulator &Acc, const VReg &A, const VReg &B);

@@ -57,13 +57,13 @@ Mesh::Mesh(const D1XFile &F, const MachineDesc &MD) : File(F), Machine(MD), Timi
   std::vector<const d1x::Core *> Progs(MD.numCores(), nullptr);
   for (const auto &C : H.cores())
     Progs[C.id()] = &C;
-  for (uint32_t I = 0; I < MD.numCores(); ++I) {
-    Cores.push_back(std::make_unique<Core>(*this, I, Progs[I]));
-    if (Progs[I])
-      Active.push_back(Cores.back().get());
-    else
-      Cores.back()->Halted = true; // no code: only receives data
-  }
+  // Cores without code are made when something first reaches them.
+  Cores.resize(MD.numCores());
+  for (uint32_t I = 0; I < MD.numCores(); ++I)
+    if (Progs[I]) {
+      Cores[I] = std::make_unique<Core>(*this, I, Progs[I]);
+      Active.push_back(Cores[I].get());
+    }
   DramSize = H.dram_size();
   if (DramSize) {
     size_t Len = (DramSize + 4095) / 4096 * 4096;
@@ -74,6 +74,14 @@ Mesh::Mesh(const D1XFile &F, const MachineDesc &MD) : File(F), Machine(MD), Timi
   for (unsigned Op = 0; Op < 256; ++Op)
     if (const InstInfo *Info = instInfo(uint8_t(Op)))
       EndsBlock[Op] = Info->IsBranch || Info->IsSync;
+}
+
+Core &Mesh::core(uint32_t Id) {
+  if (!Cores[Id]) {
+    Cores[Id] = std::make_unique<Core>(*this, Id, nullptr);
+    Cores[Id]->Halted = true; // no code: only receives data
+  }
+  return *Cores[Id];
 }
 
 Mesh::~Mesh() {

@@ -37,14 +37,22 @@ const DTypeMap Map[] = {
 };
 
 bool readFile(const std::string &Path, std::string &Out, std::string &Err) {
-  std::ifstream In(Path, std::ios::binary);
+  std::ifstream In(Path, std::ios::binary | std::ios::ate);
   if (!In) {
     Err = "cannot open '" + Path + "': " + std::strerror(errno);
     return false;
   }
-  std::stringstream SS;
-  SS << In.rdbuf();
-  Out = SS.str();
+  // One read of the whole file (a stream copy grows its buffer many times).
+  std::streamoff Size = In.tellg();
+  if (Size < 0 || !In.seekg(0)) {
+    Err = "cannot read '" + Path + "'";
+    return false;
+  }
+  Out.resize(size_t(Size));
+  if (!In.read(Out.data(), Size)) {
+    Err = "cannot read '" + Path + "'";
+    return false;
+  }
   return true;
 }
 
