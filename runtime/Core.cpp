@@ -573,6 +573,7 @@ RunStatus Core::run(uint64_t WindowEnd, uint64_t Horizon) {
   }
   const TimingTable &Tim = M.Timing;
   const bool TraceOn = M.TraceOn, ProfileOn = M.ProfileOn;
+  const bool *const EndsBlock = M.EndsBlock;
   for (;;) {
   Retry:
     if (D1_UNLIKELY(Pc >= CodeSize)) {
@@ -690,7 +691,7 @@ RunStatus Core::run(uint64_t WindowEnd, uint64_t Horizon) {
         Rec = nullptr;
       }
     }
-    AtBlockStart = M.EndsBlock[uint8_t(D.Op)];
+    AtBlockStart = EndsBlock[uint8_t(D.Op)];
     Pc = NextPc;
     if (D1_UNLIKELY(Halt)) {
       Halted = true;
