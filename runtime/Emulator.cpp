@@ -147,6 +147,36 @@ static bool predecode(Core &C, const D1XFile &F, std::string &Err) {
   return true;
 }
 
+// Maps in the program's DRAM before it runs: the file-backed data for
+// reading, the rest for writing. One call per range costs a fraction of a
+// page fault per page, which is a trap each (dearer still in a virtual
+// machine); a program with more than PopulateLimit bytes of DRAM that it
+// may never touch is left to fault in what it uses. Best effort: kernels
+// before 5.14 refuse the advice and nothing changes.
+static void populateDram(Mesh &M, std::vector<std::pair<uint64_t, uint64_t>> FileMapped) {
+#if defined(MADV_POPULATE_READ) && defined(MADV_POPULATE_WRITE)
+  constexpr uint64_t PopulateLimit = uint64_t(1) << 30;
+  if (!M.Dram || M.DramSize > PopulateLimit)
+    return;
+  std::sort(FileMapped.begin(), FileMapped.end());
+  auto Populate = [&](uint64_t Lo, uint64_t Hi, int Advice) {
+    Lo = (Lo + 4095) / 4096 * 4096;
+    if (Hi > Lo)
+      madvise(M.Dram + Lo, Hi - Lo, Advice);
+  };
+  uint64_t At = 0;
+  for (auto [Lo, Hi] : FileMapped) {
+    Populate(At, Lo, MADV_POPULATE_WRITE);
+    Populate(Lo, Hi, MADV_POPULATE_READ);
+    At = std::max(At, Hi);
+  }
+  Populate(At, (M.DramSize + 4095) / 4096 * 4096, MADV_POPULATE_WRITE);
+#else
+  (void)M;
+  (void)FileMapped;
+#endif
+}
+
 std::unique_ptr<Emulator> Emulator::create(const D1XFile &File, std::string &Err) {
 #if defined(__GLIBC__)
   // DMA data moves through buffers of up to megabytes, one per DMA. Keep
@@ -171,6 +201,7 @@ std::unique_ptr<Emulator> Emulator::create(const D1XFile &File, std::string &Err
       return nullptr;
     C->sram(); // the hot loop uses the SRAM pointer directly
   }
+  std::vector<std::pair<uint64_t, uint64_t>> FileMapped; // DRAM ranges backed by the file
   for (const auto &S : File.header().segments()) {
     if (S.space() == d1x::DRAM) {
       // Page-aligned data (weights) is mapped copy-on-write, not copied.
@@ -182,6 +213,8 @@ std::unique_ptr<Emulator> Emulator::create(const D1XFile &File, std::string &Err
                        MAP_PRIVATE | MAP_FIXED, File.fd(), off_t(S.file_offset()));
         if (P == MAP_FAILED)
           Mapped = 0;
+        else
+          FileMapped.push_back({S.address(), S.address() + Mapped});
       }
       std::memcpy(M.Dram + S.address() + Mapped, File.data(S.file_offset() + Mapped),
                   S.size() - Mapped);
@@ -191,6 +224,7 @@ std::unique_ptr<Emulator> Emulator::create(const D1XFile &File, std::string &Err
       C.touch(S.address() + S.size());
     }
   }
+  populateDram(M, FileMapped);
   return E;
 }
 
