@@ -277,14 +277,14 @@ let Traps = "Any chunk outside SRAM, or base or stride not a multiple of 4." in 
 def VLDG : Inst<0x55, "vldg", "vmemory", (outs VR:$rd), (ins XR:$rs1, XR:$rs2, CH:$imm),
                 [Use<AGU>, Use<LDP, 2>], P_lat_load,
                 "Gather: 64/imm chunks of imm bytes (4, 8, 16 or 32), chunk k from rs1 + k * rs2, packed in order.",
-  [{ uint64_t N = 64 / IMM; VReg Tmp;
+  [{ uint64_t N = 64 >> __builtin_ctzll(IMM); VReg Tmp;
      for (uint64_t K = 0; K < N; ++K) { uint64_t Addr = X(rs1) + K * X(rs2); CHECK_MEM(Addr, IMM, 4, "vector gather");
        COPY_CHUNK(Tmp.b + K * IMM, SRAM + Addr, IMM); }
      V(rd) = Tmp; }]>;
 def VSTG : Inst<0x56, "vstg", "vmemory", (outs), (ins VR:$rs3, XR:$rs1, XR:$rs2, CH:$imm),
                 [Use<AGU>, Use<STP, 1, 2>], NoLat,
                 "Scatter: chunk k (imm bytes) of rs3 to rs1 + k * rs2; uses the store port for 2 cycles.",
-  [{ uint64_t N = 64 / IMM;
+  [{ uint64_t N = 64 >> __builtin_ctzll(IMM);
      for (uint64_t K = 0; K < N; ++K) { uint64_t Addr = X(rs1) + K * X(rs2); CHECK_MEM(Addr, IMM, 4, "vector scatter");
        COPY_CHUNK(SRAM + Addr, V(rs3).b + K * IMM, IMM); } }]>;
 }
