@@ -14,11 +14,11 @@ utilization: their multiply-accumulates (the model's, from the ONNX graph;
 lanes and padding a unit wastes are not counted) over their cycles times
 the unit's peak, 16 MAC/cycle for the fp32 vector unit, 256 for the matrix
 unit in bf16. Last, one inference's wall time: d1-run of the bf16
-binary against PyTorch's forward pass on the CPU of this machine (median of
-10 after warm-up), in the same run. The emulator's figure is the emulation
-of the loaded program (d1-run's `host:` line), as PyTorch's is the forward
-pass of the loaded model; the whole d1-run process (loading the binary and
-the input, writing nothing) is printed beside it. Medians of 5 runs.
+binary against PyTorch's forward pass on the CPU of this machine (after
+warm-up), interleaved in rounds (see wall_times). The emulator's figure is
+the emulation of the loaded program (d1-run's `host:` line), as PyTorch's
+is the forward pass of the loaded model; the whole d1-run process (loading
+the binary and the input, writing nothing) is printed beside it.
 Figures in docs/benchmarks.md.
 """
 import json
@@ -64,6 +64,38 @@ def model_macs_from(m, nodes):
     return macs
 
 
+ROUNDS, TORCH_PER_ROUND = 9, 5
+
+
+def wall_times(bin_dir, exe, x_path, model):
+    """One inference of the bf16 binary on the emulator against PyTorch's
+    forward pass, interleaved so that a slow spell of the machine hits both:
+    each round runs d1-run once and PyTorch TORCH_PER_ROUND times (their
+    median). Returns the medians over rounds of the emulation (d1-run's
+    `host:` line: the loaded program, as PyTorch's model is loaded), of the
+    whole d1-run process, of PyTorch, and of the per-round ratios."""
+    x = torch.from_numpy(np.load(x_path))
+    with torch.no_grad():
+        for _ in range(3):
+            model(x)
+    emu, proc, pt = [], [], []
+    for _ in range(ROUNDS):
+        t = time.perf_counter()
+        out = run([os.path.join(bin_dir, "d1-run"), exe, "--input", f"in0={x_path}"])
+        proc.append(time.perf_counter() - t)
+        emu.append(float(out.stderr.split("host: ")[1].split(" s,")[0]))
+        ts = []
+        with torch.no_grad():
+            for _ in range(TORCH_PER_ROUND):
+                t = time.perf_counter()
+                model(x)
+                ts.append(time.perf_counter() - t)
+        pt.append(sorted(ts)[TORCH_PER_ROUND // 2])
+    med = lambda v: sorted(v)[len(v) // 2]  # noqa: E731
+    return (med(emu), med(proc), med(pt), med([e / p for e, p in zip(emu, pt)]),
+            med([e / p for e, p in zip(proc, pt)]))
+
+
 def main():
     bin_dir = os.path.join(BUILD, "bin")
     print(f"{N_INPUTS} random inputs per model; outputs compared with PyTorch fp32")
@@ -105,17 +137,6 @@ def main():
                          "--stats-json", os.path.join(wd, "bf16.json")] if k == 0 else []
                 run([os.path.join(bin_dir, "d1-run"), exe, "--input", f"in0={p}", "--output-dir",
                      os.path.join(wd, "out"), "--output-format", "npy", "--quiet", *extra])
-                if k == 1:
-                    # One inference: the emulation (d1-run's `host:` line,
-                    # the program loaded, as PyTorch's model is) and the
-                    # whole process; medians of 5 runs.
-                    secs, procs = [], []
-                    for _ in range(5):
-                        t = time.perf_counter()
-                        out = run([os.path.join(bin_dir, "d1-run"), exe, "--input", f"in0={p}"])
-                        procs.append(time.perf_counter() - t)
-                        secs.append(float(out.stderr.split("host: ")[1].split(" s,")[0]))
-                    emulator_secs, process_secs = sorted(secs)[2], sorted(procs)[2]
                 got = np.load(os.path.join(wd, "out", "output_0.npy"))
                 with torch.no_grad():
                     ref = model(torch.from_numpy(x)).numpy()
@@ -126,20 +147,12 @@ def main():
             print(f"{name:<12} {max(errs):>11.2e} {agree:>5}/{N_INPUTS:<5} {fp32_cycles:>12} "
                   f"{bf16_cycles:>12} {bf16_cycles / fp32_cycles:>6.3f} {100 * fp32_util:>13.1f}% "
                   f"{100 * util:>13.1f}%")
-            x = torch.from_numpy(np.load(os.path.join(wd, "x0.npy")))
-            with torch.no_grad():
-                for _ in range(3):
-                    model(x)
-                ts = []
-                for _ in range(10):
-                    t = time.perf_counter()
-                    model(x)
-                    ts.append(time.perf_counter() - t)
-            walls.append((name, emulator_secs, process_secs, sorted(ts)[5]))
-    print(f"one inference, wall time ({torch.get_num_threads()} PyTorch thread(s)):")
-    for name, emu, proc, pt in walls:
+            walls.append((name,) + wall_times(bin_dir, exe, os.path.join(wd, "x0.npy"), model))
+    print(f"one inference, wall time ({torch.get_num_threads()} PyTorch thread(s); medians of "
+          f"{ROUNDS} rounds, each one d1-run and {TORCH_PER_ROUND} PyTorch passes):")
+    for name, emu, proc, pt, emu_ratio, proc_ratio in walls:
         print(f"{name:<12} PyTorch fp32 {pt:.4f} s; d1-run bf16 emulation {emu:.3f} s, "
-              f"ratio {emu / pt:.2f}; whole process {proc:.3f} s, ratio {proc / pt:.2f}")
+              f"ratio {emu_ratio:.2f}; whole process {proc:.3f} s, ratio {proc_ratio:.2f}")
     return 0
 
 
