@@ -245,7 +245,7 @@ public:
   uint64_t ProfileLastIssue = 0;
 
   void processEvents(uint64_t UpTo);
-  void trap(const Decoded &D, uint64_t T, const char *Fmt, ...)
+  [[gnu::cold]] void trap(const Decoded &D, uint64_t T, const char *Fmt, ...)
       __attribute__((format(printf, 4, 5)));
   std::string where(uint64_t PC) const;
   void touch(uint64_t End) {
