@@ -19,14 +19,18 @@ using namespace d1::rt;
 namespace d1 {
 namespace rt {
 
+// Row (K, J) of a DMA's source or destination walk.
+static uint64_t rowAddress(const DmaOp &Op, bool Source, uint64_t K, uint64_t J) {
+  return uint64_t(int64_t(Source ? Op.Src : Op.Dst) +
+                  int64_t(K) * (Source ? Op.SrcStride2 : Op.DstStride2) +
+                  int64_t(J) * (Source ? Op.SrcStride1 : Op.DstStride1));
+}
+
 template <class F> static void forEachRow(const DmaOp &Op, bool Source, F Fn) {
-  uint64_t Base = Source ? Op.Src : Op.Dst;
-  int64_t St1 = Source ? Op.SrcStride1 : Op.DstStride1;
-  int64_t St2 = Source ? Op.SrcStride2 : Op.DstStride2;
   uint64_t Packed = 0;
   for (uint64_t K = 0; K < Op.Size2; ++K)
     for (uint64_t J = 0; J < Op.Size1; ++J) {
-      Fn(uint64_t(int64_t(Base) + int64_t(K) * St2 + int64_t(J) * St1), Packed);
+      Fn(rowAddress(Op, Source, K, J), Packed);
       Packed += Op.Size0;
     }
 }
@@ -43,10 +47,7 @@ void scatterRows(const DmaOp &Op, const DmaBytes &In, uint8_t *Mem) {
 void copyRows(const DmaOp &Op, const uint8_t *From, uint8_t *To) {
   for (uint64_t K = 0; K < Op.Size2; ++K)
     for (uint64_t J = 0; J < Op.Size1; ++J)
-      std::memcpy(To + (int64_t(Op.Dst) + int64_t(K) * Op.DstStride2 + int64_t(J) * Op.DstStride1),
-                  From +
-                      (int64_t(Op.Src) + int64_t(K) * Op.SrcStride2 + int64_t(J) * Op.SrcStride1),
-                  Op.Size0);
+      std::memcpy(To + rowAddress(Op, false, K, J), From + rowAddress(Op, true, K, J), Op.Size0);
 }
 
 } // namespace rt
