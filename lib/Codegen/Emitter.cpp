@@ -4,12 +4,18 @@
 // structured. A value used inside a loop it was not defined in stays live to
 // the loop's back edge. Loop-carried values, loop results and tied
 // destinations ask for their partner's register; where they cannot have it a
-// move is inserted (parallel moves use x31 / v31 as scratch).
+// copy is inserted.
+//
+// Spilling: a value that does not fit lives in an SRAM slot for its whole
+// life. Instructions reload it into their class's scratch register (x31, v31,
+// and the last accumulator once accumulators spill) and store results from
+// there; loop entries, back edges and exits copy between registers and slots.
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Codegen/Emitter.h"
 #include "d1/Codegen/ISABuilder.h"
 #include "d1/Dialects/ISA/D1ISA.h"
+#include "d1/Planning/ParallelCopy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -49,10 +55,13 @@ d1x::DType dtypeOf(Type T) {
 
 enum RegClass { XClass, VClass, AccClass };
 constexpr int ScratchX = 31, ScratchV = 31;
+/// Accumulator rows are 32 bytes: spill slots hold the 8 rows back to back.
+constexpr int64_t AccRowBytes = 32, AccBytes = 8 * AccRowBytes;
 
 struct EmitError {
   Location Loc;
   std::string Msg;
+  int OutOfClass = -1; // the register class that ran out, if that is why
 };
 
 RegClass classOf(Type T) {
@@ -77,14 +86,20 @@ struct Interval {
   int Start = 0, End = 0;
   RegClass C = XClass;
   Value Hint;
+  bool Tied = false; // the result of an instruction that reads it as Hint
+  double Cost = 0;   // of spilling its web: reads, by loop depth, per position
   int Reg = -1;
   int64_t Slot = -1; // spilled: its SRAM address (no register)
 };
 
+using plan::Place;
+/// A copy of a loop-carried value: class, destination, source.
+using ClassCopy = std::tuple<RegClass, Place, Place>;
+
 class Emitter {
 public:
-  Emitter(func::FuncOp F, int MaxRegs, int64_t SramBytes)
-      : F(F), MaxRegs(MaxRegs), SramBytes(SramBytes) {}
+  Emitter(func::FuncOp F, int MaxRegs, int MaxAccs, int64_t SramBytes)
+      : F(F), MaxRegs(MaxRegs), MaxAccs(MaxAccs), SramBytes(SramBytes) {}
   void allocate();
   int64_t Spills = 0; // values spilled to SRAM
   void emit();
@@ -94,8 +109,14 @@ public:
 private:
   func::FuncOp F;
   int MaxRegs;       // allocatable registers per class (31, fewer to test spilling)
+  int MaxAccs;       // accumulators (4, fewer to test spilling)
   int64_t SramBytes; // the core's SRAM: spill slots go after the descriptors
   int64_t SpillNext = 0, SpillEnd = 0;
+  // The accumulator that spill code uses, once accumulators need spilling:
+  // the allocator first tries all of them and only then gives one up.
+  int AccScratch = -1;
+  int64_t TempSlot[3] = {-1, -1, -1}; // parks a copy cycle's value
+  int64_t AccMoveSlot = -1;           // carries an accumulator move
   DenseMap<Operation *, int> Pos;
   DenseMap<scf::ForOp, std::pair<int, int>> LoopRange;
   DenseMap<Value, Interval> Intervals;
@@ -109,22 +130,47 @@ private:
     auto It = Intervals.find(V);
     return It == Intervals.end() ? -1 : It->second.Slot;
   }
-  /// Whether V may live in SRAM instead of a register: a scalar or vector
-  /// result of an instruction (not a tied destination or a constant) read
-  /// only by instructions, none of which reads another spilled value of
-  /// its class (each reload goes to the class's one scratch register).
+  Place place(Value V) const {
+    const Interval &I = Intervals.find(V)->second;
+    return {I.Reg, I.Slot};
+  }
+  int scratch(RegClass C) const {
+    return C == XClass ? ScratchX : C == VClass ? ScratchV : AccScratch;
+  }
+  /// Whether V may live in SRAM instead of a register: not a constant, an
+  /// induction variable or a loop bound, and every instruction that defines
+  /// or reads it still needs at most one scratch register of its class.
   bool spillable(const Interval &I) const;
+  /// The scratch registers of class C that Op needs if Extra is spilled too:
+  /// one per spilled source (the tied one is reloaded into the result's
+  /// register), plus a spilled tied result, which is computed in scratch.
+  int scratchDemand(Operation *Op, RegClass C, Value Extra) const;
+  void assign();
   int64_t spillSlot(RegClass C, Location L);
+  /// A slot for I: its partner's (the value it is copied from or to at a
+  /// tied instruction, loop entry, back edge or exit) when that one is
+  /// spilled too and no value in its slot is live with I, so the copy
+  /// disappears; else a new one.
+  int64_t slotFor(Interval &I);
+  DenseMap<int64_t, SmallVector<Interval *, 2>> SlotOwners;
+  DenseMap<Value, SmallVector<Interval *, 1>> HintedBy;
+  int64_t tempSlot(RegClass C, Location L) {
+    if (TempSlot[C] < 0)
+      TempSlot[C] = spillSlot(C, L);
+    return TempSlot[C];
+  }
   void reload(RegClass C, int Reg, int64_t Slot, Location L);
   void store(RegClass C, int Reg, int64_t Slot, Location L);
+  void accStride(Location L);
   void number(Block &B);
   void use(Value V, int At, Operation *User);
-  void def(Value V, int At, Value Hint = Value()) {
+  void def(Value V, int At, Value Hint = Value(), bool Tied = false) {
     Interval &I = Intervals[V];
     I.V = V;
     I.Start = I.End = At;
     I.C = classOf(V.getType());
     I.Hint = Hint;
+    I.Tied = Tied;
   }
 
   // Emission.
@@ -133,7 +179,9 @@ private:
     Locs.push_back(L);
   }
   void move(RegClass C, int Dst, int Src, Location L);
-  void parallelMoves(std::vector<std::tuple<RegClass, int, int>> Moves, Location L);
+  void copy(RegClass C, Place Dst, Place Src, Location L);
+  /// Copies every pair at once: no copy reads a place an earlier one wrote.
+  void parallelCopies(const std::vector<ClassCopy> &Copies, Location L);
   void emitBlock(Block &B);
   void emitInst(Operation *Op, const InstInfo &Info);
 };
@@ -198,7 +246,7 @@ void Emitter::number(Block &B) {
     }
     const InstInfo *Info = instOf(&Op);
     for (Value R : Op.getResults())
-      def(R, At, Info && Info->TiedDest ? Op.getOperand(0) : Value());
+      def(R, At, Info && Info->TiedDest ? Op.getOperand(0) : Value(), Info && Info->TiedDest);
   }
 }
 
@@ -230,22 +278,80 @@ void Emitter::allocate() {
   Pos.clear();
   Next = 0;
   number(F.getBody().front());
+  // Spill slots follow the descriptors and tables in SRAM.
+  int64_t At = 0, Bytes = 0;
+  if (auto A = F->getAttrOfType<IntegerAttr>("d1.sram_data_address"))
+    At = A.getInt();
+  if (auto D = F->getAttrOfType<DenseElementsAttr>("d1.sram_data"))
+    Bytes = D.getNumElements();
+  SpillNext = SpillEnd = (At + Bytes + 63) / 64 * 64;
+  // The cost of spilling a value is that of its web, the values copied into
+  // one another (tied sources, loop arguments, what they are fed and feed):
+  // spilled together they share a slot and need no copies.
+  DenseMap<Interval *, Interval *> Web;
+  auto Root = [&](Interval *I) {
+    Interval *R = I;
+    for (auto It = Web.find(R); It != Web.end(); It = Web.find(R))
+      R = It->second;
+    while (I != R) // shorten the path (existing keys: no rehash)
+      I = std::exchange(Web.find(I)->second, R);
+    return R;
+  };
+  for (auto &[V, I] : Intervals) {
+    auto H = I.Hint ? Intervals.find(I.Hint) : Intervals.end();
+    if (H == Intervals.end())
+      continue;
+    HintedBy[I.Hint].push_back(&I);
+    Interval *A = Root(&I), *B = Root(&H->second);
+    if (A != B && A->C == B->C)
+      Web[A] = B;
+  }
+  DenseMap<Interval *, std::pair<double, double>> WebReads; // reads, length
+  for (auto &[V, I] : Intervals) {
+    double Reads = 0;
+    for (Operation *User : V.getUsers()) {
+      double Weight = 1;
+      for (Operation *P = User->getParentOp(); P && P != F.getOperation(); P = P->getParentOp())
+        Weight *= isa<scf::ForOp>(P) ? 8 : 1;
+      Reads += Weight;
+    }
+    auto &[R, L] = WebReads[Root(&I)];
+    R += Reads;
+    L += double(I.End - I.Start + 1);
+  }
+  for (auto &[V, I] : Intervals) {
+    auto [R, L] = WebReads[Root(&I)];
+    I.Cost = R / L;
+  }
+  try {
+    assign();
+  } catch (const EmitError &X) {
+    // Accumulators that do not fit: give one up to spill code and start
+    // again (the scalar and vector scratch registers are always reserved).
+    if (X.OutOfClass != AccClass || AccScratch >= 0)
+      throw;
+    AccScratch = std::min(4, MaxAccs) - 1;
+    for (auto &[V, I] : Intervals)
+      I.Reg = -1, I.Slot = -1;
+    SpillNext = SpillEnd;
+    Spills = 0;
+    for (int64_t &T : TempSlot)
+      T = -1;
+    AccMoveSlot = -1;
+    SlotOwners.clear();
+    assign();
+  }
+}
+
+void Emitter::assign() {
   std::vector<Interval *> Order;
   for (auto &[V, I] : Intervals)
     Order.push_back(&I);
   std::sort(Order.begin(), Order.end(), [](Interval *A, Interval *B) {
     return A->Start != B->Start ? A->Start < B->Start : A->End < B->End;
   });
-  const int Count[3] = {std::min(31, MaxRegs), std::min(31, MaxRegs), 4};
-  // Spill slots follow the descriptors and tables in SRAM.
-  {
-    int64_t At = 0, Bytes = 0;
-    if (auto A = F->getAttrOfType<IntegerAttr>("d1.sram_data_address"))
-      At = A.getInt();
-    if (auto D = F->getAttrOfType<DenseElementsAttr>("d1.sram_data"))
-      Bytes = D.getNumElements();
-    SpillNext = SpillEnd = (At + Bytes + 63) / 64 * 64;
-  }
+  const int Count[3] = {std::min(31, MaxRegs), std::min(31, MaxRegs),
+                        AccScratch >= 0 ? AccScratch : std::min(4, MaxAccs)};
   std::vector<int> FreeUntil[3], BusySince[3];
   for (int C = 0; C < 3; ++C) {
     FreeUntil[C].assign(size_t(Count[C]), -1); // register busy until this position
@@ -273,9 +379,12 @@ void Emitter::allocate() {
       if ((I->C == XClass && R == ScratchX) || (I->C == VClass && R == ScratchV))
         return false;
       // A source last read by the instruction that defines I may share its
-      // register; a value defined at the same point may not.
+      // register; a value defined at the same point may not. A tied result
+      // is the old value moved into place before the sources are read, so
+      // it shares only the old value's register.
       return Busy[size_t(R)] < I->Start ||
-             (Busy[size_t(R)] == I->Start && Since[size_t(R)] < I->Start);
+             (Busy[size_t(R)] == I->Start && Since[size_t(R)] < I->Start &&
+              (!I->Tied || R == reg(I->Hint)));
     };
     int Pick = -1;
     if (I->Hint) {
@@ -296,16 +405,20 @@ void Emitter::allocate() {
       if (Free(R))
         Pick = R;
     if (Pick < 0) {
-      // Spill the live value (or I) whose next stretch is longest: the one
-      // that ends last.
-      // (In allocation order, so that ties go the same way every time.)
+      // Spill the live value (or I) whose web is read least often for its
+      // length, the reads inside loops counting 8 times per loop; of equals,
+      // the one that ends last. (In allocation order, so that ties go the same way
+      // every time.)
+      auto Better = [](Interval *A, Interval *B) {
+        return A->Cost != B->Cost ? A->Cost < B->Cost : A->End > B->End;
+      };
       Interval *Victim = spillable(*I) ? I : nullptr;
       for (Interval *J : Order)
         if (J->C == I->C && J->Reg >= 0 && J->Start <= I->Start && J->End > I->Start &&
-            spillable(*J) && (!Victim || J->End > Victim->End))
+            spillable(*J) && (!Victim || Better(J, Victim)))
           Victim = J;
       if (Victim) {
-        Victim->Slot = spillSlot(I->C, Victim->V.getLoc());
+        Victim->Slot = slotFor(*Victim);
         ++Spills;
         if (Victim == I)
           continue;
@@ -325,11 +438,13 @@ void Emitter::allocate() {
             llvm::errs() << "\n";
           }
       Location L = I->V.getLoc();
-      throw EmitError{L, std::string("too many live ") +
-                             (I->C == XClass   ? "scalar"
-                              : I->C == VClass ? "vector"
-                                               : "accumulator") +
-                             " values for the registers, none of which can be spilled"};
+      throw EmitError{L,
+                      std::string("too many live ") +
+                          (I->C == XClass   ? "scalar"
+                           : I->C == VClass ? "vector"
+                                            : "accumulator") +
+                          " values for the registers, none of which can be spilled",
+                      I->C};
     }
     I->Reg = Pick;
     if (auto It = WantersOf.find(I->V); It != WantersOf.end())
@@ -342,26 +457,71 @@ void Emitter::allocate() {
 
 //===----------------------------------------------------------------------===//
 
+int Emitter::scratchDemand(Operation *Op, RegClass C, Value Extra) const {
+  const InstInfo *Info = instOf(Op);
+  auto Spilled = [&](Value V) { return V == Extra || slot(V) >= 0; };
+  SmallVector<Value, 3> Reloaded;
+  for (Value O : Op->getOperands().drop_front(Info->TiedDest ? 1 : 0))
+    if (classOf(O.getType()) == C && Spilled(O) && !llvm::is_contained(Reloaded, O))
+      Reloaded.push_back(O);
+  int Demand = int(Reloaded.size());
+  if (Info->TiedDest && classOf(Op->getResult(0).getType()) == C && Spilled(Op->getResult(0)))
+    ++Demand;
+  return Demand;
+}
+
 bool Emitter::spillable(const Interval &I) const {
-  if (I.C == AccClass || I.Slot >= 0)
+  if (I.Slot >= 0 || (I.C == AccClass && AccScratch < 0))
     return false;
-  Operation *Def = I.V.getDefiningOp();
-  const InstInfo *Info = Def ? instOf(Def) : nullptr;
-  if (!Info || Info->TiedDest || Info->Op == Opcode::LI)
-    return false;
-  for (Operation *User : I.V.getUsers()) {
-    if (!instOf(User))
-      return false; // loop bounds, iteration arguments, yields
-    for (Value O : User->getOperands())
-      if (O != I.V && classOf(O.getType()) == I.C && slot(O) >= 0)
-        return false;
+  if (auto Arg = dyn_cast<BlockArgument>(I.V)) {
+    // Iteration arguments; the induction variable is read by the back edge.
+    if (!isa<scf::ForOp>(Arg.getOwner()->getParentOp()) || Arg.getArgNumber() == 0)
+      return false;
+  } else if (Operation *Def = I.V.getDefiningOp(); !isa<scf::ForOp>(Def)) {
+    const InstInfo *Info = instOf(Def);
+    if (!Info || Info->Op == Opcode::LI || scratchDemand(Def, I.C, I.V) > 1)
+      return false;
+  }
+  for (OpOperand &U : I.V.getUses()) {
+    Operation *User = U.getOwner();
+    if (isa<scf::YieldOp>(User))
+      continue;
+    if (auto For = dyn_cast<scf::ForOp>(User)) {
+      if (U.getOperandNumber() < For.getNumControlOperands())
+        return false; // bounds and step are read at the back edge
+      continue;
+    }
+    if (!instOf(User) || scratchDemand(User, I.C, I.V) > 1)
+      return false;
   }
   return true;
 }
 
+int64_t Emitter::slotFor(Interval &I) {
+  SmallVector<Interval *, 4> Partners;
+  if (auto H = I.Hint ? Intervals.find(I.Hint) : Intervals.end(); H != Intervals.end())
+    Partners.push_back(&H->second);
+  if (auto It = HintedBy.find(I.V); It != HintedBy.end())
+    Partners.append(It->second.begin(), It->second.end());
+  for (Interval *P : Partners) {
+    if (P->Slot < 0)
+      continue;
+    auto &Owners = SlotOwners[P->Slot];
+    if (llvm::all_of(Owners, [&](Interval *O) { return O->End <= I.Start || I.End <= O->Start; })) {
+      Owners.push_back(&I);
+      return P->Slot;
+    }
+  }
+  int64_t Slot = spillSlot(I.C, I.V.getLoc());
+  SlotOwners[Slot].push_back(&I);
+  return Slot;
+}
+
 int64_t Emitter::spillSlot(RegClass C, Location L) {
-  int64_t Bytes = C == VClass ? 64 : 8;
-  int64_t At = (SpillNext + Bytes - 1) / Bytes * Bytes;
+  int64_t Bytes = C == XClass ? 8 : C == VClass ? 64 : AccBytes;
+  int64_t At = (SpillNext + 63) / 64 * 64;
+  if (C == XClass)
+    At = (SpillNext + Bytes - 1) / Bytes * Bytes;
   SpillNext = At + Bytes;
   if (SpillNext > SramBytes)
     throw EmitError{L, "SRAM overflow: spilled registers need " +
@@ -371,22 +531,41 @@ int64_t Emitter::spillSlot(RegClass C, Location L) {
   return At;
 }
 
+// An accumulator's rows are 32 bytes apart in its slot.
+void Emitter::accStride(Location L) {
+  Inst Li;
+  Li.Op = Opcode::LI;
+  Li.Rd = ScratchX;
+  Li.Imm = int32_t(AccRowBytes);
+  put(Li, L);
+}
+
 // Spill code addresses its slot from x0: no register is needed for it.
 void Emitter::reload(RegClass C, int Reg, int64_t Slot, Location L) {
   Inst I;
-  I.Op = C == VClass ? Opcode::VLD : Opcode::LD;
+  I.Op = C == XClass ? Opcode::LD : C == VClass ? Opcode::VLD : Opcode::MMALD;
   I.Rd = uint8_t(Reg);
   I.Rs1 = 0;
   I.Imm = int32_t(Slot);
+  if (C == AccClass) {
+    accStride(L);
+    I.Rs2 = ScratchX;
+  }
   put(I, L);
 }
 
 void Emitter::store(RegClass C, int Reg, int64_t Slot, Location L) {
   Inst I;
-  I.Op = C == VClass ? Opcode::VST : Opcode::SD;
-  I.Rs2 = uint8_t(Reg);
+  I.Op = C == XClass ? Opcode::SD : C == VClass ? Opcode::VST : Opcode::MMAST;
   I.Rs1 = 0;
   I.Imm = int32_t(Slot);
+  if (C == AccClass) {
+    accStride(L);
+    I.Rs3 = uint8_t(Reg);
+    I.Rs2 = ScratchX;
+  } else {
+    I.Rs2 = uint8_t(Reg);
+  }
   put(I, L);
 }
 
@@ -394,95 +573,94 @@ void Emitter::move(RegClass C, int Dst, int Src, Location L) {
   if (Dst == Src)
     return;
   Inst I;
-  if (C == XClass) {
-    I.Op = Opcode::ADDI;
-    I.Rd = uint8_t(Dst);
-    I.Rs1 = uint8_t(Src);
-  } else if (C == VClass) {
-    I.Op = Opcode::VMV;
-    I.Rd = uint8_t(Dst);
-    I.Rs1 = uint8_t(Src);
-  } else {
-    throw EmitError{L, "internal error: an accumulator would need a move"};
-  }
+  I.Op = C == XClass ? Opcode::ADDI : Opcode::VMV;
+  I.Rd = uint8_t(Dst);
+  I.Rs1 = uint8_t(Src);
   put(I, L);
 }
 
-void Emitter::parallelMoves(std::vector<std::tuple<RegClass, int, int>> Moves, Location L) {
-  Moves.erase(std::remove_if(Moves.begin(), Moves.end(),
-                             [](auto &M) { return std::get<1>(M) == std::get<2>(M); }),
-              Moves.end());
-  while (!Moves.empty()) {
-    bool Progress = false;
-    for (size_t K = 0; K < Moves.size(); ++K) {
-      auto [C, Dst, Src] = Moves[K];
-      bool Blocked = false;
-      for (auto &O : Moves)
-        Blocked |= std::get<0>(O) == C && std::get<2>(O) == Dst;
-      if (Blocked)
-        continue;
-      move(C, Dst, Src, L);
-      Moves.erase(Moves.begin() + long(K));
-      Progress = true;
-      break;
-    }
-    if (Progress)
-      continue;
-    // A cycle: park one source in the scratch register.
-    auto &[C, Dst, Src] = Moves.front();
-    int Scratch = C == XClass ? ScratchX : ScratchV;
-    move(C, Scratch, Src, L);
-    Src = Scratch;
+void Emitter::copy(RegClass C, Place Dst, Place Src, Location L) {
+  if (Dst == Src)
+    return;
+  if (Src.Slot >= 0 && Dst.Slot >= 0) {
+    reload(C, scratch(C), Src.Slot, L);
+    store(C, scratch(C), Dst.Slot, L);
+  } else if (Src.Slot >= 0) {
+    reload(C, Dst.Reg, Src.Slot, L);
+  } else if (Dst.Slot >= 0) {
+    store(C, Src.Reg, Dst.Slot, L);
+  } else if (C == AccClass) {
+    // No instruction moves an accumulator: through SRAM.
+    if (AccMoveSlot < 0)
+      AccMoveSlot = spillSlot(AccClass, L);
+    store(C, Src.Reg, AccMoveSlot, L);
+    reload(C, Dst.Reg, AccMoveSlot, L);
+  } else {
+    move(C, Dst.Reg, Src.Reg, L);
+  }
+}
+
+void Emitter::parallelCopies(const std::vector<ClassCopy> &Copies, Location L) {
+  // A class at a time, accumulators last: their copies set x31 to the row
+  // stride. A cycle of accumulators parks in a slot (a store), never in a
+  // register (which would take a store and a load).
+  for (RegClass C : {XClass, VClass, AccClass}) {
+    std::vector<plan::PlaceCopy> OfClass;
+    for (auto &[CC, Dst, Src] : Copies)
+      if (CC == C)
+        OfClass.push_back({Dst, Src});
+    plan::sequenceCopies(
+        OfClass, C == AccClass ? -1 : scratch(C), [&] { return tempSlot(C, L); },
+        [&](Place Dst, Place Src) { copy(C, Dst, Src, L); });
   }
 }
 
 void Emitter::emitInst(Operation *Op, const InstInfo &Info) {
   Inst I;
   I.Op = Info.Op;
+  Location L = Op->getLoc();
   unsigned NextOperand = 0;
+  // A spilled result is computed in its class's scratch register and
+  // stored after.
+  Value Res = Op->getNumResults() ? Op->getResult(0) : Value();
+  auto regOrScratch = [&](Value V) {
+    return slot(V) >= 0 ? scratch(classOf(V.getType())) : reg(V);
+  };
   if (Info.TiedDest) {
     // The old value must be in the destination register.
-    Value Old = Op->getOperand(0);
-    RegClass C = classOf(Op->getResult(0).getType());
-    int Out = reg(Op->getResult(0));
-    if (slot(Old) >= 0)
-      reload(C, Out, slot(Old), Op->getLoc());
-    else
-      move(C, Out, reg(Old), Op->getLoc());
+    copy(classOf(Res.getType()), Place{regOrScratch(Res), -1}, place(Op->getOperand(0)), L);
     NextOperand = 1;
   }
-  // Spilled sources are reloaded into their class's scratch register; a
-  // spilled result is written there and stored after.
-  Value SpilledDef;
+  SmallVector<Value, 3> Reloads;
   for (unsigned K = 0; K < Info.NumOperands; ++K) {
     const OperandInfo &O = Info.Operands[K];
     bool IsReg = O.Kind == OperandKind::XReg || O.Kind == OperandKind::VReg ||
                  O.Kind == OperandKind::Acc;
     if (IsReg) {
-      Value V = O.IsDef ? Op->getResult(0) : Op->getOperand(NextOperand++);
-      if (slot(V) >= 0) {
-        RegClass C = classOf(V.getType());
-        int Scratch = C == XClass ? ScratchX : ScratchV;
-        if (O.IsDef)
-          SpilledDef = V;
-        else
-          reload(C, Scratch, slot(V), Op->getLoc());
-        I.setField(O.F, Scratch);
-        continue;
-      }
-      I.setField(O.F, reg(V));
+      Value V = O.IsDef ? Res : Op->getOperand(NextOperand++);
+      if (!O.IsDef && slot(V) >= 0 && !llvm::is_contained(Reloads, V))
+        Reloads.push_back(V);
+      I.setField(O.F, regOrScratch(V));
       continue;
     }
     auto A = Op->getAttrOfType<IntegerAttr>(fieldName(O.F));
     if (!A)
-      throw EmitError{Op->getLoc(), "internal error: missing attribute on " +
-                                        Op->getName().getStringRef().str()};
+      throw EmitError{L,
+                      "internal error: missing attribute on " + Op->getName().getStringRef().str()};
     I.setField(O.F, A.getInt());
   }
-  put(I, Op->getLoc());
-  if (SpilledDef) {
-    RegClass C = classOf(SpilledDef.getType());
-    store(C, C == XClass ? ScratchX : ScratchV, slot(SpilledDef), Op->getLoc());
+  // Spilled sources go to their scratch registers; accumulators first,
+  // whose reload sets x31.
+  std::stable_partition(Reloads.begin(), Reloads.end(),
+                        [](Value V) { return classOf(V.getType()) == AccClass; });
+  for (Value V : Reloads) {
+    RegClass C = classOf(V.getType());
+    reload(C, scratch(C), slot(V), L);
+  }
+  put(I, L);
+  if (Res && slot(Res) >= 0) {
+    RegClass C = classOf(Res.getType());
+    store(C, scratch(C), slot(Res), L);
   }
 }
 
@@ -491,11 +669,11 @@ void Emitter::emitBlock(Block &B) {
     if (auto For = dyn_cast<scf::ForOp>(&Op)) {
       Location L = For.getLoc();
       int Iv = reg(For.getInductionVar());
-      std::vector<std::tuple<RegClass, int, int>> Entry;
-      Entry.push_back({XClass, Iv, reg(For.getLowerBound())});
+      std::vector<ClassCopy> Entry;
+      Entry.push_back({XClass, place(For.getInductionVar()), place(For.getLowerBound())});
       for (auto [Arg, Init] : llvm::zip(For.getRegionIterArgs(), For.getInitArgs()))
-        Entry.push_back({classOf(Arg.getType()), reg(Arg), reg(Init)});
-      parallelMoves(Entry, L);
+        Entry.push_back({classOf(Arg.getType()), place(Arg), place(Init)});
+      parallelCopies(Entry, L);
       int64_t Top = int64_t(Code.size());
       emitBlock(*For.getBody());
       Inst Add;
@@ -524,18 +702,18 @@ void Emitter::emitBlock(Block &B) {
       Br.Rs2 = uint8_t(UbReg);
       Br.Imm = int32_t(Top - int64_t(Code.size()));
       put(Br, L);
-      std::vector<std::tuple<RegClass, int, int>> Exit;
+      std::vector<ClassCopy> Exit;
       for (auto [Res, Arg] : llvm::zip(For.getResults(), For.getRegionIterArgs()))
-        Exit.push_back({classOf(Res.getType()), reg(Res), reg(Arg)});
-      parallelMoves(Exit, L);
+        Exit.push_back({classOf(Res.getType()), place(Res), place(Arg)});
+      parallelCopies(Exit, L);
       continue;
     }
     if (auto Y = dyn_cast<scf::YieldOp>(&Op)) {
       auto For = cast<scf::ForOp>(Y->getParentOp());
-      std::vector<std::tuple<RegClass, int, int>> Moves;
+      std::vector<ClassCopy> Copies;
       for (auto [V, Arg] : llvm::zip(Y.getOperands(), For.getRegionIterArgs()))
-        Moves.push_back({classOf(V.getType()), reg(Arg), reg(V)});
-      parallelMoves(Moves, Y.getLoc());
+        Copies.push_back({classOf(V.getType()), place(Arg), place(V)});
+      parallelCopies(Copies, Y.getLoc());
       continue;
     }
     if (isa<func::ReturnOp>(&Op))
@@ -595,13 +773,14 @@ std::string describe(Location L) {
 } // namespace
 
 bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::string &Err,
-                    int AllocatableRegisters) {
+                    int AllocatableRegisters, int AllocatableAccumulators) {
   auto F = Module.lookupSymbol<func::FuncOp>("main");
   if (!F || F.getNumArguments()) {
     Err = "the module is not at the ISA level (run d1-tile-to-isa first)";
     return false;
   }
-  Emitter E(F, AllocatableRegisters, int64_t(M[MachineParamId::sram_bytes]));
+  Emitter E(F, AllocatableRegisters, AllocatableAccumulators,
+            int64_t(M[MachineParamId::sram_bytes]));
   try {
     E.allocate();
     E.emit();

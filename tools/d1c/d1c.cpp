@@ -89,6 +89,10 @@ static cl::opt<int> AllocatableRegisters(
     cl::desc("Scalar and vector registers the allocator may use (fewer force spilling; for "
              "testing)"),
     cl::cat(D1cCategory));
+static cl::opt<int> AllocatableAccumulators(
+    "allocatable-accumulators", cl::init(4), cl::Hidden,
+    cl::desc("Matrix accumulators the allocator may use (fewer force spilling; for testing)"),
+    cl::cat(D1cCategory));
 static cl::opt<bool>
     MemoryReport("memory-report",
                  cl::desc("Print the SRAM and DRAM plans' sizes against their bounds"),
@@ -306,7 +310,9 @@ int main(int argc, char **argv) {
     P.begin("Allocating registers and encoding");
     if (AllocatableRegisters < 4 || AllocatableRegisters > 31)
       return fail("--allocatable-registers must be 4 to 31");
-    if (!d1::emitBinary(*Module, Machine, W, Err, AllocatableRegisters))
+    if (AllocatableAccumulators < 1 || AllocatableAccumulators > 4)
+      return fail("--allocatable-accumulators must be 1 to 4");
+    if (!d1::emitBinary(*Module, Machine, W, Err, AllocatableRegisters, AllocatableAccumulators))
       return Failed(Err);
     if (EmitStage == Emit::Asm) {
       auto F = d1::D1XFile::fromBuffer(W.serialize(), Input, Err);

@@ -16,10 +16,10 @@ namespace d1 {
 /// instruction, its SRAM data, the constants in DRAM and the I/O metadata.
 /// Values that do not fit in the registers are spilled to SRAM after the
 /// descriptors (AllocatableRegisters below 31 limits the scalar and vector
-/// registers, to test that). Returns false with Err set (one line) on
-/// failure.
+/// registers, AllocatableAccumulators below 4 the accumulators, to test
+/// that). Returns false with Err set (one line) on failure.
 bool emitBinary(mlir::ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::string &Err,
-                int AllocatableRegisters = 31);
+                int AllocatableRegisters = 31, int AllocatableAccumulators = 4);
 
 } // namespace d1
 
