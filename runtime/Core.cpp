@@ -114,7 +114,7 @@ std::string Core::where(uint64_t PCv) const {
   std::string Err;
   if (decode(M.File.codeWord(*Program, PCv), I, Err))
     S += " `" + formatInst(I, nullptr, int64_t(PCv)) + "`";
-  const auto &Dbg = Program->debug();
+  const auto &Dbg = M.File.debug(*Program);
   if (Dbg.locs_size() > int(PCv)) {
     const auto &L = Dbg.locs(int(PCv));
     if (L.file() && L.file() < uint32_t(Dbg.files_size()))

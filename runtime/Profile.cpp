@@ -52,7 +52,7 @@ std::vector<LayerCost> d1::layerCosts(const D1XFile &File, const RunStats &S) {
         Code = &C;
     if (!Code)
       continue;
-    const d1x::DebugInfo &Dbg = Code->debug();
+    const d1x::DebugInfo &Dbg = File.debug(*Code);
     for (size_t Pc = 0; Pc < CS.Profile.size(); ++Pc) {
       const PcProfile &P = CS.Profile[Pc];
       if (!P.Issues && !P.Cycles)

@@ -808,12 +808,14 @@ bool Assembler::run(const std::string &Source, D1XWriter &Out) {
       continue; // a core with data only
     d1x::Core &Core = Out.addCore(Id, C.Code);
     if (Debug) {
+      d1x::DebugInfo Info;
       for (const std::string &F : DebugFiles)
-        Core.mutable_debug()->add_files(F);
+        Info.add_files(F);
       for (const std::string &N : DebugNames)
-        Core.mutable_debug()->add_names(N);
+        Info.add_names(N);
       for (const auto &L : C.Locs)
-        *Core.mutable_debug()->add_locs() = L;
+        *Info.add_locs() = L;
+      Core.set_debug(Info.SerializeAsString());
     }
     AddSymbols(C.Labels, Core.mutable_symbols());
   }

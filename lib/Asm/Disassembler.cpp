@@ -71,7 +71,7 @@ std::string d1::disassemble(const D1XFile &File, bool Verbose) {
 
   bool AnyDebug = false;
   for (const auto &C : H.cores())
-    AnyDebug |= C.debug().locs_size() > 0;
+    AnyDebug |= File.debug(C).locs_size() > 0;
   if (!AnyDebug)
     Out += ".nodebug\n";
 
@@ -136,13 +136,14 @@ std::string d1::disassemble(const D1XFile &File, bool Verbose) {
     for (uint64_t PC = 0; PC < C.num_insts(); ++PC) {
       if (Targets.count(int64_t(PC)))
         Out += Label(int64_t(PC)) + ":\n";
-      if (C.debug().locs_size()) {
-        const auto &L = C.debug().locs(int(PC));
-        std::string F = L.file() < uint32_t(C.debug().files_size()) ? C.debug().files(int(L.file())) : "";
+      const d1x::DebugInfo &Dbg = File.debug(C);
+      if (Dbg.locs_size()) {
+        const auto &L = Dbg.locs(int(PC));
+        std::string F = L.file() < uint32_t(Dbg.files_size()) ? Dbg.files(int(L.file())) : "";
         Out += "  .loc " + quote(F) + " " + std::to_string(L.line()) + " " +
                std::to_string(L.col());
-        if (L.name() && L.name() < uint32_t(C.debug().names_size()))
-          Out += " " + quote(C.debug().names(int(L.name())));
+        if (L.name() && L.name() < uint32_t(Dbg.names_size()))
+          Out += " " + quote(Dbg.names(int(L.name())));
         Out += "\n";
       }
       std::string Text;

@@ -249,6 +249,39 @@ std::unique_ptr<D1XFile> D1XFile::fromBuffer(std::string Bytes, const std::strin
   return F;
 }
 
+const d1x::DebugInfo &D1XFile::debug(const d1x::Core &C, std::string *Err) const {
+  std::lock_guard<std::mutex> Lock(DebugMutex);
+  ParsedDebug &P = Debug[C.id()];
+  if (!P.Info) {
+    P.Info = std::make_unique<d1x::DebugInfo>();
+    d1x::DebugInfo &D = *P.Info;
+    std::string Which = "core " + std::to_string(C.id()) + " debug info ";
+    if (!D.ParseFromString(C.debug()))
+      P.Why = Which + "is not a DebugInfo message";
+    else if (D.locs_size() != 0 && uint64_t(D.locs_size()) != C.num_insts())
+      P.Why = Which + "does not cover every instruction";
+    else
+      for (const auto &L : D.locs())
+        if ((L.file() >= uint32_t(D.files_size()) && L.file() != 0) ||
+            (L.name() >= uint32_t(D.names_size()) && L.name() != 0)) {
+          P.Why = Which + "names a missing file or layer";
+          break;
+        }
+    if (!P.Why.empty())
+      D.Clear();
+  }
+  if (Err)
+    *Err = P.Why.empty() ? "" : Name + ": " + P.Why;
+  return *P.Info;
+}
+
+bool D1XFile::validateDebug(std::string &Err) const {
+  for (const auto &C : Header.cores())
+    if (debug(C, &Err), !Err.empty())
+      return false;
+  return true;
+}
+
 bool D1XFile::validate(std::string &Err) {
   auto Fail = [&](const std::string &Why) {
     Err = Name + ": " + Why;
@@ -293,12 +326,6 @@ bool D1XFile::validate(std::string &Err) {
     SeenCore[C.id()] = true;
     if (C.num_insts() > (uint64_t(1) << 40) || !InFile(C.code_offset(), C.num_insts() * 8))
       return Fail("truncated: " + Which + " code section exceeds the file");
-    if (C.debug().locs_size() != 0 && uint64_t(C.debug().locs_size()) != C.num_insts())
-      return Fail(Which + " debug info does not cover every instruction");
-    for (const auto &L : C.debug().locs())
-      if ((L.file() >= uint32_t(C.debug().files_size()) && L.file() != 0) ||
-          (L.name() >= uint32_t(C.debug().names_size()) && L.name() != 0))
-        return Fail(Which + " debug info names a missing file or layer");
   }
   auto CheckRange = [&](d1x::Space Sp, uint32_t Core, uint64_t Addr, uint64_t Len,
                         const std::string &What) -> std::string {

@@ -792,7 +792,8 @@ bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::st
   H.set_producer("d1c");
   machineToHeader(M, H);
   d1x::Core &Core = W.addCore(0, E.Code);
-  auto *Dbg = Core.mutable_debug();
+  d1x::DebugInfo Info;
+  auto *Dbg = &Info;
   Dbg->add_files("");
   Dbg->add_names("");
   std::map<std::string, unsigned> Files, Names;
@@ -823,6 +824,7 @@ bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::st
     Loc->set_line(Line);
     Loc->set_col(Col);
   }
+  Core.set_debug(Info.SerializeAsString());
   if (auto Data = F->getAttrOfType<DenseElementsAttr>("d1.sram_data")) {
     std::string Bytes;
     for (int8_t B : Data.getValues<int8_t>())

@@ -14,7 +14,7 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "D1 binary dumper\n");
   std::string Err;
   auto File = d1::D1XFile::open(Input, Err);
-  if (!File) {
+  if (!File || !File->validateDebug(Err)) {
     errs() << "error: " << Err << "\n";
     return 1;
   }

@@ -197,6 +197,9 @@ int main(int argc, char **argv) {
   auto File = D1XFile::open(Program, Err);
   if (!File)
     return fail(Err);
+  // A profile names layers: their debug information must be sound.
+  if (!O.Profile.empty() && !File->validateDebug(Err))
+    return fail(Err);
   auto Emu = Emulator::create(*File, Err);
   if (!Emu)
     return fail(Program + ": " + Err);

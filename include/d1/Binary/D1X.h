@@ -13,7 +13,9 @@
 #include "d1/Target/Machine.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -67,6 +69,12 @@ public:
   const std::string &name() const { return Name; }
   /// The open file, for mapping page-aligned sections; -1 for a buffer.
   int fd() const { return FD; }
+  /// Core C's debug information, parsed and checked on first use (most runs
+  /// never need it). Empty when the core has none, or when it is malformed:
+  /// then Err, if given, says why.
+  const d1x::DebugInfo &debug(const d1x::Core &C, std::string *Err = nullptr) const;
+  /// Checks every core's debug information, for the tools that print it.
+  bool validateDebug(std::string &Err) const;
 
 private:
   D1XFile() = default;
@@ -79,6 +87,12 @@ private:
   std::string Owned;
   d1x::Header Header;
   MachineDesc Machine;
+  struct ParsedDebug {
+    std::unique_ptr<d1x::DebugInfo> Info;
+    std::string Why; // malformed: the reason
+  };
+  mutable std::mutex DebugMutex; // cores that trap on different threads
+  mutable std::map<uint32_t, ParsedDebug> Debug;
 };
 
 } // namespace d1
