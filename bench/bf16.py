@@ -73,7 +73,21 @@ def wall_times(bin_dir, exe, x_path, model):
     each round runs d1-run once and PyTorch TORCH_PER_ROUND times (their
     median). Returns the medians over rounds of the emulation (d1-run's
     `host:` line: the loaded program, as PyTorch's model is loaded), of the
-    whole d1-run process, of PyTorch, and of the per-round ratios."""
+    whole d1-run process, of PyTorch, and of the per-round ratios. With one
+    PyTorch thread, both run on one CPU (d1-run inherits this process's
+    affinity): the CPUs of a virtual machine can differ in speed for minutes
+    at a time (one at half the other's speed was seen), and the ratio must
+    compare like with like."""
+    cpus = os.sched_getaffinity(0)
+    if torch.get_num_threads() == 1:
+        os.sched_setaffinity(0, {min(cpus)})
+    try:
+        return timed_rounds(bin_dir, exe, x_path, model)
+    finally:
+        os.sched_setaffinity(0, cpus)
+
+
+def timed_rounds(bin_dir, exe, x_path, model):
     x = torch.from_numpy(np.load(x_path))
     with torch.no_grad():
         for _ in range(3):

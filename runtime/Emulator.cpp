@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cinttypes>
+#include <cstdlib>
 #include <cstring>
 #include <sys/mman.h>
 #include <thread>
@@ -178,13 +179,35 @@ static void populateDram(Mesh &M, std::vector<std::pair<uint64_t, uint64_t>> Fil
 #endif
 }
 
+// Below this, allocations come from the heap and freed ones stay there.
+constexpr uint64_t HeapBlockLimit = 64 << 20;
+
+// Maps in the next Bytes of heap with one call: a page fault each costs
+// several microseconds on a virtual machine, a page mapped in by the kernel
+// in bulk a fraction of one. The block is freed at once and stays in the
+// heap, so the allocations that follow take pages already there.
+static void warmHeap(uint64_t Bytes) {
+#if defined(__GLIBC__) && defined(MADV_POPULATE_WRITE)
+  Bytes = std::min(Bytes, HeapBlockLimit - 4096);
+  void *P = std::malloc(Bytes);
+  if (!P)
+    return;
+  uintptr_t Lo = (uintptr_t(P) + 4095) / 4096 * 4096, Hi = (uintptr_t(P) + Bytes) / 4096 * 4096;
+  if (Hi > Lo)
+    madvise(reinterpret_cast<void *>(Lo), Hi - Lo, MADV_POPULATE_WRITE);
+  std::free(P);
+#else
+  (void)Bytes;
+#endif
+}
+
 std::unique_ptr<Emulator> Emulator::create(const D1XFile &File, std::string &Err) {
 #if defined(__GLIBC__)
   // DMA data moves through buffers of up to megabytes, one per DMA. Keep
   // freed ones in the heap for the next DMA instead of returning them to
   // the kernel and faulting fresh pages in each time.
   static const bool KeepDmaBuffers = [] {
-    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_MMAP_THRESHOLD, int(HeapBlockLimit));
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     return true;
   }();
@@ -197,6 +220,19 @@ std::unique_ptr<Emulator> Emulator::create(const D1XFile &File, std::string &Err
     Err = "cannot allocate " + std::to_string(M.DramSize) + " bytes of DRAM";
     return nullptr;
   }
+  // The heap the run takes first: each active core's SRAM and predecoded
+  // code, the inputs as read (up to 8 bytes an element) and the first DMA
+  // buffers.
+  uint64_t Warm = uint64_t(1) << 20;
+  for (Core *C : M.Active)
+    Warm += C->SramSize + C->CodeSize * sizeof(Decoded);
+  for (const auto &T : File.header().inputs()) {
+    uint64_t N = 8;
+    for (int64_t D : T.shape())
+      N *= uint64_t(D);
+    Warm += N;
+  }
+  warmHeap(Warm);
   for (Core *C : M.Active) {
     if (!predecode(*C, File, Err))
       return nullptr;

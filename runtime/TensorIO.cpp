@@ -63,7 +63,8 @@ uint64_t elementCount(const std::vector<int64_t> &Shape) {
   return N;
 }
 
-bool parseNpy(const std::string &Path, const std::string &B, HostTensor &T, std::string &Err) {
+/// Takes B's bytes: the data stays where it was read.
+bool parseNpy(const std::string &Path, std::string &B, HostTensor &T, std::string &Err) {
   auto Bad = [&](const std::string &Why) {
     Err = Path + ": malformed .npy (" + Why + ")";
     return false;
@@ -140,7 +141,8 @@ bool parseNpy(const std::string &Path, const std::string &B, HostTensor &T, std:
   if (B.size() - HStart - HLen != Need)
     return Bad("data is " + std::to_string(B.size() - HStart - HLen) + " bytes; shape " +
                Shape + " needs " + std::to_string(Need));
-  T.Bytes = B.substr(HStart + HLen);
+  B.erase(0, HStart + HLen);
+  T.Bytes = std::move(B);
   return true;
 }
 
@@ -177,7 +179,7 @@ bool parsePb(const std::string &Path, const std::string &B, HostTensor &T, std::
   uint64_t N = elementCount(T.Shape);
   unsigned Size = dtypeSize(T.DType);
   if (P.has_raw_data()) {
-    T.Bytes = P.raw_data();
+    T.Bytes = std::move(*P.mutable_raw_data());
   } else {
     T.Bytes.clear();
     switch (T.DType) {
@@ -243,13 +245,16 @@ bool d1::conformTensor(HostTensor &T, const d1x::Tensor &Want, std::string &Err)
   if (T.DType == Want.dtype())
     return true;
   if (T.DType == d1x::F32 && Want.dtype() == d1x::BF16) {
-    std::string Out;
-    for (size_t I = 0; I + 4 <= T.Bytes.size(); I += 4) {
+    // In place: element I's two bytes go where its four began, or before.
+    size_t N = T.Bytes.size() / 4;
+    for (size_t I = 0; I < N; ++I) {
       uint32_t U;
-      std::memcpy(&U, &T.Bytes[I], 4);
-      appendLE(Out, f32ToBf16RNE(bitsF32(U)), 2);
+      std::memcpy(&U, &T.Bytes[4 * I], 4);
+      uint16_t H = f32ToBf16RNE(bitsF32(U));
+      T.Bytes[2 * I] = char(H & 0xff);
+      T.Bytes[2 * I + 1] = char(H >> 8);
     }
-    T.Bytes = Out;
+    T.Bytes.resize(2 * N);
     T.DType = d1x::BF16;
     return true;
   }
