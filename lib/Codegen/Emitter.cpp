@@ -87,6 +87,7 @@ struct Interval {
   RegClass C = XClass;
   Value Hint;
   bool Tied = false; // the result of an instruction that reads it as Hint
+  int Id = 0;        // order of definition: breaks ties the same way every run
   double Cost = 0;   // of spilling its web: reads, by loop depth, per position
   int Reg = -1;
   int64_t Slot = -1; // spilled: its SRAM address (no register)
@@ -120,7 +121,7 @@ private:
   DenseMap<Operation *, int> Pos;
   DenseMap<scf::ForOp, std::pair<int, int>> LoopRange;
   DenseMap<Value, Interval> Intervals;
-  int Next = 0;
+  int Next = 0, NextId = 0;
 
   int reg(Value V) const {
     auto It = Intervals.find(V);
@@ -171,6 +172,7 @@ private:
     I.C = classOf(V.getType());
     I.Hint = Hint;
     I.Tied = Tied;
+    I.Id = NextId++;
   }
 
   // Emission.
@@ -297,7 +299,12 @@ void Emitter::allocate() {
       I = std::exchange(Web.find(I)->second, R);
     return R;
   };
-  for (auto &[V, I] : Intervals) {
+  std::vector<Interval *> ById;
+  for (auto &[V, I] : Intervals)
+    ById.push_back(&I);
+  llvm::sort(ById, [](Interval *A, Interval *B) { return A->Id < B->Id; });
+  for (Interval *IP : ById) {
+    Interval &I = *IP;
     auto H = I.Hint ? Intervals.find(I.Hint) : Intervals.end();
     if (H == Intervals.end())
       continue;
@@ -348,7 +355,9 @@ void Emitter::assign() {
   for (auto &[V, I] : Intervals)
     Order.push_back(&I);
   std::sort(Order.begin(), Order.end(), [](Interval *A, Interval *B) {
-    return A->Start != B->Start ? A->Start < B->Start : A->End < B->End;
+    if (A->Start != B->Start)
+      return A->Start < B->Start;
+    return A->End != B->End ? A->End < B->End : A->Id < B->Id;
   });
   const int Count[3] = {std::min(31, MaxRegs), std::min(31, MaxRegs),
                         AccScratch >= 0 ? AccScratch : std::min(4, MaxAccs)};
@@ -507,7 +516,12 @@ int64_t Emitter::slotFor(Interval &I) {
     if (P->Slot < 0)
       continue;
     auto &Owners = SlotOwners[P->Slot];
-    if (llvm::all_of(Owners, [&](Interval *O) { return O->End <= I.Start || I.End <= O->Start; })) {
+    // Apart, or one last read where the other is defined; never two values
+    // defined at one point (a loop's arguments, all defined at its entry).
+    auto Apart = [](const Interval *A, const Interval *B) {
+      return A->End < B->Start || (A->End == B->Start && A->Start < B->Start);
+    };
+    if (llvm::all_of(Owners, [&](Interval *O) { return Apart(O, &I) || Apart(&I, O); })) {
       Owners.push_back(&I);
       return P->Slot;
     }

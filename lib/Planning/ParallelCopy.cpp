@@ -2,12 +2,16 @@
 #include "d1/Planning/ParallelCopy.h"
 
 #include <algorithm>
+#include <cassert>
 
 using namespace d1::plan;
 
 void d1::plan::sequenceCopies(std::vector<PlaceCopy> Copies, int ParkReg,
                               const std::function<int64_t()> &ParkSlot,
                               const std::function<void(Place Dst, Place Src)> &Emit) {
+  for (size_t I = 0; I < Copies.size(); ++I)
+    for (size_t J = I + 1; J < Copies.size(); ++J)
+      assert(!(Copies[I].first == Copies[J].first) && "two copies to one place");
   Copies.erase(std::remove_if(Copies.begin(), Copies.end(),
                               [](const PlaceCopy &C) { return C.first == C.second; }),
                Copies.end());
