@@ -133,10 +133,10 @@ std::string d1::disassemble(const D1XFile &File, bool Verbose) {
           Targets.insert(int64_t(PC) + Insts[PC].Imm);
     }
     auto Label = [](int64_t PC) { return ".Lpc" + std::to_string(PC); };
+    const d1x::DebugInfo &Dbg = File.debug(C);
     for (uint64_t PC = 0; PC < C.num_insts(); ++PC) {
       if (Targets.count(int64_t(PC)))
         Out += Label(int64_t(PC)) + ":\n";
-      const d1x::DebugInfo &Dbg = File.debug(C);
       if (Dbg.locs_size()) {
         const auto &L = Dbg.locs(int(PC));
         std::string F = L.file() < uint32_t(Dbg.files_size()) ? Dbg.files(int(L.file())) : "";

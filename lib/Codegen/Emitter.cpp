@@ -102,7 +102,6 @@ public:
   Emitter(func::FuncOp F, int MaxRegs, int MaxAccs, int64_t SramBytes)
       : F(F), MaxRegs(MaxRegs), MaxAccs(MaxAccs), SramBytes(SramBytes) {}
   void allocate();
-  int64_t Spills = 0; // values spilled to SRAM
   void emit();
   std::vector<uint64_t> Code;
   std::vector<Location> Locs;
@@ -341,7 +340,6 @@ void Emitter::allocate() {
     for (auto &[V, I] : Intervals)
       I.Reg = -1, I.Slot = -1;
     SpillNext = SpillEnd;
-    Spills = 0;
     for (int64_t &T : TempSlot)
       T = -1;
     AccMoveSlot = -1;
@@ -428,7 +426,6 @@ void Emitter::assign() {
           Victim = J;
       if (Victim) {
         Victim->Slot = slotFor(*Victim);
-        ++Spills;
         if (Victim == I)
           continue;
         Pick = Victim->Reg;
@@ -533,9 +530,8 @@ int64_t Emitter::slotFor(Interval &I) {
 
 int64_t Emitter::spillSlot(RegClass C, Location L) {
   int64_t Bytes = C == XClass ? 8 : C == VClass ? 64 : AccBytes;
-  int64_t At = (SpillNext + 63) / 64 * 64;
-  if (C == XClass)
-    At = (SpillNext + Bytes - 1) / Bytes * Bytes;
+  int64_t Align = C == XClass ? 8 : 64;
+  int64_t At = (SpillNext + Align - 1) / Align * Align;
   SpillNext = At + Bytes;
   if (SpillNext > SramBytes)
     throw EmitError{L, "SRAM overflow: spilled registers need " +
@@ -806,23 +802,22 @@ bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::st
   H.set_producer("d1c");
   machineToHeader(M, H);
   d1x::Core &Core = W.addCore(0, E.Code);
-  d1x::DebugInfo Info;
-  auto *Dbg = &Info;
-  Dbg->add_files("");
-  Dbg->add_names("");
+  d1x::DebugInfo Dbg;
+  Dbg.add_files("");
+  Dbg.add_names("");
   std::map<std::string, unsigned> Files, Names;
   DenseMap<Location, unsigned> NameOf;
   for (Location L : E.Locs) {
     std::string File;
     unsigned Line = 0, Col = 0;
-    auto *Loc = Dbg->add_locs();
+    auto *Loc = Dbg.add_locs();
     auto [NIt, NewLoc] = NameOf.try_emplace(L, 0);
     if (NewLoc) {
       std::string Name = layerName(L);
       if (!Name.empty()) {
-        auto [It, New] = Names.emplace(Name, unsigned(Dbg->names_size()));
+        auto [It, New] = Names.emplace(Name, unsigned(Dbg.names_size()));
         if (New)
-          Dbg->add_names(Name);
+          Dbg.add_names(Name);
         NIt->second = It->second;
       }
     }
@@ -831,14 +826,14 @@ bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::st
       continue;
     auto It = Files.find(File);
     if (It == Files.end()) {
-      It = Files.emplace(File, unsigned(Dbg->files_size())).first;
-      Dbg->add_files(File);
+      It = Files.emplace(File, unsigned(Dbg.files_size())).first;
+      Dbg.add_files(File);
     }
     Loc->set_file(It->second);
     Loc->set_line(Line);
     Loc->set_col(Col);
   }
-  Core.set_debug(Info.SerializeAsString());
+  Core.set_debug(Dbg.SerializeAsString());
   if (auto Data = F->getAttrOfType<DenseElementsAttr>("d1.sram_data")) {
     std::string Bytes;
     for (int8_t B : Data.getValues<int8_t>())
