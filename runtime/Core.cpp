@@ -117,9 +117,14 @@ std::string Core::where(uint64_t PCv) const {
   const auto &Dbg = M.File.debug(*Program);
   if (Dbg.locs_size() > int(PCv)) {
     const auto &L = Dbg.locs(int(PCv));
-    if (L.file() && L.file() < uint32_t(Dbg.files_size()))
+    if (L.file() && L.file() < uint32_t(Dbg.files_size())) {
       S += " (" + Dbg.files(int(L.file())) + ":" + std::to_string(L.line()) + ":" +
-           std::to_string(L.col()) + ")";
+           std::to_string(L.col());
+      // The layer (a compiled model's node: "name (OpType)").
+      if (L.name() && L.name() < uint32_t(Dbg.names_size()))
+        S += ", node " + Dbg.names(int(L.name()));
+      S += ")";
+    }
   }
   return S;
 }

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Runtime/TensorIO.h"
+#include "d1/Support/FileIO.h"
 #include "d1/Target/Numerics.h"
 
 #include "onnx/onnx_pb.h"
@@ -13,9 +14,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 using namespace d1;
 
@@ -36,31 +35,13 @@ const DTypeMap Map[] = {
     {d1x::BOOL, onnx::TensorProto::BOOL, "b1"},
 };
 
-bool readFile(const std::string &Path, std::string &Out, std::string &Err) {
-  std::ifstream In(Path, std::ios::binary | std::ios::ate);
-  if (!In) {
-    Err = "cannot open '" + Path + "': " + std::strerror(errno);
-    return false;
-  }
-  // One read of the whole file (a stream copy grows its buffer many times).
-  std::streamoff Size = In.tellg();
-  if (Size < 0 || !In.seekg(0)) {
-    Err = "cannot read '" + Path + "'";
-    return false;
-  }
-  Out.resize(size_t(Size));
-  if (!In.read(Out.data(), Size)) {
-    Err = "cannot read '" + Path + "'";
-    return false;
-  }
-  return true;
-}
-
-uint64_t elementCount(const std::vector<int64_t> &Shape) {
-  uint64_t N = 1;
+/// The bytes a tensor of Shape holds, or false when that overflows 64 bits.
+bool byteCount(const std::vector<int64_t> &Shape, unsigned ElementSize, uint64_t &N) {
+  N = ElementSize;
   for (int64_t D : Shape)
-    N *= uint64_t(D);
-  return N;
+    if (D < 0 || __builtin_mul_overflow(N, uint64_t(D), &N))
+      return false;
+  return true;
 }
 
 /// Takes B's bytes: the data stays where it was read.
@@ -132,12 +113,15 @@ bool parseNpy(const std::string &Path, std::string &B, HostTensor &T, std::strin
       continue;
     Dim = Dim.substr(B0, E0 - B0 + 1);
     char *End = nullptr;
+    errno = 0;
     long long D = std::strtoll(Dim.c_str(), &End, 10);
-    if (*End || D < 0)
+    if (*End || D < 0 || errno)
       return Bad("bad shape " + Shape);
     T.Shape.push_back(D);
   }
-  uint64_t Need = elementCount(T.Shape) * dtypeSize(T.DType);
+  uint64_t Need;
+  if (!byteCount(T.Shape, dtypeSize(T.DType), Need))
+    return Bad("shape " + Shape + " overflows 64 bits");
   if (B.size() - HStart - HLen != Need)
     return Bad("data is " + std::to_string(B.size() - HStart - HLen) + " bytes; shape " +
                Shape + " needs " + std::to_string(Need));
@@ -176,8 +160,12 @@ bool parsePb(const std::string &Path, const std::string &B, HostTensor &T, std::
       Err = Path + ": negative dimension";
       return false;
     }
-  uint64_t N = elementCount(T.Shape);
   unsigned Size = dtypeSize(T.DType);
+  uint64_t Need;
+  if (!byteCount(T.Shape, Size, Need)) {
+    Err = Path + ": TensorProto shape overflows 64 bits";
+    return false;
+  }
   if (P.has_raw_data()) {
     T.Bytes = std::move(*P.mutable_raw_data());
   } else {
@@ -209,9 +197,9 @@ bool parsePb(const std::string &Path, const std::string &B, HostTensor &T, std::
       break;
     }
   }
-  if (T.Bytes.size() != N * Size) {
+  if (T.Bytes.size() != Need) {
     Err = Path + ": TensorProto holds " + std::to_string(T.Bytes.size()) +
-          " bytes of data; its shape needs " + std::to_string(N * Size);
+          " bytes of data; its shape needs " + std::to_string(Need);
     return false;
   }
   return true;
@@ -226,10 +214,15 @@ std::string d1::describe(d1x::DType T, const std::vector<int64_t> &Shape) {
   return S + "]";
 }
 
-bool d1::readTensorFile(const std::string &Path, HostTensor &T, std::string &Err) {
+bool d1::readTensorFile(const std::string &Path, HostTensor &T, std::string &Err,
+                        uint64_t MaxBytes) {
   std::string B;
-  if (!readFile(Path, B, Err))
+  if (!readInputFile(Path, B, Err, MaxBytes, "tensor"))
     return false;
+  if (B.empty()) {
+    Err = "'" + Path + "' is empty, not a tensor file";
+    return false;
+  }
   if (B.size() >= 6 && B.compare(0, 6, "\x93NUMPY") == 0)
     return parseNpy(Path, B, T, Err);
   return parsePb(Path, B, T, Err);
@@ -263,8 +256,7 @@ bool d1::conformTensor(HostTensor &T, const d1x::Tensor &Want, std::string &Err)
   return false;
 }
 
-bool d1::writeTensorFile(const std::string &Path, const HostTensor &T, bool Npy,
-                         std::string &Err) {
+std::string d1::encodeTensorFile(const HostTensor &T, bool Npy) {
   std::string Out;
   if (Npy) {
     const char *Descr = nullptr;
@@ -295,14 +287,5 @@ bool d1::writeTensorFile(const std::string &Path, const HostTensor &T, bool Npy,
     P.set_raw_data(T.Bytes);
     Out = P.SerializeAsString();
   }
-  std::string Tmp = Path + ".tmp." + std::to_string(getpid());
-  std::ofstream F(Tmp, std::ios::binary);
-  F.write(Out.data(), std::streamsize(Out.size()));
-  F.close();
-  if (!F || std::rename(Tmp.c_str(), Path.c_str()) != 0) {
-    Err = "cannot write '" + Path + "': " + std::strerror(errno);
-    std::remove(Tmp.c_str());
-    return false;
-  }
-  return true;
+  return Out;
 }

@@ -22,8 +22,11 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <deque>
 #include <map>
+#include <set>
 #include <sstream>
+#include <string_view>
 
 using namespace d1;
 
@@ -41,13 +44,17 @@ struct Token {
   unsigned Col = 0;
 };
 
+/// A source line. Its tokens are lexed when a pass reads the line and
+/// dropped after it: holding every token of a large file at once cost tens
+/// of bytes of memory per byte of source.
 struct Line {
   unsigned No = 0;
-  std::vector<Token> Toks;
+  std::string_view Text;
+  mutable std::vector<Token> Toks;
 };
 
 /// Lexes one line; false (with Err, ErrCol) on a malformed token.
-bool lexLine(const std::string &S, std::vector<Token> &Out, std::string &Err, unsigned &ErrCol) {
+bool lexLine(std::string_view S, std::vector<Token> &Out, std::string &Err, unsigned &ErrCol) {
   size_t I = 0, N = S.size();
   while (I < N) {
     char C = S[I];
@@ -154,6 +161,9 @@ struct Run {
 
 struct Memory {
   std::vector<Run> Runs;
+  /// Runs by start address: overlap checks and pass 2's patches look up
+  /// neighbours instead of scanning every run.
+  std::map<uint64_t, size_t> RunAt;
   uint64_t Loc = 0;
   uint64_t HighWater = 0;
   bool OpenRun = false;
@@ -188,7 +198,7 @@ private:
   std::string File;
   MachineDesc Machine;
   std::vector<AsmDiagnostic> &Diags;
-  std::vector<Line> Lines;
+  std::deque<Line> Lines; // a deque: statements point at their lines
   std::map<uint32_t, CoreState> Cores;
   std::map<std::string, Symbol> GlobalLabels;
   Memory Dram;
@@ -206,9 +216,35 @@ private:
   bool HavePendingLoc = false;
   d1x::SourceLoc PendingLoc;
   const Line *CurLine = nullptr;
+  // %hi(%lo(...)) nesting, bounded so that a hostile line cannot exhaust
+  // the stack.
+  unsigned FunctionDepth = 0;
+  static constexpr unsigned MaxFunctionDepth = 64;
+  // Like compilers, stop after this many errors instead of printing one
+  // for every line of a file that is not assembly at all.
+  static constexpr size_t MaxErrors = 100;
+  std::set<unsigned> LinesWithErrors;
+  bool tooManyErrors() const { return Diags.size() >= MaxErrors; }
+  /// Line L's tokens, for the pass that reads it (it lexed once already).
+  bool lex(const Line &L, std::string &Err, unsigned &Col) {
+    L.Toks.swap(Spare); // one buffer's capacity serves every line
+    L.Toks.clear();
+    return lexLine(L.Text, L.Toks, Err, Col);
+  }
+  void lex(const Line &L) {
+    std::string Err;
+    unsigned Col;
+    lex(L, Err, Col);
+  }
+  void release(const Line &L) {
+    Spare.swap(L.Toks);
+    L.Toks.clear();
+  }
+  std::vector<Token> Spare;
 
   void error(const Line &L, unsigned Col, const std::string &Msg) {
     Diags.push_back({File, L.No, Col, Msg});
+    LinesWithErrors.insert(L.No);
   }
   CoreState &core() { return Cores[CurCore]; }
   Memory &dataMemory() { return Sec == SectionKind::Dram ? Dram : core().Sram; }
@@ -244,7 +280,8 @@ private:
   void parseLine(const Line &L);
   void directive(const Line &L, size_t P);
   void defineLabel(const Line &L, const Token &T);
-  void emitData(Memory &M, const std::string &Bytes, const Line &L, unsigned Col);
+  /// Reserves Size zero bytes at M's location (pass 2 fills them in).
+  void emitData(Memory &M, uint64_t Size, const Line &L, unsigned Col);
   void closeRun(Memory &M) { M.OpenRun = false; }
   // Pass 2.
   void encodeInst(Statement &S);
@@ -255,14 +292,29 @@ private:
 int64_t Assembler::parseTerm(const std::vector<Token> &T, size_t &P, uint32_t Core) {
   const Token &Tok = T[P];
   if (Tok.K == Token::Punct && Tok.Text == "-") {
-    ++P;
-    return -parseTerm(T, P, Core);
+    // A run of minus signs in a loop, not by recursion (a hostile line holds
+    // millions). Two's complement wrap-around: -INT64_MIN is INT64_MIN, as
+    // in the 64-bit arithmetic everywhere else.
+    bool Negate = false;
+    while (T[P].K == Token::Punct && T[P].Text == "-") {
+      Negate = !Negate;
+      ++P;
+    }
+    uint64_t V = uint64_t(parseTerm(T, P, Core));
+    return int64_t(Negate ? 0 - V : V);
   }
   if (Tok.K == Token::Int) {
     ++P;
     return Tok.IntVal;
   }
   if (Tok.K == Token::Punct && Tok.Text == "%") {
+    if (++FunctionDepth > MaxFunctionDepth)
+      throw AsmError{Tok.Col,
+                     "functions nested more than " + std::to_string(MaxFunctionDepth) + " deep"};
+    struct Leave {
+      unsigned &D;
+      ~Leave() { --D; }
+    } LeaveFunction{FunctionDepth};
     ++P;
     if (T[P].K != Token::Ident)
       throw AsmError{T[P].Col, "expected a function name after '%'"};
@@ -360,29 +412,36 @@ void Assembler::defineLabel(const Line &L, const Token &T) {
   Table[T.Text] = S;
 }
 
-void Assembler::emitData(Memory &M, const std::string &Bytes, const Line &L, unsigned Col) {
-  if (Bytes.empty())
+void Assembler::emitData(Memory &M, uint64_t Size, const Line &L, unsigned Col) {
+  if (Size == 0)
     return;
   uint64_t Cap = &M == &Dram ? uint64_t(Machine[MachineParamId::dram_bytes])
                              : uint64_t(Machine[MachineParamId::sram_bytes]);
-  if (M.Loc + Bytes.size() > Cap)
-    throw AsmError{Col, "data at " + std::to_string(M.Loc) + " exceeds " +
-                            (&M == &Dram ? "DRAM" : "SRAM") + " (" + std::to_string(Cap) +
-                            " bytes)"};
-  for (const Run &R : M.Runs)
-    if (M.Loc < R.Start + R.Bytes.size() && R.Start < M.Loc + Bytes.size() &&
-        !(M.OpenRun && &R == &M.Runs.back()))
+  // Checked before anything is allocated, and without overflow.
+  if (M.Loc > Cap || Size > Cap - M.Loc)
+    throw AsmError{Col, std::to_string(Size) + " bytes of data at " + std::to_string(M.Loc) +
+                            " exceed " + (&M == &Dram ? "DRAM" : "SRAM") + " (" +
+                            std::to_string(Cap) + " bytes)"};
+  // The run that starts last below the new bytes' end is the only one that
+  // can overlap them (runs never overlap one another); the open run ends
+  // where the new bytes begin.
+  auto Next = M.RunAt.lower_bound(M.Loc + Size);
+  if (Next != M.RunAt.begin()) {
+    const Run &R = M.Runs[std::prev(Next)->second];
+    if (R.Start + R.Bytes.size() > M.Loc)
       throw AsmError{Col, "data at " + std::to_string(M.Loc) + " overlaps earlier data"};
+  }
   if (!M.OpenRun) {
     Run R;
     R.Start = M.Loc;
     R.Name = M.NextName;
     M.NextName.clear();
+    M.RunAt[R.Start] = M.Runs.size();
     M.Runs.push_back(R);
     M.OpenRun = true;
   }
-  M.Runs.back().Bytes += Bytes;
-  M.Loc += Bytes.size();
+  M.Runs.back().Bytes.append(size_t(Size), '\0');
+  M.Loc += Size;
   M.HighWater = std::max(M.HighWater, M.Loc);
 }
 
@@ -473,7 +532,7 @@ void Assembler::directive(const Line &L, size_t P) {
     } else if (Name == ".space")
       Target = M.Loc + uint64_t(V);
     if (Name == ".zero") {
-      emitData(M, std::string(size_t(V), '\0'), L, D.Col);
+      emitData(M, uint64_t(V), L, D.Col);
       return;
     }
     if (Target != M.Loc) {
@@ -510,7 +569,7 @@ void Assembler::directive(const Line &L, size_t P) {
     ++Count;
     Memory &M = dataMemory();
     uint64_t Addr = M.Loc;
-    emitData(M, std::string(Count * Size, '\0'), L, D.Col);
+    emitData(M, uint64_t(Count) * Size, L, D.Col);
     Stmts.push_back({&L, P - 1, Sec, CurCore, Addr});
   } else if (Name == ".machine") {
     if (T[P].K != Token::Ident)
@@ -729,53 +788,73 @@ void Assembler::emitDataStatement(Statement &S) {
     expect(T, P, ",");
   }
   // Patch the bytes reserved in pass 1.
-  for (Run &R : M.Runs)
-    if (S.Addr >= R.Start && S.Addr + Bytes.size() <= R.Start + R.Bytes.size()) {
-      R.Bytes.replace(size_t(S.Addr - R.Start), Bytes.size(), Bytes);
-      return;
-    }
+  auto It = M.RunAt.upper_bound(S.Addr);
+  if (It == M.RunAt.begin())
+    return;
+  Run &R = M.Runs[std::prev(It)->second];
+  if (S.Addr + Bytes.size() <= R.Start + R.Bytes.size())
+    R.Bytes.replace(size_t(S.Addr - R.Start), Bytes.size(), Bytes);
 }
 
 bool Assembler::run(const std::string &Source, D1XWriter &Out) {
-  std::istringstream In(Source);
-  std::string Text;
-  for (unsigned No = 1; std::getline(In, Text); ++No) {
-    Line L;
+  // Pass 1, lexing each line just before it is parsed. A file with
+  // malformed tokens reports only those: once one is found, the rest of the
+  // file is only lexed.
+  bool LexFailed = false;
+  unsigned No = 1;
+  for (size_t Start = 0; Start < Source.size() && !tooManyErrors(); ++No) {
+    size_t End = Source.find('\n', Start);
+    if (End == std::string::npos)
+      End = Source.size();
+    Line &L = Lines.emplace_back();
     L.No = No;
+    L.Text = std::string_view(Source).substr(Start, End - Start);
+    Start = End + 1;
     std::string Err;
     unsigned Col = 0;
-    if (!lexLine(Text, L.Toks, Err, Col)) {
+    if (!lex(L, Err, Col)) {
+      if (!LexFailed)
+        Diags.clear(); // the parse errors of the lines before
+      LexFailed = true;
       Diags.push_back({File, No, Col, Err});
-      continue;
+    } else if (!LexFailed) {
+      try {
+        parseLine(L);
+      } catch (const AsmError &E) {
+        error(L, E.Col, E.Msg);
+      }
     }
-    Lines.push_back(std::move(L));
+    release(L);
   }
-  if (!Diags.empty())
+  auto TooMany = [&] {
+    Diags.push_back({File, Diags.back().Line, 1,
+                     "too many errors; stopping after " + std::to_string(MaxErrors)});
     return false;
-  for (const Line &L : Lines) {
-    try {
-      parseLine(L);
-    } catch (const AsmError &E) {
-      error(L, E.Col, E.Msg);
-    }
-  }
+  };
+  if (LexFailed)
+    return tooManyErrors() ? TooMany() : false;
   // Operands are checked even after errors above, so that one run reports
   // every error in the file; at most one per line, in line order.
   for (Statement &S : Stmts) {
+    if (tooManyErrors())
+      break;
+    lex(*S.L);
     try {
       if (S.Info)
         encodeInst(S);
       else
         emitDataStatement(S);
     } catch (const AsmError &E) {
-      if (std::none_of(Diags.begin(), Diags.end(),
-                       [&](const AsmDiagnostic &D) { return D.Line == S.L->No; }))
+      if (!LinesWithErrors.count(S.L->No))
         error(*S.L, E.Col, E.Msg);
     }
+    release(*S.L);
   }
   std::stable_sort(Diags.begin(), Diags.end(), [](const AsmDiagnostic &A, const AsmDiagnostic &B) {
     return A.Line < B.Line;
   });
+  if (tooManyErrors())
+    return TooMany();
   if (!Diags.empty())
     return false;
   if (std::none_of(Cores.begin(), Cores.end(),

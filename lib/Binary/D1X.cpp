@@ -1,5 +1,6 @@
 //===- D1X.cpp - Reading and writing .d1x binaries ------------------------===//
 #include "d1/Binary/D1X.h"
+#include "d1/Support/FileIO.h"
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -165,24 +166,6 @@ std::string D1XWriter::serialize() {
   return Out;
 }
 
-bool D1XWriter::write(const std::string &Path, std::string &Err) {
-  std::string Bytes = serialize();
-  std::string Tmp = Path + ".tmp." + std::to_string(getpid());
-  FILE *F = std::fopen(Tmp.c_str(), "wb");
-  if (!F) {
-    Err = "cannot write '" + Path + "': " + std::strerror(errno);
-    return false;
-  }
-  bool Ok = std::fwrite(Bytes.data(), 1, Bytes.size(), F) == Bytes.size();
-  Ok = (std::fclose(F) == 0) && Ok;
-  if (!Ok || std::rename(Tmp.c_str(), Path.c_str()) != 0) {
-    Err = "cannot write '" + Path + "': " + std::strerror(errno);
-    std::remove(Tmp.c_str());
-    return false;
-  }
-  return true;
-}
-
 //===----------------------------------------------------------------------===//
 // Reader
 //===----------------------------------------------------------------------===//
@@ -208,18 +191,9 @@ uint64_t D1XFile::codeWord(const d1x::Core &C, uint64_t PC) const {
 std::unique_ptr<D1XFile> D1XFile::open(const std::string &Path, std::string &Err) {
   std::unique_ptr<D1XFile> F(new D1XFile());
   F->Name = Path;
-  int FD = ::open(Path.c_str(), O_RDONLY);
-  if (FD < 0) {
-    Err = "cannot open '" + Path + "': " + std::strerror(errno);
+  int FD = openInputFile(Path, Err, &F->Size);
+  if (FD < 0)
     return nullptr;
-  }
-  struct stat St;
-  if (fstat(FD, &St) != 0 || !S_ISREG(St.st_mode)) {
-    Err = "'" + Path + "' is not a regular file";
-    ::close(FD);
-    return nullptr;
-  }
-  F->Size = uint64_t(St.st_size);
   if (F->Size > 0) {
     void *M = mmap(nullptr, F->Size, PROT_READ, MAP_PRIVATE, FD, 0);
     if (M == MAP_FAILED) {

@@ -764,6 +764,9 @@ void Codegen::lowerScatter(tile::ScatterOp Op) {
   B.setInsertionPointToStart(For.getBody());
   Value K = For.getInductionVar();
   Value Idx = I.emit("ld", {I.emit("addi", {scaled(K, 8)}, {IdxAt})}, {0});
+  // Flat indices into the output: one outside it traps instead of writing
+  // over whatever lies next to it in SRAM.
+  Idx = I.emit("chk.ltu", {Idx, I.li(cast<ShapedType>(Op.getOut().getType()).getNumElements())});
   Value Ptr = I.emit("addi", {scaled(Idx, EB)}, {OutAt});
   Value U = loadScalar(T, I.emit("addi", {scaled(K, EB)}, {UpdAt}));
   if (Op.getKind() != 0) {
@@ -2082,8 +2085,10 @@ void Codegen::lowerGather(tile::GatherOp Op) {
   B.setInsertionPointToStart(For.getBody());
   Value J = For.getInductionVar();
   Value X = I.emit("ld", {I.emit("add", {Idx, scaled(J, 8)})}, {0});
-  // A negative index counts from the end.
+  // A negative index counts from the end; anything still outside [0, Len)
+  // traps (a wrapped product must never reach the DMA as a valid address).
   X = I.emit("add", {X, I.emit("mul", {I.emit("slt", {X, I.li(0)}), I.li(Len)})});
+  X = I.emit("chk.ltu", {X, I.li(Len)});
   Value Src = I.emit("add", {I.li(Data), scaled(X, Inner * EB)});
   I.emit("dma", {Stage, Src, I.li(In)});
   I.emit("sem.wait", {}, {0, 1});

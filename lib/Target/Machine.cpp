@@ -1,5 +1,6 @@
 //===- Machine.cpp - The machine description -------------------------------===//
 #include "d1/Target/Machine.h"
+#include "d1/Support/FileIO.h"
 #include "d1/Target/ISA.h"
 
 #include <cerrno>
@@ -7,7 +8,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 using namespace d1;
@@ -74,12 +74,11 @@ std::string MachineDesc::parse(const std::string &Text, const std::string &Sourc
 }
 
 std::string MachineDesc::parseFile(const std::string &Path) {
-  std::ifstream In(Path);
-  if (!In)
-    return "cannot open '" + Path + "': " + std::strerror(errno);
-  std::stringstream SS;
-  SS << In.rdbuf();
-  return parse(SS.str(), Path);
+  // A machine description is a page of "name = value" lines.
+  std::string Text, Err;
+  if (!readInputFile(Path, Text, Err, 1 << 20, "machine description"))
+    return Err;
+  return parse(Text, Path);
 }
 
 std::string MachineDesc::print() const {

@@ -1,8 +1,9 @@
 //===- d1-as.cpp - Assemble D1 assembly into a .d1x -----------------------===//
 #include "d1/Asm/Assembler.h"
+#include "d1/Support/CommandLine.h"
+#include "d1/Support/FileIO.h"
 
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -20,19 +21,23 @@ static int fail(const std::string &Msg) {
 }
 
 int main(int argc, char **argv) {
-  cl::ParseCommandLineOptions(argc, argv, "D1 assembler\n");
+  d1::parseCommandLineOrExit(argc, argv, "D1 assembler\n");
   d1::MachineDesc Machine;
   if (!Target.empty()) {
     std::string TargetErr = Machine.parseFile(Target);
     if (!TargetErr.empty())
       return fail(TargetErr);
   }
-  auto Buf = MemoryBuffer::getFileOrSTDIN(Input);
-  if (!Buf)
-    return fail("cannot open '" + Input + "': " + Buf.getError().message());
+  // The largest program the assembler takes (the whole DRAM image of a big
+  // model written as data directives stays well below it).
+  const uint64_t MaxSource = uint64_t(1) << 30;
+  std::string Source, Err;
+  if (Input == "-" ? !d1::readStandardInput(Source, Err, MaxSource)
+                   : !d1::readInputFile(Input, Source, Err, MaxSource, "assembly"))
+    return fail(Err);
   d1::D1XWriter W;
   std::vector<d1::AsmDiagnostic> Diags;
-  if (!d1::assemble((*Buf)->getBuffer().str(), Input, Machine, W, Diags)) {
+  if (!d1::assemble(Source, Input, Machine, W, Diags)) {
     for (const auto &D : Diags)
       errs() << D.str() << "\n";
     return 1;
@@ -42,10 +47,12 @@ int main(int argc, char **argv) {
     StringRef In(Input);
     Out = (In.ends_with(".s") ? In.drop_back(2).str() : In.str()) + ".d1x";
   }
-  if (Out == Input)
-    return fail("output '" + Out + "' would overwrite the input");
-  std::string Err;
-  if (!W.write(Out, Err))
+  d1::OutputFiles Outs;
+  if (Input != "-")
+    Outs.protect(Input);
+  if (!Target.empty())
+    Outs.protect(Target);
+  if (!Outs.add(Out, W.serialize(), Err) || !Outs.commit(Err))
     return fail(Err);
   return 0;
 }

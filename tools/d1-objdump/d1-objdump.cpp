@@ -1,5 +1,7 @@
 //===- d1-objdump.cpp - Print a .d1x as reassemblable assembly ------------===//
 #include "d1/Asm/Assembler.h"
+#include "d1/Support/CommandLine.h"
+#include "d1/Support/FileIO.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
@@ -11,13 +13,16 @@ static cl::opt<bool> NoEncoding("no-encoding",
                                 cl::desc("Leave out the PC and encoding comments"));
 
 int main(int argc, char **argv) {
-  cl::ParseCommandLineOptions(argc, argv, "D1 binary dumper\n");
+  d1::parseCommandLineOrExit(argc, argv, "D1 binary dumper\n");
   std::string Err;
   auto File = d1::D1XFile::open(Input, Err);
   if (!File || !File->validateDebug(Err)) {
     errs() << "error: " << Err << "\n";
     return 1;
   }
-  outs() << d1::disassemble(*File, !NoEncoding);
+  if (!d1::writeStandardOutput(d1::disassemble(*File, !NoEncoding), Err)) {
+    errs() << "error: " << Err << "\n";
+    return 1;
+  }
   return 0;
 }

@@ -2,13 +2,21 @@
 #include "d1/Conversion/Passes.h"
 #include "d1/Dialects/Graph/Graph.h"
 #include "d1/Dialects/Tile/Tile.h"
+#include "d1/Support/CommandLine.h"
+#include "d1/Support/FileIO.h"
 #include "d1/Transforms/Passes.h"
 
+#include "mlir/Debug/Counter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
+
+#include <unistd.h>
 
 int main(int argc, char **argv) {
   mlir::registerCanonicalizerPass();
@@ -32,6 +40,28 @@ int main(int argc, char **argv) {
   Registry.insert<d1::graph::GraphDialect, d1::tile::TileDialect, d1::d1isa::D1ISADialect,
                   mlir::func::FuncDialect,
                   mlir::memref::MemRefDialect, mlir::scf::SCFDialect, mlir::arith::ArithDialect>();
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "d1c optimizer driver\n", Registry));
+  // MlirOptMain's own parsing prints a command-line mistake without
+  // "error: ": register the same options here and parse them ourselves.
+  static llvm::cl::opt<std::string> InputFile(llvm::cl::Positional, llvm::cl::desc("<input file>"),
+                                              llvm::cl::init("-"));
+  static llvm::cl::opt<std::string> OutputFile("o", llvm::cl::desc("Output filename"),
+                                               llvm::cl::value_desc("filename"),
+                                               llvm::cl::init("-"));
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
+  mlir::tracing::DebugCounter::registerCLOptions();
+  mlir::MlirOptMainConfig::registerCLOptions(Registry);
+  d1::parseCommandLineOrExit(argc, argv, "d1c optimizer driver\n");
+  std::string Err;
+  if (InputFile != "-") {
+    int FD = d1::openInputFile(InputFile, Err);
+    if (FD < 0) {
+      llvm::errs() << "error: " << Err << "\n";
+      return 1;
+    }
+    ::close(FD);
+  }
+  return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, InputFile, OutputFile, Registry));
 }

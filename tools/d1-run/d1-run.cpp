@@ -8,6 +8,7 @@
 #include "d1/Runtime/Emulator.h"
 #include "d1/Runtime/Profile.h"
 #include "d1/Runtime/TensorIO.h"
+#include "d1/Support/FileIO.h"
 #include "d1/Target/Numerics.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -19,8 +20,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
+#include <sstream>
 
 using namespace llvm;
 using namespace d1;
@@ -142,13 +143,6 @@ static int fail(const std::string &Msg) {
   return 1;
 }
 
-static std::string realPath(const std::string &P) {
-  SmallString<256> Out;
-  if (sys::fs::real_path(P, Out))
-    return P;
-  return Out.str().str();
-}
-
 static void printTensor(raw_ostream &OS, unsigned Index, const HostTensor &T) {
   OS << "output " << Index << " '" << T.Name << "' " << describe(T.DType, T.Shape) << ":";
   unsigned Size = dtypeSize(T.DType);
@@ -186,7 +180,7 @@ int main(int argc, char **argv) {
   Options O;
   std::string Err;
   if (!parseArgs(argc, argv, O, Err)) {
-    errs() << "error: " << Err << "\n" << Usage;
+    errs() << "error: " << Err << " (d1-run --help lists the options)\n";
     return 1;
   }
   const std::string &Program = O.Program;
@@ -219,6 +213,14 @@ int main(int argc, char **argv) {
       if (!Given[I].empty())
         return fail("input '" + Arg.substr(0, Eq) + "' given twice");
       Given[I] = Arg.substr(Eq + 1);
+    } else if (Eq != std::string::npos && !sys::fs::exists(Arg)) {
+      // NAME=FILE with a name the program does not have (and no file of
+      // that whole name).
+      std::string Names;
+      for (int I = 0; I < H.inputs_size(); ++I)
+        Names += (I ? ", '" : "'") + H.inputs(I).name() + "'";
+      return fail("the program has no input '" + Arg.substr(0, Eq) +
+                  "' (its inputs: " + (Names.empty() ? std::string("none") : Names) + ")");
     } else {
       Positional.push_back(Arg);
     }
@@ -237,7 +239,12 @@ int main(int argc, char **argv) {
       return fail("missing input " + std::to_string(I) + " '" + Want.name() + "' (" +
                   describe(Want.dtype(), Shape) + ")");
     HostTensor T;
-    if (!readTensorFile(Given[I], T, Err))
+    // A tensor file holds the data once, in at most 16 bytes an element
+    // (varints), plus a header: a larger file cannot be this input.
+    uint64_t Elements = 1;
+    for (int64_t D : Shape)
+      Elements *= uint64_t(D);
+    if (!readTensorFile(Given[I], T, Err, 16 * Elements + (1 << 20)))
       return fail(Err);
     if (!conformTensor(T, Want, Err))
       return fail("input '" + Want.name() + "' from '" + Given[I] + "': " + Err);
@@ -245,7 +252,7 @@ int main(int argc, char **argv) {
     if (!Dst)
       return fail("input '" + Want.name() + "' does not fit its memory");
     std::memcpy(Dst, T.Bytes.data(), T.Bytes.size());
-    InputPaths.push_back(realPath(Given[I]));
+    InputPaths.push_back(Given[I]);
   }
 
   RunOptions Opts;
@@ -259,11 +266,13 @@ int main(int argc, char **argv) {
     return fail(Err);
   double Secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
 
-  // Outputs.
-  if (!OutputDir.empty()) {
-    if (auto EC = sys::fs::create_directories(OutputDir))
-      return fail("cannot create '" + OutputDir + "': " + EC.message());
-  }
+  // Outputs: written all or nothing, never over the program or an input.
+  OutputFiles Outs;
+  Outs.protect(Program);
+  for (const std::string &In : InputPaths)
+    Outs.protect(In);
+  if (!OutputDir.empty() && !Outs.createDirectories(OutputDir, Err))
+    return fail(Err);
   for (int I = 0; I < H.outputs_size(); ++I) {
     const d1x::Tensor &Out = H.outputs(I);
     HostTensor T;
@@ -281,40 +290,26 @@ int main(int argc, char **argv) {
       continue;
     SmallString<256> Path(OutputDir);
     sys::path::append(Path, "output_" + std::to_string(I) + (OutputFormat == "npy" ? ".npy" : ".pb"));
-    std::string P = Path.str().str();
-    for (const std::string &In : InputPaths)
-      if (sys::fs::exists(P) && realPath(P) == In)
-        return fail("output '" + P + "' would overwrite input file '" + In + "'");
-    if (P == realPath(Program))
-      return fail("output '" + P + "' would overwrite the program");
-    if (!writeTensorFile(P, T, OutputFormat == "npy", Err))
+    if (!Outs.add(Path.str().str(), encodeTensorFile(T, OutputFormat == "npy"), Err))
       return fail(Err);
   }
 
   const RunStats &S = Emu->stats();
   if (!StatsJson.empty()) {
     std::string J = Emu->statsJson();
-    if (StatsJson == "-") {
+    if (StatsJson == "-")
       outs() << J;
-    } else {
-      std::ofstream F(StatsJson);
-      F << J;
-      if (!F)
-        return fail("cannot write '" + StatsJson + "'");
-    }
+    else if (!Outs.add(StatsJson, std::move(J), Err))
+      return fail(Err);
   }
   if (!O.Profile.empty()) {
     // One row per layer; JSON when the file name ends in .json.
     bool Json = O.Profile.size() > 5 && O.Profile.substr(O.Profile.size() - 5) == ".json";
     std::string Report = formatLayerCosts(layerCosts(*File, S), Json);
-    if (O.Profile == "-") {
+    if (O.Profile == "-")
       outs() << Report;
-    } else {
-      std::ofstream F(O.Profile);
-      F << Report;
-      if (!F)
-        return fail("cannot write '" + O.Profile + "'");
-    }
+    else if (!Outs.add(O.Profile, std::move(Report), Err))
+      return fail(Err);
   }
   if (O.Hot) {
     // The instructions that cost the most cycles (stalls included), per
@@ -336,11 +331,21 @@ int main(int argc, char **argv) {
     }
   }
   if (!TraceFile.empty()) {
-    std::ofstream F(TraceFile);
-    Emu->writeTrace(F);
-    if (!F)
-      return fail("cannot write '" + TraceFile + "'");
+    std::ostringstream Trace;
+    Emu->writeTrace(Trace);
+    if (!Outs.add(TraceFile, Trace.str(), Err))
+      return fail(Err);
   }
+  // Standard output first (a full disk or a closed pipe fails the run before
+  // any file appears), then the files.
+  outs().flush();
+  if (outs().has_error()) {
+    std::string Why = outs().error().message();
+    outs().clear_error();
+    return fail("cannot write standard output: " + Why);
+  }
+  if (!Outs.commit(Err))
+    return fail(Err);
   if (!O.Quiet) {
     errs() << format("cycles %llu  instructions %llu  macs %llu  dram read %llu B  write %llu B  "
                      "sram peak %llu B  cores %zu\n",

@@ -12,6 +12,8 @@
 #include "d1/Conversion/Passes.h"
 #include "d1/Dialects/Graph/Graph.h"
 #include "d1/Import/ONNXImporter.h"
+#include "d1/Support/CommandLine.h"
+#include "d1/Support/FileIO.h"
 #include "d1/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -25,7 +27,6 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -143,7 +144,7 @@ int main(int argc, char **argv) {
   mlir::registerAsmPrinterCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(D1cCategory);
-  cl::ParseCommandLineOptions(
+  d1::parseCommandLineOrExit(
       argc, argv,
       "d1c: ONNX to D1 compiler\n\n"
       "  MLIR's debugging options (--mlir-timing, --mlir-print-ir-after-all, "
@@ -323,28 +324,39 @@ int main(int argc, char **argv) {
     P.end();
   }
 
+  // Written all or nothing, never over the model or the machine description.
+  d1::OutputFiles Outs;
+  Outs.protect(Input);
+  if (!Target.empty())
+    Outs.protect(Target);
+  std::string OutPath = Output;
+  std::string Bytes;
   if (EmitStage == Emit::Binary) {
-    std::string OutPath = Output;
     if (OutPath.empty()) {
       StringRef In(Input);
       OutPath = (In.ends_with(".onnx") ? In.drop_back(5).str() : In.str()) + ".d1x";
     }
-    if (!W.write(OutPath, Err))
-      return fail(Err);
-    return 0;
-  }
-  std::string OutPath = Output.empty() ? "-" : Output.getValue();
-  std::error_code EC;
-  auto Out = std::make_unique<ToolOutputFile>(OutPath, EC, sys::fs::OF_None);
-  if (EC)
-    return fail("cannot write '" + OutPath + "': " + EC.message());
-  if (EmitStage == Emit::Asm) {
-    Out->os() << Asm;
+    Bytes = W.serialize();
   } else {
-    mlir::OpPrintingFlags Flags;
-    Flags.elideLargeElementsAttrs(16);
-    Module->print(Out->os(), Flags);
+    if (OutPath.empty())
+      OutPath = "-";
+    if (EmitStage == Emit::Asm) {
+      Bytes = std::move(Asm);
+    } else {
+      raw_string_ostream OS(Bytes);
+      mlir::OpPrintingFlags Flags;
+      Flags.elideLargeElementsAttrs(16);
+      Module->print(OS, Flags);
+    }
   }
-  Out->keep();
+  // The memory report went to standard output: a full disk fails the run.
+  outs().flush();
+  if (outs().has_error()) {
+    std::string Why = outs().error().message();
+    outs().clear_error();
+    return fail("cannot write standard output: " + Why);
+  }
+  if (!Outs.add(OutPath, std::move(Bytes), Err) || !Outs.commit(Err))
+    return fail(Err);
   return 0;
 }

@@ -33,7 +33,8 @@ d1x::DType parseDType(const std::string &Name);
 MachineDesc machineFromHeader(const d1x::Header &H, std::string &Err);
 void machineToHeader(const MachineDesc &M, d1x::Header &H);
 
-/// Builds a .d1x in memory; write() never leaves a partial file behind.
+/// Builds a .d1x in memory; tools write serialize()'s bytes through
+/// d1::OutputFiles, which never leaves a partial file behind.
 class D1XWriter {
 public:
   d1x::Header Header;
@@ -42,8 +43,6 @@ public:
   d1x::Segment &addSegment(d1x::Space Space, uint32_t Core, uint64_t Address,
                            std::string Bytes, const std::string &Name);
   std::string serialize();
-  /// Writes to a temporary file next to Path and renames it over Path.
-  bool write(const std::string &Path, std::string &Err);
 
 private:
   std::vector<std::vector<uint64_t>> Code;

@@ -139,6 +139,16 @@ def SLT  : ALU3<0x09, "slt", "rd = (signed) rs1 < rs2 ? 1 : 0.", [{ X(rd) = XS(r
 def SLTU : ALU3<0x0A, "sltu", "rd = (unsigned) rs1 < rs2 ? 1 : 0.", [{ X(rd) = X(rs1) < X(rs2); }]>;
 def MIN  : ALU3<0x0B, "min", "rd = signed minimum of rs1, rs2.", [{ X(rd) = XS(rs1) < XS(rs2) ? X(rs1) : X(rs2); }]>;
 def MAX  : ALU3<0x0C, "max", "rd = signed maximum of rs1, rs2.", [{ X(rd) = XS(rs1) > XS(rs2) ? X(rs1) : X(rs2); }]>;
+def CHKLTU : ALU3<0x0D, "chk.ltu",
+                  "rd = rs1 if rs1 < rs2 as unsigned integers, else trap: a bounds check whose "
+                  "result carries the checked index to its uses (a negative index is a huge "
+                  "unsigned one).",
+                  [{ if (D1_UNLIKELY(X(rs1) >= X(rs2)))
+                       TRAP("index %lld is outside [0, %llu)", (long long)XS(rs1),
+                            (unsigned long long)X(rs2));
+                     X(rd) = X(rs1); }]> {
+  let Traps = "rs1 >= rs2 as unsigned integers.";
+}
 
 def ADDI  : ALUI<0x10, "addi", I32, "rd = rs1 + imm.", [{ X(rd) = X(rs1) + (uint64_t)IMM; }]>;
 def ANDI  : ALUI<0x11, "andi", I32, "rd = rs1 & imm (imm sign-extended).", [{ X(rd) = X(rs1) & (uint64_t)IMM; }]>;
