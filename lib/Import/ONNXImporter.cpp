@@ -75,6 +75,13 @@ int64_t toInt64(double V) {
   return int64_t(V);
 }
 
+/// A shape for a message, cut short when a model gives thousands of
+/// dimensions.
+std::string shapeStr(const Shape &S) {
+  std::string Str = shapes::str(S);
+  return Str.size() > 200 ? Str.substr(0, 200) + "...]" : Str;
+}
+
 bool isFloatType(int32_t T) {
   return T == onnx::TensorProto::FLOAT || T == onnx::TensorProto::DOUBLE ||
          T == onnx::TensorProto::FLOAT16 || T == onnx::TensorProto::BFLOAT16;
@@ -313,7 +320,7 @@ private:
     if (In.size() != 2 + NS || Strides.size() != NS || Dil.size() != NS || Pads.size() != 2 * NS)
       fail("kernel_shape, strides, dilations and pads must have " + std::to_string(NS) + ", " +
            std::to_string(NS) + ", " + std::to_string(NS) + " and " + std::to_string(2 * NS) +
-           " values for input " + shapes::str(In));
+           " values for input " + shapeStr(In));
     std::string AutoPad = stringAttr("auto_pad", "NOTSET");
     if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
       for (size_t D = 0; D < NS; ++D)
@@ -454,7 +461,7 @@ private:
     if (Axis < 0)
       Axis += int64_t(AS.size());
     if (Axis < 0 || Axis + XS.size() > AS.size())
-      fail("cannot broadcast " + shapes::str(XS) + " to " + shapes::str(AS) + " at axis " +
+      fail("cannot broadcast " + shapeStr(XS) + " to " + shapeStr(AS) + " at axis " +
            std::to_string(Axis));
     Shape S(size_t(Axis), 1);
     S.insert(S.end(), XS.begin(), XS.end());
@@ -556,13 +563,6 @@ static bool parseCount(const std::string &S, int64_t &V) {
         __builtin_add_overflow(V, C - '0', &V))
       return false;
   return true;
-}
-
-/// Shapes in size messages, cut short when a model gives thousands of
-/// dimensions.
-static std::string shapeStr(const Shape &S) {
-  std::string Str = shapes::str(S);
-  return Str.size() > 200 ? Str.substr(0, 200) + "...]" : Str;
 }
 
 void Importer::checkSize(const Shape &S, int64_t EltBytes, const std::string &What) {
@@ -1292,7 +1292,7 @@ Value Importer::buildConv(Value X, Value W, Value Bias) {
   Shape XS = shapeOf(X);
   bool OneD = XS.size() == 3;
   if (XS.size() != 4 && !OneD)
-    fail("only 1D, 2D and 3D convolutions are supported (input " + shapes::str(XS) + ")");
+    fail("only 1D, 2D and 3D convolutions are supported (input " + shapeStr(XS) + ")");
   Shape WS = shapeOf(W);
   if (WS.size() != XS.size())
     fail("weight rank differs from input rank");
@@ -1322,8 +1322,8 @@ Value Importer::buildConv(Value X, Value W, Value Bias) {
   if (Pads.empty())
     Pads = {0, 0, 0, 0};
   if (!Kernel.empty() && Kernel != std::vector<int64_t>{WS[2], WS[3]})
-    fail("kernel_shape " + shapes::str(Kernel) + " differs from the weight's " +
-         shapes::str({WS[2], WS[3]}));
+    fail("kernel_shape " + shapeStr(Kernel) + " differs from the weight's " +
+         shapeStr({WS[2], WS[3]}));
   resolveAutoPad(XS, {WS[2], WS[3]}, Strides, Dil, Pads);
   int64_t Group = intAttr("group", 1);
   Shape Out;
@@ -1350,8 +1350,8 @@ void Importer::importConv3D() {
                        Pads = intsAttr("pads", 0, 6), Kernel = intsAttr("kernel_shape");
   checkWindowAttrs(3, Kernel, St, Dil, Pads);
   if (!Kernel.empty() && Kernel != std::vector<int64_t>{WS[2], WS[3], WS[4]})
-    fail("kernel_shape " + shapes::str(Kernel) + " differs from the weight's " +
-         shapes::str({WS[2], WS[3], WS[4]}));
+    fail("kernel_shape " + shapeStr(Kernel) + " differs from the weight's " +
+         shapeStr({WS[2], WS[3], WS[4]}));
   resolveAutoPad(XS, {WS[2], WS[3], WS[4]}, St, Dil, Pads);
   int64_t G = intAttr("group", 1);
   std::vector<int64_t> DP(10, 0);
@@ -1409,7 +1409,7 @@ void Importer::importPool(bool Max) {
   Shape XS = shapeOf(X);
   size_t NS = XS.size() < 3 ? 0 : XS.size() - 2;
   if (NS < 1 || NS > 3)
-    fail("only 1D, 2D and 3D pooling is supported (input " + shapes::str(XS) + ")");
+    fail("only 1D, 2D and 3D pooling is supported (input " + shapeStr(XS) + ")");
   Type T = eltOf(X);
   if (T.isInteger(1) || (!Max && !T.isF32()))
     fail("pooling takes fp32 (max pooling also integers)");
@@ -1596,7 +1596,7 @@ Value Importer::elementIndices(const Shape &DS, Value Indices, int64_t Axis) {
     fail("indices must have the rank of the data");
   for (size_t D = 0; D < DS.size(); ++D)
     if (int64_t(D) != Axis && IS[D] > DS[D])
-      fail("indices " + shapes::str(IS) + " exceed the data " + shapes::str(DS));
+      fail("indices " + shapeStr(IS) + " exceed the data " + shapeStr(DS));
   Type I64 = B.getI64Type();
   auto St = stridesOf(DS);
   Value Idx = normalizedIndex(Indices, DS[size_t(Axis)]);
@@ -1616,7 +1616,7 @@ Value Importer::rowIndices(const Shape &DS, Value Indices, int64_t BatchDims, in
   int64_t K = IS.empty() ? 0 : IS.back(), Bd = BatchDims;
   if (IS.empty() || K < 1 || Bd < 0 || Bd >= int64_t(IS.size()) || Bd > int64_t(DS.size()) ||
       K > int64_t(DS.size()) - Bd)
-    fail("indices " + shapes::str(IS) + " do not address data " + shapes::str(DS));
+    fail("indices " + shapeStr(IS) + " do not address data " + shapeStr(DS));
   for (int64_t D = 0; D < Bd; ++D)
     if (IS[size_t(D)] != DS[size_t(D)])
       fail("batch dimensions of indices and data differ");
@@ -1654,7 +1654,7 @@ Value Importer::nllLoss(Value LogProb, Value Target, Value Weight,
                         std::optional<int64_t> Ignore, const std::string &Reduction) {
   Shape PS = shapeOf(LogProb), TS = shapeOf(Target);
   if (PS.size() < 2 || TS.size() != PS.size() - 1 || TS[0] != PS[0])
-    fail("input " + shapes::str(PS) + " and target " + shapes::str(TS) + " do not match");
+    fail("input " + shapeStr(PS) + " and target " + shapeStr(TS) + " do not match");
   if (Reduction != "none" && Reduction != "sum" && Reduction != "mean")
     fail("reduction " + q(Reduction) + " is not none, sum or mean");
   Type I64 = B.getI64Type();
@@ -1789,10 +1789,10 @@ void Importer::importConvTranspose() {
   Shape XS = shapeOf(X), WS = shapeOf(W);
   size_t NS = XS.size() < 2 ? 0 : XS.size() - 2; // spatial dims
   if ((NS != 1 && NS != 2) || WS.size() != XS.size())
-    fail("only 1D and 2D transposed convolutions are supported (input " + shapes::str(XS) + ")");
+    fail("only 1D and 2D transposed convolutions are supported (input " + shapeStr(XS) + ")");
   int64_t G = intAttr("group", 1), C = XS[1];
   if (G < 1 || C % G || WS[0] != C)
-    fail("weight " + shapes::str(WS) + " does not match " + std::to_string(C) + " channels in " +
+    fail("weight " + shapeStr(WS) + " does not match " + std::to_string(C) + " channels in " +
          std::to_string(G) + " groups");
   std::vector<int64_t> St = intsAttr("strides", 1, NS), Dil = intsAttr("dilations", 1, NS),
                        OP = intsAttr("output_padding", 0, NS), Pads = intsAttr("pads", 0, 2 * NS);
@@ -1905,8 +1905,8 @@ void Importer::importRecurrent() {
   int64_t H = intAttr("hidden_size", WS[1] / Gates);
   if (H < 1 || H > WS[1] || WS[1] != Gates * H || WS[2] != In ||
       shapeOf(R) != Shape{Dirs, Gates * H, H})
-    fail("W " + shapes::str(WS) + " and R " + shapes::str(shapeOf(R)) +
-         " do not match hidden_size " + std::to_string(H));
+    fail("W " + shapeStr(WS) + " and R " + shapeStr(shapeOf(R)) + " do not match hidden_size " +
+         std::to_string(H));
   std::string Dir = stringAttr("direction", "forward");
   if (Dirs != (Dir == "bidirectional" ? 2 : 1) ||
       (Dir != "forward" && Dir != "reverse" && Dir != "bidirectional"))
@@ -2064,7 +2064,7 @@ Value Importer::scatter(Value Data, Value Flat, Value Updates, const std::string
     fail("updates and data differ in element type");
   Shape US = shapeOf(Updates);
   if (shapes::numElements(shapeOf(Flat)) != shapes::numElements(US))
-    fail("indices do not match updates " + shapes::str(US));
+    fail("indices do not match updates " + shapeStr(US));
   return B.create<graph::ScatterOp>(Loc, Data.getType(), Data, reshape(Flat, US), Updates,
                                     graph::ScatterReductionAttr::get(&Ctx, Kind));
 }
@@ -2074,8 +2074,8 @@ Value Importer::perAxis(Value V, const Shape &Like, int64_t Axis) {
   if (S.size() != 1 || Like.empty())
     return V;
   if (!shapes::normalizeAxis(Axis, int64_t(Like.size())) || S[0] != Like[size_t(Axis)])
-    fail("per-axis parameter " + shapes::str(S) + " does not match axis " +
-         std::to_string(Axis) + " of " + shapes::str(Like));
+    fail("per-axis parameter " + shapeStr(S) + " does not match axis " + std::to_string(Axis) +
+         " of " + shapeStr(Like));
   Shape R(Like.size(), 1);
   R[size_t(Axis)] = S[0];
   return reshape(V, R);
@@ -2223,7 +2223,7 @@ void Importer::importIf() {
   for (size_t K = 0; K < A.size(); ++K) {
     if (shapeOf(A[K]) != shapeOf(Bv[K]) || eltOf(A[K]) != eltOf(Bv[K]))
       fail("branch outputs " + std::to_string(K) + " differ in shape or type (" +
-           shapes::str(shapeOf(A[K])) + " and " + shapes::str(shapeOf(Bv[K])) + ")");
+           shapeStr(shapeOf(A[K])) + " and " + shapeStr(shapeOf(Bv[K])) + ")");
     setOutput(int(K), where(reshape(Cond, {}), A[K], Bv[K]));
   }
 }
@@ -2292,7 +2292,7 @@ bool Importer::importDecomposed() {
     Value X = floatInput(0);
     Shape S = shapeOf(X);
     if (S.size() < 2 || S.back() != S[S.size() - 2] || S.back() > 4 || S.back() < 1)
-      fail("Det supports square matrices up to 4 x 4 (input " + shapes::str(S) + ")");
+      fail("Det supports square matrices up to 4 x 4 (input " + shapeStr(S) + ")");
     int64_t N = S.back();
     Shape Lead(S.begin(), S.end() - 2);
     auto At = [&](int64_t I, int64_t J) {
@@ -2337,7 +2337,7 @@ bool Importer::importDecomposed() {
     Shape DS = shapeOf(X), IS = shapeOf(Idx);
     for (size_t D = 0; D < DS.size() && D < IS.size(); ++D)
       if (int64_t(D) != Axis && IS[D] > DS[D])
-        fail("indices " + shapes::str(IS) + " exceed the data " + shapes::str(DS));
+        fail("indices " + shapeStr(IS) + " exceed the data " + shapeStr(DS));
     setOutput(0, scatter(X, elementIndices(DS, Idx, Axis), inputAs(2, eltOf(X)),
                          stringAttr("reduction", "none")));
     return true;
@@ -2369,7 +2369,7 @@ bool Importer::importDecomposed() {
         bin<graph::MulOp>(reshape(Row, RS), scalar(double(Inner), B.getI64Type())), Iota);
     Value U = inputAs(2, eltOf(X));
     if (shapeOf(U) != Out)
-      fail("updates should be " + shapes::str(Out));
+      fail("updates should be " + shapeStr(Out));
     setOutput(0, scatter(X, Flat, U, stringAttr("reduction", "none")));
     return true;
   }
@@ -2381,7 +2381,7 @@ bool Importer::importDecomposed() {
     Shape XS = shapeOf(X), Out = XS;
     std::vector<int64_t> K = intsAttr("kernel_shape");
     if (XS.size() < 3)
-      fail("input needs spatial dimensions, got " + shapes::str(XS));
+      fail("input needs spatial dimensions, got " + shapeStr(XS));
     size_t NS = XS.size() - 2;
     std::vector<int64_t> St = intsAttr("strides", 1, NS), P = intsAttr("pads", 0, 2 * NS);
     if (K.size() != NS)
@@ -2490,7 +2490,7 @@ bool Importer::importDecomposed() {
     std::vector<int64_t> Axes;
     if (Op == "InstanceNormalization") {
       if (S.size() < 3)
-        fail("input needs channels and spatial dimensions (rank >= 3), got " + shapes::str(S));
+        fail("input needs channels and spatial dimensions (rank >= 3), got " + shapeStr(S));
       for (size_t D = 2; D < S.size(); ++D)
         Axes.push_back(int64_t(D));
     } else {
@@ -2702,8 +2702,7 @@ bool Importer::importElementwise() {
     }
     Shape S;
     if (!shapes::broadcast(shapeOf(Slope), shapeOf(X), S).empty() || S != shapeOf(X))
-      fail("slope " + shapes::str(shapeOf(Slope)) + " does not broadcast to " +
-           shapes::str(shapeOf(X)));
+      fail("slope " + shapeStr(shapeOf(Slope)) + " does not broadcast to " + shapeStr(shapeOf(X)));
     return Out(where(compare(P::LT, X, C(0)), Mul(X, Slope), X));
   }
   if (Op == "IsNaN") {
@@ -2932,7 +2931,7 @@ void Importer::importNode() {
     if (C) {
       Shape Tmp;
       if (!shapes::broadcast(shapeOf(C), Out, Tmp).empty() || Tmp != Out)
-        fail("C " + shapes::str(shapeOf(C)) + " does not broadcast to " + shapes::str(Out));
+        fail("C " + shapeStr(shapeOf(C)) + " does not broadcast to " + shapeStr(Out));
     }
     setOutput(0, B.create<graph::GemmOp>(Loc, f32(Out), A, Bm, C,
                                          B.getF32FloatAttr(floatAttr("alpha", 1.0f)),
@@ -2972,7 +2971,7 @@ void Importer::importNode() {
       fail("spatial = 0 is not supported");
     Value X = floatInput(0);
     if (shapeOf(X).size() < 2)
-      fail("input needs a channel dimension (rank >= 2), got " + shapes::str(shapeOf(X)));
+      fail("input needs a channel dimension (rank >= 2), got " + shapeStr(shapeOf(X)));
     float Eps = floatAttr("epsilon", 1e-5f);
     if (isConst(1) && isConst(2) && isConst(3) && isConst(4)) {
       setOutput(0, B.create<graph::BatchNormOp>(Loc, X.getType(), X, input(1), input(2), input(3),
@@ -3222,7 +3221,7 @@ void Importer::importNode() {
           Drop[D] = S[D] == 1;
       for (int64_t A : Axes) {
         if (!shapes::normalizeAxis(A, int64_t(S.size())) || S[size_t(A)] != 1)
-          fail("cannot squeeze axis " + std::to_string(A) + " of " + shapes::str(S));
+          fail("cannot squeeze axis " + std::to_string(A) + " of " + shapeStr(S));
         Drop[size_t(A)] = true;
       }
       for (size_t D = 0; D < S.size(); ++D)
@@ -3467,7 +3466,7 @@ void Importer::checkModel() {
   // onnx::checker::check_model(const ModelProto &, CheckerContext &) of
   // libonnx 1.12, which its header does not declare: the same steps.
   auto Reject = [&](const std::string &Msg) {
-    fail("the ONNX checker rejects the model: " + Msg.substr(0, Msg.find('\n')));
+    fail("the ONNX checker rejects the model: " + escape(Msg.substr(0, Msg.find('\n')), 1000));
   };
   int64_t IR = Model.ir_version();
   if (!IR)
