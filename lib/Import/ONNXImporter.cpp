@@ -188,8 +188,9 @@ private:
                                       "): " + Msg)};
     throw ImportError{escapeControl(Path + ": " + Msg)};
   }
-  std::string nodeName() const {
-    return Node->name().empty() ? "#" + std::to_string(NodeIndex) : escape(Node->name());
+  /// The node's name escaped (cut at MaxLen bytes), or '#' and its index.
+  std::string nodeName(size_t MaxLen = 200) const {
+    return Node->name().empty() ? "#" + std::to_string(NodeIndex) : escape(Node->name(), MaxLen);
   }
   std::string outputName(int K) const {
     return K < Node->output_size() ? Node->output(K) : std::string();
@@ -3656,8 +3657,10 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
     for (int K = 0; K < G.node_size(); ++K) {
       Node = &G.node(K);
       NodeIndex = K;
-      // Escaped: d1c prints the name in its one-line diagnostics.
-      Loc = NameLoc::get(B.getStringAttr(nodeName() + " (" + escape(Node->op_type()) + ")"),
+      // Escaped, as d1c prints it in one-line diagnostics, but whole: it
+      // names the layer in profiles.
+      Loc = NameLoc::get(B.getStringAttr(nodeName(std::string::npos) + " (" +
+                                         escape(Node->op_type(), std::string::npos) + ")"),
                          FileLineColLoc::get(&Ctx, escapeControl(Path), unsigned(K + 1), 0));
       Operation *Before = Entry->empty() ? nullptr : &Entry->back();
       importNode();
