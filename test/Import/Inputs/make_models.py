@@ -909,6 +909,10 @@ def name_escaping():
     bad("long_name", [node("Unique", ["x"], ["y"], name="n" * 100000)], x3, [vi("y", [3])])
     bad("verifier_name", [node("Relu", ["i"], ["y"], name="re\nlu")], [vi("i", [2], INT64)],
         [vi("y", [2], INT64)])
+    # Valid, but too wide for a 64 KiB SRAM: the lowering's diagnostic names
+    # the node through its location.
+    model("wide_conv", [node("Conv", ["x", "k"], ["y"], name="wi\nde", kernel_shape=[3, 3])],
+          [vi("x", [1, 8, 8, 4000])], [vi("y", [1, 8, 6, 3998])], [init("k", np.ones((8, 8, 3, 3)))])
     bad("attribute_name", [node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2],
                                 **{"a\tb": 1})], [vi("x", [1, 1, 4])], [vi("y", [1, 1, 3])])
 
