@@ -1,8 +1,10 @@
 //===- ONNXImporter.cpp - ONNX model to the graph dialect -----------------===//
 //
 // The model is read with libonnx's protobuf classes and checked with ONNX's
-// checker; ONNX shape inference runs too, and every shape the importer
-// computes is compared with what it inferred. Values known at compile time
+// checker once the parts the checker reads unguarded (tensor dimensions,
+// sparse tensors, external data locations) are validated here. ONNX shape
+// inference is not run: it crashes on malformed models, and the importer
+// computes every shape itself. Values known at compile time
 // (initializers, Constant nodes, and anything computed only from them, such
 // as PyTorch's Shape -> Gather -> Concat -> Reshape chains) are kept as host
 // constants and folded; only values that depend on graph inputs become
@@ -11,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "d1/Import/ONNXImporter.h"
 #include "d1/Dialects/Graph/Graph.h"
+#include "d1/Support/Escape.h"
 #include "d1/Support/Shapes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -20,9 +23,12 @@
 #include "onnx/checker.h"
 #include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
-#include "onnx/shape_inference/implementation.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <cerrno>
+#include <climits>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -32,7 +38,7 @@
 #include <cstring>
 #include <optional>
 #include <set>
-#include <fstream>
+#include <unordered_map>
 #include <functional>
 #include <sstream>
 
@@ -56,6 +62,25 @@ struct Const {
   int64_t size() const { return shapes::numElements(Dims); }
   double at(int64_t K) const { return isFloat() ? double(F[K]) : double(I[K]); }
 };
+
+/// A double as int64: truncated toward zero, saturated at the ends, NaN as 0.
+/// (A plain conversion of an out-of-range double is undefined.)
+int64_t toInt64(double V) {
+  if (std::isnan(V))
+    return 0;
+  if (V >= 9223372036854775808.0)
+    return INT64_MAX;
+  if (V < -9223372036854775808.0)
+    return INT64_MIN;
+  return int64_t(V);
+}
+
+/// A shape for a message, cut short when a model gives thousands of
+/// dimensions.
+std::string shapeStr(const Shape &S) {
+  std::string Str = shapes::str(S);
+  return Str.size() > 200 ? Str.substr(0, 200) + "...]" : Str;
+}
 
 bool isFloatType(int32_t T) {
   return T == onnx::TensorProto::FLOAT || T == onnx::TensorProto::DOUBLE ||
@@ -149,25 +174,100 @@ private:
   int64_t Opset = 0;
   std::map<std::string, Value> Values;
   std::map<std::string, Const> Consts;
-  std::map<std::string, Shape> Inferred;
   // The node being imported, for messages and locations.
   const onnx::NodeProto *Node = nullptr;
   int NodeIndex = 0;
   Location Loc = UnknownLoc::get(&Ctx);
 
+  /// Throws the one-line error. Model strings in Msg go through escape();
+  /// escapeControl() guards the line against any that did not.
   [[noreturn]] void fail(const std::string &Msg) {
     if (Node)
-      throw ImportError{Path + ": node '" + nodeName() + "' (" + Node->op_type() + ", opset " +
-                        std::to_string(Opset) + "): " + Msg};
-    throw ImportError{Path + ": " + Msg};
+      throw ImportError{escapeControl(Path + ": node '" + nodeName() + "' (" +
+                                      escape(Node->op_type()) + ", opset " + std::to_string(Opset) +
+                                      "): " + Msg)};
+    throw ImportError{escapeControl(Path + ": " + Msg)};
   }
-  std::string nodeName() const {
-    return Node->name().empty() ? "#" + std::to_string(NodeIndex) : Node->name();
+  /// The node's name escaped (cut at MaxLen bytes), or '#' and its index.
+  std::string nodeName(size_t MaxLen = 200) const {
+    return Node->name().empty() ? "#" + std::to_string(NodeIndex) : escape(Node->name(), MaxLen);
   }
+  std::string outputName(int K) const {
+    return K < Node->output_size() ? Node->output(K) : std::string();
+  }
+  /// A model string (value, attribute or dimension name) quoted for a message.
+  static std::string q(const std::string &S) { return "'" + escape(S) + "'"; }
+
+  // Bounds on what a model can make the importer allocate or build.
+  /// Elements of a constant computed here (folding, index and padding
+  /// tables) unless it is no larger than a constant it is computed from.
+  static constexpr int64_t MaxComputedElements = int64_t(1) << 26;
+  /// Ops one node may unroll into (planes of 3D convolutions and pooling,
+  /// recurrent steps, LRN windows).
+  static constexpr int64_t MaxUnrolled = int64_t(1) << 16;
+  /// Fails unless What, of shape S and EltBytes-byte elements, has
+  /// nonnegative dimensions whose product fits in 64 bits and fits in DRAM
+  /// (an empty tensor counted as if its zero dimensions were 1, so that no
+  /// dimension is beyond DRAM either).
+  void checkSize(const Shape &S, int64_t EltBytes, const std::string &What);
+  /// checkSize, and at most MaxComputedElements elements or no more than
+  /// From (the largest constant the new one is computed from): what the
+  /// importer may compute and hold on the host.
+  void checkComputed(const Shape &S, int32_t DType, const std::string &What, int64_t From = 0);
+  /// Fails if a node would unroll into more than MaxUnrolled pieces.
+  void checkUnroll(int64_t Count, const std::string &What) {
+    if (Count > MaxUnrolled)
+      fail(What + " would unroll into " + std::to_string(Count) +
+           " pieces, more than d1c builds (" + std::to_string(MaxUnrolled) + ")");
+  }
+  /// A + B and A * B of sizes or attributes; overflow fails naming What.
+  int64_t addOrFail(int64_t A, int64_t B, const char *What) {
+    int64_t R;
+    if (__builtin_add_overflow(A, B, &R))
+      fail(std::string(What) + " overflows 64 bits");
+    return R;
+  }
+  int64_t mulOrFail(int64_t A, int64_t B, const char *What) {
+    int64_t R;
+    if (__builtin_mul_overflow(A, B, &R))
+      fail(std::string(What) + " overflows 64 bits");
+    return R;
+  }
+  /// Kernel, stride, dilation and pad values of a window op: kernel,
+  /// strides and dilations >= 1 (each list of NS values, or absent), pads
+  /// >= 0 (2 * NS), none above 2^31.
+  void checkWindowAttrs(size_t NS, const std::vector<int64_t> &Kernel,
+                        const std::vector<int64_t> &Strides, const std::vector<int64_t> &Dil,
+                        const std::vector<int64_t> &Pads);
 
   // Tensor protos and constants.
   Const readTensor(const onnx::TensorProto &T, const std::string &What);
-  std::string externalData(const onnx::TensorProto &T, const std::string &What);
+  /// An external data reference whose location, offset and length are
+  /// valid: File is the real path of a regular file inside the model's
+  /// directory, Shown the path to name in messages.
+  struct ExternalRef {
+    std::string File, Shown;
+    int64_t Offset = 0, Length = -1;
+  };
+  ExternalRef externalRef(const onnx::TensorProto &T, const std::string &What);
+  /// The Bytes bytes of T's external data (a different length fails before
+  /// anything is read).
+  std::string externalData(const onnx::TensorProto &T, const std::string &What,
+                           const Shape &Dims, size_t Bytes);
+  /// Before ONNX's checker: refuses what it reads without checks (sparse
+  /// tensors, tensor dimensions whose product overflows, external data
+  /// outside the model's directory) or reports on stderr (experimental
+  /// operators), in G and its subgraphs.
+  void precheckGraph(const onnx::GraphProto &G);
+  void precheckNodes(const google::protobuf::RepeatedPtrField<onnx::NodeProto> &Nodes);
+  void precheckTensor(const onnx::TensorProto &T, const std::string &What);
+  /// Protobuf's default limit on message nesting.
+  static constexpr int ProtobufNesting = 100;
+  /// ONNX's checker on Model, with external data looked up next to the
+  /// model (check_model(ModelProto) without a directory looks in the
+  /// current one; the path form re-reads the file).
+  void checkModel();
+  std::string ModelDirReal; // realpath of the model's directory
 
   // Attributes.
   const onnx::AttributeProto *attr(const std::string &Name) {
@@ -198,7 +298,7 @@ private:
     if (V.empty())
       V.assign(Count, Default);
     if (V.size() != Count)
-      fail(Name + " needs " + std::to_string(Count) + " values");
+      fail(escape(Name) + " needs " + std::to_string(Count) + " values");
     return V;
   }
   /// V restricted to [From, To) along Axis.
@@ -218,6 +318,10 @@ private:
                       const std::vector<int64_t> &Strides, const std::vector<int64_t> &Dil,
                       std::vector<int64_t> &Pads) {
     size_t NS = Kernel.size();
+    if (In.size() != 2 + NS || Strides.size() != NS || Dil.size() != NS || Pads.size() != 2 * NS)
+      fail("kernel_shape, strides, dilations and pads must have " + std::to_string(NS) + ", " +
+           std::to_string(NS) + ", " + std::to_string(NS) + " and " + std::to_string(2 * NS) +
+           " values for input " + shapeStr(In));
     std::string AutoPad = stringAttr("auto_pad", "NOTSET");
     if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
       for (size_t D = 0; D < NS; ++D)
@@ -226,7 +330,7 @@ private:
     } else if (AutoPad == "VALID") {
       Pads.assign(2 * NS, 0);
     } else if (AutoPad != "NOTSET") {
-      fail("auto_pad '" + AutoPad + "' is not supported");
+      fail("auto_pad " + q(AutoPad) + " is not supported");
     }
   }
   /// Attributes that this importer does not read must not be set.
@@ -246,8 +350,15 @@ private:
       fail(std::string("missing ") + What);
     auto It = Consts.find(Node->input(K));
     if (It == Consts.end())
-      fail(std::string(What) + " '" + Node->input(K) + "' must be a constant");
+      fail(std::string(What) + " " + q(Node->input(K)) + " must be a constant");
     return It->second;
+  }
+  /// The first element of constant input K (a scalar parameter).
+  double constScalar(int K, const char *What) {
+    const Const &C = constInput(K, What);
+    if (C.size() < 1)
+      fail(std::string(What) + " is empty");
+    return C.at(0);
   }
   std::vector<int64_t> constInts(int K, const char *What) {
     const Const &C = constInput(K, What);
@@ -274,6 +385,11 @@ private:
   Value materialize(const Const &C);
   // Building blocks for ops and their decompositions.
   static Type eltOf(Value V) { return cast<RankedTensorType>(V.getType()).getElementType(); }
+  /// Bytes of one element of E (bool as one byte).
+  static int64_t bytesOf(Type E) { return std::max<int64_t>(1, E.getIntOrFloatBitWidth() / 8); }
+  /// A constant of shape S filled with V, held as a splat attribute (no
+  /// buffer of S's size on the host).
+  Value splat(const Shape &S, Type E, double V);
   Shape broadcastShape(Value A, Value X) {
     Shape Out;
     std::string E = shapes::broadcast(shapeOf(A), shapeOf(X), Out);
@@ -319,7 +435,7 @@ private:
     if (C.isFloat())
       C.F = {float(V)};
     else
-      C.I = {int64_t(V)};
+      C.I = {toInt64(V)};
     return materialize(C);
   }
   /// Input K with element type E: constants are converted, values must match.
@@ -346,7 +462,7 @@ private:
     if (Axis < 0)
       Axis += int64_t(AS.size());
     if (Axis < 0 || Axis + XS.size() > AS.size())
-      fail("cannot broadcast " + shapes::str(XS) + " to " + shapes::str(AS) + " at axis " +
+      fail("cannot broadcast " + shapeStr(XS) + " to " + shapeStr(AS) + " at axis " +
            std::to_string(Axis));
     Shape S(size_t(Axis), 1);
     S.insert(S.end(), XS.begin(), XS.end());
@@ -382,8 +498,8 @@ private:
       fail(E);
     if (Out == shapeOf(X))
       return X;
-    Value True = constFrom(Out, B.getI1Type(), [](const std::vector<int64_t> &) { return 1.0; });
-    return where(True, X, X);
+    checkSize(Out, bytesOf(eltOf(X)), "the broadcast result");
+    return where(splat(Out, B.getI1Type(), 1.0), X, X);
   }
   /// The branches of If as values: each branch's nodes imported in place.
   void importIf();
@@ -437,33 +553,151 @@ private:
 // Tensors
 //===----------------------------------------------------------------------===//
 
-std::string Importer::externalData(const onnx::TensorProto &T, const std::string &What) {
-  std::string Location;
-  int64_t Offset = 0, Length = -1;
-  for (const auto &E : T.external_data()) {
-    if (E.key() == "location")
-      Location = E.value();
-    else if (E.key() == "offset")
-      Offset = std::stoll(E.value());
-    else if (E.key() == "length")
-      Length = std::stoll(E.value());
+/// S as a decimal count: digits only (no sign, space or base prefix), at
+/// most INT64_MAX.
+static bool parseCount(const std::string &S, int64_t &V) {
+  V = 0;
+  if (S.empty())
+    return false;
+  for (char C : S)
+    if (C < '0' || C > '9' || __builtin_mul_overflow(V, 10, &V) ||
+        __builtin_add_overflow(V, C - '0', &V))
+      return false;
+  return true;
+}
+
+void Importer::checkSize(const Shape &S, int64_t EltBytes, const std::string &What) {
+  int64_t N;
+  if (!shapes::checkedNumElements(S, N)) {
+    for (int64_t D : S)
+      if (D < 0)
+        fail(What + " " + shapeStr(S) + " has a negative dimension");
+    fail(What + " " + shapeStr(S) + " has more than 2^63 elements");
   }
-  if (Location.empty() || Location.find("..") != std::string::npos || Location[0] == '/')
-    fail(What + ": bad external data location '" + Location + "'");
-  std::string File = Dir + Location;
-  std::ifstream In(File, std::ios::binary);
-  if (!In)
-    fail(What + ": cannot open external data file '" + File + "'");
-  In.seekg(0, std::ios::end);
-  int64_t Size = int64_t(In.tellg());
-  if (Length < 0)
-    Length = Size - Offset;
-  if (Offset < 0 || Offset + Length > Size)
-    fail(What + ": external data [" + std::to_string(Offset) + ", +" + std::to_string(Length) +
-         ") exceeds '" + File + "' (" + std::to_string(Size) + " bytes)");
-  std::string Data(size_t(Length), '\0');
-  In.seekg(Offset);
-  In.read(Data.data(), Length);
+  int64_t Span = 1, Bytes = 0;
+  for (int64_t D : S)
+    Span *= std::max<int64_t>(D, 1); // cannot overflow: checked above
+  bool Over = __builtin_mul_overflow(Span, EltBytes, &Bytes);
+  if (!Over && Bytes <= Opts.MaxTensorBytes)
+    return;
+  std::string Size = Over ? "more than 2^63 bytes" : std::to_string(Bytes) + " bytes";
+  std::string Dram =
+      "more than the machine's DRAM (" + std::to_string(Opts.MaxTensorBytes) + " bytes)";
+  if (N == 0)
+    fail(What + " " + shapeStr(S) + " is empty but its other dimensions span " + Size + ", " +
+         Dram);
+  fail(What + " " + shapeStr(S) + " has " + std::to_string(N) + " elements (" + Size + "), " +
+       Dram);
+}
+
+void Importer::checkComputed(const Shape &S, int32_t DType, const std::string &What, int64_t From) {
+  checkSize(S, int64_t(elementSize(DType)), What);
+  int64_t N = shapes::numElements(S);
+  if (N > MaxComputedElements && N > From)
+    fail(What + " " + shapeStr(S) + " has " + std::to_string(N) +
+         " elements, more than d1c computes at import (" + std::to_string(MaxComputedElements) +
+         ")");
+}
+
+void Importer::checkWindowAttrs(size_t NS, const std::vector<int64_t> &Kernel,
+                                const std::vector<int64_t> &Strides,
+                                const std::vector<int64_t> &Dil, const std::vector<int64_t> &Pads) {
+  auto Check = [&](const std::vector<int64_t> &V, const char *Name, size_t Count, int64_t Min) {
+    if (!V.empty() && V.size() != Count)
+      fail(std::string(Name) + " needs " + std::to_string(Count) + " values, got " +
+           std::to_string(V.size()));
+    for (int64_t X : V)
+      if (X < Min || X > (int64_t(1) << 31))
+        fail(std::string(Name) + " value " + std::to_string(X) + " is out of range (" +
+             std::to_string(Min) + " to 2^31)");
+  };
+  Check(Kernel, "kernel_shape", NS, 1);
+  Check(Strides, "strides", NS, 1);
+  Check(Dil, "dilations", NS, 1);
+  Check(Pads, "pads", 2 * NS, 0);
+}
+
+Importer::ExternalRef Importer::externalRef(const onnx::TensorProto &T, const std::string &What) {
+  ExternalRef R;
+  std::string Location;
+  for (const auto &E : T.external_data()) {
+    if (E.key() == "location") {
+      Location = E.value();
+    } else if (E.key() == "offset" || E.key() == "length") {
+      int64_t V;
+      if (!parseCount(E.value(), V))
+        fail(What + ": external data " + E.key() + " " + q(E.value()) + " is not a byte count");
+      (E.key() == "offset" ? R.Offset : R.Length) = V;
+    }
+  }
+  // Relative to the model's directory and inside it, symbolic links
+  // resolved; a regular file (a FIFO or device would block or never end).
+  if (Location.empty() || Location.find("..") != std::string::npos || Location[0] == '/' ||
+      Location.find('\0') != std::string::npos)
+    fail(What + ": bad external data location " + q(Location));
+  R.Shown = Dir + Location;
+  std::string Joined = Dir + Location;
+  char *Real = ::realpath(Joined.c_str(), nullptr);
+  if (!Real)
+    fail(What + ": cannot open external data file " + q(R.Shown) + ": " + std::strerror(errno));
+  R.File = Real;
+  std::free(Real);
+  std::string Inside = ModelDirReal == "/" ? "/" : ModelDirReal + "/";
+  if (R.File.compare(0, Inside.size(), Inside) != 0)
+    fail(What + ": bad external data location " + q(Location) +
+         ": it resolves outside the model's directory");
+  struct stat St;
+  if (::stat(R.File.c_str(), &St) != 0 || !S_ISREG(St.st_mode))
+    fail(What + ": external data file " + q(R.Shown) + " is not a regular file");
+  return R;
+}
+
+std::string Importer::externalData(const onnx::TensorProto &T, const std::string &What,
+                                   const Shape &Dims, size_t Bytes) {
+  ExternalRef R = externalRef(T, What);
+  // O_NONBLOCK: should the file have been swapped for a FIFO since, open
+  // does not wait for a writer.
+  int FD = ::open(R.File.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  if (FD < 0)
+    fail(What + ": cannot open external data file " + q(R.Shown) + ": " + std::strerror(errno));
+  struct stat St;
+  if (::fstat(FD, &St) != 0 || !S_ISREG(St.st_mode)) {
+    ::close(FD);
+    fail(What + ": external data file " + q(R.Shown) + " is not a regular file");
+  }
+  int64_t Size = int64_t(St.st_size);
+  if (R.Offset > Size) {
+    ::close(FD);
+    fail(What + ": external data offset " + std::to_string(R.Offset) + " is past the end of " +
+         q(R.Shown) + " (" + std::to_string(Size) + " bytes)");
+  }
+  if (R.Length < 0)
+    R.Length = Size - R.Offset;
+  if (R.Length > Size - R.Offset) {
+    ::close(FD);
+    fail(What + ": external data [" + std::to_string(R.Offset) + ", +" + std::to_string(R.Length) +
+         ") exceeds " + q(R.Shown) + " (" + std::to_string(Size) + " bytes)");
+  }
+  if (uint64_t(R.Length) != Bytes) {
+    ::close(FD);
+    fail(What + " holds " + std::to_string(R.Length) + " bytes; its shape " + shapeStr(Dims) +
+         " needs " + std::to_string(Bytes));
+  }
+  std::string Data(size_t(R.Length), '\0');
+  size_t Done = 0;
+  while (Done < Data.size()) {
+    ssize_t Got =
+        ::pread(FD, Data.data() + Done, Data.size() - Done, off_t(R.Offset) + off_t(Done));
+    if (Got < 0 && errno == EINTR)
+      continue;
+    if (Got <= 0) {
+      ::close(FD);
+      fail(What + ": cannot read external data file " + q(R.Shown) +
+           (Got < 0 ? std::string(": ") + std::strerror(errno) : ": it ended early"));
+    }
+    Done += size_t(Got);
+  }
+  ::close(FD);
   return Data;
 }
 
@@ -479,22 +713,25 @@ Const Importer::readTensor(const onnx::TensorProto &T, const std::string &What) 
       fail(What + " has a negative dimension");
     C.Dims.push_back(D);
   }
-  int64_t N = C.size();
   bool Float = isFloatType(DT);
   C.DType = Float ? onnx::TensorProto::FLOAT : DT;
+  // Bounded before anything is read or allocated.
+  checkSize(C.Dims, int64_t(elementSize(DT)), What);
+  int64_t N = C.size();
+  size_t Bytes = size_t(N) * elementSize(DT); // fits: checked against DRAM
   std::string Raw;
   bool HasRaw = false;
   if (T.data_location() == onnx::TensorProto::EXTERNAL) {
-    Raw = externalData(T, What);
+    Raw = externalData(T, What, C.Dims, Bytes);
     HasRaw = true;
   } else if (T.has_raw_data()) {
     Raw = T.raw_data();
     HasRaw = true;
   }
   if (HasRaw) {
-    if (Raw.size() != size_t(N) * elementSize(DT))
-      fail(What + " holds " + std::to_string(Raw.size()) + " bytes; its shape " +
-           shapes::str(C.Dims) + " needs " + std::to_string(size_t(N) * elementSize(DT)));
+    if (Raw.size() != Bytes)
+      fail(What + " holds " + std::to_string(Raw.size()) + " bytes; its shape " + shapeStr(C.Dims) +
+           " needs " + std::to_string(Bytes));
     if (DT == onnx::TensorProto::FLOAT) {
       C.F.resize(size_t(N));
       std::memcpy(C.F.data(), Raw.data(), Raw.size());
@@ -514,7 +751,7 @@ Const Importer::readTensor(const onnx::TensorProto &T, const std::string &What) 
   }
   auto Check = [&](int64_t Got) {
     if (Got != N)
-      fail(What + " holds " + std::to_string(Got) + " values; its shape " + shapes::str(C.Dims) +
+      fail(What + " holds " + std::to_string(Got) + " values; its shape " + shapeStr(C.Dims) +
            " needs " + std::to_string(N));
   };
   switch (DT) {
@@ -566,11 +803,12 @@ Type Importer::elementType(int32_t T) {
   }
 }
 
-
-
 Value Importer::materialize(const Const &C) {
   auto T = RankedTensorType::get(C.Dims, elementType(C.isFloat() ? onnx::TensorProto::FLOAT
                                                                  : C.DType));
+  checkSize(C.Dims, int64_t(elementSize(C.DType)), "constant");
+  if (size_t(C.size()) != (C.isFloat() ? C.F.size() : C.I.size()))
+    fail("internal error: a constant's values do not match its shape " + shapeStr(C.Dims));
   DenseElementsAttr A;
   if (C.isFloat()) {
     A = DenseElementsAttr::get(T, ArrayRef<float>(C.F));
@@ -598,7 +836,7 @@ Value Importer::input(int K) {
     return It->second;
   auto C = Consts.find(Name);
   if (C == Consts.end())
-    fail("input '" + Name + "' is not defined before this node");
+    fail("input " + q(Name) + " is not defined before this node");
   Value V = materialize(C->second);
   Values[Name] = V;
   return V;
@@ -610,7 +848,7 @@ Value Importer::inputAs(int K, Type E) {
     int32_t To = onnxType(E);
     if (C.isFloat() && To != onnx::TensorProto::FLOAT) {
       for (float F : C.F)
-        C.I.push_back(int64_t(F));
+        C.I.push_back(toInt64(F));
       C.F.clear();
     } else if (!C.isFloat() && To == onnx::TensorProto::FLOAT) {
       C.F.assign(C.I.begin(), C.I.end());
@@ -623,7 +861,7 @@ Value Importer::inputAs(int K, Type E) {
   if (E.isF32() && isStorageFloat(eltOf(V)))
     return castTo(V, E);
   if (eltOf(V) != E)
-    fail("input '" + Node->input(K) + "' is " + dtypeName(onnxType(eltOf(V))) + ", expected " +
+    fail("input " + q(Node->input(K)) + " is " + dtypeName(onnxType(eltOf(V))) + ", expected " +
          dtypeName(onnxType(E)));
   return V;
 }
@@ -641,9 +879,10 @@ Value Importer::floatInput(int K) {
   if (isStorageFloat(eltOf(V)))
     return castTo(V, B.getF32Type());
   if (!cast<RankedTensorType>(V.getType()).getElementType().isF32())
-    fail("input '" + Node->input(K) + "' is " +
-         (cast<RankedTensorType>(V.getType()).getElementType().isInteger(1) ? "bool" : "an integer") +
-         " tensor; " + Node->op_type() + " is computed in fp32 only");
+    fail("input " + q(Node->input(K)) + " is " +
+         (cast<RankedTensorType>(V.getType()).getElementType().isInteger(1) ? "bool"
+                                                                            : "an integer") +
+         " tensor; " + escape(Node->op_type()) + " is computed in fp32 only");
   return V;
 }
 
@@ -651,33 +890,26 @@ void Importer::setOutput(int K, Value V) {
   if (K >= Node->output_size() || Node->output(K).empty())
     return;
   const std::string &Name = Node->output(K);
-  auto It = Inferred.find(Name);
-  // libonnx 1.12 infers ceil_mode pooling with the rule before the fix that
-  // drops windows starting in the right padding; the importer follows the
-  // current spec (and PyTorch) there.
-  bool CeilPool = (Node->op_type() == "MaxPool" || Node->op_type() == "AveragePool") &&
-                  intAttr("ceil_mode", 0);
-  if (It != Inferred.end() && It->second != shapeOf(V) && !CeilPool)
-    fail("output '" + Name + "' has shape " + shapes::str(shapeOf(V)) +
-         " but ONNX shape inference says " + shapes::str(It->second));
+  checkSize(shapeOf(V), bytesOf(eltOf(V)), "output " + q(Name));
   Values[Name] = V;
 }
 
 void Importer::setConst(int K, Const C) {
   if (K >= Node->output_size() || Node->output(K).empty())
     return;
+  checkSize(C.Dims, int64_t(elementSize(C.DType)), "output " + q(Node->output(K)));
   Consts[Node->output(K)] = std::move(C);
 }
 
 void Importer::onlyAttrs(std::initializer_list<const char *> Known) {
   for (const auto &A : Node->attribute()) {
     if (A.type() == onnx::AttributeProto::GRAPH || A.type() == onnx::AttributeProto::GRAPHS)
-      fail("subgraph attribute '" + A.name() + "' is not supported");
+      fail("subgraph attribute " + q(A.name()) + " is not supported");
     bool Ok = false;
     for (const char *K : Known)
       Ok |= A.name() == K;
     if (!Ok)
-      fail("attribute '" + A.name() + "' is not supported");
+      fail("attribute " + q(A.name()) + " is not supported");
   }
 }
 
@@ -701,21 +933,24 @@ int64_t broadcastIndex(const Shape &Out, const Shape &In, int64_t Flat) {
   return Idx;
 }
 
-/// Elementwise over two constants with broadcasting.
+/// Elementwise over two constants with broadcasting; Check sees the result's
+/// shape and type before anything is allocated.
 Const foldBinary(const Const &A, const Const &X, const std::function<double(double, double)> &F,
-                 bool FloatResult, std::string &Err) {
+                 bool FloatResult, std::string &Err,
+                 const std::function<void(const Const &)> &Check) {
   Const R;
   Err = shapes::broadcast(A.Dims, X.Dims, R.Dims);
   if (!Err.empty())
     return R;
   R.DType = FloatResult ? onnx::TensorProto::FLOAT : A.DType;
+  Check(R);
   int64_t N = R.size();
   for (int64_t K = 0; K < N; ++K) {
     double V = F(A.at(broadcastIndex(R.Dims, A.Dims, K)), X.at(broadcastIndex(R.Dims, X.Dims, K)));
     if (FloatResult)
       R.F.push_back(float(V));
     else
-      R.I.push_back(int64_t(V));
+      R.I.push_back(toInt64(V));
   }
   return R;
 }
@@ -805,7 +1040,17 @@ bool Importer::fold() {
   if (!AllConst || NIn == 0)
     return false;
 
-  auto In = [&](int K) -> const Const & { return Consts[Node->input(K)]; };
+  auto In = [&](int K) -> const Const & {
+    if (!hasInput(K)) // an omitted input inside the list
+      fail("missing input " + std::to_string(K));
+    return Consts[Node->input(K)];
+  };
+  // The largest input: a folded result no larger is not bounded further.
+  int64_t Largest = 0;
+  for (size_t K = 0; K < NIn; ++K)
+    if (hasInput(int(K)))
+      Largest = std::max(Largest, In(int(K)).size());
+  auto CheckOut = [&](const Const &R) { checkComputed(R.Dims, R.DType, "output", Largest); };
   static const std::map<std::string, std::function<double(double, double)>> Binary = {
       {"Add", [](double A, double B) { return A + B; }},
       {"Sub", [](double A, double B) { return A - B; }},
@@ -820,7 +1065,7 @@ bool Importer::fold() {
   auto Bin = Binary.find(Op);
   if (Bin != Binary.end() && NIn == 2) {
     bool Cmp = Op == "Equal" || Op == "Less" || Op == "Greater";
-    Const R = foldBinary(In(0), In(1), Bin->second, In(0).isFloat() && !Cmp, Err);
+    Const R = foldBinary(In(0), In(1), Bin->second, In(0).isFloat() && !Cmp, Err, CheckOut);
     if (!Err.empty())
       fail(Err);
     if (Cmp)
@@ -830,13 +1075,17 @@ bool Importer::fold() {
   }
   if (Op == "Div" && NIn == 2) {
     bool F = In(0).isFloat();
-    Const R = foldBinary(In(0), In(1), [F](double A, double B) {
-      if (F)
-        return A / B;
-      if (B == 0)
-        return 0.0;
-      return double(int64_t(A) / int64_t(B)); // integer division truncates
-    }, F, Err);
+    Const R = foldBinary(
+        In(0), In(1),
+        [F](double A, double B) {
+          if (F)
+            return A / B;
+          int64_t N = toInt64(A), D = toInt64(B);
+          if (D == 0 || (N == INT64_MIN && D == -1)) // undefined in ONNX; not a trap here
+            return D == 0 ? 0.0 : A;
+          return double(N / D); // integer division truncates
+        },
+        F, Err, CheckOut);
     if (!Err.empty())
       fail(Err);
     setConst(0, R);
@@ -853,13 +1102,14 @@ bool Importer::fold() {
     Const R;
     R.DType = X.DType;
     R.Dims = Out;
+    CheckOut(R);
     for (int64_t K = 0; K < R.size(); ++K) {
       const Const &Pick = Cond.at(broadcastIndex(Out, Cond.Dims, K)) != 0 ? X : Y;
       int64_t At = broadcastIndex(Out, Pick.Dims, K);
       if (R.isFloat())
         R.F.push_back(Pick.isFloat() ? Pick.F[size_t(At)] : float(Pick.I[size_t(At)]));
       else
-        R.I.push_back(Pick.isFloat() ? int64_t(Pick.F[size_t(At)]) : Pick.I[size_t(At)]);
+        R.I.push_back(Pick.isFloat() ? toInt64(Pick.F[size_t(At)]) : Pick.I[size_t(At)]);
     }
     setConst(0, R);
     return true;
@@ -875,7 +1125,7 @@ bool Importer::fold() {
       if (R.isFloat())
         R.F[K] = float(V);
       else
-        R.I[K] = int64_t(V);
+        R.I[K] = toInt64(V);
     }
     setConst(0, R);
     return true;
@@ -892,7 +1142,7 @@ bool Importer::fold() {
       R.I.clear();
     } else if (isIntType(int32_t(To)) && R.isFloat()) {
       for (float V : R.F)
-        R.I.push_back(int64_t(V));
+        R.I.push_back(toInt64(V));
       R.F.clear();
     } else if (!isFloatType(int32_t(To)) && !isIntType(int32_t(To))) {
       fail("Cast to " + dtypeName(int32_t(To)) + " is not supported");
@@ -920,6 +1170,7 @@ bool Importer::fold() {
     Const R;
     R.DType = In(0).DType;
     R.Dims = Out;
+    checkSize(Out, int64_t(elementSize(R.DType)), "output"); // no larger than its inputs
     int64_t Outer = 1;
     for (int64_t D = 0; D < Axis; ++D)
       Outer *= Out[size_t(D)];
@@ -931,7 +1182,7 @@ bool Importer::fold() {
           if (R.isFloat())
             R.F.push_back(C.isFloat() ? C.F[O * Inner + E] : float(C.I[O * Inner + E]));
           else
-            R.I.push_back(C.isFloat() ? int64_t(C.F[O * Inner + E]) : C.I[O * Inner + E]);
+            R.I.push_back(C.isFloat() ? toInt64(C.F[O * Inner + E]) : C.I[O * Inner + E]);
         }
       }
     setConst(0, R);
@@ -945,6 +1196,9 @@ bool Importer::fold() {
     if (!Err.empty())
       fail(Err);
     shapes::normalizeAxis(Axis, int64_t(Data.Dims.size()));
+    if (Idx.isFloat())
+      fail("indices must be integers");
+    checkComputed(Out, Data.DType, "output", Largest);
     std::vector<int64_t> St = stridesOf(Data.Dims);
     size_t IR = Idx.Dims.size();
     auto Strides = stridesOf(Idx.Dims);
@@ -956,7 +1210,8 @@ bool Importer::fold() {
       if (I < 0)
         I += Data.Dims[size_t(Axis)];
       if (I < 0 || I >= Data.Dims[size_t(Axis)])
-        fail("index " + std::to_string(Idx.I[size_t(Flat)]) + " out of range");
+        fail("index " + std::to_string(Idx.I[size_t(Flat)]) + " out of range for dimension " +
+             std::to_string(Data.Dims[size_t(Axis)]));
       int64_t Src = I * St[size_t(Axis)];
       for (int64_t D = 0; D < Axis; ++D)
         Src += C[size_t(D)] * St[size_t(D)];
@@ -968,33 +1223,55 @@ bool Importer::fold() {
   }
   if (Op == "ConstantOfShape") {
     Const R;
+    if (In(0).isFloat() || In(0).Dims.size() != 1)
+      fail("the shape must be a 1D integer tensor");
     R.Dims = In(0).I;
     R.DType = onnx::TensorProto::FLOAT;
     double V = 0;
     if (const auto *A = attr("value")) {
       Const VC = readTensor(A->t(), "ConstantOfShape value");
+      if (VC.size() != 1)
+        fail("value must hold one element");
       R.DType = VC.DType;
       V = VC.at(0);
     }
+    checkComputed(R.Dims, R.DType, "output");
     if (R.isFloat())
       R.F.assign(size_t(R.size()), float(V));
     else
-      R.I.assign(size_t(R.size()), int64_t(V));
+      R.I.assign(size_t(R.size()), toInt64(V));
     setConst(0, R);
     return true;
   }
   if (Op == "Range") {
     Const R;
     R.DType = In(0).DType;
+    for (int K = 0; K < 3; ++K)
+      if (In(K).size() != 1)
+        fail("start, limit and delta must be scalars");
     double Start = In(0).at(0), Limit = In(1).at(0), Delta = In(2).at(0);
-    int64_t N = std::max<int64_t>(0, int64_t(std::ceil((Limit - Start) / Delta)));
-    for (int64_t K = 0; K < N; ++K) {
-      if (R.isFloat())
-        R.F.push_back(float(Start + double(K) * Delta));
-      else
-        R.I.push_back(int64_t(Start) + K * int64_t(Delta));
-    }
+    double Count = std::ceil((Limit - Start) / Delta);
+    if (Delta == 0 || !std::isfinite(Count))
+      fail("start, limit and delta give no finite count");
+    // Bounded as a double: converting a larger one is undefined.
+    if (Count > double(MaxComputedElements))
+      fail("output would have more than " + std::to_string(MaxComputedElements) +
+           " elements, more than d1c computes at import");
+    int64_t N = Count > 0 ? int64_t(Count) : 0;
     R.Dims = {N};
+    checkComputed(R.Dims, R.DType, "output");
+    int64_t IStart = In(0).isFloat() ? toInt64(Start) : In(0).I[0];
+    int64_t IDelta = In(2).isFloat() ? toInt64(Delta) : In(2).I[0];
+    for (int64_t K = 0; K < N; ++K) {
+      if (R.isFloat()) {
+        R.F.push_back(float(Start + double(K) * Delta));
+        continue;
+      }
+      int64_t V;
+      if (__builtin_mul_overflow(K, IDelta, &V) || __builtin_add_overflow(IStart, V, &V))
+        fail("the range overflows 64 bits");
+      R.I.push_back(V);
+    }
     setConst(0, R);
     return true;
   }
@@ -1016,13 +1293,14 @@ Value Importer::buildConv(Value X, Value W, Value Bias) {
   Shape XS = shapeOf(X);
   bool OneD = XS.size() == 3;
   if (XS.size() != 4 && !OneD)
-    fail("only 1D, 2D and 3D convolutions are supported (input " + shapes::str(XS) + ")");
+    fail("only 1D, 2D and 3D convolutions are supported (input " + shapeStr(XS) + ")");
   Shape WS = shapeOf(W);
   if (WS.size() != XS.size())
     fail("weight rank differs from input rank");
   std::vector<int64_t> Strides = intsAttr("strides"), Dil = intsAttr("dilations"),
                        Pads = intsAttr("pads"), Kernel = intsAttr("kernel_shape");
   // A 1D convolution is a 2D one of height 1.
+  checkWindowAttrs(XS.size() - 2, Kernel, Strides, Dil, Pads);
   if (OneD) {
     X = reshape(X, {XS[0], XS[1], 1, XS[2]});
     W = reshape(W, {WS[0], WS[1], 1, WS[2]});
@@ -1045,8 +1323,8 @@ Value Importer::buildConv(Value X, Value W, Value Bias) {
   if (Pads.empty())
     Pads = {0, 0, 0, 0};
   if (!Kernel.empty() && Kernel != std::vector<int64_t>{WS[2], WS[3]})
-    fail("kernel_shape " + shapes::str(Kernel) + " differs from the weight's " +
-         shapes::str({WS[2], WS[3]}));
+    fail("kernel_shape " + shapeStr(Kernel) + " differs from the weight's " +
+         shapeStr({WS[2], WS[3]}));
   resolveAutoPad(XS, {WS[2], WS[3]}, Strides, Dil, Pads);
   int64_t Group = intAttr("group", 1);
   Shape Out;
@@ -1070,7 +1348,11 @@ void Importer::importConv3D() {
   if (WS.size() != 5)
     fail("weight rank differs from input rank");
   std::vector<int64_t> St = intsAttr("strides", 1, 3), Dil = intsAttr("dilations", 1, 3),
-                       Pads = intsAttr("pads", 0, 6);
+                       Pads = intsAttr("pads", 0, 6), Kernel = intsAttr("kernel_shape");
+  checkWindowAttrs(3, Kernel, St, Dil, Pads);
+  if (!Kernel.empty() && Kernel != std::vector<int64_t>{WS[2], WS[3], WS[4]})
+    fail("kernel_shape " + shapeStr(Kernel) + " differs from the weight's " +
+         shapeStr({WS[2], WS[3], WS[4]}));
   resolveAutoPad(XS, {WS[2], WS[3], WS[4]}, St, Dil, Pads);
   int64_t G = intAttr("group", 1);
   std::vector<int64_t> DP(10, 0);
@@ -1078,9 +1360,13 @@ void Importer::importConv3D() {
   DP[7] = Pads[3];
   Value P = pad(X, DP, "constant", 0);
   Shape PS = shapeOf(P);
-  int64_t KD = WS[2], OD = (PS[2] - Dil[0] * (KD - 1) - 1) / St[0] + 1;
-  if (OD < 1)
+  int64_t KD = WS[2];
+  int64_t OD = shapes::windowOut(PS[2], KD, St[0], 0, 0, Dil[0]);
+  if (OD < 1 || KD < 1)
     fail("the kernel is deeper than the padded input");
+  checkUnroll(mulOrFail(OD, KD, "the number of 2D convolutions"),
+              "the 3D convolution (" + std::to_string(OD) + " output planes of " +
+                  std::to_string(KD) + ")");
   auto Plane = [&](Value V, int64_t Z) {
     Shape S = shapeOf(V);
     return reshape(sliceAlong(V, 2, Z, Z + 1), {S[0], S[1], S[3], S[4]});
@@ -1124,7 +1410,7 @@ void Importer::importPool(bool Max) {
   Shape XS = shapeOf(X);
   size_t NS = XS.size() < 3 ? 0 : XS.size() - 2;
   if (NS < 1 || NS > 3)
-    fail("only 1D, 2D and 3D pooling is supported (input " + shapes::str(XS) + ")");
+    fail("only 1D, 2D and 3D pooling is supported (input " + shapeStr(XS) + ")");
   Type T = eltOf(X);
   if (T.isInteger(1) || (!Max && !T.isF32()))
     fail("pooling takes fp32 (max pooling also integers)");
@@ -1135,6 +1421,7 @@ void Importer::importPool(bool Max) {
     fail("kernel_shape must have " + std::to_string(NS) + " values");
   std::vector<int64_t> Strides = intsAttr("strides", 1, NS), Pads = intsAttr("pads", 0, 2 * NS),
                        Dil = Max ? intsAttr("dilations", 1, NS) : std::vector<int64_t>(NS, 1);
+  checkWindowAttrs(NS, Kernel, Strides, Dil, Pads);
   if (intAttr("storage_order", 0) != 0)
     fail("storage_order 1 is not supported");
   resolveAutoPad(XS, Kernel, Strides, Dil, Pads);
@@ -1142,13 +1429,13 @@ void Importer::importPool(bool Max) {
   if (intAttr("ceil_mode", 0)) {
     // ceil_mode: pad the end so that the floor rule gives the ceil size (a
     // window must start inside the input or its left padding).
+    // Attributes are at most 2^31 and dimensions within DRAM: no overflow.
     for (size_t D = 0; D < NS; ++D) {
       int64_t Span = XS[2 + D] + Pads[D] + Pads[D + NS] - Dil[D] * (Kernel[D] - 1) - 1;
       if (Span < 0)
         fail("the window is larger than the padded input");
-      int64_t Out = (Span + Strides[D] - 1) / Strides[D] + 1;
-      if ((Out - 1) * Strides[D] >= XS[2 + D] + Pads[D])
-        --Out;
+      int64_t Out = shapes::windowOut(XS[2 + D], Kernel[D], Strides[D], Pads[D], Pads[D + NS],
+                                      Dil[D], /*Ceil=*/true);
       int64_t Need = (Out - 1) * Strides[D] + Dil[D] * (Kernel[D] - 1) + 1 -
                      (XS[2 + D] + Pads[D] + Pads[D + NS]);
       if (Need > 0) {
@@ -1190,7 +1477,12 @@ void Importer::importPool(bool Max) {
     DP[2 + XS.size()] = Pads[3];
     Value P = pad(X, DP, "constant", Max ? -INFINITY : 0.0);
     Shape PS = shapeOf(P);
-    int64_t OD = (PS[2] - Dil[0] * (Kernel[0] - 1) - 1) / Strides[0] + 1;
+    int64_t OD = shapes::windowOut(PS[2], Kernel[0], Strides[0], 0, 0, Dil[0]);
+    if (OD < 1)
+      fail("the window is deeper than the padded input");
+    checkUnroll(mulOrFail(OD, Kernel[0], "the number of 2D poolings"),
+                "the 3D pooling (" + std::to_string(OD) + " output planes of " +
+                    std::to_string(Kernel[0]) + ")");
     std::vector<Value> Planes;
     for (int64_t Od = 0; Od < OD; ++Od) {
       Value Acc;
@@ -1219,13 +1511,14 @@ Value Importer::constFrom(const Shape &S, Type E,
   Const C;
   C.DType = onnxType(E);
   C.Dims = S;
+  checkComputed(S, C.DType, "constant");
   std::vector<int64_t> Co(S.size(), 0);
   for (int64_t K = 0; K < C.size(); ++K) {
     double V = F(Co);
     if (C.isFloat())
       C.F.push_back(float(V));
     else
-      C.I.push_back(int64_t(V));
+      C.I.push_back(toInt64(V));
     for (size_t D = S.size(); D-- > 0;) {
       if (++Co[D] < S[D])
         break;
@@ -1233,6 +1526,21 @@ Value Importer::constFrom(const Shape &S, Type E,
     }
   }
   return materialize(C);
+}
+
+Value Importer::splat(const Shape &S, Type E, double V) {
+  checkSize(S, bytesOf(E), "constant");
+  if (shapes::numElements(S) == 0) // printed as dense<>, like constFrom's
+    return constFrom(S, E, [](const std::vector<int64_t> &) { return 0.0; });
+  auto T = RankedTensorType::get(S, E);
+  Attribute A;
+  if (E.isInteger(1))
+    A = B.getBoolAttr(V != 0);
+  else if (isa<FloatType>(E))
+    A = FloatAttr::get(E, float(V));
+  else
+    A = IntegerAttr::get(E, APInt(64, uint64_t(toInt64(V))).trunc(E.getIntOrFloatBitWidth()));
+  return B.create<graph::ConstantOp>(Loc, T, DenseElementsAttr::get(T, A));
 }
 
 Value Importer::reduceOf(graph::ReduceKind Kind, Value V, std::vector<int64_t> Axes,
@@ -1289,7 +1597,7 @@ Value Importer::elementIndices(const Shape &DS, Value Indices, int64_t Axis) {
     fail("indices must have the rank of the data");
   for (size_t D = 0; D < DS.size(); ++D)
     if (int64_t(D) != Axis && IS[D] > DS[D])
-      fail("indices " + shapes::str(IS) + " exceed the data " + shapes::str(DS));
+      fail("indices " + shapeStr(IS) + " exceed the data " + shapeStr(DS));
   Type I64 = B.getI64Type();
   auto St = stridesOf(DS);
   Value Idx = normalizedIndex(Indices, DS[size_t(Axis)]);
@@ -1307,8 +1615,9 @@ Value Importer::elementIndices(const Shape &DS, Value Indices, int64_t Axis) {
 Value Importer::rowIndices(const Shape &DS, Value Indices, int64_t BatchDims, int64_t &Inner) {
   Shape IS = shapeOf(Indices);
   int64_t K = IS.empty() ? 0 : IS.back(), Bd = BatchDims;
-  if (IS.empty() || K < 1 || Bd + K > int64_t(DS.size()) || Bd >= int64_t(IS.size()))
-    fail("indices " + shapes::str(IS) + " do not address data " + shapes::str(DS));
+  if (IS.empty() || K < 1 || Bd < 0 || Bd >= int64_t(IS.size()) || Bd > int64_t(DS.size()) ||
+      K > int64_t(DS.size()) - Bd)
+    fail("indices " + shapeStr(IS) + " do not address data " + shapeStr(DS));
   for (int64_t D = 0; D < Bd; ++D)
     if (IS[size_t(D)] != DS[size_t(D)])
       fail("batch dimensions of indices and data differ");
@@ -1346,9 +1655,9 @@ Value Importer::nllLoss(Value LogProb, Value Target, Value Weight,
                         std::optional<int64_t> Ignore, const std::string &Reduction) {
   Shape PS = shapeOf(LogProb), TS = shapeOf(Target);
   if (PS.size() < 2 || TS.size() != PS.size() - 1 || TS[0] != PS[0])
-    fail("input " + shapes::str(PS) + " and target " + shapes::str(TS) + " do not match");
+    fail("input " + shapeStr(PS) + " and target " + shapeStr(TS) + " do not match");
   if (Reduction != "none" && Reduction != "sum" && Reduction != "mean")
-    fail("reduction '" + Reduction + "' is not none, sum or mean");
+    fail("reduction " + q(Reduction) + " is not none, sum or mean");
   Type I64 = B.getI64Type();
   Value T = castTo(Target, I64), Valid;
   if (Ignore) {
@@ -1386,14 +1695,25 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
   if (Pads.size() != 2 * R)
     fail("pads needs " + std::to_string(2 * R) + " values");
   if (Mode != "constant" && Mode != "edge" && Mode != "reflect")
-    fail("pad mode '" + Mode + "' is not supported");
+    fail("pad mode " + q(Mode) + " is not supported");
   Type T = eltOf(X);
+  // The padded shape first: nothing is built for one beyond DRAM.
+  // (Negative pads crop at most the whole dimension.)
+  auto Crop = [](int64_t P, int64_t Dim) { return P < -Dim ? Dim : std::max<int64_t>(0, -P); };
+  Shape Padded = S;
+  for (size_t D = 0; D < R; ++D) {
+    int64_t Lo = Pads[D], Hi = Pads[D + R];
+    int64_t Kept = std::max<int64_t>(0, S[D] - Crop(Lo, S[D]) - Crop(Hi, S[D]));
+    Padded[D] = addOrFail(addOrFail(Kept, std::max<int64_t>(Lo, 0), "the padded size"),
+                          std::max<int64_t>(Hi, 0), "the padded size");
+  }
+  checkSize(Padded, bytesOf(T), "the padded tensor");
   for (size_t D = 0; D < R; ++D) {
     int64_t Lo = Pads[D], Hi = Pads[D + R];
     S = shapeOf(X);
     if (Lo < 0 || Hi < 0) { // negative pads crop
-      int64_t From = std::max<int64_t>(0, -Lo);
-      X = sliceAlong(X, int64_t(D), From, std::max(From, S[D] - std::max<int64_t>(0, -Hi)));
+      int64_t From = Crop(Lo, S[D]);
+      X = sliceAlong(X, int64_t(D), From, std::max(From, S[D] - Crop(Hi, S[D])));
       S = shapeOf(X);
       Lo = std::max<int64_t>(Lo, 0);
       Hi = std::max<int64_t>(Hi, 0);
@@ -1405,13 +1725,15 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
            std::to_string(S[D]));
     if (Mode != "constant" && S[D] == 0)
       fail("cannot pad an empty dimension by " + Mode);
+    if (Mode != "constant")
+      checkComputed({std::max(Lo, Hi)}, onnx::TensorProto::INT64, "the padding's index table");
     // The pieces before and after: constant blocks, or copies of the edge
     // (reflected) elements taken with constant gathers.
     auto Piece = [&](int64_t N, bool Before) -> Value {
       Shape PS = S;
       PS[D] = N;
       if (Mode == "constant")
-        return constFrom(PS, T, [&](const std::vector<int64_t> &) { return Fill; });
+        return splat(PS, T, Fill);
       Const Idx;
       Idx.DType = onnx::TensorProto::INT64;
       Idx.Dims = {N};
@@ -1431,7 +1753,7 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
     if (Hi)
       Parts.push_back(Piece(Hi, false));
     Shape Out = S;
-    Out[D] += Lo + Hi;
+    Out[D] += Lo + Hi; // no overflow: checked as Padded
     X = B.create<graph::ConcatOp>(Loc, RankedTensorType::get(Out, T), Parts,
                                   B.getI64IntegerAttr(int64_t(D)));
   }
@@ -1447,14 +1769,15 @@ Value Importer::interleaveZeros(Value X, int64_t Axis, int64_t Stride) {
   S1.insert(S1.begin() + Axis + 1, 1);
   Shape ZS = S1;
   ZS[size_t(Axis + 1)] = Stride - 1;
-  Value Z = constFrom(ZS, eltOf(X), [](const std::vector<int64_t> &) { return 0.0; });
   Shape CS = S1;
   CS[size_t(Axis + 1)] = Stride;
+  checkSize(CS, bytesOf(eltOf(X)), "the input with zeros between its elements");
+  Value Z = splat(ZS, eltOf(X), 0.0);
   Value C = B.create<graph::ConcatOp>(Loc, RankedTensorType::get(CS, eltOf(X)),
                                       ValueRange{reshape(X, S1), Z},
                                       B.getI64IntegerAttr(Axis + 1));
   Shape Flat = S;
-  Flat[size_t(Axis)] *= Stride;
+  Flat[size_t(Axis)] *= Stride; // no overflow: CS, the same size, is checked
   std::vector<int64_t> Pads(2 * S.size(), 0);
   Pads[S.size() + size_t(Axis)] = -(Stride - 1);
   return pad(reshape(C, Flat), Pads, "constant", 0);
@@ -1465,29 +1788,39 @@ void Importer::importConvTranspose() {
              "pads", "strides"});
   Value X = floatInput(0), W = floatInput(1);
   Shape XS = shapeOf(X), WS = shapeOf(W);
-  size_t NS = XS.size() - 2; // spatial dims
+  size_t NS = XS.size() < 2 ? 0 : XS.size() - 2; // spatial dims
   if ((NS != 1 && NS != 2) || WS.size() != XS.size())
-    fail("only 1D and 2D transposed convolutions are supported (input " + shapes::str(XS) + ")");
+    fail("only 1D and 2D transposed convolutions are supported (input " + shapeStr(XS) + ")");
   int64_t G = intAttr("group", 1), C = XS[1];
   if (G < 1 || C % G || WS[0] != C)
-    fail("weight " + shapes::str(WS) + " does not match " + std::to_string(C) + " channels in " +
+    fail("weight " + shapeStr(WS) + " does not match " + std::to_string(C) + " channels in " +
          std::to_string(G) + " groups");
   std::vector<int64_t> St = intsAttr("strides", 1, NS), Dil = intsAttr("dilations", 1, NS),
                        OP = intsAttr("output_padding", 0, NS), Pads = intsAttr("pads", 0, 2 * NS);
   std::vector<int64_t> K(WS.begin() + 2, WS.end());
   if (!intsAttr("kernel_shape").empty() && intsAttr("kernel_shape") != K)
     fail("kernel_shape differs from the weight's");
+  checkWindowAttrs(NS, {}, St, Dil, Pads);
+  for (int64_t V : OP)
+    if (V < 0 || V > (int64_t(1) << 31))
+      fail("output_padding value " + std::to_string(V) + " is out of range (0 to 2^31)");
   std::string AutoPad = stringAttr("auto_pad", "NOTSET");
   std::vector<int64_t> OutShape = intsAttr("output_shape");
   if (OutShape.size() > NS)
     OutShape.erase(OutShape.begin(), OutShape.end() - long(NS));
+  if (!OutShape.empty() && OutShape.size() != NS)
+    fail("output_shape needs " + std::to_string(NS) + " values");
+  // Sizes with attributes up to 2^31 and weights and inputs within DRAM:
+  // checked, as their products can overflow.
+  auto Mul = [&](int64_t A, int64_t B) { return mulOrFail(A, B, "the output size"); };
+  auto Add = [&](int64_t A, int64_t B) { return addOrFail(A, B, "the output size"); };
   for (size_t D = 0; D < NS; ++D) {
-    int64_t Full = St[D] * (XS[2 + D] - 1) + OP[D] + Dil[D] * (K[D] - 1) + 1;
-    int64_t Want = !OutShape.empty() ? OutShape[D]
-                   : AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER" ? XS[2 + D] * St[D]
-                                                                          : -1;
+    int64_t Full = Add(Add(Mul(St[D], XS[2 + D] - 1), OP[D]), Add(Mul(Dil[D], K[D] - 1), 1));
+    int64_t Want = !OutShape.empty()                                    ? OutShape[D]
+                   : AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER" ? Mul(XS[2 + D], St[D])
+                                                                        : -1;
     if (Want >= 0) {
-      int64_t Total = Full - Want;
+      int64_t Total = Add(Full, -Want);
       bool Upper = AutoPad != "SAME_LOWER";
       Pads[D] = Upper ? Total / 2 : Total - Total / 2;
       Pads[D + NS] = Total - Pads[D];
@@ -1501,8 +1834,8 @@ void Importer::importConvTranspose() {
   std::vector<int64_t> Pd(2 * XS.size(), 0);
   for (size_t D = 0; D < NS; ++D) {
     X = interleaveZeros(X, int64_t(2 + D), St[D]);
-    Pd[2 + D] = Dil[D] * (K[D] - 1) - Pads[D];
-    Pd[2 + D + XS.size()] = Dil[D] * (K[D] - 1) - Pads[D + NS] + OP[D];
+    Pd[2 + D] = Add(Mul(Dil[D], K[D] - 1), -Pads[D]);
+    Pd[2 + D + XS.size()] = Add(Add(Mul(Dil[D], K[D] - 1), -Pads[D + NS]), OP[D]);
   }
   X = pad(X, Pd, "constant", 0);
   int64_t FG = WS[1], CG = C / G; // filters and channels per group
@@ -1519,6 +1852,7 @@ void Importer::importConvTranspose() {
     Const Rev;
     Rev.DType = onnx::TensorProto::INT64;
     Rev.Dims = {K[D]};
+    checkComputed(Rev.Dims, Rev.DType, "the kernel's index table");
     for (int64_t I = K[D]; I-- > 0;)
       Rev.I.push_back(I);
     Wt = B.create<graph::GatherOp>(Loc, Wt.getType(), Wt, materialize(Rev),
@@ -1560,23 +1894,25 @@ void Importer::importRecurrent() {
   int64_t Gates = Op == "RNN" ? 1 : Op == "GRU" ? 3 : 4;
   Value X = floatInput(0), W = floatInput(1), R = floatInput(2);
   bool BatchFirst = intAttr("layout", 0) != 0;
+  if (shapeOf(X).size() != 3 || shapeOf(W).size() != 3)
+    fail("X and W must be 3D");
   if (BatchFirst) {
     Shape S = shapeOf(X);
     X = B.create<graph::TransposeOp>(Loc, f32({S[1], S[0], S[2]}), X,
                                      B.getDenseI64ArrayAttr({1, 0, 2}));
   }
   Shape XS = shapeOf(X), WS = shapeOf(W);
-  if (XS.size() != 3 || WS.size() != 3)
-    fail("X and W must be 3D");
   int64_t Seq = XS[0], Batch = XS[1], In = XS[2], Dirs = WS[0];
   int64_t H = intAttr("hidden_size", WS[1] / Gates);
-  if (WS[1] != Gates * H || WS[2] != In || shapeOf(R) != Shape{Dirs, Gates * H, H})
-    fail("W " + shapes::str(WS) + " and R " + shapes::str(shapeOf(R)) +
-         " do not match hidden_size " + std::to_string(H));
+  if (H < 1 || H > WS[1] || WS[1] != Gates * H || WS[2] != In ||
+      shapeOf(R) != Shape{Dirs, Gates * H, H})
+    fail("W " + shapeStr(WS) + " and R " + shapeStr(shapeOf(R)) + " do not match hidden_size " +
+         std::to_string(H));
   std::string Dir = stringAttr("direction", "forward");
-  if ((Dir == "bidirectional") != (Dirs == 2) || (Dir != "forward" && Dir != "reverse" &&
-                                                  Dir != "bidirectional"))
-    fail("direction '" + Dir + "' does not match " + std::to_string(Dirs) + " weight sets");
+  if (Dirs != (Dir == "bidirectional" ? 2 : 1) ||
+      (Dir != "forward" && Dir != "reverse" && Dir != "bidirectional"))
+    fail("direction " + q(Dir) + " does not match " + std::to_string(Dirs) + " weight sets");
+  checkUnroll(Seq * Dirs, "the " + std::to_string(Seq) + " steps");
   // Activations: f (gates), g (candidate), h (LSTM output), per direction.
   std::vector<std::string> Acts;
   if (const auto *A = attr("activations"))
@@ -1594,7 +1930,7 @@ void Importer::importRecurrent() {
     if (Name == "Sigmoid") return un<graph::SigmoidOp>(V);
     if (Name == "Tanh") return un<graph::TanhOp>(V);
     if (Name == "Relu") return un<graph::ReluOp>(V);
-    fail("activation '" + Name + "' is not supported");
+    fail("activation " + q(Name) + " is not supported");
   };
   auto MatMul = [&](Value A, Value Bm) {
     Shape Out;
@@ -1618,7 +1954,7 @@ void Importer::importRecurrent() {
   Value Lens = hasInput(4) ? castTo(input(4), B.getI64Type()) : Value();
   if (Lens && Dir != "forward")
     fail("sequence_lens is supported for the forward direction only");
-  Value Zero = constFrom({Batch, H}, B.getF32Type(), [](const std::vector<int64_t> &) { return 0.0; });
+  Value Zero = splat({Batch, H}, B.getF32Type(), 0.0);
   std::vector<Value> YDirs, HDirs, CDirs;
   for (int64_t D = 0; D < Dirs; ++D) {
     bool Reverse = Dir == "reverse" || (Dir == "bidirectional" && D == 1);
@@ -1724,12 +2060,12 @@ Value Importer::scatter(Value Data, Value Flat, Value Updates, const std::string
   R Kind = Reduction == "none" ? R::None : Reduction == "add" ? R::Add : Reduction == "mul" ? R::Mul
            : Reduction == "max" ? R::Max : Reduction == "min" ? R::Min : R(-1);
   if (int(Kind) < 0)
-    fail("reduction '" + Reduction + "' is not supported");
+    fail("reduction " + q(Reduction) + " is not supported");
   if (eltOf(Updates) != eltOf(Data))
     fail("updates and data differ in element type");
   Shape US = shapeOf(Updates);
   if (shapes::numElements(shapeOf(Flat)) != shapes::numElements(US))
-    fail("indices do not match updates " + shapes::str(US));
+    fail("indices do not match updates " + shapeStr(US));
   return B.create<graph::ScatterOp>(Loc, Data.getType(), Data, reshape(Flat, US), Updates,
                                     graph::ScatterReductionAttr::get(&Ctx, Kind));
 }
@@ -1739,8 +2075,8 @@ Value Importer::perAxis(Value V, const Shape &Like, int64_t Axis) {
   if (S.size() != 1 || Like.empty())
     return V;
   if (!shapes::normalizeAxis(Axis, int64_t(Like.size())) || S[0] != Like[size_t(Axis)])
-    fail("per-axis parameter " + shapes::str(S) + " does not match axis " +
-         std::to_string(Axis) + " of " + shapes::str(Like));
+    fail("per-axis parameter " + shapeStr(S) + " does not match axis " + std::to_string(Axis) +
+         " of " + shapeStr(Like));
   Shape R(Like.size(), 1);
   R[size_t(Axis)] = S[0];
   return reshape(V, R);
@@ -1861,7 +2197,7 @@ void Importer::importIf() {
     // A branch sees the values of the enclosing graph; its own names are
     // unique in the model, so they can share the maps.
     for (const auto &T : G.initializer())
-      Consts[T.name()] = readTensor(T, "initializer '" + T.name() + "'");
+      Consts[T.name()] = readTensor(T, "initializer " + q(T.name()));
     for (int K = 0; K < G.node_size(); ++K) {
       Node = &G.node(K);
       NodeIndex = K;
@@ -1876,7 +2212,7 @@ void Importer::importIf() {
       else if (Consts.count(O.name()))
         Out.push_back(materialize(Consts[O.name()]));
       else
-        fail("branch output '" + O.name() + "' is not produced");
+        fail("branch output " + q(O.name()) + " is not produced");
     }
     return Out;
   };
@@ -1888,7 +2224,7 @@ void Importer::importIf() {
   for (size_t K = 0; K < A.size(); ++K) {
     if (shapeOf(A[K]) != shapeOf(Bv[K]) || eltOf(A[K]) != eltOf(Bv[K]))
       fail("branch outputs " + std::to_string(K) + " differ in shape or type (" +
-           shapes::str(shapeOf(A[K])) + " and " + shapes::str(shapeOf(Bv[K])) + ")");
+           shapeStr(shapeOf(A[K])) + " and " + shapeStr(shapeOf(Bv[K])) + ")");
     setOutput(int(K), where(reshape(Cond, {}), A[K], Bv[K]));
   }
 }
@@ -1906,7 +2242,15 @@ bool Importer::importDecomposed() {
     Value X = input(0);
     std::vector<int64_t> Arg = constInts(1, Op == "Expand" ? "shape" : "repeats");
     Shape S = shapeOf(X);
+    for (int64_t V : Arg)
+      if (V < 0)
+        fail(std::string(Op == "Expand" ? "shape" : "repeats") + " must not be negative");
     if (Op == "Expand") {
+      Shape Out;
+      std::string E = shapes::broadcast(S, Arg, Out);
+      if (!E.empty())
+        fail(E);
+      checkSize(Out, bytesOf(eltOf(X)), "output " + q(outputName(0)));
       setOutput(0, broadcastTo(X, Arg));
       return true;
     }
@@ -1915,12 +2259,11 @@ bool Importer::importDecomposed() {
       fail("repeats needs one value per dimension");
     Shape Split, Rep, Out;
     for (size_t D = 0; D < S.size(); ++D) {
-      if (Arg[D] < 0)
-        fail("repeats must not be negative");
       Split.insert(Split.end(), {1, S[D]});
       Rep.insert(Rep.end(), {Arg[D], S[D]});
-      Out.push_back(Arg[D] * S[D]);
+      Out.push_back(mulOrFail(Arg[D], S[D], "the tiled size"));
     }
+    checkSize(Out, bytesOf(eltOf(X)), "output " + q(outputName(0)));
     setOutput(0, reshape(broadcastTo(reshape(X, Split), Rep), Out));
     return true;
   }
@@ -1950,7 +2293,7 @@ bool Importer::importDecomposed() {
     Value X = floatInput(0);
     Shape S = shapeOf(X);
     if (S.size() < 2 || S.back() != S[S.size() - 2] || S.back() > 4 || S.back() < 1)
-      fail("Det supports square matrices up to 4 x 4 (input " + shapes::str(S) + ")");
+      fail("Det supports square matrices up to 4 x 4 (input " + shapeStr(S) + ")");
     int64_t N = S.back();
     Shape Lead(S.begin(), S.end() - 2);
     auto At = [&](int64_t I, int64_t J) {
@@ -1995,7 +2338,7 @@ bool Importer::importDecomposed() {
     Shape DS = shapeOf(X), IS = shapeOf(Idx);
     for (size_t D = 0; D < DS.size() && D < IS.size(); ++D)
       if (int64_t(D) != Axis && IS[D] > DS[D])
-        fail("indices " + shapes::str(IS) + " exceed the data " + shapes::str(DS));
+        fail("indices " + shapeStr(IS) + " exceed the data " + shapeStr(DS));
     setOutput(0, scatter(X, elementIndices(DS, Idx, Axis), inputAs(2, eltOf(X)),
                          stringAttr("reduction", "none")));
     return true;
@@ -2005,7 +2348,7 @@ bool Importer::importDecomposed() {
     Value X = input(0), Idx = input(1);
     Shape DS = shapeOf(X), IS = shapeOf(Idx);
     int64_t Bd = Op == "GatherND" ? intAttr("batch_dims", 0) : 0, Inner = 1;
-    Value Row = rowIndices(DS, Idx, Bd, Inner);
+    Value Row = rowIndices(DS, Idx, Bd, Inner); // checks Bd and the index depth
     Shape Lead(IS.begin(), IS.end() - 1), Tail(DS.begin() + Bd + IS.back(), DS.end());
     Shape Out = Lead;
     Out.insert(Out.end(), Tail.begin(), Tail.end());
@@ -2027,7 +2370,7 @@ bool Importer::importDecomposed() {
         bin<graph::MulOp>(reshape(Row, RS), scalar(double(Inner), B.getI64Type())), Iota);
     Value U = inputAs(2, eltOf(X));
     if (shapeOf(U) != Out)
-      fail("updates should be " + shapes::str(Out));
+      fail("updates should be " + shapeStr(Out));
     setOutput(0, scatter(X, Flat, U, stringAttr("reduction", "none")));
     return true;
   }
@@ -2038,13 +2381,21 @@ bool Importer::importDecomposed() {
     Value X = floatInput(0);
     Shape XS = shapeOf(X), Out = XS;
     std::vector<int64_t> K = intsAttr("kernel_shape");
+    if (XS.size() < 3)
+      fail("input needs spatial dimensions, got " + shapeStr(XS));
     size_t NS = XS.size() - 2;
     std::vector<int64_t> St = intsAttr("strides", 1, NS), P = intsAttr("pads", 0, 2 * NS);
     if (K.size() != NS)
       fail("kernel_shape must have " + std::to_string(NS) + " values");
-    for (size_t D = 0; D < NS; ++D)
-      Out[2 + D] = (XS[2 + D] - 1) * St[D] - P[D] - P[D + NS] + K[D];
-    Value Zeros = constFrom(Out, B.getF32Type(), [](const std::vector<int64_t> &) { return 0.0; });
+    checkWindowAttrs(NS, K, St, {}, P);
+    for (size_t D = 0; D < NS; ++D) {
+      Out[2 + D] = addOrFail(mulOrFail(XS[2 + D] - 1, St[D], "the output size"),
+                             K[D] - P[D] - P[D + NS], "the output size");
+      if (Out[2 + D] < 0)
+        fail("the pads are larger than the output");
+    }
+    checkSize(Out, 4, "output " + q(outputName(0)));
+    Value Zeros = splat(Out, B.getF32Type(), 0.0);
     Value Idx = input(1);
     if (shapeOf(Idx) != XS)
       fail("indices must have the input's shape");
@@ -2064,8 +2415,9 @@ bool Importer::importDecomposed() {
     Value X = input(0);
     std::vector<int64_t> Pads = Opset < 11 ? intsAttr(Opset < 2 ? "paddings" : "pads")
                                            : constInts(1, "pads");
-    double V = Opset < 11 ? floatAttr("value", 0.0f)
-                          : hasInput(2) ? constInput(2, "constant_value").at(0) : 0.0;
+    double V = Opset < 11    ? floatAttr("value", 0.0f)
+               : hasInput(2) ? constScalar(2, "constant_value")
+                             : 0.0;
     setOutput(0, pad(X, Pads, stringAttr("mode", "constant"), V));
     return true;
   }
@@ -2082,7 +2434,8 @@ bool Importer::importDecomposed() {
     Const C;
     C.DType = DT;
     C.Dims = S;
-    for (int64_t I = 0; I < S[0]; ++I)
+    checkComputed(S, DT, "output");
+    for (int64_t I = 0; I < (C.size() ? S[0] : 0); ++I)
       for (int64_t J = 0; J < S[1]; ++J) {
         if (C.isFloat())
           C.F.push_back(J - I == K ? 1.0f : 0.0f);
@@ -2099,6 +2452,10 @@ bool Importer::importDecomposed() {
     int64_t Bs = intAttr("blocksize", 0);
     if (S.size() != 4 || Bs < 1)
       fail("needs a 4D input and a positive blocksize");
+    if (Op == "DepthToSpace") // spatial sizes grow by Bs
+      checkSize({S[0], S[1], mulOrFail(S[2], Bs, "the output size"),
+                 mulOrFail(S[3], Bs, "the output size")},
+                1, "output " + q(outputName(0)));
     int64_t N = S[0], C = S[1], H = S[2], W = S[3];
     Type T = eltOf(X);
     auto Perm = [&](Value V, std::vector<int64_t> P) {
@@ -2109,8 +2466,9 @@ bool Importer::importDecomposed() {
                                           B.getDenseI64ArrayAttr(P))
           .getResult();
     };
+    int64_t Bs2 = mulOrFail(Bs, Bs, "blocksize^2");
     if (Op == "DepthToSpace") {
-      if (C % (Bs * Bs))
+      if (C % Bs2)
         fail("channels do not divide by blocksize^2");
       bool CRD = stringAttr("mode", "DCR") == "CRD";
       Value V = CRD ? reshape(X, {N, C / (Bs * Bs), Bs, Bs, H, W})
@@ -2132,6 +2490,8 @@ bool Importer::importDecomposed() {
     Shape S = shapeOf(X);
     std::vector<int64_t> Axes;
     if (Op == "InstanceNormalization") {
+      if (S.size() < 3)
+        fail("input needs channels and spatial dimensions (rank >= 3), got " + shapeStr(S));
       for (size_t D = 2; D < S.size(); ++D)
         Axes.push_back(int64_t(D));
     } else {
@@ -2160,6 +2520,7 @@ bool Importer::importDecomposed() {
     int64_t Size = intAttr("size", 0);
     if (S.size() < 3 || Size < 1)
       fail("needs channels and a positive size");
+    checkUnroll(Size, "size " + std::to_string(Size));
     Value Sq = bin<graph::MulOp>(X, X);
     std::vector<int64_t> Pads(2 * S.size(), 0);
     Pads[1] = (Size - 1) / 2;
@@ -2342,8 +2703,7 @@ bool Importer::importElementwise() {
     }
     Shape S;
     if (!shapes::broadcast(shapeOf(Slope), shapeOf(X), S).empty() || S != shapeOf(X))
-      fail("slope " + shapes::str(shapeOf(Slope)) + " does not broadcast to " +
-           shapes::str(shapeOf(X)));
+      fail("slope " + shapeStr(shapeOf(Slope)) + " does not broadcast to " + shapeStr(shapeOf(X)));
     return Out(where(compare(P::LT, X, C(0)), Mul(X, Slope), X));
   }
   if (Op == "IsNaN") {
@@ -2454,14 +2814,14 @@ bool Importer::importElementwise() {
 void Importer::importNode() {
   const std::string &Op = Node->op_type();
   if (!Node->domain().empty() && Node->domain() != "ai.onnx")
-    fail("operator domain '" + Node->domain() + "' is not supported");
+    fail("operator domain " + q(Node->domain()) + " is not supported");
   if (Op == "If") {
     importIf();
     return;
   }
   for (const auto &A : Node->attribute())
     if (A.type() == onnx::AttributeProto::GRAPH || A.type() == onnx::AttributeProto::GRAPHS)
-      fail("subgraph attribute '" + A.name() + "' is not supported");
+      fail("subgraph attribute " + q(A.name()) + " is not supported");
   if (fold())
     return;
 
@@ -2474,12 +2834,12 @@ void Importer::importNode() {
   auto RequireF32 = [&](int K) {
     Value V = input(K);
     if (!cast<RankedTensorType>(V.getType()).getElementType().isF32())
-      fail("input '" + Node->input(K) + "' is " +
+      fail("input " + q(Node->input(K)) + " is " +
            std::string("not float32; this operator is computed in fp32 only"));
   };
   for (size_t K = 0; K < numInputs(); ++K)
     if (hasInput(int(K)) && !isConst(int(K)) && !Values.count(Node->input(int(K))))
-      fail("input '" + Node->input(int(K)) + "' is not defined before this node");
+      fail("input " + q(Node->input(int(K))) + " is not defined before this node");
 
   if (importElementwise() || importDecomposed() || importQuantized())
     return;
@@ -2494,14 +2854,17 @@ void Importer::importNode() {
   if (Op == "Identity" || Op == "Dropout") {
     if (Op == "Dropout") {
       onlyAttrs({"seed", "ratio", "is_test"});
-      if (hasInput(2) && (!isConst(2) || Consts[Node->input(2)].at(0) != 0))
+      if (hasInput(2) && (!isConst(2) || constScalar(2, "training_mode") != 0))
         fail("training_mode must be a constant false (inference only)");
       // In inference every element is kept: the mask is all true.
-      Const Mask;
-      Mask.DType = onnx::TensorProto::BOOL;
-      Mask.Dims = inputShape(0);
-      Mask.I.assign(size_t(Mask.size()), 1);
-      setConst(1, Mask);
+      if (!outputName(1).empty()) {
+        Const Mask;
+        Mask.DType = onnx::TensorProto::BOOL;
+        Mask.Dims = inputShape(0);
+        checkComputed(Mask.Dims, Mask.DType, "output " + q(outputName(1)));
+        Mask.I.assign(size_t(Mask.size()), 1);
+        setConst(1, Mask);
+      }
     }
     setOutput(0, input(0));
     return;
@@ -2536,9 +2899,9 @@ void Importer::importNode() {
         return;
       }
       if (hasInput(1))
-        Lo = float(constInput(1, "min").at(0));
+        Lo = float(constScalar(1, "min"));
       if (hasInput(2))
-        Hi = float(constInput(2, "max").at(0));
+        Hi = float(constScalar(2, "max"));
     }
     Value X = floatInput(0);
     setOutput(0, B.create<graph::ClipOp>(Loc, X.getType(), X, B.getF32FloatAttr(Lo),
@@ -2569,7 +2932,7 @@ void Importer::importNode() {
     if (C) {
       Shape Tmp;
       if (!shapes::broadcast(shapeOf(C), Out, Tmp).empty() || Tmp != Out)
-        fail("C " + shapes::str(shapeOf(C)) + " does not broadcast to " + shapes::str(Out));
+        fail("C " + shapeStr(shapeOf(C)) + " does not broadcast to " + shapeStr(Out));
     }
     setOutput(0, B.create<graph::GemmOp>(Loc, f32(Out), A, Bm, C,
                                          B.getF32FloatAttr(floatAttr("alpha", 1.0f)),
@@ -2608,6 +2971,8 @@ void Importer::importNode() {
     if (intAttr("spatial", 1) != 1)
       fail("spatial = 0 is not supported");
     Value X = floatInput(0);
+    if (shapeOf(X).size() < 2)
+      fail("input needs a channel dimension (rank >= 2), got " + shapeStr(shapeOf(X)));
     float Eps = floatAttr("epsilon", 1e-5f);
     if (isConst(1) && isConst(2) && isConst(3) && isConst(4)) {
       setOutput(0, B.create<graph::BatchNormOp>(Loc, X.getType(), X, input(1), input(2), input(3),
@@ -2857,7 +3222,7 @@ void Importer::importNode() {
           Drop[D] = S[D] == 1;
       for (int64_t A : Axes) {
         if (!shapes::normalizeAxis(A, int64_t(S.size())) || S[size_t(A)] != 1)
-          fail("cannot squeeze axis " + std::to_string(A) + " of " + shapes::str(S));
+          fail("cannot squeeze axis " + std::to_string(A) + " of " + shapeStr(S));
         Drop[size_t(A)] = true;
       }
       for (size_t D = 0; D < S.size(); ++D)
@@ -2950,6 +3315,10 @@ void Importer::importNode() {
     std::string E = shapes::slice(S, Starts, Ends, Axes, Steps, AS, AE, ASt, Out);
     if (!E.empty())
       fail(E);
+    // A step beyond the dimension takes at most one element, as a step of
+    // the dimension does; the lowering never sees one near INT64_MIN.
+    for (size_t D = 0; D < S.size(); ++D)
+      ASt[D] = std::clamp<int64_t>(ASt[D], -std::max<int64_t>(S[D], 1), std::max<int64_t>(S[D], 1));
     if (isConst(0)) {
       auto St = stridesOf(S);
       setConst(0, gatherConst(Consts[Node->input(0)], Out, [&](const std::vector<int64_t> &C) {
@@ -2972,6 +3341,8 @@ void Importer::importNode() {
       fail("axis out of range");
     std::vector<int64_t> Sizes = Opset >= 13 && hasInput(1) ? constInts(1, "split") : intsAttr("split");
     int64_t N = Node->output_size();
+    if (N < 1)
+      fail("Split needs outputs");
     if (Sizes.empty()) {
       if (S[size_t(Axis)] % N)
         fail("dimension " + std::to_string(S[size_t(Axis)]) + " does not split into " +
@@ -2979,9 +3350,10 @@ void Importer::importNode() {
       Sizes.assign(size_t(N), S[size_t(Axis)] / N);
     }
     int64_t Sum = 0;
+    bool Bad = false;
     for (int64_t Z : Sizes)
-      Sum += Z;
-    if (int64_t(Sizes.size()) != N || Sum != S[size_t(Axis)])
+      Bad |= Z < 0 || __builtin_add_overflow(Sum, Z, &Sum);
+    if (Bad || int64_t(Sizes.size()) != N || Sum != S[size_t(Axis)])
       fail("split sizes do not add up to dimension " + std::to_string(S[size_t(Axis)]));
     int64_t At = 0;
     for (int64_t K = 0; K < N; ++K) {
@@ -3047,13 +3419,97 @@ void Importer::importNode() {
 // The model
 //===----------------------------------------------------------------------===//
 
+void Importer::precheckTensor(const onnx::TensorProto &T, const std::string &What) {
+  Shape S(T.dims().begin(), T.dims().end());
+  int64_t N;
+  if (!shapes::checkedNumElements(S, N))
+    fail(What + " " + shapeStr(S) + " has a negative dimension or more than 2^63 elements");
+  if (T.data_location() == onnx::TensorProto::EXTERNAL)
+    externalRef(T, What);
+}
+
+void Importer::precheckNodes(const google::protobuf::RepeatedPtrField<onnx::NodeProto> &Nodes) {
+  const onnx::NodeProto *Outer = Node;
+  int OuterIndex = NodeIndex;
+  for (int K = 0; K < Nodes.size(); ++K) {
+    Node = &Nodes.Get(K);
+    NodeIndex = K;
+    // The checker prints a warning line for these (and d1c has none).
+    if (onnx::checker::check_is_experimental_op(Node->op_type()))
+      fail("unsupported operator");
+    for (const auto &A : Node->attribute()) {
+      // The checker indexes sparse tensors' indices without bounds checks.
+      if (A.has_sparse_tensor() || A.sparse_tensors_size())
+        fail("sparse tensor attribute " + q(A.name()) + " is not supported");
+      if (A.has_t())
+        precheckTensor(A.t(), "attribute " + q(A.name()));
+      for (const auto &T : A.tensors())
+        precheckTensor(T, "attribute " + q(A.name()));
+      if (A.has_g())
+        precheckGraph(A.g());
+      for (const auto &G : A.graphs())
+        precheckGraph(G);
+    }
+  }
+  Node = Outer;
+  NodeIndex = OuterIndex;
+}
+
+void Importer::precheckGraph(const onnx::GraphProto &G) {
+  for (const auto &T : G.initializer())
+    precheckTensor(T, "initializer " + q(T.name()));
+  for (const auto &T : G.sparse_initializer())
+    fail("sparse initializer " + q(T.values().name()) + " is not supported");
+  precheckNodes(G.node());
+}
+
+void Importer::checkModel() {
+  // onnx::checker::check_model(const ModelProto &, CheckerContext &) of
+  // libonnx 1.12, which its header does not declare: the same steps.
+  auto Reject = [&](const std::string &Msg) {
+    fail("the ONNX checker rejects the model: " + escape(Msg.substr(0, Msg.find('\n')), 1000));
+  };
+  int64_t IR = Model.ir_version();
+  if (!IR)
+    Reject("The model does not have an ir_version set properly.");
+  if (IR > onnx::IR_VERSION)
+    Reject("Your model ir_version is higher than the checker's.");
+  std::set<std::string> Keys;
+  for (const auto &E : Model.metadata_props())
+    if (!Keys.insert(E.key()).second)
+      Reject("Your model has duplicate keys in metadata_props.");
+  std::unordered_map<std::string, int> Imports;
+  for (const auto &O : Model.opset_import())
+    Imports[O.domain()] = int(O.version());
+  if (IR >= 3 && Imports.empty())
+    Reject("model with IR version >= 3 must specify opset_import for ONNX");
+  if (IR < 3 && !Imports.empty())
+    Reject("model with IR version < 3 cannot have opset_import specified");
+  if (IR < 3)
+    Imports[onnx::ONNX_DOMAIN] = 1;
+  onnx::checker::CheckerContext C;
+  C.set_ir_version(int(IR));
+  C.set_opset_imports(Imports);
+  C.set_model_dir(Dir); // external data next to the model
+  try {
+    onnx::checker::LexicalScopeContext Lex;
+    onnx::checker::check_graph(Model.graph(), C, Lex);
+    if (IR >= 8)
+      onnx::checker::check_model_local_functions(Model, C, Lex);
+  } catch (const std::exception &E) {
+    Reject(E.what());
+  }
+}
+
 OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
   try {
     Ctx.loadDialect<graph::GraphDialect, func::FuncDialect>();
     auto Slash = Path.find_last_of('/');
     Dir = Slash == std::string::npos ? "" : Path.substr(0, Slash + 1);
     // The model is parsed straight from a read-only mapping of the file.
-    int FD = ::open(Path.c_str(), O_RDONLY);
+    // O_NONBLOCK: opening a FIFO does not wait for a writer (it is then
+    // refused as not a regular file).
+    int FD = ::open(Path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (FD < 0)
       fail("cannot open '" + Path + "': " + std::strerror(errno));
     struct stat St;
@@ -3066,12 +3522,31 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
       ::close(FD);
       fail("empty file: not an ONNX model");
     }
+    if (Size > size_t(INT_MAX)) {
+      ::close(FD);
+      fail("not a valid ONNX model (larger than protobuf's limit of 2 GiB; put the weights in "
+           "external data)");
+    }
     void *Map = mmap(nullptr, Size, PROT_READ, MAP_PRIVATE, FD, 0);
     ::close(FD);
     if (Map == MAP_FAILED)
       fail("cannot map '" + Path + "': " + std::strerror(errno));
-    bool Parsed = Size <= size_t(INT32_MAX) && Model.ParseFromArray(Map, int(Size));
+    // With protobuf's default nesting limit; a model that parses only with
+    // a deeper one is named as such (a larger limit just to tell, kept
+    // small enough for the stack).
+    auto Parse = [&](int Limit) {
+      google::protobuf::io::ArrayInputStream In(Map, int(Size));
+      google::protobuf::io::CodedInputStream Coded(&In);
+      Coded.SetRecursionLimit(Limit);
+      Model.Clear();
+      return Model.ParseFromCodedStream(&Coded) && Coded.ConsumedEntireMessage();
+    };
+    bool Parsed = Parse(ProtobufNesting);
+    bool TooDeep = !Parsed && Parse(20 * ProtobufNesting);
     munmap(Map, Size);
+    if (TooDeep)
+      fail("the model nests deeper than protobuf's limit of " + std::to_string(ProtobufNesting) +
+           " (If/Loop subgraphs)");
     if (!Parsed)
       fail("not a valid ONNX model (the protobuf does not parse; truncated or not ONNX)");
     if (!Model.has_graph())
@@ -3094,86 +3569,62 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
         continue;
       Known.insert(I.name());
       if (!I.type().has_tensor_type())
-        fail("input '" + I.name() + "' is a " +
-             (I.type().has_sequence_type() ? "sequence" : I.type().has_optional_type() ? "optional" : "non-tensor") +
+        fail("input " + q(I.name()) + " is a " +
+             (I.type().has_sequence_type()   ? "sequence"
+              : I.type().has_optional_type() ? "optional"
+                                             : "non-tensor") +
              "; d1c takes tensors");
       auto *TT = I.mutable_type()->mutable_tensor_type();
       auto Override = Opts.InputShapes.find(I.name());
       if (Override != Opts.InputShapes.end()) {
         const auto &Dims = Override->second;
         if (TT->has_shape() && TT->shape().dim_size() != int(Dims.size()))
-          fail("--shape " + I.name() + " has " + std::to_string(Dims.size()) +
+          fail("--shape " + escape(I.name()) + " has " + std::to_string(Dims.size()) +
                " dimensions; the input has " + std::to_string(TT->shape().dim_size()));
         TT->mutable_shape()->clear_dim();
         for (int64_t D : Dims)
           TT->mutable_shape()->add_dim()->set_dim_value(D);
       }
       if (!TT->has_shape())
-        fail("input '" + I.name() + "' has no shape: give one with --shape " + I.name() + "=...");
+        fail("input " + q(I.name()) + " has no shape: give one with --shape " + escape(I.name()) +
+             "=...");
       for (int D = 0; D < TT->shape().dim_size(); ++D) {
         const auto &Dim = TT->shape().dim(D);
         if (!Dim.has_dim_value() || Dim.dim_value() < 0)
-          fail("input '" + I.name() + "' dimension " + std::to_string(D) + " is symbolic" +
-               (Dim.has_dim_param() ? " ('" + Dim.dim_param() + "')" : std::string()) +
-               ": fix it with --shape " + I.name() + "=" +
-               [&] {
+          fail("input " + q(I.name()) + " dimension " + std::to_string(D) + " is symbolic" +
+               (Dim.has_dim_param() ? " (" + q(Dim.dim_param()) + ")" : std::string()) +
+               ": fix it with --shape " + escape(I.name()) + "=" + [&] {
                  std::string S;
-                 for (int K = 0; K < TT->shape().dim_size(); ++K)
+                 for (int K = 0; K < TT->shape().dim_size() && S.size() < 200; ++K)
                    S += (K ? "x" : "") + (TT->shape().dim(K).has_dim_value()
                                               ? std::to_string(TT->shape().dim(K).dim_value())
                                               : std::string("N"));
-                 return S;
+                 return S.size() < 200 ? S : S + "...";
                }());
       }
     }
     for (const auto &[Name, Dims] : Opts.InputShapes)
       if (!Known.count(Name))
-        fail("--shape names '" + Name + "', which is not a graph input");
+        fail("--shape names " + q(Name) + ", which is not a graph input");
 
-    try {
-      // With external data, the path form of the checker resolves the data
-      // against the model's directory (the ModelProto form uses the current
-      // one).
-      bool External = false;
-      for (const auto &T : G.initializer())
-        External |= T.data_location() == onnx::TensorProto::EXTERNAL;
-      if (External)
-        onnx::checker::check_model(Path);
-      else
-        onnx::checker::check_model(Model);
-    } catch (const std::exception &E) {
-      std::string Msg = E.what();
-      Msg = Msg.substr(0, Msg.find('\n'));
-      fail("the ONNX checker rejects the model: " + Msg);
-    }
-    try {
-      onnx::ShapeInferenceOptions SO(false, 0, true);
-      onnx::shape_inference::InferShapes(Model, onnx::OpSchemaRegistry::Instance(), SO);
-    } catch (const std::exception &) {
-      // Inference is a cross-check only; the importer computes every shape.
-    }
-    for (const auto &VI : G.value_info()) {
-      if (!VI.type().has_tensor_type() || !VI.type().tensor_type().has_shape())
-        continue;
-      Shape S;
-      bool Static = true;
-      for (const auto &D : VI.type().tensor_type().shape().dim()) {
-        Static &= D.has_dim_value();
-        S.push_back(D.dim_value());
-      }
-      if (Static)
-        Inferred[VI.name()] = S;
-    }
-
-    // Constants.
+    // What ONNX's checker reads unguarded is validated first; the
+    // initializers are read (and bounded) before it too.
+    char *DirReal = ::realpath(Dir.empty() ? "." : Dir.c_str(), nullptr);
+    if (!DirReal)
+      fail("cannot resolve the model's directory: " + std::string(std::strerror(errno)));
+    ModelDirReal = DirReal;
+    std::free(DirReal);
+    precheckGraph(G);
+    for (const auto &F : Model.functions())
+      precheckNodes(F.node());
     for (const auto &T : G.initializer())
-      Consts[T.name()] = readTensor(T, "initializer '" + T.name() + "'");
-    for (const auto &T : G.sparse_initializer())
-      fail("sparse initializer '" + T.values().name() + "' is not supported");
+      Consts[T.name()] = readTensor(T, "initializer " + q(T.name()));
+    checkModel();
 
     // The function: inputs without initializers, in order.
     // Owned from the start, so that an error anywhere below frees it.
-    OwningOpRef<ModuleOp> Owned = ModuleOp::create(FileLineColLoc::get(&Ctx, Path, 0, 0));
+    OwningOpRef<ModuleOp> Owned =
+        ModuleOp::create(FileLineColLoc::get(&Ctx, escapeControl(Path), 0, 0));
     ModuleOp Module = *Owned;
     std::vector<Type> ArgTypes;
     std::vector<std::string> ArgNames;
@@ -3183,11 +3634,13 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
       const auto &TT = I.type().tensor_type();
       int32_t ET = TT.elem_type();
       if (!isFloatType(ET) && !isIntType(ET))
-        fail("input '" + I.name() + "' is " + dtypeName(ET) +
-             "; d1c computes FLOAT, BOOL and integer tensors (DOUBLE, FLOAT16 and BFLOAT16 as FLOAT)");
+        fail("input " + q(I.name()) + " is " + dtypeName(ET) +
+             "; d1c computes FLOAT, BOOL and integer tensors (DOUBLE, FLOAT16 and BFLOAT16 as "
+             "FLOAT)");
       Shape S;
       for (const auto &D : TT.shape().dim())
         S.push_back(D.dim_value());
+      checkSize(S, bytesOf(elementType(ET)), "input " + q(I.name()));
       ArgTypes.push_back(RankedTensorType::get(S, elementType(ET)));
       ArgNames.push_back(I.name());
     }
@@ -3204,8 +3657,11 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
     for (int K = 0; K < G.node_size(); ++K) {
       Node = &G.node(K);
       NodeIndex = K;
-      Loc = NameLoc::get(B.getStringAttr(nodeName() + " (" + Node->op_type() + ")"),
-                         FileLineColLoc::get(&Ctx, Path, unsigned(K + 1), 0));
+      // Escaped, as d1c prints it in one-line diagnostics, but whole: it
+      // names the layer in profiles.
+      Loc = NameLoc::get(B.getStringAttr(nodeName(std::string::npos) + " (" +
+                                         escape(Node->op_type(), std::string::npos) + ")"),
+                         FileLineColLoc::get(&Ctx, escapeControl(Path), unsigned(K + 1), 0));
       Operation *Before = Entry->empty() ? nullptr : &Entry->back();
       importNode();
       // The node's new ops must verify; their message names the node.
@@ -3218,6 +3674,13 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
         });
         Operation *First = Before ? Before->getNextNode()
                                   : (Entry->empty() ? nullptr : &Entry->front());
+        // Every tensor the node made, intermediates too, is bounded (before
+        // the verifiers compute with its shape).
+        for (Operation *Op = First; Op; Op = Op->getNextNode())
+          for (Type T : Op->getResultTypes())
+            if (auto RT = dyn_cast<RankedTensorType>(T))
+              checkSize(Shape(RT.getShape().begin(), RT.getShape().end()),
+                        bytesOf(RT.getElementType()), "a value");
         for (Operation *Op = First; Op; Op = Op->getNextNode())
           if (failed(verify(Op))) {
             fail(Why);
@@ -3236,7 +3699,7 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
       else if (Consts.count(O.name()))
         V = Values[O.name()] = materialize(Consts[O.name()]);
       else
-        fail("graph output '" + O.name() + "' is not produced by any node");
+        fail("graph output " + q(O.name()) + " is not produced by any node");
       // Values of storage float types are computed in fp32; the output
       // takes the type the model declares.
       int32_t Declared = O.type().tensor_type().elem_type();
@@ -3268,13 +3731,13 @@ bool d1::parseDims(const std::string &Text, std::vector<int64_t> &Dims) {
   std::stringstream SS(Text);
   std::string Part;
   while (std::getline(SS, Part, 'x')) {
-    char *End = nullptr;
-    long long V = std::strtoll(Part.c_str(), &End, 10);
-    if (Part.empty() || *End || V < 0)
+    int64_t V;
+    if (!parseCount(Part, V))
       return false;
     Dims.push_back(V);
   }
-  return !Dims.empty();
+  int64_t N;
+  return !Dims.empty() && shapes::checkedNumElements(Dims, N);
 }
 
 OwningOpRef<ModuleOp> d1::importONNX(MLIRContext &Ctx, const std::string &Path,

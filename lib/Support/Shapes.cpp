@@ -15,10 +15,27 @@ std::string shapes::str(const Shape &S) {
 }
 
 int64_t shapes::numElements(const Shape &S) {
+  if (std::find(S.begin(), S.end(), 0) != S.end())
+    return 0;
   int64_t N = 1;
   for (int64_t D : S)
-    N *= D;
+    if (__builtin_mul_overflow(N, D, &N))
+      return INT64_MAX; // no UB; the importer refuses such shapes first
   return N;
+}
+
+bool shapes::checkedNumElements(const Shape &S, int64_t &N) {
+  // The product of the nonzero dimensions must fit too, so that every
+  // partial product (a stride, say) does, even of an empty tensor.
+  int64_t NonZero = 1;
+  bool Empty = false;
+  for (int64_t D : S) {
+    if (D < 0 || (D && __builtin_mul_overflow(NonZero, D, &NonZero)))
+      return false;
+    Empty |= D == 0;
+  }
+  N = Empty ? 0 : NonZero;
+  return true;
 }
 
 std::string shapes::broadcast(const Shape &A, const Shape &B, Shape &Out) {
@@ -69,13 +86,18 @@ std::string shapes::gemm(const Shape &A, const Shape &B, bool TransA, bool Trans
 
 int64_t shapes::windowOut(int64_t In, int64_t Kernel, int64_t Stride, int64_t PadBegin,
                           int64_t PadEnd, int64_t Dilation, bool Ceil) {
-  int64_t Span = Dilation * (Kernel - 1) + 1;
-  int64_t Room = In + PadBegin + PadEnd - Span;
+  // Overflowing attributes (from a model) give no windows, not UB.
+  int64_t Span, Room;
+  if (Stride < 1 || __builtin_mul_overflow(Dilation, Kernel - 1, &Span) ||
+      __builtin_add_overflow(Span, 1, &Span) || __builtin_add_overflow(In, PadBegin, &Room) ||
+      __builtin_add_overflow(Room, PadEnd, &Room) || __builtin_sub_overflow(Room, Span, &Room))
+    return 0;
   if (Room < 0)
     return 0;
-  int64_t N = (Ceil ? (Room + Stride - 1) / Stride : Room / Stride) + 1;
+  int64_t N = (Ceil ? Room / Stride + (Room % Stride != 0) : Room / Stride) + 1;
   // ceil_mode: the last window must start inside the input or left padding.
-  if (Ceil && (N - 1) * Stride >= In + PadBegin)
+  int64_t Start;
+  if (Ceil && (__builtin_mul_overflow(N - 1, Stride, &Start) || Start >= In + PadBegin))
     --N;
   return N;
 }
@@ -139,8 +161,20 @@ std::string shapes::pool2d(const Shape &In, const std::vector<int64_t> &Kernel,
 
 void shapes::autoPad(int64_t In, int64_t Kernel, int64_t Stride, int64_t Dilation, bool Upper,
                      int64_t &Begin, int64_t &End) {
-  int64_t OutSize = (In + Stride - 1) / Stride;
-  int64_t Total = std::max<int64_t>(0, (OutSize - 1) * Stride + Dilation * (Kernel - 1) + 1 - In);
+  Begin = End = 0;
+  if (Stride < 1 || In < 0)
+    return;
+  int64_t OutSize = In / Stride + (In % Stride != 0), Total;
+  // Overflowing attributes (from a model) give no padding, not UB; the
+  // window rule then refuses them.
+  if (__builtin_mul_overflow(OutSize - 1, Stride, &Total) ||
+      __builtin_add_overflow(Total, 1 - In, &Total))
+    return;
+  int64_t Span;
+  if (__builtin_mul_overflow(Dilation, Kernel - 1, &Span) ||
+      __builtin_add_overflow(Total, Span, &Total))
+    return;
+  Total = std::max<int64_t>(0, Total);
   Begin = Upper ? Total / 2 : Total - Total / 2;
   End = Total - Begin;
 }
@@ -204,7 +238,8 @@ std::string shapes::concat(const std::vector<Shape> &Ins, int64_t Axis, Shape &O
     for (size_t D = 0; D < Out.size(); ++D)
       if (int64_t(D) != Axis && Ins[I][D] != Out[D])
         return "shapes " + str(Ins[0]) + " and " + str(Ins[I]) + " differ off the axis";
-    Out[Axis] += Ins[I][Axis];
+    if (__builtin_add_overflow(Out[Axis], Ins[I][Axis], &Out[Axis]))
+      return "the concatenated dimension overflows";
   }
   return "";
 }
@@ -227,7 +262,8 @@ std::string shapes::reshape(const Shape &In, const std::vector<int64_t> &Target,
     }
     if (Out[I] < 0)
       return "negative dimension in the target shape";
-    Known *= Out[I];
+    if (__builtin_mul_overflow(Known, Out[I], &Known))
+      return "the target shape " + str(Out) + " has more than 2^63 elements";
   }
   int64_t N = numElements(In);
   if (Infer >= 0) {
@@ -241,9 +277,10 @@ std::string shapes::reshape(const Shape &In, const std::vector<int64_t> &Target,
 }
 
 int64_t shapes::sliceCount(int64_t Start, int64_t End, int64_t Step) {
+  // Written so that no step (INT64_MIN included) overflows.
   if (Step > 0)
-    return End > Start ? (End - Start + Step - 1) / Step : 0;
-  return Start > End ? (Start - End + (-Step) - 1) / (-Step) : 0;
+    return End > Start ? (End - Start - 1) / Step + 1 : 0;
+  return Start > End ? int64_t(uint64_t(Start - End - 1) / (0 - uint64_t(Step)) + 1) : 0;
 }
 
 std::string shapes::slice(const Shape &In, const std::vector<int64_t> &Starts,
@@ -279,9 +316,11 @@ std::string shapes::slice(const Shape &In, const std::vector<int64_t> &Starts,
     if (Step > 0) {
       Start = std::clamp<int64_t>(Start, 0, Dim);
       End = std::clamp<int64_t>(End, 0, Dim);
-    } else {
+    } else if (Dim > 0) {
       Start = std::clamp<int64_t>(Start, 0, Dim - 1);
       End = std::clamp<int64_t>(End, -1, Dim - 1);
+    } else { // nothing to take (and [0, -1] is no clamping range)
+      Start = End = 0;
     }
     S[A] = Start;
     E[A] = End;

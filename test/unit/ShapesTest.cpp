@@ -97,4 +97,45 @@ TEST(Shapes, ReduceTransposeConcatGather) {
   EXPECT_EQ(Out, (Shape{5, 2, 3, 7}));
 }
 
+// Shapes and attributes from a model can be anything: no overflow, no
+// division by zero, no empty clamping range.
+TEST(Shapes, HostileSizes) {
+  int64_t N = -1;
+  EXPECT_TRUE(checkedNumElements({2, 3, 4}, N));
+  EXPECT_EQ(N, 24);
+  EXPECT_TRUE(checkedNumElements({}, N));
+  EXPECT_EQ(N, 1);
+  EXPECT_TRUE(checkedNumElements({0, int64_t(1) << 40}, N));
+  EXPECT_EQ(N, 0);
+  EXPECT_FALSE(checkedNumElements({int64_t(1) << 32, int64_t(1) << 32}, N));
+  // Every partial product must fit, even of an empty tensor.
+  EXPECT_FALSE(checkedNumElements({int64_t(1) << 32, 0, int64_t(1) << 32}, N));
+  EXPECT_FALSE(checkedNumElements({2, -1}, N));
+  EXPECT_EQ(numElements({int64_t(1) << 32, int64_t(1) << 32}), INT64_MAX);
+  EXPECT_EQ(numElements({int64_t(1) << 62, 4, 0}), 0);
+
+  EXPECT_EQ(windowOut(8, 3, 0, 0, 0, 1), 0); // stride 0
+  EXPECT_EQ(windowOut(8, 3, 1, 0, 0, INT64_MAX), 0);
+  EXPECT_EQ(windowOut(8, 3, 1, INT64_MAX, 1, 1), 0);
+  EXPECT_EQ(windowOut(INT64_MAX - 1, 1, INT64_MAX, 0, 0, 1, true), 1);
+  int64_t B = -1, E = -1;
+  autoPad(7, 3, 0, 1, true, B, E);
+  EXPECT_EQ(B + E, 0);
+  autoPad(7, INT64_MAX, 1, 2, true, B, E);
+  EXPECT_EQ(B + E, 0);
+
+  Shape Out;
+  EXPECT_NE(reshape({4}, {int64_t(1) << 32, int64_t(1) << 32, -1}, false, Out), "");
+  EXPECT_NE(concat({{INT64_MAX}, {1}}, 0, Out), "");
+
+  EXPECT_EQ(sliceCount(0, 5, INT64_MAX), 1);
+  EXPECT_EQ(sliceCount(4, -1, INT64_MIN), 1);
+  EXPECT_EQ(sliceCount(4, -1, -2), 3);
+  EXPECT_EQ(sliceCount(0, 5, 2), 3);
+  std::vector<int64_t> S, En, St;
+  // A negative step over an empty dimension (the Shape of a scalar, say).
+  EXPECT_EQ(slice({0}, {-1}, {INT64_MIN}, {}, {-1}, S, En, St, Out), "");
+  EXPECT_EQ(Out, (Shape{0}));
+}
+
 } // namespace

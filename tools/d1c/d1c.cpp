@@ -165,6 +165,7 @@ int main(int argc, char **argv) {
       return fail(TargetErr);
   }
   int64_t Sram = Machine[d1::MachineParamId::sram_bytes];
+  Opts.MaxTensorBytes = Machine[d1::MachineParamId::dram_bytes];
 
   mlir::MLIRContext Ctx;
   Ctx.loadDialect<d1::graph::GraphDialect, mlir::func::FuncDialect>();

@@ -14,6 +14,12 @@ namespace d1 {
 struct ImportOptions {
   /// Static shapes for inputs with symbolic dimensions (--shape NAME=1x3x8x8).
   std::map<std::string, std::vector<int64_t>> InputShapes;
+  /// The largest tensor the model may have, in bytes: the target's DRAM
+  /// (d1c sets it from the machine description's dram_bytes). Every tensor
+  /// the importer reads or creates, folded constants included, is checked
+  /// against it before anything is allocated. The default, 1 GiB, is for
+  /// callers without a machine description.
+  int64_t MaxTensorBytes = int64_t(1) << 30;
 };
 
 /// Reads Path with libonnx's protobuf classes, checks it with ONNX's
@@ -24,7 +30,8 @@ struct ImportOptions {
 mlir::OwningOpRef<mlir::ModuleOp> importONNX(mlir::MLIRContext &Ctx, const std::string &Path,
                                              const ImportOptions &Opts, std::string &Err);
 
-/// "1x3x224x224" -> {1, 3, 224, 224}; false on a malformed list.
+/// "1x3x224x224" -> {1, 3, 224, 224}; false on a malformed list, on a
+/// dimension that does not fit in 64 bits, or when their product does not.
 bool parseDims(const std::string &Text, std::vector<int64_t> &Dims);
 
 } // namespace d1

@@ -17,7 +17,11 @@ namespace d1::shapes {
 using Shape = std::vector<int64_t>;
 
 std::string str(const Shape &S);
+/// The product of the dimensions; INT64_MAX if it overflows.
 int64_t numElements(const Shape &S);
+/// The product of the dimensions in N; false if a dimension is negative or
+/// the product of the nonzero ones overflows (so every partial product fits).
+bool checkedNumElements(const Shape &S, int64_t &N);
 
 /// numpy (ONNX multidirectional) broadcasting.
 std::string broadcast(const Shape &A, const Shape &B, Shape &Out);

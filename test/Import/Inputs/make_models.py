@@ -734,10 +734,241 @@ def external():
     relocate("../weights.bin", os.path.join(OUT, "sub", "dotdot.onnx"))
 
 
+# ---------------------------------------------------------------------------
+# Hostile models (no checks here: each is refused). One group per test file.
+# ---------------------------------------------------------------------------
+def bad(name, nodes, inputs, outputs, inits=(), opset=13, **kw):
+    model(name, nodes, inputs, outputs, inits, opset, check=False, **kw)
+
+
+# malformed-tensors.test: what ONNX's checker (and shape inference, which
+# d1c no longer runs) read without checks.
+def malformed_tensors():
+    xy = ([vi("x", [2, 3])], [vi("y", [2, 3])])
+    add = [node("Add", ["x", "W"], ["y"], name="add")]
+    short = init("W", np.ones((2, 3)))
+    short.raw_data = short.raw_data[:10]
+    bad("raw_short", add, *xy, [short])
+    long = init("W", np.ones((2, 3)))
+    long.raw_data = long.raw_data + b"\0\0\0\0"
+    bad("raw_long", add, *xy, [long])
+    huge = init("W", np.ones(2))
+    huge.dims[:] = [2**40, 2**40]
+    bad("dims_overflow", add, *xy, [huge])
+    neg = init("W", np.ones(2))
+    neg.dims[:] = [-2, -1]
+    bad("dims_negative", add, *xy, [neg])
+    # A Reshape target whose raw data is cut short (ONNX's shape inference
+    # reads it).
+    s = ints("s", [3, 2])
+    s.raw_data = s.raw_data[:3]
+    bad("reshape_target_short", [node("Reshape", ["x", "s"], ["y"], name="reshape")],
+        [vi("x", [2, 3])], [vi("y", [3, 2])], [s])
+    # Sparse tensors: the checker indexes their indices unchecked.
+    sp = h.make_sparse_tensor(init("v", [1, 2]), ints("i", [0, 100]), [4])
+    g = h.make_graph(add, "g", [vi("x", [4])], [vi("y", [4])], sparse_initializer=[sp])
+    save("sparse_initializer", h.make_model(g, opset_imports=[h.make_opsetid("", 13)]), False)
+    idx = ints("i", [0])
+    idx.dims[:] = []
+    bad("sparse_attribute", [
+        h.make_node("Constant", [], ["y"], name="c",
+                    sparse_value=h.make_sparse_tensor(init("v", [1, 2]), idx, [4])),
+    ], [], [vi("y", [4])])
+    # An experimental operator: the checker prints a warning for it.
+    bad("experimental", [node("Crop", ["x"], ["y"], name="crop")], [vi("x", [1, 1, 4, 4])],
+        [vi("y", [1, 1, 2, 2])])
+
+
+# attribute-ranges.test: ranks, attribute lengths and values.
+def attribute_ranges():
+    x44 = [vi("x", [1, 1, 4, 4])]
+    y22 = [vi("y", [1, 1, 2, 2])]
+    w33 = weights("W", [1, 1, 3, 3], 1)
+
+    def conv(name, attrs, w=w33, x=x44, op="Conv"):
+        bad(name, [node(op, ["x", "W"], ["y"], name="conv", **attrs)], x, y22, [w])
+    conv("conv_weight_rank1", {}, weights("W", [9], 1))
+    conv("conv_stride0", dict(strides=[0, 0]))
+    conv("conv_stride0_same", dict(strides=[0, 0], auto_pad="SAME_UPPER"))
+    conv("conv_one_stride", dict(strides=[1], auto_pad="SAME_UPPER"))
+    conv("conv_huge_dilation", dict(dilations=[2**62, 2**62]))
+    conv("conv3d_stride0", dict(strides=[0, 1, 1]), weights("W", [1, 1, 3, 3, 3], 1),
+         [vi("x", [1, 1, 4, 4, 4])])
+    conv("convtranspose_output_shape", dict(output_shape=[5]), op="ConvTranspose")
+    conv("convtranspose_rank1", {}, weights("W", [3], 1), [vi("x", [4])], op="ConvTranspose")
+    x3 = [vi("x", [1, 1, 4, 4, 4])]
+    bad("pool3d_kernel_2d", [node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2])],
+        x3, y22)
+    bad("pool3d_kernel_deep", [node("MaxPool", ["x"], ["y"], name="pool",
+                                    kernel_shape=[8, 1, 1])], x3, y22)
+    bad("pool3d_kernel0", [node("AveragePool", ["x"], ["y"], name="pool",
+                                kernel_shape=[0, 1, 1])], x3, y22)
+    bad("pool_ceil_stride0", [node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2],
+                                   strides=[0, 0], ceil_mode=1)], x44, y22)
+    bad("pool_one_pad", [node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2],
+                              pads=[1])], x44, y22)
+    bad("instancenorm_rank1", [node("InstanceNormalization", ["x", "s", "b"], ["y"], name="in")],
+        [vi("x", [4])], [vi("y", [4])], [init("s", [1]), init("b", [1])])
+    bad("batchnorm_rank1", [node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"],
+                                 name="bn")],
+        [vi("x", [4])] + [vi(n, [1]) for n in "sbmv"], [vi("y", [4])])
+    bad("maxunpool_rank1", [node("MaxUnpool", ["x", "i"], ["y"], name="unpool",
+                                 kernel_shape=[2])],
+        [vi("x", [4]), vi("i", [4], INT64)], [vi("y", [4])])
+    bad("gathernd_batch_dims", [node("GatherND", ["x", "i"], ["y"], name="g", batch_dims=-5)],
+        [vi("x", [2, 3])], [vi("y", [2])], [ints("i", [[0], [1]])])
+    bad("softmax_axis", [node("Softmax", ["x"], ["y"], name="softmax", axis=100)],
+        [vi("x", [2, 3])], [vi("y", [2, 3])])
+    bad("transpose_perm", [node("Transpose", ["x"], ["y"], name="t", perm=[0, 5])],
+        [vi("x", [2, 3])], [vi("y", [3, 2])])
+    bad("unsqueeze_axis_min", [node("Unsqueeze", ["x", "a"], ["y"], name="u")],
+        [vi("x", [2, 3])], [vi("y", [1, 2, 3])], [ints("a", [-2**63])])
+    bad("split_sizes_overflow", [node("Split", ["x", "s"], ["a", "b"], name="split", axis=1)],
+        [vi("x", [2, 3])], [vi("a", [2, 1]), vi("b", [2, 2])], [ints("s", [-2**63, 2**63 - 1])])
+    bad("rnn_hidden_size", [node("RNN", ["x", "W", "R"], ["y"], name="rnn", hidden_size=2**62)],
+        [vi("x", [2, 1, 3])], [vi("y", [2, 1, 1, 2])],
+        [weights("W", [1, 2, 3], 1), weights("R", [1, 2, 2], 2)])
+
+
+# size-limits.test: every tensor within DRAM, constants computed at import
+# and unrolled loops bounded.
+def size_limits():
+    nothing = []
+    bad("constantofshape_dram", [node("ConstantOfShape", ["s"], ["y"], name="fill")], nothing,
+        [vi("y", [2**20, 2**20])], [ints("s", [2**20, 2**20])])
+    bad("constantofshape_overflow", [node("ConstantOfShape", ["s"], ["y"], name="fill")],
+        nothing, [vi("y", [2])], [ints("s", [2**62, 2**62])])
+    bad("constantofshape_negative", [node("ConstantOfShape", ["s"], ["y"], name="fill")],
+        nothing, [vi("y", [2])], [ints("s", [-5, 2])])
+    bad("constantofshape_host", [node("ConstantOfShape", ["s"], ["y"], name="fill")],
+        nothing, [vi("y", [2**28])], [ints("s", [2**28])])
+    bad("expand", [node("Expand", ["x", "s"], ["y"], name="x")], [vi("x", [1, 1])],
+        [vi("y", [2**8, 2**32])], [ints("s", [2**8, 2**32])])
+    bad("tile", [node("Tile", ["x", "r"], ["y"], name="tile")], [vi("x", [2, 2])],
+        [vi("y", [2, 2])], [ints("r", [2**40, 2**40])])
+    bad("pad", [node("Pad", ["x", "p"], ["y"], name="pad")], [vi("x", [1, 1])],
+        [vi("y", [1, 1])], [ints("p", [0, 0, 2**40, 2**40])])
+    bad("pad_overflow", [node("Pad", ["x", "p"], ["y"], name="pad")], [vi("x", [1, 1])],
+        [vi("y", [1, 1])], [ints("p", [0, 2**62, 0, 2**62])])
+    bad("range", [node("Range", ["a", "b", "c"], ["y"], name="range")], nothing,
+        [vi("y", [2], INT64)], [ints("a", 0), ints("b", 2**62), ints("c", 1)])
+    bad("range_delta0", [node("Range", ["a", "b", "c"], ["y"], name="range")], nothing,
+        [vi("y", [2])], [init("a", 0), init("b", 5), init("c", 0)])
+    bad("convtranspose_stride", [node("ConvTranspose", ["x", "W"], ["y"], name="up",
+                                      strides=[2**31, 2**31])],
+        [vi("x", [1, 1, 4, 4])], [vi("y", [1, 1, 5, 5])], [weights("W", [1, 1, 3, 3], 1)])
+    relu = [node("Relu", ["x"], ["y"], name="relu")]
+    bad("input_2p31", relu, [vi("x", [2**31, 2**31])], [vi("y", [2**31, 2**31])])
+    pool = [node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2])]
+    bad("maxpool_2p40", pool, [vi("x", [1, 1, 2**40])], [vi("y", [1, 1, 2])])
+    bad("maxpool_empty_2p40", pool, [vi("x", [0, 1, 2**40])], [vi("y", [0, 1, 2])])
+    bad("conv3d_unroll", [node("Conv", ["x", "W"], ["y"], name="conv")],
+        [vi("x", [1, 1, 100000, 1, 1])], [vi("y", [1, 1, 99001, 1, 1])],
+        [weights("W", [1, 1, 1000, 1, 1], 1)])
+    bad("lrn_size", [node("LRN", ["x"], ["y"], name="lrn", size=2**30)], [vi("x", [1, 1, 1, 1])],
+        [vi("y", [1, 1, 1, 1])])
+    # Within the bounds (a 1 KiB DRAM is given with --target).
+    model("expand_small", [node("Expand", ["x", "s"], ["y"], name="x")], [vi("x", [1, 1])],
+          [vi("y", [16, 16])], [ints("s", [16, 16])])
+
+
+# fold-edge-values.test: folding at import with extreme integers, and
+# zero-sized tensors.
+def fold_edge_values():
+    one = [vi("y", [1], INT64)]
+    model("div_min", [node("Div", ["a", "b"], ["y"])], [], one,
+          [ints("a", [-2**63]), ints("b", [-1])], check=False)
+    model("neg_min", [node("Neg", ["a"], ["y"])], [], one, [ints("a", [-2**63])], check=False)
+    model("cast_huge", [node("Cast", ["a"], ["y"], to=INT64)], [], one, [init("a", [1e30])],
+          check=False)
+    bad("gather_min", [node("Shape", ["x"], ["s"]), node("Gather", ["s", "i"], ["y"], name="g")],
+        [vi("x", [2, 3])], one, [ints("i", [-2**63])])
+    # The empty Shape of a scalar, sliced backwards; a MatMul over K = 0.
+    model("shape_slice_empty", [
+        node("Shape", ["x"], ["s"]),
+        node("Slice", ["s", "st", "en", "ax", "sp"], ["y"]),
+    ], [vi("x", [])], [vi("y", [0], INT64)],
+        [ints("st", [-1]), ints("en", [-2**63]), ints("ax", [0]), ints("sp", [-1])], check=False)
+    model("matmul_k0", [node("MatMul", ["a", "b"], ["y"])], [vi("a", [2, 0]), vi("b", [0, 3])],
+          [vi("y", [2, 3])])
+    model("slice_step_min", [node("Slice", ["x", "st", "en", "ax", "sp"], ["y"])],
+          [vi("x", [5])], [vi("y", [1])],
+          [ints("st", [4]), ints("en", [-2**63]), ints("ax", [0]), ints("sp", [-2**63])],
+          check=False)
+
+
+# name-escaping.test: model strings in messages.
+def name_escaping():
+    x3 = [vi("x", [3])]
+    bad("node_name", [node("Unique", ["x"], ["y"], name="evil\nname\0\x1b[31m")], x3,
+        [vi("y", [3])])
+    bad("op_type", [h.make_node("Uni\tque\\", ["x"], ["y"], name="n", domain="com.x\ny")], x3,
+        [vi("y", [3])], opsets=[("com.x\ny", 1)])
+    bad("input_name", [node("Relu", ["x\ny"], ["y"])], [vi("x\ny", ["ba\rch", 3])],
+        [vi("y", [2, 3])])
+    bad("long_name", [node("Unique", ["x"], ["y"], name="n" * 100000)], x3, [vi("y", [3])])
+    bad("verifier_name", [node("Relu", ["i"], ["y"], name="re\nlu")], [vi("i", [2], INT64)],
+        [vi("y", [2], INT64)])
+    # Valid, but too wide for a 64 KiB SRAM: the lowering's diagnostic names
+    # the node through its location.
+    model("wide_conv", [node("Conv", ["x", "k"], ["y"], name="wi\nde", kernel_shape=[3, 3])],
+          [vi("x", [1, 8, 8, 4000])], [vi("y", [1, 8, 6, 3998])], [init("k", np.ones((8, 8, 3, 3)))])
+    bad("attribute_name", [node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2],
+                                **{"a\tb": 1})], [vi("x", [1, 1, 4])], [vi("y", [1, 1, 3])])
+
+
+# nesting-limit.test: If branches nested past protobuf's limit of 100.
+def nesting_limit():
+    def nested(depth):
+        inner = h.make_graph([const_node("o%d" % depth, [1.0])], "b%d" % depth, [],
+                             [vi("o%d" % depth, [1])])
+        for d in range(depth - 1, -1, -1):
+            other = h.make_graph([const_node("e%d" % d, [2.0])], "e%d" % d, [],
+                                 [vi("e%d" % d, [1])])
+            n = node("If", ["c"], ["o%d" % d], name="if%d" % d, then_branch=inner,
+                     else_branch=other)
+            inner = h.make_graph([n], "b%d" % d, [], [vi("o%d" % d, [1])])
+        return list(inner.node)
+    for depth in (30, 40):
+        bad("nested%d" % depth, nested(depth), [vi("c", [], TP.BOOL)], [vi("o0", [1])])
+
+
+# external-data-rules.test: where external data may come from.
+def external_data_rules():
+    W = init("W", np.arange(4, dtype=np.float32))
+    with open(os.path.join(OUT, "weights.bin"), "wb") as f:
+        f.write(W.raw_data)
+
+    def ext(name, **entries):
+        t = TP()
+        t.name, t.data_type, t.data_location = "W", FLOAT, TP.EXTERNAL
+        t.dims.extend([4])
+        for k, v in entries.items():
+            e = t.external_data.add()
+            e.key, e.value = k, v
+        bad(name, [node("Add", ["x", "W"], ["y"], name="add")], [vi("x", [4])], [vi("y", [4])],
+            [t])
+    ext("ok", location="weights.bin")
+    ext("link_in", location="link_in")
+    ext("offset_alpha", location="weights.bin", offset="abc")
+    ext("offset_negative", location="weights.bin", offset="-1")
+    ext("offset_space", location="weights.bin", offset=" 0")
+    ext("offset_huge", location="weights.bin", offset="99999999999999999999")
+    ext("offset_past", location="weights.bin", offset="100")
+    ext("length_max", location="weights.bin", offset="8", length=str(2**63 - 1))
+    ext("directory", location="subdir")
+    ext("fifo", location="fifo")
+    ext("link_out", location="link_out")
+    ext("nul", location="weights.bin\0junk")
+
+
 GROUPS = {"mlp": mlp, "conv": conv, "elementwise": elementwise, "shape_folding": shape_folding,
           "fold_where": fold_where, "data": data, "norm": norm, "errors": errors,
           "errors_verifier": errors_verifier, "pow_int": pow_int, "pool_ceil": pool_ceil,
-          "external": external}
+          "external": external, "malformed_tensors": malformed_tensors,
+          "attribute_ranges": attribute_ranges, "size_limits": size_limits,
+          "fold_edge_values": fold_edge_values, "name_escaping": name_escaping,
+          "nesting_limit": nesting_limit, "external_data_rules": external_data_rules}
 
 if __name__ == "__main__":
     OUT = sys.argv[1]
