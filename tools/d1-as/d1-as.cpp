@@ -1,6 +1,7 @@
 //===- d1-as.cpp - Assemble D1 assembly into a .d1x -----------------------===//
 #include "d1/Asm/Assembler.h"
 #include "d1/Support/CommandLine.h"
+#include "d1/Support/Escape.h"
 #include "d1/Support/FileIO.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -16,7 +17,7 @@ static cl::opt<std::string> Target("target",
                                    cl::value_desc("file"));
 
 static int fail(const std::string &Msg) {
-  errs() << "error: " << Msg << "\n";
+  errs() << "error: " << d1::escapeControl(Msg) << "\n";
   return 1;
 }
 
@@ -39,7 +40,7 @@ int main(int argc, char **argv) {
   std::vector<d1::AsmDiagnostic> Diags;
   if (!d1::assemble(Source, Input, Machine, W, Diags)) {
     for (const auto &D : Diags)
-      errs() << D.str() << "\n";
+      errs() << d1::escapeControl(D.str()) << "\n";
     return 1;
   }
   std::string Out = Output;

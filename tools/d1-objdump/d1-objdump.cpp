@@ -1,6 +1,7 @@
 //===- d1-objdump.cpp - Print a .d1x as reassemblable assembly ------------===//
 #include "d1/Asm/Assembler.h"
 #include "d1/Support/CommandLine.h"
+#include "d1/Support/Escape.h"
 #include "d1/Support/FileIO.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -17,11 +18,11 @@ int main(int argc, char **argv) {
   std::string Err;
   auto File = d1::D1XFile::open(Input, Err);
   if (!File || !File->validateDebug(Err)) {
-    errs() << "error: " << Err << "\n";
+    errs() << "error: " << d1::escapeControl(Err) << "\n";
     return 1;
   }
   if (!d1::writeStandardOutput(d1::disassemble(*File, !NoEncoding), Err)) {
-    errs() << "error: " << Err << "\n";
+    errs() << "error: " << d1::escapeControl(Err) << "\n";
     return 1;
   }
   return 0;

@@ -3,6 +3,7 @@
 #include "d1/Dialects/Graph/Graph.h"
 #include "d1/Dialects/Tile/Tile.h"
 #include "d1/Support/CommandLine.h"
+#include "d1/Support/Escape.h"
 #include "d1/Support/FileIO.h"
 #include "d1/Transforms/Passes.h"
 
@@ -58,7 +59,7 @@ int main(int argc, char **argv) {
   if (InputFile != "-") {
     int FD = d1::openInputFile(InputFile, Err);
     if (FD < 0) {
-      llvm::errs() << "error: " << Err << "\n";
+      llvm::errs() << "error: " << d1::escapeControl(Err) << "\n";
       return 1;
     }
     ::close(FD);

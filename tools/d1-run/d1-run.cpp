@@ -8,6 +8,7 @@
 #include "d1/Runtime/Emulator.h"
 #include "d1/Runtime/Profile.h"
 #include "d1/Runtime/TensorIO.h"
+#include "d1/Support/Escape.h"
 #include "d1/Support/FileIO.h"
 #include "d1/Target/Numerics.h"
 
@@ -139,7 +140,7 @@ static bool parseArgs(int argc, char **argv, Options &O, std::string &Err) {
 }
 
 static int fail(const std::string &Msg) {
-  errs() << "error: " << Msg << "\n";
+  errs() << "error: " << escapeControl(Msg) << "\n";
   return 1;
 }
 
@@ -180,7 +181,7 @@ int main(int argc, char **argv) {
   Options O;
   std::string Err;
   if (!parseArgs(argc, argv, O, Err)) {
-    errs() << "error: " << Err << " (d1-run --help lists the options)\n";
+    errs() << "error: " << escapeControl(Err) << " (d1-run --help lists the options)\n";
     return 1;
   }
   const std::string &Program = O.Program;

@@ -13,6 +13,7 @@
 #include "d1/Dialects/Graph/Graph.h"
 #include "d1/Import/ONNXImporter.h"
 #include "d1/Support/CommandLine.h"
+#include "d1/Support/Escape.h"
 #include "d1/Support/FileIO.h"
 #include "d1/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
@@ -132,7 +133,7 @@ struct Phases {
 };
 
 int fail(const std::string &Msg) {
-  errs() << "error: " << Msg << "\n";
+  errs() << "error: " << d1::escapeControl(Msg) << "\n";
   return 1;
 }
 } // namespace
@@ -183,7 +184,7 @@ int main(int argc, char **argv) {
     } else if (auto F = dyn_cast<mlir::FileLineColLoc>(L)) {
       OS << F.getFilename().str() << ": ";
     }
-    errs() << "error: " << OS.str() << D.str() << "\n";
+    errs() << "error: " << d1::escapeControl(OS.str() + D.str()) << "\n";
     return mlir::success();
   });
   bool Banners = !Quiet;
