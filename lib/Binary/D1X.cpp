@@ -6,6 +6,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <tuple>
 #include <cstdio>
@@ -312,6 +313,27 @@ bool D1XFile::validate(std::string &Err) {
              " bytes)";
     return "";
   };
+  // Symbol names are assembler identifiers, so that every binary
+  // disassembles to source that assembles back to it.
+  auto IsIdentifier = [](const std::string &N) {
+    if (N.empty() || !(std::isalpha((unsigned char)N[0]) || N[0] == '_' || N[0] == '.'))
+      return false;
+    for (char C : N)
+      if (!(std::isalnum((unsigned char)C) || C == '_' || C == '.'))
+        return false;
+    return true;
+  };
+  auto CheckSymbols = [&](const google::protobuf::RepeatedPtrField<d1x::Symbol> &Syms) {
+    for (const auto &Sym : Syms)
+      if (!IsIdentifier(Sym.name()))
+        return Fail("symbol name '" + Sym.name() + "' is not an assembler identifier");
+    return true;
+  };
+  if (!CheckSymbols(Header.symbols()))
+    return false;
+  for (const auto &C : Header.cores())
+    if (!CheckSymbols(C.symbols()))
+      return false;
   for (const auto &S : Header.segments()) {
     if (!InFile(S.file_offset(), S.size()))
       return Fail("truncated: segment '" + S.name() + "' exceeds the file");
