@@ -153,6 +153,11 @@ private:
     explicit Epilogue(Location L) : Loc(L) {}
     Value Anchor;                 // the anchor's result
     std::vector<Operation *> Ops; // the elementwise ops, in order
+    DenseSet<Operation *> OpSet;  // the same (planEpilogue)
+    /// The anchor's result or an op's: a value in a tile.
+    bool internal(Value X) const {
+      return X == Anchor || (X.getDefiningOp() && OpSet.count(X.getDefiningOp()));
+    }
     DenseMap<Value, Value> Out;   // value used after the group -> its DRAM buffer
     Shape OutShape;               // the anchor's result shape
     TileDims Dims;                // output dims of a tile's planes, rows, columns
@@ -1121,6 +1126,7 @@ TileForm Lowering::formOf(const Epilogue &Ep, Value Operand) {
 
 void Lowering::planEpilogue(Epilogue &Ep) {
   ValueTiles T = epilogueTiles(Ep.Anchor, Ep.Ops, Ep.Dims);
+  Ep.OpSet = DenseSet<Operation *>(Ep.Ops.begin(), Ep.Ops.end());
   Ep.Slot = std::move(T.Slot);
   Ep.ExtraTiles = T.Slots - 1;
 }
@@ -1203,9 +1209,7 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
     std::vector<Access> Acc;
     int Level = 0; // 0: one op over the tile; 1: per plane; 2: per row
     for (Value X : Ins) {
-      bool Internal = X == Ep.Anchor ||
-                      (X.getDefiningOp() && llvm::is_contained(Ep.Ops, X.getDefiningOp()));
-      Access A = Internal ? Access{SlotBuf[Ep.Slot.lookup(X)], TileForm::Full} : Load(X);
+      Access A = Ep.internal(X) ? Access{SlotBuf[Ep.Slot.lookup(X)], TileForm::Full} : Load(X);
       Acc.push_back(A);
       Level = std::max(Level, A.F == TileForm::PerPlane                               ? 1
                               : A.F == TileForm::PerRow || A.F == TileForm::RowVector ? 2
@@ -1785,9 +1789,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
         return true;
       for (Operation *Ep : CurEp->Ops)
         for (Value X : Ep->getOperands()) {
-          bool Internal = X == CurEp->Anchor ||
-                          (X.getDefiningOp() && llvm::is_contained(CurEp->Ops, X.getDefiningOp()));
-          if (!Internal &&
+          if (!CurEp->internal(X) &&
               !flattensWithRows(cast<RankedTensorType>(X.getType()).getShape(), CurEp->OutShape))
             return false;
         }
