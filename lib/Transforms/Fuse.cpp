@@ -68,6 +68,16 @@ struct Group {
   }
 };
 
+/// Whether Op reads or writes a tensor without elements: it is lowered on
+/// its own (to no code, or to the identity of a reduction over nothing).
+bool touchesEmpty(Operation *Op) {
+  auto Empty = [](Type T) {
+    auto RT = dyn_cast<RankedTensorType>(T);
+    return RT && RT.getNumElements() == 0;
+  };
+  return llvm::any_of(Op->getOperandTypes(), Empty) || llvm::any_of(Op->getResultTypes(), Empty);
+}
+
 /// The cost model's view of an anchor; false when Op cannot anchor a group.
 bool describeAnchor(Operation *Op, Group &G) {
   plan::Anchor &A = G.Cost;
@@ -135,6 +145,8 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
     DenseMap<Operation *, Group *> GroupOf;
 
     for (Operation &Op : Body.without_terminator()) {
+      if (touchesEmpty(&Op))
+        continue;
       auto G = std::make_unique<Group>();
       G->Anchor = &Op;
       if (describeAnchor(&Op, *G)) {
@@ -165,6 +177,8 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
   };
 
   std::optional<Stage> stageAt(Operation *Op, DenseMap<Operation *, Group *> &GroupOf) {
+    if (touchesEmpty(Op))
+      return std::nullopt;
     Stage S;
     S.Window = Op;
     if (isa<graph::MaxPoolOp>(Op)) {
