@@ -375,8 +375,16 @@ void Emitter::assign() {
         Arg && isa<scf::ForOp>(Arg.getOwner()->getParentOp()) && Arg.getArgNumber() > 0)
       WantersOf[Arg].push_back(&I);
   std::vector<std::vector<Interval *>> Wanted[3];
-  for (int C = 0; C < 3; ++C)
+  // The last value given each register; a value holding a register where I
+  // starts is its register's last (the register was free for any later one).
+  std::vector<Interval *> Holder[3];
+  for (int C = 0; C < 3; ++C) {
     Wanted[C].resize(size_t(Count[C]));
+    Holder[C].assign(size_t(Count[C]), nullptr);
+  }
+  DenseMap<Interval *, size_t> Rank; // position in Order
+  for (size_t K = 0; K < Order.size(); ++K)
+    Rank[Order[K]] = K;
   for (Interval *I : Order) {
     auto &Busy = FreeUntil[I->C];
     auto &Since = BusySince[I->C];
@@ -400,8 +408,11 @@ void Emitter::assign() {
         Pick = H;
     }
     auto WantedLater = [&](int R) {
-      for (Interval *W : Wanted[I->C][size_t(R)])
-        if (W != I && W->Reg < 0 && W->Start > I->Start && W->Start < I->End)
+      // Values starting at or before I are past for every later one too.
+      auto &Ws = Wanted[I->C][size_t(R)];
+      llvm::erase_if(Ws, [&](Interval *W) { return W->Start <= I->Start; });
+      for (Interval *W : Ws)
+        if (W->Reg < 0 && W->Start < I->End)
           return true;
       return false;
     };
@@ -420,9 +431,13 @@ void Emitter::assign() {
         return A->Cost != B->Cost ? A->Cost < B->Cost : A->End > B->End;
       };
       Interval *Victim = spillable(*I) ? I : nullptr;
-      for (Interval *J : Order)
-        if (J->C == I->C && J->Reg >= 0 && J->Start <= I->Start && J->End > I->Start &&
-            spillable(*J) && (!Victim || Better(J, Victim)))
+      SmallVector<Interval *, 32> Live;
+      for (Interval *J : Holder[I->C])
+        if (J && J->Reg >= 0 && J->Start <= I->Start && J->End > I->Start)
+          Live.push_back(J);
+      llvm::sort(Live, [&](Interval *A, Interval *B) { return Rank[A] < Rank[B]; });
+      for (Interval *J : Live)
+        if (spillable(*J) && (!Victim || Better(J, Victim)))
           Victim = J;
       if (Victim) {
         Victim->Slot = slotFor(*Victim);
@@ -453,6 +468,7 @@ void Emitter::assign() {
                       I->C};
     }
     I->Reg = Pick;
+    Holder[I->C][size_t(Pick)] = I;
     if (auto It = WantersOf.find(I->V); It != WantersOf.end())
       for (Interval *W : It->second)
         Wanted[I->C][size_t(Pick)].push_back(W);

@@ -2,6 +2,9 @@
 #include "d1/Conversion/Epilogue.h"
 #include "d1/Dialects/Graph/Graph.h"
 #include "d1/Planning/Tiling.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+#include <algorithm>
 
 using namespace mlir;
 using namespace d1;
@@ -126,10 +129,11 @@ ValueTiles d1::epilogueTiles(Value Anchor, ArrayRef<Operation *> Ops, TileDims D
     Steps.push_back(S);
   }
   ArrayRef<int64_t> Out = cast<RankedTensorType>(Anchor.getType()).getShape();
+  llvm::SmallPtrSet<Operation *, 16> Members(Ops.begin(), Ops.end());
   std::vector<bool> Whole(Values.size(), false);
   for (size_t K = 1; K < Values.size(); ++K) {
     Operation *Def = Values[K].getDefiningOp();
-    if (!(Def && llvm::is_contained(Ops, Def)))
+    if (!(Def && Members.count(Def)))
       Whole[K] = tileForm(cast<RankedTensorType>(Values[K].getType()).getShape(), Out, D) ==
                  TileForm::Full;
   }
@@ -140,4 +144,62 @@ ValueTiles d1::epilogueTiles(Value Anchor, ArrayRef<Operation *> Ops, TileDims D
       R.Slot[Values[K]] = unsigned(T.Slot[K]);
   R.Slots = T.Slots;
   return R;
+}
+
+EpilogueTileCount::EpilogueTileCount(Value Anchor, TileDims D)
+    : Out(cast<RankedTensorType>(Anchor.getType()).getShape()), Dims(D) {
+  From[Anchor] = 0;
+}
+
+EpilogueTileCount::Step EpilogueTileCount::step(Operation *Op) const {
+  // plan::assignEpilogueTiles on the ops so far and Op: each operand of Op
+  // with a tile holds it up to Op (from the first point it was not counted
+  // at), outside operands read whole take one; the result writes over its
+  // first operand's tile when that has one (the read is the last), else
+  // takes a new one; then the operands and the result are freed.
+  Step S;
+  llvm::SmallVector<size_t, 2> Ext;
+  llvm::SmallPtrSet<Value, 2> Seen;
+  for (Value X : Op->getOperands()) {
+    if (!Seen.insert(X).second)
+      continue;
+    if (auto It = From.find(X); It != From.end()) {
+      S.Held.push_back(X);
+      Ext.push_back(It->second);
+    } else if (tileForm(cast<RankedTensorType>(X.getType()).getShape(), Out, Dims) ==
+               TileForm::Full) {
+      S.New.push_back(X);
+    } else {
+      continue;
+    }
+    if (X == Op->getOperand(0))
+      S.InPlace = X;
+  }
+  S.At = int64_t(S.Held.size() + S.New.size());
+  std::sort(Ext.begin(), Ext.end());
+  int64_t Peak = std::max(S.At, S.At + (S.InPlace ? 0 : 1));
+  size_t Lo = 0;
+  int64_t Extra = 0;
+  for (size_t First : Ext) {
+    Peak = std::max(Peak, Live.max(Lo, First) + Extra);
+    Lo = First;
+    ++Extra;
+  }
+  Peak = std::max(Peak, Live.max(Lo, Live.size()) + Extra);
+  S.Slots = std::max(Slots, Peak);
+  return S;
+}
+
+void EpilogueTileCount::add(Operation *Op) {
+  Step S = step(Op);
+  size_t At = Live.size(); // the point after Op's operands; At + 1 after its result
+  for (Value X : S.Held)
+    Live.addFrom(From.lookup(X), 1);
+  Live.push(S.At);
+  Live.push(S.At + (S.InPlace ? 0 : 1));
+  for (const auto &Vs : {S.Held, S.New})
+    for (Value X : Vs)
+      From[X] = X == S.InPlace ? At + 1 : At + 2;
+  From[Op->getResult(0)] = At + 2;
+  Slots = S.Slots;
 }

@@ -115,8 +115,11 @@ private:
   }
 
   /// Calls Body(offset, size) for [0, Total) in steps of Tile: an scf.for over
-  /// the full tiles (inline when there is one) and a static remainder.
+  /// the full tiles (inline when there is one) and a static remainder;
+  /// nothing when the range is empty.
   void forTiles(int64_t Total, int64_t Tile, const std::function<void(Value, int64_t)> &Body) {
+    if (Total <= 0)
+      return;
     Tile = std::min(Tile, Total);
     int64_t Full = Total / Tile, Rem = Total % Tile;
     if (Full == 1) {
@@ -153,6 +156,11 @@ private:
     explicit Epilogue(Location L) : Loc(L) {}
     Value Anchor;                 // the anchor's result
     std::vector<Operation *> Ops; // the elementwise ops, in order
+    DenseSet<Operation *> OpSet;  // the same (planEpilogue)
+    /// The anchor's result or an op's: a value in a tile.
+    bool internal(Value X) const {
+      return X == Anchor || (X.getDefiningOp() && OpSet.count(X.getDefiningOp()));
+    }
     DenseMap<Value, Value> Out;   // value used after the group -> its DRAM buffer
     Shape OutShape;               // the anchor's result shape
     TileDims Dims;                // output dims of a tile's planes, rows, columns
@@ -224,6 +232,8 @@ private:
   void stridedCopy(Value Src, int64_t SrcOff, const std::vector<int64_t> &SrcStrides, Value Dst,
                    int64_t DstOff, const std::vector<int64_t> &DstStrides, const Shape &Dims);
   void copy(Value Src, Value Dst, int64_t Elements);
+  /// Sets the first Elements fp32 elements of Dst to V.
+  void fill(Value Dst, int64_t Elements, float V);
 };
 
 std::string Lowering::lowerConstant(graph::ConstantOp Op) {
@@ -452,6 +462,15 @@ void Lowering::copy(Value Src, Value Dst, int64_t Elements) {
   free(Buf);
 }
 
+void Lowering::fill(Value Dst, int64_t Elements, float V) {
+  int64_t T = std::min(tileElements(), Elements);
+  Value Buf = sram(T);
+  elementwise(tile::EltKind::Fill, Buf, idx(0), 0, Value(), Value(), 0, Buf, idx(0), T, {V});
+  forTiles(Elements, T,
+           [&](Value Off, int64_t N) { dma(Buf, idx(0), Dst, Off, {1, 1, N}, {0, 0}, {0, 0}); });
+  free(Buf);
+}
+
 // Elementwise with numpy broadcasting. The output is walked as rows: dims
 // are coalesced, the innermost becomes the row, the next one is tiled, and
 // the rest are loops. Each input has an element stride per output dim (0
@@ -568,8 +587,9 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
                                              CurEp ? CurEp->ExtraTiles : 0, Bf16);
   int64_t TM = MT.TM, TN = MT.TN, TK = MT.TK;
   Value ABuf = sram(TM * TK), BBuf = sram(TK * TN), CBuf = sram(TM * TN);
-  Value Scratch =
-      Bf16 ? sram(plan::mmaMatmulLayout(TM, TN, TK).ScratchBytes / 2, B.getBF16Type()) : Value();
+  Value Scratch = Bf16 && K
+                      ? sram(plan::mmaMatmulLayout(TM, TN, TK).ScratchBytes / 2, B.getBF16Type())
+                      : Value();
   Shape CShape;
   Value CBias, CTile;
   int64_t CSm = 0, CSn = 0;
@@ -589,9 +609,9 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
     forTiles(M, TM, [&](Value M0, int64_t Tm) {
       forTiles(N, TN, [&](Value N0, int64_t Tn) {
         // One K tile: the product overwrites C; several: C starts at zero
-        // and every tile accumulates.
+        // and every tile accumulates; none (K = 0): the product is zero.
         bool Accumulate = K > TK;
-        if (Accumulate)
+        if (Accumulate || K == 0)
           elementwise(tile::EltKind::Fill, CBuf, idx(0), 0, Value(), Value(), 0, CBuf, idx(0),
                       Tm * Tn, {0.0f});
         forTiles(K, TK, [&](Value K0, int64_t Tk) {
@@ -1121,6 +1141,7 @@ TileForm Lowering::formOf(const Epilogue &Ep, Value Operand) {
 
 void Lowering::planEpilogue(Epilogue &Ep) {
   ValueTiles T = epilogueTiles(Ep.Anchor, Ep.Ops, Ep.Dims);
+  Ep.OpSet = DenseSet<Operation *>(Ep.Ops.begin(), Ep.Ops.end());
   Ep.Slot = std::move(T.Slot);
   Ep.ExtraTiles = T.Slots - 1;
 }
@@ -1203,9 +1224,7 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
     std::vector<Access> Acc;
     int Level = 0; // 0: one op over the tile; 1: per plane; 2: per row
     for (Value X : Ins) {
-      bool Internal = X == Ep.Anchor ||
-                      (X.getDefiningOp() && llvm::is_contained(Ep.Ops, X.getDefiningOp()));
-      Access A = Internal ? Access{SlotBuf[Ep.Slot.lookup(X)], TileForm::Full} : Load(X);
+      Access A = Ep.internal(X) ? Access{SlotBuf[Ep.Slot.lookup(X)], TileForm::Full} : Load(X);
       Acc.push_back(A);
       Level = std::max(Level, A.F == TileForm::PerPlane                               ? 1
                               : A.F == TileForm::PerRow || A.F == TileForm::RowVector ? 2
@@ -1785,9 +1804,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
         return true;
       for (Operation *Ep : CurEp->Ops)
         for (Value X : Ep->getOperands()) {
-          bool Internal = X == CurEp->Anchor ||
-                          (X.getDefiningOp() && llvm::is_contained(CurEp->Ops, X.getDefiningOp()));
-          if (!Internal &&
+          if (!CurEp->internal(X) &&
               !flattensWithRows(cast<RankedTensorType>(X.getType()).getShape(), CurEp->OutShape))
             return false;
         }
@@ -1807,7 +1824,17 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
   auto ShapeOf = [](Value V) { return Shape(cast<RankedTensorType>(V.getType()).getShape()); };
   if (auto C = dyn_cast<graph::ConvOp>(Op)) {
     Value Out = result(C.getResult(), Dest);
-    Shape WS = ShapeOf(C.getWeight());
+    Shape WS = ShapeOf(C.getWeight()), OS = ShapeOf(C.getResult());
+    if (WS[1] == 0) {
+      // No input channels: every output is the filter's bias (or 0).
+      if (CurEp)
+        throw LoweringError{Loc, "a convolution without input channels has no epilogue"};
+      fill(Out, shapes::numElements(OS), 0.0f);
+      if (C.getBias())
+        elementwiseBuffers(K::Add, {{Out, OS}, {buffer(C.getBias()), {1, OS[1], 1, 1}}}, OS, Out,
+                           {});
+      return;
+    }
     lowerWindow(tile::WindowKind::Conv, buffer(C.getInput()), ShapeOf(C.getInput()),
                 buffer(C.getWeight()), C.getBias() ? buffer(C.getBias()) : Value(), Out,
                 ShapeOf(C.getResult()), WS[2], WS[3], C.getStrides(), C.getPads(),
@@ -1876,8 +1903,18 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
                  : R.getKind() == RK::Prod ? RowOp::Prod
                  : R.getKind() == RK::Mean ? RowOp::Mean
                                            : RowOp::Sum;
-    if (shapes::numElements(IS) == 0)
-      throw LoweringError{Loc, "reduction of an empty tensor is not lowered yet"};
+    if (shapes::numElements(IS) == 0) {
+      // Over no elements (the output is not empty, see above): the
+      // identity of the reduction, as ONNX defines it; the mean has none.
+      if (What == RowOp::Mean)
+        throw LoweringError{Loc, "the mean over an empty axis is undefined"};
+      fill(Out, shapes::numElements(ShapeOf(R.getResult())),
+           What == RowOp::Max    ? -INFINITY
+           : What == RowOp::Min  ? INFINITY
+           : What == RowOp::Prod ? 1.0f
+                                 : 0.0f);
+      return;
+    }
     bool Adjacent = true;
     for (size_t K = 1; K < Axes.size(); ++K)
       Adjacent &= Axes[K] == Axes[K - 1] + 1;

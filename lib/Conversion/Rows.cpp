@@ -138,3 +138,73 @@ int64_t d1::rowsPerTile(const RowSlots &S, int64_t Len, int64_t Outer, int64_t B
     return 0;
   return std::min(Outer, Room / PerRow);
 }
+
+bool RowSlotCount::fullSlot(Value V) const { return rowForm(shapeOf(V), Domain) == RowForm::Full; }
+
+RowSlotCount::Step RowSlotCount::step(Operation *Op) const {
+  // rowSlots on the ops so far and Op: each operand of Op holds a slot up to
+  // Op (from the first point it was not counted at), new outside operands
+  // of Full or PerRow form take one, the others stay resident; then the
+  // operands are freed and the result takes a slot, freed at once.
+  Step S;
+  S.C = Now;
+  if (isa<graph::SoftmaxOp>(Op))
+    S.C.TempRows = 2;
+  llvm::SmallVector<std::pair<size_t, int>, 2> Ext; // (first point, kind)
+  llvm::SmallPtrSet<Value, 2> Seen;
+  for (Value X : Op->getOperands()) {
+    if (!Seen.insert(X).second || Resident.count(X))
+      continue;
+    if (auto It = From.find(X); It != From.end()) {
+      S.Held.push_back(X);
+      Ext.push_back({It->second, fullSlot(X) ? 0 : 1});
+      ++S.At[fullSlot(X) ? 0 : 1];
+      continue;
+    }
+    RowForm F = rowForm(shapeOf(X), Domain);
+    if (F == RowForm::Full || F == RowForm::PerRow) {
+      S.NewSlots.push_back(X);
+      ++S.At[F == RowForm::Full ? 0 : 1];
+    } else {
+      S.NewResident.push_back(X);
+      S.C.Resident += F == RowForm::RowVector ? Domain.back() : 1;
+    }
+  }
+  std::sort(Ext.begin(), Ext.end());
+  int ResultKind = fullSlot(Op->getResult(0)) ? 0 : 1;
+  for (int K = 0; K < 2; ++K) {
+    // The points so far, each with the operands whose ranges now reach it.
+    int64_t Peak = std::max(S.At[K], int64_t(K == ResultKind));
+    size_t Lo = 0;
+    int64_t Extra = 0;
+    for (auto [First, Kind] : Ext) {
+      if (Kind != K)
+        continue;
+      Peak = std::max(Peak, Live[K].max(Lo, First) + Extra);
+      Lo = std::max(Lo, First);
+      ++Extra;
+    }
+    Peak = std::max(Peak, Live[K].max(Lo, Live[K].size()) + Extra);
+    (K ? S.C.Rows : S.C.Full) = std::max(K ? Now.Rows : Now.Full, Peak);
+  }
+  return S;
+}
+
+void RowSlotCount::add(Operation *Op) {
+  Step S = step(Op);
+  size_t At = Live[0].size(); // the point after Op's operands; At + 1 after its result
+  for (Value X : S.Held)
+    Live[fullSlot(X) ? 0 : 1].addFrom(From.lookup(X), 1);
+  for (int K = 0; K < 2; ++K) {
+    Live[K].push(S.At[K]);
+    Live[K].push(K == (fullSlot(Op->getResult(0)) ? 0 : 1));
+  }
+  for (Value X : S.Held)
+    From[X] = At + 1;
+  for (Value X : S.NewSlots)
+    From[X] = At + 1;
+  for (Value X : S.NewResident)
+    Resident.insert(X);
+  From[Op->getResult(0)] = At + 2;
+  Now = S.C;
+}

@@ -3134,6 +3134,12 @@ void Importer::importNode() {
     int64_t Axis = intAttr("axis", 0);
     if (!shapes::normalizeAxis(Axis, int64_t(shapeOf(X).size())))
       fail("axis out of range");
+    Shape S = shapeOf(X);
+    int64_t Others = 1;
+    for (size_t D = 0; D < S.size(); ++D)
+      Others *= int64_t(D) == Axis ? 1 : S[D];
+    if (S[size_t(Axis)] == 0 && Others != 0)
+      fail("an empty axis has no index of its extreme");
     setOutput(0, argExtreme(X, Axis, Op == "ArgMax", intAttr("select_last_index", 0) != 0,
                             intAttr("keepdims", 1) != 0));
     return;

@@ -12,23 +12,83 @@ namespace {
 
 int64_t alignUp(int64_t V, int64_t A) { return (V + A - 1) / A * A; }
 
-bool overlapInTime(const Buffer &A, const Buffer &B) {
-  return A.Start < B.End && B.Start < A.End && A.Start < A.End && B.Start < B.End;
-}
+/// The buffers live at the same time as a given one among those placed so
+/// far, without looking at every placed buffer: the buffers (those live at
+/// all) sorted by start, under a tree holding the latest end of the placed
+/// ones below each node. Those overlapping [Start, End) start before End
+/// (a prefix) and end after Start (the subtrees whose latest end is after
+/// Start): O(log n) per buffer found.
+class TimeIndex {
+public:
+  explicit TimeIndex(const std::vector<Buffer> &Bufs) : Bufs(Bufs) {
+    for (size_t I = 0; I < Bufs.size(); ++I)
+      if (Bufs[I].Start < Bufs[I].End)
+        ByStart.push_back(I);
+    std::sort(ByStart.begin(), ByStart.end(),
+              [&](size_t A, size_t B) { return Bufs[A].Start < Bufs[B].Start; });
+    Pos.assign(Bufs.size(), ByStart.size());
+    for (size_t P = 0; P < ByStart.size(); ++P)
+      Pos[ByStart[P]] = P;
+    for (Cap = 1; Cap < ByStart.size();)
+      Cap *= 2;
+    clear();
+  }
+  void clear() { LatestEnd.assign(2 * Cap, None); }
+  void place(size_t I) {
+    size_t P = Pos[I];
+    if (P == ByStart.size())
+      return;
+    for (P += Cap; P; P /= 2)
+      LatestEnd[P] = std::max(LatestEnd[P], Bufs[I].End);
+  }
+  /// The placed buffers live at the same time as B, appended to Out.
+  void overlapping(const Buffer &B, std::vector<size_t> &Out) const {
+    if (B.Start >= B.End)
+      return;
+    size_t Hi = size_t(std::lower_bound(ByStart.begin(), ByStart.end(), B.End,
+                                        [&](size_t J, int64_t V) { return Bufs[J].Start < V; }) -
+                       ByStart.begin());
+    find(1, 0, Cap, Hi, B.Start, Out);
+  }
+
+private:
+  static constexpr int64_t None = std::numeric_limits<int64_t>::min();
+  const std::vector<Buffer> &Bufs;
+  std::vector<size_t> ByStart, Pos;
+  size_t Cap = 1;
+  std::vector<int64_t> LatestEnd;
+
+  void find(size_t K, size_t L, size_t R, size_t Hi, int64_t After,
+            std::vector<size_t> &Out) const {
+    if (L >= Hi || LatestEnd[K] <= After)
+      return;
+    if (R - L == 1) {
+      Out.push_back(ByStart[L]);
+      return;
+    }
+    size_t Mid = (L + R) / 2;
+    find(2 * K, L, Mid, Hi, After, Out);
+    find(2 * K + 1, Mid, R, Hi, After, Out);
+  }
+};
 
 /// Places buffers in Order, each in the smallest aligned gap that fits among
 /// the already placed buffers live at the same time (else above them all).
-Plan greedy(const std::vector<Buffer> &Bufs, const std::vector<size_t> &Order) {
+Plan greedy(const std::vector<Buffer> &Bufs, const std::vector<size_t> &Order, TimeIndex &Index) {
   Plan P;
   P.Offsets.assign(Bufs.size(), 0);
-  std::vector<size_t> Placed; // kept sorted by offset
+  Index.clear();
+  // Buffers at one offset are looked at in the order they were placed.
+  std::vector<size_t> Seq(Bufs.size(), 0);
   std::vector<size_t> Live;
-  for (size_t I : Order) {
+  for (size_t K = 0; K < Order.size(); ++K) {
+    size_t I = Order[K];
     const Buffer &B = Bufs[I];
     Live.clear();
-    for (size_t J : Placed)
-      if (overlapInTime(B, Bufs[J]))
-        Live.push_back(J);
+    Index.overlapping(B, Live);
+    std::sort(Live.begin(), Live.end(), [&](size_t X, size_t Y) {
+      return std::make_pair(P.Offsets[X], Seq[X]) < std::make_pair(P.Offsets[Y], Seq[Y]);
+    });
     int64_t Prev = 0, Best = -1, BestGap = std::numeric_limits<int64_t>::max();
     for (size_t J : Live) {
       int64_t At = alignUp(Prev, B.Align), Gap = P.Offsets[J] - At;
@@ -42,10 +102,8 @@ Plan greedy(const std::vector<Buffer> &Bufs, const std::vector<size_t> &Order) {
       Best = alignUp(Prev, B.Align);
     P.Offsets[I] = Best;
     P.Peak = std::max(P.Peak, Best + B.Bytes);
-    auto Pos = std::upper_bound(Placed.begin(), Placed.end(), I, [&](size_t X, size_t Y) {
-      return P.Offsets[X] < P.Offsets[Y];
-    });
-    Placed.insert(Pos, I);
+    Seq[I] = K;
+    Index.place(I);
   }
   return P;
 }
@@ -83,9 +141,10 @@ Plan d1::plan::planMemory(const std::vector<Buffer> &Bufs, Strategy S) {
   };
   Plan Best;
   bool Have = false;
+  TimeIndex Index(Bufs);
   for (const Key &K : Keys) {
     std::stable_sort(Order.begin(), Order.end(), K);
-    Plan P = greedy(Bufs, Order);
+    Plan P = greedy(Bufs, Order, Index);
     if (!Have || P.Peak < Best.Peak)
       Best = std::move(P);
     Have = true;

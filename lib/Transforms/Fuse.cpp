@@ -16,6 +16,7 @@
 #include "mlir/IR/Builders.h"
 
 #include <optional>
+#include <queue>
 
 namespace d1 {
 #define GEN_PASS_DEF_FUSE
@@ -41,10 +42,41 @@ struct Group {
   bool DepthFirst = false; // a chain of window groups
   SmallVector<int64_t> Domain;
   SmallVector<Operation *> Members; // the anchor first, then in order
+  DenseSet<Operation *> MemberSet;
+  DenseMap<Value, unsigned> MemberUses; // operands of members: how many uses
+  /// Readers of members' results with their program order, the least
+  /// first; members are dropped when they come to the top.
+  std::priority_queue<std::pair<unsigned, Operation *>,
+                      std::vector<std::pair<unsigned, Operation *>>, std::greater<>>
+      Readers;
+  std::optional<EpilogueTileCount> Tiles; // an epilogue's
+  std::optional<RowSlotCount> Slots;      // a row group's
   plan::Anchor Cost;
   int64_t Extra = 0;
-  bool contains(Operation *Op) const { return llvm::is_contained(Members, Op); }
+  bool contains(Operation *Op) const { return MemberSet.count(Op); }
+  void add(Operation *Op, const DenseMap<Operation *, unsigned> &Order) {
+    Members.push_back(Op);
+    MemberSet.insert(Op);
+    for (Value X : Op->getOperands())
+      ++MemberUses[X];
+    for (Operation *U : Op->getResult(0).getUsers())
+      Readers.push({Order.lookup(U), U});
+  }
+  void clear() {
+    Members.clear();
+    MemberSet.clear();
+  }
 };
+
+/// Whether Op reads or writes a tensor without elements: it is lowered on
+/// its own (to no code, or to the identity of a reduction over nothing).
+bool touchesEmpty(Operation *Op) {
+  auto Empty = [](Type T) {
+    auto RT = dyn_cast<RankedTensorType>(T);
+    return RT && RT.getNumElements() == 0;
+  };
+  return llvm::any_of(Op->getOperandTypes(), Empty) || llvm::any_of(Op->getResultTypes(), Empty);
+}
 
 /// The cost model's view of an anchor; false when Op cannot anchor a group.
 bool describeAnchor(Operation *Op, Group &G) {
@@ -83,11 +115,6 @@ bool describeAnchor(Operation *Op, Group &G) {
   return true;
 }
 
-/// Tiles the group's epilogue needs beyond the anchor's with Ops as members.
-int64_t extraTiles(const Group &G, ArrayRef<Operation *> Ops) {
-  return epilogueTiles(G.Anchor->getResult(0), Ops, tileDims(G.Anchor)).Slots - 1;
-}
-
 struct FusePass : d1::impl::FuseBase<FusePass> {
   using FuseBase::FuseBase;
 
@@ -110,6 +137,7 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
   }
 
   void fuse(Block &Body, const plan::CostModel &CM) {
+    NumUses.clear();
     DenseMap<Operation *, unsigned> Order;
     for (Operation &Op : Body)
       Order[&Op] = unsigned(Order.size());
@@ -117,10 +145,13 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
     DenseMap<Operation *, Group *> GroupOf;
 
     for (Operation &Op : Body.without_terminator()) {
+      if (touchesEmpty(&Op))
+        continue;
       auto G = std::make_unique<Group>();
       G->Anchor = &Op;
       if (describeAnchor(&Op, *G)) {
-        G->Members.push_back(&Op);
+        G->add(&Op, Order);
+        G->Tiles.emplace(Op.getResult(0), tileDims(&Op));
         GroupOf[&Op] = G.get();
         Groups.push_back(std::move(G));
         continue;
@@ -146,6 +177,8 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
   };
 
   std::optional<Stage> stageAt(Operation *Op, DenseMap<Operation *, Group *> &GroupOf) {
+    if (touchesEmpty(Op))
+      return std::nullopt;
     Stage S;
     S.Window = Op;
     if (isa<graph::MaxPoolOp>(Op)) {
@@ -171,9 +204,10 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
   /// read by nothing else than the next window op (null otherwise).
   static Value chainOutput(const Stage &S) {
     Value V = S.Members.back()->getResult(0);
+    SmallPtrSet<Operation *, 8> Members(S.Members.begin(), S.Members.end());
     for (Operation *Mb : S.Members)
       for (Operation *U : Mb->getResult(0).getUsers())
-        if (!llvm::is_contained(S.Members, U) && (Mb != S.Members.back() || !V.hasOneUse()))
+        if (!Members.count(U) && (Mb != S.Members.back() || !V.hasOneUse()))
           return Value();
     if (!V.hasOneUse())
       return Value();
@@ -224,11 +258,12 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
       for (Stage &S : Chain) {
         for (Operation *Mb : S.Members) {
           C->Members.push_back(Mb);
+          C->MemberSet.insert(Mb);
           GroupOf[Mb] = C.get();
           Taken.insert(Mb);
         }
         if (S.G)
-          S.G->Members.clear(); // now the chain's
+          S.G->clear(); // now the chain's
       }
       Chains.push_back(std::move(C));
     }
@@ -251,17 +286,13 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
         continue;
       if (!canJoin(*C, &Op, Order))
         continue;
-      SmallVector<Operation *> With(C->Members.begin() + 1, C->Members.end());
-      With.push_back(&Op);
-      int64_t Extra = extraTiles(*C, With);
+      int64_t Extra = C->Tiles->slotsWith(&Op) - 1;
       double Gain = 0;
       SetVector<Value> Ins(Op.getOperands().begin(), Op.getOperands().end());
       for (Value X : Ins) {
         if (!C->contains(X.getDefiningOp()))
           continue;
-        bool StillWritten =
-            llvm::any_of(X.getUsers(), [&](Operation *U) { return U != &Op && !C->contains(U); });
-        Gain += CM.epilogueGain(C->Cost, bytesOf(X), StillWritten, Extra);
+        Gain += CM.epilogueGain(C->Cost, bytesOf(X), stillWritten(*C, X, Op), Extra);
       }
       double Score = Gain - CM.epilogueCost(C->Cost, C->Extra, Extra - C->Extra);
       if (Score > BestScore) {
@@ -272,7 +303,8 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
     }
     if (!Best)
       return false;
-    Best->Members.push_back(&Op);
+    Best->add(&Op, Order);
+    Best->Tiles->add(&Op);
     Best->Extra = BestExtra;
     GroupOf[&Op] = Best;
     return true;
@@ -294,30 +326,26 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
       if (!C || !C->Rows || !Seen.insert(C).second || !rowMember(&Op, C->Domain) ||
           !canJoin(*C, &Op, Order))
         continue;
-      SmallVector<Operation *> With(C->Members.begin(), C->Members.end());
-      With.push_back(&Op);
-      RowSlots Old = rowSlots(C->Members, C->Domain), New = rowSlots(With, C->Domain);
+      const RowSlotCount::Counts &Old = C->Slots->counts();
+      RowSlotCount::Counts New = C->Slots->with(&Op);
       int64_t Len = C->Domain.back(), Rows = 1;
       for (int64_t D : ArrayRef<int64_t>(C->Domain).drop_back())
         Rows *= D;
       // A DMA per tile for each slot's worth of outside reads and writes.
       double Cost = CM.rowCost(Rows, New.Resident, Old.elementsPerRow(Len), New.elementsPerRow(Len),
-                               int64_t(New.IsFull.size()) + 1);
+                               New.slots() + 1);
       double Gain = 0;
       SetVector<Value> Ins(Op.getOperands().begin(), Op.getOperands().end());
       for (Value X : Ins) {
         if (!C->contains(X.getDefiningOp())) {
           // An outside tensor the group already reads is read once for both.
           RowForm F = rowForm(shapeOf(X), C->Domain);
-          bool Shared = (F == RowForm::Full || F == RowForm::PerRow) &&
-                        llvm::any_of(X.getUsers(), [&](Operation *U) { return C->contains(U); });
+          bool Shared = (F == RowForm::Full || F == RowForm::PerRow) && C->MemberUses.count(X);
           if (Shared)
             Gain += CM.rowGain(bytesOf(X), /*StillWritten=*/true);
           continue;
         }
-        bool StillWritten =
-            llvm::any_of(X.getUsers(), [&](Operation *U) { return U != &Op && !C->contains(U); });
-        Gain += CM.rowGain(bytesOf(X), StillWritten);
+        Gain += CM.rowGain(bytesOf(X), stillWritten(*C, X, Op));
       }
       if (Gain - Cost > BestScore) {
         Best = C;
@@ -325,7 +353,8 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
       }
     }
     if (Best) {
-      Best->Members.push_back(&Op);
+      Best->add(&Op, Order);
+      Best->Slots->add(&Op);
       GroupOf[&Op] = Best;
       return;
     }
@@ -335,21 +364,31 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
     G->Anchor = &Op;
     G->Rows = true;
     G->Domain = Own;
-    G->Members.push_back(&Op);
+    G->add(&Op, Order);
+    G->Slots.emplace(Own);
+    G->Slots->add(&Op);
     GroupOf[&Op] = G.get();
     Groups.push_back(std::move(G));
   }
 
   /// Op may join G if every value of G read outside the group is read after
-  /// Op (the group moves to Op's place).
-  static bool canJoin(const Group &G, Operation *Op,
-                      const DenseMap<Operation *, unsigned> &Order) {
-    for (Operation *Mb : G.Members)
-      for (Operation *U : Mb->getResult(0).getUsers())
-        if (U != Op && !G.contains(U) && Order.lookup(U) < Order.lookup(Op))
-          return false;
-    return true;
+  /// Op (the group moves to Op's place). Ops are offered in program order,
+  /// so a reader before Op that is not a member never will be.
+  static bool canJoin(Group &G, Operation *Op, const DenseMap<Operation *, unsigned> &Order) {
+    while (!G.Readers.empty() && G.contains(G.Readers.top().second))
+      G.Readers.pop();
+    return G.Readers.empty() || G.Readers.top().first >= Order.lookup(Op);
   }
+
+  /// Whether X, a value of G, is still read outside G once Op joins it.
+  bool stillWritten(const Group &G, Value X, Operation &Op) {
+    auto [It, New] = NumUses.try_emplace(X, 0);
+    if (New)
+      It->second = unsigned(std::distance(X.use_begin(), X.use_end()));
+    unsigned ByOp = unsigned(llvm::count(Op.getOperands(), X));
+    return It->second > G.MemberUses.lookup(X) + ByOp;
+  }
+  DenseMap<Value, unsigned> NumUses;
 
   static void materialize(Group &G) {
     Operation *Last = G.Members.back();

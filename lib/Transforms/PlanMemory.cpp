@@ -122,9 +122,17 @@ struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
     };
     // Constants nothing reads (a filter packed again for the matrix unit)
     // take no DRAM.
-    for (auto G : llvm::make_early_inc_range(M.getOps<memref::GlobalOp>()))
-      if (G.isPrivate() && SymbolTable::symbolKnownUseEmpty(G, M))
-        G.erase();
+    // (The names used are gathered in one walk: asking for each constant's
+    // uses walks the module once per constant.)
+    if (std::optional<SymbolTable::UseRange> Uses =
+            SymbolTable::getSymbolUses(&M.getBodyRegion())) {
+      DenseSet<StringAttr> Used;
+      for (const SymbolTable::SymbolUse &U : *Uses)
+        Used.insert(U.getSymbolRef().getRootReference());
+      for (auto G : llvm::make_early_inc_range(M.getOps<memref::GlobalOp>()))
+        if (G.isPrivate() && !Used.count(G.getSymNameAttr()))
+          G.erase();
+    }
     for (auto G : M.getOps<memref::GlobalOp>())
       G->setAttr("d1.address", B.getI64IntegerAttr(Place(bytesOf(G.getType()), 4096)));
     for (BlockArgument A : F.getArguments())
@@ -246,22 +254,43 @@ struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
       It->second.first = std::min(It->second.first, S.Buffers[I].Start);
       It->second.second = std::max(It->second.second, S.Buffers[I].End);
     }
+    // The spans by start, and the buffers by start: a span's buffers are
+    // those open at its start (started before it, not ended) and those
+    // starting inside it, so no span looks at every buffer.
+    std::vector<std::pair<std::pair<int64_t, int64_t>, Location>> BySpan;
+    for (auto &[L, Span] : Spans)
+      BySpan.push_back({Span, L});
+    llvm::sort(BySpan, [](const auto &A, const auto &B) { return A.first < B.first; });
+    std::vector<size_t> ByStart(S.Buffers.size());
+    for (size_t I = 0; I < ByStart.size(); ++I)
+      ByStart[I] = I;
+    llvm::stable_sort(ByStart,
+                      [&](size_t A, size_t B) { return S.Buffers[A].Start < S.Buffers[B].Start; });
+    std::vector<size_t> Open;
+    size_t Next = 0;
     int64_t Worst = 1000;
-    for (auto &[L, Span] : Spans) {
+    for (auto &[Span, L] : BySpan) {
+      for (; Next < ByStart.size() && S.Buffers[ByStart[Next]].Start < Span.first; ++Next)
+        Open.push_back(ByStart[Next]);
+      llvm::erase_if(Open, [&](size_t I) { return S.Buffers[I].End <= Span.first; });
       std::vector<plan::Buffer> Clipped;
       int64_t Peak = 0;
-      for (size_t I = 0; I < S.Buffers.size(); ++I) {
+      auto Clip = [&](size_t I) {
         plan::Buffer Bf = S.Buffers[I];
         Bf.Start = std::max(Bf.Start, Span.first);
         Bf.End = std::min(Bf.End, Span.second);
         if (Bf.Start >= Bf.End)
-          continue;
+          return;
         Clipped.push_back(Bf);
         // The kernel's own tiles: an activation kept resident across it
         // counts in its bound, and may sit above its tiles.
         if (S.Allocs[I]->getLoc() == L)
           Peak = std::max(Peak, Pl.Offsets[I] + Bf.Bytes);
-      }
+      };
+      for (size_t I : Open)
+        Clip(I);
+      for (size_t K = Next; K < ByStart.size() && S.Buffers[ByStart[K]].Start < Span.second; ++K)
+        Clip(ByStart[K]);
       int64_t Bound = plan::livenessLowerBound(Clipped);
       if (Bound)
         Worst = std::max(Worst, Peak * 1000 / Bound);

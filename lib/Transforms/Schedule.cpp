@@ -48,8 +48,11 @@ int classOf(Value V) {
 /// The most values of each class live at once when Ops run in Order:
 /// values defined in the piece from their definition, values from outside
 /// it from its start, each until its last use in the piece, or to its end
-/// when something after the piece reads it.
-std::array<int, 3> pressure(ArrayRef<Operation *> Ops, ArrayRef<unsigned> Order) {
+/// when something outside the piece reads it. NumUses counts the uses of
+/// values from outside (a value read all over the program is not walked
+/// for each piece).
+std::array<int, 3> pressure(ArrayRef<Operation *> Ops, ArrayRef<unsigned> Order,
+                            DenseMap<Value, unsigned> &NumUses) {
   DenseMap<Operation *, unsigned> Pos;
   for (unsigned K = 0; K < Order.size(); ++K)
     Pos[Ops[Order[K]]] = K;
@@ -64,13 +67,25 @@ std::array<int, 3> pressure(ArrayRef<Operation *> Ops, ArrayRef<unsigned> Order)
     ++Delta[From][size_t(classOf(V))];
     --Delta[Last][size_t(classOf(V))];
   };
-  llvm::SmallPtrSet<Value, 16> Outside;
+  // Values from outside: their uses in the piece, and the last of them.
+  DenseMap<Value, std::pair<unsigned, unsigned>> Outside;
   for (Operation *Op : Ops) {
     for (Value R : Op->getResults())
       Live(R, Pos.lookup(Op));
     for (Value X : Op->getOperands())
-      if (!Pos.count(X.getDefiningOp()) && Outside.insert(X).second)
-        Live(X, 0);
+      if (!Pos.count(X.getDefiningOp())) {
+        auto &[Uses, Last] = Outside[X];
+        ++Uses;
+        Last = std::max(Last, Pos.lookup(Op));
+      }
+  }
+  for (auto &[X, UL] : Outside) {
+    auto [It, New] = NumUses.try_emplace(X, 0);
+    if (New)
+      It->second = unsigned(std::distance(X.use_begin(), X.use_end()));
+    unsigned Last = It->second > UL.first ? End : UL.second;
+    ++Delta[0][size_t(classOf(X))];
+    --Delta[Last][size_t(classOf(X))];
   }
   std::array<int, 3> Now{0, 0, 0}, Max{0, 0, 0};
   for (const auto &D : Delta)
@@ -94,10 +109,13 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
       }
     }
     TimingTable T(MD);
+    NumUses.clear();
     for (auto F : getOperation().getOps<func::FuncOp>())
       if (!F.isExternal())
         scheduleBlock(F.getBody().front(), T);
   }
+
+  DenseMap<Value, unsigned> NumUses; // of values read across pieces (pressure)
 
   void scheduleBlock(Block &B, const TimingTable &T) {
     std::vector<Operation *> Piece;
@@ -125,6 +143,7 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
       return;
     plan::SchedBlock SB;
     DenseMap<Operation *, unsigned> Index;
+    DenseMap<Value, SmallVector<unsigned, 2>> Readers; // of each value, so far
     std::vector<unsigned> Loads; // since the last store
     int LastStore = -1;
     for (unsigned K = 0; K < Ops.size(); ++K) {
@@ -138,9 +157,10 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
       // A tied destination overwrites its first operand's register: every
       // other reader of that value before it stays before it.
       if (I.TiedDest && Op->getNumOperands())
-        for (Operation *U : Op->getOperand(0).getUsers())
-          if (auto It = Index.find(U); It != Index.end() && It->second != K)
-            SB.Deps.push_back({It->second, K, 0});
+        for (unsigned R : Readers.lookup(Op->getOperand(0)))
+          SB.Deps.push_back({R, K, 0});
+      for (Value V : Op->getOperands())
+        Readers[V].push_back(K);
       if (uses(I, Unit::StorePort)) {
         for (unsigned L : Loads)
           SB.Deps.push_back({L, K, 0});
@@ -173,7 +193,8 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
     // Spills cost loads and stores: keep program order where the new one
     // needs more registers of a class than it did and than 24 (of 30
     // allocatable: values live through the piece unread are not seen here).
-    std::array<int, 3> Before = pressure(Ops, Program), After = pressure(Ops, Order);
+    std::array<int, 3> Before = pressure(Ops, Program, NumUses),
+                       After = pressure(Ops, Order, NumUses);
     for (size_t C = 0; C < 3; ++C)
       if (After[C] > std::max(Before[C], C == 2 ? 4 : 24))
         return;

@@ -129,4 +129,138 @@ TEST(Schedule, RandomBlocksKeepTheirDependencesAndNeverGetLonger) {
   EXPECT_LT(After, Before);
 }
 
+/// listSchedule as it was first written, looking at every ready instruction
+/// at every step: the reference the faster selection must agree with.
+std::vector<unsigned> referenceSchedule(const SchedBlock &B, const TimingTable &T) {
+  size_t N = B.Ops.size();
+  std::vector<unsigned> Program(N);
+  for (unsigned I = 0; I < N; ++I)
+    Program[I] = I;
+  if (N < 3)
+    return Program;
+  std::vector<std::vector<std::pair<unsigned, uint32_t>>> Preds(N), Succs(N);
+  for (const SchedBlock::Dep &D : B.Deps) {
+    Preds[D.To].push_back({D.From, D.Latency});
+    Succs[D.From].push_back({D.To, D.Latency});
+  }
+  std::vector<uint64_t> Height(N, 0);
+  for (size_t I = N; I-- > 0;) {
+    Height[I] = T[B.Ops[I]].Lat;
+    for (auto [To, Lat] : Succs[I])
+      Height[I] = std::max(Height[I], Lat + Height[To]);
+  }
+  std::vector<uint64_t> Demand(NumUnits, 0);
+  for (Opcode Op : B.Ops) {
+    const OpTiming &OT = T[Op];
+    for (unsigned K = 0; K < OT.NumUses; ++K)
+      Demand[OT.Uses[K].U] +=
+          OT.Uses[K].Occ > 1 ? OT.Uses[K].Occ * T.UnitCap[OT.Uses[K].U] : OT.Uses[K].Slots;
+  }
+  unsigned Bottleneck = 0;
+  for (unsigned U = 1; U < NumUnits; ++U)
+    if (Demand[U] * T.UnitCap[Bottleneck] > Demand[Bottleneck] * T.UnitCap[U])
+      Bottleneck = U;
+  auto Greedy = [&](unsigned Prefer) {
+    auto Uses = [&](unsigned I) {
+      const OpTiming &OT = T[B.Ops[I]];
+      for (unsigned K = 0; K < OT.NumUses; ++K)
+        if (OT.Uses[K].U == Prefer)
+          return true;
+      return false;
+    };
+    std::vector<unsigned> Waiting(N), Ready, Order;
+    for (size_t I = 0; I < N; ++I)
+      if (!(Waiting[I] = unsigned(Preds[I].size())))
+        Ready.push_back(unsigned(I));
+    std::vector<uint64_t> Earliest(N, 0);
+    IssueSlots Slots;
+    uint64_t Prev = 0;
+    while (!Ready.empty()) {
+      size_t Best = 0;
+      uint64_t BestAt = ~uint64_t(0);
+      for (size_t K = 0; K < Ready.size(); ++K) {
+        unsigned I = Ready[K], Cur = Ready[Best];
+        uint64_t At = Slots.firstFree(T[B.Ops[I]], std::max(Prev, Earliest[I]), T);
+        bool Better = At < BestAt;
+        if (At == BestAt) {
+          bool UI = Uses(I), UC = Uses(Cur);
+          Better = UI != UC ? UI : Height[I] > Height[Cur] || (Height[I] == Height[Cur] && I < Cur);
+        }
+        if (Better) {
+          Best = K;
+          BestAt = At;
+        }
+      }
+      unsigned I = Ready[Best];
+      Ready.erase(Ready.begin() + long(Best));
+      Slots.commit(T[B.Ops[I]], BestAt);
+      Prev = BestAt;
+      Order.push_back(I);
+      for (auto [To, Lat] : Succs[I]) {
+        Earliest[To] = std::max(Earliest[To], BestAt + Lat);
+        if (--Waiting[To] == 0)
+          Ready.push_back(To);
+      }
+    }
+    return Order;
+  };
+  std::vector<unsigned> Best = Program;
+  auto Span = [&](const std::vector<unsigned> &Order) {
+    std::vector<uint64_t> Issue(N, 0);
+    IssueSlots Slots;
+    uint64_t Prev = 0, End = 0;
+    for (unsigned I : Order) {
+      uint64_t At = Prev;
+      for (auto [From, Lat] : Preds[I])
+        At = std::max(At, Issue[From] + Lat);
+      const OpTiming &OT = T[B.Ops[I]];
+      At = Slots.firstFree(OT, At, T);
+      Slots.commit(OT, At);
+      Issue[I] = Prev = At;
+      End = std::max({End, At + 1, At + OT.Lat});
+    }
+    return std::make_pair(End, Prev);
+  };
+  auto BestSpan = Span(Program);
+  for (unsigned Prefer : {unsigned(NumUnits), Bottleneck}) {
+    std::vector<unsigned> Order = Greedy(Prefer);
+    if (Order.size() != N)
+      continue;
+    auto S = Span(Order);
+    if (S < BestSpan) {
+      Best = std::move(Order);
+      BestSpan = S;
+    }
+  }
+  return Best;
+}
+
+TEST(Schedule, PicksWhatLookingAtEveryReadyInstructionPicks) {
+  // Blocks with many instructions ready at once (constants, independent
+  // chains), units held busy (divisions, long vector ops, the matrix unit)
+  // and zero-latency order edges: the selection by opcode must agree with
+  // comparing every ready instruction at every step.
+  TimingTable T{MachineDesc{}};
+  const Opcode Pool[] = {Opcode::ADD,  Opcode::MUL,     Opcode::LD,   Opcode::SD,   Opcode::LI,
+                         Opcode::VLD,  Opcode::VST,     Opcode::VFMA, Opcode::VADD, Opcode::MMA,
+                         Opcode::VDIV, Opcode::VREDSUM, Opcode::DIV,  Opcode::VEXP};
+  std::mt19937 Rng(7);
+  auto Pick = [&](unsigned Lo, unsigned Hi) {
+    return std::uniform_int_distribution<unsigned>(Lo, Hi)(Rng);
+  };
+  for (int Trial = 0; Trial < 2000; ++Trial) {
+    SchedBlock B;
+    unsigned N = Pick(1, Trial < 1900 ? 60 : 600), Kinds = Pick(1, std::size(Pool));
+    for (unsigned I = 0; I < N; ++I)
+      B.Ops.push_back(Pool[Pick(0, Kinds - 1)]);
+    unsigned Fan = Pick(0, 3);
+    for (unsigned To = 1; To < N; ++To)
+      for (unsigned K = Pick(0, Fan); K > 0; --K) {
+        unsigned From = Pick(To > 8 && Pick(0, 1) ? To - 8 : 0, To - 1);
+        B.Deps.push_back({From, To, Pick(0, 3) ? latency(T, B.Ops[From]) : 0});
+      }
+    ASSERT_EQ(listSchedule(B, T), referenceSchedule(B, T)) << "trial " << Trial;
+  }
+}
+
 } // namespace

@@ -9,11 +9,13 @@
 #ifndef D1_CONVERSION_EPILOGUE_H
 #define D1_CONVERSION_EPILOGUE_H
 
+#include "d1/Planning/PeakCount.h"
 #include "d1/Planning/Tiling.h"
 
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <array>
 #include <optional>
@@ -63,6 +65,41 @@ struct ValueTiles {
   int Slots = 1;
 };
 ValueTiles epilogueTiles(mlir::Value Anchor, llvm::ArrayRef<mlir::Operation *> Ops, TileDims D);
+
+/// epilogueTiles(...).Slots for an epilogue that grows an op at a time, as
+/// d1-fuse prices each op that may join it: for the ops added so far and
+/// for those and one more, in O(log n) per op where epilogueTiles takes
+/// O(n). A tile is made only when none is free, so the tiles are the most
+/// values holding one at once: values hold tiles over ranges of points (two
+/// per op: after its operands are given tiles, after its result is), and an
+/// op added at the end extends its operands' ranges to it.
+class EpilogueTileCount {
+public:
+  EpilogueTileCount(mlir::Value Anchor, TileDims D);
+  /// The ops added so far.
+  int64_t slots() const { return Slots; }
+  /// Those and Op after them.
+  int64_t slotsWith(mlir::Operation *Op) const { return step(Op).Slots; }
+  void add(mlir::Operation *Op);
+
+private:
+  struct Step {
+    int64_t Slots = 0;
+    /// Operands with tiles: those that had one before, those taking one.
+    llvm::SmallVector<mlir::Value, 2> Held, New;
+    mlir::Value InPlace; // the operand whose tile the result takes
+    int64_t At = 0;      // values holding tiles after the operands
+  };
+  Step step(mlir::Operation *Op) const;
+
+  llvm::SmallVector<int64_t> Out;
+  TileDims Dims;
+  int64_t Slots = 1;
+  plan::PeakCount Live;
+  /// Values holding or having held a tile: the first point they are not
+  /// counted at.
+  llvm::DenseMap<mlir::Value, size_t> From;
+};
 
 } // namespace d1
 

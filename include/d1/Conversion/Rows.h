@@ -11,9 +11,12 @@
 #ifndef D1_CONVERSION_ROWS_H
 #define D1_CONVERSION_ROWS_H
 
+#include "d1/Planning/PeakCount.h"
+
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <vector>
@@ -49,6 +52,47 @@ struct RowSlots {
   int64_t elementsPerRow(int64_t Len) const;
 };
 RowSlots rowSlots(llvm::ArrayRef<mlir::Operation *> Ops, llvm::ArrayRef<int64_t> Domain);
+
+/// rowSlots' numbers for a group that grows an op at a time, as d1-fuse
+/// prices each op that may join it: for the ops added so far and for those
+/// and one more, in O(log n) per op where rowSlots takes O(n). A slot is
+/// made only when none of its kind is free, so a kind's slots are the most
+/// values of that kind holding one at once: values hold slots over ranges
+/// of points (two per op: after its new outside operands are taken, after
+/// its result is), and an op added at the end extends its operands' ranges
+/// to it.
+class RowSlotCount {
+public:
+  explicit RowSlotCount(llvm::ArrayRef<int64_t> Domain) : Domain(Domain) {}
+  struct Counts {
+    int64_t Full = 0, Rows = 0; // slots of each kind
+    int64_t Resident = 0, TempRows = 0;
+    int64_t slots() const { return Full + Rows; }
+    int64_t elementsPerRow(int64_t Len) const { return TempRows + Full * Len + Rows; }
+  };
+  /// The ops added so far.
+  const Counts &counts() const { return Now; }
+  /// Those and Op after them.
+  Counts with(mlir::Operation *Op) const { return step(Op).C; }
+  void add(mlir::Operation *Op);
+
+private:
+  struct Step {
+    Counts C;
+    llvm::SmallVector<mlir::Value, 2> Held, NewSlots, NewResident; // operands
+    int64_t At[2] = {0, 0}; // values holding slots of each kind after the operands
+  };
+  Step step(mlir::Operation *Op) const;
+  bool fullSlot(mlir::Value V) const;
+
+  llvm::SmallVector<int64_t> Domain;
+  Counts Now;
+  plan::PeakCount Live[2]; // values holding Full, row slots at each point
+  /// Values holding or having held a slot: the first point they are not
+  /// counted at.
+  llvm::DenseMap<mlir::Value, size_t> From;
+  llvm::DenseSet<mlir::Value> Resident;
+};
 
 /// Rows per tile of a kernel of Outer rows within Budget elements; 0 when
 /// one row does not fit.

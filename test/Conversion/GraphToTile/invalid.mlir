@@ -6,3 +6,11 @@ func.func @main(%x: tensor<1x2x3x3xf32>, %s: tensor<2xf32>, %b: tensor<2xf32>,
   %r = graph.batch_norm %x, %s, %b, %m, %v {epsilon = 1.0e-05 : f32} : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
   return %r : tensor<1x2x3x3xf32>
 }
+
+// -----
+
+func.func @main(%x: tensor<2x0x3xf32>) -> tensor<2x1x3xf32> {
+  // expected-error @+1 {{the mean over an empty axis is undefined}}
+  %y = graph.reduce mean %x {axes = array<i64: 1>, keepdims = true} : tensor<2x0x3xf32> -> tensor<2x1x3xf32>
+  return %y : tensor<2x1x3xf32>
+}
