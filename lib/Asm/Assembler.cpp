@@ -894,6 +894,7 @@ bool Assembler::run(const std::string &Source, D1XWriter &Out) {
         Info.add_names(N);
       for (const auto &L : C.Locs)
         *Info.add_locs() = L;
+      makeStringsUtf8(Info);
       Core.set_debug(Info.SerializeAsString());
     }
     AddSymbols(C.Labels, Core.mutable_symbols());

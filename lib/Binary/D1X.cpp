@@ -1,5 +1,6 @@
 //===- D1X.cpp - Reading and writing .d1x binaries ------------------------===//
 #include "d1/Binary/D1X.h"
+#include "d1/Support/Escape.h"
 #include "d1/Support/FileIO.h"
 
 #include <google/protobuf/io/coded_stream.h>
@@ -45,6 +46,28 @@ d1x::DType d1::parseDType(const std::string &Name) {
     if (Name == D.Name)
       return D.T;
   return d1x::DTYPE_UNDEFINED;
+}
+
+void d1::makeStringsUtf8(d1x::DebugInfo &Info) {
+  for (std::string &F : *Info.mutable_files())
+    F = validUtf8(F);
+  for (std::string &N : *Info.mutable_names())
+    N = validUtf8(N);
+}
+
+/// The same for the header's strings.
+static void headerStringsToUtf8(d1x::Header &H) {
+  H.set_producer(validUtf8(H.producer()));
+  for (auto *Tensors : {H.mutable_inputs(), H.mutable_outputs()})
+    for (d1x::Tensor &T : *Tensors)
+      T.set_name(validUtf8(T.name()));
+  for (d1x::Segment &S : *H.mutable_segments())
+    S.set_name(validUtf8(S.name()));
+  for (d1x::Symbol &S : *H.mutable_symbols())
+    S.set_name(validUtf8(S.name()));
+  for (d1x::Core &C : *H.mutable_cores())
+    for (d1x::Symbol &S : *C.mutable_symbols())
+      S.set_name(validUtf8(S.name()));
 }
 
 MachineDesc d1::machineFromHeader(const d1x::Header &H, std::string &Err) {
@@ -134,6 +157,7 @@ std::string D1XWriter::serialize() {
     Out[8 + I] = char((D1XFormatVersion >> (8 * I)) & 0xff);
   auto AlignTo = [&](uint64_t A) { Out.resize((Out.size() + A - 1) / A * A, '\0'); };
   Header.set_format_version(D1XFormatVersion);
+  headerStringsToUtf8(Header);
   for (int I = 0; I < Header.cores_size(); ++I) {
     AlignTo(64);
     Header.mutable_cores(I)->set_code_offset(Out.size());

@@ -849,6 +849,7 @@ bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::st
     Loc->set_line(Line);
     Loc->set_col(Col);
   }
+  makeStringsUtf8(Dbg);
   Core.set_debug(Dbg.SerializeAsString());
   if (auto Data = F->getAttrOfType<DenseElementsAttr>("d1.sram_data")) {
     std::string Bytes;

@@ -30,6 +30,11 @@ unsigned dtypeSize(d1x::DType T);
 const char *dtypeName(d1x::DType T);
 d1x::DType parseDType(const std::string &Name);
 
+/// Makes every string of Info valid UTF-8 (d1::validUtf8): names and file
+/// names come from models and sources, and a proto3 string that is not
+/// UTF-8 would make the whole binary unreadable.
+void makeStringsUtf8(d1x::DebugInfo &Info);
+
 MachineDesc machineFromHeader(const d1x::Header &H, std::string &Err);
 void machineToHeader(const MachineDesc &M, d1x::Header &H);
 

@@ -27,6 +27,11 @@ std::string escape(std::string_view Text, size_t MaxLen = 200);
 /// identity on escape()'s output.
 std::string escapeControl(std::string_view Text);
 
+/// Text as valid UTF-8, for the string fields of protobuf messages (proto3
+/// refuses to parse invalid UTF-8): valid sequences are kept, every other
+/// byte becomes \xNN. Valid UTF-8 comes back unchanged.
+std::string validUtf8(std::string_view Text);
+
 } // namespace d1
 
 #endif
