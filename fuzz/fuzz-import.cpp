@@ -28,6 +28,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include "onnx/defs/schema.h"
@@ -96,6 +97,34 @@ bool tensorsSmall(const onnx::GraphProto &G, int Depth) {
   return true;
 }
 
+/// Whether every string field of M (names, op types, ...) is UTF-8. ONNX's
+/// proto2 strings may hold any bytes; the .d1x header's proto3 strings may
+/// not, so a name that is not UTF-8 breaks the binary (fuzz/findings).
+bool stringsUtf8(const google::protobuf::Message &M, int Depth) {
+  const auto *R = M.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor *> Fields;
+  R->ListFields(M, &Fields);
+  for (const auto *F : Fields) {
+    if (F->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      int N = F->is_repeated() ? R->FieldSize(M, F) : 1;
+      for (int K = 0; K < N; ++K) {
+        std::string S = F->is_repeated() ? R->GetRepeatedString(M, F, K) : R->GetString(M, F);
+        if (!llvm::json::isUTF8(S))
+          return false;
+      }
+    } else if (F->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE &&
+               Depth < 16) {
+      int N = F->is_repeated() ? R->FieldSize(M, F) : 1;
+      for (int K = 0; K < N; ++K)
+        if (!stringsUtf8(F->is_repeated() ? R->GetRepeatedMessage(M, F, K)
+                                          : R->GetMessage(M, F),
+                         Depth + 1))
+          return false;
+    }
+  }
+  return true;
+}
+
 /// d1c's switches, from the low bits of model_version.
 struct Switches {
   bool O0, Bf16, NoFusion, NoDepthFirst, NoResidency, NoTables, NoScheduling, NoSramReuse,
@@ -106,7 +135,8 @@ struct Switches {
 };
 
 /// What d1c does after importing, with the same passes and options.
-void compile(mlir::MLIRContext &Ctx, mlir::OwningOpRef<mlir::ModuleOp> &Module, const Switches &S) {
+void compile(mlir::MLIRContext &Ctx, mlir::OwningOpRef<mlir::ModuleOp> &Module, const Switches &S,
+             bool Utf8) {
   d1::MachineDesc Machine;
   int64_t Sram = Machine[d1::MachineParamId::sram_bytes];
   auto Run = [&](auto AddPasses) {
@@ -174,11 +204,13 @@ void compile(mlir::MLIRContext &Ctx, mlir::OwningOpRef<mlir::ModuleOp> &Module, 
   // compiler bug.
   auto F = d1::D1XFile::fromBuffer(W.serialize(), "fuzz.d1x", Err);
   if (!F) {
-    invariant("compiled-loads", "the compiled binary does not load", Err);
+    invariant(Utf8 ? "compiled-loads" : "compiled-loads-nonutf8",
+              "the compiled binary does not load", Err);
     return;
   }
   if (!F->validateDebug(Err))
-    invariant("compiled-debug", "the compiled binary's debug info is malformed", Err);
+    invariant(Utf8 ? "compiled-debug" : "compiled-debug-nonutf8",
+              "the compiled binary's debug info is malformed", Err);
   if (d1::disassemble(*F, true).empty())
     invariant("compiled-disasm", "the compiled binary disassembles to nothing", "");
 }
@@ -196,6 +228,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   d1::ImportOptions Opts;
   setMaxTensorBytes(Opts, 0);
   int64_t Version = 0;
+  bool Utf8 = true;
   {
     // Size limits and the switches need the model: parse it once here (the
     // importer parses it again from the file).
@@ -220,6 +253,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
           Opts.InputShapes[I.name()] = Dims;
       }
       Version = M.model_version();
+      Utf8 = stringsUtf8(M, 0);
     }
   }
   std::string Path = writeScratch("model.onnx", Data, Size);
@@ -238,7 +272,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
       llvm::errs() << "import: " << Err << "\n";
     return 0;
   }
-  compile(Ctx, Module, Switches(Version));
+  compile(Ctx, Module, Switches(Version), Utf8);
   return 0;
 }
 
