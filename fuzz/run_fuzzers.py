@@ -166,7 +166,7 @@ def signature(report):
 def replay(build, target, path):
     """Runs one saved input (no invariant skipped); returns (status, report)."""
     r = subprocess.run([binary(build, target), f'-rss_limit_mb={RSS_LIMIT_MB}',
-                        f'-timeout={TARGETS[target][1] * 3}', path],
+                        f'-timeout={TARGETS[target][1]}', path],
                        env=env(), capture_output=True, text=True, errors='replace')
     return r.returncode, r.stderr
 
