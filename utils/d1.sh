@@ -3,11 +3,14 @@
 #
 #   utils/d1.sh demo            install packages, build, compile and run the bundled model
 #   utils/d1.sh test            install packages, build, run every test
-#   utils/d1.sh test-sanitized  the same in a separate ASan + UBSan build
+#   utils/d1.sh test-sanitized  the same in a separate ASan + UBSan build (clang)
+#   utils/d1.sh fuzz [SECONDS]  that build's fuzz targets: the regression corpus,
+#                               then each target for SECONDS (default 60)
 #   utils/d1.sh bench           install, build, print the benchmark figures
 #
-# BUILD_DIR (default: build, or build-san for test-sanitized) picks the
-# build directory.
+# BUILD_DIR (default: build, or build-san for test-sanitized and fuzz) picks
+# the build directory. Arguments after SECONDS go to fuzz/run_fuzzers.py
+# (--targets import,asm, --keep-going, --full-corpus; docs/fuzzing.md).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,6 +22,8 @@ PACKAGES=(
   libgtest-dev python3-torch python3-torchvision libonnx-testdata
   # LLVM 19's CMake package names these in LLVMSupport's link interface.
   libzstd-dev zlib1g-dev libxml2-dev libedit-dev libcurl4-openssl-dev libffi-dev
+  # The sanitized build and the fuzz targets (libFuzzer).
+  clang-19 libfuzzer-19-dev libclang-rt-19-dev
 )
 
 install_packages() {
@@ -39,8 +44,29 @@ install_packages() {
 build() {
   local dir=$1; shift
   echo "== building in $dir"
+  # A directory configured with another compiler (build-san was gcc's) is
+  # configured afresh: CMake cannot switch compilers in place.
+  local want="" arg cached
+  for arg in "$@"; do
+    [[ "$arg" == -DCMAKE_CXX_COMPILER=* ]] && want=${arg#*=}
+  done
+  if [[ -f "$dir/CMakeCache.txt" ]]; then
+    cached=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$dir/CMakeCache.txt")
+    if [[ "$(basename "${cached:-c++}")" != "$(basename "${want:-c++}")" ]]; then
+      echo "== $dir was configured with ${cached:-the default compiler}: reconfiguring"
+      rm -rf "$dir/CMakeCache.txt" "$dir/CMakeFiles"
+    fi
+  fi
   cmake -G Ninja -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
   ninja -C "$dir"
+}
+
+# ASan + UBSan with clang: fuzzer-no-link adds libFuzzer's coverage
+# instrumentation, so the same objects serve the test suite and, linked
+# with libFuzzer, the fuzz targets (fuzz/, D1_FUZZ on).
+build_sanitized() {
+  build "$1" -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+    -DD1_SANITIZE=address,undefined,fuzzer-no-link -DCMAKE_BUILD_TYPE=RelWithDebInfo
 }
 
 run_tests() {
@@ -102,13 +128,24 @@ case "$cmd" in
   test-sanitized)
     install_packages
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-    build "${BUILD_DIR:-$ROOT/build-san}" -DD1_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    build_sanitized "${BUILD_DIR:-$ROOT/build-san}"
     run_tests "${BUILD_DIR:-$ROOT/build-san}" ;;
+  fuzz)
+    shift
+    seconds=60
+    if [[ $# -gt 0 && "$1" =~ ^[0-9]+$ ]]; then
+      seconds=$1
+      shift
+    fi
+    install_packages
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    build_sanitized "${BUILD_DIR:-$ROOT/build-san}"
+    /usr/bin/python3 "$ROOT/fuzz/run_fuzzers.py" "${BUILD_DIR:-$ROOT/build-san}" --seconds "$seconds" "$@" ;;
   bench)
     install_packages
     build "${BUILD_DIR:-$ROOT/build}"
     /usr/bin/python3 "$ROOT/bench/emulator_speed.py" "${BUILD_DIR:-$ROOT/build}" ;;
   *)
-    sed -n '2,12p' "$0"
+    sed -n '2,13p' "$0"
     exit 2 ;;
 esac
