@@ -11,8 +11,13 @@ namespace d1fuzz {
 constexpr uint64_t CycleBudget = 200000;
 
 enum class RoundTrip {
+  /// No reassembly.
+  None,
   /// Arbitrary bytes: a file that loads must disassemble to text that
-  /// assembles, and the result must disassemble to the same text.
+  /// assembles, and the result must disassemble to the same text. The
+  /// loader accepts much that the assembler does not write (no code,
+  /// symbol names that are not identifiers, overlapping data, ...), so
+  /// fuzz-d1x checks this only with D1_FUZZ_ROUNDTRIP=1 (docs/fuzzing.md).
   SameText,
   /// A binary from the assembler or the compiler (canonical order): the
   /// disassembly must reassemble to the identical bytes (README: d1-objdump).

@@ -5,12 +5,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <utility>
-#include <vector>
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 
 namespace d1fuzz {
 

@@ -112,12 +112,10 @@ bool stringsUtf8(const google::protobuf::Message &M, int Depth) {
         if (!llvm::json::isUTF8(S))
           return false;
       }
-    } else if (F->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE &&
-               Depth < 16) {
+    } else if (F->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE && Depth < 16) {
       int N = F->is_repeated() ? R->FieldSize(M, F) : 1;
       for (int K = 0; K < N; ++K)
-        if (!stringsUtf8(F->is_repeated() ? R->GetRepeatedMessage(M, F, K)
-                                          : R->GetMessage(M, F),
+        if (!stringsUtf8(F->is_repeated() ? R->GetRepeatedMessage(M, F, K) : R->GetMessage(M, F),
                          Depth + 1))
           return false;
     }

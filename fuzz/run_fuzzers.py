@@ -276,8 +276,9 @@ def main():
         results.append(r)
         print(f"fuzz-{t}: {r['seconds']:.0f} s, {r['execs']} executions, {r['rate']:.1f} exec/s, "
               f"cov {r['cov']} edges, ft {r['ft']}, corpus {r['corpus']}, "
-              f"{len(r['findings'])} findings" + (f" (libFuzzer exit {r['status']}; {r['log']})"
-                                                  if r['status'] else ''), flush=True)
+              f"{len(r['findings'])} findings" +
+              (f" (libFuzzer exit {r['status']}; {r['log']})"
+               if r['status'] and not r['findings'] else ''), flush=True)
         print_findings(r['findings'])
     print()
     print('| target | seconds | executions | exec/s | edges (cov) | features (ft) | corpus '
@@ -288,7 +289,9 @@ def main():
               f"{r['cov']} | {r['ft']} | {r['corpus']} | {len(r['findings'])} |")
     count = lambda v: sum(1 for r in results for f in r['findings'] if f[1] == v)
     new, known, flaky = count('new'), count('known'), count('not reproducible')
-    failed_runs = sum(1 for r in results if r['status'] != 0)
+    # In fork mode libFuzzer exits with the status of the last finding; a
+    # failure without one is the fuzzer's own.
+    failed_runs = sum(1 for r in results if r['status'] != 0 and not r['findings'])
     print(f'{len(results)} targets, {new} new findings, {known} known, {flaky} not reproducible, '
           f'{bad} failed regressions')
     sys.exit(1 if new or bad or failed_runs or (a.strict and known) else 0)

@@ -253,8 +253,10 @@ std::unique_ptr<Emulator> Emulator::create(const D1XFile &File, std::string &Err
         else
           FileMapped.push_back({S.address(), S.address() + Mapped});
       }
-      std::memcpy(M.Dram + S.address() + Mapped, File.data(S.file_offset() + Mapped),
-                  S.size() - Mapped);
+      // An empty segment of a program without DRAM has no memory to copy to.
+      if (S.size() > Mapped)
+        std::memcpy(M.Dram + S.address() + Mapped, File.data(S.file_offset() + Mapped),
+                    S.size() - Mapped);
     } else {
       Core &C = M.core(S.core());
       std::memcpy(C.sram() + S.address(), File.data(S.file_offset()), S.size());

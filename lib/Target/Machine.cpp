@@ -94,7 +94,14 @@ std::string MachineDesc::validate() const {
       return "machine parameter '" + std::string(ParamTable[I].Name) + "' = " +
              std::to_string(Values[I]) + " is below its minimum " +
              std::to_string(ParamTable[I].Min);
-  if (numCores() > 65536)
+  // Bounded above too, so that sums and products of parameters (mesh size,
+  // latencies) cannot overflow whatever a binary's header says.
+  for (unsigned I = 0; I < NumMachineParams; ++I)
+    if (Values[I] > (int64_t(1) << 40))
+      return "machine parameter '" + std::string(ParamTable[I].Name) + "' = " +
+             std::to_string(Values[I]) + " is above 2^40";
+  if (get(MachineParamId::mesh_rows) > 65536 || get(MachineParamId::mesh_cols) > 65536 ||
+      numCores() > 65536)
     return "mesh of " + std::to_string(numCores()) + " cores exceeds 65536";
   if (get(MachineParamId::sram_bytes) > (int64_t(1) << 32))
     return "sram_bytes above 4 GiB";
