@@ -252,6 +252,9 @@ def main():
     ap.add_argument('--full-corpus', action='store_true')
     ap.add_argument('--strict', action='store_true', help='known open findings fail the run too')
     ap.add_argument('--regressions-only', action='store_true')
+    ap.add_argument('--report-new', action='store_true',
+                    help='new findings are printed with their reproducers but do not fail the '
+                         'run (CI: the replayed regressions gate, the short runs explore)')
     ap.add_argument('--triage', nargs='+', metavar='FILE',
                     help='replay saved inputs of one target (--targets) and classify them')
     a = ap.parse_args()
@@ -294,7 +297,9 @@ def main():
     failed_runs = sum(1 for r in results if r['status'] != 0 and not r['findings'])
     print(f'{len(results)} targets, {new} new findings, {known} known, {flaky} not reproducible, '
           f'{bad} failed regressions')
-    sys.exit(1 if new or bad or failed_runs or (a.strict and known) else 0)
+    if new and a.report_new:
+        print(f'{new} new finding(s) reported above, not failing the run (--report-new)')
+    sys.exit(1 if (new and not a.report_new) or bad or failed_runs or (a.strict and known) else 0)
 
 
 if __name__ == '__main__':
