@@ -4,13 +4,14 @@
 // scratch file and read with d1::readTensorFile (the reader d1-run uses for
 // --input). A tensor that reads must hold exactly its shape's bytes (the
 // element count computed without overflow), convert with conformTensor as
-// d1-run would, and survive writeTensorFile and a second read in both
+// d1-run would, and survive encodeTensorFile and a second read in both
 // formats unchanged.
 //
 //===----------------------------------------------------------------------===//
 #include "FuzzSupport.h"
 
 #include "d1/Runtime/TensorIO.h"
+#include "d1/Support/FileIO.h"
 
 namespace d1x = d1::d1x;
 using namespace d1fuzz;
@@ -37,8 +38,10 @@ bool checkedBytes(d1x::DType D, const std::vector<int64_t> &Shape, uint64_t &Byt
 void roundTrip(const d1::HostTensor &T, bool Npy) {
   std::string Path = scratchDir() + (Npy ? "/again.npy" : "/again.pb");
   std::string Err;
-  if (!d1::writeTensorFile(Path, T, Npy, Err)) {
-    invariant("tensor-writes", "writeTensorFile fails on a tensor that was read", Err);
+  // Written as d1-run writes outputs: encoded, then through OutputFiles.
+  d1::OutputFiles Out;
+  if (!Out.add(Path, d1::encodeTensorFile(T, Npy), Err) || !Out.commit(Err)) {
+    invariant("tensor-writes", "a tensor that was read cannot be written", Err);
     return;
   }
   d1::HostTensor U;
