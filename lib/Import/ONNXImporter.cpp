@@ -734,10 +734,12 @@ Const Importer::readTensor(const onnx::TensorProto &T, const std::string &What) 
            " needs " + std::to_string(Bytes));
     if (DT == onnx::TensorProto::FLOAT) {
       C.F.resize(size_t(N));
-      std::memcpy(C.F.data(), Raw.data(), Raw.size());
+      if (N) // an empty vector's data() may be null
+        std::memcpy(C.F.data(), Raw.data(), Raw.size());
     } else if (DT == onnx::TensorProto::INT64 || DT == onnx::TensorProto::UINT64) {
       C.I.resize(size_t(N));
-      std::memcpy(C.I.data(), Raw.data(), Raw.size());
+      if (N)
+        std::memcpy(C.I.data(), Raw.data(), Raw.size());
     } else {
       for (int64_t K = 0; K < N; ++K) {
         double V = rawAt(Raw, DT, size_t(K));
