@@ -222,9 +222,19 @@ Core::DmaResult Core::startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint6
     trap(D, T, "%s DMA names a remote semaphore; only put signals another core", KindName);
     return DmaResult::Trap;
   }
-  Op->Bytes = Op->Size0 * Op->Size1 * Op->Size2;
   bool SrcDram = Op->Kind == DramToSram, DstDram = Op->Kind == SramToDram;
   uint64_t SrcCap = SrcDram ? M.DramSize : SramSize, DstCap = DstDram ? M.DramSize : SramSize;
+  // Walks with stride 0 may revisit rows, but a transfer never moves more
+  // bytes than its destination holds: the data in flight is staged whole.
+  // (Three 32-bit sizes: the product needs more than 64 bits.)
+  unsigned __int128 Bytes = (unsigned __int128)Op->Size0 * Op->Size1 * Op->Size2;
+  if (Bytes > DstCap) {
+    trap(D, T, "%s DMA of %llu x %llu x %llu bytes is larger than its destination, %s (%llu bytes)",
+         KindName, (unsigned long long)Op->Size0, (unsigned long long)Op->Size1,
+         (unsigned long long)Op->Size2, DstDram ? "DRAM" : "SRAM", (unsigned long long)DstCap);
+    return DmaResult::Trap;
+  }
+  Op->Bytes = uint64_t(Bytes);
   // Both walks must lie inside their memories.
   uint64_t Hi[2];
   for (int Side = 0; Side < 2; ++Side) {
