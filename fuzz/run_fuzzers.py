@@ -244,9 +244,56 @@ def print_findings(findings):
             print(f'        matches: {hit}')
 
 
+LEDGER_FIELDS = ['date', 'commit', 'target', 'seconds', 'executions', 'cov', 'ft', 'corpus',
+                 'findings']
+
+
+def append_ledger(path, r):
+    commit = subprocess.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'],
+                            capture_output=True, text=True).stdout.strip() or '?'
+    new = sum(1 for f in r['findings'] if f[1] == 'new')
+    row = [time.strftime('%Y-%m-%dT%H:%M:%S'), commit, r['target'], f"{r['seconds']:.0f}",
+           str(r['execs']), str(r['cov']), str(r['ft']), str(r['corpus']), str(new)]
+    fresh = not os.path.exists(path)
+    with open(path, 'a') as f:
+        if fresh:
+            f.write('\t'.join(LEDGER_FIELDS) + '\n')
+        f.write('\t'.join(row) + '\n')
+
+
+def print_totals(path):
+    """Per target: segments, seconds, executions, exec/s, the last segment's
+    cov, ft and corpus (the corpus persists, so they grow), new findings."""
+    tot = {}
+    for line in open(path):
+        cells = line.rstrip('\n').split('\t')
+        if cells[0] == 'date' or len(cells) != len(LEDGER_FIELDS):
+            continue
+        row = dict(zip(LEDGER_FIELDS, cells))
+        t = tot.setdefault(row['target'], {'segments': 0, 'seconds': 0, 'execs': 0,
+                                            'findings': 0, 'commits': []})
+        t['segments'] += 1
+        t['seconds'] += int(row['seconds'])
+        t['execs'] += int(row['executions'])
+        t['findings'] += int(row['findings'])
+        t['last'] = row
+        if row['commit'] not in t['commits']:
+            t['commits'].append(row['commit'])
+    print('| target | segments | seconds | executions | exec/s | edges (cov) | features (ft) '
+          '| corpus | new findings | commits |')
+    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|')
+    for name in TARGETS:
+        if name in tot:
+            t = tot[name]
+            last = t['last']
+            print(f"| {name} | {t['segments']} | {t['seconds']} | {t['execs']:,} | "
+                  f"{t['execs'] / max(t['seconds'], 1):.0f} | {last['cov']} | {last['ft']} | "
+                  f"{last['corpus']} | {t['findings']} | {', '.join(t['commits'])} |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('build')
+    ap.add_argument('build', nargs='?')
     ap.add_argument('--seconds', type=int, default=60)
     ap.add_argument('--targets', default=','.join(TARGETS))
     ap.add_argument('--full-corpus', action='store_true')
@@ -255,9 +302,20 @@ def main():
     ap.add_argument('--report-new', action='store_true',
                     help='new findings are printed with their reproducers but do not fail the '
                          'run (CI: the replayed regressions gate, the short runs explore)')
+    ap.add_argument('--ledger', metavar='FILE',
+                    help='append each target\'s figures to FILE (tab-separated: date, commit, '
+                         'target, seconds, executions, cov, ft, corpus, findings), so that a '
+                         'long run made of segments adds up (--totals)')
+    ap.add_argument('--totals', metavar='FILE',
+                    help='print the sums of a ledger per target and exit')
     ap.add_argument('--triage', nargs='+', metavar='FILE',
                     help='replay saved inputs of one target (--targets) and classify them')
     a = ap.parse_args()
+    if a.totals:
+        print_totals(a.totals)
+        return
+    if not a.build:
+        ap.error('BUILD is required')
     build = os.path.abspath(a.build)
     targets = [t for t in a.targets.split(',') if t]
     for t in targets:
@@ -283,6 +341,8 @@ def main():
               (f" (libFuzzer exit {r['status']}; {r['log']})"
                if r['status'] and not r['findings'] else ''), flush=True)
         print_findings(r['findings'])
+        if a.ledger:
+            append_ledger(a.ledger, r)
     print()
     print('| target | seconds | executions | exec/s | edges (cov) | features (ft) | corpus '
           '| findings |')
