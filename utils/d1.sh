@@ -10,7 +10,7 @@
 #
 # BUILD_DIR (default: build, or build-san for test-sanitized and fuzz) picks
 # the build directory. Arguments after SECONDS go to fuzz/run_fuzzers.py
-# (--targets import,asm, --keep-going, --full-corpus; docs/fuzzing.md).
+# (--targets import,asm, --full-corpus, --ledger FILE; docs/fuzzing.md).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
