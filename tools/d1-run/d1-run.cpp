@@ -249,10 +249,13 @@ int main(int argc, char **argv) {
       return fail(Err);
     if (!conformTensor(T, Want, Err))
       return fail("input '" + Want.name() + "' from '" + Given[I] + "': " + Err);
-    uint8_t *Dst = Emu->memory(Want.space(), Want.core(), Want.address(), T.Bytes.size());
-    if (!Dst)
-      return fail("input '" + Want.name() + "' does not fit its memory");
-    std::memcpy(Dst, T.Bytes.data(), T.Bytes.size());
+    // An empty tensor needs no memory (a program may have no DRAM at all).
+    if (!T.Bytes.empty()) {
+      uint8_t *Dst = Emu->memory(Want.space(), Want.core(), Want.address(), T.Bytes.size());
+      if (!Dst)
+        return fail("input '" + Want.name() + "' does not fit its memory");
+      std::memcpy(Dst, T.Bytes.data(), T.Bytes.size());
+    }
     InputPaths.push_back(Given[I]);
   }
 
@@ -283,8 +286,12 @@ int main(int argc, char **argv) {
     uint64_t N = dtypeSize(Out.dtype());
     for (int64_t D : T.Shape)
       N *= uint64_t(D);
-    const uint8_t *Src = Emu->memory(Out.space(), Out.core(), Out.address(), N);
-    T.Bytes.assign(reinterpret_cast<const char *>(Src), N);
+    if (N) {
+      const uint8_t *Src = Emu->memory(Out.space(), Out.core(), Out.address(), N);
+      if (!Src)
+        return fail("output '" + Out.name() + "' does not fit its memory");
+      T.Bytes.assign(reinterpret_cast<const char *>(Src), N);
+    }
     if (O.Print)
       printTensor(outs(), unsigned(I), T);
     if (OutputDir.empty())
