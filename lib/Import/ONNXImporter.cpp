@@ -26,6 +26,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/wire_format_lite.h>
 
 #include <cerrno>
 #include <climits>
@@ -47,6 +48,65 @@ using namespace d1;
 using shapes::Shape;
 
 namespace {
+
+/// How deep the messages of a serialized ModelProto nest, walked over the
+/// wire format with the descriptors and an explicit stack (no recursion, so
+/// any depth is safe); -1 if the bytes are not well formed.
+int modelNesting(const uint8_t *Data, int Size) {
+  using google::protobuf::Descriptor;
+  using google::protobuf::FieldDescriptor;
+  using google::protobuf::io::CodedInputStream;
+  using WFL = google::protobuf::internal::WireFormatLite;
+  CodedInputStream In(Data, Size);
+  std::vector<std::pair<const Descriptor *, CodedInputStream::Limit>> Outer;
+  const Descriptor *Cur = onnx::ModelProto::descriptor();
+  int Deepest = 0;
+  while (true) {
+    if (!Outer.empty() && In.BytesUntilLimit() == 0) {
+      In.PopLimit(Outer.back().second);
+      Cur = Outer.back().first;
+      Outer.pop_back();
+      continue;
+    }
+    uint32_t Tag = In.ReadTag();
+    if (!Tag)
+      return Outer.empty() && In.ConsumedEntireMessage() ? Deepest : -1;
+    uint64_t Scalar;
+    uint32_t Fixed32, Length;
+    switch (WFL::GetTagWireType(Tag)) {
+    case WFL::WIRETYPE_VARINT:
+      if (!In.ReadVarint64(&Scalar))
+        return -1;
+      break;
+    case WFL::WIRETYPE_FIXED64:
+      if (!In.ReadLittleEndian64(&Scalar))
+        return -1;
+      break;
+    case WFL::WIRETYPE_FIXED32:
+      if (!In.ReadLittleEndian32(&Fixed32))
+        return -1;
+      break;
+    case WFL::WIRETYPE_LENGTH_DELIMITED: {
+      if (!In.ReadVarint32(&Length) || Length > uint32_t(INT_MAX))
+        return -1;
+      const FieldDescriptor *F = Cur->FindFieldByNumber(WFL::GetTagFieldNumber(Tag));
+      if (F && F->type() == FieldDescriptor::TYPE_MESSAGE) {
+        if (In.BytesUntilLimit() >= 0 && int64_t(Length) > In.BytesUntilLimit())
+          return -1;
+        Outer.push_back({Cur, In.PushLimit(int(Length))});
+        Cur = F->message_type();
+        Deepest = std::max(Deepest, int(Outer.size()));
+      } else if (!In.Skip(int(Length))) {
+        return -1;
+      }
+      break;
+    }
+    default: // groups: ONNX has none
+      return -1;
+    }
+  }
+}
+
 
 struct ImportError {
   std::string Msg;
@@ -3539,18 +3599,20 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
     ::close(FD);
     if (Map == MAP_FAILED)
       fail("cannot map '" + Path + "': " + std::strerror(errno));
-    // With protobuf's default nesting limit; a model that parses only with
-    // a deeper one is named as such (a larger limit just to tell, kept
-    // small enough for the stack).
-    auto Parse = [&](int Limit) {
+    // With protobuf's default nesting limit; a model that does not parse
+    // but is well formed, only nested deeper, is named as such.
+    bool Parsed;
+    {
       google::protobuf::io::ArrayInputStream In(Map, int(Size));
       google::protobuf::io::CodedInputStream Coded(&In);
-      Coded.SetRecursionLimit(Limit);
+      Coded.SetRecursionLimit(ProtobufNesting);
+      Parsed = Model.ParseFromCodedStream(&Coded) && Coded.ConsumedEntireMessage();
+    }
+    bool TooDeep = false;
+    if (!Parsed) {
       Model.Clear();
-      return Model.ParseFromCodedStream(&Coded) && Coded.ConsumedEntireMessage();
-    };
-    bool Parsed = Parse(ProtobufNesting);
-    bool TooDeep = !Parsed && Parse(20 * ProtobufNesting);
+      TooDeep = modelNesting(static_cast<const uint8_t *>(Map), int(Size)) > ProtobufNesting;
+    }
     munmap(Map, Size);
     if (TooDeep)
       fail("the model nests deeper than protobuf's limit of " + std::to_string(ProtobufNesting) +

@@ -932,6 +932,34 @@ def nesting_limit():
     for depth in (30, 40):
         bad("nested%d" % depth, nested(depth), [vi("c", [], TP.BOOL)], [vi("o0", [1])])
 
+    # 5000 levels: deeper than a parse with a raised limit could go safely
+    # (the importer measures the depth over the wire format, without
+    # recursion). Written as bytes: make_graph copies its subgraphs, which
+    # is quadratic at this depth.
+    def field(number, payload):
+        key, n, out = number << 3 | 2, len(payload), bytearray()
+        out.append(key)
+        while True:
+            out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+            n >>= 7
+            if not n:
+                return bytes(out) + payload
+    other = h.make_graph([const_node("e", [2.0])], "e", [], [vi("e", [1])]).SerializeToString()
+    out_vi = vi("o", [1]).SerializeToString()
+    graph = h.make_graph([const_node("o", [1.0])], "b", [], [vi("o", [1])]).SerializeToString()
+    for d in range(5000):
+        attrs = b"".join(
+            field(5, field(1, name) + b"\xa0\x01\x05" + field(6, g))  # name, type GRAPH, g
+            for name, g in ((b"then_branch", graph), (b"else_branch", other)))
+        if_node = field(1, b"c") + field(2, b"o") + field(4, b"If") + attrs
+        graph = field(1, if_node) + field(2, b"b") + field(12, out_vi)
+    # The model's graph (field 7): the outermost If, input c, output o.
+    graph += field(11, vi("c", [], TP.BOOL).SerializeToString())
+    model = h.make_model(h.make_graph([], "g", [], []), opset_imports=[h.make_opsetid("", 13)])
+    model.ClearField("graph")
+    with open(os.path.join(OUT, "nested5000.onnx"), "wb") as f:
+        f.write(model.SerializeToString() + field(7, graph))
+
 
 # external-data-rules.test: where external data may come from.
 def external_data_rules():
