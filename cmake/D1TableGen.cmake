@@ -32,11 +32,11 @@ endfunction()
 
 # d1_add_dialect(LIB TD NAME SOURCE...): a dialect library LIB built from
 # SOURCE..., with its ops, dialect, enums and docs generated from TD into
-# include/d1/Dialects/<LIB without the D1 prefix>.
+# the current binary directory (dialects/<D>/IR of the build).
 function(d1_add_dialect lib td name)
   string(REGEX REPLACE "^D1" "" dir ${lib})
   get_filename_component(base ${td} NAME_WE)
-  set(out ${CMAKE_BINARY_DIR}/include/d1/Dialects/${dir})
+  set(out ${CMAKE_CURRENT_BINARY_DIR})
   d1_mlir_tablegen(${CMAKE_CURRENT_SOURCE_DIR}/${td} ${out}
     ${base}.h.inc:-gen-op-decls ${base}.cpp.inc:-gen-op-defs
     ${dir}Dialect.h.inc:-gen-dialect-decls|-dialect=${name}

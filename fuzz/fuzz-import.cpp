@@ -20,9 +20,11 @@
 #include "d1/Asm/Assembler.h"
 #include "d1/Codegen/Emitter.h"
 #include "d1/Conversion/Passes.h"
-#include "d1/Dialects/Graph/Graph.h"
+#include "dialects/Graph/IR/Graph.h"
 #include "d1/Import/ONNXImporter.h"
-#include "d1/Transforms/Passes.h"
+#include "dialects/D1ISA/Transforms/Passes.h"
+#include "dialects/Graph/Transforms/Passes.h"
+#include "dialects/Tile/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"

@@ -14,11 +14,13 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATED = {
-    "graph.md": "include/d1/Dialects/Graph/GraphOps.md",
-    "tile.md": "include/d1/Dialects/Tile/TileOps.md",
-    "d1isa.md": "include/d1/Dialects/ISA/D1ISAOps.md",
-    "passes.md": "include/d1/Conversion/Passes.md",
-    "transforms.md": "include/d1/Transforms/Passes.md",
+    "graph.md": "dialects/Graph/IR/GraphOps.md",
+    "tile.md": "dialects/Tile/IR/TileOps.md",
+    "d1isa.md": "dialects/D1ISA/IR/D1ISAOps.md",
+    "graph-passes.md": "dialects/Graph/Transforms/Passes.md",
+    "tile-passes.md": "dialects/Tile/Transforms/Passes.md",
+    "d1isa-passes.md": "dialects/D1ISA/Transforms/Passes.md",
+    "conversion-passes.md": "include/d1/Conversion/Passes.md",
 }
 BEGIN = "<!-- BEGIN GENERATED: d1-tblgen -gen-isa-docs -->\n"
 END = "<!-- END GENERATED -->\n"

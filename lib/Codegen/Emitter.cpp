@@ -13,8 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Codegen/Emitter.h"
-#include "d1/Codegen/ISABuilder.h"
-#include "d1/Dialects/ISA/D1ISA.h"
+#include "dialects/D1ISA/IR/ISABuilder.h"
+#include "dialects/D1ISA/IR/D1ISA.h"
 #include "d1/Planning/ParallelCopy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -802,7 +802,7 @@ bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::st
                     int AllocatableRegisters, int AllocatableAccumulators) {
   auto F = Module.lookupSymbol<func::FuncOp>("main");
   if (!F || F.getNumArguments()) {
-    Err = "the module is not at the ISA level (run d1-tile-to-isa first)";
+    Err = "the module is not at the ISA level (run convert-tile-to-d1isa first)";
     return false;
   }
   Emitter E(F, AllocatableRegisters, AllocatableAccumulators,

@@ -12,7 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Import/ONNXImporter.h"
-#include "d1/Dialects/Graph/Graph.h"
+#include "dialects/Graph/IR/Graph.h"
 #include "d1/Support/Escape.h"
 #include "d1/Support/Shapes.h"
 

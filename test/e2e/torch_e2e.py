@@ -323,10 +323,10 @@ def check(bin_dir, work, name, quiet=False, compare_unfused=False, bf16=False):
         ok &= same or (close and name in KEEP_BATCH_NORM)
         unfused = "; unfused: " + ("identical outputs" if same else
                                    "outputs within tolerance" if close else "DIFFERENT outputs")
-        # How many depth-first chains fusion made (d1-fuse on the imported graph).
+        # How many depth-first chains fusion made (graph-fuse on the imported graph).
         graph = run([os.path.join(bin_dir, "d1c"), onnx_path, "--emit=graph", "-o", "-", "-q"])
-        fused = subprocess.run([os.path.join(bin_dir, "d1-opt"), "--d1-fold-batch-norm",
-                                "--d1-fuse"], input=graph.stdout, capture_output=True,
+        fused = subprocess.run([os.path.join(bin_dir, "d1-opt"), "--graph-fold-batch-norm",
+                                "--graph-fuse"], input=graph.stdout, capture_output=True,
                                text=True, check=True)
         unfused += f"; {fused.stdout.count('graph.fused depth_first')} depth-first groups"
     if quiet:

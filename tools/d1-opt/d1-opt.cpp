@@ -1,11 +1,13 @@
 //===- d1-opt.cpp - MlirOptMain with every d1c dialect and pass -----------===//
 #include "d1/Conversion/Passes.h"
-#include "d1/Dialects/Graph/Graph.h"
-#include "d1/Dialects/Tile/Tile.h"
+#include "dialects/Graph/IR/Graph.h"
+#include "dialects/Tile/IR/Tile.h"
 #include "d1/Support/CommandLine.h"
 #include "d1/Support/Escape.h"
 #include "d1/Support/FileIO.h"
-#include "d1/Transforms/Passes.h"
+#include "dialects/D1ISA/Transforms/Passes.h"
+#include "dialects/Graph/Transforms/Passes.h"
+#include "dialects/Tile/Transforms/Passes.h"
 
 #include "mlir/Debug/Counter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -23,16 +25,18 @@ int main(int argc, char **argv) {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   d1::registerD1ConversionPasses();
-  d1::registerD1TransformsPasses();
+  d1::registerGraphTransformsPasses();
+  d1::registerTileTransformsPasses();
+  d1::registerD1ISATransformsPasses();
   // One named pipeline per lowering step, as d1c runs them.
   mlir::PassPipelineRegistration<>(
-      "d1-lower-to-tile", "graph -> tile: d1-graph-to-tile, then canonicalize",
+      "d1-lower-to-tile", "graph -> tile: convert-graph-to-tile, then canonicalize",
       [](mlir::OpPassManager &PM) {
         PM.addPass(d1::createGraphToTile());
         PM.addPass(mlir::createCanonicalizerPass());
       });
   mlir::PassPipelineRegistration<>("d1-lower-to-isa",
-                                   "tile -> d1isa: d1-plan-memory, then d1-tile-to-isa",
+                                   "tile -> d1isa: tile-plan-memory, then convert-tile-to-d1isa",
                                    [](mlir::OpPassManager &PM) {
                                      PM.addPass(d1::createPlanMemory());
                                      PM.addPass(d1::createTileToISA());

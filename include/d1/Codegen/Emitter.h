@@ -11,7 +11,7 @@
 namespace d1 {
 
 /// Allocates registers for @main of a module at the ISA level (after
-/// d1-tile-to-isa), turns its loops into branches, encodes it and fills W:
+/// convert-tile-to-d1isa), turns its loops into branches, encodes it and fills W:
 /// machine description M, core 0's code with a source location per
 /// instruction, its SRAM data, the constants in DRAM and the I/O metadata.
 /// Values that do not fit in the registers are spilled to SRAM after the

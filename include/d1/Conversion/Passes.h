@@ -8,8 +8,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
-#include "d1/Dialects/ISA/D1ISA.h"
-#include "d1/Dialects/Tile/Tile.h"
+#include "dialects/D1ISA/IR/D1ISA.h"
+#include "dialects/Tile/IR/Tile.h"
 
 namespace d1 {
 #define GEN_PASS_DECL

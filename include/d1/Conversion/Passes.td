@@ -4,7 +4,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def GraphToTile : Pass<"d1-graph-to-tile", "mlir::ModuleOp"> {
+def GraphToTile : Pass<"convert-graph-to-tile", "mlir::ModuleOp"> {
   let summary = "Lower graph ops to tiled loops of DMA and SRAM micro-kernels";
   let description = [{
     Tensors become DRAM memrefs: `@main`'s inputs and outputs become its
@@ -47,10 +47,10 @@ def GraphToTile : Pass<"d1-graph-to-tile", "mlir::ModuleOp"> {
                            "mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
 }
 
-def TileToISA : Pass<"d1-tile-to-isa", "mlir::ModuleOp"> {
+def TileToISA : Pass<"convert-tile-to-d1isa", "mlir::ModuleOp"> {
   let summary = "Lower tile ops to one d1isa op per instruction";
   let description = [{
-    Reads the addresses `d1-plan-memory` gave every buffer, then replaces
+    Reads the addresses `tile-plan-memory` gave every buffer, then replaces
     @main by an argument-less function of d1isa ops: index arithmetic
     becomes scalar instructions, `tile.dma` a `dma` with a descriptor placed in SRAM after the buffers and
     a `sem.wait`, `tile.elementwise` a vector loop, `tile.matmul` an FMA

@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file --d1-graph-to-tile=sram-bytes=131072 --canonicalize | FileCheck %s
+// RUN: d1-opt %s -split-input-file --convert-graph-to-tile=sram-bytes=131072 --canonicalize | FileCheck %s
 
 // Double-buffered input rows: with all 8 channels in one tile and six row
 // tiles, tile t's input goes to half t & 1 of the input buffer (4960

@@ -1,4 +1,4 @@
-// RUN: d1-opt %s --d1-graph-to-tile=sram-bytes=16384 --canonicalize | FileCheck %s
+// RUN: d1-opt %s --convert-graph-to-tile=sram-bytes=16384 --canonicalize | FileCheck %s
 
 // Convolution + relu, then max pooling, depth-first in bands of 4 pooled
 // rows (8 convolution rows) on a 16 KiB SRAM. The filters and bias are

@@ -1,4 +1,4 @@
-// RUN: d1-opt %s --d1-graph-to-tile | FileCheck %s
+// RUN: d1-opt %s --convert-graph-to-tile | FileCheck %s
 
 // A row kernel (a layer norm): the per-column scale and shift come into
 // SRAM once; each tile of whole rows comes in once, every op runs on SRAM

@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file --d1-graph-to-tile | FileCheck %s
+// RUN: d1-opt %s -split-input-file --convert-graph-to-tile | FileCheck %s
 
 // An epilogue runs on each output tile of the convolution while it is in
 // SRAM: the residual tile comes in by DMA, add and relu work in place on the

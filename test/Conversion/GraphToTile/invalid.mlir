@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file -verify-diagnostics --d1-graph-to-tile
+// RUN: d1-opt %s -split-input-file -verify-diagnostics --convert-graph-to-tile
 
 func.func @main(%x: tensor<1x2x3x3xf32>, %s: tensor<2xf32>, %b: tensor<2xf32>,
                 %m: tensor<2xf32>, %v: tensor<2xf32>) -> tensor<1x2x3x3xf32> {

@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file --d1-graph-to-tile --canonicalize | FileCheck %s
+// RUN: d1-opt %s -split-input-file --convert-graph-to-tile --canonicalize | FileCheck %s
 
 // A Linear layer on [2, 10, 64]: the weights are the same for both items,
 // so the product is one [20, 64] x [64, 32]: one tile.matmul of 20 rows, the

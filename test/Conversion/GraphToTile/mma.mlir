@@ -1,6 +1,6 @@
-// RUN: d1-opt %s -split-input-file --d1-graph-to-tile=precision=bf16 --canonicalize | FileCheck %s
-// RUN: d1-opt %s -split-input-file --d1-graph-to-tile --canonicalize | FileCheck %s --check-prefix=FP32
-// RUN: not d1-opt %s -split-input-file --d1-graph-to-tile=precision=fp16 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: d1-opt %s -split-input-file --convert-graph-to-tile=precision=bf16 --canonicalize | FileCheck %s
+// RUN: d1-opt %s -split-input-file --convert-graph-to-tile --canonicalize | FileCheck %s --check-prefix=FP32
+// RUN: not d1-opt %s -split-input-file --convert-graph-to-tile=precision=fp16 2>&1 | FileCheck %s --check-prefix=BAD
 
 // On the matrix unit: the weights become a bf16 constant of A tiles (16
 // filters x 3 x 3 x 8 channels, already a multiple of 8 x 4), copied into

@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file --d1-graph-to-tile=sram-bytes=65536 | FileCheck %s
+// RUN: d1-opt %s -split-input-file --convert-graph-to-tile=sram-bytes=65536 | FileCheck %s
 
 // Max pooling whose rows do not fit SRAM (16 KiB elements of budget): the
 // output is pooled in column strips, each from a copy of the input columns

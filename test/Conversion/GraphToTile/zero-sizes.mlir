@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file --d1-graph-to-tile --canonicalize | FileCheck %s
+// RUN: d1-opt %s -split-input-file --convert-graph-to-tile --canonicalize | FileCheck %s
 
 // An op whose result has no elements emits no code.
 // CHECK-LABEL: func.func @main

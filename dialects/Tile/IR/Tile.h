@@ -1,0 +1,31 @@
+//===- Tile.h - The tile dialect --------------------------------*- C++ -*-===//
+#ifndef D1_TILE_IR_TILE_H
+#define D1_TILE_IR_TILE_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "dialects/Tile/IR/TileEnums.h.inc"
+#include "dialects/Tile/IR/TileDialect.h.inc"
+
+#define GET_OP_CLASSES
+#include "dialects/Tile/IR/TileOps.h.inc"
+
+namespace d1::tile {
+/// Memory spaces of tile buffers.
+enum class Space : unsigned { DRAM = 0, SRAM = 1 };
+Space spaceOf(mlir::Type MemRef);
+/// Bytes one element of a buffer takes in memory (a bool takes one byte).
+int64_t elementBytes(mlir::Type ElementOrShaped);
+/// Inputs an elementwise kind reads (1 to 3; fill reads none but names one).
+unsigned arity(EltKind K);
+/// Constants in `params` an elementwise kind takes.
+unsigned numParams(EltKind K);
+/// Kinds whose result is bool whatever their inputs are.
+bool givesBool(EltKind K);
+} // namespace d1::tile
+
+#endif

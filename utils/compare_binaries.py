@@ -1,0 +1,162 @@
+#!/usr/bin/python3
+"""Refactors change no bytes: compile every e2e and benchmark model with two
+d1c builds and compare the binaries.
+
+    compare_binaries.py models BUILD MODELS      gather the models once
+    compare_binaries.py compile BUILD MODELS OUT compile them with BUILD's d1c
+    compare_binaries.py diff OUT_BEFORE OUT_AFTER
+
+`models` copies into MODELS the ONNX files the end-to-end tests wrote under
+BUILD/test/{e2e,d1c,tools,examples}/Output (run the test suite first), the
+examples, and exports ResNet-18, ResNet-50 and MobileNetV2 at 224x224
+(torchvision, seed 0), the benchmarks' models. `compile` builds each model
+in the variants below with BUILD/bin/d1c (two at a time) into OUT, keeping
+each binary and, for a model d1c refuses, the error line. `diff` compares two
+OUT directories: it lists every binary that differs and every variant that
+compiles in one and fails in the other, prints `N identical, N differ,
+N missing` and exits 1 unless all are identical. Error texts that differ are
+listed but do not fail (a restructure may word a diagnostic better).
+
+The variants: every model with d1c's defaults and with --precision=bf16;
+the large models (ResNets, MobileNetV2, the encoder; the models with
+"resnet", "mobilenet" or "encoder" in their name) also with -O0, -O1 and
+each --disable-* switch, in fp32 and bf16.
+
+Typical use, before and after a restructure (docs/compiler.md):
+
+    utils/compare_binaries.py models build /tmp/models
+    utils/compare_binaries.py compile build-before /tmp/models /tmp/before
+    utils/compare_binaries.py compile build /tmp/models /tmp/after
+    utils/compare_binaries.py diff /tmp/before /tmp/after
+"""
+import concurrent.futures
+import filecmp
+import glob
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SWITCHES = ["--disable-fusion", "--disable-depth-first", "--disable-sram-residency",
+            "--disable-activation-tables", "--disable-scheduling", "--disable-sram-reuse",
+            "--disable-dram-reuse"]
+LARGE = ("resnet", "mobilenet", "encoder")
+
+
+def models(build, out):
+    os.makedirs(out, exist_ok=True)
+    n = 0
+    for sub in ("e2e", "d1c", "tools", "examples"):
+        base = os.path.join(build, "test", sub, "Output")
+        for path in sorted(glob.glob(os.path.join(base, "**", "*.onnx"), recursive=True)):
+            rel = os.path.relpath(path, base).replace(".test.tmp", "")
+            name = sub + "__" + rel.replace(os.sep, "__")
+            # External data stays next to its model: copy the folder's
+            # other files too (small in these tests).
+            dest = os.path.join(out, name[:-len(".onnx")])
+            os.makedirs(dest, exist_ok=True)
+            shutil.copy(path, os.path.join(dest, "model.onnx"))
+            for extra in os.listdir(os.path.dirname(path)):
+                p = os.path.join(os.path.dirname(path), extra)
+                if os.path.isfile(p) and not extra.endswith((".onnx", ".d1x", ".npy", ".pb",
+                                                             ".json", ".txt", ".mlir", ".s")):
+                    shutil.copy(p, dest)
+            n += 1
+    for path in sorted(glob.glob(os.path.join(ROOT, "examples", "*", "model.onnx"))):
+        dest = os.path.join(out, "example__" + os.path.basename(os.path.dirname(path)))
+        os.makedirs(dest, exist_ok=True)
+        shutil.copy(path, os.path.join(dest, "model.onnx"))
+        n += 1
+    import torch
+    import torchvision
+    for name in ["resnet18", "resnet50", "mobilenet_v2"]:
+        dest = os.path.join(out, "bench__" + name.replace("_", ""))
+        os.makedirs(dest, exist_ok=True)
+        torch.manual_seed(0)
+        model = getattr(torchvision.models, name)(weights=None).eval()
+        torch.onnx.export(model, torch.randn(1, 3, 224, 224), os.path.join(dest, "model.onnx"),
+                          opset_version=13)
+        n += 1
+    if n < 50:
+        sys.exit(f"only {n} models under {build}/test: run the test suite in {build} first")
+    print(f"{n} models in {out}")
+
+
+def variants(name):
+    out = [("default", []), ("bf16", ["--precision=bf16"])]
+    if any(k in name for k in LARGE):
+        for prec, flags in (("", []), ("bf16-", ["--precision=bf16"])):
+            out += [(prec + "O0", ["-O0"] + flags), (prec + "O1", ["-O1"] + flags)]
+            out += [(prec + s[len("--"):], [s] + flags) for s in SWITCHES]
+    return out
+
+
+def compile_one(d1c, model_dir, out, variant, flags):
+    name = os.path.basename(model_dir)
+    exe = os.path.join(out, f"{name}.{variant}.d1x")
+    r = subprocess.run([d1c, "-q", os.path.join(model_dir, "model.onnx"), "-o", exe] + flags,
+                       capture_output=True, text=True, errors="replace")
+    if r.returncode != 0:
+        with open(os.path.join(out, f"{name}.{variant}.error"), "w") as f:
+            f.write(r.stderr)
+    return r.returncode == 0
+
+
+def compile_all(build, models_dir, out):
+    d1c = os.path.join(build, "bin", "d1c")
+    if os.path.exists(out):
+        shutil.rmtree(out)
+    os.makedirs(out)
+    jobs = [(d, v, f) for d in sorted(glob.glob(os.path.join(models_dir, "*")))
+            for v, f in variants(os.path.basename(d))]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        ok = sum(pool.map(lambda j: compile_one(d1c, j[0], out, j[1], j[2]), jobs))
+    print(f"{len(jobs)} compiles: {ok} binaries, {len(jobs) - ok} refused, in {out}")
+
+
+def digest(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()[:12]
+
+
+def diff(a, b):
+    names = sorted(set(os.listdir(a)) | set(os.listdir(b)))
+    same = differ = missing = texts = 0
+    for n in names:
+        pa, pb = os.path.join(a, n), os.path.join(b, n)
+        if not os.path.exists(pa) or not os.path.exists(pb):
+            missing += 1
+            print(f"only in {a if os.path.exists(pa) else b}: {n}")
+            continue
+        if filecmp.cmp(pa, pb, shallow=False):
+            same += 1
+        elif n.endswith(".error"):
+            texts += 1
+            print(f"error text differs: {n}\n    before: {open(pa).read().strip()}\n"
+                  f"    after:  {open(pb).read().strip()}")
+            same += 1
+        else:
+            differ += 1
+            print(f"differs: {n} ({digest(pa)} -> {digest(pb)})")
+    print(f"{same} identical, {differ} differ, {missing} missing"
+          + (f" ({texts} error texts reworded)" if texts else ""))
+    return differ == 0 and missing == 0
+
+
+def main():
+    if len(sys.argv) < 2 or sys.argv[1] not in ("models", "compile", "diff"):
+        sys.exit(__doc__)
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "models" and len(args) == 2:
+        models(*args)
+    elif cmd == "compile" and len(args) == 3:
+        compile_all(*args)
+    elif cmd == "diff" and len(args) == 2:
+        sys.exit(0 if diff(*args) else 1)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
