@@ -1939,7 +1939,10 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
       lowerRows(What, T, Out, Outer, Len, Inner);
       return;
     }
-    auto [Outer, Len, Inner] = split3(IS, Axes.front(), Axes.back() + 1);
+    // No axes (a reduction of a scalar): rows of one element, a copy.
+    int64_t First = Axes.empty() ? int64_t(IS.size()) : Axes.front();
+    int64_t Last = Axes.empty() ? int64_t(IS.size()) : Axes.back() + 1;
+    auto [Outer, Len, Inner] = split3(IS, First, Last);
     lowerRows(What, In, Out, Outer, Len, Inner);
     return;
   }
