@@ -19,12 +19,9 @@
 
 #include "d1/Asm/Assembler.h"
 #include "d1/Codegen/Emitter.h"
-#include "d1/Conversion/Passes.h"
+#include "d1/Pipelines/Pipelines.h"
 #include "dialects/Graph/IR/Graph.h"
 #include "d1/Import/ONNXImporter.h"
-#include "dialects/D1ISA/Transforms/Passes.h"
-#include "dialects/Graph/Transforms/Passes.h"
-#include "dialects/Tile/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -134,63 +131,25 @@ struct Switches {
         NoTables(V & 32), NoScheduling(V & 64), NoSramReuse(V & 128), NoDramReuse(V & 256) {}
 };
 
-/// What d1c does after importing, with the same passes and options.
+/// What d1c does after importing: the same pipeline (d1/Pipelines), with
+/// the switches as d1c's flags set them.
 void compile(mlir::MLIRContext &Ctx, mlir::OwningOpRef<mlir::ModuleOp> &Module, const Switches &S,
              bool Utf8) {
   d1::MachineDesc Machine;
-  int64_t Sram = Machine[d1::MachineParamId::sram_bytes];
-  auto Run = [&](auto AddPasses) {
-    mlir::PassManager PM(&Ctx);
-    AddPasses(PM);
-    return mlir::succeeded(PM.run(*Module));
-  };
-  d1::GraphToTileOptions GO;
-  GO.SramBytes = Sram;
-  GO.Precision = S.Bf16 ? "bf16" : "fp32";
-  GO.DoubleBuffer = !S.NoScheduling;
-  d1::FuseOptions FO;
-  FO.SramBytes = Sram;
-  FO.DepthFirst = !S.NoDepthFirst && !S.Bf16;
-  if (!Run([&](mlir::PassManager &PM) {
-        if (!S.O0 && !S.NoFusion) {
-          PM.addPass(d1::createFoldBatchNorm());
-          PM.addPass(d1::createFuse(FO));
-        }
-        PM.addPass(d1::createGraphToTile(GO));
-        PM.addPass(mlir::createCanonicalizerPass());
-      }))
-    return;
-
-  d1::TileToISAOptions TO;
-  TO.SramBytes = Sram;
-  TO.ActivationTables = !S.O0 && !S.NoTables;
-  TO.SoftwarePipelining = !S.O0 && !S.NoScheduling;
-  d1::PlanMemoryOptions PO;
-  PO.SramBytes = Sram;
-  PO.SramReuse = !S.NoSramReuse;
-  PO.DramReuse = !S.NoDramReuse;
-  PO.Resident = !S.O0 && !S.NoResidency;
-  PO.ReserveBytes = 131072;
-  auto Lower = [&](mlir::PassManager &PM) {
-    PM.addPass(d1::createPlanMemory(PO));
-    PM.addPass(d1::createTileToISA(TO));
-    if (!S.O0 && !S.NoScheduling)
-      PM.addPass(d1::createSchedule(d1::ScheduleOptions()));
-  };
-  bool Lowered;
-  if (PO.Resident) {
-    // d1c retries a program that fails with resident activations without.
-    mlir::OwningOpRef<mlir::ModuleOp> Backup((*Module).clone());
-    Lowered = Run(Lower);
-    if (!Lowered) {
-      Module = std::move(Backup);
-      PO.Resident = false;
-      Lowered = Run(Lower);
-    }
-  } else {
-    Lowered = Run(Lower);
-  }
-  if (!Lowered)
+  d1::D1PipelineOptions O;
+  O.OptLevel = S.O0 ? 0 : 2;
+  O.Precision = S.Bf16 ? "bf16" : "fp32";
+  O.SramBytes = Machine[d1::MachineParamId::sram_bytes];
+  O.DisableFusion = S.NoFusion;
+  O.DisableDepthFirst = S.NoDepthFirst;
+  O.DisableSramResidency = S.NoResidency;
+  O.DisableActivationTables = S.NoTables;
+  O.DisableScheduling = S.NoScheduling;
+  O.DisableSramReuse = S.NoSramReuse;
+  O.DisableDramReuse = S.NoDramReuse;
+  mlir::PassManager PM(&Ctx);
+  d1::buildD1Pipeline(PM, O);
+  if (mlir::failed(PM.run(*Module)))
     return;
 
   d1::D1XWriter W;

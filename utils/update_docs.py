@@ -21,6 +21,7 @@ GENERATED = {
     "tile-passes.md": "dialects/Tile/Transforms/Passes.md",
     "d1isa-passes.md": "dialects/D1ISA/Transforms/Passes.md",
     "conversion-passes.md": "include/d1/Conversion/Passes.md",
+    "pipeline-passes.md": "include/d1/Pipelines/Passes.md",
 }
 BEGIN = "<!-- BEGIN GENERATED: d1-tblgen -gen-isa-docs -->\n"
 END = "<!-- END GENERATED -->\n"

@@ -1,5 +1,6 @@
 //===- d1-opt.cpp - MlirOptMain with every d1c dialect and pass -----------===//
 #include "d1/Conversion/Passes.h"
+#include "d1/Pipelines/Pipelines.h"
 #include "dialects/Graph/IR/Graph.h"
 #include "dialects/Tile/IR/Tile.h"
 #include "d1/Support/CommandLine.h"
@@ -28,19 +29,9 @@ int main(int argc, char **argv) {
   d1::registerGraphTransformsPasses();
   d1::registerTileTransformsPasses();
   d1::registerD1ISATransformsPasses();
-  // One named pipeline per lowering step, as d1c runs them.
-  mlir::PassPipelineRegistration<>(
-      "d1-lower-to-tile", "graph -> tile: convert-graph-to-tile, then canonicalize",
-      [](mlir::OpPassManager &PM) {
-        PM.addPass(d1::createGraphToTile());
-        PM.addPass(mlir::createCanonicalizerPass());
-      });
-  mlir::PassPipelineRegistration<>("d1-lower-to-isa",
-                                   "tile -> d1isa: tile-plan-memory, then convert-tile-to-d1isa",
-                                   [](mlir::OpPassManager &PM) {
-                                     PM.addPass(d1::createPlanMemory());
-                                     PM.addPass(d1::createTileToISA());
-                                   });
+  // d1c's pipeline (d1-pipeline) and its two lowering steps
+  // (d1-lower-to-tile, d1-lower-to-isa), with d1c's switches as options.
+  d1::registerD1Pipelines();
   mlir::DialectRegistry Registry;
   Registry.insert<d1::graph::GraphDialect, d1::tile::TileDialect, d1::d1isa::D1ISADialect,
                   mlir::func::FuncDialect,

@@ -9,16 +9,12 @@
 //===----------------------------------------------------------------------===//
 #include "d1/Asm/Assembler.h"
 #include "d1/Codegen/Emitter.h"
-#include "d1/Conversion/Passes.h"
-#include "dialects/Graph/IR/Graph.h"
 #include "d1/Import/ONNXImporter.h"
+#include "d1/Pipelines/Pipelines.h"
 #include "d1/Support/CommandLine.h"
 #include "d1/Support/Escape.h"
 #include "d1/Support/FileIO.h"
-#include "dialects/D1ISA/Transforms/Passes.h"
-#include "dialects/Graph/Transforms/Passes.h"
-#include "dialects/Tile/Transforms/Passes.h"
-#include "mlir/Transforms/Passes.h"
+#include "dialects/Graph/IR/Graph.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -127,10 +123,15 @@ struct Phases {
       errs() << "[" << ++N << "/" << Total << "] " << Name;
     Start = std::chrono::steady_clock::now();
   }
+  std::vector<std::string> Notes;
   void end() {
     double Ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - Start).count();
-    if (!Quiet)
+    if (!Quiet) {
+      for (const std::string &Note : Notes)
+        errs() << " (" << Note << ")";
       errs() << format(" (%.1f ms)\n", Ms);
+    }
+    Notes.clear();
   }
 };
 
@@ -170,10 +171,18 @@ int main(int argc, char **argv) {
   int64_t Sram = Machine[d1::MachineParamId::sram_bytes];
   Opts.MaxTensorBytes = Machine[d1::MachineParamId::dram_bytes];
 
+  bool Banners = !Quiet;
+  unsigned Stages = EmitStage == Emit::Graph ? 1 : EmitStage == Emit::Tile ? 2
+                    : EmitStage == Emit::ISA ? 3 : 4;
+  Phases P(Stages);
   mlir::MLIRContext Ctx;
   Ctx.loadDialect<d1::graph::GraphDialect, mlir::func::FuncDialect>();
   // Diagnostics become one-line errors (the location names the ONNX node).
-  mlir::ScopedDiagnosticHandler Diags(&Ctx, [](mlir::Diagnostic &D) {
+  // Remarks (the pipeline retrying without SRAM residency) go with the
+  // phase banner.
+  mlir::ScopedDiagnosticHandler Diags(&Ctx, [&](mlir::Diagnostic &D) {
+    if (D.getSeverity() == mlir::DiagnosticSeverity::Remark && !Quiet)
+      P.Notes.push_back(D.str());
     if (D.getSeverity() != mlir::DiagnosticSeverity::Error)
       return mlir::success();
     std::string Where;
@@ -189,10 +198,6 @@ int main(int argc, char **argv) {
     errs() << "error: " << d1::escapeControl(OS.str() + D.str()) << "\n";
     return mlir::success();
   });
-  bool Banners = !Quiet;
-  unsigned Stages = EmitStage == Emit::Graph ? 1 : EmitStage == Emit::Tile ? 2
-                    : EmitStage == Emit::ISA ? 3 : 4;
-  Phases P(Stages);
   auto Failed = [&](const std::string &Msg) {
     if (Banners)
       errs() << "\n";
@@ -221,74 +226,27 @@ int main(int argc, char **argv) {
     P.end();
     return true;
   };
-  if (EmitStage != Emit::Graph) {
-    d1::GraphToTileOptions O;
-    O.SramBytes = Sram;
-    O.Precision = Precision == PrecisionKind::Bf16 ? "bf16" : "fp32";
-    // Double buffering is DMA/compute overlap, scheduled at the tile level.
-    O.DoubleBuffer = !DisableScheduling;
-    d1::FuseOptions FO;
-    FO.Target = Target;
-    FO.SramBytes = Sram;
-    // Chains run their convolutions on the vector unit: with bf16 each
-    // convolution runs on its own on the matrix unit instead.
-    FO.DepthFirst = !DisableDepthFirst && Precision == PrecisionKind::Fp32;
-    if (!Run("Lowering to tiles", [&](mlir::PassManager &PM) {
-          if (OptLevel != O0 && !DisableFusion) {
-            PM.addPass(d1::createFoldBatchNorm());
-            PM.addPass(d1::createFuse(FO));
-          }
-          PM.addPass(d1::createGraphToTile(O));
-          PM.addPass(mlir::createCanonicalizerPass());
-        }))
-      return Failed("");
-  }
+  // d1c's switches as the options of the pipeline d1-opt registers too.
+  d1::D1PipelineOptions PO;
+  PO.OptLevel = OptLevel == O0 ? 0 : OptLevel == O1 ? 1 : 2;
+  PO.Precision = Precision == PrecisionKind::Bf16 ? "bf16" : "fp32";
+  PO.SramBytes = Sram;
+  PO.Target = Target.getValue();
+  PO.SramReserve = SramReserve.getValue();
+  PO.DisableFusion = DisableFusion.getValue();
+  PO.DisableDepthFirst = DisableDepthFirst.getValue();
+  PO.DisableSramResidency = DisableResidency.getValue();
+  PO.DisableActivationTables = DisableTables.getValue();
+  PO.DisableScheduling = DisableScheduling.getValue();
+  PO.DisableSramReuse = DisableSramReuse.getValue();
+  PO.DisableDramReuse = DisableDramReuse.getValue();
+  if (EmitStage != Emit::Graph &&
+      !Run("Lowering to tiles",
+           [&](mlir::PassManager &PM) { d1::buildD1GraphToTilePipeline(PM, PO); }))
+    return Failed("");
   if (EmitStage != Emit::Graph && EmitStage != Emit::Tile) {
-    d1::TileToISAOptions O;
-    O.SramBytes = Sram;
-    O.ActivationTables = OptLevel != O0 && !DisableTables;
-    O.SoftwarePipelining = OptLevel != O0 && !DisableScheduling;
-    O.Target = Target;
-    d1::PlanMemoryOptions PO;
-    PO.SramBytes = Sram;
-    PO.SramReuse = !DisableSramReuse;
-    PO.DramReuse = !DisableDramReuse;
-    PO.Resident = OptLevel != O0 && !DisableResidency;
-    PO.ReserveBytes = SramReserve;
-    auto Lower = [&](mlir::PassManager &PM) {
-      PM.addPass(d1::createPlanMemory(PO));
-      // No CSE here: the lowering builds each address next to its use,
-      // and sharing them would keep them live across whole loops.
-      PM.addPass(d1::createTileToISA(O));
-      if (OptLevel != O0 && !DisableScheduling) {
-        d1::ScheduleOptions SO;
-        SO.Target = Target;
-        PM.addPass(d1::createSchedule(SO));
-      }
-    };
-    bool Lowered;
-    if (PO.Resident) {
-      // Resident activations leave a fixed reserve for the DMA descriptors
-      // and tables; a program that needs more (or that fails for any other
-      // reason with them) is lowered again without residency, and only
-      // that attempt's errors are shown.
-      mlir::OwningOpRef<mlir::ModuleOp> Backup((*Module).clone());
-      {
-        mlir::ScopedDiagnosticHandler Quietly(&Ctx, [](mlir::Diagnostic &) { return mlir::success(); });
-        Lowered = Run("Lowering to D1 instructions", Lower);
-      }
-      if (!Lowered) {
-        if (Banners)
-          errs() << " (retrying without SRAM residency)\n";
-        --P.N;
-        Module = std::move(Backup);
-        PO.Resident = false;
-        Lowered = Run("Lowering to D1 instructions", Lower);
-      }
-    } else {
-      Lowered = Run("Lowering to D1 instructions", Lower);
-    }
-    if (!Lowered)
+    if (!Run("Lowering to D1 instructions",
+             [&](mlir::PassManager &PM) { d1::buildD1TileToISAPipeline(PM, PO); }))
       return Failed("");
     if (MemoryReport) {
       auto Get = [&](StringRef Name) {
@@ -348,8 +306,11 @@ int main(int argc, char **argv) {
       Bytes = std::move(Asm);
     } else {
       raw_string_ostream OS(Bytes);
+      // Large constants are elided unless --mlir-elide-elementsattrs-if-larger
+      // asks otherwise (a graph for d1-opt needs its weights).
       mlir::OpPrintingFlags Flags;
-      Flags.elideLargeElementsAttrs(16);
+      if (!Flags.getLargeElementsAttrLimit())
+        Flags.elideLargeElementsAttrs(16);
       Module->print(OS, Flags);
     }
   }

@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file --d1-lower-to-tile | FileCheck %s
+// RUN: d1-opt %s -split-input-file --convert-graph-to-tile --canonicalize | FileCheck %s
 
 // A 3x3 stride-1 pad-1 conv: the padded input tile (2 x 12 x 12) is filled with 0, the
 // input rows DMA'd inside it (from element 13 = row 1, column 1), then one tile.conv2d over the whole tile.

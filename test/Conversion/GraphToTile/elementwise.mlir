@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file --d1-lower-to-tile | FileCheck %s
+// RUN: d1-opt %s -split-input-file --convert-graph-to-tile --canonicalize | FileCheck %s
 
 // A broadcast bias add: rows of 40 elements; the [40] operand's row stride is
 // 0, and each row of the tile is one tile.elementwise.

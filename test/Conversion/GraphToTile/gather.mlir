@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file --d1-lower-to-tile | FileCheck %s
+// RUN: d1-opt %s -split-input-file --convert-graph-to-tile --canonicalize | FileCheck %s
 
 // Run-time indices: the int64 indices come into SRAM, then tile.gather moves
 // one [outer, inner] slice per index through a staging buffer.

@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file --d1-lower-to-tile | FileCheck %s
+// RUN: d1-opt %s -split-input-file --convert-graph-to-tile --canonicalize | FileCheck %s
 
 // K = 300 > 256: the C tile is filled with 0, then two K tiles (256 and a
 // static 44 remainder) accumulate.

@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file --d1-lower-to-isa | FileCheck %s
+// RUN: d1-opt %s -split-input-file --tile-plan-memory --convert-tile-to-d1isa | FileCheck %s
 
 // Addresses (from tile-plan-memory): arguments in DRAM after the constants.
 // A DMA becomes its descriptor (in SRAM after the buffers) + dma + wait.
