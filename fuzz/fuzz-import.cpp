@@ -19,9 +19,9 @@
 
 #include "d1/Asm/Assembler.h"
 #include "d1/Codegen/Emitter.h"
+#include "d1/Import/ONNXImporter.h"
 #include "d1/Pipelines/Pipelines.h"
 #include "dialects/Graph/IR/Graph.h"
-#include "d1/Import/ONNXImporter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -139,7 +139,6 @@ void compile(mlir::MLIRContext &Ctx, mlir::OwningOpRef<mlir::ModuleOp> &Module, 
   d1::D1PipelineOptions O;
   O.OptLevel = S.O0 ? 0 : 2;
   O.Precision = S.Bf16 ? "bf16" : "fp32";
-  O.SramBytes = Machine[d1::MachineParamId::sram_bytes];
   O.DisableFusion = S.NoFusion;
   O.DisableDepthFirst = S.NoDepthFirst;
   O.DisableSramResidency = S.NoResidency;

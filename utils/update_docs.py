@@ -14,6 +14,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATED = {
+    "d1.md": "dialects/D1/IR/D1.md",
+    "d1-passes.md": "dialects/D1/Transforms/Passes.md",
     "graph.md": "dialects/Graph/IR/GraphOps.md",
     "tile.md": "dialects/Tile/IR/TileOps.md",
     "d1isa.md": "dialects/D1ISA/IR/D1ISAOps.md",

@@ -12,9 +12,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Import/ONNXImporter.h"
-#include "dialects/Graph/IR/Graph.h"
 #include "d1/Support/Escape.h"
 #include "d1/Support/Shapes.h"
+#include "dialects/D1/IR/D1.h"
+#include "dialects/Graph/IR/Graph.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -30,18 +31,18 @@
 
 #include <cerrno>
 #include <climits>
+#include <cmath>
+#include <cstring>
 #include <fcntl.h>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <set>
+#include <sstream>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmath>
-#include <limits>
-#include <cstring>
-#include <optional>
-#include <set>
 #include <unordered_map>
-#include <functional>
-#include <sstream>
 
 using namespace mlir;
 using namespace d1;
@@ -107,7 +108,6 @@ int modelNesting(const uint8_t *Data, int Size) {
   }
 }
 
-
 struct ImportError {
   std::string Msg;
 };
@@ -148,9 +148,15 @@ bool isFloatType(int32_t T) {
 }
 bool isIntType(int32_t T) {
   switch (T) {
-  case onnx::TensorProto::INT8: case onnx::TensorProto::INT16: case onnx::TensorProto::INT32:
-  case onnx::TensorProto::INT64: case onnx::TensorProto::UINT8: case onnx::TensorProto::UINT16:
-  case onnx::TensorProto::UINT32: case onnx::TensorProto::UINT64: case onnx::TensorProto::BOOL:
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::INT16:
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::INT64:
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::UINT16:
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64:
+  case onnx::TensorProto::BOOL:
     return true;
   default:
     return false;
@@ -159,7 +165,7 @@ bool isIntType(int32_t T) {
 
 std::string dtypeName(int32_t T) {
   return onnx::TensorProto_DataType_IsValid(T) ? onnx::TensorProto_DataType_Name(T)
-                                                : "type " + std::to_string(T);
+                                               : "type " + std::to_string(T);
 }
 
 /// Reads little-endian element K of a raw buffer of ONNX type T.
@@ -170,27 +176,45 @@ double rawAt(const std::string &Raw, int32_t T, size_t K) {
     return V;
   };
   switch (T) {
-  case onnx::TensorProto::FLOAT: return Get(float());
-  case onnx::TensorProto::DOUBLE: return Get(double());
-  case onnx::TensorProto::INT8: return Get(int8_t());
-  case onnx::TensorProto::INT16: return Get(int16_t());
-  case onnx::TensorProto::INT32: return Get(int32_t());
-  case onnx::TensorProto::INT64: return double(Get(int64_t()));
-  case onnx::TensorProto::UINT8: case onnx::TensorProto::BOOL: return Get(uint8_t());
-  case onnx::TensorProto::UINT16: return Get(uint16_t());
-  case onnx::TensorProto::UINT32: return Get(uint32_t());
-  case onnx::TensorProto::UINT64: return double(Get(uint64_t()));
-  default: return 0;
+  case onnx::TensorProto::FLOAT:
+    return Get(float());
+  case onnx::TensorProto::DOUBLE:
+    return Get(double());
+  case onnx::TensorProto::INT8:
+    return Get(int8_t());
+  case onnx::TensorProto::INT16:
+    return Get(int16_t());
+  case onnx::TensorProto::INT32:
+    return Get(int32_t());
+  case onnx::TensorProto::INT64:
+    return double(Get(int64_t()));
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::BOOL:
+    return Get(uint8_t());
+  case onnx::TensorProto::UINT16:
+    return Get(uint16_t());
+  case onnx::TensorProto::UINT32:
+    return Get(uint32_t());
+  case onnx::TensorProto::UINT64:
+    return double(Get(uint64_t()));
+  default:
+    return 0;
   }
 }
 
 size_t elementSize(int32_t T) {
   switch (T) {
-  case onnx::TensorProto::DOUBLE: case onnx::TensorProto::INT64: case onnx::TensorProto::UINT64:
+  case onnx::TensorProto::DOUBLE:
+  case onnx::TensorProto::INT64:
+  case onnx::TensorProto::UINT64:
     return 8;
-  case onnx::TensorProto::FLOAT: case onnx::TensorProto::INT32: case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::FLOAT:
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::UINT32:
     return 4;
-  case onnx::TensorProto::INT16: case onnx::TensorProto::UINT16: case onnx::TensorProto::FLOAT16:
+  case onnx::TensorProto::INT16:
+  case onnx::TensorProto::UINT16:
+  case onnx::TensorProto::FLOAT16:
   case onnx::TensorProto::BFLOAT16:
     return 2;
   default:
@@ -212,10 +236,14 @@ int32_t onnxType(Type T) {
     return onnx::TensorProto::BOOL;
   bool U = T.isUnsignedInteger();
   switch (T.getIntOrFloatBitWidth()) {
-  case 8: return U ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8;
-  case 16: return U ? onnx::TensorProto::UINT16 : onnx::TensorProto::INT16;
-  case 32: return U ? onnx::TensorProto::UINT32 : onnx::TensorProto::INT32;
-  default: return U ? onnx::TensorProto::UINT64 : onnx::TensorProto::INT64;
+  case 8:
+    return U ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8;
+  case 16:
+    return U ? onnx::TensorProto::UINT16 : onnx::TensorProto::INT16;
+  case 32:
+    return U ? onnx::TensorProto::UINT32 : onnx::TensorProto::INT32;
+  default:
+    return U ? onnx::TensorProto::UINT64 : onnx::TensorProto::INT64;
   }
 }
 
@@ -312,8 +340,8 @@ private:
   ExternalRef externalRef(const onnx::TensorProto &T, const std::string &What);
   /// The Bytes bytes of T's external data (a different length fails before
   /// anything is read).
-  std::string externalData(const onnx::TensorProto &T, const std::string &What,
-                           const Shape &Dims, size_t Bytes);
+  std::string externalData(const onnx::TensorProto &T, const std::string &What, const Shape &Dims,
+                           size_t Bytes);
   /// Before ONNX's checker: refuses what it reads without checks (sparse
   /// tensors, tensor dimensions whose product overflows, external data
   /// outside the model's directory) or reports on stderr (experimental
@@ -385,8 +413,8 @@ private:
     std::string AutoPad = stringAttr("auto_pad", "NOTSET");
     if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
       for (size_t D = 0; D < NS; ++D)
-        shapes::autoPad(In[2 + D], Kernel[D], Strides[D], Dil[D], AutoPad == "SAME_UPPER",
-                        Pads[D], Pads[D + NS]);
+        shapes::autoPad(In[2 + D], Kernel[D], Strides[D], Dil[D], AutoPad == "SAME_UPPER", Pads[D],
+                        Pads[D + NS]);
     } else if (AutoPad == "VALID") {
       Pads.assign(2 * NS, 0);
     } else if (AutoPad != "NOTSET") {
@@ -467,9 +495,9 @@ private:
   Value compare(graph::ComparePredicate P, Value A, Value X) {
     if (eltOf(A) != eltOf(X))
       fail("operands have different element types");
-    return B.create<graph::CompareOp>(
-        Loc, RankedTensorType::get(broadcastShape(A, X), B.getI1Type()),
-        graph::ComparePredicateAttr::get(&Ctx, P), A, X);
+    return B.create<graph::CompareOp>(Loc,
+                                      RankedTensorType::get(broadcastShape(A, X), B.getI1Type()),
+                                      graph::ComparePredicateAttr::get(&Ctx, P), A, X);
   }
   Value where(Value C, Value X, Value Y) {
     if (eltOf(X) != eltOf(Y))
@@ -530,7 +558,8 @@ private:
     return reshape(X, S);
   }
   /// A constant of shape S (of element type E) from a function of the coordinates.
-  Value constFrom(const Shape &S, Type E, const std::function<double(const std::vector<int64_t> &)> &F);
+  Value constFrom(const Shape &S, Type E,
+                  const std::function<double(const std::vector<int64_t> &)> &F);
   Value reduceOf(graph::ReduceKind Kind, Value V, std::vector<int64_t> Axes, bool KeepDims);
   /// log(softmax(x)) along Axis.
   Value logSoftmax(Value X, int64_t Axis);
@@ -566,9 +595,7 @@ private:
   /// NegativeLogLikelihoodLoss of log-probabilities [N, C, ...] at targets.
   Value nllLoss(Value LogProb, Value Target, Value Weight, std::optional<int64_t> Ignore,
                 const std::string &Reduction);
-  RankedTensorType f32(const Shape &S) {
-    return RankedTensorType::get(S, Float32Type::get(&Ctx));
-  }
+  RankedTensorType f32(const Shape &S) { return RankedTensorType::get(S, Float32Type::get(&Ctx)); }
   Type elementType(int32_t T);
 
   // The node handlers.
@@ -849,25 +876,38 @@ Type Importer::elementType(int32_t T) {
     return IntegerType::get(&Ctx, W, U ? IntegerType::Unsigned : IntegerType::Signless);
   };
   switch (T) {
-  case onnx::TensorProto::FLOAT: return Float32Type::get(&Ctx);
-  case onnx::TensorProto::DOUBLE: return Float64Type::get(&Ctx);
-  case onnx::TensorProto::FLOAT16: return Float16Type::get(&Ctx);
-  case onnx::TensorProto::BFLOAT16: return BFloat16Type::get(&Ctx);
-  case onnx::TensorProto::BOOL: return Int(1);
-  case onnx::TensorProto::INT8: return Int(8);
-  case onnx::TensorProto::INT16: return Int(16);
-  case onnx::TensorProto::INT32: return Int(32);
-  case onnx::TensorProto::UINT8: return Int(8, true);
-  case onnx::TensorProto::UINT16: return Int(16, true);
-  case onnx::TensorProto::UINT32: return Int(32, true);
-  case onnx::TensorProto::UINT64: return Int(64, true);
-  default: return Int(64);
+  case onnx::TensorProto::FLOAT:
+    return Float32Type::get(&Ctx);
+  case onnx::TensorProto::DOUBLE:
+    return Float64Type::get(&Ctx);
+  case onnx::TensorProto::FLOAT16:
+    return Float16Type::get(&Ctx);
+  case onnx::TensorProto::BFLOAT16:
+    return BFloat16Type::get(&Ctx);
+  case onnx::TensorProto::BOOL:
+    return Int(1);
+  case onnx::TensorProto::INT8:
+    return Int(8);
+  case onnx::TensorProto::INT16:
+    return Int(16);
+  case onnx::TensorProto::INT32:
+    return Int(32);
+  case onnx::TensorProto::UINT8:
+    return Int(8, true);
+  case onnx::TensorProto::UINT16:
+    return Int(16, true);
+  case onnx::TensorProto::UINT32:
+    return Int(32, true);
+  case onnx::TensorProto::UINT64:
+    return Int(64, true);
+  default:
+    return Int(64);
   }
 }
 
 Value Importer::materialize(const Const &C) {
-  auto T = RankedTensorType::get(C.Dims, elementType(C.isFloat() ? onnx::TensorProto::FLOAT
-                                                                 : C.DType));
+  auto T =
+      RankedTensorType::get(C.Dims, elementType(C.isFloat() ? onnx::TensorProto::FLOAT : C.DType));
   checkSize(C.Dims, int64_t(elementSize(C.DType)), "constant");
   if (size_t(C.size()) != (C.isFloat() ? C.F.size() : C.I.size()))
     fail("internal error: a constant's values do not match its shape " + shapeStr(C.Dims));
@@ -1181,9 +1221,14 @@ bool Importer::fold() {
     Const R = In(0);
     for (size_t K = 0; K < size_t(R.size()); ++K) {
       double V = R.at(int64_t(K));
-      V = Op == "Neg" ? -V : Op == "Abs" ? std::fabs(V) : Op == "Sqrt" ? std::sqrt(V)
-          : Op == "Reciprocal" ? 1 / V : Op == "Exp" ? std::exp(V) : Op == "Floor" ? std::floor(V)
-          : Op == "Ceil" ? std::ceil(V) : std::max(V, 0.0);
+      V = Op == "Neg"          ? -V
+          : Op == "Abs"        ? std::fabs(V)
+          : Op == "Sqrt"       ? std::sqrt(V)
+          : Op == "Reciprocal" ? 1 / V
+          : Op == "Exp"        ? std::exp(V)
+          : Op == "Floor"      ? std::floor(V)
+          : Op == "Ceil"       ? std::ceil(V)
+                               : std::max(V, 0.0);
       if (R.isFloat())
         R.F[K] = float(V);
       else
@@ -1265,22 +1310,22 @@ bool Importer::fold() {
     size_t IR = Idx.Dims.size();
     auto Strides = stridesOf(Idx.Dims);
     setConst(0, gatherConst(Data, Out, [&](const std::vector<int64_t> &C) {
-      int64_t Flat = 0;
-      for (size_t D = 0; D < IR; ++D)
-        Flat += C[size_t(Axis) + D] * Strides[D];
-      int64_t I = Idx.I[size_t(Flat)];
-      if (I < 0)
-        I += Data.Dims[size_t(Axis)];
-      if (I < 0 || I >= Data.Dims[size_t(Axis)])
-        fail("index " + std::to_string(Idx.I[size_t(Flat)]) + " out of range for dimension " +
-             std::to_string(Data.Dims[size_t(Axis)]));
-      int64_t Src = I * St[size_t(Axis)];
-      for (int64_t D = 0; D < Axis; ++D)
-        Src += C[size_t(D)] * St[size_t(D)];
-      for (size_t D = size_t(Axis) + 1; D < Data.Dims.size(); ++D)
-        Src += C[D + IR - 1] * St[D];
-      return Src;
-    }));
+               int64_t Flat = 0;
+               for (size_t D = 0; D < IR; ++D)
+                 Flat += C[size_t(Axis) + D] * Strides[D];
+               int64_t I = Idx.I[size_t(Flat)];
+               if (I < 0)
+                 I += Data.Dims[size_t(Axis)];
+               if (I < 0 || I >= Data.Dims[size_t(Axis)])
+                 fail("index " + std::to_string(Idx.I[size_t(Flat)]) +
+                      " out of range for dimension " + std::to_string(Data.Dims[size_t(Axis)]));
+               int64_t Src = I * St[size_t(Axis)];
+               for (int64_t D = 0; D < Axis; ++D)
+                 Src += C[size_t(D)] * St[size_t(D)];
+               for (size_t D = size_t(Axis) + 1; D < Data.Dims.size(); ++D)
+                 Src += C[D + IR - 1] * St[D];
+               return Src;
+             }));
     return true;
   }
   if (Op == "ConstantOfShape") {
@@ -1448,10 +1493,10 @@ void Importer::importConv3D() {
       std::string E = shapes::conv2d(shapeOf(In), shapeOf(KPlanes[size_t(Kd)]), S2, P2, D2, G, Out);
       if (!E.empty())
         fail(E);
-      Value C = B.create<graph::ConvOp>(Loc, f32(Out), In, KPlanes[size_t(Kd)],
-                                        Kd == 0 ? Bias : Value(), B.getDenseI64ArrayAttr(S2),
-                                        B.getDenseI64ArrayAttr(P2), B.getDenseI64ArrayAttr(D2),
-                                        B.getI64IntegerAttr(G));
+      Value C =
+          B.create<graph::ConvOp>(Loc, f32(Out), In, KPlanes[size_t(Kd)], Kd == 0 ? Bias : Value(),
+                                  B.getDenseI64ArrayAttr(S2), B.getDenseI64ArrayAttr(P2),
+                                  B.getDenseI64ArrayAttr(D2), B.getI64IntegerAttr(G));
       Acc = Acc ? bin<graph::AddOp>(Acc, C) : C;
     }
     Shape AS = shapeOf(Acc);
@@ -1464,8 +1509,8 @@ void Importer::importConv3D() {
 
 void Importer::importPool(bool Max) {
   if (Max)
-    onlyAttrs({"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order",
-               "strides"});
+    onlyAttrs(
+        {"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"});
   else
     onlyAttrs({"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides"});
   Value X = input(0);
@@ -1633,8 +1678,8 @@ Value Importer::argExtreme(Value X, int64_t Axis, bool Max, bool Last, bool Keep
   Value Iota = constFrom(IS, B.getF32Type(),
                          [&](const std::vector<int64_t> &C) { return double(C[size_t(Axis)]); });
   Value Pick = where(At, Iota, scalar(Last ? -1.0 : double(Len)));
-  Value R = reduceOf(Last ? graph::ReduceKind::Max : graph::ReduceKind::Min, Pick, {Axis},
-                     KeepDims);
+  Value R =
+      reduceOf(Last ? graph::ReduceKind::Max : graph::ReduceKind::Min, Pick, {Axis}, KeepDims);
   return castTo(R, B.getI64Type());
 }
 
@@ -1713,8 +1758,8 @@ Value Importer::rowIndices(const Shape &DS, Value Indices, int64_t BatchDims, in
   return Row;
 }
 
-Value Importer::nllLoss(Value LogProb, Value Target, Value Weight,
-                        std::optional<int64_t> Ignore, const std::string &Reduction) {
+Value Importer::nllLoss(Value LogProb, Value Target, Value Weight, std::optional<int64_t> Ignore,
+                        const std::string &Reduction) {
   Shape PS = shapeOf(LogProb), TS = shapeOf(Target);
   if (PS.size() < 2 || TS.size() != PS.size() - 1 || TS[0] != PS[0])
     fail("input " + shapeStr(PS) + " and target " + shapeStr(TS) + " do not match");
@@ -1783,8 +1828,8 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
     if (!Lo && !Hi)
       continue;
     if (Mode == "reflect" && (Lo >= S[D] || Hi >= S[D]))
-      fail("reflect padding of " + std::to_string(std::max(Lo, Hi)) + " needs a dimension larger than " +
-           std::to_string(S[D]));
+      fail("reflect padding of " + std::to_string(std::max(Lo, Hi)) +
+           " needs a dimension larger than " + std::to_string(S[D]));
     if (Mode != "constant" && S[D] == 0)
       fail("cannot pad an empty dimension by " + Mode);
     if (Mode != "constant")
@@ -1800,9 +1845,7 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
       Idx.DType = onnx::TensorProto::INT64;
       Idx.Dims = {N};
       for (int64_t K = 0; K < N; ++K) {
-        int64_t At = Mode == "edge" ? (Before ? 0 : S[D] - 1)
-                     : Before       ? N - K
-                                    : S[D] - 2 - K;
+        int64_t At = Mode == "edge" ? (Before ? 0 : S[D] - 1) : Before ? N - K : S[D] - 2 - K;
         Idx.I.push_back(At);
       }
       return B.create<graph::GatherOp>(Loc, RankedTensorType::get(PS, T), X, materialize(Idx),
@@ -1836,8 +1879,7 @@ Value Importer::interleaveZeros(Value X, int64_t Axis, int64_t Stride) {
   checkSize(CS, bytesOf(eltOf(X)), "the input with zeros between its elements");
   Value Z = splat(ZS, eltOf(X), 0.0);
   Value C = B.create<graph::ConcatOp>(Loc, RankedTensorType::get(CS, eltOf(X)),
-                                      ValueRange{reshape(X, S1), Z},
-                                      B.getI64IntegerAttr(Axis + 1));
+                                      ValueRange{reshape(X, S1), Z}, B.getI64IntegerAttr(Axis + 1));
   Shape Flat = S;
   Flat[size_t(Axis)] *= Stride; // no overflow: CS, the same size, is checked
   std::vector<int64_t> Pads(2 * S.size(), 0);
@@ -1908,8 +1950,8 @@ void Importer::importConvTranspose() {
     Perm.push_back(int64_t(3 + D));
   Shape WT = {G, FG, CG};
   WT.insert(WT.end(), K.begin(), K.end());
-  Value Wt = B.create<graph::TransposeOp>(Loc, f32(WT), reshape(W, W5),
-                                          B.getDenseI64ArrayAttr(Perm));
+  Value Wt =
+      B.create<graph::TransposeOp>(Loc, f32(WT), reshape(W, W5), B.getDenseI64ArrayAttr(Perm));
   for (size_t D = 0; D < NS; ++D) {
     Const Rev;
     Rev.DType = onnx::TensorProto::INT64;
@@ -1981,17 +2023,21 @@ void Importer::importRecurrent() {
     for (const auto &S : A->strings())
       Acts.push_back(S);
   std::vector<std::string> Defaults = Op == "RNN" ? std::vector<std::string>{"Tanh"}
-                                      : Op == "GRU" ? std::vector<std::string>{"Sigmoid", "Tanh"}
-                                                    : std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"};
+                                      : Op == "GRU"
+                                          ? std::vector<std::string>{"Sigmoid", "Tanh"}
+                                          : std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"};
   if (Acts.empty())
     for (int64_t D = 0; D < Dirs; ++D)
       Acts.insert(Acts.end(), Defaults.begin(), Defaults.end());
   if (Acts.size() != Defaults.size() * size_t(Dirs))
     fail("activations needs " + std::to_string(Defaults.size() * size_t(Dirs)) + " names");
   auto Act = [&](const std::string &Name, Value V) -> Value {
-    if (Name == "Sigmoid") return un<graph::SigmoidOp>(V);
-    if (Name == "Tanh") return un<graph::TanhOp>(V);
-    if (Name == "Relu") return un<graph::ReluOp>(V);
+    if (Name == "Sigmoid")
+      return un<graph::SigmoidOp>(V);
+    if (Name == "Tanh")
+      return un<graph::TanhOp>(V);
+    if (Name == "Relu")
+      return un<graph::ReluOp>(V);
     fail("activation " + q(Name) + " is not supported");
   };
   auto MatMul = [&](Value A, Value Bm) {
@@ -2068,7 +2114,8 @@ void Importer::importRecurrent() {
         // Gates i, o, f, c; peepholes i, o, f.
         Value S = bin<graph::AddOp>(Xt, HR);
         auto Peephole = [&](Value V, int64_t K, Value C) {
-          return Pd ? bin<graph::AddOp>(V, bin<graph::MulOp>(C, sliceAlong(Pd, 0, K * H, (K + 1) * H)))
+          return Pd ? bin<graph::AddOp>(V,
+                                        bin<graph::MulOp>(C, sliceAlong(Pd, 0, K * H, (K + 1) * H)))
                     : V;
         };
         Value I = Act(A[0], Peephole(Gate(S, 0), 0, Cs));
@@ -2097,9 +2144,9 @@ void Importer::importRecurrent() {
     CDirs.push_back(reshape(Cs, {1, Batch, H}));
   }
   auto Join = [&](std::vector<Value> &V, Shape S, int64_t Axis) {
-    return V.size() == 1 ? V[0]
-                         : B.create<graph::ConcatOp>(Loc, f32(S), V, B.getI64IntegerAttr(Axis))
-                               .getResult();
+    return V.size() == 1
+               ? V[0]
+               : B.create<graph::ConcatOp>(Loc, f32(S), V, B.getI64IntegerAttr(Axis)).getResult();
   };
   Value Y = Join(YDirs, {Seq, Dirs, Batch, H}, 1);
   Value Yh = Join(HDirs, {Dirs, Batch, H}, 0), Yc = Join(CDirs, {Dirs, Batch, H}, 0);
@@ -2119,8 +2166,12 @@ void Importer::importRecurrent() {
 
 Value Importer::scatter(Value Data, Value Flat, Value Updates, const std::string &Reduction) {
   using R = graph::ScatterReduction;
-  R Kind = Reduction == "none" ? R::None : Reduction == "add" ? R::Add : Reduction == "mul" ? R::Mul
-           : Reduction == "max" ? R::Max : Reduction == "min" ? R::Min : R(-1);
+  R Kind = Reduction == "none"  ? R::None
+           : Reduction == "add" ? R::Add
+           : Reduction == "mul" ? R::Mul
+           : Reduction == "max" ? R::Max
+           : Reduction == "min" ? R::Min
+                                : R(-1);
   if (int(Kind) < 0)
     fail("reduction " + q(Reduction) + " is not supported");
   if (eltOf(Updates) != eltOf(Data))
@@ -2221,8 +2272,9 @@ bool Importer::importQuantized() {
       setOutput(0, castTo(R, B.getI32Type()));
       return true;
     }
-    Value S = bin<graph::DivOp>(bin<graph::MulOp>(Scalarish(floatInput(1)), Scalarish(floatInput(4))),
-                                Scalarish(floatInput(6)));
+    Value S =
+        bin<graph::DivOp>(bin<graph::MulOp>(Scalarish(floatInput(1)), Scalarish(floatInput(4))),
+                          Scalarish(floatInput(6)));
     setOutput(0, quantize(bin<graph::MulOp>(R, S), Scalarish(input(7))));
     return true;
   }
@@ -2296,7 +2348,9 @@ bool Importer::importDecomposed() {
   if (Op == "Range" || Op == "ConstantOfShape" || Op == "OneHot") {
     // Folded when their inputs are constants; otherwise the output's shape
     // depends on run-time values.
-    fail(std::string(Op == "Range" ? "start, limit and delta" : Op == "OneHot" ? "depth" : "the shape") +
+    fail(std::string(Op == "Range"    ? "start, limit and delta"
+                     : Op == "OneHot" ? "depth"
+                                      : "the shape") +
          " must be constants: the output's shape depends on them");
   }
   if (Op == "Expand" || Op == "Tile") {
@@ -2343,9 +2397,11 @@ bool Importer::importDecomposed() {
     LS[size_t(BA)] = S[size_t(BA)];
     TS[size_t(TA)] = S[size_t(TA)];
     Value Len = reshape(castTo(input(1), I64), LS);
-    Value T = constFrom(TS, I64, [&](const std::vector<int64_t> &C) { return double(C[size_t(TA)]); });
+    Value T =
+        constFrom(TS, I64, [&](const std::vector<int64_t> &C) { return double(C[size_t(TA)]); });
     Value Rev = bin<graph::SubOp>(bin<graph::SubOp>(Len, scalar(1, I64)), T);
-    Value Idx = where(compare(graph::ComparePredicate::LT, T, Len), Rev, broadcastTo(T, shapeOf(Rev)));
+    Value Idx =
+        where(compare(graph::ComparePredicate::LT, T, Len), Rev, broadcastTo(T, shapeOf(Rev)));
     setOutput(0, gatherElements(X, broadcastTo(Idx, S), TA));
     return true;
   }
@@ -2382,8 +2438,9 @@ bool Importer::importDecomposed() {
       Value Term = At(0, P[0]);
       for (int64_t I = 1; I < N; ++I)
         Term = bin<graph::MulOp>(Term, At(I, P[size_t(I)]));
-      Sum = !Sum ? (Inv % 2 ? un<graph::NegOp>(Term) : Term)
-                 : Inv % 2 ? bin<graph::SubOp>(Sum, Term) : bin<graph::AddOp>(Sum, Term);
+      Sum = !Sum      ? (Inv % 2 ? un<graph::NegOp>(Term) : Term)
+            : Inv % 2 ? bin<graph::SubOp>(Sum, Term)
+                      : bin<graph::AddOp>(Sum, Term);
     } while (std::next_permutation(P.begin(), P.end()));
     setOutput(0, Sum);
     return true;
@@ -2475,8 +2532,8 @@ bool Importer::importDecomposed() {
   if (Op == "Pad") {
     onlyAttrs({"mode", "pads", "value"});
     Value X = input(0);
-    std::vector<int64_t> Pads = Opset < 11 ? intsAttr(Opset < 2 ? "paddings" : "pads")
-                                           : constInts(1, "pads");
+    std::vector<int64_t> Pads =
+        Opset < 11 ? intsAttr(Opset < 2 ? "paddings" : "pads") : constInts(1, "pads");
     double V = Opset < 11    ? floatAttr("value", 0.0f)
                : hasInput(2) ? constScalar(2, "constant_value")
                              : 0.0;
@@ -2490,7 +2547,8 @@ bool Importer::importDecomposed() {
       fail("input must be 2D");
     int64_t K = intAttr("k", 0);
     int32_t DT = attr("dtype") ? int32_t(intAttr("dtype", 1))
-                               : isConst(0) ? Consts[Node->input(0)].DType : onnxType(eltOf(input(0)));
+                 : isConst(0)  ? Consts[Node->input(0)].DType
+                               : onnxType(eltOf(input(0)));
     if (DT != onnx::TensorProto::FLOAT && !isIntType(DT))
       fail("dtype " + dtypeName(DT) + " is not supported");
     Const C;
@@ -2524,8 +2582,9 @@ bool Importer::importDecomposed() {
       Shape In = shapeOf(V), Out;
       for (int64_t D : P)
         Out.push_back(In[size_t(D)]);
-      return B.create<graph::TransposeOp>(Loc, RankedTensorType::get(Out, T), V,
-                                          B.getDenseI64ArrayAttr(P))
+      return B
+          .create<graph::TransposeOp>(Loc, RankedTensorType::get(Out, T), V,
+                                      B.getDenseI64ArrayAttr(P))
           .getResult();
     };
     int64_t Bs2 = mulOrFail(Bs, Bs, "blocksize^2");
@@ -2593,9 +2652,9 @@ bool Importer::importDecomposed() {
       Value Part = sliceAlong(P, 1, K, K + S[1]);
       Sum = Sum ? bin<graph::AddOp>(Sum, Part) : Part;
     }
-    Value Den = bin<graph::AddOp>(
-        scalar(floatAttr("bias", 1.0f)),
-        bin<graph::MulOp>(Sum, scalar(floatAttr("alpha", 1e-4f) / float(Size))));
+    Value Den =
+        bin<graph::AddOp>(scalar(floatAttr("bias", 1.0f)),
+                          bin<graph::MulOp>(Sum, scalar(floatAttr("alpha", 1e-4f) / float(Size))));
     setOutput(0, bin<graph::DivOp>(X, bin<graph::PowOp>(Den, scalar(floatAttr("beta", 0.75f)))));
     return true;
   }
@@ -2651,16 +2710,36 @@ bool Importer::importElementwise() {
     Value X = input(0);
     if (eltOf(X).isInteger(1))
       fail("input is bool");
-    if (Op == "Neg") return Out(un<graph::NegOp>(X));
-    if (Op == "Abs") return Out(un<graph::AbsOp>(X));
+    if (Op == "Neg")
+      return Out(un<graph::NegOp>(X));
+    if (Op == "Abs")
+      return Out(un<graph::AbsOp>(X));
     return Out(un<graph::SignOp>(X));
   }
-  if (Op == "Floor") { onlyAttrs({}); return Out(un<graph::FloorOp>(X0())); }
-  if (Op == "Ceil") { onlyAttrs({}); return Out(un<graph::CeilOp>(X0())); }
-  if (Op == "Round") { onlyAttrs({}); return Out(un<graph::RoundOp>(X0())); }
-  if (Op == "Sin") { onlyAttrs({}); return Out(un<graph::SinOp>(X0())); }
-  if (Op == "Cos") { onlyAttrs({}); return Out(un<graph::CosOp>(X0())); }
-  if (Op == "Atan") { onlyAttrs({}); return Out(un<graph::AtanOp>(X0())); }
+  if (Op == "Floor") {
+    onlyAttrs({});
+    return Out(un<graph::FloorOp>(X0()));
+  }
+  if (Op == "Ceil") {
+    onlyAttrs({});
+    return Out(un<graph::CeilOp>(X0()));
+  }
+  if (Op == "Round") {
+    onlyAttrs({});
+    return Out(un<graph::RoundOp>(X0()));
+  }
+  if (Op == "Sin") {
+    onlyAttrs({});
+    return Out(un<graph::SinOp>(X0()));
+  }
+  if (Op == "Cos") {
+    onlyAttrs({});
+    return Out(un<graph::CosOp>(X0()));
+  }
+  if (Op == "Atan") {
+    onlyAttrs({});
+    return Out(un<graph::AtanOp>(X0()));
+  }
   if (Op == "Tan") {
     onlyAttrs({});
     Value X = X0();
@@ -2776,17 +2855,19 @@ bool Importer::importElementwise() {
   if (Op == "IsInf") {
     onlyAttrs({"detect_negative", "detect_positive"});
     Value X = X0();
-    return Out(B.create<graph::IsInfOp>(
-        Loc, RankedTensorType::get(shapeOf(X), B.getI1Type()), X,
-        B.getBoolAttr(intAttr("detect_negative", 1) != 0),
-        B.getBoolAttr(intAttr("detect_positive", 1) != 0)));
+    return Out(B.create<graph::IsInfOp>(Loc, RankedTensorType::get(shapeOf(X), B.getI1Type()), X,
+                                        B.getBoolAttr(intAttr("detect_negative", 1) != 0),
+                                        B.getBoolAttr(intAttr("detect_positive", 1) != 0)));
   }
 
   // Binary and variadic ops.
   if (Op == "Add" || Op == "Sub" || Op == "Mul" || Op == "Div") {
     onlyAttrs({"broadcast", "axis"});
     auto [A, X] = Pair(false);
-    return Out(Op == "Add" ? Add(A, X) : Op == "Sub" ? Sub(A, X) : Op == "Mul" ? Mul(A, X) : Div(A, X));
+    return Out(Op == "Add"   ? Add(A, X)
+               : Op == "Sub" ? Sub(A, X)
+               : Op == "Mul" ? Mul(A, X)
+                             : Div(A, X));
   }
   if (Op == "Pow") {
     onlyAttrs({"broadcast", "axis"});
@@ -2805,8 +2886,8 @@ bool Importer::importElementwise() {
     bool FMod = intAttr("fmod", 0) != 0;
     if (eltOf(A).isF32() && !FMod)
       fail("fmod = 0 needs integer inputs");
-    return Out(B.create<graph::ModOp>(Loc, RankedTensorType::get(broadcastShape(A, X), eltOf(A)),
-                                      A, X, B.getBoolAttr(FMod)));
+    return Out(B.create<graph::ModOp>(Loc, RankedTensorType::get(broadcastShape(A, X), eltOf(A)), A,
+                                      X, B.getBoolAttr(FMod)));
   }
   if (Op == "BitShift") {
     onlyAttrs({"direction"});
@@ -2816,16 +2897,18 @@ bool Importer::importElementwise() {
       fail("direction must be LEFT or RIGHT");
     if (!eltOf(A).isInteger() || eltOf(A).isInteger(1))
       fail("BitShift takes integers");
-    return Out(B.create<graph::BitShiftOp>(
-        Loc, RankedTensorType::get(broadcastShape(A, X), eltOf(A)), A, X,
-        B.getBoolAttr(Dir == "LEFT")));
+    return Out(B.create<graph::BitShiftOp>(Loc,
+                                           RankedTensorType::get(broadcastShape(A, X), eltOf(A)), A,
+                                           X, B.getBoolAttr(Dir == "LEFT")));
   }
   if (Op == "And" || Op == "Or" || Op == "Xor") {
     onlyAttrs({"broadcast", "axis"});
     Value A = inputAs(0, B.getI1Type());
     Value X = legacyBroadcast(A, inputAs(1, B.getI1Type()));
-    if (Op == "And") return Out(bin<graph::AndOp>(A, X));
-    if (Op == "Or") return Out(bin<graph::OrOp>(A, X));
+    if (Op == "And")
+      return Out(bin<graph::AndOp>(A, X));
+    if (Op == "Or")
+      return Out(bin<graph::OrOp>(A, X));
     return Out(bin<graph::XorOp>(A, X));
   }
   if (Op == "Not") {
@@ -2838,8 +2921,11 @@ bool Importer::importElementwise() {
     auto [A, X] = Pair(Op == "Equal");
     if (eltOf(A).isInteger(1)) // bool equality: not xor
       return Out(un<graph::NotOp>(bin<graph::XorOp>(A, X)));
-    P Pr = Op == "Equal" ? P::EQ : Op == "Less" ? P::LT : Op == "Greater" ? P::GT
-           : Op == "LessOrEqual" ? P::LE : P::GE;
+    P Pr = Op == "Equal"         ? P::EQ
+           : Op == "Less"        ? P::LT
+           : Op == "Greater"     ? P::GT
+           : Op == "LessOrEqual" ? P::LE
+                                 : P::GE;
     return Out(compare(Pr, A, X));
   }
   if (Op == "Where") {
@@ -2866,8 +2952,9 @@ bool Importer::importElementwise() {
     if (Op == "Mean")
       R = Mul(R, scalar(1.0 / double(N), T));
     if (N == 1 && R == input(0))
-      R = Op == "Max" ? bin<graph::MaxOp>(R, R) : Op == "Min" ? bin<graph::MinOp>(R, R)
-                                                            : Add(R, scalar(0, T));
+      R = Op == "Max"   ? bin<graph::MaxOp>(R, R)
+          : Op == "Min" ? bin<graph::MinOp>(R, R)
+                        : Add(R, scalar(0, T));
     return Out(R);
   }
   return false;
@@ -2905,14 +2992,22 @@ void Importer::importNode() {
 
   if (importElementwise() || importDecomposed() || importQuantized())
     return;
-  if (Op == "Relu") return Unary(graph::ReluOp());
-  if (Op == "Sigmoid") return Unary(graph::SigmoidOp());
-  if (Op == "Tanh") return Unary(graph::TanhOp());
-  if (Op == "Erf") return Unary(graph::ErfOp());
-  if (Op == "Exp") return Unary(graph::ExpOp());
-  if (Op == "Log") return Unary(graph::LogOp());
-  if (Op == "Sqrt") return Unary(graph::SqrtOp());
-  if (Op == "Reciprocal") return Unary(graph::ReciprocalOp());
+  if (Op == "Relu")
+    return Unary(graph::ReluOp());
+  if (Op == "Sigmoid")
+    return Unary(graph::SigmoidOp());
+  if (Op == "Tanh")
+    return Unary(graph::TanhOp());
+  if (Op == "Erf")
+    return Unary(graph::ErfOp());
+  if (Op == "Exp")
+    return Unary(graph::ExpOp());
+  if (Op == "Log")
+    return Unary(graph::LogOp());
+  if (Op == "Sqrt")
+    return Unary(graph::SqrtOp());
+  if (Op == "Reciprocal")
+    return Unary(graph::ReciprocalOp());
   if (Op == "Identity" || Op == "Dropout") {
     if (Op == "Dropout") {
       onlyAttrs({"seed", "ratio", "is_test"});
@@ -3021,8 +3116,7 @@ void Importer::importNode() {
       Out[D] = 1;
     }
     auto Kind = Op == "GlobalAveragePool" ? graph::ReduceKind::Mean : graph::ReduceKind::Max;
-    setOutput(0, B.create<graph::ReduceOp>(Loc, f32(Out), X,
-                                           graph::ReduceKindAttr::get(&Ctx, Kind),
+    setOutput(0, B.create<graph::ReduceOp>(Loc, f32(Out), X, graph::ReduceKindAttr::get(&Ctx, Kind),
                                            B.getDenseI64ArrayAttr(Axes), B.getBoolAttr(true)));
     return;
   }
@@ -3046,7 +3140,8 @@ void Importer::importNode() {
     Shape S = shapeOf(X), PS(S.size() - 1, 1);
     PS[0] = S[1];
     auto Param = [&](int K) { return reshape(floatInput(K), PS); };
-    Value Inv = un<graph::ReciprocalOp>(un<graph::SqrtOp>(bin<graph::AddOp>(Param(4), scalar(Eps))));
+    Value Inv =
+        un<graph::ReciprocalOp>(un<graph::SqrtOp>(bin<graph::AddOp>(Param(4), scalar(Eps))));
     Value Y = bin<graph::MulOp>(bin<graph::SubOp>(X, Param(3)), bin<graph::MulOp>(Param(1), Inv));
     setOutput(0, bin<graph::AddOp>(Y, Param(2)));
     return;
@@ -3074,9 +3169,10 @@ void Importer::importNode() {
       KS[size_t(D)] = 1;
     }
     auto Mean = [&](Value V) {
-      return B.create<graph::ReduceOp>(Loc, f32(KS), V,
-                                       graph::ReduceKindAttr::get(&Ctx, graph::ReduceKind::Mean),
-                                       B.getDenseI64ArrayAttr(Axes), B.getBoolAttr(true))
+      return B
+          .create<graph::ReduceOp>(Loc, f32(KS), V,
+                                   graph::ReduceKindAttr::get(&Ctx, graph::ReduceKind::Mean),
+                                   B.getDenseI64ArrayAttr(Axes), B.getBoolAttr(true))
           .getResult();
     };
     Value M = Mean(X), D = bin<graph::SubOp>(X, M);
@@ -3113,8 +3209,8 @@ void Importer::importNode() {
   }
   if (Op.rfind("Reduce", 0) == 0) {
     static const std::set<std::string> Family = {
-        "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
-        "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"};
+        "ReduceMean", "ReduceSum", "ReduceMax",       "ReduceMin",    "ReduceProd",
+        "ReduceL1",   "ReduceL2",  "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"};
     if (!Family.count(Op))
       fail("unsupported operator");
     onlyAttrs({"axes", "keepdims", "noop_with_empty_axes"});
@@ -3134,21 +3230,31 @@ void Importer::importNode() {
       std::string E = shapes::reduce(shapeOf(V), A, KeepDims, Out);
       if (!E.empty())
         fail(E);
-      return B.create<graph::ReduceOp>(Loc, f32(Out), V, graph::ReduceKindAttr::get(&Ctx, Kind),
-                                       B.getDenseI64ArrayAttr(A), B.getBoolAttr(KeepDims))
+      return B
+          .create<graph::ReduceOp>(Loc, f32(Out), V, graph::ReduceKindAttr::get(&Ctx, Kind),
+                                   B.getDenseI64ArrayAttr(A), B.getBoolAttr(KeepDims))
           .getResult();
     };
     // The family from sum, mean, max, min and product.
     Value R;
-    if (Op == "ReduceMean") R = Reduce(RK::Mean, X, Keep);
-    else if (Op == "ReduceSum") R = Reduce(RK::Sum, X, Keep);
-    else if (Op == "ReduceMax") R = Reduce(RK::Max, X, Keep);
-    else if (Op == "ReduceMin") R = Reduce(RK::Min, X, Keep);
-    else if (Op == "ReduceProd") R = Reduce(RK::Prod, X, Keep);
-    else if (Op == "ReduceL1") R = Reduce(RK::Sum, un<graph::AbsOp>(X), Keep);
-    else if (Op == "ReduceSumSquare") R = Reduce(RK::Sum, bin<graph::MulOp>(X, X), Keep);
-    else if (Op == "ReduceL2") R = un<graph::SqrtOp>(Reduce(RK::Sum, bin<graph::MulOp>(X, X), Keep));
-    else if (Op == "ReduceLogSum") R = un<graph::LogOp>(Reduce(RK::Sum, X, Keep));
+    if (Op == "ReduceMean")
+      R = Reduce(RK::Mean, X, Keep);
+    else if (Op == "ReduceSum")
+      R = Reduce(RK::Sum, X, Keep);
+    else if (Op == "ReduceMax")
+      R = Reduce(RK::Max, X, Keep);
+    else if (Op == "ReduceMin")
+      R = Reduce(RK::Min, X, Keep);
+    else if (Op == "ReduceProd")
+      R = Reduce(RK::Prod, X, Keep);
+    else if (Op == "ReduceL1")
+      R = Reduce(RK::Sum, un<graph::AbsOp>(X), Keep);
+    else if (Op == "ReduceSumSquare")
+      R = Reduce(RK::Sum, bin<graph::MulOp>(X, X), Keep);
+    else if (Op == "ReduceL2")
+      R = un<graph::SqrtOp>(Reduce(RK::Sum, bin<graph::MulOp>(X, X), Keep));
+    else if (Op == "ReduceLogSum")
+      R = un<graph::LogOp>(Reduce(RK::Sum, X, Keep));
     else {
       // log(sum(e^(x - max))) + max, which does not overflow.
       Value M = Reduce(RK::Max, X, true);
@@ -3183,8 +3289,9 @@ void Importer::importNode() {
       Value First = argExtreme(V, Axis, true, false, true);
       Shape IS(VS.size(), 1);
       IS[size_t(Axis)] = VS[size_t(Axis)];
-      Value Iota = constFrom(IS, B.getI64Type(),
-                             [&](const std::vector<int64_t> &C) { return double(C[size_t(Axis)]); });
+      Value Iota = constFrom(IS, B.getI64Type(), [&](const std::vector<int64_t> &C) {
+        return double(C[size_t(Axis)]);
+      });
       R = castTo(compare(graph::ComparePredicate::EQ, Iota, First), B.getF32Type());
     }
     setOutput(0, reshape(R, S));
@@ -3241,7 +3348,8 @@ void Importer::importNode() {
     Value Diff = constFrom(DS, B.getI64Type(),
                            [](const std::vector<int64_t> &C) { return double(C[1] - C[0]); });
     Value K = hasInput(1) ? reshape(inputAs(1, B.getI64Type()), {}) : scalar(0, B.getI64Type());
-    Value Keep = compare(Upper ? graph::ComparePredicate::GE : graph::ComparePredicate::LE, Diff, K);
+    Value Keep =
+        compare(Upper ? graph::ComparePredicate::GE : graph::ComparePredicate::LE, Diff, K);
     setOutput(0, where(Keep, X, scalar(0, eltOf(X))));
     return;
   }
@@ -3281,7 +3389,8 @@ void Importer::importNode() {
   if (Op == "Squeeze" || Op == "Unsqueeze") {
     onlyAttrs({"axes"});
     Shape S = inputShape(0);
-    std::vector<int64_t> Axes = Opset >= 13 && hasInput(1) ? constInts(1, "axes") : intsAttr("axes");
+    std::vector<int64_t> Axes =
+        Opset >= 13 && hasInput(1) ? constInts(1, "axes") : intsAttr("axes");
     Shape Out;
     if (Op == "Squeeze") {
       std::vector<bool> Drop(S.size(), false);
@@ -3325,17 +3434,19 @@ void Importer::importNode() {
       const Const &C = Consts[Node->input(0)];
       auto St = stridesOf(S);
       setConst(0, gatherConst(C, Out, [&](const std::vector<int64_t> &Co) {
-        int64_t Src = 0;
-        for (size_t D = 0; D < Perm.size(); ++D)
-          Src += Co[D] * St[size_t(Perm[D])];
-        return Src;
-      }));
+                 int64_t Src = 0;
+                 for (size_t D = 0; D < Perm.size(); ++D)
+                   Src += Co[D] * St[size_t(Perm[D])];
+                 return Src;
+               }));
       return;
     }
     Value X = input(0);
-    setOutput(0, B.create<graph::TransposeOp>(
-                     Loc, RankedTensorType::get(Out, cast<RankedTensorType>(X.getType()).getElementType()),
-                     X, B.getDenseI64ArrayAttr(Perm)));
+    setOutput(0,
+              B.create<graph::TransposeOp>(
+                  Loc,
+                  RankedTensorType::get(Out, cast<RankedTensorType>(X.getType()).getElementType()),
+                  X, B.getDenseI64ArrayAttr(Perm)));
     return;
   }
   if (Op == "Concat") {
@@ -3353,7 +3464,9 @@ void Importer::importNode() {
       fail(E);
     shapes::normalizeAxis(Axis, int64_t(Out.size()));
     setOutput(0, B.create<graph::ConcatOp>(
-                     Loc, RankedTensorType::get(Out, cast<RankedTensorType>(Ins[0].getType()).getElementType()),
+                     Loc,
+                     RankedTensorType::get(
+                         Out, cast<RankedTensorType>(Ins[0].getType()).getElementType()),
                      Ins, B.getI64IntegerAttr(Axis)));
     return;
   }
@@ -3390,11 +3503,11 @@ void Importer::importNode() {
     if (isConst(0)) {
       auto St = stridesOf(S);
       setConst(0, gatherConst(Consts[Node->input(0)], Out, [&](const std::vector<int64_t> &C) {
-        int64_t Src = 0;
-        for (size_t D = 0; D < S.size(); ++D)
-          Src += (AS[D] + C[D] * ASt[D]) * St[D];
-        return Src;
-      }));
+                 int64_t Src = 0;
+                 for (size_t D = 0; D < S.size(); ++D)
+                   Src += (AS[D] + C[D] * ASt[D]) * St[D];
+                 return Src;
+               }));
       return;
     }
     setOutput(0, EmitSlice(input(0), AS, AE, ASt, Out));
@@ -3407,7 +3520,8 @@ void Importer::importNode() {
     int64_t Axis = intAttr("axis", 0);
     if (!shapes::normalizeAxis(Axis, int64_t(S.size())))
       fail("axis out of range");
-    std::vector<int64_t> Sizes = Opset >= 13 && hasInput(1) ? constInts(1, "split") : intsAttr("split");
+    std::vector<int64_t> Sizes =
+        Opset >= 13 && hasInput(1) ? constInts(1, "split") : intsAttr("split");
     int64_t N = Node->output_size();
     if (N < 1)
       fail("Split needs outputs");
@@ -3460,16 +3574,19 @@ void Importer::importNode() {
     std::string E = shapes::gather(S, shapeOf(Idx), Axis, Out);
     if (!E.empty())
       fail(E);
-    setOutput(0, B.create<graph::GatherOp>(
-                     Loc, RankedTensorType::get(Out, cast<RankedTensorType>(X.getType()).getElementType()),
-                     X, Idx, B.getI64IntegerAttr(Axis)));
+    setOutput(0,
+              B.create<graph::GatherOp>(
+                  Loc,
+                  RankedTensorType::get(Out, cast<RankedTensorType>(X.getType()).getElementType()),
+                  X, Idx, B.getI64IntegerAttr(Axis)));
     return;
   }
   if (Op == "Cast" || Op == "CastLike") {
     onlyAttrs({"to", "saturate"});
     int32_t To = Op == "Cast" ? int32_t(intAttr("to", 0)) : onnxType(eltOf(input(1)));
     if (!isFloatType(To) && !isIntType(To))
-      fail("Cast to " + dtypeName(To) + " is not supported (d1c computes FLOAT, BOOL and integers)");
+      fail("Cast to " + dtypeName(To) +
+           " is not supported (d1c computes FLOAT, BOOL and integers)");
     // Between storage floats, through fp32 (one rounding each way).
     Value X = input(0);
     Type T = elementType(To);
@@ -3571,7 +3688,7 @@ void Importer::checkModel() {
 
 OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
   try {
-    Ctx.loadDialect<graph::GraphDialect, func::FuncDialect>();
+    Ctx.loadDialect<D1Dialect, graph::GraphDialect, func::FuncDialect>();
     auto Slash = Path.find_last_of('/');
     Dir = Slash == std::string::npos ? "" : Path.substr(0, Slash + 1);
     // The model is parsed straight from a read-only mapping of the file.
@@ -3696,6 +3813,8 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
     OwningOpRef<ModuleOp> Owned =
         ModuleOp::create(FileLineColLoc::get(&Ctx, escapeControl(Path), 0, 0));
     ModuleOp Module = *Owned;
+    // The machine every pass compiles for.
+    Module->setAttr(TargetAttrName, TargetAttr::get(&Ctx, Opts.Target));
     std::vector<Type> ArgTypes;
     std::vector<std::string> ArgNames;
     for (const auto &I : G.input()) {
@@ -3715,8 +3834,7 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
       ArgNames.push_back(I.name());
     }
     B.setInsertionPointToEnd(Module.getBody());
-    auto Func = B.create<func::FuncOp>(Module.getLoc(), "main",
-                                       B.getFunctionType(ArgTypes, {}));
+    auto Func = B.create<func::FuncOp>(Module.getLoc(), "main", B.getFunctionType(ArgTypes, {}));
     Block *Entry = Func.addEntryBlock();
     for (size_t K = 0; K < ArgNames.size(); ++K) {
       Values[ArgNames[K]] = Entry->getArgument(unsigned(K));
@@ -3742,8 +3860,8 @@ OwningOpRef<ModuleOp> Importer::run(std::string &Err) {
             Why = D.str();
           return success();
         });
-        Operation *First = Before ? Before->getNextNode()
-                                  : (Entry->empty() ? nullptr : &Entry->front());
+        Operation *First =
+            Before ? Before->getNextNode() : (Entry->empty() ? nullptr : &Entry->front());
         // Every tensor the node made, intermediates too, is bounded (before
         // the verifiers compute with its shape).
         for (Operation *Op = First; Op; Op = Op->getNextNode())

@@ -23,7 +23,6 @@ struct LowerToD1ISA : public d1::impl::LowerToD1ISABase<LowerToD1ISA> {
 
   void build(mlir::OpPassManager &PM, bool WithResidency) const {
     PlanMemoryOptions PO;
-    PO.SramBytes = SramBytes;
     PO.SramReuse = SramReuse;
     PO.DramReuse = DramReuse;
     PO.Resident = WithResidency;
@@ -32,16 +31,11 @@ struct LowerToD1ISA : public d1::impl::LowerToD1ISABase<LowerToD1ISA> {
     // No CSE here: the lowering builds each address next to its use, and
     // sharing them would keep them live across whole loops.
     TileToISAOptions TO;
-    TO.SramBytes = SramBytes;
     TO.ActivationTables = ActivationTables;
     TO.SoftwarePipelining = SoftwarePipelining;
-    TO.Target = Target;
     PM.addPass(createTileToISA(TO));
-    if (Schedule) {
-      ScheduleOptions SO;
-      SO.Target = Target;
-      PM.addPass(createSchedule(SO));
-    }
+    if (Schedule)
+      PM.addPass(createSchedule());
   }
 
   void getDependentDialects(mlir::DialectRegistry &Registry) const override {
@@ -82,8 +76,6 @@ void d1::buildD1GraphToTilePipeline(mlir::OpPassManager &PM, const D1PipelineOpt
   bool Bf16 = O.Precision == "bf16";
   if (O.OptLevel != 0 && !O.DisableFusion) {
     FuseOptions FO;
-    FO.Target = O.Target;
-    FO.SramBytes = O.SramBytes;
     // Chains run their convolutions on the vector unit: with bf16 each
     // convolution runs on its own on the matrix unit instead.
     FO.DepthFirst = !O.DisableDepthFirst && !Bf16;
@@ -91,7 +83,6 @@ void d1::buildD1GraphToTilePipeline(mlir::OpPassManager &PM, const D1PipelineOpt
     PM.addPass(createFuse(FO));
   }
   GraphToTileOptions GO;
-  GO.SramBytes = O.SramBytes;
   GO.Precision = Bf16 ? "bf16" : "fp32";
   // Double buffering is DMA/compute overlap, scheduled at the tile level.
   GO.DoubleBuffer = !O.DisableScheduling;
@@ -102,7 +93,6 @@ void d1::buildD1GraphToTilePipeline(mlir::OpPassManager &PM, const D1PipelineOpt
 void d1::buildD1TileToISAPipeline(mlir::OpPassManager &PM, const D1PipelineOptions &O) {
   bool Optimize = O.OptLevel != 0;
   LowerToD1ISAOptions LO;
-  LO.SramBytes = O.SramBytes;
   LO.SramReuse = !O.DisableSramReuse;
   LO.DramReuse = !O.DisableDramReuse;
   LO.Resident = Optimize && !O.DisableSramResidency;
@@ -110,7 +100,6 @@ void d1::buildD1TileToISAPipeline(mlir::OpPassManager &PM, const D1PipelineOptio
   LO.ActivationTables = Optimize && !O.DisableActivationTables;
   LO.SoftwarePipelining = Optimize && !O.DisableScheduling;
   LO.Schedule = Optimize && !O.DisableScheduling;
-  LO.Target = O.Target;
   PM.addPass(std::make_unique<LowerToD1ISA>(LO));
 }
 
@@ -122,8 +111,7 @@ void d1::buildD1Pipeline(mlir::OpPassManager &PM, const D1PipelineOptions &O) {
 void d1::registerD1Pipelines() {
   mlir::PassRegistration<LowerToD1ISA>();
   mlir::PassPipelineRegistration<D1PipelineOptions>(
-      "d1-pipeline", "graph -> d1isa, as d1c compiles (its switches as options)",
-      buildD1Pipeline);
+      "d1-pipeline", "graph -> d1isa, as d1c compiles (its switches as options)", buildD1Pipeline);
   mlir::PassPipelineRegistration<D1PipelineOptions>(
       "d1-lower-to-tile", "graph -> tile, as d1c: fusion, convert-graph-to-tile, canonicalize",
       buildD1GraphToTilePipeline);

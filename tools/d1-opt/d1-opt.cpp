@@ -1,13 +1,14 @@
 //===- d1-opt.cpp - MlirOptMain with every d1c dialect and pass -----------===//
 #include "d1/Conversion/Passes.h"
 #include "d1/Pipelines/Pipelines.h"
-#include "dialects/Graph/IR/Graph.h"
-#include "dialects/Tile/IR/Tile.h"
 #include "d1/Support/CommandLine.h"
 #include "d1/Support/Escape.h"
 #include "d1/Support/FileIO.h"
+#include "dialects/D1/Transforms/Passes.h"
 #include "dialects/D1ISA/Transforms/Passes.h"
+#include "dialects/Graph/IR/Graph.h"
 #include "dialects/Graph/Transforms/Passes.h"
+#include "dialects/Tile/IR/Tile.h"
 #include "dialects/Tile/Transforms/Passes.h"
 
 #include "mlir/Debug/Counter.h"
@@ -26,6 +27,7 @@ int main(int argc, char **argv) {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   d1::registerD1ConversionPasses();
+  d1::registerD1TransformsPasses();
   d1::registerGraphTransformsPasses();
   d1::registerTileTransformsPasses();
   d1::registerD1ISATransformsPasses();
@@ -33,9 +35,9 @@ int main(int argc, char **argv) {
   // (d1-lower-to-tile, d1-lower-to-isa), with d1c's switches as options.
   d1::registerD1Pipelines();
   mlir::DialectRegistry Registry;
-  Registry.insert<d1::graph::GraphDialect, d1::tile::TileDialect, d1::d1isa::D1ISADialect,
-                  mlir::func::FuncDialect,
-                  mlir::memref::MemRefDialect, mlir::scf::SCFDialect, mlir::arith::ArithDialect>();
+  Registry.insert<d1::D1Dialect, d1::graph::GraphDialect, d1::tile::TileDialect,
+                  d1::d1isa::D1ISADialect, mlir::func::FuncDialect, mlir::memref::MemRefDialect,
+                  mlir::scf::SCFDialect, mlir::arith::ArithDialect>();
   // MlirOptMain's own parsing prints a command-line mistake without
   // "error: ": register the same options here and parse them ourselves.
   static llvm::cl::opt<std::string> InputFile(llvm::cl::Positional, llvm::cl::desc("<input file>"),

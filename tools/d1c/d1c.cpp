@@ -125,7 +125,8 @@ struct Phases {
   }
   std::vector<std::string> Notes;
   void end() {
-    double Ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - Start).count();
+    double Ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - Start).count();
     if (!Quiet) {
       for (const std::string &Note : Notes)
         errs() << " (" << Note << ")";
@@ -170,10 +171,13 @@ int main(int argc, char **argv) {
   }
   int64_t Sram = Machine[d1::MachineParamId::sram_bytes];
   Opts.MaxTensorBytes = Machine[d1::MachineParamId::dram_bytes];
+  Opts.Target = Machine;
 
   bool Banners = !Quiet;
-  unsigned Stages = EmitStage == Emit::Graph ? 1 : EmitStage == Emit::Tile ? 2
-                    : EmitStage == Emit::ISA ? 3 : 4;
+  unsigned Stages = EmitStage == Emit::Graph  ? 1
+                    : EmitStage == Emit::Tile ? 2
+                    : EmitStage == Emit::ISA  ? 3
+                                              : 4;
   Phases P(Stages);
   mlir::MLIRContext Ctx;
   Ctx.loadDialect<d1::graph::GraphDialect, mlir::func::FuncDialect>();
@@ -230,8 +234,6 @@ int main(int argc, char **argv) {
   d1::D1PipelineOptions PO;
   PO.OptLevel = OptLevel == O0 ? 0 : OptLevel == O1 ? 1 : 2;
   PO.Precision = Precision == PrecisionKind::Bf16 ? "bf16" : "fp32";
-  PO.SramBytes = Sram;
-  PO.Target = Target.getValue();
   PO.SramReserve = SramReserve.getValue();
   PO.DisableFusion = DisableFusion.getValue();
   PO.DisableDepthFirst = DisableDepthFirst.getValue();
@@ -240,9 +242,9 @@ int main(int argc, char **argv) {
   PO.DisableScheduling = DisableScheduling.getValue();
   PO.DisableSramReuse = DisableSramReuse.getValue();
   PO.DisableDramReuse = DisableDramReuse.getValue();
-  if (EmitStage != Emit::Graph &&
-      !Run("Lowering to tiles",
-           [&](mlir::PassManager &PM) { d1::buildD1GraphToTilePipeline(PM, PO); }))
+  if (EmitStage != Emit::Graph && !Run("Lowering to tiles", [&](mlir::PassManager &PM) {
+        d1::buildD1GraphToTilePipeline(PM, PO);
+      }))
     return Failed("");
   if (EmitStage != Emit::Graph && EmitStage != Emit::Tile) {
     if (!Run("Lowering to D1 instructions",

@@ -37,10 +37,6 @@ def Schedule : Pass<"d1isa-schedule", "mlir::ModuleOp"> {
     %d = d1isa.addi %c {imm = 1 : i64} : (index) -> index
     ```
   }];
-  let options = [
-    Option<"Target", "target", "std::string", "\"\"",
-           "Machine description file (default: the D1 parameters of Machine.td)">
-  ];
 }
 
 #endif // D1_D1ISA_TRANSFORMS_PASSES_TD

@@ -7,8 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Planning/Schedule.h"
-#include "dialects/D1ISA/IR/ISABuilder.h"
+#include "dialects/D1/IR/D1.h"
 #include "dialects/D1ISA/IR/D1ISA.h"
+#include "dialects/D1ISA/IR/ISABuilder.h"
 #include "dialects/D1ISA/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -100,15 +101,7 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
   using ScheduleBase::ScheduleBase;
 
   void runOnOperation() override {
-    MachineDesc MD;
-    if (!Target.empty()) {
-      std::string Err = MD.parseFile(Target);
-      if (!Err.empty()) {
-        getOperation().emitError(Err);
-        return signalPassFailure();
-      }
-    }
-    TimingTable T(MD);
+    TimingTable T(getTargetMachine(getOperation()));
     NumUses.clear();
     for (auto F : getOperation().getOps<func::FuncOp>())
       if (!F.isExternal())
@@ -144,7 +137,7 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
     plan::SchedBlock SB;
     DenseMap<Operation *, unsigned> Index;
     DenseMap<Value, SmallVector<unsigned, 2>> Readers; // of each value, so far
-    std::vector<unsigned> Loads; // since the last store
+    std::vector<unsigned> Loads;                       // since the last store
     int LastStore = -1;
     for (unsigned K = 0; K < Ops.size(); ++K) {
       Operation *Op = Ops[K];

@@ -6,10 +6,11 @@
 // the IR and checks what can legally move.
 //
 //===----------------------------------------------------------------------===//
+#include "d1/Planning/CostModel.h"
+#include "dialects/D1/IR/D1.h"
 #include "dialects/Graph/Analysis/Elementwise.h"
 #include "dialects/Graph/Analysis/Epilogue.h"
 #include "dialects/Graph/Analysis/Rows.h"
-#include "d1/Planning/CostModel.h"
 #include "dialects/Graph/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -37,8 +38,8 @@ int64_t bytesOf(Value V) {
 }
 
 struct Group {
-  Operation *Anchor; // an epilogue's anchor; a row group's first op
-  bool Rows = false; // a row group over Domain
+  Operation *Anchor;       // an epilogue's anchor; a row group's first op
+  bool Rows = false;       // a row group over Domain
   bool DepthFirst = false; // a chain of window groups
   SmallVector<int64_t> Domain;
   SmallVector<Operation *> Members; // the anchor first, then in order
@@ -120,17 +121,7 @@ struct FusePass : d1::impl::FuseBase<FusePass> {
 
   void runOnOperation() override {
     ModuleOp M = getOperation();
-    MachineDesc MD;
-    if (!Target.empty()) {
-      std::string Err = MD.parseFile(Target);
-      if (!Err.empty()) {
-        M.emitError(Err);
-        return signalPassFailure();
-      }
-    }
-    if (SramBytes > 0)
-      (void)MD.set("sram_bytes", SramBytes);
-    plan::CostModel CM(MD);
+    plan::CostModel CM(getTargetMachine(M));
     for (auto F : M.getOps<func::FuncOp>())
       if (!F.isExternal())
         fuse(F.getBody().front(), CM);

@@ -91,10 +91,6 @@ def Fuse : Pass<"graph-fuse", "mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"Target", "target", "std::string", "\"\"",
-           "Machine description file (default: the D1 parameters of Machine.td)">,
-    Option<"SramBytes", "sram-bytes", "int64_t", "0",
-           "SRAM per core, overriding the target's (0: the target's)">,
     Option<"DepthFirst", "depth-first", "bool", "true",
            "Chain consecutive window kernels depth-first where it pays">
   ];

@@ -11,7 +11,7 @@ def PlanMemory : Pass<"tile-plan-memory", "mlir::ModuleOp"> {
     the loop) and gives every `memref.alloc` a live range from the alloc to
     its last use (through `tile.view`s; a use inside a loop keeps the buffer
     to the loop's end; the dealloc does not count). The planner (`d1/Planning/MemoryPlan.h`) then places
-    SRAM buffers below `sram-bytes` and DRAM activations after the constants
+    SRAM buffers below the target's `sram_bytes` (`d1.target`) and DRAM activations after the constants
     and @main's arguments, so that buffers live at the same time never share
     a byte, 64-byte aligned; each plan is verified. With `sram-reuse=false`
     or `dram-reuse=false` every buffer gets bytes of its own (the baseline
@@ -24,13 +24,13 @@ def PlanMemory : Pass<"tile-plan-memory", "mlir::ModuleOp"> {
     peak to its bound), `d1.dram_activation_bytes` and
     `d1.dram_activation_bytes_no_reuse`.
 
-    A plan above `sram-bytes` is an error at the op where the most bytes are
+    A plan above `sram_bytes` is an error at the op where the most bytes are
     live, listing the buffers live there and the capacity.
 
     With `resident=true`, activations of @main that only DMAs touch may stay
     in SRAM between the kernels that write and read them, so their copies
     are SRAM-to-SRAM and never reach DRAM. Each is admitted when it starts;
-    where the kernels' own tiles need the room (below `sram-bytes` minus
+    where the kernels' own tiles need the room (below `sram_bytes` minus
     `reserve-bytes` for DMA descriptors and tables), the resident activation
     whose next use is farthest away is spilled: it lives in DRAM instead
     (`d1/Planning/MemoryPlan.h`, `chooseResident`). Module attributes
@@ -53,8 +53,6 @@ def PlanMemory : Pass<"tile-plan-memory", "mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"SramBytes", "sram-bytes", "int64_t", "1310720",
-           "SRAM per core (the target's sram_bytes)">,
     Option<"SramReuse", "sram-reuse", "bool", "true",
            "Let SRAM buffers with disjoint lifetimes share bytes">,
     Option<"DramReuse", "dram-reuse", "bool", "true",

@@ -5,8 +5,9 @@
 // d1::plan::planMemory, which knows nothing of MLIR.
 //
 //===----------------------------------------------------------------------===//
-#include "dialects/Tile/IR/Tile.h"
 #include "d1/Planning/MemoryPlan.h"
+#include "dialects/D1/IR/D1.h"
+#include "dialects/Tile/IR/Tile.h"
 #include "dialects/Tile/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -25,9 +26,7 @@ using namespace d1;
 
 namespace {
 
-int64_t bytesOf(Type T) {
-  return cast<MemRefType>(T).getNumElements() * tile::elementBytes(T);
-}
+int64_t bytesOf(Type T) { return cast<MemRefType>(T).getNumElements() * tile::elementBytes(T); }
 int64_t alignUp(int64_t V, int64_t A) { return (V + A - 1) / A * A; }
 
 /// Program points: each op's pre-order index, and the last index inside it
@@ -84,8 +83,12 @@ plan::Buffer liveRange(memref::AllocOp A, const Points &P) {
 
 struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
   using PlanMemoryBase::PlanMemoryBase;
+  /// The target's SRAM per core.
+  int64_t SramBytes = 0;
+
   void runOnOperation() override {
     ModuleOp M = getOperation();
+    SramBytes = getTargetMachine(M)[MachineParamId::sram_bytes];
     auto F = M.lookupSymbol<func::FuncOp>("main");
     if (!F) {
       M.emitError("no @main function");

@@ -34,8 +34,6 @@ def GraphToTile : Pass<"convert-graph-to-tile", "mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"SramBytes", "sram-bytes", "int64_t", "1310720",
-           "SRAM per core available to tiles (the target's sram_bytes)">,
     Option<"Precision", "precision", "std::string", "\"fp32\"",
            "fp32: convolutions and matrix products on the vector unit's FMA; bf16: on the matrix unit "
            "(bf16 inputs, fp32 accumulation)">,
@@ -79,14 +77,11 @@ def TileToISA : Pass<"convert-tile-to-d1isa", "mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"SramBytes", "sram-bytes", "int64_t", "1310720", "SRAM per core (the target's sram_bytes)">,
     Option<"ActivationTables", "activation-tables", "bool", "false",
            "Compute transcendental activations from tables in SRAM where that takes fewer vector-unit cycles">,
     Option<"SoftwarePipelining", "software-pipelining", "bool", "false",
            "Load the next K step's operands while the current one computes, in the convolution, "
-           "matmul and matrix-unit K loops">,
-    Option<"Target", "target", "std::string", "\"\"",
-           "Machine description file whose unit occupancies weigh the table forms (default: the D1's)">
+           "matmul and matrix-unit K loops">
   ];
   let dependentDialects = ["d1::d1isa::D1ISADialect", "mlir::scf::SCFDialect"];
 }

@@ -2,6 +2,7 @@
 #ifndef D1_IMPORT_ONNXIMPORTER_H
 #define D1_IMPORT_ONNXIMPORTER_H
 
+#include "d1/Target/Machine.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
@@ -20,6 +21,9 @@ struct ImportOptions {
   /// against it before anything is allocated. The default, 1 GiB, is for
   /// callers without a machine description.
   int64_t MaxTensorBytes = int64_t(1) << 30;
+  /// The machine the module is compiled for, attached to it as `d1.target`
+  /// (d1c: the built-in machine or `--target FILE`).
+  MachineDesc Target;
 };
 
 /// Reads Path with libonnx's protobuf classes, checks it with ONNX's

@@ -29,8 +29,6 @@ def LowerToD1ISA : Pass<"d1-lower-to-d1isa", "mlir::ModuleOp"> {
     planned, each block scheduled.
   }];
   let options = [
-    Option<"SramBytes", "sram-bytes", "int64_t", "1310720",
-           "SRAM per core (the target's sram_bytes)">,
     Option<"SramReuse", "sram-reuse", "bool", "true",
            "Let SRAM buffers with disjoint lifetimes share bytes">,
     Option<"DramReuse", "dram-reuse", "bool", "true",
@@ -44,9 +42,7 @@ def LowerToD1ISA : Pass<"d1-lower-to-d1isa", "mlir::ModuleOp"> {
     Option<"SoftwarePipelining", "software-pipelining", "bool", "true",
            "Software-pipeline the inner loops">,
     Option<"Schedule", "schedule", "bool", "true",
-           "Order each block's instructions (d1isa-schedule)">,
-    Option<"Target", "target", "std::string", "\"\"",
-           "Machine description file (default: the built-in machine)">
+           "Order each block's instructions (d1isa-schedule)">
   ];
 }
 

@@ -3,7 +3,7 @@
 // The one definition of what d1c runs between the imported graph and the
 // d1isa program: d1c builds its pass managers from these functions and
 // d1-opt registers them (--d1-pipeline="precision=bf16 disable-fusion=1"),
-// so the two cannot diverge.
+// so the two cannot diverge. The machine is the module's d1.target.
 //
 //===----------------------------------------------------------------------===//
 #ifndef D1_PIPELINES_PIPELINES_H
@@ -26,12 +26,6 @@ struct D1PipelineOptions : public mlir::PassPipelineOptions<D1PipelineOptions> {
       *this, "precision",
       llvm::cl::desc("Arithmetic of convolutions and matrix products: fp32 or bf16"),
       llvm::cl::init("fp32")};
-  Option<int64_t> SramBytes{*this, "sram-bytes",
-                            llvm::cl::desc("SRAM per core (the target's sram_bytes)"),
-                            llvm::cl::init(1310720)};
-  Option<std::string> Target{*this, "target",
-                             llvm::cl::desc("Machine description file (default: built in)"),
-                             llvm::cl::init("")};
   Option<int64_t> SramReserve{
       *this, "sram-reserve",
       llvm::cl::desc("SRAM kept free for DMA descriptors and tables with resident activations"),

@@ -6,15 +6,16 @@
 // each buffer's lifetime.
 //
 //===----------------------------------------------------------------------===//
-#include "dialects/Graph/Analysis/Elementwise.h"
-#include "dialects/Graph/Analysis/Epilogue.h"
 #include "d1/Conversion/Passes.h"
-#include "dialects/Graph/Analysis/Rows.h"
-#include "dialects/Graph/IR/Graph.h"
-#include "dialects/Tile/IR/Tile.h"
 #include "d1/Planning/MmaConv.h"
 #include "d1/Planning/Tiling.h"
 #include "d1/Support/Shapes.h"
+#include "dialects/D1/IR/D1.h"
+#include "dialects/Graph/Analysis/Elementwise.h"
+#include "dialects/Graph/Analysis/Epilogue.h"
+#include "dialects/Graph/Analysis/Rows.h"
+#include "dialects/Graph/IR/Graph.h"
+#include "dialects/Tile/IR/Tile.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -93,14 +94,12 @@ private:
   }
   Value half(int64_t T, int64_t Size) { return idx((T & 1) * Size); }
   void elementwise(tile::EltKind Kind, Value In0, Value Off0, int64_t S0, Value In1, Value Off1,
-                   int64_t S1, Value Out, Value OutOff, int64_t Count,
-                   ArrayRef<float> Params = {}, Value In2 = Value(), Value Off2 = Value(),
-                   int64_t S2 = 0) {
-    B.create<tile::ElementwiseOp>(Loc, tile::EltKindAttr::get(B.getContext(), Kind), In0, Off0,
-                                  In1, Off1, In2, Off2, Out, OutOff,
-                                  B.getI64IntegerAttr(Count), B.getI64IntegerAttr(S0),
-                                  B.getI64IntegerAttr(S1), B.getI64IntegerAttr(S2),
-                                  B.getDenseF32ArrayAttr(Params));
+                   int64_t S1, Value Out, Value OutOff, int64_t Count, ArrayRef<float> Params = {},
+                   Value In2 = Value(), Value Off2 = Value(), int64_t S2 = 0) {
+    B.create<tile::ElementwiseOp>(Loc, tile::EltKindAttr::get(B.getContext(), Kind), In0, Off0, In1,
+                                  Off1, In2, Off2, Out, OutOff, B.getI64IntegerAttr(Count),
+                                  B.getI64IntegerAttr(S0), B.getI64IntegerAttr(S1),
+                                  B.getI64IntegerAttr(S2), B.getDenseF32ArrayAttr(Params));
   }
   static Type eltOf(Value V) { return getElementTypeOrSelf(V.getType()); }
 
@@ -145,7 +144,8 @@ private:
   Value result(Value Tensor, Value Dest) {
     if (CurEp && Tensor == CurEp->Anchor)
       return CurEp->Out.lookup(Tensor);
-    Value Buf = Dest ? Dest : B.create<memref::AllocOp>(Loc, dramType(Tensor.getType())).getResult();
+    Value Buf =
+        Dest ? Dest : B.create<memref::AllocOp>(Loc, dramType(Tensor.getType())).getResult();
     Buffers[Tensor] = Buf;
     return Buf;
   }
@@ -161,14 +161,14 @@ private:
     bool internal(Value X) const {
       return X == Anchor || (X.getDefiningOp() && OpSet.count(X.getDefiningOp()));
     }
-    DenseMap<Value, Value> Out;   // value used after the group -> its DRAM buffer
-    Shape OutShape;               // the anchor's result shape
-    TileDims Dims;                // output dims of a tile's planes, rows, columns
+    DenseMap<Value, Value> Out; // value used after the group -> its DRAM buffer
+    Shape OutShape;             // the anchor's result shape
+    TileDims Dims;              // output dims of a tile's planes, rows, columns
     /// Tile slot of each value (the anchor's tile is slot 0) and of each
     /// outside operand read whole; slots are reused once their value is dead.
     DenseMap<Value, unsigned> Slot;
-    int64_t ExtraTiles = 0;           // output-sized SRAM tiles beyond the anchor's
-    Location Loc;                     // the group's
+    int64_t ExtraTiles = 0; // output-sized SRAM tiles beyond the anchor's
+    Location Loc;           // the group's
   };
   Epilogue *CurEp = nullptr;
   DenseMap<Value, Value> Dests; // @main's results -> output buffers
@@ -267,8 +267,8 @@ Value Lowering::transposedConstant(graph::ConstantOp C) {
   return B.create<memref::GetGlobalOp>(Loc, dramType(TT), Name);
 }
 
-void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t Len,
-                         int64_t Inner, Value Scale, Value Bias, float Eps) {
+void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t Len, int64_t Inner,
+                         Value Scale, Value Bias, float Eps) {
   using K = tile::EltKind;
   bool Reduce = What == RowOp::Sum || What == RowOp::Mean || What == RowOp::Max ||
                 What == RowOp::Min || What == RowOp::Prod;
@@ -317,9 +317,8 @@ void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t
           elementwise(K::Exp, Y, Off, 1, Value(), Value(), 0, Y, Off, Len);
         });
         Reduce1(tile::WindowKind::Sum, Y, T);
-        PerRow([&](Value Off, Value Row) {
-          elementwise(K::Div, Y, Off, 1, T, Row, 0, Y, Off, Len);
-        });
+        PerRow(
+            [&](Value Off, Value Row) { elementwise(K::Div, Y, Off, 1, T, Row, 0, Y, Off, Len); });
       } else {
         // (x - mean) / sqrt(var + eps) * scale + bias
         Reduce1(tile::WindowKind::Sum, X, S);
@@ -401,9 +400,8 @@ void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t
     free(V);
 }
 
-void Lowering::stridedCopy(Value Src, int64_t SrcOff, const std::vector<int64_t> &SrcSt,
-                           Value Dst, int64_t DstOff, const std::vector<int64_t> &DstSt,
-                           const Shape &Dims) {
+void Lowering::stridedCopy(Value Src, int64_t SrcOff, const std::vector<int64_t> &SrcSt, Value Dst,
+                           int64_t DstOff, const std::vector<int64_t> &DstSt, const Shape &Dims) {
   // The innermost two dims go in one DMA each way (rows contiguous when the
   // source's innermost stride is 1, else one element per row); the rest
   // are loops.
@@ -452,9 +450,9 @@ void Lowering::stridedCopy(Value Src, int64_t SrcOff, const std::vector<int64_t>
 void Lowering::copy(Value Src, Value Dst, int64_t Elements) {
   int64_t T = tileElements();
   Type ET = cast<MemRefType>(Src.getType()).getElementType();
-  Value Buf = B.create<memref::AllocOp>(
-      Loc, MemRefType::get({std::min(T, Elements)}, ET, MemRefLayoutAttrInterface(),
-                           B.getI64IntegerAttr(1)));
+  Value Buf = B.create<memref::AllocOp>(Loc, MemRefType::get({std::min(T, Elements)}, ET,
+                                                             MemRefLayoutAttrInterface(),
+                                                             B.getI64IntegerAttr(1)));
   forTiles(Elements, T, [&](Value Off, int64_t N) {
     dma(Src, Off, Buf, idx(0), {1, 1, N}, {0, 0}, {0, 0});
     dma(Buf, idx(0), Dst, Off, {1, 1, N}, {0, 0}, {0, 0});
@@ -520,7 +518,7 @@ void Lowering::elementwiseBuffers(tile::EltKind Kind,
   // Now: rows of L = Dims.back() elements; each input's inner stride is 0 or 1.
   size_t ND = Dims.size();
   int64_t L = Dims.back(), T = tileElements() / int64_t(NIn + 1);
-  int64_t Chunk = std::min(L, T);                          // row piece
+  int64_t Chunk = std::min(L, T); // row piece
   int64_t RowsDim = ND >= 2 ? Dims[ND - 2] : 1;
   int64_t TR = std::max<int64_t>(1, std::min(RowsDim, T / Chunk)); // rows per tile
   std::vector<Value> In(NIn), InBuf(NIn);
@@ -643,14 +641,14 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
                       Tm * Tn, {Alpha, 0.0f});
         if (C) {
           int64_t Rows = CSm ? Tm : 1, Cols = CSn ? Tn : 1;
-          dma(CBias, add(mul(M0, CSm), mul(N0, CSn)), CTile, idx(0), {1, Rows, Cols},
-              {0, CSm}, {0, Cols});
+          dma(CBias, add(mul(M0, CSm), mul(N0, CSn)), CTile, idx(0), {1, Rows, Cols}, {0, CSm},
+              {0, Cols});
           if (Beta != 1.0f)
-            elementwise(tile::EltKind::Affine, CTile, idx(0), 1, Value(), Value(), 0, CTile,
-                        idx(0), Rows * Cols, {Beta, 0.0f});
+            elementwise(tile::EltKind::Affine, CTile, idx(0), 1, Value(), Value(), 0, CTile, idx(0),
+                        Rows * Cols, {Beta, 0.0f});
           for (int64_t Rw = 0; Rw < Tm; ++Rw)
-            elementwise(tile::EltKind::Add, CBuf, idx(Rw * Tn), 1, CTile,
-                        idx(CSm ? Rw * Cols : 0), CSn, CBuf, idx(Rw * Tn), Tn);
+            elementwise(tile::EltKind::Add, CBuf, idx(Rw * Tn), 1, CTile, idx(CSm ? Rw * Cols : 0),
+                        CSn, CBuf, idx(Rw * Tn), Tn);
         }
         Value OOff = add(OBase, add(mul(M0, N), N0));
         if (CurEp) {
@@ -793,11 +791,12 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
         CS[2] = Hc;
         CIn = B.create<memref::AllocOp>(Loc, MemRefType::get(CS, E));
         if (Hc)
-          stridedCopy(In, Crop * W, {C * H * W, H * W, W, 1}, CIn, 0,
-                      {C * Hc * W, Hc * W, W, 1}, CS);
+          stridedCopy(In, Crop * W, {C * H * W, H * W, W, 1}, CIn, 0, {C * Hc * W, Hc * W, W, 1},
+                      CS);
       }
-      Value Dst = Ky0 == 0 ? Out : (Tmp ? Tmp : Tmp = B.create<memref::AllocOp>(
-                                                     Loc, MemRefType::get(OS, E)));
+      Value Dst = Ky0 == 0
+                      ? Out
+                      : (Tmp ? Tmp : Tmp = B.create<memref::AllocOp>(Loc, MemRefType::get(OS, E)));
       lowerWindow(Kind, CIn, CS, Value(), Value(), Dst, OS, Kc, KW, St,
                   {std::max<int64_t>(Top, 0), Pads[1], Bottom, Pads[3]}, Dil, 1, {});
       if (Ky0)
@@ -828,8 +827,8 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
                     {C * H * SIS[3], H * SIS[3], SIS[3], 1}, SIS);
       lowerWindow(Kind, SIn, SIS, Value(), Value(), SOut, SOS, KH, KW, St,
                   {Pads[0], Lo - X0, Pads[2], X1 - Hi}, Dil, 1, {});
-      stridedCopy(SOut, 0, {C * OH * Tw, OH * Tw, Tw, 1}, Out, Ox0,
-                  {C * OH * OW, OH * OW, OW, 1}, SOS);
+      stridedCopy(SOut, 0, {C * OH * Tw, OH * Tw, Tw, 1}, Out, Ox0, {C * OH * OW, OH * OW, OW, 1},
+                  SOS);
     }
     return;
   }
@@ -1837,8 +1836,8 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     }
     lowerWindow(tile::WindowKind::Conv, buffer(C.getInput()), ShapeOf(C.getInput()),
                 buffer(C.getWeight()), C.getBias() ? buffer(C.getBias()) : Value(), Out,
-                ShapeOf(C.getResult()), WS[2], WS[3], C.getStrides(), C.getPads(),
-                C.getDilations(), C.getGroup(), {});
+                ShapeOf(C.getResult()), WS[2], WS[3], C.getStrides(), C.getPads(), C.getDilations(),
+                C.getGroup(), {});
     return;
   }
   if (auto P = dyn_cast<graph::MaxPoolOp>(Op)) {
@@ -1876,7 +1875,8 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     // computed now from the constant parameters.
     std::vector<float> A, Bv;
     if (!Bn.affine(A, Bv))
-      throw LoweringError{Loc, "batch normalization with non-constant parameters is not lowered yet"};
+      throw LoweringError{Loc,
+                          "batch normalization with non-constant parameters is not lowered yet"};
     Shape XS = ShapeOf(Bn.getInput());
     Shape PS(XS.size() - 1, 1);
     PS[0] = int64_t(A.size());
@@ -1958,7 +1958,8 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     auto [Outer, Len, Inner] = split3(IS, Ln.getAxis(), int64_t(IS.size()));
     if (shapes::numElements(ShapeOf(Ln.getScale())) != Len ||
         (Ln.getBias() && shapes::numElements(ShapeOf(Ln.getBias())) != Len))
-      throw LoweringError{Loc, "layer normalization with broadcast scale or bias is not lowered yet"};
+      throw LoweringError{Loc,
+                          "layer normalization with broadcast scale or bias is not lowered yet"};
     Value Out = result(Ln.getResult(), Dest);
     lowerRows(RowOp::LayerNorm, buffer(Ln.getInput()), Out, Outer, Len, Inner,
               buffer(Ln.getScale()), Ln.getBias() ? buffer(Ln.getBias()) : Value(),
@@ -2034,8 +2035,8 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     int64_t NIdx = Vals.getNumElements(), K = 0;
     for (APInt I : Vals.getValues<APInt>()) {
       // Out viewed as [Outer, NIdx, Inner]: slice I of the input goes to K.
-      stridedCopy(buffer(Ga.getInput()), I.getSExtValue() * Inner, {Len * Inner, 1}, Out,
-                  K * Inner, {NIdx * Inner, 1}, {Outer, Inner});
+      stridedCopy(buffer(Ga.getInput()), I.getSExtValue() * Inner, {Len * Inner, 1}, Out, K * Inner,
+                  {NIdx * Inner, 1}, {Outer, Inner});
       ++K;
     }
     return;
@@ -2046,7 +2047,8 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     Value Out = result(Sc.getResult(), Dest);
     if (N + 3 * K > tileElements() * 2)
       throw LoweringError{Loc, "a scatter into " + std::to_string(N) + " elements with " +
-                                   std::to_string(K) + " updates does not fit the SRAM tile budget yet"};
+                                   std::to_string(K) +
+                                   " updates does not fit the SRAM tile budget yet"};
     Value D = sram(N, eltOf(Out)), I = sram(std::max<int64_t>(K, 1), B.getI64Type()),
           U = sram(std::max<int64_t>(K, 1), eltOf(Out));
     dma(buffer(Sc.getData()), idx(0), D, idx(0), {1, 1, N}, {0, 0}, {0, 0});
@@ -2072,8 +2074,9 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     Value Out = result(Ca.getResult(), Dest), In = buffer(Ca.getInput());
     int64_t N = Ca.getType().getNumElements(), T = tileElements();
     auto SramOf = [&](Type E, int64_t Count) {
-      return B.create<memref::AllocOp>(Loc, MemRefType::get({Count}, E, MemRefLayoutAttrInterface(),
-                                                             B.getI64IntegerAttr(1)))
+      return B
+          .create<memref::AllocOp>(
+              Loc, MemRefType::get({Count}, E, MemRefLayoutAttrInterface(), B.getI64IntegerAttr(1)))
           .getResult();
     };
     Value IB = SramOf(From, std::min(N, T)), OB = SramOf(To, std::min(N, T));
@@ -2090,8 +2093,8 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     // Constant exponents get exact forms; the general one is e^(y ln x),
     // defined for x > 0 only.
     std::vector<float> E = graph::constantF32(Pw.getRhs());
-    if (E.size() == 1 && (E[0] == 2.0f || E[0] == 0.5f || E[0] == 1.0f || E[0] == -1.0f ||
-                          E[0] == 3.0f)) {
+    if (E.size() == 1 &&
+        (E[0] == 2.0f || E[0] == 0.5f || E[0] == 1.0f || E[0] == -1.0f || E[0] == 3.0f)) {
       Shape XS = ShapeOf(Pw.getLhs()), OS = ShapeOf(Pw.getResult());
       Value X = buffer(Pw.getLhs()), Out = result(Pw.getResult(), Dest);
       if (E[0] == 2.0f || E[0] == 3.0f) {
@@ -2168,7 +2171,8 @@ struct GraphToTilePass : d1::impl::GraphToTileBase<GraphToTilePass> {
       getOperation().emitError("precision must be fp32 or bf16, not '") << Precision << "'";
       return signalPassFailure();
     }
-    Lowering L(getOperation(), SramBytes, Precision == "bf16", DoubleBuffer);
+    Lowering L(getOperation(), getTargetMachine(getOperation())[MachineParamId::sram_bytes],
+               Precision == "bf16", DoubleBuffer);
     if (failed(L.run()))
       signalPassFailure();
   }

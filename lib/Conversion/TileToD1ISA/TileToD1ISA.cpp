@@ -7,13 +7,14 @@
 //    vector loops. scf.for stays: the emitter turns it into branches.
 //
 //===----------------------------------------------------------------------===//
-#include "dialects/D1ISA/IR/ISABuilder.h"
 #include "d1/Conversion/Passes.h"
-#include "dialects/D1ISA/IR/D1ISA.h"
-#include "dialects/Tile/IR/Tile.h"
 #include "d1/Planning/MmaConv.h"
 #include "d1/Support/FunctionTable.h"
 #include "d1/Target/Machine.h"
+#include "dialects/D1/IR/D1.h"
+#include "dialects/D1ISA/IR/D1ISA.h"
+#include "dialects/D1ISA/IR/ISABuilder.h"
+#include "dialects/Tile/IR/Tile.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -153,8 +154,8 @@ private:
   /// of 1 << Bits, or at half with R odd (ties to even).
   Value roundEven(Value R, Value Rem, Value Half) {
     Value Above = I.emit("sltu", {Half, Rem});
-    Value Tie = I.emit("and", {I.emit("sltiu", {I.emit("xor", {Rem, Half})}, {1}),
-                               I.emit("andi", {R}, {1})});
+    Value Tie = I.emit(
+        "and", {I.emit("sltiu", {I.emit("xor", {Rem, Half})}, {1}), I.emit("andi", {R}, {1})});
     return I.emit("add", {R, I.emit("or", {Above, Tie})});
   }
   Value viaLane(StringRef Mnemonic, ArrayRef<Value> X);
@@ -296,7 +297,7 @@ void Codegen::lowerDma(tile::DmaOp Op) {
   std::optional<int64_t> Sem = Op.getSem();
   Put(0, Kind, 1);
   Put(1, uint64_t(Sem.value_or(0)), 1); // local semaphore: s0 for waited copies
-  Put(2, 0xff, 1); // no remote semaphore
+  Put(2, 0xff, 1);                      // no remote semaphore
   Put(8, uint64_t(Sizes[2] * EB), 4);
   Put(12, uint64_t(Sizes[1]), 4);
   Put(16, uint64_t(Sizes[0]), 4);
@@ -319,22 +320,38 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
   if (CurTable.T && CurTable.T == tableOf(Kind))
     return applyTable(A);
   switch (Kind) {
-  case K::Copy: return A;
-  case K::Add: return I.emit("vadd.f32", {A, X});
-  case K::Sub: return I.emit("vsub.f32", {A, X});
-  case K::Mul: return I.emit("vmul.f32", {A, X});
-  case K::Div: return I.emit("vdiv.f32", {A, X});
-  case K::Max: return I.emit("vmax.f32", {A, X});
-  case K::Min: return I.emit("vmin.f32", {A, X});
-  case K::Relu: return I.emit("vmax.f32", {A, bcast(0.0f)});
-  case K::Neg: return I.emit("vneg.f32", {A});
-  case K::Abs: return I.emit("vabs.f32", {A});
-  case K::Exp: return I.emit("vexp.f32", {A});
-  case K::Sqrt: return I.emit("vsqrt.f32", {A});
-  case K::Rsqrt: return I.emit("vrsqrt.f32", {A});
-  case K::Reciprocal: return I.emit("vrcp.f32", {A});
-  case K::Affine: return I.emit("vfma.f32", {A, bcast(P[0]), bcast(P[1])});
-  case K::Fill: return bcast(P[0]);
+  case K::Copy:
+    return A;
+  case K::Add:
+    return I.emit("vadd.f32", {A, X});
+  case K::Sub:
+    return I.emit("vsub.f32", {A, X});
+  case K::Mul:
+    return I.emit("vmul.f32", {A, X});
+  case K::Div:
+    return I.emit("vdiv.f32", {A, X});
+  case K::Max:
+    return I.emit("vmax.f32", {A, X});
+  case K::Min:
+    return I.emit("vmin.f32", {A, X});
+  case K::Relu:
+    return I.emit("vmax.f32", {A, bcast(0.0f)});
+  case K::Neg:
+    return I.emit("vneg.f32", {A});
+  case K::Abs:
+    return I.emit("vabs.f32", {A});
+  case K::Exp:
+    return I.emit("vexp.f32", {A});
+  case K::Sqrt:
+    return I.emit("vsqrt.f32", {A});
+  case K::Rsqrt:
+    return I.emit("vrsqrt.f32", {A});
+  case K::Reciprocal:
+    return I.emit("vrcp.f32", {A});
+  case K::Affine:
+    return I.emit("vfma.f32", {A, bcast(P[0]), bcast(P[1])});
+  case K::Fill:
+    return bcast(P[0]);
   case K::LeakyRelu: {
     Value Neg = I.emit("vcmplt.f32", {A, bcast(0.0f)});
     return I.emit("vsel", {Neg, I.emit("vmul.f32", {A, bcast(P[0])}), A});
@@ -386,11 +403,12 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     // Round to nearest, then step back where that went past x.
     Value R = I.emit("vround.f32", {A});
     if (Kind == K::Floor)
-      return I.emit("vsel", {I.emit("vcmplt.f32", {A, R}),
-                             I.emit("vsub.f32", {R, bcast(1.0f)}), R});
+      return I.emit("vsel",
+                    {I.emit("vcmplt.f32", {A, R}), I.emit("vsub.f32", {R, bcast(1.0f)}), R});
     return I.emit("vsel", {I.emit("vcmplt.f32", {R, A}), I.emit("vadd.f32", {R, bcast(1.0f)}), R});
   }
-  case K::Round: return I.emit("vround.f32", {A});
+  case K::Round:
+    return I.emit("vround.f32", {A});
   case K::Sign: {
     Value R = I.emit("vsel", {I.emit("vcmplt.f32", {bcast(0.0f), A}), bcast(1.0f), bcast(0.0f)});
     R = I.emit("vsel", {I.emit("vcmplt.f32", {A, bcast(0.0f)}), bcast(-1.0f), R});
@@ -413,7 +431,8 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     Value SP = I.emit("vfma.f32", {bcast(-1.9515295891e-4f), ZZ, bcast(8.3321608736e-3f)});
     SP = I.emit("vfma.f32", {SP, ZZ, bcast(-1.6666654611e-1f)});
     SP = I.emit("vfma.f32", {I.emit("vmul.f32", {SP, ZZ}), Z, Z});
-    Value CP = I.emit("vfma.f32", {bcast(2.443315711809948e-5f), ZZ, bcast(-1.388731625493765e-3f)});
+    Value CP =
+        I.emit("vfma.f32", {bcast(2.443315711809948e-5f), ZZ, bcast(-1.388731625493765e-3f)});
     CP = I.emit("vfma.f32", {CP, ZZ, bcast(4.166664568298827e-2f)});
     CP = I.emit("vmul.f32", {I.emit("vmul.f32", {CP, ZZ}), ZZ});
     CP = I.emit("vadd.f32", {I.emit("vfma.f32", {ZZ, bcast(-0.5f), CP}), bcast(1.0f)});
@@ -435,8 +454,8 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     Value Ax = I.emit("vabs.f32", {A});
     Value Big = I.emit("vcmplt.f32", {bcast(2.414213562373095f), Ax});
     Value Mid = I.emit("vcmplt.f32", {bcast(0.4142135623730950f), Ax});
-    Value TMid = I.emit("vdiv.f32", {I.emit("vsub.f32", {Ax, bcast(1.0f)}),
-                                     I.emit("vadd.f32", {Ax, bcast(1.0f)})});
+    Value TMid = I.emit(
+        "vdiv.f32", {I.emit("vsub.f32", {Ax, bcast(1.0f)}), I.emit("vadd.f32", {Ax, bcast(1.0f)})});
     Value TBig = I.emit("vneg.f32", {I.emit("vrcp.f32", {Ax})});
     Value T = I.emit("vsel", {Big, TBig, I.emit("vsel", {Mid, TMid, Ax})});
     Value Y0 = I.emit("vsel", {Big, bcast(1.5707963267948966f),
@@ -468,7 +487,8 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     if (Kind == K::Pow)
       A = I.emit("vabs.f32", {A});
     Value Bits = A;
-    Value E = I.emit("vsub.i32", {I.emit("vsrai.32", {Bits}, {23}), I.emit("vbcasti.32", {}, {127})});
+    Value E =
+        I.emit("vsub.i32", {I.emit("vsrai.32", {Bits}, {23}), I.emit("vbcasti.32", {}, {127})});
     Value Mant = I.emit("vor", {I.emit("vand", {Bits, I.emit("vbcasti.32", {}, {0x007fffff})}),
                                 I.emit("vbcasti.32", {}, {0x3f800000})});
     Value Big = I.emit("vcmplt.f32", {bcast(1.41421356f), Mant});
@@ -493,11 +513,14 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     Value R = I.emit("vexp.f32", {I.emit("vmul.f32", {X, Log})});
     Value Integral = I.emit("vcmpeq.f32", {I.emit("vround.f32", {X}), X});
     Value Half = I.emit("vmul.f32", {X, bcast(0.5f)});
-    Value Odd = I.emit("vand", {Integral, I.emit("vxor", {I.emit("vcmpeq.f32", {I.emit("vround.f32", {Half}), Half}),
-                                                          bcastI(-1)})});
+    Value Odd = I.emit(
+        "vand",
+        {Integral,
+         I.emit("vxor", {I.emit("vcmpeq.f32", {I.emit("vround.f32", {Half}), Half}), bcastI(-1)})});
     Value Neg = I.emit("vcmplt.f32", {X0, bcast(0.0f)});
     R = I.emit("vsel", {I.emit("vand", {Neg, Odd}), I.emit("vneg.f32", {R}), R});
-    R = I.emit("vsel", {I.emit("vand", {Neg, I.emit("vxor", {Integral, bcastI(-1)})}), bcastI(0x7fc00000), R});
+    R = I.emit("vsel", {I.emit("vand", {Neg, I.emit("vxor", {Integral, bcastI(-1)})}),
+                        bcastI(0x7fc00000), R});
     return I.emit("vsel", {I.emit("vcmpeq.f32", {X, bcast(0.0f)}), bcast(1.0f), R});
   }
   default:
@@ -514,9 +537,10 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
 Value Codegen::loadScalar(Type T, Value Ptr) {
   int64_t EB = tile::elementBytes(T);
   bool Unsigned = T.isInteger(1) || T.isUnsignedInteger() || T.isF16() || T.isBF16();
-  const char *Mn = EB == 1 ? (Unsigned ? "lbu" : "lb")
+  const char *Mn = EB == 1   ? (Unsigned ? "lbu" : "lb")
                    : EB == 2 ? (Unsigned ? "lhu" : "lh")
-                   : EB == 4 ? (Unsigned && !T.isF32() ? "lwu" : "lw") : "ld";
+                   : EB == 4 ? (Unsigned && !T.isF32() ? "lwu" : "lw")
+                             : "ld";
   return I.emit(Mn, {Ptr}, {0});
 }
 
@@ -546,12 +570,18 @@ Value Codegen::applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayR
   auto Bool = [&](Value Mask) { return I.emit("andi", {Mask}, {1}); };
   if (F) {
     switch (Kind) {
-    case K::Eq: return Bool(viaLane("vcmpeq.f32", {X[0], X[1]}));
-    case K::Lt: return Bool(viaLane("vcmplt.f32", {X[0], X[1]}));
-    case K::Le: return Bool(viaLane("vcmple.f32", {X[0], X[1]}));
-    case K::Gt: return Bool(viaLane("vcmplt.f32", {X[1], X[0]}));
-    case K::Ge: return Bool(viaLane("vcmple.f32", {X[1], X[0]}));
-    case K::IsNaN: return I.emit("xori", {Bool(viaLane("vcmpeq.f32", {X[0], X[0]}))}, {1});
+    case K::Eq:
+      return Bool(viaLane("vcmpeq.f32", {X[0], X[1]}));
+    case K::Lt:
+      return Bool(viaLane("vcmplt.f32", {X[0], X[1]}));
+    case K::Le:
+      return Bool(viaLane("vcmple.f32", {X[0], X[1]}));
+    case K::Gt:
+      return Bool(viaLane("vcmplt.f32", {X[1], X[0]}));
+    case K::Ge:
+      return Bool(viaLane("vcmple.f32", {X[1], X[0]}));
+    case K::IsNaN:
+      return I.emit("xori", {Bool(viaLane("vcmpeq.f32", {X[0], X[0]}))}, {1});
     case K::IsInf: {
       Value R = Zero;
       if (P[0] != 0)
@@ -560,25 +590,34 @@ Value Codegen::applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayR
         R = I.emit("or", {R, Bool(viaLane("vcmpeq.f32", {X[0], I.li(int64_t(0x7f800000))}))});
       return R;
     }
-    case K::Copy: return X[0];
-    default: break;
+    case K::Copy:
+      return X[0];
+    default:
+      break;
     }
   }
   switch (Kind) {
-  case K::Copy: return X[0];
-  case K::Fill: return I.li(F ? int64_t(f32bits(P[0])) : int64_t(P[0]));
-  case K::Add: return I.emit("add", {X[0], X[1]});
-  case K::Sub: return I.emit("sub", {X[0], X[1]});
-  case K::Mul: return I.emit("mul", {X[0], X[1]});
-  case K::Div: return I.emit(U ? "divu" : "div", {X[0], X[1]});
-  case K::FMod: return I.emit(U ? "remu" : "rem", {X[0], X[1]});
+  case K::Copy:
+    return X[0];
+  case K::Fill:
+    return I.li(F ? int64_t(f32bits(P[0])) : int64_t(P[0]));
+  case K::Add:
+    return I.emit("add", {X[0], X[1]});
+  case K::Sub:
+    return I.emit("sub", {X[0], X[1]});
+  case K::Mul:
+    return I.emit("mul", {X[0], X[1]});
+  case K::Div:
+    return I.emit(U ? "divu" : "div", {X[0], X[1]});
+  case K::FMod:
+    return I.emit(U ? "remu" : "rem", {X[0], X[1]});
   case K::Mod: {
     if (U)
       return I.emit("remu", {X[0], X[1]});
     // The remainder takes the divisor's sign (Python's %).
     Value R = I.emit("rem", {X[0], X[1]});
-    Value Fix = I.emit("and", {I.emit("sltu", {Zero, R}),
-                               I.emit("slt", {I.emit("xor", {R, X[1]}), Zero})});
+    Value Fix =
+        I.emit("and", {I.emit("sltu", {Zero, R}), I.emit("slt", {I.emit("xor", {R, X[1]}), Zero})});
     return I.emit("add", {R, I.emit("mul", {Fix, X[1]})});
   }
   case K::Max:
@@ -587,33 +626,46 @@ Value Codegen::applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayR
       return I.emit(Kind == K::Max ? "max" : "min", {X[0], X[1]});
     // r = b ^ ((a ^ b) & -(pick a))
     Value PickA = Kind == K::Max ? I.emit(Lt, {X[1], X[0]}) : I.emit(Lt, {X[0], X[1]});
-    return I.emit("xor", {X[1], I.emit("and", {I.emit("xor", {X[0], X[1]}),
-                                               I.emit("sub", {Zero, PickA})})});
+    return I.emit(
+        "xor", {X[1], I.emit("and", {I.emit("xor", {X[0], X[1]}), I.emit("sub", {Zero, PickA})})});
   }
-  case K::Shl: return I.emit("sll", {X[0], X[1]});
-  case K::Shr: return I.emit(U ? "srl" : "sra", {X[0], X[1]});
-  case K::And: return I.emit("and", {X[0], X[1]});
-  case K::Or: return I.emit("or", {X[0], X[1]});
-  case K::Xor: return I.emit("xor", {X[0], X[1]});
-  case K::Not: return I.emit("xori", {X[0]}, {1});
-  case K::Neg: return I.emit("sub", {Zero, X[0]});
-  case K::Abs: return U ? X[0] : I.emit("max", {X[0], I.emit("sub", {Zero, X[0]})});
-  case K::Sign: return I.emit("sub", {I.emit(Lt, {Zero, X[0]}), I.emit(Lt, {X[0], Zero})});
-  case K::Eq: return I.emit("sltiu", {I.emit("xor", {X[0], X[1]})}, {1});
-  case K::Lt: return I.emit(Lt, {X[0], X[1]});
-  case K::Gt: return I.emit(Lt, {X[1], X[0]});
-  case K::Le: return I.emit("xori", {I.emit(Lt, {X[1], X[0]})}, {1});
-  case K::Ge: return I.emit("xori", {I.emit(Lt, {X[0], X[1]})}, {1});
+  case K::Shl:
+    return I.emit("sll", {X[0], X[1]});
+  case K::Shr:
+    return I.emit(U ? "srl" : "sra", {X[0], X[1]});
+  case K::And:
+    return I.emit("and", {X[0], X[1]});
+  case K::Or:
+    return I.emit("or", {X[0], X[1]});
+  case K::Xor:
+    return I.emit("xor", {X[0], X[1]});
+  case K::Not:
+    return I.emit("xori", {X[0]}, {1});
+  case K::Neg:
+    return I.emit("sub", {Zero, X[0]});
+  case K::Abs:
+    return U ? X[0] : I.emit("max", {X[0], I.emit("sub", {Zero, X[0]})});
+  case K::Sign:
+    return I.emit("sub", {I.emit(Lt, {Zero, X[0]}), I.emit(Lt, {X[0], Zero})});
+  case K::Eq:
+    return I.emit("sltiu", {I.emit("xor", {X[0], X[1]})}, {1});
+  case K::Lt:
+    return I.emit(Lt, {X[0], X[1]});
+  case K::Gt:
+    return I.emit(Lt, {X[1], X[0]});
+  case K::Le:
+    return I.emit("xori", {I.emit(Lt, {X[1], X[0]})}, {1});
+  case K::Ge:
+    return I.emit("xori", {I.emit(Lt, {X[0], X[1]})}, {1});
   case K::Where:
     // y ^ ((x ^ y) & -cond)
-    return I.emit("xor", {X[2], I.emit("and", {I.emit("xor", {X[1], X[2]}),
-                                               I.emit("sub", {Zero, X[0]})})});
+    return I.emit(
+        "xor", {X[2], I.emit("and", {I.emit("xor", {X[1], X[2]}), I.emit("sub", {Zero, X[0]})})});
   default:
     break;
   }
   throw CodegenError{I.Loc, std::string("elementwise '") + tile::stringifyEltKind(Kind).str() +
-                                "' is not available for " +
-                                [&] {
+                                "' is not available for " + [&] {
                                   std::string S;
                                   llvm::raw_string_ostream OS(S);
                                   OS << T;
@@ -677,14 +729,15 @@ Value Codegen::narrowFloat(Value X, int SE, int SM, int DE, int DM) {
   Value S = I.emit("andi", {I.emit("srli", {X}, {SE + SM})}, {1});
   Value E = I.emit("andi", {I.emit("srli", {X}, {SM})}, {(int64_t(1) << SE) - 1});
   Value M = I.emit("srli", {I.emit("slli", {X}, {64 - SM})}, {64 - SM});
-  Value Special = I.emit("or", {I.li(DInf), select(I.emit("sltu", {I.li(0), M}),
-                                                   I.emit("or", {I.li(int64_t(1) << (DM - 1)),
-                                                                 I.emit("srli", {M}, {Drop})}),
-                                                   I.li(0))});
+  Value Special = I.emit(
+      "or",
+      {I.li(DInf),
+       select(I.emit("sltu", {I.li(0), M}),
+              I.emit("or", {I.li(int64_t(1) << (DM - 1)), I.emit("srli", {M}, {Drop})}), I.li(0))});
   Value Ex = I.emit("addi", {E}, {-SBias}); // unbiased
-  Value Norm = roundEven(I.emit("srli", {M}, {Drop}),
-                         I.emit("and", {M, I.li((int64_t(1) << Drop) - 1)}),
-                         I.li(int64_t(1) << (Drop - 1)));
+  Value Norm =
+      roundEven(I.emit("srli", {M}, {Drop}), I.emit("and", {M, I.li((int64_t(1) << Drop) - 1)}),
+                I.li(int64_t(1) << (Drop - 1)));
   Norm = I.emit("add", {I.emit("slli", {I.emit("addi", {Ex}, {DBias})}, {DM}), Norm});
   Norm = I.emit("min", {Norm, I.li(DInf)}); // overflow to infinity
   // Subnormal results: the hidden bit too, shifted right by Drop + (MinExp - Ex).
@@ -703,16 +756,17 @@ Value Codegen::halfToF32(Value X) {
   Value S = I.emit("andi", {I.emit("srli", {X}, {15})}, {1});
   Value E = I.emit("andi", {I.emit("srli", {X}, {10})}, {0x1f});
   Value M = I.emit("andi", {X}, {0x3ff});
-  Value Norm = I.emit("or", {I.emit("slli", {I.emit("addi", {E}, {112})}, {23}),
-                             I.emit("slli", {M}, {13})});
+  Value Norm =
+      I.emit("or", {I.emit("slli", {I.emit("addi", {E}, {112})}, {23}), I.emit("slli", {M}, {13})});
   Value Special = I.emit("or", {I.li(0x7f800000), I.emit("slli", {M}, {13})});
   // Subnormal halves (and zero): m * 2^-24, exact in fp32.
-  Value Sub = I.emit("vext.32", {I.emit("vmul.f32", {I.emit("vcvt.f32.i32", {I.emit("vbcast.32", {M})}),
-                                                     bcastI(0x33800000)})},
+  Value Sub = I.emit("vext.32",
+                     {I.emit("vmul.f32", {I.emit("vcvt.f32.i32", {I.emit("vbcast.32", {M})}),
+                                          bcastI(0x33800000)})},
                      {0});
   Value Bits = select(isEq(E, 0), Sub, select(isEq(E, 0x1f), Special, Norm));
-  return I.emit("or", {I.emit("srli", {I.emit("slli", {Bits}, {32})}, {32}),
-                       I.emit("slli", {S}, {31})});
+  return I.emit("or",
+                {I.emit("srli", {I.emit("slli", {Bits}, {32})}, {32}), I.emit("slli", {S}, {31})});
 }
 
 Value Codegen::convertScalar(Type From, Type To, Value X) {
@@ -722,8 +776,9 @@ Value Codegen::convertScalar(Type From, Type To, Value X) {
   Type F32 = Float32Type::get(From.getContext());
   auto Storage = [](Type T) { return T.isF64() || T.isF16() || T.isBF16(); };
   if (Storage(From)) {
-    X = From.isF64() ? narrowFloat(X, 11, 52, 8, 23)
-        : From.isF16() ? halfToF32(X) : I.emit("slli", {X}, {16});
+    X = From.isF64()   ? narrowFloat(X, 11, 52, 8, 23)
+        : From.isF16() ? halfToF32(X)
+                       : I.emit("slli", {X}, {16});
     return convertScalar(F32, To, X);
   }
   if (Storage(To)) {
@@ -772,11 +827,15 @@ void Codegen::lowerScatter(tile::ScatterOp Op) {
   if (Op.getKind() != 0) {
     Value Old = loadScalar(T, Ptr);
     using Kd = tile::EltKind;
-    Kd Kind = Op.getKind() == 1 ? Kd::Add : Op.getKind() == 2 ? Kd::Mul
-              : Op.getKind() == 3 ? Kd::Max : Kd::Min;
+    Kd Kind = Op.getKind() == 1   ? Kd::Add
+              : Op.getKind() == 2 ? Kd::Mul
+              : Op.getKind() == 3 ? Kd::Max
+                                  : Kd::Min;
     if (T.isF32()) {
-      const char *Mn = Kind == Kd::Add ? "vadd.f32" : Kind == Kd::Mul ? "vmul.f32"
-                       : Kind == Kd::Max ? "vmax.f32" : "vmin.f32";
+      const char *Mn = Kind == Kd::Add   ? "vadd.f32"
+                       : Kind == Kd::Mul ? "vmul.f32"
+                       : Kind == Kd::Max ? "vmax.f32"
+                                         : "vmin.f32";
       U = viaLane(Mn, {Old, U});
     } else {
       U = applyScalar(Kind, T, {Old, U}, {});
@@ -1292,9 +1351,8 @@ void Codegen::lowerMmaViews(tile::MmaViewsOp Op) {
       int64_t From = int64_t(V) * L.ViewBytes + C * L.ChannelBytes,
               Bytes = (L.C4 - C) * L.ChannelBytes;
       Value Zero = bcast(0.0f);
-      steps(Bytes / 64, 1, 64, [&](Value Off, int64_t) {
-        I.emit("vst", {Zero, I.emit("add", {S, Off})}, {From});
-      });
+      steps(Bytes / 64, 1, 64,
+            [&](Value Off, int64_t) { I.emit("vst", {Zero, I.emit("add", {S, Off})}, {From}); });
       if (Bytes % 64)
         I.emit("vstp", {Zero, I.emit("addi", {S}, {From + Bytes / 64 * 64}), I.li(Bytes % 64)});
     }
@@ -1352,9 +1410,8 @@ void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
   if (int64_t Bytes = (L.K4 - Kk) * L.N8 * 2) {
     Value Zero = bcast(0.0f);
     int64_t From = Kk * L.N8 * 2;
-    steps(Bytes / 64, 1, 64, [&](Value Off, int64_t) {
-      I.emit("vst", {Zero, I.emit("add", {BS, Off})}, {From});
-    });
+    steps(Bytes / 64, 1, 64,
+          [&](Value Off, int64_t) { I.emit("vst", {Zero, I.emit("add", {BS, Off})}, {From}); });
     if (Bytes % 64)
       I.emit("vstp", {Zero, I.emit("addi", {BS}, {From + Bytes / 64 * 64}), I.li(Bytes % 64)});
   }
@@ -1949,14 +2006,20 @@ void Codegen::lowerReduce(tile::ReduceOp Op) {
   int64_t Count = Op.getCount(), Len = Op.getLen();
   Value In = addr(Op.getIn(), Op.getInOffset());
   Value Out = addr(Op.getOut(), Op.getOutOffset());
-  float Neutral = Kind == W::Max ? -INFINITY : Kind == W::Min ? INFINITY
-                  : Kind == W::Prod ? 1.0f : 0.0f;
-  const char *Combine = Kind == W::Max ? "vmax.f32" : Kind == W::Min ? "vmin.f32"
-                        : Kind == W::Prod ? "vmul.f32" : "vadd.f32";
+  float Neutral = Kind == W::Max    ? -INFINITY
+                  : Kind == W::Min  ? INFINITY
+                  : Kind == W::Prod ? 1.0f
+                                    : 0.0f;
+  const char *Combine = Kind == W::Max    ? "vmax.f32"
+                        : Kind == W::Min  ? "vmin.f32"
+                        : Kind == W::Prod ? "vmul.f32"
+                                          : "vadd.f32";
   // Across the lanes: vredsum/max/min, or for products halving shuffles.
   auto Horizontal = [&](Value V) {
     if (Kind != W::Prod)
-      return I.emit(Kind == W::Max ? "vredmax.f32" : Kind == W::Min ? "vredmin.f32" : "vredsum.f32",
+      return I.emit(Kind == W::Max   ? "vredmax.f32"
+                    : Kind == W::Min ? "vredmin.f32"
+                                     : "vredsum.f32",
                     {V});
     for (int32_t Half : {8, 4, 2, 1}) {
       Value Idx = laneIndices([&](int32_t L) { return (L + Half) % 16; });
@@ -2195,8 +2258,8 @@ LogicalResult Codegen::run() {
       throw CodegenError{F.getLoc(), "SRAM overflow: the planned buffers take " +
                                          std::to_string(DescBase) +
                                          " bytes and the DMA descriptors and tables " +
-                                         std::to_string(Descriptors.size()) + " more; the core has " +
-                                         std::to_string(SramBytes)};
+                                         std::to_string(Descriptors.size()) +
+                                         " more; the core has " + std::to_string(SramBytes)};
     // The descriptors are this core's initialized SRAM.
     auto DescType = RankedTensorType::get({int64_t(Descriptors.size())}, B.getI8Type());
     std::vector<int8_t> Bytes(Descriptors.begin(), Descriptors.end());
@@ -2213,14 +2276,10 @@ LogicalResult Codegen::run() {
 struct TileToISAPass : d1::impl::TileToISABase<TileToISAPass> {
   using TileToISABase::TileToISABase;
   void runOnOperation() override {
-    Codegen C(getOperation(), SramBytes, ActivationTables, SoftwarePipelining);
-    if (!Target.empty()) {
-      std::string Err = C.Machine.parseFile(Target);
-      if (!Err.empty()) {
-        getOperation().emitError(Err);
-        return signalPassFailure();
-      }
-    }
+    MachineDesc Machine = getTargetMachine(getOperation());
+    Codegen C(getOperation(), Machine[MachineParamId::sram_bytes], ActivationTables,
+              SoftwarePipelining);
+    C.Machine = Machine;
     if (failed(C.run()))
       signalPassFailure();
   }

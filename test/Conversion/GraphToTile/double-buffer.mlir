@@ -1,4 +1,4 @@
-// RUN: d1-opt %s -split-input-file --convert-graph-to-tile=sram-bytes=131072 --canonicalize | FileCheck %s
+// RUN: d1-opt %s -split-input-file --convert-graph-to-tile --canonicalize | FileCheck %s
 
 // Double-buffered input rows: with all 8 channels in one tile and six row
 // tiles, tile t's input goes to half t & 1 of the input buffer (4960
@@ -23,10 +23,12 @@
 // CHECK: tile.dma_wait
 // CHECK-NOT: tile.dma %arg0
 // CHECK: tile.conv2d conv %[[X]][%c4960]
+module attributes {d1.target = #d1.target<{sram_bytes = 131072 : i64}>} {
 func.func @main(%x: tensor<1x8x96x32xf32>) -> tensor<1x8x96x32xf32> {
   %w = graph.constant dense<0.5> : tensor<8x8x3x3xf32>
   %c = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x8x96x32xf32>, tensor<8x8x3x3xf32>) -> tensor<1x8x96x32xf32>
   return %c : tensor<1x8x96x32xf32>
+}
 }
 
 // -----
@@ -45,7 +47,9 @@ func.func @main(%x: tensor<1x8x96x32xf32>) -> tensor<1x8x96x32xf32> {
 // CHECK: tile.dma_wait %arg1, %[[W]] {sem = 2 : i64}
 // CHECK-NOT: tile.dma %arg1
 // CHECK: tile.conv2d conv %{{.*}}, %[[W]][%c4608]
+module attributes {d1.target = #d1.target<{sram_bytes = 131072 : i64}>} {
 func.func @main(%x: tensor<1x64x4x4xf32>, %w: tensor<256x64x3x3xf32>) -> tensor<1x256x4x4xf32> {
   %c = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x64x4x4xf32>, tensor<256x64x3x3xf32>) -> tensor<1x256x4x4xf32>
   return %c : tensor<1x256x4x4xf32>
+}
 }

@@ -1,4 +1,4 @@
-// RUN: d1-opt %s --convert-graph-to-tile=sram-bytes=16384 --canonicalize | FileCheck %s
+// RUN: d1-opt %s --convert-graph-to-tile --canonicalize | FileCheck %s
 
 // Convolution + relu, then max pooling, depth-first in bands of 4 pooled
 // rows (8 convolution rows) on a 16 KiB SRAM. The filters and bias are
@@ -35,6 +35,7 @@
 // CHECK: tile.conv2d max
 // CHECK-NOT: tile.conv2d
 // CHECK: return
+module attributes {d1.target = #d1.target<{sram_bytes = 16384 : i64}>} {
 func.func @main(%x: tensor<1x3x48x16xf32>) -> tensor<1x4x24x8xf32> {
   %w = graph.constant dense<0.5> : tensor<4x3x3x3xf32>
   %b = graph.constant dense<0.25> : tensor<4xf32>
@@ -45,4 +46,5 @@ func.func @main(%x: tensor<1x3x48x16xf32>) -> tensor<1x4x24x8xf32> {
     graph.yield %p : tensor<1x4x24x8xf32>
   } : tensor<1x4x24x8xf32>
   return %y : tensor<1x4x24x8xf32>
+}
 }

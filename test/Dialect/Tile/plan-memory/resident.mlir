@@ -1,5 +1,5 @@
-// RUN: d1-opt %s -split-input-file --tile-plan-memory="sram-bytes=16384 resident=true reserve-bytes=0" | FileCheck %s
-// RUN: d1-opt %s -split-input-file --tile-plan-memory="sram-bytes=16384" | FileCheck %s --check-prefix=OFF
+// RUN: d1-opt %s -split-input-file --tile-plan-memory="resident=true reserve-bytes=0" | FileCheck %s
+// RUN: d1-opt %s -split-input-file --tile-plan-memory | FileCheck %s --check-prefix=OFF
 
 // An activation between two kernels stays in SRAM: its type moves to
 // memory space 1 (views too), it gets an SRAM address, and both copies
@@ -14,6 +14,7 @@
 // OFF-LABEL: module attributes
 // OFF-SAME: d1.dram_activation_bytes = 4096 : i64
 // OFF: memref.alloc() {d1.address = {{[0-9]+}} : i64} : memref<1024xf32>
+module attributes {d1.target = #d1.target<{sram_bytes = 16384 : i64}>} {
 func.func @main(%x: memref<1024xf32> {d1.name = "x"}, %y: memref<1024xf32> {d1.name = "y"}) attributes {d1.num_inputs = 1 : i64} {
   %c0 = arith.constant 0 : index
   %t = memref.alloc() : memref<1024xf32>
@@ -31,6 +32,7 @@ func.func @main(%x: memref<1024xf32> {d1.name = "x"}, %y: memref<1024xf32> {d1.n
   memref.dealloc %t : memref<1024xf32>
   return
 }
+}
 
 // -----
 
@@ -41,6 +43,7 @@ func.func @main(%x: memref<1024xf32> {d1.name = "x"}, %y: memref<1024xf32> {d1.n
 // CHECK-SAME: d1.sram_resident_bytes = 4096 : i64, d1.sram_resident_spilled = 1 : i64
 // CHECK: %[[P:.*]] = memref.alloc() {d1.address = {{[0-9]+}} : i64} : memref<1024xf32>
 // CHECK: %[[Q:.*]] = memref.alloc() {d1.address = {{[0-9]+}} : i64} : memref<1024xf32, 1>
+module attributes {d1.target = #d1.target<{sram_bytes = 16384 : i64}>} {
 func.func @main(%x: memref<1024xf32> {d1.name = "x"}, %y: memref<1024xf32> {d1.name = "y"}, %z: memref<1024xf32> {d1.name = "z"}) attributes {d1.num_inputs = 1 : i64} {
   %c0 = arith.constant 0 : index
   %p = memref.alloc() : memref<1024xf32>
@@ -62,4 +65,5 @@ func.func @main(%x: memref<1024xf32> {d1.name = "x"}, %y: memref<1024xf32> {d1.n
   memref.dealloc %p : memref<1024xf32>
   memref.dealloc %q : memref<1024xf32>
   return
+}
 }
