@@ -83,8 +83,7 @@ static const MmaKernel MmaBf16Kernel = pickMmaKernel();
 void mmaBf16(Accumulator &Acc, const VReg &A, const VReg &B) { MmaBf16Kernel(Acc, A, B); }
 
 Core::Core(Mesh &Mesh, uint32_t Id, const d1x::Core *Prog)
-    : M(Mesh), Id(Id), Program(Prog),
-      SramSize(uint64_t(Mesh.Machine[MachineParamId::sram_bytes])) {
+    : M(Mesh), Id(Id), Program(Prog), SramSize(uint64_t(Mesh.Machine[MachineParamId::sram_bytes])) {
   Stats.Id = Id;
   Stats.UnitIssues.assign(NumUnits, 0);
   Rng = splitMix64(uint64_t(Mesh.Machine[MachineParamId::rng_seed]) ^
@@ -105,8 +104,8 @@ uint8_t *Core::sram() {
 
 std::string Core::where(uint64_t PCv) const {
   unsigned Cols = unsigned(M.Machine[MachineParamId::mesh_cols]);
-  std::string S = "core " + std::to_string(Id) + " (row " + std::to_string(Id / Cols) +
-                  ", col " + std::to_string(Id % Cols) + ")";
+  std::string S = "core " + std::to_string(Id) + " (row " + std::to_string(Id / Cols) + ", col " +
+                  std::to_string(Id % Cols) + ")";
   if (!HasCode || PCv >= CodeSize)
     return S;
   S += " pc " + std::to_string(PCv);
@@ -139,8 +138,7 @@ void Core::trap(const Decoded &D, uint64_t T, const char *Fmt, ...) {
   ErrorTime = T;
 }
 
-void Core::recordTrace(uint8_t Track, uint64_t Start, uint64_t Dur, uint8_t Op,
-                       uint64_t Bytes) {
+void Core::recordTrace(uint8_t Track, uint64_t Start, uint64_t Dur, uint8_t Op, uint64_t Bytes) {
   if (Trace.size() < M.Opts.TraceLimit)
     Trace.push_back({Start, Dur, uint32_t(Pc), Track, Op, Bytes});
 }
@@ -149,8 +147,7 @@ void Core::recordTrace(uint8_t Track, uint64_t Start, uint64_t Dur, uint8_t Op,
 // DMA
 //===----------------------------------------------------------------------===//
 
-static const char *const DmaKindNames[] = {"dram->sram", "sram->dram", "sram->sram",
-                                           "put", "get"};
+static const char *const DmaKindNames[] = {"dram->sram", "sram->dram", "sram->sram", "put", "get"};
 
 // Lowest and highest byte a strided walk touches.
 static bool span(uint64_t Base, uint64_t S0, uint64_t S1, uint64_t S2, int64_t St1, int64_t St2,
@@ -243,11 +240,13 @@ Core::DmaResult Core::startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint6
     int64_t St1 = IsSrc ? Op->SrcStride1 : Op->DstStride1;
     int64_t St2 = IsSrc ? Op->SrcStride2 : Op->DstStride2;
     if (!span(Base, Op->Size0, Op->Size1, Op->Size2, St1, St2, Cap, Hi[Side])) {
-      trap(D, T, "%s DMA %s 0x%llx (%llu x %llu x %llu bytes, strides %lld, %lld) is outside %s (%llu bytes)",
+      trap(D, T,
+           "%s DMA %s 0x%llx (%llu x %llu x %llu bytes, strides %lld, %lld) is outside %s (%llu "
+           "bytes)",
            KindName, IsSrc ? "source" : "destination", (unsigned long long)Base,
            (unsigned long long)Op->Size0, (unsigned long long)Op->Size1,
-           (unsigned long long)Op->Size2, (long long)St1, (long long)St2,
-           InDram ? "DRAM" : "SRAM", (unsigned long long)Cap);
+           (unsigned long long)Op->Size2, (long long)St1, (long long)St2, InDram ? "DRAM" : "SRAM",
+           (unsigned long long)Cap);
       return DmaResult::Trap;
     }
   }
@@ -592,8 +591,8 @@ RunStatus Core::run(uint64_t WindowEnd, uint64_t Horizon) {
   for (;;) {
   Retry:
     if (D1_UNLIKELY(Pc >= CodeSize)) {
-      Error = where(CodeSize ? CodeSize - 1 : 0) +
-              ": ran past the last instruction (missing halt?)";
+      Error =
+          where(CodeSize ? CodeSize - 1 : 0) + ": ran past the last instruction (missing halt?)";
       ErrorTime = MinIssue;
       return RunStatus::Trapped;
     }

@@ -52,7 +52,9 @@ struct Decoded {
 
 /// Allocates without zeroing: DMA buffers are overwritten whole.
 template <class T> struct UninitAllocator : std::allocator<T> {
-  template <class U> struct rebind { using other = UninitAllocator<U>; };
+  template <class U> struct rebind {
+    using other = UninitAllocator<U>;
+  };
   template <class U> void construct(U *) noexcept {}
   template <class U, class... A> void construct(U *P, A &&...Args) {
     ::new (static_cast<void *>(P)) U(std::forward<A>(Args)...);
@@ -66,7 +68,7 @@ enum DmaKind : uint8_t { DramToSram, SramToDram, SramToSram, Put, Get, NumDmaKin
 /// A DMA in flight. Fill is the packed data once read.
 struct DmaOp {
   uint8_t Kind;
-  uint32_t Core;        // the issuing core
+  uint32_t Core; // the issuing core
   uint32_t RemoteCore;
   int LocalSem, RemoteSem;
   uint64_t Dst, Src;
@@ -79,10 +81,10 @@ struct DmaOp {
 };
 
 enum class EventKind : uint8_t {
-  DmaRead,      // read a local source (to DRAM or to another core)
-  DmaComplete,  // write a local destination, signal, retire
-  RemoteWrite,  // data from another core's put lands here
-  SemAdd,       // a semaphore increment arrives
+  DmaRead,     // read a local source (to DRAM or to another core)
+  DmaComplete, // write a local destination, signal, retire
+  RemoteWrite, // data from another core's put lands here
+  SemAdd,      // a semaphore increment arrives
   BarrierRelease,
 };
 
@@ -91,9 +93,7 @@ struct Event {
   EventKind Kind;
   uint32_t Sem = 0, Count = 0;
   std::shared_ptr<DmaOp> Op;
-  bool operator>(const Event &O) const {
-    return Time != O.Time ? Time > O.Time : Seq > O.Seq;
-  }
+  bool operator>(const Event &O) const { return Time != O.Time ? Time > O.Time : Seq > O.Seq; }
 };
 
 /// Things a core asks of the mesh, applied between windows in order.
@@ -265,8 +265,8 @@ public:
   Mesh(const D1XFile &File, const MachineDesc &Machine);
   const D1XFile &File;
   MachineDesc Machine;
-  std::vector<std::unique_ptr<Core>> Cores;  // every core of the mesh (see core())
-  std::vector<Core *> Active;                // cores with code
+  std::vector<std::unique_ptr<Core>> Cores; // every core of the mesh (see core())
+  std::vector<Core *> Active;               // cores with code
   uint8_t *Dram = nullptr;
   uint64_t DramSize = 0;
   TimingTable Timing;

@@ -69,7 +69,8 @@ Mesh::Mesh(const D1XFile &F, const MachineDesc &MD) : File(F), Machine(MD), Timi
   DramSize = H.dram_size();
   if (DramSize) {
     size_t Len = (DramSize + 4095) / 4096 * 4096;
-    void *P = mmap(nullptr, Len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *P = mmap(nullptr, Len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     Dram = P == MAP_FAILED ? nullptr : static_cast<uint8_t *>(P);
   }
   DramBytesPerCycle = uint64_t(MD[MachineParamId::dram_bytes_per_cycle]);
@@ -125,7 +126,7 @@ static bool predecode(Core &C, const D1XFile &F, std::string &Err) {
     unsigned NS = 0, ND = 0;
     for (unsigned K = 0; K < Info.NumOperands; ++K) {
       const OperandInfo &O = Info.Operands[K];
-      int Base = O.Kind == OperandKind::XReg ? SlotX
+      int Base = O.Kind == OperandKind::XReg   ? SlotX
                  : O.Kind == OperandKind::VReg ? SlotV
                  : O.Kind == OperandKind::Acc  ? SlotAcc
                                                : -1;
@@ -504,8 +505,8 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
               First = Running[I];
           }
         uint64_t At = std::max(First->Slots.Cycle, First->MinIssue);
-        Err = "deadlock at cycle " + std::to_string(At) + ": " + First->where(First->Pc) +
-              " " + waitReason(*First);
+        Err = "deadlock at cycle " + std::to_string(At) + ": " + First->where(First->Pc) + " " +
+              waitReason(*First);
         if (Blocked > 1)
           Err += "; " + std::to_string(Blocked - 1) + " more core(s) blocked";
         unsigned Halted = unsigned(Running.size()) - Blocked;
@@ -533,8 +534,8 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
       for (size_t I = 0; I < Running.size(); ++I)
         if (RunStatuses[I] != RunStatus::Halted) {
           Core &C = *Running[I];
-          Err = "exceeded --max-cycles " + std::to_string(Opts.MaxCycles) + ": " +
-                C.where(C.Pc) + " has not halted";
+          Err = "exceeded --max-cycles " + std::to_string(Opts.MaxCycles) + ": " + C.where(C.Pc) +
+                " has not halted";
           return false;
         }
       if (!AllHalted || !PendingFills.empty()) {
@@ -591,22 +592,22 @@ std::string Emulator::statsJson() const {
   Field("cores", S.Cores.size());
   J += "  \"machine\": {";
   for (unsigned I = 0; I < NumMachineParams; ++I)
-    J += std::string(I ? ", " : "") + "\"" + machineParamInfo(I).Name + "\": " +
-         std::to_string(MD.get(I));
+    J += std::string(I ? ", " : "") + "\"" + machineParamInfo(I).Name +
+         "\": " + std::to_string(MD.get(I));
   J += "},\n  \"per_core\": [\n";
   unsigned Cols = unsigned(MD[MachineParamId::mesh_cols]);
   for (size_t I = 0; I < S.Cores.size(); ++I) {
     const CoreStats &C = S.Cores[I];
     J += "    {\"id\": " + std::to_string(C.Id) + ", \"row\": " + std::to_string(C.Id / Cols) +
-         ", \"col\": " + std::to_string(C.Id % Cols) + ", \"cycles\": " +
-         std::to_string(C.Cycles) + ", \"instructions\": " + std::to_string(C.Instructions) +
-         ", \"macs\": " + std::to_string(C.Macs) + ", \"dram_read_bytes\": " +
-         std::to_string(C.DramReadBytes) + ", \"dram_write_bytes\": " +
-         std::to_string(C.DramWriteBytes) + ", \"noc_send_bytes\": " +
-         std::to_string(C.NocSendBytes) + ", \"sram_peak_bytes\": " +
-         std::to_string(C.SramPeakBytes) + ", \"wait_cycles\": " +
-         std::to_string(C.WaitCycles) + ", \"dmas\": " + std::to_string(C.Dmas) +
-         ", \"issued\": {";
+         ", \"col\": " + std::to_string(C.Id % Cols) + ", \"cycles\": " + std::to_string(C.Cycles) +
+         ", \"instructions\": " + std::to_string(C.Instructions) +
+         ", \"macs\": " + std::to_string(C.Macs) +
+         ", \"dram_read_bytes\": " + std::to_string(C.DramReadBytes) +
+         ", \"dram_write_bytes\": " + std::to_string(C.DramWriteBytes) +
+         ", \"noc_send_bytes\": " + std::to_string(C.NocSendBytes) +
+         ", \"sram_peak_bytes\": " + std::to_string(C.SramPeakBytes) +
+         ", \"wait_cycles\": " + std::to_string(C.WaitCycles) +
+         ", \"dmas\": " + std::to_string(C.Dmas) + ", \"issued\": {";
     for (unsigned U = 0; U < NumUnits; ++U)
       J += std::string(U ? ", " : "") + "\"" + unitInfo(Unit(U)).Name +
            "\": " + std::to_string(C.UnitIssues[U]);
@@ -646,9 +647,9 @@ void Emulator::writeTrace(std::ostream &OS) const {
                     "{\"name\": \"%s\", \"ph\": \"X\", \"pid\": %u, \"tid\": %u, \"ts\": %.4f, "
                     "\"dur\": %.4f, \"args\": {\"pc\": %u, \"cycle\": %" PRIu64
                     ", \"cycles\": %" PRIu64 ", \"bytes\": %" PRIu64 "}}",
-                    IsDma ? DmaNames[E.Op < 5 ? E.Op : 0] : instInfo(Opcode(E.Op)).Mnemonic,
-                    C->Id, unsigned(E.Track), double(E.Start) / Mhz, double(E.Dur) / Mhz, E.PC,
-                    E.Start, E.Dur, E.Bytes);
+                    IsDma ? DmaNames[E.Op < 5 ? E.Op : 0] : instInfo(Opcode(E.Op)).Mnemonic, C->Id,
+                    unsigned(E.Track), double(E.Start) / Mhz, double(E.Dur) / Mhz, E.PC, E.Start,
+                    E.Dur, E.Bytes);
       OS << Buf;
     }
   }

@@ -107,11 +107,11 @@ std::string d1::formatLayerCosts(const std::vector<LayerCost> &Rows, bool Json) 
                     ", \"cycles\": %llu, \"instructions\": %llu, "
                     "\"vector_macs\": %llu, \"matrix_macs\": %llu, \"dram_read_bytes\": %llu, "
                     "\"dram_write_bytes\": %llu, \"utilization\": %.4f, \"bound\": \"%s\"}%s\n",
-                    (unsigned long long)R.Cycles,
-                    (unsigned long long)R.Instructions, (unsigned long long)R.VectorMacs,
-                    (unsigned long long)R.MatrixMacs, (unsigned long long)R.DramReadBytes,
-                    (unsigned long long)R.DramWriteBytes, R.Utilization,
-                    R.MemoryBound ? "memory" : "compute", K + 1 < Rows.size() ? "," : "");
+                    (unsigned long long)R.Cycles, (unsigned long long)R.Instructions,
+                    (unsigned long long)R.VectorMacs, (unsigned long long)R.MatrixMacs,
+                    (unsigned long long)R.DramReadBytes, (unsigned long long)R.DramWriteBytes,
+                    R.Utilization, R.MemoryBound ? "memory" : "compute",
+                    K + 1 < Rows.size() ? "," : "");
       Out += Buf;
     }
     return Out + "]\n";

@@ -26,12 +26,12 @@ struct DTypeMap {
   const char *Npy; // descr without the byte-order character
 };
 const DTypeMap Map[] = {
-    {d1x::F32, onnx::TensorProto::FLOAT, "f4"},     {d1x::F64, onnx::TensorProto::DOUBLE, "f8"},
-    {d1x::F16, onnx::TensorProto::FLOAT16, "f2"},   {d1x::BF16, onnx::TensorProto::BFLOAT16, ""},
-    {d1x::I8, onnx::TensorProto::INT8, "i1"},       {d1x::I16, onnx::TensorProto::INT16, "i2"},
-    {d1x::I32, onnx::TensorProto::INT32, "i4"},     {d1x::I64, onnx::TensorProto::INT64, "i8"},
-    {d1x::U8, onnx::TensorProto::UINT8, "u1"},      {d1x::U16, onnx::TensorProto::UINT16, "u2"},
-    {d1x::U32, onnx::TensorProto::UINT32, "u4"},    {d1x::U64, onnx::TensorProto::UINT64, "u8"},
+    {d1x::F32, onnx::TensorProto::FLOAT, "f4"},   {d1x::F64, onnx::TensorProto::DOUBLE, "f8"},
+    {d1x::F16, onnx::TensorProto::FLOAT16, "f2"}, {d1x::BF16, onnx::TensorProto::BFLOAT16, ""},
+    {d1x::I8, onnx::TensorProto::INT8, "i1"},     {d1x::I16, onnx::TensorProto::INT16, "i2"},
+    {d1x::I32, onnx::TensorProto::INT32, "i4"},   {d1x::I64, onnx::TensorProto::INT64, "i8"},
+    {d1x::U8, onnx::TensorProto::UINT8, "u1"},    {d1x::U16, onnx::TensorProto::UINT16, "u2"},
+    {d1x::U32, onnx::TensorProto::UINT32, "u4"},  {d1x::U64, onnx::TensorProto::UINT64, "u8"},
     {d1x::BOOL, onnx::TensorProto::BOOL, "b1"},
 };
 
@@ -123,8 +123,8 @@ bool parseNpy(const std::string &Path, std::string &B, HostTensor &T, std::strin
   if (!byteCount(T.Shape, dtypeSize(T.DType), Need))
     return Bad("shape " + Shape + " overflows 64 bits");
   if (B.size() - HStart - HLen != Need)
-    return Bad("data is " + std::to_string(B.size() - HStart - HLen) + " bytes; shape " +
-               Shape + " needs " + std::to_string(Need));
+    return Bad("data is " + std::to_string(B.size() - HStart - HLen) + " bytes; shape " + Shape +
+               " needs " + std::to_string(Need));
   B.erase(0, HStart + HLen);
   T.Bytes = std::move(B);
   return true;
@@ -266,7 +266,9 @@ std::string d1::encodeTensorFile(const HostTensor &T, bool Npy) {
     std::string D = (Descr && *Descr) ? std::string(Descr) : std::string("u2");
     std::string Shape = "(";
     for (size_t I = 0; I < T.Shape.size(); ++I)
-      Shape += std::to_string(T.Shape[I]) + (T.Shape.size() == 1 ? "," : I + 1 < T.Shape.size() ? ", " : "");
+      Shape += std::to_string(T.Shape[I]) + (T.Shape.size() == 1      ? ","
+                                             : I + 1 < T.Shape.size() ? ", "
+                                                                      : "");
     Shape += ")";
     std::string Dict = "{'descr': '" + std::string(D == "b1" || D[1] == '1' ? "|" : "<") + D +
                        "', 'fortran_order': False, 'shape': " + Shape + ", }";

@@ -7,6 +7,7 @@
 #   utils/d1.sh fuzz [SECONDS]  that build's fuzz targets: the regression corpus,
 #                               then each target for SECONDS (default 60)
 #   utils/d1.sh bench           install, build, print the benchmark figures
+#   utils/d1.sh format [--check] apply .clang-format to every C++ source (or check)
 #
 # BUILD_DIR (default: build, or build-san for test-sanitized and fuzz) picks
 # the build directory. Arguments after SECONDS go to fuzz/run_fuzzers.py
@@ -24,6 +25,8 @@ PACKAGES=(
   libzstd-dev zlib1g-dev libxml2-dev libedit-dev libcurl4-openssl-dev libffi-dev
   # The sanitized build and the fuzz targets (libFuzzer).
   clang-19 libfuzzer-19-dev libclang-rt-19-dev
+  # The format check (.clang-format).
+  clang-format-19
 )
 
 install_packages() {
@@ -141,11 +144,22 @@ case "$cmd" in
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     build_sanitized "${BUILD_DIR:-$ROOT/build-san}"
     /usr/bin/python3 "$ROOT/fuzz/run_fuzzers.py" "${BUILD_DIR:-$ROOT/build-san}" --seconds "$seconds" "$@" ;;
+  format)
+    # Every C++ source in git, in .clang-format's style: --check (CI) only
+    # reports, with clang-format's own file:line:col diagnostics.
+    install_packages
+    cd "$ROOT"
+    if [[ "${2:-}" == --check ]]; then
+      git ls-files '*.cpp' '*.h' | xargs clang-format-19 --dry-run -Werror
+      echo "== format: $(git ls-files '*.cpp' '*.h' | wc -l) files in clang-format's style"
+    else
+      git ls-files '*.cpp' '*.h' | xargs clang-format-19 -i
+    fi ;;
   bench)
     install_packages
     build "${BUILD_DIR:-$ROOT/build}"
     /usr/bin/python3 "$ROOT/bench/emulator_speed.py" "${BUILD_DIR:-$ROOT/build}" ;;
   *)
-    sed -n '2,13p' "$0"
+    sed -n '2,14p' "$0"
     exit 2 ;;
 esac

@@ -80,11 +80,10 @@ bool lexLine(std::string_view S, std::vector<Token> &Out, std::string &Err, unsi
       if (IsHex)
         J += 2;
       // A dimension list such as 4x16 lexes as 4, x16.
-      while (J < N && ((std::isalnum((unsigned char)S[J]) &&
-                        (IsHex || (S[J] != 'x' && S[J] != 'X'))) ||
-                       S[J] == '.' ||
-                       ((S[J] == '+' || S[J] == '-') && !IsHex &&
-                        (S[J - 1] == 'e' || S[J - 1] == 'E')))) {
+      while (J < N &&
+             ((std::isalnum((unsigned char)S[J]) && (IsHex || (S[J] != 'x' && S[J] != 'X'))) ||
+              S[J] == '.' ||
+              ((S[J] == '+' || S[J] == '-') && !IsHex && (S[J - 1] == 'e' || S[J - 1] == 'E')))) {
         if (!IsHex && (S[J] == '.' || S[J] == 'e' || S[J] == 'E'))
           IsFloat = true;
         ++J;
@@ -357,12 +356,12 @@ int64_t Assembler::parseTerm(const std::vector<Token> &T, size_t &P, uint32_t Co
   }
   if (Tok.K == Token::Float)
     throw AsmError{Tok.Col, "a float here needs %f32(...)"};
-  throw AsmError{Tok.Col, Tok.K == Token::End ? "expected an operand" :
-                                                "expected an expression, got '" + Tok.Text + "'"};
+  throw AsmError{Tok.Col, Tok.K == Token::End ? "expected an operand"
+                                              : "expected an expression, got '" + Tok.Text + "'"};
 }
 
-int64_t Assembler::parseExpr(const std::vector<Token> &T, size_t &P, uint32_t Core,
-                             bool AllowFloat, bool *IsFloat, double *FloatOut) {
+int64_t Assembler::parseExpr(const std::vector<Token> &T, size_t &P, uint32_t Core, bool AllowFloat,
+                             bool *IsFloat, double *FloatOut) {
   if (AllowFloat) {
     size_t Q = P;
     bool Neg = false;
@@ -506,13 +505,15 @@ void Assembler::directive(const Line &L, size_t P) {
     expectEnd(T, P);
     if (N < 0 || uint64_t(N) >= Machine.numCores())
       throw AsmError{Col, "core " + std::to_string(N) + " is outside the " +
-                                   std::to_string(Machine.numCores()) + "-core mesh"};
+                              std::to_string(Machine.numCores()) + "-core mesh"};
     CurCore = uint32_t(N);
     Cores[CurCore];
     Sec = SectionKind::Text;
   } else if (Name == ".text" || Name == ".data" || Name == ".dram") {
     expectEnd(T, P);
-    Sec = Name == ".text" ? SectionKind::Text : Name == ".data" ? SectionKind::Data : SectionKind::Dram;
+    Sec = Name == ".text"   ? SectionKind::Text
+          : Name == ".data" ? SectionKind::Data
+                            : SectionKind::Dram;
     if (Sec != SectionKind::Dram)
       Cores[CurCore];
   } else if (Name == ".org" || Name == ".align" || Name == ".space" || Name == ".zero") {
@@ -551,8 +552,10 @@ void Assembler::directive(const Line &L, size_t P) {
   } else if (Name == ".byte" || Name == ".half" || Name == ".word" || Name == ".dword" ||
              Name == ".float" || Name == ".bf16") {
     needData();
-    unsigned Size = Name == ".byte" ? 1 : Name == ".half" || Name == ".bf16" ? 2 :
-                    Name == ".word" || Name == ".float" ? 4 : 8;
+    unsigned Size = Name == ".byte"                       ? 1
+                    : Name == ".half" || Name == ".bf16"  ? 2
+                    : Name == ".word" || Name == ".float" ? 4
+                                                          : 8;
     // Count the values now; evaluate them in pass 2 (labels may be later).
     size_t Count = 0;
     int Depth = 0;
@@ -607,8 +610,9 @@ void Assembler::directive(const Line &L, size_t P) {
     Symbol S;
     S.Value = constExpr(T, P);
     expectEnd(T, P);
-    S.Kind = Kind == "code" ? d1x::Symbol::CODE : Kind == "sram" ? d1x::Symbol::SRAM_DATA
-                                                                  : d1x::Symbol::DRAM_DATA;
+    S.Kind = Kind == "code"   ? d1x::Symbol::CODE
+             : Kind == "sram" ? d1x::Symbol::SRAM_DATA
+                              : d1x::Symbol::DRAM_DATA;
     auto &Table = S.Kind == d1x::Symbol::DRAM_DATA ? GlobalLabels : core().Labels;
     if (Table.count(NameTok.Text))
       throw AsmError{NameTok.Col, "symbol '" + NameTok.Text + "' is already defined"};
@@ -725,8 +729,7 @@ void Assembler::encodeInst(Statement &S) {
                                     (Tok.K == Token::End ? "end of line" : Tok.Text) + "'"};
       V = std::strtoll(Tok.Text.c_str() + Pre.size(), nullptr, 10);
       ++P;
-    } else if (Op->F == Field::imm && Tok.K == Token::Punct && Tok.Text == "(" &&
-               *Pat == '(') {
+    } else if (Op->F == Field::imm && Tok.K == Token::Punct && Tok.Text == "(" && *Pat == '(') {
       V = 0;
     } else {
       V = parseExpr(T, P, S.Core, false, nullptr, nullptr);
@@ -735,9 +738,8 @@ void Assembler::encodeInst(Statement &S) {
     }
     if (V < KI.Min || V > KI.Max ||
         (Op->Kind == OperandKind::Chunk && V != 4 && V != 8 && V != 16 && V != 32))
-      throw AsmError{Tok.Col, std::to_string(V) + " is out of range for " + KI.Doc +
-                                  " (" + std::to_string(KI.Min) + " to " +
-                                  std::to_string(KI.Max) + ")"};
+      throw AsmError{Tok.Col, std::to_string(V) + " is out of range for " + KI.Doc + " (" +
+                                  std::to_string(KI.Min) + " to " + std::to_string(KI.Max) + ")"};
     I.setField(Op->F, V);
   }
   expectEnd(T, P);
@@ -850,9 +852,8 @@ bool Assembler::run(const std::string &Source, D1XWriter &Out) {
     }
     release(*S.L);
   }
-  std::stable_sort(Diags.begin(), Diags.end(), [](const AsmDiagnostic &A, const AsmDiagnostic &B) {
-    return A.Line < B.Line;
-  });
+  std::stable_sort(Diags.begin(), Diags.end(),
+                   [](const AsmDiagnostic &A, const AsmDiagnostic &B) { return A.Line < B.Line; });
   if (tooManyErrors())
     return TooMany();
   if (!Diags.empty())
@@ -918,8 +919,7 @@ bool Assembler::run(const std::string &Source, D1XWriter &Out) {
 } // namespace
 
 bool d1::assemble(const std::string &Source, const std::string &FileName,
-                  const MachineDesc &Machine, D1XWriter &Out,
-                  std::vector<AsmDiagnostic> &Diags) {
+                  const MachineDesc &Machine, D1XWriter &Out, std::vector<AsmDiagnostic> &Diags) {
   Assembler A(FileName, Machine, Diags);
   return A.run(Source, Out);
 }

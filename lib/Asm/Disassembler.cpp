@@ -61,8 +61,8 @@ static void printBytes(std::string &Out, const uint8_t *P, uint64_t N) {
 std::string d1::disassemble(const D1XFile &File, bool Verbose) {
   const d1x::Header &H = File.header();
   std::string Out;
-  Out += "# " + File.name() + ": .d1x format version " + std::to_string(H.format_version()) +
-         ", " + std::to_string(File.size()) + " bytes\n";
+  Out += "# " + File.name() + ": .d1x format version " + std::to_string(H.format_version()) + ", " +
+         std::to_string(File.size()) + " bytes\n";
   Out += ".producer " + quote(H.producer()) + "\n";
   Out += "\n# Machine description\n";
   for (const auto &P : H.machine())
@@ -108,8 +108,8 @@ std::string d1::disassemble(const D1XFile &File, bool Verbose) {
     if (S.space() == d1x::SRAM && !CodeCores.count(S.core()))
       DataOnly.insert(S.core());
   for (uint32_t Id : DataOnly) {
-    Out += "\n# Core " + std::to_string(Id) + ": data only\n.core " + std::to_string(Id) +
-           "\n.data\n";
+    Out +=
+        "\n# Core " + std::to_string(Id) + ": data only\n.core " + std::to_string(Id) + "\n.data\n";
     PrintSegments(d1x::SRAM, Id);
   }
   for (const auto &C : H.cores()) {
@@ -140,8 +140,8 @@ std::string d1::disassemble(const D1XFile &File, bool Verbose) {
       if (Dbg.locs_size()) {
         const auto &L = Dbg.locs(int(PC));
         std::string F = L.file() < uint32_t(Dbg.files_size()) ? Dbg.files(int(L.file())) : "";
-        Out += "  .loc " + quote(F) + " " + std::to_string(L.line()) + " " +
-               std::to_string(L.col());
+        Out +=
+            "  .loc " + quote(F) + " " + std::to_string(L.line()) + " " + std::to_string(L.col());
         if (L.name() && L.name() < uint32_t(Dbg.names_size()))
           Out += " " + quote(Dbg.names(int(L.name())));
         Out += "\n";

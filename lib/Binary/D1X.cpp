@@ -9,12 +9,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <tuple>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <tuple>
 #include <unistd.h>
 
 using namespace d1;
@@ -23,10 +23,10 @@ static const struct {
   d1x::DType T;
   const char *Name;
   unsigned Size;
-} DTypes[] = {{d1x::F32, "f32", 4}, {d1x::BF16, "bf16", 2}, {d1x::F16, "f16", 2},
-              {d1x::F64, "f64", 8}, {d1x::I8, "i8", 1},     {d1x::I16, "i16", 2},
-              {d1x::I32, "i32", 4}, {d1x::I64, "i64", 8},   {d1x::U8, "u8", 1},
-              {d1x::U16, "u16", 2}, {d1x::U32, "u32", 4},   {d1x::U64, "u64", 8},
+} DTypes[] = {{d1x::F32, "f32", 4},  {d1x::BF16, "bf16", 2}, {d1x::F16, "f16", 2},
+              {d1x::F64, "f64", 8},  {d1x::I8, "i8", 1},     {d1x::I16, "i16", 2},
+              {d1x::I32, "i32", 4},  {d1x::I64, "i64", 8},   {d1x::U8, "u8", 1},
+              {d1x::U16, "u16", 2},  {d1x::U32, "u32", 4},   {d1x::U64, "u64", 8},
               {d1x::BOOL, "bool", 1}};
 
 unsigned d1::dtypeSize(d1x::DType T) {
@@ -286,12 +286,9 @@ bool D1XFile::validate(std::string &Err) {
     Err = Name + ": " + Why;
     return false;
   };
-  auto InFile = [&](uint64_t Off, uint64_t Len) {
-    return Off <= Size && Len <= Size - Off;
-  };
+  auto InFile = [&](uint64_t Off, uint64_t Len) { return Off <= Size && Len <= Size - Off; };
   if (Size < 32 || std::memcmp(Base, D1XMagic, 8) != 0)
-    return Fail(Size < 8 ? "not a .d1x binary (file too short)"
-                         : "not a .d1x binary (bad magic)");
+    return Fail(Size < 8 ? "not a .d1x binary (file too short)" : "not a .d1x binary (bad magic)");
   uint32_t Version = uint32_t(Base[8]) | uint32_t(Base[9]) << 8 | uint32_t(Base[10]) << 16 |
                      uint32_t(Base[11]) << 24;
   if (Version != D1XFormatVersion)
@@ -318,8 +315,7 @@ bool D1XFile::validate(std::string &Err) {
   for (const auto &C : Header.cores()) {
     std::string Which = "core " + std::to_string(C.id());
     if (C.id() >= Machine.numCores())
-      return Fail(Which + " is outside the " + std::to_string(Machine.numCores()) +
-                  "-core mesh");
+      return Fail(Which + " is outside the " + std::to_string(Machine.numCores()) + "-core mesh");
     if (SeenCore[C.id()])
       return Fail(Which + " has two code sections");
     SeenCore[C.id()] = true;
@@ -361,8 +357,8 @@ bool D1XFile::validate(std::string &Err) {
   for (const auto &S : Header.segments()) {
     if (!InFile(S.file_offset(), S.size()))
       return Fail("truncated: segment '" + S.name() + "' exceeds the file");
-    std::string E = CheckRange(S.space(), S.core(), S.address(), S.size(),
-                               "segment '" + S.name() + "'");
+    std::string E =
+        CheckRange(S.space(), S.core(), S.address(), S.size(), "segment '" + S.name() + "'");
     if (!E.empty())
       return Fail(E);
   }

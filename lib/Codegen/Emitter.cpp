@@ -13,9 +13,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Codegen/Emitter.h"
-#include "dialects/D1ISA/IR/ISABuilder.h"
-#include "dialects/D1ISA/IR/D1ISA.h"
 #include "d1/Planning/ParallelCopy.h"
+#include "dialects/D1ISA/IR/D1ISA.h"
+#include "dialects/D1ISA/IR/ISABuilder.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -45,11 +45,16 @@ d1x::DType dtypeOf(Type T) {
     return d1x::DTYPE_UNDEFINED;
   bool U = T.isUnsignedInteger();
   switch (T.getIntOrFloatBitWidth()) {
-  case 8: return U ? d1x::U8 : d1x::I8;
-  case 16: return U ? d1x::U16 : d1x::I16;
-  case 32: return U ? d1x::U32 : d1x::I32;
-  case 64: return U ? d1x::U64 : d1x::I64;
-  default: return d1x::DTYPE_UNDEFINED;
+  case 8:
+    return U ? d1x::U8 : d1x::I8;
+  case 16:
+    return U ? d1x::U16 : d1x::I16;
+  case 32:
+    return U ? d1x::U32 : d1x::I32;
+  case 64:
+    return U ? d1x::U64 : d1x::I64;
+  default:
+    return d1x::DTYPE_UNDEFINED;
   }
 }
 
@@ -194,8 +199,8 @@ void Emitter::use(Value V, int At, Operation *User) {
   Interval &I = It->second;
   I.End = std::max(I.End, At);
   // Used inside loops that do not contain the definition: live to their ends.
-  Block *DefBlock = isa<BlockArgument>(V) ? cast<BlockArgument>(V).getOwner()
-                                          : V.getDefiningOp()->getBlock();
+  Block *DefBlock =
+      isa<BlockArgument>(V) ? cast<BlockArgument>(V).getOwner() : V.getDefiningOp()->getBlock();
   for (Operation *P = User->getParentOp(); P && P != F.getOperation(); P = P->getParentOp()) {
     auto For = dyn_cast<scf::ForOp>(P);
     if (!For)
@@ -660,8 +665,8 @@ void Emitter::emitInst(Operation *Op, const InstInfo &Info) {
   SmallVector<Value, 3> Reloads;
   for (unsigned K = 0; K < Info.NumOperands; ++K) {
     const OperandInfo &O = Info.Operands[K];
-    bool IsReg = O.Kind == OperandKind::XReg || O.Kind == OperandKind::VReg ||
-                 O.Kind == OperandKind::Acc;
+    bool IsReg =
+        O.Kind == OperandKind::XReg || O.Kind == OperandKind::VReg || O.Kind == OperandKind::Acc;
     if (IsReg) {
       Value V = O.IsDef ? Res : Op->getOperand(NextOperand++);
       if (!O.IsDef && slot(V) >= 0 && !llvm::is_contained(Reloads, V))
@@ -856,8 +861,9 @@ bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::st
     for (int8_t B : Data.getValues<int8_t>())
       Bytes += char(B);
     if (!Bytes.empty())
-      W.addSegment(d1x::SRAM, 0, uint64_t(F->getAttrOfType<IntegerAttr>("d1.sram_data_address").getInt()),
-                   Bytes, "descriptors");
+      W.addSegment(d1x::SRAM, 0,
+                   uint64_t(F->getAttrOfType<IntegerAttr>("d1.sram_data_address").getInt()), Bytes,
+                   "descriptors");
   }
   for (auto G : Module.getOps<memref::GlobalOp>()) {
     auto Value = dyn_cast_or_null<DenseElementsAttr>(G.getInitialValueAttr());

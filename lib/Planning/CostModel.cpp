@@ -26,8 +26,8 @@ CostModel::AnchorCost CostModel::anchorCost(const Anchor &A, int64_t Extra) cons
     if (!T.Fits)
       return C;
     int64_t Fg = S.Conv ? S.F / S.Group : S.C;
-    C.Tiles = S.N * (S.Conv ? S.Group : 1) * ((S.OH + T.TOY - 1) / T.TOY) *
-              ((Fg + T.TF - 1) / T.TF);
+    C.Tiles =
+        S.N * (S.Conv ? S.Group : 1) * ((S.OH + T.TOY - 1) / T.TOY) * ((Fg + T.TF - 1) / T.TF);
     C.TileElements = T.TF * T.TOY * S.OW;
     C.Traffic = windowTraffic(S, T);
     return C;

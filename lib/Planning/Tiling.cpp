@@ -169,8 +169,8 @@ int64_t d1::plan::matmulTraffic(int64_t M, int64_t N, int64_t K, const MatmulTil
   return 4 * (A + B + C);
 }
 
-EpilogueTiles d1::plan::assignEpilogueTiles(const std::vector<EpilogueStep> &Steps,
-                                            int NumValues, const std::vector<bool> &ReadWhole) {
+EpilogueTiles d1::plan::assignEpilogueTiles(const std::vector<EpilogueStep> &Steps, int NumValues,
+                                            const std::vector<bool> &ReadWhole) {
   EpilogueTiles T;
   T.Slot.assign(size_t(NumValues), -1);
   std::vector<int> LastRead(size_t(NumValues), -1);

@@ -47,7 +47,10 @@ static size_t utf8Sequence(std::string_view S) {
   unsigned char C = B(0);
   if (C < 0x80)
     return 1;
-  size_t N = C >= 0xc2 && C <= 0xdf ? 2 : C >= 0xe0 && C <= 0xef ? 3 : C >= 0xf0 && C <= 0xf4 ? 4 : 0;
+  size_t N = C >= 0xc2 && C <= 0xdf   ? 2
+             : C >= 0xe0 && C <= 0xef ? 3
+             : C >= 0xf0 && C <= 0xf4 ? 4
+                                      : 0;
   if (N == 0 || S.size() < N)
     return 0;
   for (size_t I = 1; I < N; ++I)

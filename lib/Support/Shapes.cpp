@@ -120,16 +120,16 @@ static std::string checkWindowAttrs(const std::vector<int64_t> &Strides,
 }
 
 std::string shapes::conv2d(const Shape &In, const Shape &W, const std::vector<int64_t> &Strides,
-                           const std::vector<int64_t> &Pads,
-                           const std::vector<int64_t> &Dilations, int64_t Group, Shape &Out) {
+                           const std::vector<int64_t> &Pads, const std::vector<int64_t> &Dilations,
+                           int64_t Group, Shape &Out) {
   if (In.size() != 4 || W.size() != 4)
     return "2D convolution needs a rank-4 input and weight, got " + str(In) + " and " + str(W);
   std::string E = checkWindowAttrs(Strides, Pads, Dilations);
   if (!E.empty())
     return E;
   if (Group < 1 || In[1] % Group || W[0] % Group)
-    return "group " + std::to_string(Group) + " does not divide channels " +
-           std::to_string(In[1]) + " and filters " + std::to_string(W[0]);
+    return "group " + std::to_string(Group) + " does not divide channels " + std::to_string(In[1]) +
+           " and filters " + std::to_string(W[0]);
   if (W[1] != In[1] / Group)
     return "weight " + str(W) + " expects " + std::to_string(W[1] * Group) +
            " input channels, input has " + std::to_string(In[1]);
@@ -187,8 +187,7 @@ bool shapes::normalizeAxis(int64_t &Axis, int64_t Rank) {
   return true;
 }
 
-std::string shapes::reduce(const Shape &In, std::vector<int64_t> &Axes, bool KeepDims,
-                           Shape &Out) {
+std::string shapes::reduce(const Shape &In, std::vector<int64_t> &Axes, bool KeepDims, Shape &Out) {
   int64_t Rank = int64_t(In.size());
   if (Axes.empty())
     for (int64_t I = 0; I < Rank; ++I)

@@ -44,29 +44,43 @@ const InstInfo *d1::instEnd() { return std::end(InstTable); }
 
 int64_t Inst::field(Field F) const {
   switch (F) {
-  case Field::rd: return Rd;
-  case Field::rs1: return Rs1;
-  case Field::rs2: return Rs2;
-  case Field::rs3: return Rs3;
-  case Field::imm: return Imm;
+  case Field::rd:
+    return Rd;
+  case Field::rs1:
+    return Rs1;
+  case Field::rs2:
+    return Rs2;
+  case Field::rs3:
+    return Rs3;
+  case Field::imm:
+    return Imm;
   }
   return 0;
 }
 
 void Inst::setField(Field F, int64_t V) {
   switch (F) {
-  case Field::rd: Rd = uint8_t(V); break;
-  case Field::rs1: Rs1 = uint8_t(V); break;
-  case Field::rs2: Rs2 = uint8_t(V); break;
-  case Field::rs3: Rs3 = uint8_t(V); break;
-  case Field::imm: Imm = int32_t(V); break;
+  case Field::rd:
+    Rd = uint8_t(V);
+    break;
+  case Field::rs1:
+    Rs1 = uint8_t(V);
+    break;
+  case Field::rs2:
+    Rs2 = uint8_t(V);
+    break;
+  case Field::rs3:
+    Rs3 = uint8_t(V);
+    break;
+  case Field::imm:
+    Imm = int32_t(V);
+    break;
   }
 }
 
 uint64_t d1::encode(const Inst &I) {
   return uint64_t(uint8_t(I.Op)) | uint64_t(I.Rd & 31) << 8 | uint64_t(I.Rs1 & 31) << 13 |
-         uint64_t(I.Rs2 & 31) << 18 | uint64_t(I.Rs3 & 31) << 23 |
-         uint64_t(uint32_t(I.Imm)) << 32;
+         uint64_t(I.Rs2 & 31) << 18 | uint64_t(I.Rs3 & 31) << 23 | uint64_t(uint32_t(I.Imm)) << 32;
 }
 
 bool d1::decode(uint64_t Word, Inst &I, std::string &Error) {

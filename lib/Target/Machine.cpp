@@ -91,15 +91,15 @@ std::string MachineDesc::print() const {
 std::string MachineDesc::validate() const {
   for (unsigned I = 0; I < NumMachineParams; ++I)
     if (Values[I] < ParamTable[I].Min)
-      return "machine parameter '" + std::string(ParamTable[I].Name) + "' = " +
-             std::to_string(Values[I]) + " is below its minimum " +
+      return "machine parameter '" + std::string(ParamTable[I].Name) +
+             "' = " + std::to_string(Values[I]) + " is below its minimum " +
              std::to_string(ParamTable[I].Min);
   // Bounded above too, so that sums and products of parameters (mesh size,
   // latencies) cannot overflow whatever a binary's header says.
   for (unsigned I = 0; I < NumMachineParams; ++I)
     if (Values[I] > (int64_t(1) << 40))
-      return "machine parameter '" + std::string(ParamTable[I].Name) + "' = " +
-             std::to_string(Values[I]) + " is above 2^40";
+      return "machine parameter '" + std::string(ParamTable[I].Name) +
+             "' = " + std::to_string(Values[I]) + " is above 2^40";
   if (get(MachineParamId::mesh_rows) > 65536 || get(MachineParamId::mesh_cols) > 65536 ||
       numCores() > 65536)
     return "mesh of " + std::to_string(numCores()) + " cores exceeds 65536";
@@ -113,8 +113,8 @@ std::string MachineDesc::validate() const {
       const UnitInfo &UI = unitInfo(I->Uses[U].U);
       if (I->Uses[U].Slots > get(unsigned(UI.CapParam)))
         return std::string(I->Mnemonic) + " needs " + std::to_string(I->Uses[U].Slots) +
-               " slots of " + UI.Name + " but '" + machineParamInfo(UI.CapParam).Name +
-               "' is " + std::to_string(get(unsigned(UI.CapParam)));
+               " slots of " + UI.Name + " but '" + machineParamInfo(UI.CapParam).Name + "' is " +
+               std::to_string(get(unsigned(UI.CapParam)));
     }
   return "";
 }
@@ -127,8 +127,7 @@ unsigned MachineDesc::hops(unsigned A, unsigned B) const {
 
 uint64_t MachineDesc::lookahead() const {
   int64_t Hop = get(MachineParamId::noc_hop_latency);
-  int64_t L = std::min({get(MachineParamId::dram_latency),
-                        get(MachineParamId::dma_mesh_latency),
+  int64_t L = std::min({get(MachineParamId::dram_latency), get(MachineParamId::dma_mesh_latency),
                         get(MachineParamId::sem_remote_latency) + Hop,
                         get(MachineParamId::barrier_latency)});
   return uint64_t(std::max<int64_t>(L, 1));

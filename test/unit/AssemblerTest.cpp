@@ -18,8 +18,8 @@ std::string firstError(const std::string &Src) {
 TEST(Assembler, LocatedErrors) {
   EXPECT_EQ(firstError("  frob x1, x2\n"), "p.s:1:3: error: unknown instruction 'frob'");
   EXPECT_EQ(firstError("halt\n  add x1, x2\n"), "p.s:2:13: error: expected ','");
-  EXPECT_EQ(firstError("  add x1, x2, v3\n"),
-            "p.s:1:15: error: expected scalar register x0-x31 (x0 reads 0, writes are discarded), got 'v3'");
+  EXPECT_EQ(firstError("  add x1, x2, v3\n"), "p.s:1:15: error: expected scalar register x0-x31 "
+                                              "(x0 reads 0, writes are discarded), got 'v3'");
   EXPECT_EQ(firstError("  slli x1, x2, 64\n"),
             "p.s:1:16: error: 64 is out of range for shift amount 0-63 (0 to 63)");
   EXPECT_EQ(firstError("  j nowhere\n"), "p.s:1:5: error: undefined symbol 'nowhere'");
@@ -27,10 +27,11 @@ TEST(Assembler, LocatedErrors) {
   EXPECT_EQ(firstError(".bogus\n"), "p.s:1:1: error: unknown directive '.bogus'");
   EXPECT_EQ(firstError(".data\n.byte 300\n"), "p.s:2:7: error: 300 does not fit in .byte");
   EXPECT_EQ(firstError(".core 999\n"), "p.s:1:7: error: core 999 is outside the 360-core mesh");
-  EXPECT_EQ(firstError(".data\n.byte 1\n"), "p.s:1:1: error: no code: the program needs at least one instruction");
+  EXPECT_EQ(firstError(".data\n.byte 1\n"),
+            "p.s:1:1: error: no code: the program needs at least one instruction");
   EXPECT_EQ(firstError("  li x1, 1.5\n"), "p.s:1:10: error: a float here needs %f32(...)");
-  EXPECT_EQ(firstError("  vldg v1, x1, x2, 12\n"),
-            "p.s:1:20: error: 12 is out of range for gather chunk size in bytes: 4, 8, 16 or 32 (4 to 32)");
+  EXPECT_EQ(firstError("  vldg v1, x1, x2, 12\n"), "p.s:1:20: error: 12 is out of range for gather "
+                                                   "chunk size in bytes: 4, 8, 16 or 32 (4 to 32)");
 }
 
 TEST(Assembler, DataAndSymbols) {

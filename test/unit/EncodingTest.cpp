@@ -84,7 +84,8 @@ TEST(Encoding, EveryOpcodeBytePartitions) {
     Inst I;
     std::string Err;
     bool Ok = decode(B, I, Err);
-    EXPECT_EQ(Ok || Err.find("unknown opcode") == std::string::npos, instInfo(uint8_t(B)) != nullptr)
+    EXPECT_EQ(Ok || Err.find("unknown opcode") == std::string::npos,
+              instInfo(uint8_t(B)) != nullptr)
         << B << ": " << Err;
   }
 }

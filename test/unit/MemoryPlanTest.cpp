@@ -92,8 +92,7 @@ TEST(MemoryPlan, NoReuseGivesEachBufferItsOwnBytes) {
 TEST(MemoryPlan, GapsAreFilledSmallestFirst) {
   // 0 and 2 live throughout with a 100-byte hole between them once 1 ends;
   // a later 100-byte buffer goes into the hole, not above.
-  std::vector<Buffer> Bufs = {{0, 10, 1000, 1}, {0, 5, 100, 1}, {0, 10, 1000, 1},
-                              {6, 10, 100, 1}};
+  std::vector<Buffer> Bufs = {{0, 10, 1000, 1}, {0, 5, 100, 1}, {0, 10, 1000, 1}, {6, 10, 100, 1}};
   Plan P = planMemory(Bufs);
   EXPECT_EQ(verifyPlan(Bufs, P), "");
   EXPECT_EQ(P.Peak, 2100);

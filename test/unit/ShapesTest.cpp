@@ -64,7 +64,8 @@ TEST(Shapes, Reshape) {
   Shape Out;
   EXPECT_EQ(reshape({2, 3, 4}, {0, -1}, false, Out), "");
   EXPECT_EQ(Out, (Shape{2, 12}));
-  EXPECT_EQ(reshape({2, 3, 4}, {4, 0}, true, Out), "cannot reshape [2, 3, 4] (24 elements) to [4, 0]");
+  EXPECT_EQ(reshape({2, 3, 4}, {4, 0}, true, Out),
+            "cannot reshape [2, 3, 4] (24 elements) to [4, 0]");
   EXPECT_NE(reshape({2, 3}, {-1, -1}, false, Out), "");
   EXPECT_NE(reshape({2, 3}, {4, -1}, false, Out), "");
 }

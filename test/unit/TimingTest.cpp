@@ -75,10 +75,14 @@ TEST(Timing, DependentChainPaysLatency) {
 TEST(Timing, IssueWidthAndUnits) {
   // One vector op per cycle: 4 independent vadds take cycles 0-3.
   EXPECT_EQ(runProgram("vadd.f32 v1, v0, v0\nvadd.f32 v2, v0, v0\nvadd.f32 v3, v0, v0\n"
-                       "vadd.f32 v4, v0, v0\nhalt\n").Cycles, 4u);
+                       "vadd.f32 v4, v0, v0\nhalt\n")
+                .Cycles,
+            4u);
   // Width 4: ALU, ALU, vector, load fill cycle 0; the 5th (ALU) waits for 1.
   EXPECT_EQ(runProgram("addi x1, x0, 1\naddi x2, x0, 1\nvadd.f32 v1, v0, v0\n"
-                       "vld v2, 0(x0)\naddi x3, x0, 1\nhalt\n").Cycles, 2u);
+                       "vld v2, 0(x0)\naddi x3, x0, 1\nhalt\n")
+                .Cycles,
+            2u);
   // One store port: 3 stores take cycles 0-2.
   EXPECT_EQ(runProgram("sd x0, 0(x0)\nsd x0, 8(x0)\nsd x0, 16(x0)\nhalt\n").Cycles, 3u);
   // vdiv occupies the vector unit occ_vlong = 8 cycles: the next vector op
@@ -139,8 +143,7 @@ TEST(Timing, SameResultsWhateverTheThreadCount) {
          "li x5, 10\nloop:\n" +
          (C == 0 ? "" : "sem.wait s1, 1\n") +
          "ld x1, 0(x0)\naddi x1, x1, 1\nsd x1, 0(x0)\nli x2, desc\ndma x0, x0, x2\n" +
-         (C == 0 ? "sem.wait s1, 1\n" : "") +
-         "addi x5, x5, -1\nbne x5, x0, loop\nbarrier\nhalt\n";
+         (C == 0 ? "sem.wait s1, 1\n" : "") + "addi x5, x5, -1\nbne x5, x0, loop\nbarrier\nhalt\n";
   }
   Ran One = runProgram(S, 1), Two = runProgram(S, 2), Four = runProgram(S, 4);
   ASSERT_EQ(One.Error, "");

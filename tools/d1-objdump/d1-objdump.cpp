@@ -10,8 +10,7 @@
 using namespace llvm;
 
 static cl::opt<std::string> Input(cl::Positional, cl::desc("<input .d1x>"), cl::Required);
-static cl::opt<bool> NoEncoding("no-encoding",
-                                cl::desc("Leave out the PC and encoding comments"));
+static cl::opt<bool> NoEncoding("no-encoding", cl::desc("Leave out the PC and encoding comments"));
 
 int main(int argc, char **argv) {
   d1::parseCommandLineOrExit(argc, argv, "D1 binary dumper\n");

@@ -166,11 +166,21 @@ static void printTensor(raw_ostream &OS, unsigned Index, const HostTensor &T) {
       std::snprintf(Buf, sizeof Buf, " %.17g", D);
       break;
     }
-    case d1x::I8: std::snprintf(Buf, sizeof Buf, " %d", int(int8_t(U))); break;
-    case d1x::I16: std::snprintf(Buf, sizeof Buf, " %d", int(int16_t(U))); break;
-    case d1x::I32: std::snprintf(Buf, sizeof Buf, " %d", int(int32_t(U))); break;
-    case d1x::I64: std::snprintf(Buf, sizeof Buf, " %lld", (long long)int64_t(U)); break;
-    default: std::snprintf(Buf, sizeof Buf, " %llu", (unsigned long long)U); break;
+    case d1x::I8:
+      std::snprintf(Buf, sizeof Buf, " %d", int(int8_t(U)));
+      break;
+    case d1x::I16:
+      std::snprintf(Buf, sizeof Buf, " %d", int(int16_t(U)));
+      break;
+    case d1x::I32:
+      std::snprintf(Buf, sizeof Buf, " %d", int(int32_t(U)));
+      break;
+    case d1x::I64:
+      std::snprintf(Buf, sizeof Buf, " %lld", (long long)int64_t(U));
+      break;
+    default:
+      std::snprintf(Buf, sizeof Buf, " %llu", (unsigned long long)U);
+      break;
     }
     OS << Buf;
   }
@@ -231,8 +241,8 @@ int main(int argc, char **argv) {
     if (Given[I].empty() && Next < Positional.size())
       Given[I] = Positional[Next++];
   if (Next < Positional.size())
-    return fail("too many inputs: the program takes " + std::to_string(H.inputs_size()) +
-                "; '" + Positional[Next] + "' is left over");
+    return fail("too many inputs: the program takes " + std::to_string(H.inputs_size()) + "; '" +
+                Positional[Next] + "' is left over");
   for (int I = 0; I < H.inputs_size(); ++I) {
     const d1x::Tensor &Want = H.inputs(I);
     std::vector<int64_t> Shape(Want.shape().begin(), Want.shape().end());
@@ -297,7 +307,8 @@ int main(int argc, char **argv) {
     if (OutputDir.empty())
       continue;
     SmallString<256> Path(OutputDir);
-    sys::path::append(Path, "output_" + std::to_string(I) + (OutputFormat == "npy" ? ".npy" : ".pb"));
+    sys::path::append(Path,
+                      "output_" + std::to_string(I) + (OutputFormat == "npy" ? ".npy" : ".pb"));
     if (!Outs.add(Path.str().str(), encodeTensorFile(T, OutputFormat == "npy"), Err))
       return fail(Err);
   }

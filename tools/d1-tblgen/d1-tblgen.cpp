@@ -12,13 +12,13 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TableGen/Error.h"
 #include "llvm/TableGen/Main.h"
 #include "llvm/TableGen/Record.h"
 #include "llvm/TableGen/TableGenBackend.h"
-#include "llvm/Support/Format.h"
 
 #include <map>
 #include <set>
@@ -31,12 +31,11 @@ enum Action { GenMachineParams, GenISATables, GenISAExec, GenISADocs, GenISAOps 
 
 cl::opt<Action> TheAction(
     cl::desc("Action to perform:"),
-    cl::values(
-        clEnumValN(GenMachineParams, "gen-machine-params", "Machine parameter list"),
-        clEnumValN(GenISATables, "gen-isa-tables", "Instruction tables"),
-        clEnumValN(GenISAExec, "gen-isa-exec", "Emulator dispatch"),
-        clEnumValN(GenISADocs, "gen-isa-docs", "Markdown tables for docs/isa.md"),
-        clEnumValN(GenISAOps, "gen-isa-ops", "ODS for the ISA dialect")));
+    cl::values(clEnumValN(GenMachineParams, "gen-machine-params", "Machine parameter list"),
+               clEnumValN(GenISATables, "gen-isa-tables", "Instruction tables"),
+               clEnumValN(GenISAExec, "gen-isa-exec", "Emulator dispatch"),
+               clEnumValN(GenISADocs, "gen-isa-docs", "Markdown tables for docs/isa.md"),
+               clEnumValN(GenISAOps, "gen-isa-ops", "ODS for the ISA dialect")));
 
 const char *const FieldNames[] = {"rd", "rs1", "rs2", "rs3", "imm"};
 
@@ -93,12 +92,11 @@ struct InstView {
           PrintFatalError(R->getLoc(), "operand must be an OperandKind");
         std::string Field = D->getArgNameStr(I).str();
         if (fieldIndex(Field) < 0)
-          PrintFatalError(R->getLoc(), "operand name '" + Field +
-                                           "' is not a field (rd rs1 rs2 rs3 imm)");
+          PrintFatalError(R->getLoc(),
+                          "operand name '" + Field + "' is not a field (rd rs1 rs2 rs3 imm)");
         bool InImm = Def->getDef()->getValueAsBit("InImm");
         if (InImm != (Field == "imm"))
-          PrintFatalError(R->getLoc(), "operand kind of '" + Field +
-                                           "' does not fit that field");
+          PrintFatalError(R->getLoc(), "operand kind of '" + Field + "' does not fit that field");
         Ops.push_back({Def->getDef(), Field, IsDef});
       }
     };
@@ -157,10 +155,9 @@ bool emitMachineParams(raw_ostream &OS, RecordKeeper &RK) {
   emitSourceFileHeader("D1 machine parameters", OS);
   OS << "// D1_MACHINE_PARAM(Name, Default, Min, Unit, Doc)\n";
   for (Record *P : params(RK))
-    OS << "D1_MACHINE_PARAM(" << P->getValueAsString("Name") << ", "
-       << P->getValueAsInt("Default") << "LL, " << P->getValueAsInt("Min")
-       << "LL, " << cString(P->getValueAsString("Unit")) << ", "
-       << cString(P->getValueAsString("Doc")) << ")\n";
+    OS << "D1_MACHINE_PARAM(" << P->getValueAsString("Name") << ", " << P->getValueAsInt("Default")
+       << "LL, " << P->getValueAsInt("Min") << "LL, " << cString(P->getValueAsString("Unit"))
+       << ", " << cString(P->getValueAsString("Doc")) << ")\n";
   OS << "#undef D1_MACHINE_PARAM\n";
   return false;
 }
@@ -213,22 +210,21 @@ bool emitISATables(raw_ostream &OS, RecordKeeper &RK) {
   OS << "static const OperandKindInfo OperandKindTable[] = {\n";
   for (Record *K : Kinds)
     OS << "  {" << cString(K->getValueAsString("Name")) << ", "
-       << cString(K->getValueAsString("Prefix")) << ", "
-       << K->getValueAsInt("Min") << "LL, " << K->getValueAsInt("Max") << "LL, "
-       << (K->getValueAsBit("InImm") ? "true" : "false") << ", "
-       << cString(K->getValueAsString("Doc")) << "},\n";
+       << cString(K->getValueAsString("Prefix")) << ", " << K->getValueAsInt("Min") << "LL, "
+       << K->getValueAsInt("Max") << "LL, " << (K->getValueAsBit("InImm") ? "true" : "false")
+       << ", " << cString(K->getValueAsString("Doc")) << "},\n";
   OS << "};\n";
   OS << "static const UnitInfo UnitTable[] = {\n";
   for (Record *U : Units)
     OS << "  {" << cString(U->getValueAsString("Name")) << ", "
-       << paramEnum(U->getValueAsDef("Cap")) << ", "
-       << cString(U->getValueAsString("Doc")) << "},\n";
+       << paramEnum(U->getValueAsDef("Cap")) << ", " << cString(U->getValueAsString("Doc"))
+       << "},\n";
   OS << "};\n";
   OS << "static const GroupInfo GroupTable[] = {\n";
   for (Record *G : Groups)
     OS << "  {" << cString(G->getValueAsString("Name")) << ", "
-       << cString(G->getValueAsString("Title")) << ", "
-       << cString(G->getValueAsString("Doc")) << "},\n";
+       << cString(G->getValueAsString("Title")) << ", " << cString(G->getValueAsString("Doc"))
+       << "},\n";
   OS << "};\n";
   std::map<std::string, unsigned> GroupIdx;
   for (unsigned I = 0; I < Groups.size(); ++I)
@@ -246,18 +242,17 @@ bool emitISATables(raw_ostream &OS, RecordKeeper &RK) {
     auto G = GroupIdx.find(R->getValueAsString("Group").str());
     if (G == GroupIdx.end())
       PrintFatalError(R->getLoc(), "unknown group");
-    OS << "  {Opcode::" << R->getName() << ", " << cString(V.mnemonic())
-       << ", InstGroup(" << G->second << "), " << V.Ops.size() << ", {";
+    OS << "  {Opcode::" << R->getName() << ", " << cString(V.mnemonic()) << ", InstGroup("
+       << G->second << "), " << V.Ops.size() << ", {";
     for (auto &O : V.Ops)
-      OS << "{OperandKind(" << KindIdx[O.Kind] << "), Field(" << fieldIndex(O.Field)
-         << "), " << (O.IsDef ? "true" : "false") << "}, ";
+      OS << "{OperandKind(" << KindIdx[O.Kind] << "), Field(" << fieldIndex(O.Field) << "), "
+         << (O.IsDef ? "true" : "false") << "}, ";
     OS << "}, " << cString(V.Asm) << ", ";
     auto Uses = R->getValueAsListOfDefs("Uses");
     OS << Uses.size() << ", {";
     for (Record *U : Uses)
-      OS << "{Unit(" << UnitIdx[U->getValueAsDef("U")] << "), "
-         << U->getValueAsInt("Slots") << ", " << U->getValueAsInt("Occ") << ", "
-         << paramEnum(U->getValueAsDef("OccParam")) << "}, ";
+      OS << "{Unit(" << UnitIdx[U->getValueAsDef("U")] << "), " << U->getValueAsInt("Slots") << ", "
+         << U->getValueAsInt("Occ") << ", " << paramEnum(U->getValueAsDef("OccParam")) << "}, ";
     OS << "}, " << paramEnum(R->getValueAsDef("Latency")) << ", "
        << (R->getValueAsBit("TiedDest") ? "true" : "false") << ", "
        << (R->getValueAsBit("IsBranch") ? "true" : "false") << ", " << (Sync ? "true" : "false")
@@ -273,9 +268,8 @@ bool emitISAExec(raw_ostream &OS, RecordKeeper &RK) {
   OS << "// Included inside the emulator's dispatch switch; see "
         "runtime/Semantics.h for the macros.\n";
   for (Record *R : sortedInsts(RK)) {
-    OS << "D1_CASE(" << R->getName() << ") {\n  "
-       << R->getValueAsString("Semantics").trim() << "\n}\nD1_END_CASE("
-       << R->getName() << ")\n";
+    OS << "D1_CASE(" << R->getName() << ") {\n  " << R->getValueAsString("Semantics").trim()
+       << "\n}\nD1_END_CASE(" << R->getName() << ")\n";
   }
   return false;
 }
@@ -297,26 +291,25 @@ bool emitISADocs(raw_ostream &OS, RecordKeeper &RK) {
         "include/d1/Target/{ISA,Machine}.td. Do not edit. -->\n\n";
   OS << "### Machine parameters\n\n| name | default | unit | meaning |\n|---|---:|---|---|\n";
   for (Record *P : params(RK))
-    OS << "| `" << P->getValueAsString("Name") << "` | " << P->getValueAsInt("Default")
-       << " | " << P->getValueAsString("Unit") << " | "
-       << mdEscape(P->getValueAsString("Doc")) << " |\n";
+    OS << "| `" << P->getValueAsString("Name") << "` | " << P->getValueAsInt("Default") << " | "
+       << P->getValueAsString("Unit") << " | " << mdEscape(P->getValueAsString("Doc")) << " |\n";
 
   auto Units = RK.getAllDerivedDefinitions("Unit");
   llvm::sort(Units, LessRecordByID());
   OS << "\n### Issue resources\n\n| unit | slots per cycle | used by |\n|---|---|---|\n";
   for (Record *U : Units)
     OS << "| " << U->getValueAsString("Name") << " | `"
-       << U->getValueAsDef("Cap")->getValueAsString("Name") << "` | "
-       << U->getValueAsString("Doc") << " |\n";
+       << U->getValueAsDef("Cap")->getValueAsString("Name") << "` | " << U->getValueAsString("Doc")
+       << " |\n";
 
   auto Kinds = RK.getAllDerivedDefinitions("OperandKind");
   llvm::sort(Kinds, LessRecordByID());
   OS << "\n### Operand kinds\n\n| kind | field | range | meaning |\n|---|---|---|---|\n";
   for (Record *K : Kinds)
     OS << "| " << K->getValueAsString("Name") << " | "
-       << (K->getValueAsBit("InImm") ? "imm" : "rd/rs1/rs2/rs3") << " | "
-       << K->getValueAsInt("Min") << " .. " << K->getValueAsInt("Max") << " | "
-       << mdEscape(K->getValueAsString("Doc")) << " |\n";
+       << (K->getValueAsBit("InImm") ? "imm" : "rd/rs1/rs2/rs3") << " | " << K->getValueAsInt("Min")
+       << " .. " << K->getValueAsInt("Max") << " | " << mdEscape(K->getValueAsString("Doc"))
+       << " |\n";
 
   auto Groups = RK.getAllDerivedDefinitions("Group");
   llvm::sort(Groups, LessRecordByID());
@@ -351,10 +344,9 @@ bool emitISADocs(raw_ostream &OS, RecordKeeper &RK) {
       if (Issue.empty())
         Issue = "(issue slot only)";
       StringRef Traps = R->getValueAsString("Traps");
-      OS << "| 0x" << format_hex_no_prefix(R->getValueAsInt("Opcode"), 2) << " | `"
-         << syntax(V) << "` | " << mdEscape(R->getValueAsString("Summary")) << " | "
-         << LatS << " | " << Issue << " | " << (Traps.empty() ? "-" : mdEscape(Traps))
-         << " |\n";
+      OS << "| 0x" << format_hex_no_prefix(R->getValueAsInt("Opcode"), 2) << " | `" << syntax(V)
+         << "` | " << mdEscape(R->getValueAsString("Summary")) << " | " << LatS << " | " << Issue
+         << " | " << (Traps.empty() ? "-" : mdEscape(Traps)) << " |\n";
     }
   }
   return false;

@@ -9,8 +9,8 @@
 #ifndef D1_D1ISA_IR_ISABUILDER_H
 #define D1_D1ISA_IR_ISABUILDER_H
 
-#include "dialects/D1ISA/IR/D1ISA.h"
 #include "d1/Target/ISA.h"
+#include "dialects/D1ISA/IR/D1ISA.h"
 
 #include "mlir/IR/Builders.h"
 

@@ -1,7 +1,7 @@
 //===- Epilogue.cpp - How a fused epilogue lines up with its tiles --------===//
 #include "dialects/Graph/Analysis/Epilogue.h"
-#include "dialects/Graph/IR/Graph.h"
 #include "d1/Planning/Tiling.h"
+#include "dialects/Graph/IR/Graph.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 #include <algorithm>

@@ -13,8 +13,8 @@
 
 #include <vector>
 
-#include "dialects/Graph/IR/GraphEnums.h.inc"
 #include "dialects/Graph/IR/GraphDialect.h.inc"
+#include "dialects/Graph/IR/GraphEnums.h.inc"
 
 namespace d1::graph {
 /// The verifier shared by the binary elementwise ops (GraphOps.td).

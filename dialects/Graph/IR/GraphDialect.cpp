@@ -4,12 +4,12 @@
 // d1/Support/Shapes.h (the one the importer used) and compares.
 //
 //===----------------------------------------------------------------------===//
-#include "dialects/Graph/IR/Graph.h"
 #include "d1/Support/Shapes.h"
+#include "dialects/Graph/IR/Graph.h"
 
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
 
@@ -49,8 +49,8 @@ LogicalResult expectResult(Operation *Op, const std::string &Err, const shapes::
   auto Result = cast<RankedTensorType>(Op->getResult(0).getType());
   shapes::Shape Got(Result.getShape().begin(), Result.getShape().end());
   if (Got != Want)
-    return Op->emitOpError("result shape ") << shapes::str(Got) << " should be "
-                                            << shapes::str(Want);
+    return Op->emitOpError("result shape ")
+           << shapes::str(Got) << " should be " << shapes::str(Want);
   if (Op->getNumOperands() &&
       cast<ShapedType>(Op->getOperand(0).getType()).getElementType() != Result.getElementType())
     return Op->emitOpError("result element type differs from the input's");
@@ -124,13 +124,12 @@ LogicalResult WhereOp::verify() {
 
 LogicalResult ConstantOp::verify() {
   if (getValue().getType() != getResult().getType())
-    return emitOpError("value type ") << getValue().getType() << " differs from result type "
-                                      << getResult().getType();
+    return emitOpError("value type ")
+           << getValue().getType() << " differs from result type " << getResult().getType();
   return success();
 }
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
-
 
 LogicalResult MatMulOp::verify() {
   if (failed(checkStatic(*this)))
@@ -388,8 +387,7 @@ LogicalResult FusedOp::verify() {
   for (Operation &Op : Body.without_terminator()) {
     if (&Op == Anchor)
       continue;
-    if (Op.getNumResults() != 1 || Op.getNumRegions() ||
-        Op.getResult(0).getType() != Shape)
+    if (Op.getNumResults() != 1 || Op.getNumRegions() || Op.getResult(0).getType() != Shape)
       return Op.emitOpError("in an epilogue group must give one result of the anchor's type ")
              << Shape;
   }

@@ -8,8 +8,8 @@
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-#include "dialects/Tile/IR/TileEnums.h.inc"
 #include "dialects/Tile/IR/TileDialect.h.inc"
+#include "dialects/Tile/IR/TileEnums.h.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/Tile/IR/TileOps.h.inc"

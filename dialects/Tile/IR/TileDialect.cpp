@@ -1,6 +1,6 @@
 //===- TileDialect.cpp - The tile dialect: registration and verifiers -----===//
-#include "dialects/Tile/IR/Tile.h"
 #include "d1/Planning/MmaConv.h"
+#include "dialects/Tile/IR/Tile.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
@@ -89,11 +89,25 @@ int64_t tile::elementBytes(Type T) {
 
 unsigned tile::arity(EltKind K) {
   switch (K) {
-  case EltKind::Add: case EltKind::Sub: case EltKind::Mul: case EltKind::Div:
-  case EltKind::Max: case EltKind::Min: case EltKind::Pow: case EltKind::Mod:
-  case EltKind::FMod: case EltKind::Shl: case EltKind::Shr: case EltKind::And:
-  case EltKind::Or: case EltKind::Xor: case EltKind::Eq: case EltKind::Lt:
-  case EltKind::Le: case EltKind::Gt: case EltKind::Ge:
+  case EltKind::Add:
+  case EltKind::Sub:
+  case EltKind::Mul:
+  case EltKind::Div:
+  case EltKind::Max:
+  case EltKind::Min:
+  case EltKind::Pow:
+  case EltKind::Mod:
+  case EltKind::FMod:
+  case EltKind::Shl:
+  case EltKind::Shr:
+  case EltKind::And:
+  case EltKind::Or:
+  case EltKind::Xor:
+  case EltKind::Eq:
+  case EltKind::Lt:
+  case EltKind::Le:
+  case EltKind::Gt:
+  case EltKind::Ge:
     return 2;
   case EltKind::Where:
     return 3;
@@ -104,16 +118,27 @@ unsigned tile::arity(EltKind K) {
 
 unsigned tile::numParams(EltKind K) {
   switch (K) {
-  case EltKind::LeakyRelu: case EltKind::Fill: return 1;
-  case EltKind::Clip: case EltKind::Affine: case EltKind::IsInf: return 2;
-  default: return 0;
+  case EltKind::LeakyRelu:
+  case EltKind::Fill:
+    return 1;
+  case EltKind::Clip:
+  case EltKind::Affine:
+  case EltKind::IsInf:
+    return 2;
+  default:
+    return 0;
   }
 }
 
 bool tile::givesBool(EltKind K) {
   switch (K) {
-  case EltKind::Eq: case EltKind::Lt: case EltKind::Le: case EltKind::Gt: case EltKind::Ge:
-  case EltKind::IsNaN: case EltKind::IsInf:
+  case EltKind::Eq:
+  case EltKind::Lt:
+  case EltKind::Le:
+  case EltKind::Gt:
+  case EltKind::Ge:
+  case EltKind::IsNaN:
+  case EltKind::IsInf:
     return true;
   default:
     return false;
@@ -155,20 +180,38 @@ LogicalResult ElementwiseOp::verify() {
            << (givesBool(getKind()) ? Type(IntegerType::get(getContext(), 1)) : In);
   bool Float = In.isF32(), Bool = In.isInteger(1);
   switch (getKind()) {
-  case EltKind::And: case EltKind::Or: case EltKind::Xor: case EltKind::Not:
+  case EltKind::And:
+  case EltKind::Or:
+  case EltKind::Xor:
+  case EltKind::Not:
     if (!Bool)
       return emitOpError("logical kinds take bool");
     break;
-  case EltKind::Shl: case EltKind::Shr:
+  case EltKind::Shl:
+  case EltKind::Shr:
     if (Float || Bool)
       return emitOpError("shifts take integers");
     break;
-  case EltKind::Copy: case EltKind::Fill: case EltKind::Where:
+  case EltKind::Copy:
+  case EltKind::Fill:
+  case EltKind::Where:
     break;
-  case EltKind::Add: case EltKind::Sub: case EltKind::Mul: case EltKind::Div:
-  case EltKind::Max: case EltKind::Min: case EltKind::Neg: case EltKind::Abs:
-  case EltKind::Sign: case EltKind::Mod: case EltKind::FMod: case EltKind::Eq:
-  case EltKind::Lt: case EltKind::Le: case EltKind::Gt: case EltKind::Ge:
+  case EltKind::Add:
+  case EltKind::Sub:
+  case EltKind::Mul:
+  case EltKind::Div:
+  case EltKind::Max:
+  case EltKind::Min:
+  case EltKind::Neg:
+  case EltKind::Abs:
+  case EltKind::Sign:
+  case EltKind::Mod:
+  case EltKind::FMod:
+  case EltKind::Eq:
+  case EltKind::Lt:
+  case EltKind::Le:
+  case EltKind::Gt:
+  case EltKind::Ge:
     if (Bool)
       return emitOpError("arithmetic on bool");
     break;
@@ -197,9 +240,9 @@ LogicalResult Conv2DOp::verify() {
     return emitOpError(IsConv ? "conv needs weights" : "pooling takes no weights");
   if (getW() && failed(checkSram(*this, getW(), "weights")))
     return failure();
-  for (int64_t V : {getChannels(), getFilters(), getInRows(), getInCols(), getOutRows(),
-                    getOutCols(), getKh(), getKw(), getStrideH(), getStrideW(), getDilH(),
-                    getDilW()})
+  for (int64_t V :
+       {getChannels(), getFilters(), getInRows(), getInCols(), getOutRows(), getOutCols(), getKh(),
+        getKw(), getStrideH(), getStrideW(), getDilH(), getDilW()})
     if (V < 1)
       return emitOpError("sizes, strides and dilations must be positive");
   if ((getOutRows() - 1) * getStrideH() + (getKh() - 1) * getDilH() >= getInRows() ||
@@ -331,8 +374,8 @@ LogicalResult MmaViewsOp::verify() {
 }
 
 LogicalResult ScatterOp::verify() {
-  for (auto [V, What] : {std::pair{getOut(), "output"}, {getIndices(), "indices"},
-                         {getUpdates(), "updates"}})
+  for (auto [V, What] :
+       {std::pair{getOut(), "output"}, {getIndices(), "indices"}, {getUpdates(), "updates"}})
     if (failed(checkSram(*this, V, What)))
       return failure();
   if (!getElementTypeOrSelf(getIndices()).isInteger(64))

@@ -20,9 +20,8 @@ struct AsmDiagnostic {
 /// Assembles Source (named FileName in diagnostics) into Out, starting from
 /// machine description Machine. Returns false with at least one diagnostic
 /// on error.
-bool assemble(const std::string &Source, const std::string &FileName,
-              const MachineDesc &Machine, D1XWriter &Out,
-              std::vector<AsmDiagnostic> &Diags);
+bool assemble(const std::string &Source, const std::string &FileName, const MachineDesc &Machine,
+              D1XWriter &Out, std::vector<AsmDiagnostic> &Diags);
 
 /// Prints a .d1x as assembly that assemble() turns back into the identical
 /// binary. With Verbose, each instruction carries a comment with its PC and

@@ -9,8 +9,8 @@
 #ifndef D1_BINARY_D1X_H
 #define D1_BINARY_D1X_H
 
-#include "d1x.pb.h"
 #include "d1/Target/Machine.h"
+#include "d1x.pb.h"
 
 #include <cstdint>
 #include <map>
@@ -45,8 +45,8 @@ public:
   d1x::Header Header;
 
   d1x::Core &addCore(uint32_t Id, std::vector<uint64_t> Code);
-  d1x::Segment &addSegment(d1x::Space Space, uint32_t Core, uint64_t Address,
-                           std::string Bytes, const std::string &Name);
+  d1x::Segment &addSegment(d1x::Space Space, uint32_t Core, uint64_t Address, std::string Bytes,
+                           const std::string &Name);
   std::string serialize();
 
 private:

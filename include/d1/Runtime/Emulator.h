@@ -47,7 +47,7 @@ struct PcProfile {
 
 struct CoreStats {
   uint32_t Id = 0;
-  uint64_t Cycles = 0;        // cycle after the core's halt
+  uint64_t Cycles = 0; // cycle after the core's halt
   uint64_t Instructions = 0;
   uint64_t Macs = 0;
   uint64_t DramReadBytes = 0;

@@ -95,8 +95,7 @@ struct Inst {
   int64_t field(Field F) const;
   void setField(Field F, int64_t V);
   bool operator==(const Inst &O) const {
-    return Op == O.Op && Rd == O.Rd && Rs1 == O.Rs1 && Rs2 == O.Rs2 && Rs3 == O.Rs3 &&
-           Imm == O.Imm;
+    return Op == O.Op && Rd == O.Rd && Rs1 == O.Rs1 && Rs2 == O.Rs2 && Rs3 == O.Rs3 && Imm == O.Imm;
   }
 };
 
@@ -106,8 +105,7 @@ bool decode(uint64_t Word, Inst &I, std::string &Error);
 
 /// Prints I in assembly syntax. A branch target is printed by Label(PC +
 /// offset) when given, else as the signed offset.
-std::string formatInst(const Inst &I,
-                       const std::function<std::string(int64_t)> &Label = nullptr,
+std::string formatInst(const Inst &I, const std::function<std::string(int64_t)> &Label = nullptr,
                        int64_t PC = 0);
 
 } // namespace d1
