@@ -135,7 +135,6 @@ struct Switches {
 /// the switches as d1c's flags set them.
 void compile(mlir::MLIRContext &Ctx, mlir::OwningOpRef<mlir::ModuleOp> &Module, const Switches &S,
              bool Utf8) {
-  d1::MachineDesc Machine;
   d1::D1PipelineOptions O;
   O.OptLevel = S.O0 ? 0 : 2;
   O.Precision = S.Bf16 ? "bf16" : "fp32";
@@ -153,7 +152,7 @@ void compile(mlir::MLIRContext &Ctx, mlir::OwningOpRef<mlir::ModuleOp> &Module, 
 
   d1::D1XWriter W;
   std::string Err;
-  if (!d1::emitBinary(*Module, Machine, W, Err)) {
+  if (!d1::emitBinary(*Module, W, Err)) {
     if (verbose())
       llvm::errs() << "emit: " << Err << "\n";
     return;

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 #include "d1/Codegen/Emitter.h"
 #include "d1/Planning/ParallelCopy.h"
+#include "dialects/D1/IR/D1.h"
 #include "dialects/D1ISA/IR/D1ISA.h"
 #include "dialects/D1ISA/IR/ISABuilder.h"
 
@@ -803,8 +804,9 @@ std::string describe(Location L) {
 
 } // namespace
 
-bool d1::emitBinary(ModuleOp Module, const MachineDesc &M, D1XWriter &W, std::string &Err,
-                    int AllocatableRegisters, int AllocatableAccumulators) {
+bool d1::emitBinary(ModuleOp Module, D1XWriter &W, std::string &Err, int AllocatableRegisters,
+                    int AllocatableAccumulators) {
+  MachineDesc M = getTargetMachine(Module);
   auto F = Module.lookupSymbol<func::FuncOp>("main");
   if (!F || F.getNumArguments()) {
     Err = "the module is not at the ISA level (run convert-tile-to-d1isa first)";

@@ -277,7 +277,7 @@ int main(int argc, char **argv) {
       return fail("--allocatable-registers must be 4 to 31");
     if (AllocatableAccumulators < 1 || AllocatableAccumulators > 4)
       return fail("--allocatable-accumulators must be 1 to 4");
-    if (!d1::emitBinary(*Module, Machine, W, Err, AllocatableRegisters, AllocatableAccumulators))
+    if (!d1::emitBinary(*Module, W, Err, AllocatableRegisters, AllocatableAccumulators))
       return Failed(Err);
     if (EmitStage == Emit::Asm) {
       auto F = d1::D1XFile::fromBuffer(W.serialize(), Input, Err);
