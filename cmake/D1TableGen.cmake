@@ -31,7 +31,7 @@ function(d1_mlir_tablegen td outdir)
 endfunction()
 
 # d1_add_dialect(LIB TD NAME SOURCE...): a dialect library LIB built from
-# SOURCE..., with its ops, dialect, enums and docs generated from TD into
+# SOURCE..., with its ops, dialect, enums, attributes, types and docs generated from TD into
 # the current binary directory (dialects/<D>/IR of the build).
 function(d1_add_dialect lib td name)
   string(REGEX REPLACE "^D1" "" dir ${lib})
@@ -42,6 +42,10 @@ function(d1_add_dialect lib td name)
     ${dir}Dialect.h.inc:-gen-dialect-decls|-dialect=${name}
     ${dir}Dialect.cpp.inc:-gen-dialect-defs|-dialect=${name}
     ${dir}Enums.h.inc:-gen-enum-decls ${dir}Enums.cpp.inc:-gen-enum-defs
+    ${dir}Attrs.h.inc:-gen-attrdef-decls|-attrdefs-dialect=${name}
+    ${dir}Attrs.cpp.inc:-gen-attrdef-defs|-attrdefs-dialect=${name}
+    ${dir}Types.h.inc:-gen-typedef-decls|-typedefs-dialect=${name}
+    ${dir}Types.cpp.inc:-gen-typedef-defs|-typedefs-dialect=${name}
     ${base}.md:-gen-op-doc|-dialect=${name})
   add_custom_target(${lib}Gen DEPENDS ${D1_TBLGEN_OUTPUTS})
   add_library(${lib} STATIC ${ARGN})

@@ -5,6 +5,7 @@ d1c builds and compare the binaries.
     compare_binaries.py models BUILD MODELS      gather the models once
     compare_binaries.py compile BUILD MODELS OUT compile them with BUILD's d1c
     compare_binaries.py diff OUT_BEFORE OUT_AFTER
+    compare_binaries.py run BUILD MODELS OUT_BEFORE OUT_AFTER
 
 `models` copies into MODELS the ONNX files the end-to-end tests wrote under
 BUILD/test/{e2e,d1c,tools,examples}/Output (run the test suite first), the
@@ -16,6 +17,12 @@ OUT directories: it lists every binary that differs and every variant that
 compiles in one and fails in the other, prints `N identical, N differ,
 N missing` and exits 1 unless all are identical. Error texts that differ are
 listed but do not fail (a restructure may word a diagnostic better).
+`run` is for a change that may reorder or rename without changing what runs
+(instruction order, semaphore numbers): it runs every pair of binaries that
+differ with BUILD/bin/d1-run on the same seeded random inputs and compares
+the exit status, the whole stats JSON (cycles, every counter) and the
+output bytes; it prints `N run alike, N run differently` and exits 1 unless
+all run alike.
 
 The variants: every model with d1c's defaults and with --precision=bf16;
 the large models (ResNets, MobileNetV2, the encoder; the models with
@@ -144,8 +151,79 @@ def diff(a, b):
     return differ == 0 and missing == 0
 
 
+def make_inputs(model, where, seed):
+    """Seeded random inputs for the ONNX model's graph inputs, as .npy files."""
+    import numpy as np
+    import onnx
+    from onnx import mapping
+    m = onnx.load(model, load_external_data=False)
+    inits = {i.name for i in m.graph.initializer}
+    rng = np.random.default_rng(seed)
+    args = []
+    for vi in m.graph.input:
+        if vi.name in inits:
+            continue
+        t = vi.type.tensor_type
+        shape = [d.dim_value if d.HasField("dim_value") else 1 for d in t.shape.dim]
+        dt = mapping.TENSOR_TYPE_TO_NP_TYPE[t.elem_type]
+        if dt == np.bool_:
+            a = rng.random(shape) < 0.5
+        elif np.issubdtype(dt, np.integer):
+            a = rng.integers(0, 3, size=shape).astype(dt)
+        else:
+            a = rng.standard_normal(shape).astype(dt)
+        path = os.path.join(where, f"in{len(args)}.npy")
+        np.save(path, a)
+        args += ["--input", f"{vi.name}={path}"]
+    return args
+
+
+def run_one(d1run, exe, inputs, where):
+    os.makedirs(where, exist_ok=True)
+    stats = os.path.join(where, "stats.json")
+    r = subprocess.run([d1run, exe, "--quiet", "--output-dir", where, "--stats-json", stats]
+                       + inputs, capture_output=True, text=True, errors="replace")
+    outs = {}
+    for n in sorted(os.listdir(where)):
+        outs[n] = open(os.path.join(where, n), "rb").read()
+    return r.returncode, r.stderr.strip(), outs
+
+
+def run(build, models_dir, a, b):
+    import tempfile
+    d1run = os.path.join(build, "bin", "d1-run")
+    pairs = [n for n in sorted(set(os.listdir(a)) & set(os.listdir(b)))
+             if n.endswith(".d1x")
+             and not filecmp.cmp(os.path.join(a, n), os.path.join(b, n), shallow=False)]
+    tmp = tempfile.mkdtemp(prefix="compare-run-")
+    print(f"{len(pairs)} binaries differ: running each pair", flush=True)
+
+    def check(n):
+        model = n.split(".")[0]
+        work = os.path.join(tmp, n)
+        os.makedirs(work)
+        inputs = make_inputs(os.path.join(models_dir, model, "model.onnx"), work,
+                             int(hashlib.sha256(model.encode()).hexdigest()[:8], 16))
+        ra = run_one(d1run, os.path.join(a, n), inputs, os.path.join(work, "a"))
+        rb = run_one(d1run, os.path.join(b, n), inputs, os.path.join(work, "b"))
+        return n, ra, rb
+
+    alike = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for n, ra, rb in pool.map(check, pairs):
+            if ra == rb:
+                alike += 1
+                continue
+            why = ("exit status" if ra[0] != rb[0] else "error" if ra[1] != rb[1] else
+                   "stats or outputs")
+            print(f"runs differently: {n} ({why})", flush=True)
+    shutil.rmtree(tmp)
+    print(f"{alike} run alike, {len(pairs) - alike} run differently")
+    return alike == len(pairs)
+
+
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in ("models", "compile", "diff"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("models", "compile", "diff", "run"):
         sys.exit(__doc__)
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "models" and len(args) == 2:
@@ -154,6 +232,8 @@ def main():
         compile_all(*args)
     elif cmd == "diff" and len(args) == 2:
         sys.exit(0 if diff(*args) else 1)
+    elif cmd == "run" and len(args) == 4:
+        sys.exit(0 if run(*args) else 1)
     else:
         sys.exit(__doc__)
 

@@ -28,6 +28,7 @@ struct LowerToD1ISA : public d1::impl::LowerToD1ISABase<LowerToD1ISA> {
     PO.Resident = WithResidency;
     PO.ReserveBytes = ReserveBytes;
     PM.addPass(createPlanMemory(PO));
+    PM.addPass(createAssignSemaphores());
     // No CSE here: the lowering builds each address next to its use, and
     // sharing them would keep them live across whole loops.
     TileToISAOptions TO;

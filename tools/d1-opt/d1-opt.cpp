@@ -26,6 +26,8 @@
 int main(int argc, char **argv) {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
+  mlir::registerLoopInvariantCodeMotionPass();
+  mlir::registerSymbolDCEPass();
   d1::registerD1ConversionPasses();
   d1::registerD1TransformsPasses();
   d1::registerGraphTransformsPasses();

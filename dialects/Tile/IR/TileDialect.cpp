@@ -1,11 +1,14 @@
 //===- TileDialect.cpp - The tile dialect: registration and verifiers -----===//
 #include "d1/Planning/MmaConv.h"
+#include "d1/Target/ISA.h"
 #include "dialects/Tile/IR/Tile.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace d1;
@@ -13,8 +16,20 @@ using namespace d1::tile;
 
 #include "dialects/Tile/IR/TileDialect.cpp.inc"
 #include "dialects/Tile/IR/TileEnums.cpp.inc"
+#define GET_ATTRDEF_CLASSES
+#include "dialects/Tile/IR/TileAttrs.cpp.inc"
+#define GET_TYPEDEF_CLASSES
+#include "dialects/Tile/IR/TileTypes.cpp.inc"
 
 void TileDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/Tile/IR/TileAttrs.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "dialects/Tile/IR/TileTypes.cpp.inc"
+      >();
   addOperations<
 #define GET_OP_LIST
 #include "dialects/Tile/IR/TileOps.cpp.inc"
@@ -22,18 +37,21 @@ void TileDialect::initialize() {
 }
 
 Space tile::spaceOf(Type T) {
-  auto M = cast<MemRefType>(T);
-  auto S = dyn_cast_or_null<IntegerAttr>(M.getMemorySpace());
-  return S && S.getInt() == 1 ? Space::SRAM : Space::DRAM;
+  auto S = dyn_cast_or_null<MemorySpaceAttr>(cast<MemRefType>(T).getMemorySpace());
+  return S && S.isSram() ? Space::SRAM : Space::DRAM;
+}
+
+MemRefType tile::bufferType(ArrayRef<int64_t> Shape, Type Element, Space S) {
+  MLIRContext *Ctx = Element.getContext();
+  return MemRefType::get(
+      Shape, Element, MemRefLayoutAttrInterface(),
+      MemorySpaceAttr::get(Ctx, S == Space::SRAM ? MemKind::SRAM : MemKind::DRAM));
 }
 
 static LogicalResult checkBuffer(Operation *Op, Type T, const char *What) {
   auto M = cast<MemRefType>(T);
   if (!M.hasStaticShape() || !M.getLayout().isIdentity())
     return Op->emitOpError(What) << " must have a static shape and identity layout, got " << T;
-  auto S = M.getMemorySpace();
-  if (S && !(isa<IntegerAttr>(S) && cast<IntegerAttr>(S).getInt() <= 1))
-    return Op->emitOpError(What) << " must be in memory space 0 (DRAM) or 1 (SRAM)";
   return success();
 }
 
@@ -58,16 +76,30 @@ LogicalResult DmaOp::verify() {
       return emitOpError("sizes must be positive");
   if (spaceOf(getSrc().getType()) == Space::DRAM && spaceOf(getDst().getType()) == Space::DRAM)
     return emitOpError("copies DRAM to DRAM; one side must be SRAM");
-  if (auto Sem = getSem(); Sem && (*Sem < 1 || *Sem > 31))
-    return emitOpError("semaphore ") << *Sem << " is not 1 to 31 (0 is the waited copies')";
+  if (auto Sem = getSem()) {
+    if (!getToken())
+      return emitOpError("has a semaphore but no token: a waited copy uses semaphore 0");
+    if (*Sem < 1 || *Sem > maxSemaphore())
+      return emitOpError("semaphore ")
+             << *Sem << " is not 1 to " << maxSemaphore() << " (0 is the waited copies')";
+  }
   return success();
 }
 
 LogicalResult DmaWaitOp::verify() {
-  if (getSem() < 1 || getSem() > 31)
-    return emitOpError("semaphore ") << getSem() << " is not 1 to 31";
+  if (auto Sem = getSem(); Sem && (*Sem < 1 || *Sem > maxSemaphore()))
+    return emitOpError("semaphore ") << *Sem << " is not 1 to " << maxSemaphore();
+  // Where the token comes straight from its copy, the wait names that copy.
+  if (auto Dma = getToken().getDefiningOp<DmaOp>()) {
+    if (Dma.getSrc() != getSrc() || Dma.getDst() != getDst())
+      return emitOpError("names another source or destination than the copy it waits for");
+    if (Dma.getSem() != getSem())
+      return emitOpError("has another semaphore than the copy it waits for");
+  }
   return success();
 }
+
+int64_t tile::maxSemaphore() { return operandKindInfo(OperandKind::Sem).Max; }
 
 LogicalResult MatmulOp::verify() {
   for (auto [V, What] : {std::pair{getA(), "A"}, {getB(), "B"}, {getC(), "C"}}) {

@@ -1,7 +1,7 @@
 //===- TileOps.td - The tile dialect: SRAM tiles and DMA ------*- tablegen -*-===//
 //
-// The middle level of d1c. Tensors are memrefs: in DRAM (memory space 0)
-// or in a core's SRAM (memory space 1). Work is split into loops (scf.for)
+// The middle level of d1c. Tensors are memrefs in DRAM (#tile.mem<dram>)
+// or in a core's SRAM (#tile.mem<sram>). Work is split into loops (scf.for)
 // over tiles that fit in SRAM; tile.dma moves strided blocks between the two
 // memories, and micro-kernel ops compute on SRAM buffers. SRAM planning
 // assigns every SRAM buffer an address; the lowering to the ISA dialect
@@ -12,6 +12,7 @@
 #define D1_DIALECTS_TILE_TD
 
 include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -20,17 +21,77 @@ def Tile_Dialect : Dialect {
   let cppNamespace = "::d1::tile";
   let summary = "SRAM tiles, DMA between DRAM and SRAM, and micro-kernels";
   let description = [{
-    Buffers are memrefs of f32 with an identity layout: memory space 0 is
-    DRAM, memory space 1 is the core's SRAM. Every access names a buffer and
-    an element offset (an index value) from its start, so the lowering
-    computes addresses as base + offset * 4 without memref descriptors.
+    Buffers are memrefs with a static shape and an identity layout whose
+    memory space is a `#tile.mem` attribute: `#tile.mem<dram>` (the chip's
+    DRAM) or `#tile.mem<sram>` (the core's SRAM). Every access names a
+    buffer and an element offset (an index value) from its start, so the
+    lowering computes addresses as base + offset * element size without
+    memref descriptors. Every op declares what it reads and writes of each
+    buffer operand, so MLIR's CSE, DCE and loop-invariant code motion can
+    reason about tile IR.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let useDefaultTypePrinterParser = 1;
+}
+
+def Tile_MemKindAttr : I32EnumAttr<"MemKind", "memory of a tile buffer", [
+    I32EnumAttrCase<"DRAM", 0, "dram">, I32EnumAttrCase<"SRAM", 1, "sram">]> {
+  let cppNamespace = "::d1::tile";
+  let genSpecializedAttr = 0;
+}
+
+def Tile_MemorySpaceAttr : AttrDef<Tile_Dialect, "MemorySpace"> {
+  let mnemonic = "mem";
+  let summary = "The memory a tile buffer lives in";
+  let description = [{
+    The memory space of every tile buffer (a memref's memory space):
+    `#tile.mem<dram>` for the chip's DRAM, `#tile.mem<sram>` for the
+    executing core's SRAM.
+
+    ```mlir
+    %t = memref.alloc() : memref<256xf32, #tile.mem<sram>>
+    func.func @main(%x: memref<1x64x56x56xf32, #tile.mem<dram>>)
+    ```
+
+    The attribute is a struct so that another core's SRAM, for the mesh, is
+    one more parameter (`#tile.mem<sram, core = [r, c]>`) and not a new
+    encoding.
+  }];
+  let parameters = (ins EnumParameter<Tile_MemKindAttr>:$kind);
+  let assemblyFormat = "`<` $kind `>`";
+  let extraClassDeclaration = [{
+    bool isSram() const { return getKind() == MemKind::SRAM; }
+    bool isDram() const { return getKind() == MemKind::DRAM; }
   }];
 }
 
 class Tile_Op<string mnemonic, list<Trait> traits = []> : Op<Tile_Dialect, mnemonic, traits>;
 
-def Tile_Buffer : MemRefRankOf<[F32, I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64, F64, F16, BF16],
-                               [0, 1, 2, 3, 4, 5, 6, 7, 8]>;
+def Tile_Buffer : ConfinedType<
+    MemRefRankOf<[F32, I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64, F64, F16, BF16],
+                 [0, 1, 2, 3, 4, 5, 6, 7, 8]>,
+    [CPred<"::llvm::isa_and_nonnull<::d1::tile::MemorySpaceAttr>("
+           "::llvm::cast<::mlir::MemRefType>($_self).getMemorySpace())">],
+    "memref in #tile.mem<dram> or #tile.mem<sram>", "::mlir::MemRefType">;
+
+// Buffer operands with what the op does to them, for MLIR's side-effect
+// analyses (MemoryEffectOpInterface, generated from these).
+def Tile_ReadBuffer : Arg<Tile_Buffer, "read", [MemRead]>;
+def Tile_WrittenBuffer : Arg<Tile_Buffer, "written", [MemWrite]>;
+def Tile_UpdatedBuffer : Arg<Tile_Buffer, "read and written", [MemRead, MemWrite]>;
+def Tile_OptionalReadBuffer : Arg<Optional<Tile_Buffer>, "read", [MemRead]>;
+
+def Tile_DmaToken : TypeDef<Tile_Dialect, "DmaToken"> {
+  let mnemonic = "dma_token";
+  let summary = "A started copy, to wait for";
+  let description = [{
+    The result of a `tile.dma` that only starts its copy; `tile.dma_wait`
+    consumes it. A token may flow through `scf.for` iteration arguments and
+    `scf.if` results (double buffering starts the next tile's copy in one
+    iteration and waits for it in the next). `tile-assign-semaphores` maps
+    the tokens to the core's semaphores.
+  }];
+}
 
 def Tile_ViewOp : Tile_Op<"view", [Pure]> {
   let summary = "The same storage seen with another shape (reshape is free)";
@@ -41,7 +102,7 @@ def Tile_ViewOp : Tile_Op<"view", [Pure]> {
 }
 
 def Tile_DmaOp : Tile_Op<"dma"> {
-  let summary = "Copy a strided block between two buffers (and wait for it)";
+  let summary = "Copy a strided block between two buffers (or start the copy)";
   let description = [{
     Copies `sizes[0] x sizes[1] x sizes[2]` elements: rows of `sizes[2]`
     contiguous elements (innermost), `sizes[1]` rows per plane and `sizes[0]`
@@ -49,26 +110,30 @@ def Tile_DmaOp : Tile_Op<"dma"> {
     + r * src_strides[1] + e]` and goes to the same place relative to
     `dst_offset` and `dst_strides`. One of the buffers is in SRAM.
 
-    Without `sem` the copy is complete when the op is. With `sem = N`
-    (1 to 31) it only starts, and semaphore N counts one when it completes:
-    a `tile.dma_wait` on N naming the same source and destination must come
-    before either is touched again, and only one started copy per semaphore
-    may be outstanding at a wait. Compute placed in between overlaps the copy
-    (double buffering).
+    Without a result the copy is complete when the op is. With a
+    `!tile.dma_token` result it only starts: the `tile.dma_wait` that
+    consumes the token (naming the same source and destination) must come
+    before either buffer is touched again, and compute placed in between
+    overlaps the copy (double buffering). `tile-assign-semaphores` gives
+    each started copy a semaphore, `sem = N` (1 to 31; semaphore 0 is the
+    waited copies'), which counts one when the copy completes.
 
     ```mlir
     tile.dma %w[%i] -> %buf[%c0] sizes [1, 16, 64] src_strides [0, 256] dst_strides [0, 64]
-        : memref<256x256xf32>, memref<16x64xf32, 1>
-    tile.dma %x[%j] -> %in[%half] sizes [8, 10, 58] src_strides [3136, 56] dst_strides [580, 58]
-        {sem = 1 : i64} : memref<1x8x56x56xf32>, memref<9280xf32, 1>
+        : memref<256x256xf32, #tile.mem<dram>>, memref<16x64xf32, #tile.mem<sram>>
+    %t = tile.dma %x[%j] -> %in[%half] sizes [8, 10, 58] src_strides [3136, 56]
+        dst_strides [580, 58]
+        : memref<1x8x56x56xf32, #tile.mem<dram>>, memref<9280xf32, #tile.mem<sram>> -> !tile.dma_token
     ```
   }];
-  let arguments = (ins Tile_Buffer:$src, Index:$src_offset, Tile_Buffer:$dst, Index:$dst_offset,
+  let arguments = (ins Tile_ReadBuffer:$src, Index:$src_offset, Tile_WrittenBuffer:$dst, Index:$dst_offset,
                        DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$src_strides,
                        DenseI64ArrayAttr:$dst_strides, OptionalAttr<I64Attr>:$sem);
+  let results = (outs Optional<Tile_DmaToken>:$token);
   let assemblyFormat = [{
     $src `[` $src_offset `]` `->` $dst `[` $dst_offset `]` `sizes` $sizes
     `src_strides` $src_strides `dst_strides` $dst_strides attr-dict `:` type($src) `,` type($dst)
+    (`->` type($token)^)?
   }];
   let hasVerifier = 1;
 }
@@ -76,16 +141,21 @@ def Tile_DmaOp : Tile_Op<"dma"> {
 def Tile_DmaWaitOp : Tile_Op<"dma_wait"> {
   let summary = "Wait for the copy started on a semaphore";
   let description = [{
-    Waits until the `tile.dma` started with `sem` completes. It names the
+    Waits until the copy whose token it consumes completes. It names the
     copy's source and destination, so that the memory planners keep both
-    alive (and unshared) until the copy is done.
+    alive (and unshared) until the copy is done. `sem` is the copy's
+    semaphore, set by `tile-assign-semaphores`.
 
     ```mlir
-    tile.dma_wait %x, %in {sem = 1 : i64} : memref<1x8x56x56xf32>, memref<9280xf32, 1>
+    tile.dma_wait %t on %x -> %in
+        : memref<1x8x56x56xf32, #tile.mem<dram>>, memref<9280xf32, #tile.mem<sram>>
     ```
   }];
-  let arguments = (ins Tile_Buffer:$src, Tile_Buffer:$dst, I64Attr:$sem);
-  let assemblyFormat = "$src `,` $dst attr-dict `:` type($src) `,` type($dst)";
+  let arguments = (ins Tile_DmaToken:$token, Tile_ReadBuffer:$src, Tile_WrittenBuffer:$dst,
+                       OptionalAttr<I64Attr>:$sem);
+  let assemblyFormat = [{
+    $token `on` $src `->` $dst attr-dict `:` type($src) `,` type($dst)
+  }];
   let hasVerifier = 1;
 }
 
@@ -96,8 +166,8 @@ def Tile_MatmulOp : Tile_Op<"matmul"> {
     starting at the given element offsets of SRAM buffers. fp32 on the vector
     unit's FMA.
   }];
-  let arguments = (ins Tile_Buffer:$a, Index:$a_offset, Tile_Buffer:$b, Index:$b_offset,
-                       Tile_Buffer:$c, Index:$c_offset, I64Attr:$m, I64Attr:$n, I64Attr:$k,
+  let arguments = (ins Tile_ReadBuffer:$a, Index:$a_offset, Tile_ReadBuffer:$b, Index:$b_offset,
+                       Tile_UpdatedBuffer:$c, Index:$c_offset, I64Attr:$m, I64Attr:$n, I64Attr:$k,
                        I64Attr:$lda, I64Attr:$ldb, I64Attr:$ldc, BoolAttr:$accumulate);
   let assemblyFormat = [{
     $a `[` $a_offset `]` `,` $b `[` $b_offset `]` `->` $c `[` $c_offset `]` attr-dict
@@ -119,12 +189,12 @@ def Tile_MatmulMmaOp : Tile_Op<"matmul_mma"> {
     tile.matmul_mma %a[%c0], %b[%c0], %s[%c0] -> %c[%c0] {m = 16 : i64,
         n = 64 : i64, k = 32 : i64, lda = 32 : i64, ldb = 64 : i64,
         ldc = 64 : i64, accumulate = false}
-        : memref<512xf32, 1>, memref<2048xf32, 1>, memref<2688xbf16, 1>, memref<1024xf32, 1>
+        : memref<512xf32, #tile.mem<sram>>, memref<2048xf32, #tile.mem<sram>>, memref<2688xbf16, #tile.mem<sram>>, memref<1024xf32, #tile.mem<sram>>
     ```
   }];
-  let arguments = (ins Tile_Buffer:$a, Index:$a_offset, Tile_Buffer:$b, Index:$b_offset,
-                       Tile_Buffer:$scratch, Index:$scratch_offset,
-                       Tile_Buffer:$c, Index:$c_offset, I64Attr:$m, I64Attr:$n, I64Attr:$k,
+  let arguments = (ins Tile_ReadBuffer:$a, Index:$a_offset, Tile_ReadBuffer:$b, Index:$b_offset,
+                       Tile_UpdatedBuffer:$scratch, Index:$scratch_offset,
+                       Tile_UpdatedBuffer:$c, Index:$c_offset, I64Attr:$m, I64Attr:$n, I64Attr:$k,
                        I64Attr:$lda, I64Attr:$ldb, I64Attr:$ldc, BoolAttr:$accumulate);
   let assemblyFormat = [{
     $a `[` $a_offset `]` `,` $b `[` $b_offset `]` `,` $scratch `[` $scratch_offset `]` `->`
@@ -177,13 +247,13 @@ def Tile_ElementwiseOp : Tile_Op<"elementwise", [AttrSizedOperandSegments]> {
 
     ```mlir
     tile.elementwise lt %a[%c0], %b[%c0] -> %m[%c0] {count = 16 : i64, in0_stride = 1 : i64,
-        in1_stride = 0 : i64, params = array<f32>} : memref<16xf32, 1>, memref<16xi1, 1>, memref<1xf32, 1>
+        in1_stride = 0 : i64, params = array<f32>} : memref<16xf32, #tile.mem<sram>>, memref<16xi1, #tile.mem<sram>>, memref<1xf32, #tile.mem<sram>>
     ```
   }];
-  let arguments = (ins Tile_EltKindAttr:$kind, Tile_Buffer:$in0, Index:$in0_offset,
-                       Optional<Tile_Buffer>:$in1, Optional<Index>:$in1_offset,
-                       Optional<Tile_Buffer>:$in2, Optional<Index>:$in2_offset,
-                       Tile_Buffer:$out, Index:$out_offset, I64Attr:$count,
+  let arguments = (ins Tile_EltKindAttr:$kind, Tile_ReadBuffer:$in0, Index:$in0_offset,
+                       Tile_OptionalReadBuffer:$in1, Optional<Index>:$in1_offset,
+                       Tile_OptionalReadBuffer:$in2, Optional<Index>:$in2_offset,
+                       Tile_WrittenBuffer:$out, Index:$out_offset, I64Attr:$count,
                        I64Attr:$in0_stride, I64Attr:$in1_stride,
                        DefaultValuedAttr<I64Attr, "0">:$in2_stride, DenseF32ArrayAttr:$params);
   let assemblyFormat = [{
@@ -216,9 +286,9 @@ def Tile_Conv2DOp : Tile_Op<"conv2d", [AttrSizedOperandSegments]> {
     `w`, when present, is a [filters x channels * kh * kw] row-major SRAM
     block. The output tile is [filters or channels][out_rows][out_cols].
   }];
-  let arguments = (ins Tile_WindowKindAttr:$kind, Tile_Buffer:$x, Index:$x_offset,
-                       Optional<Tile_Buffer>:$w, Optional<Index>:$w_offset,
-                       Tile_Buffer:$out, Index:$out_offset,
+  let arguments = (ins Tile_WindowKindAttr:$kind, Tile_ReadBuffer:$x, Index:$x_offset,
+                       Tile_OptionalReadBuffer:$w, Optional<Index>:$w_offset,
+                       Tile_UpdatedBuffer:$out, Index:$out_offset,
                        I64Attr:$channels, I64Attr:$filters, I64Attr:$in_rows, I64Attr:$in_cols,
                        I64Attr:$out_rows, I64Attr:$out_cols, I64Attr:$kh, I64Attr:$kw,
                        I64Attr:$stride_h, I64Attr:$stride_w, I64Attr:$dil_h, I64Attr:$dil_w,
@@ -251,13 +321,13 @@ def Tile_Conv2DMmaOp : Tile_Op<"conv2d_mma", [AttrSizedOperandSegments]> {
         filters = 64 : i64, in_rows = 3 : i64, in_cols = 58 : i64, out_rows = 1 : i64,
         out_cols = 56 : i64, kh = 3 : i64, kw = 3 : i64, stride_h = 1 : i64,
         stride_w = 1 : i64, dil_h = 1 : i64, dil_w = 1 : i64, accumulate = false}
-        : memref<11136xf32, 1>, memref<36864xbf16, 1>, memref<44160xbf16, 1>, memref<3584xf32, 1>
+        : memref<11136xf32, #tile.mem<sram>>, memref<36864xbf16, #tile.mem<sram>>, memref<44160xbf16, #tile.mem<sram>>, memref<3584xf32, #tile.mem<sram>>
     ```
   }];
-  let arguments = (ins Tile_Buffer:$x, Index:$x_offset, Tile_Buffer:$w, Index:$w_offset,
-                       Tile_Buffer:$scratch, Index:$scratch_offset,
-                       Optional<Tile_Buffer>:$bias, Optional<Index>:$bias_offset,
-                       Tile_Buffer:$out, Index:$out_offset,
+  let arguments = (ins Tile_ReadBuffer:$x, Index:$x_offset, Tile_ReadBuffer:$w, Index:$w_offset,
+                       Tile_UpdatedBuffer:$scratch, Index:$scratch_offset,
+                       Tile_OptionalReadBuffer:$bias, Optional<Index>:$bias_offset,
+                       Tile_UpdatedBuffer:$out, Index:$out_offset,
                        I64Attr:$channels, I64Attr:$filters, I64Attr:$in_rows, I64Attr:$in_cols,
                        I64Attr:$out_rows, I64Attr:$out_cols, I64Attr:$kh, I64Attr:$kw,
                        I64Attr:$stride_h, I64Attr:$stride_w, I64Attr:$dil_h, I64Attr:$dil_w,
@@ -283,10 +353,10 @@ def Tile_MmaViewsOp : Tile_Op<"mma_views"> {
     ```mlir
     tile.mma_views %x[%c0] -> %v[%c0] {channels = 64 : i64, in_rows = 3 : i64,
         in_cols = 58 : i64, out_cols = 56 : i64, kw = 3 : i64, stride_w = 1 : i64,
-        dil_w = 1 : i64} : memref<11136xf32, 1>, memref<44160xbf16, 1>
+        dil_w = 1 : i64} : memref<11136xf32, #tile.mem<sram>>, memref<44160xbf16, #tile.mem<sram>>
     ```
   }];
-  let arguments = (ins Tile_Buffer:$x, Index:$x_offset, Tile_Buffer:$views, Index:$views_offset,
+  let arguments = (ins Tile_ReadBuffer:$x, Index:$x_offset, Tile_WrittenBuffer:$views, Index:$views_offset,
                        I64Attr:$channels, I64Attr:$in_rows, I64Attr:$in_cols, I64Attr:$out_cols,
                        I64Attr:$kw, I64Attr:$stride_w, I64Attr:$dil_w);
   let assemblyFormat = [{
@@ -297,8 +367,8 @@ def Tile_MmaViewsOp : Tile_Op<"mma_views"> {
 
 def Tile_ReduceOp : Tile_Op<"reduce"> {
   let summary = "out[i] = sum, max, min or product of in[i * len .. i * len + len) for i < count";
-  let arguments = (ins Tile_WindowKindAttr:$kind, Tile_Buffer:$in, Index:$in_offset,
-                       Tile_Buffer:$out, Index:$out_offset, I64Attr:$count, I64Attr:$len);
+  let arguments = (ins Tile_WindowKindAttr:$kind, Tile_ReadBuffer:$in, Index:$in_offset,
+                       Tile_WrittenBuffer:$out, Index:$out_offset, I64Attr:$count, I64Attr:$len);
   let assemblyFormat = [{
     $kind $in `[` $in_offset `]` `->` $out `[` $out_offset `]` attr-dict `:` type($in) `,` type($out)
   }];
@@ -313,7 +383,7 @@ def Tile_ScatterOp : Tile_Op<"scatter"> {
     enum of graph.scatter, as an integer). Indices are int64 in [0, size of
     out).
   }];
-  let arguments = (ins Tile_Buffer:$out, Tile_Buffer:$indices, Tile_Buffer:$updates,
+  let arguments = (ins Tile_UpdatedBuffer:$out, Tile_ReadBuffer:$indices, Tile_ReadBuffer:$updates,
                        I64Attr:$count, I64Attr:$kind);
   let assemblyFormat = [{
     $out `[` $indices `]` `,` $updates attr-dict `:` type($out) `,` type($indices) `,` type($updates)
@@ -334,7 +404,7 @@ def Tile_ConvertOp : Tile_Op<"convert"> {
     subnormals kept). f32 <-> i32 runs 16 lanes at a time on the vector
     unit, other pairs element by element.
   }];
-  let arguments = (ins Tile_Buffer:$in, Index:$in_offset, Tile_Buffer:$out, Index:$out_offset,
+  let arguments = (ins Tile_ReadBuffer:$in, Index:$in_offset, Tile_WrittenBuffer:$out, Index:$out_offset,
                        I64Attr:$count);
   let assemblyFormat = [{
     $in `[` $in_offset `]` `->` $out `[` $out_offset `]` attr-dict `:` type($in) `,` type($out)
@@ -349,8 +419,8 @@ def Tile_GatherOp : Tile_Op<"gather"> {
     negative index counts from the end). Each row goes through `stage`, an
     SRAM buffer of outer * inner elements.
   }];
-  let arguments = (ins Tile_Buffer:$data, Tile_Buffer:$indices, Index:$indices_offset,
-                       Tile_Buffer:$stage, Tile_Buffer:$out, I64Attr:$count, I64Attr:$outer,
+  let arguments = (ins Tile_ReadBuffer:$data, Tile_ReadBuffer:$indices, Index:$indices_offset,
+                       Tile_UpdatedBuffer:$stage, Tile_WrittenBuffer:$out, I64Attr:$count, I64Attr:$outer,
                        I64Attr:$len, I64Attr:$inner);
   let assemblyFormat = [{
     $data `[` $indices `[` $indices_offset `]` `]` `via` $stage `->` $out attr-dict

@@ -39,17 +39,17 @@ def PlanMemory : Pass<"tile-plan-memory", "mlir::ModuleOp"> {
 
     Before:
     ```mlir
-    %a = memref.alloc() : memref<256xf32, 1>
+    %a = memref.alloc() : memref<256xf32, #tile.mem<sram>>
     tile.dma %x[%c0] -> %a[%c0] ...
-    memref.dealloc %a : memref<256xf32, 1>
-    %b = memref.alloc() : memref<256xf32, 1>
+    memref.dealloc %a : memref<256xf32, #tile.mem<sram>>
+    %b = memref.alloc() : memref<256xf32, #tile.mem<sram>>
     ```
     After:
     ```mlir
-    %a = memref.alloc() {d1.address = 0 : i64} : memref<256xf32, 1>
+    %a = memref.alloc() {d1.address = 0 : i64} : memref<256xf32, #tile.mem<sram>>
     tile.dma %x[%c0] -> %a[%c0] ...
-    memref.dealloc %a : memref<256xf32, 1>
-    %b = memref.alloc() {d1.address = 0 : i64} : memref<256xf32, 1>
+    memref.dealloc %a : memref<256xf32, #tile.mem<sram>>
+    %b = memref.alloc() {d1.address = 0 : i64} : memref<256xf32, #tile.mem<sram>>
     ```
   }];
   let options = [
@@ -62,6 +62,44 @@ def PlanMemory : Pass<"tile-plan-memory", "mlir::ModuleOp"> {
     Option<"ReserveBytes", "reserve-bytes", "int64_t", "131072",
            "SRAM kept free for DMA descriptors and tables when activations stay resident">
   ];
+}
+
+def AssignSemaphores : Pass<"tile-assign-semaphores", "mlir::ModuleOp"> {
+  let summary = "Map each started copy's token to one of the core's semaphores";
+  let description = [{
+    A `tile.dma` with a `!tile.dma_token` result starts a copy; the
+    `tile.dma_wait` that consumes the token completes it. At the ISA level
+    the token is a semaphore that the copy increments and the wait
+    decrements, so copies in flight at the same time need different ones.
+
+    Tokens joined by `scf.for` iteration arguments (and `scf.if` results)
+    are one chain: the copy started in one iteration is waited for in the
+    next. Each chain is live from its first copy to its last wait in program
+    order, and over the whole of a loop that carries it; chains are given
+    semaphores by linear scan, the lowest free number first (1 to the ISA's
+    highest; 0 belongs to the copies that are waited for at once). The
+    result is the `sem` attribute of every `tile.dma` and `tile.dma_wait` of
+    the chain, which a test may also set by hand (the pass keeps no
+    assignment it finds).
+
+    Errors: more chains live at once than there are semaphores (at the copy
+    that finds none free); a token waited for more than once or never (a
+    copy that would hang or outlive its buffers); a token flowing into an op
+    other than `tile.dma_wait`, `scf.for`, `scf.if` and `scf.yield`.
+
+    Before:
+    ```mlir
+    %t0 = tile.dma %x[%c0] -> %in[%c0] ... -> !tile.dma_token
+    %r = scf.for %i = %c0 to %n step %c1 iter_args(%t = %t0) -> (!tile.dma_token) {
+      tile.dma_wait %t on %x -> %in : ...
+      %next = tile.dma %x[%i] -> %in[%half] ... -> !tile.dma_token
+      ...
+      scf.yield %next : !tile.dma_token
+    }
+    tile.dma_wait %r on %x -> %in : ...
+    ```
+    After: every `tile.dma` and `tile.dma_wait` above has `{sem = 1 : i64}`.
+  }];
 }
 
 #endif // D1_TILE_TRANSFORMS_PASSES_TD

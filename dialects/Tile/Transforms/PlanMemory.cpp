@@ -232,8 +232,7 @@ struct PlanMemoryPass : d1::impl::PlanMemoryBase<PlanMemoryPass> {
       Moved[I] = true;
       for (Value V : withViews(Dram.Allocs[I].getResult())) {
         auto T = cast<MemRefType>(V.getType());
-        V.setType(MemRefType::get(T.getShape(), T.getElementType(), T.getLayout(),
-                                  B.getI64IntegerAttr(1)));
+        V.setType(tile::bufferType(T.getShape(), T.getElementType(), tile::Space::SRAM));
       }
       Res.Allocs.push_back(Dram.Allocs[I]);
       Res.Buffers.push_back(Dram.Buffers[I]);

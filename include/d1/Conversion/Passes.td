@@ -23,9 +23,9 @@ def GraphToTile : Pass<"convert-graph-to-tile", "mlir::ModuleOp"> {
     ```
     After:
     ```mlir
-    func.func @main(%x: memref<4x8xf32>, %r: memref<4x8xf32>) {
-      %in = memref.alloc() : memref<32xf32, 1>
-      %out = memref.alloc() : memref<32xf32, 1>
+    func.func @main(%x: memref<4x8xf32, #tile.mem<dram>>, %r: memref<4x8xf32, #tile.mem<dram>>) {
+      %in = memref.alloc() : memref<32xf32, #tile.mem<sram>>
+      %out = memref.alloc() : memref<32xf32, #tile.mem<sram>>
       tile.dma %x[%c0] -> %in[%c0] sizes [1, 4, 8] src_strides [0, 8] dst_strides [0, 8] ...
       tile.elementwise relu %in[%c0] -> %out[%c0] {count = 32 ...}
       tile.dma %out[%c0] -> %r[%c0] sizes [1, 4, 8] ...

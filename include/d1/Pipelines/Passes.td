@@ -21,8 +21,8 @@ def LowerToD1ISA : Pass<"d1-lower-to-d1isa", "mlir::ModuleOp"> {
 
     Before:
     ```mlir
-    func.func @main(%x: memref<256xf32>, %y: memref<256xf32>) {
-      %a = memref.alloc() : memref<256xf32, 1>
+    func.func @main(%x: memref<256xf32, #tile.mem<dram>>, %y: memref<256xf32, #tile.mem<dram>>) {
+      %a = memref.alloc() : memref<256xf32, #tile.mem<sram>>
       tile.dma %x[%c0] -> %a[%c0] ...
     ```
     After: the same program as `d1isa` ops on virtual registers, addresses

@@ -2,8 +2,8 @@
 //
 // Builds a new @main over DRAM memrefs next to the old one, op by op, then
 // replaces it. Every kernel brings its SRAM buffers with memref.alloc in
-// memory space 1 and frees them with memref.dealloc, so the SRAM planner sees
-// each buffer's lifetime.
+// #tile.mem<sram> and frees them with memref.dealloc, so the SRAM planner
+// sees each buffer's lifetime.
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Conversion/Passes.h"
@@ -71,22 +71,30 @@ private:
     return X == 1 ? A : B.create<arith::MulIOp>(Loc, A, idx(X)).getResult();
   }
   Value sram(int64_t Elements, Type Elt = Type()) {
-    auto T = MemRefType::get({Elements}, Elt ? Elt : B.getF32Type(), MemRefLayoutAttrInterface(),
-                             B.getI64IntegerAttr(1));
+    auto T = tile::bufferType({Elements}, Elt ? Elt : B.getF32Type(), tile::Space::SRAM);
     return B.create<memref::AllocOp>(Loc, T);
   }
   void free(Value V) { B.create<memref::DeallocOp>(Loc, V); }
   MemRefType dramType(Type T) {
     auto RT = cast<RankedTensorType>(T);
-    return MemRefType::get(RT.getShape(), RT.getElementType());
+    return tile::bufferType(RT.getShape(), RT.getElementType(), tile::Space::DRAM);
   }
-  /// A copy, complete when it returns; with Sem (1 to 31) only started,
-  /// for a tile.dma_wait on Sem to complete.
-  void dma(Value Src, Value SrcOff, Value Dst, Value DstOff, std::array<int64_t, 3> Sizes,
-           std::array<int64_t, 2> SrcStrides, std::array<int64_t, 2> DstStrides, int64_t Sem = 0) {
-    B.create<tile::DmaOp>(Loc, Src, SrcOff, Dst, DstOff, B.getDenseI64ArrayAttr(Sizes),
-                          B.getDenseI64ArrayAttr(SrcStrides), B.getDenseI64ArrayAttr(DstStrides),
-                          Sem ? B.getI64IntegerAttr(Sem) : IntegerAttr());
+  /// A copy, complete when it returns; with Async only started: the token
+  /// it returns is for the tile.dma_wait that completes it.
+  Value dma(Value Src, Value SrcOff, Value Dst, Value DstOff, std::array<int64_t, 3> Sizes,
+            std::array<int64_t, 2> SrcStrides, std::array<int64_t, 2> DstStrides,
+            bool Async = false) {
+    return B
+        .create<tile::DmaOp>(Loc, Async ? tile::DmaTokenType::get(B.getContext()) : Type(), Src,
+                             SrcOff, Dst, DstOff, B.getDenseI64ArrayAttr(Sizes),
+                             B.getDenseI64ArrayAttr(SrcStrides), B.getDenseI64ArrayAttr(DstStrides),
+                             IntegerAttr())
+        .getToken();
+  }
+  /// A loop from Lb to Ub by Step whose iterations carry the started copy
+  /// Token (when there is one) to the next; the caller yields it.
+  scf::ForOp tokenLoop(Value Lb, Value Ub, Value Step, Value Token) {
+    return B.create<scf::ForOp>(Loc, Lb, Ub, Step, Token ? ValueRange(Token) : ValueRange());
   }
   /// Offset of half T & 1 of a double buffer whose halves take Size elements.
   Value half(Value T, int64_t Size) {
@@ -238,7 +246,7 @@ private:
 
 std::string Lowering::lowerConstant(graph::ConstantOp Op) {
   auto T = cast<RankedTensorType>(Op.getType());
-  auto MT = MemRefType::get(T.getShape(), T.getElementType());
+  auto MT = tile::bufferType(T.getShape(), T.getElementType(), tile::Space::DRAM);
   std::string Name = "cst" + std::to_string(NextGlobal++);
   OpBuilder::InsertionGuard G(B);
   B.setInsertionPointToStart(M.getBody());
@@ -450,9 +458,8 @@ void Lowering::stridedCopy(Value Src, int64_t SrcOff, const std::vector<int64_t>
 void Lowering::copy(Value Src, Value Dst, int64_t Elements) {
   int64_t T = tileElements();
   Type ET = cast<MemRefType>(Src.getType()).getElementType();
-  Value Buf = B.create<memref::AllocOp>(Loc, MemRefType::get({std::min(T, Elements)}, ET,
-                                                             MemRefLayoutAttrInterface(),
-                                                             B.getI64IntegerAttr(1)));
+  Value Buf = B.create<memref::AllocOp>(
+      Loc, tile::bufferType({std::min(T, Elements)}, ET, tile::Space::SRAM));
   forTiles(Elements, T, [&](Value Off, int64_t N) {
     dma(Src, Off, Buf, idx(0), {1, 1, N}, {0, 0}, {0, 0});
     dma(Buf, idx(0), Dst, Off, {1, 1, N}, {0, 0}, {0, 0});
@@ -789,14 +796,15 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
       Shape CS = IS;
       if (Crop) {
         CS[2] = Hc;
-        CIn = B.create<memref::AllocOp>(Loc, MemRefType::get(CS, E));
+        CIn = B.create<memref::AllocOp>(Loc, tile::bufferType(CS, E, tile::Space::DRAM));
         if (Hc)
           stridedCopy(In, Crop * W, {C * H * W, H * W, W, 1}, CIn, 0, {C * Hc * W, Hc * W, W, 1},
                       CS);
       }
-      Value Dst = Ky0 == 0
-                      ? Out
-                      : (Tmp ? Tmp : Tmp = B.create<memref::AllocOp>(Loc, MemRefType::get(OS, E)));
+      Value Dst = Ky0 == 0 ? Out
+                           : (Tmp ? Tmp
+                                  : Tmp = B.create<memref::AllocOp>(
+                                        Loc, tile::bufferType(OS, E, tile::Space::DRAM)));
       lowerWindow(Kind, CIn, CS, Value(), Value(), Dst, OS, Kc, KW, St,
                   {std::max<int64_t>(Top, 0), Pads[1], Bottom, Pads[3]}, Dil, 1, {});
       if (Ky0)
@@ -820,8 +828,8 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
       int64_t X0 = Ox0 * St[1] - PL, X1 = X0 + (Tw - 1) * St[1] + (KW - 1) * Dil[1] + 1;
       int64_t Lo = std::max<int64_t>(X0, 0), Hi = std::min<int64_t>(X1, W);
       Shape SIS = {N, C, H, std::max<int64_t>(Hi - Lo, 0)}, SOS = {N, C, OH, Tw};
-      Value SIn = B.create<memref::AllocOp>(Loc, MemRefType::get(SIS, E));
-      Value SOut = B.create<memref::AllocOp>(Loc, MemRefType::get(SOS, E));
+      Value SIn = B.create<memref::AllocOp>(Loc, tile::bufferType(SIS, E, tile::Space::DRAM));
+      Value SOut = B.create<memref::AllocOp>(Loc, tile::bufferType(SOS, E, tile::Space::DRAM));
       if (Hi > Lo)
         stridedCopy(In, Lo, {C * H * W, H * W, W, 1}, SIn, 0,
                     {C * H * SIS[3], H * SIS[3], SIS[3], 1}, SIS);
@@ -885,28 +893,25 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   // and input per (row, filter, channel) tile.
   bool InputOnce = Conv && WT.InputOnce;
   bool WeightsResident = Conv && Cg <= TC && !InputOnce;
-  constexpr int64_t WeightSem = 2;
+  // Returns the copy's token when Async.
   auto loadWeights = [&](Value Gb, Value F0, int64_t Tf, Value C0, int64_t Tc, Value WOff,
-                         bool Async = false) {
+                         bool Async = false) -> Value {
     if (Mma) {
       // Rows of A tiles: (filter block, ky, kx) x the channel tile's blocks.
       int64_t Tc4 = plan::roundUp(Tc, 4);
       Value WSrc = add(add(mul(Gb, Fg8 * K2 * Cg4), mul(F0, K2 * Cg4)), mul(C0, 8));
-      dma(Packed, WSrc, WBuf, WOff, {1, plan::roundUp(Tf, 8) / 8 * K2, Tc4 * 8}, {0, Cg4 * 8},
-          {0, Tc4 * 8}, Async ? WeightSem : 0);
-      return;
+      return dma(Packed, WSrc, WBuf, WOff, {1, plan::roundUp(Tf, 8) / 8 * K2, Tc4 * 8},
+                 {0, Cg4 * 8}, {0, Tc4 * 8}, Async);
     }
     Value WSrc = add(mul(add(mul(Gb, Fg), F0), Cg * K2), mul(C0, K2));
-    dma(Weight, WSrc, WBuf, WOff, {1, Tf, Tc * K2}, {0, Cg * K2}, {0, Tc * K2},
-        Async ? WeightSem : 0);
+    return dma(Weight, WSrc, WBuf, WOff, {1, Tf, Tc * K2}, {0, Cg * K2}, {0, Tc * K2}, Async);
   };
   int64_t InPlane = H * W, OutPlane = OH * OW;
   // The padded input tile of Planes channels from channel First (within the
-  // group) at XOff: pad value, then the input rows inside. Started only (on
-  // semaphore 1) when Async; Wait waits for it.
-  constexpr int64_t InputSem = 1;
+  // group) at XOff: pad value, then the input rows inside. Started only when
+  // Async (and there are rows): the copy's token, for Wait.
   auto loadInput = [&](Value Nb, Value Gb, Value Oy0, const RowTile &T, Value First, int64_t Planes,
-                       Value XOff, bool Async = false) {
+                       Value XOff, bool Async = false) -> Value {
     elementwise(tile::EltKind::Fill, XBuf, XOff, 0, Value(), Value(), 0, XBuf, XOff,
                 Planes * XRows * IWp, {PadValue});
     if (T.Rows > 0) {
@@ -914,13 +919,14 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
       // First input row: Oy0 * stride - pad_top + the rows clipped away.
       Value Src = add(add(mul(Nb, C * InPlane), mul(Ch, InPlane)),
                       add(mul(Oy0, St[0] * W), idx((T.DstRow - PT) * W)));
-      dma(In, Src, XBuf, add(XOff, T.DstRow * IWp + PL), {Planes, T.Rows, W}, {InPlane, W},
-          {XRows * IWp, IWp}, Async ? InputSem : 0);
+      return dma(In, Src, XBuf, add(XOff, T.DstRow * IWp + PL), {Planes, T.Rows, W}, {InPlane, W},
+                 {XRows * IWp, IWp}, Async);
     }
+    return Value();
   };
-  auto Wait = [&](const RowTile &T) {
-    if (T.Rows > 0)
-      B.create<tile::DmaWaitOp>(Loc, In, XBuf, B.getI64IntegerAttr(InputSem));
+  auto Wait = [&](Value Token) {
+    if (Token)
+      B.create<tile::DmaWaitOp>(Loc, Token, In, XBuf, IntegerAttr());
   };
   // On the matrix unit: the bf16 views of an input tile that has arrived,
   // for every filter tile over it.
@@ -1031,28 +1037,37 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   auto PipelinedRows = [&](Value Nb, Value Gb,
                            const std::function<void(Value, const RowTile &, Value)> &Body) {
     auto Start = [&](Value Oy0, const RowTile &T, Value XOff) {
-      loadInput(Nb, Gb, Oy0, T, idx(0), Cg, XOff, /*Async=*/true);
+      return loadInput(Nb, Gb, Oy0, T, idx(0), Cg, XOff, /*Async=*/true);
     };
-    Start(idx(Tiles[0].Oy0), Tiles[0], idx(0));
+    // The started copy of the next tile's input (none for a tile without
+    // input rows); alike tiles have rows alike, so a run's loop carries a
+    // token in every iteration or in none.
+    Value Token = Start(idx(Tiles[0].Oy0), Tiles[0], idx(0));
     size_t K = 0;
     while (K < Tiles.size()) {
       size_t E = K + 1;
       while (E < Tiles.size() && SameRowTile(Tiles[K], Tiles[E]))
         ++E;
       if (E - K > 1) {
-        auto For = B.create<scf::ForOp>(Loc, idx(0), idx(int64_t(E - 1 - K)), idx(1));
+        auto For = tokenLoop(idx(0), idx(int64_t(E - 1 - K)), idx(1), Token);
         OpBuilder::InsertionGuard G(B);
         B.setInsertionPointToStart(For.getBody());
         Value J = For.getInductionVar(), T = add(J, int64_t(K));
         Value Oy0 = add(mul(J, TOY), Tiles[K].Oy0);
-        Wait(Tiles[K]);
-        Start(add(Oy0, TOY), Tiles[K], half(add(T, 1), XHalf));
+        Wait(Token ? For.getRegionIterArgs()[0] : Value());
+        Value Next = Start(add(Oy0, TOY), Tiles[K], half(add(T, 1), XHalf));
         MakeViews(half(T, XHalf), Cg);
         Body(Oy0, Tiles[K], half(T, XHalf));
+        if (Token) {
+          B.setInsertionPointToEnd(For.getBody());
+          B.create<scf::YieldOp>(Loc, Next);
+          Token = For.getResult(0);
+        }
       }
-      Wait(Tiles[E - 1]);
+      Wait(Token);
+      Token = Value();
       if (E < Tiles.size())
-        Start(idx(Tiles[E].Oy0), Tiles[E], half(int64_t(E), XHalf));
+        Token = Start(idx(Tiles[E].Oy0), Tiles[E], half(int64_t(E), XHalf));
       MakeViews(half(int64_t(E - 1), XHalf), Cg);
       Body(idx(Tiles[E - 1].Oy0), Tiles[E - 1], half(int64_t(E - 1), XHalf));
       K = E;
@@ -1066,25 +1081,30 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
       return forTiles(Conv ? Fg : C, TF, [&](Value F0, int64_t Tf) { Body(F0, Tf, idx(0)); });
     int64_t Full = Fg / TF, Rem = Fg % TF;
     auto Start = [&](Value F0, int64_t Tf, Value WOff) {
-      loadWeights(Gb, F0, Tf, idx(0), Cg, WOff, /*Async=*/true);
+      return loadWeights(Gb, F0, Tf, idx(0), Cg, WOff, /*Async=*/true);
     };
-    auto WaitW = [&]() { B.create<tile::DmaWaitOp>(Loc, Mma ? Packed : Weight, WBuf, WeightSem); };
-    Start(idx(0), TF, idx(0)); // canDoubleWeights: TF < Fg, so Full >= 1
+    auto WaitW = [&](Value Token) {
+      B.create<tile::DmaWaitOp>(Loc, Token, Mma ? Packed : Weight, WBuf, IntegerAttr());
+    };
+    Value Token = Start(idx(0), TF, idx(0)); // canDoubleWeights: TF < Fg, so Full >= 1
     if (Full > 1) {
-      auto For = B.create<scf::ForOp>(Loc, idx(0), idx(Full - 1), idx(1));
+      auto For = tokenLoop(idx(0), idx(Full - 1), idx(1), Token);
       OpBuilder::InsertionGuard G(B);
       B.setInsertionPointToStart(For.getBody());
       Value J = For.getInductionVar();
-      WaitW();
-      Start(mul(add(J, 1), TF), TF, half(add(J, 1), WHalf));
+      WaitW(For.getRegionIterArgs()[0]);
+      Value Next = Start(mul(add(J, 1), TF), TF, half(add(J, 1), WHalf));
       Body(mul(J, TF), TF, half(J, WHalf));
+      B.setInsertionPointToEnd(For.getBody());
+      B.create<scf::YieldOp>(Loc, Next);
+      Token = For.getResult(0);
     }
-    WaitW();
+    WaitW(Token);
     if (Rem)
-      Start(idx(Full * TF), Rem, half(Full, WHalf));
+      Token = Start(idx(Full * TF), Rem, half(Full, WHalf));
     Body(idx((Full - 1) * TF), TF, half(Full - 1, WHalf));
     if (Rem) {
-      WaitW();
+      WaitW(Token);
       Body(idx(Full * TF), Rem, half(Full, WHalf));
     }
   };
@@ -1932,7 +1952,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
         TS.push_back(IS[size_t(P)]);
         SrcSt.push_back(ISt[size_t(P)]);
       }
-      Value T = B.create<memref::AllocOp>(Loc, MemRefType::get(TS, eltOf(In)));
+      Value T = B.create<memref::AllocOp>(Loc, tile::bufferType(TS, eltOf(In), tile::Space::DRAM));
       stridedCopy(In, 0, SrcSt, T, 0, Contig(TS), TS);
       int64_t Kept = int64_t(IS.size() - Axes.size());
       auto [Outer, Len, Inner] = split3(TS, Kept, int64_t(TS.size()));
@@ -2019,8 +2039,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
       if (Outer * Inner > tileElements() * 2)
         throw LoweringError{Loc, "a gathered slice of " + std::to_string(Outer * Inner) +
                                      " elements does not fit the SRAM tile budget yet"};
-      auto IdxT = MemRefType::get({NI}, IT.getElementType(), MemRefLayoutAttrInterface(),
-                                  B.getI64IntegerAttr(1));
+      auto IdxT = tile::bufferType({NI}, IT.getElementType(), tile::Space::SRAM);
       Value IdxBuf = B.create<memref::AllocOp>(Loc, IdxT);
       Value Stage = sram(Outer * Inner, eltOf(buffer(Ga.getInput())));
       dma(buffer(Ga.getIndices()), idx(0), IdxBuf, idx(0), {1, 1, NI}, {0, 0}, {0, 0});
@@ -2074,9 +2093,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     Value Out = result(Ca.getResult(), Dest), In = buffer(Ca.getInput());
     int64_t N = Ca.getType().getNumElements(), T = tileElements();
     auto SramOf = [&](Type E, int64_t Count) {
-      return B
-          .create<memref::AllocOp>(
-              Loc, MemRefType::get({Count}, E, MemRefLayoutAttrInterface(), B.getI64IntegerAttr(1)))
+      return B.create<memref::AllocOp>(Loc, tile::bufferType({Count}, E, tile::Space::SRAM))
           .getResult();
     };
     Value IB = SramOf(From, std::min(N, T)), OB = SramOf(To, std::min(N, T));

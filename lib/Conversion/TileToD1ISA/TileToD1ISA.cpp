@@ -295,6 +295,9 @@ void Codegen::lowerDma(tile::DmaOp Op) {
   if (EB != elemBytes(Op.getDst()))
     throw CodegenError{Op.getLoc(), "DMA between buffers of different element types"};
   std::optional<int64_t> Sem = Op.getSem();
+  if (Op.getToken() && !Sem)
+    throw CodegenError{Op.getLoc(), "started copy without a semaphore (run tile-assign-semaphores "
+                                    "first)"};
   Put(0, Kind, 1);
   Put(1, uint64_t(Sem.value_or(0)), 1); // local semaphore: s0 for waited copies
   Put(2, 0xff, 1);                      // no remote semaphore
@@ -2171,8 +2174,11 @@ void Codegen::lowerOp(Operation *Op) {
   } else if (auto Mu = dyn_cast<arith::MulIOp>(Op)) {
     Map.map(Mu.getResult(), I.emit("mul", {Map.lookup(Mu.getLhs()), Map.lookup(Mu.getRhs())}));
   } else if (auto For = dyn_cast<scf::ForOp>(Op)) {
-    if (For.getNumRegionIterArgs())
-      throw CodegenError{Op->getLoc(), "internal error: tile loops carry no values"};
+    // A tile loop carries only started copies' tokens, which are semaphores
+    // at this level: nothing to carry.
+    for (Type T : For.getResultTypes())
+      if (!isa<tile::DmaTokenType>(T))
+        throw CodegenError{Op->getLoc(), "tile loops carry only DMA tokens"};
     auto New = B.create<scf::ForOp>(I.Loc, Map.lookup(For.getLowerBound()),
                                     Map.lookup(For.getUpperBound()), Map.lookup(For.getStep()));
     Map.map(For.getInductionVar(), New.getInductionVar());
@@ -2182,7 +2188,10 @@ void Codegen::lowerOp(Operation *Op) {
   } else if (auto D = dyn_cast<tile::DmaOp>(Op)) {
     lowerDma(D);
   } else if (auto W = dyn_cast<tile::DmaWaitOp>(Op)) {
-    I.emit("sem.wait", {}, {int64_t(W.getSem()), 1});
+    if (!W.getSem())
+      throw CodegenError{Op->getLoc(),
+                         "wait without a semaphore (run tile-assign-semaphores first)"};
+    I.emit("sem.wait", {}, {*W.getSem(), 1});
   } else if (auto A = dyn_cast<arith::AndIOp>(Op)) {
     Map.map(A.getResult(), I.emit("and", {Map.lookup(A.getLhs()), Map.lookup(A.getRhs())}));
   } else if (auto E = dyn_cast<tile::ElementwiseOp>(Op)) {

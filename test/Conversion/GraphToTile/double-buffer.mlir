@@ -2,25 +2,27 @@
 
 // Double-buffered input rows: with all 8 channels in one tile and six row
 // tiles, tile t's input goes to half t & 1 of the input buffer (4960
-// elements each), started on semaphore 1 before tile t - 1 computes; each
-// tile waits for its own copy first. The alike middle tiles share a loop
-// that picks the half from the tile's parity.
+// elements each), started (a token) before tile t - 1 computes; each tile
+// waits for its own copy first. The alike middle tiles share a loop that
+// picks the half from the tile's parity and carries the started copy from
+// one iteration to the next.
 // CHECK-LABEL: func.func @main
-// CHECK: %[[X:.*]] = memref.alloc() : memref<9920xf32, 1>
-// CHECK: tile.dma %arg0[%c0] -> %[[X]][%c35] {{.*}} {sem = 1 : i64}
-// CHECK: tile.dma_wait %arg0, %[[X]] {sem = 1 : i64}
-// CHECK: tile.dma %arg0[%c480] -> %[[X]][%c4961] {{.*}} {sem = 1 : i64}
+// CHECK: %[[X:.*]] = memref.alloc() : memref<9920xf32, #tile.mem<sram>>
+// CHECK: %[[T0:.*]] = tile.dma %arg0[%c0] -> %[[X]][%c35] {{.*}} -> !tile.dma_token
+// CHECK: tile.dma_wait %[[T0]] on %arg0 -> %[[X]] :
+// CHECK: %[[T1:.*]] = tile.dma %arg0[%c480] -> %[[X]][%c4961] {{.*}} -> !tile.dma_token
 // CHECK: tile.conv2d conv %[[X]][%c0]
-// CHECK: scf.for
-// CHECK: tile.dma_wait %arg0, %[[X]] {sem = 1 : i64}
+// CHECK: %[[R:.*]] = scf.for {{.*}} iter_args(%[[T:.*]] = %[[T1]]) -> (!tile.dma_token)
+// CHECK: tile.dma_wait %[[T]] on %arg0 -> %[[X]] :
 // CHECK: arith.andi
-// CHECK: tile.dma %arg0[%{{.*}}] -> %[[X]][%{{.*}}] {{.*}} {sem = 1 : i64}
+// CHECK: %[[N:.*]] = tile.dma %arg0[%{{.*}}] -> %[[X]][%{{.*}}] {{.*}} -> !tile.dma_token
 // CHECK: arith.andi
 // CHECK: tile.conv2d conv %[[X]][%{{.*}}]
-// CHECK: }
-// CHECK: tile.dma_wait
+// CHECK: scf.yield %[[N]] : !tile.dma_token
+// CHECK: tile.dma_wait %[[R]]
+// CHECK: %[[T2:.*]] = tile.dma
 // CHECK: tile.conv2d conv %[[X]][%c0]
-// CHECK: tile.dma_wait
+// CHECK: tile.dma_wait %[[T2]]
 // CHECK-NOT: tile.dma %arg0
 // CHECK: tile.conv2d conv %[[X]][%c4960]
 module attributes {d1.target = #d1.target<{sram_bytes = 131072 : i64}>} {
@@ -34,17 +36,17 @@ func.func @main(%x: tensor<1x8x96x32xf32>) -> tensor<1x8x96x32xf32> {
 // -----
 
 // Double-buffered weights: 256 filters of 64 x 3 x 3 stream through SRAM 8
-// at a time, each tile's weights started on semaphore 2 while the tile
-// before it computes; the 4 x 4 input is loaded once.
+// at a time, each tile's weights started while the tile before it
+// computes; the 4 x 4 input is loaded once.
 // CHECK-LABEL: func.func @main
-// CHECK: %[[W:.*]] = memref.alloc() : memref<9216xf32, 1>
-// CHECK: tile.dma %arg1[%c0] -> %[[W]][%c0] sizes [1, 8, 576] {{.*}} {sem = 2 : i64}
-// CHECK: scf.for
-// CHECK: tile.dma_wait %arg1, %[[W]] {sem = 2 : i64}
-// CHECK: tile.dma %arg1[%{{.*}}] -> %[[W]][%{{.*}}] sizes [1, 8, 576] {{.*}} {sem = 2 : i64}
+// CHECK: %[[W:.*]] = memref.alloc() : memref<9216xf32, #tile.mem<sram>>
+// CHECK: %[[T0:.*]] = tile.dma %arg1[%c0] -> %[[W]][%c0] sizes [1, 8, 576] {{.*}} -> !tile.dma_token
+// CHECK: %[[R:.*]] = scf.for {{.*}} iter_args(%[[T:.*]] = %[[T0]]) -> (!tile.dma_token)
+// CHECK: tile.dma_wait %[[T]] on %arg1 -> %[[W]] :
+// CHECK: %[[N:.*]] = tile.dma %arg1[%{{.*}}] -> %[[W]][%{{.*}}] sizes [1, 8, 576] {{.*}} -> !tile.dma_token
 // CHECK: tile.conv2d conv %{{.*}}, %[[W]][%{{.*}}]
-// CHECK: }
-// CHECK: tile.dma_wait %arg1, %[[W]] {sem = 2 : i64}
+// CHECK: scf.yield %[[N]]
+// CHECK: tile.dma_wait %[[R]] on %arg1 -> %[[W]] :
 // CHECK-NOT: tile.dma %arg1
 // CHECK: tile.conv2d conv %{{.*}}, %[[W]][%c4608]
 module attributes {d1.target = #d1.target<{sram_bytes = 131072 : i64}>} {

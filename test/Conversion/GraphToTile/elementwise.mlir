@@ -3,7 +3,7 @@
 // A broadcast bias add: rows of 40 elements; the [40] operand's row stride is
 // 0, and each row of the tile is one tile.elementwise.
 // CHECK-LABEL: func.func @main
-// CHECK-SAME: (%[[X:.*]]: memref<4x40xf32>, %[[B:.*]]: memref<40xf32>, %[[Y:.*]]: memref<4x40xf32>)
+// CHECK-SAME: (%[[X:.*]]: memref<4x40xf32, #tile.mem<dram>>, %[[B:.*]]: memref<40xf32, #tile.mem<dram>>, %[[Y:.*]]: memref<4x40xf32, #tile.mem<dram>>)
 // CHECK-SAME: d1.num_inputs = 2
 // CHECK: tile.dma %[[X]][%{{.*}}] -> %{{.*}} sizes [1, 4, 40] src_strides [0, 40] dst_strides [0, 40]
 // CHECK: tile.dma %[[B]][%{{.*}}] -> %{{.*}} sizes [1, 4, 40] src_strides [0, 0] dst_strides [0, 40]
@@ -35,7 +35,7 @@ func.func @main(%x: tensor<4x40xf32>, %s: tensor<4x1xf32>) -> tensor<4x40xf32> {
 // Reshape is free: a tile.view of the same storage, then a copy to the
 // output (a function result must be its own buffer).
 // CHECK-LABEL: func.func @main
-// CHECK: %[[V:.*]] = tile.view %arg0 : memref<2x6xf32> to memref<3x4xf32>
+// CHECK: %[[V:.*]] = tile.view %arg0 : memref<2x6xf32, #tile.mem<dram>> to memref<3x4xf32, #tile.mem<dram>>
 // CHECK: tile.dma %[[V]]
 func.func @main(%x: tensor<2x6xf32>) -> tensor<3x4xf32> {
   %r = graph.reshape %x : tensor<2x6xf32> -> tensor<3x4xf32>
@@ -45,7 +45,7 @@ func.func @main(%x: tensor<2x6xf32>) -> tensor<3x4xf32> {
 // -----
 
 // A constant becomes a memref.global read with memref.get_global.
-// CHECK: memref.global "private" constant @cst0 : memref<3xf32> = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00]>
+// CHECK: memref.global "private" constant @cst0 : memref<3xf32, #tile.mem<dram>> = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00]>
 // CHECK-LABEL: func.func @main
 // CHECK: memref.get_global @cst0
 func.func @main(%x: tensor<3xf32>) -> tensor<3xf32> {
@@ -60,8 +60,8 @@ func.func @main(%x: tensor<3xf32>) -> tensor<3xf32> {
 // bool condition and two fp32 operands (the scalar one, with stride 0, elided
 // as the default, in a one-element buffer).
 // CHECK-LABEL: func.func @main
-// CHECK: tile.elementwise gt %{{.*}}, %{{.*}} -> %{{.*}} {{.*}} : memref<{{[0-9]+}}xf32, 1>, memref<{{[0-9]+}}xi1, 1>
-// CHECK: tile.elementwise where {{.*}} : memref<{{[0-9]+}}xi1, 1>, memref<{{[0-9]+}}xf32, 1>, memref<{{[0-9]+}}xf32, 1>, memref<1xf32, 1>
+// CHECK: tile.elementwise gt %{{.*}}, %{{.*}} -> %{{.*}} {{.*}} : memref<{{[0-9]+}}xf32, #tile.mem<sram>>, memref<{{[0-9]+}}xi1, #tile.mem<sram>>
+// CHECK: tile.elementwise where {{.*}} : memref<{{[0-9]+}}xi1, #tile.mem<sram>>, memref<{{[0-9]+}}xf32, #tile.mem<sram>>, memref<{{[0-9]+}}xf32, #tile.mem<sram>>, memref<1xf32, #tile.mem<sram>>
 func.func @main(%x: tensor<4x40xf32>) -> tensor<4x40xf32> {
   %z = graph.constant dense<0.0> : tensor<f32>
   %m = graph.compare gt %x, %z : tensor<4x40xf32>, tensor<f32> -> tensor<4x40xi1>
@@ -74,7 +74,7 @@ func.func @main(%x: tensor<4x40xf32>) -> tensor<4x40xf32> {
 // A reduction over non-adjacent axes copies the input with the reduced axes
 // last (a strided DMA per row), then reduces rows of 2 x 4.
 // CHECK-LABEL: func.func @main
-// CHECK: %[[T:.*]] = memref.alloc() : memref<3x2x4xf32>
+// CHECK: %[[T:.*]] = memref.alloc() : memref<3x2x4xf32, #tile.mem<dram>>
 // CHECK: tile.dma %arg0{{.*}} src_strides [0, 12]
 // CHECK: tile.reduce sum {{.*}}len = 8
 func.func @main(%x: tensor<2x3x4xf32>) -> tensor<3xf32> {

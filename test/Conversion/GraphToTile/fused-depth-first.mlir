@@ -9,11 +9,11 @@
 // loads or computes only the new ones. The four alike middle bands share a
 // loop; the last band refills the bottom padding row.
 // CHECK-LABEL: func.func @main
-// CHECK-NOT: memref.alloc() : memref<1x4x48x16xf32>
-// CHECK: %[[X:.*]] = memref.alloc() : memref<604xf32, 1>
-// CHECK: %[[W:.*]] = memref.alloc() : memref<108xf32, 1>
+// CHECK-NOT: memref.alloc() : memref<1x4x48x16xf32, #tile.mem<dram>>
+// CHECK: %[[X:.*]] = memref.alloc() : memref<604xf32, #tile.mem<sram>>
+// CHECK: %[[W:.*]] = memref.alloc() : memref<108xf32, #tile.mem<sram>>
 // CHECK: tile.dma %{{.*}}[%{{.*}}] -> %[[W]][%{{.*}}] sizes [1, 4, 27]
-// CHECK: %[[P:.*]] = memref.alloc() : memref<776xf32, 1>
+// CHECK: %[[P:.*]] = memref.alloc() : memref<776xf32, #tile.mem<sram>>
 // CHECK: tile.elementwise fill %[[X]]{{.*}}params = array<f32: 0.000000e+00>
 // CHECK: tile.elementwise fill %[[P]]{{.*}}params = array<f32: 0xFF800000>
 // CHECK: tile.dma %arg0[%{{.*}}] -> %[[X]][%{{.*}}] sizes [3, 9, 16] src_strides [768, 16] dst_strides [180, 18]

@@ -7,11 +7,11 @@
 // intermediate.
 // CHECK-LABEL: func.func @main
 // CHECK-NOT: memref.alloc() : memref<2x10x
-// CHECK: %[[G:.*]] = memref.alloc() : memref<64xf32, 1>
+// CHECK: %[[G:.*]] = memref.alloc() : memref<64xf32, #tile.mem<sram>>
 // CHECK: tile.dma %arg1[%{{.*}}] -> %[[G]][%{{.*}}] sizes [1, 1, 64]
-// CHECK: %[[X:.*]] = memref.alloc() : memref<1280xf32, 1>
-// CHECK: %[[R:.*]] = memref.alloc() : memref<20xf32, 1>
-// CHECK: %[[SQ:.*]] = memref.alloc() : memref<1280xf32, 1>
+// CHECK: %[[X:.*]] = memref.alloc() : memref<1280xf32, #tile.mem<sram>>
+// CHECK: %[[R:.*]] = memref.alloc() : memref<20xf32, #tile.mem<sram>>
+// CHECK: %[[SQ:.*]] = memref.alloc() : memref<1280xf32, #tile.mem<sram>>
 // CHECK: tile.dma %arg0[%{{.*}}] -> %[[X]][%{{.*}}] sizes [1, 1, 1280]
 // CHECK: tile.reduce sum %[[X]][%{{.*}}] -> %[[R]][%{{.*}}] {count = 20 : i64, len = 64 : i64}
 // CHECK: tile.elementwise affine %[[R]]

@@ -5,10 +5,10 @@
 // conv's tile, and only the result goes to DRAM: no DRAM buffer for the
 // conv's or the add's result.
 // CHECK-LABEL: func.func @main
-// CHECK-NOT: memref.alloc() : memref<1x8x6x6xf32>
+// CHECK-NOT: memref.alloc() : memref<1x8x6x6xf32, #tile.mem<dram>>
 // CHECK: tile.conv2d conv
 // CHECK: tile.elementwise add %[[O:[a-z_0-9]+]]
-// CHECK: %[[RES:.*]] = memref.alloc() : memref<288xf32, 1>
+// CHECK: %[[RES:.*]] = memref.alloc() : memref<288xf32, #tile.mem<sram>>
 // CHECK: tile.dma %arg1[%{{.*}}] -> %[[RES]][%{{.*}}] sizes [8, 6, 6] src_strides [36, 6] dst_strides [36, 6]
 // CHECK: tile.elementwise add %[[O]][%{{.*}}], %[[RES]][%{{.*}}] -> %[[O]][%{{.*}}] {count = 288 : i64
 // CHECK: tile.elementwise relu %[[O]][%{{.*}}] -> %[[O]][%{{.*}}] {count = 288 : i64
@@ -35,12 +35,12 @@ func.func @main(%x: tensor<1x4x6x6xf32>, %res: tensor<1x8x6x6xf32>) -> tensor<1x
 // CHECK-LABEL: func.func @main
 // CHECK: tile.matmul %{{.*}} -> %[[C:[a-z_0-9]+]]
 // CHECK: tile.dma %[[C]][%{{.*}}] -> %arg2[%{{.*}}] sizes [1, 6, 16]
-// CHECK: %[[BIAS:.*]] = memref.alloc() : memref<16xf32, 1>
+// CHECK: %[[BIAS:.*]] = memref.alloc() : memref<16xf32, #tile.mem<sram>>
 // CHECK: tile.dma %{{.*}}[%{{.*}}] -> %[[BIAS]][%{{.*}}] sizes [1, 1, 16]
 // CHECK: scf.for
 // (The product is written out first, so the add may overwrite its tile.)
 // CHECK: tile.elementwise add %[[C]][%{{.*}}], %[[BIAS]][%{{.*}}] -> %[[C]][%{{.*}}] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64
-// CHECK: %[[S:.*]] = memref.alloc() : memref<1xf32, 1>
+// CHECK: %[[S:.*]] = memref.alloc() : memref<1xf32, #tile.mem<sram>>
 // CHECK: tile.elementwise mul %[[C]][%{{.*}}], %[[S]][%{{.*}}] -> %[[C]][%{{.*}}] {count = 96 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64
 // CHECK: tile.dma %[[C]][%{{.*}}] -> %arg1[%{{.*}}] sizes [1, 6, 16]
 func.func @main(%x: tensor<6x8xf32>) -> (tensor<6x16xf32>, tensor<6x16xf32>) {

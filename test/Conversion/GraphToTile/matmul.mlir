@@ -15,7 +15,7 @@ func.func @main(%a: tensor<5x300xf32>, %b: tensor<300x16xf32>) -> tensor<5x16xf3
 
 // Gemm with a constant transposed weight (PyTorch's Linear): the weight is
 // transposed at compile time into a new global, and the bias added per row.
-// CHECK: memref.global "private" constant @cst2 : memref<3x2xf32> = dense<{{\[\[}}1.000000e+00, 3.000000e+00], [2.000000e+00, 4.000000e+00], [5.000000e+00, 6.000000e+00]]>
+// CHECK: memref.global "private" constant @cst2 : memref<3x2xf32, #tile.mem<dram>> = dense<{{\[\[}}1.000000e+00, 3.000000e+00], [2.000000e+00, 4.000000e+00], [5.000000e+00, 6.000000e+00]]>
 // CHECK-LABEL: func.func @main
 // CHECK: memref.get_global @cst2
 // CHECK: tile.matmul {{.*}}{accumulate = false, k = 3 : i64

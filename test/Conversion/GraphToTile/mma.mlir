@@ -7,10 +7,10 @@
 // SRAM as bf16; each input tile is rounded into its views once
 // (tile.mma_views) and the convolution reads them, starting its
 // accumulators from the bias (no separate bias pass).
-// CHECK: memref.global "private" constant @{{.*}} : memref<1152xbf16> = dense<
+// CHECK: memref.global "private" constant @{{.*}} : memref<1152xbf16, #tile.mem<dram>> = dense<
 // CHECK-LABEL: func.func @main
-// CHECK: %[[W:.*]] = memref.alloc() : memref<1152xbf16, 1>
-// CHECK: %[[V:.*]] = memref.alloc() : memref<{{[0-9]+}}xbf16, 1>
+// CHECK: %[[W:.*]] = memref.alloc() : memref<1152xbf16, #tile.mem<sram>>
+// CHECK: %[[V:.*]] = memref.alloc() : memref<{{[0-9]+}}xbf16, #tile.mem<sram>>
 // CHECK: tile.dma %{{.*}}[%c0] -> %[[W]][%c0] sizes [1, 18, 64]
 // CHECK: tile.mma_views %[[X:.*]][%c0] -> %[[V]][%c0] {channels = 8 : i64, dil_w = 1 : i64, in_cols = 12 : i64
 // CHECK: tile.conv2d_mma %[[X]][%c0], %[[W]][%c0], %[[V]][%c0], bias %{{.*}} -> %{{.*}} {accumulate = false, channels = 8 : i64
@@ -52,7 +52,7 @@ func.func @main(%x: tensor<1x8x12x12xf32>) -> tensor<1x8x4x4xf32> {
 // then the 256-byte staging block: 3136 bytes). With K > 128 the K tiles
 // accumulate into C.
 // CHECK-LABEL: func.func @main
-// CHECK: %[[S:.*]] = memref.alloc() : memref<1568xbf16, 1>
+// CHECK: %[[S:.*]] = memref.alloc() : memref<1568xbf16, #tile.mem<sram>>
 // CHECK: tile.matmul_mma %{{.*}}[%c0], %{{.*}}[%c0], %[[S]][%c0] -> %{{.*}}[%c0] {accumulate = false, k = 36 : i64, lda = 36 : i64, ldb = 24 : i64, ldc = 24 : i64, m = 13 : i64, n = 24 : i64}
 // CHECK-NOT: tile.matmul {{.*}}
 // CHECK: tile.elementwise fill

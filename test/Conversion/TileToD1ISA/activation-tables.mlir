@@ -16,13 +16,13 @@
 // OFF-LABEL: func.func @main
 // OFF-NOT: d1isa.vperm_32
 // OFF: d1isa.vexp_f32
-func.func @main(%x: memref<256xf32> {d1.name = "x"}, %y: memref<256xf32> {d1.name = "y"}) attributes {d1.num_inputs = 1 : i64} {
+func.func @main(%x: memref<256xf32, #tile.mem<dram>> {d1.name = "x"}, %y: memref<256xf32, #tile.mem<dram>> {d1.name = "y"}) attributes {d1.num_inputs = 1 : i64} {
   %c0 = arith.constant 0 : index
-  %a = memref.alloc() : memref<256xf32, 1>
-  tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 256] src_strides [0, 0] dst_strides [0, 0] : memref<256xf32>, memref<256xf32, 1>
-  tile.elementwise erf %a[%c0] -> %a[%c0] {count = 256 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<256xf32, 1>, memref<256xf32, 1>
-  tile.dma %a[%c0] -> %y[%c0] sizes [1, 1, 256] src_strides [0, 0] dst_strides [0, 0] : memref<256xf32, 1>, memref<256xf32>
-  memref.dealloc %a : memref<256xf32, 1>
+  %a = memref.alloc() : memref<256xf32, #tile.mem<sram>>
+  tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 256] src_strides [0, 0] dst_strides [0, 0] : memref<256xf32, #tile.mem<dram>>, memref<256xf32, #tile.mem<sram>>
+  tile.elementwise erf %a[%c0] -> %a[%c0] {count = 256 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<256xf32, #tile.mem<sram>>, memref<256xf32, #tile.mem<sram>>
+  tile.dma %a[%c0] -> %y[%c0] sizes [1, 1, 256] src_strides [0, 0] dst_strides [0, 0] : memref<256xf32, #tile.mem<sram>>, memref<256xf32, #tile.mem<dram>>
+  memref.dealloc %a : memref<256xf32, #tile.mem<sram>>
   return
 }
 
@@ -33,12 +33,12 @@ func.func @main(%x: memref<256xf32> {d1.name = "x"}, %y: memref<256xf32> {d1.nam
 // CHECK-LABEL: func.func @main
 // CHECK-NOT: d1isa.vperm_32
 // CHECK: d1isa.vexp_f32
-func.func @main(%x: memref<64xf32> {d1.name = "x"}, %y: memref<64xf32> {d1.name = "y"}) attributes {d1.num_inputs = 1 : i64} {
+func.func @main(%x: memref<64xf32, #tile.mem<dram>> {d1.name = "x"}, %y: memref<64xf32, #tile.mem<dram>> {d1.name = "y"}) attributes {d1.num_inputs = 1 : i64} {
   %c0 = arith.constant 0 : index
-  %a = memref.alloc() : memref<64xf32, 1>
-  tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 64] src_strides [0, 0] dst_strides [0, 0] : memref<64xf32>, memref<64xf32, 1>
-  tile.elementwise sigmoid %a[%c0] -> %a[%c0] {count = 64 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<64xf32, 1>, memref<64xf32, 1>
-  tile.dma %a[%c0] -> %y[%c0] sizes [1, 1, 64] src_strides [0, 0] dst_strides [0, 0] : memref<64xf32, 1>, memref<64xf32>
-  memref.dealloc %a : memref<64xf32, 1>
+  %a = memref.alloc() : memref<64xf32, #tile.mem<sram>>
+  tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 64] src_strides [0, 0] dst_strides [0, 0] : memref<64xf32, #tile.mem<dram>>, memref<64xf32, #tile.mem<sram>>
+  tile.elementwise sigmoid %a[%c0] -> %a[%c0] {count = 64 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<64xf32, #tile.mem<sram>>, memref<64xf32, #tile.mem<sram>>
+  tile.dma %a[%c0] -> %y[%c0] sizes [1, 1, 64] src_strides [0, 0] dst_strides [0, 0] : memref<64xf32, #tile.mem<sram>>, memref<64xf32, #tile.mem<dram>>
+  memref.dealloc %a : memref<64xf32, #tile.mem<sram>>
   return
 }

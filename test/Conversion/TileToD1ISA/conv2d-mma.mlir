@@ -56,29 +56,29 @@
 // PLAIN-COUNT-8: d1isa.mma
 // PLAIN: scf.yield
 module {
-  memref.global "private" constant @w : memref<1152xbf16> = dense<5.000000e-01>
-  memref.global "private" constant @b : memref<16xf32> = dense<2.500000e-01>
-  func.func @main(%arg0: memref<1x8x10x10xf32>, %arg1: memref<1x16x10x10xf32>) attributes {d1.num_inputs = 1 : i64} {
+  memref.global "private" constant @w : memref<1152xbf16, #tile.mem<dram>> = dense<5.000000e-01>
+  memref.global "private" constant @b : memref<16xf32, #tile.mem<dram>> = dense<2.500000e-01>
+  func.func @main(%arg0: memref<1x8x10x10xf32, #tile.mem<dram>>, %arg1: memref<1x16x10x10xf32, #tile.mem<dram>>) attributes {d1.num_inputs = 1 : i64} {
     %c13 = arith.constant 13 : index
     %c0 = arith.constant 0 : index
-    %0 = memref.get_global @b : memref<16xf32>
-    %1 = memref.get_global @w : memref<1152xbf16>
-    %x = memref.alloc() : memref<1216xf32, 1>
-    %w = memref.alloc() : memref<1152xbf16, 1>
-    %v = memref.alloc() : memref<3840xbf16, 1>
-    %o = memref.alloc() : memref<1600xf32, 1>
-    %bias = memref.alloc() : memref<16xf32, 1>
-    tile.dma %0[%c0] -> %bias[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32>, memref<16xf32, 1>
-    tile.dma %1[%c0] -> %w[%c0] sizes [1, 18, 64] src_strides [0, 64] dst_strides [0, 64] : memref<1152xbf16>, memref<1152xbf16, 1>
-    tile.dma %arg0[%c0] -> %x[%c13] sizes [8, 10, 10] src_strides [100, 10] dst_strides [144, 12] : memref<1x8x10x10xf32>, memref<1216xf32, 1>
-    tile.mma_views %x[%c0] -> %v[%c0] {channels = 8 : i64, dil_w = 1 : i64, in_cols = 12 : i64, in_rows = 12 : i64, kw = 3 : i64, out_cols = 10 : i64, stride_w = 1 : i64} : memref<1216xf32, 1>, memref<3840xbf16, 1>
-    tile.conv2d_mma %x[%c0], %w[%c0], %v[%c0], bias %bias[%c0] -> %o[%c0] {accumulate = false, channels = 8 : i64, dil_h = 1 : i64, dil_w = 1 : i64, filters = 16 : i64, in_cols = 12 : i64, in_rows = 12 : i64, kh = 3 : i64, kw = 3 : i64, out_cols = 10 : i64, out_rows = 10 : i64, stride_h = 1 : i64, stride_w = 1 : i64} : memref<1216xf32, 1>, memref<1152xbf16, 1>, memref<3840xbf16, 1>, memref<1600xf32, 1>, memref<16xf32, 1>
-    tile.dma %o[%c0] -> %arg1[%c0] sizes [16, 10, 10] src_strides [100, 10] dst_strides [100, 10] : memref<1600xf32, 1>, memref<1x16x10x10xf32>
-    memref.dealloc %x : memref<1216xf32, 1>
-    memref.dealloc %w : memref<1152xbf16, 1>
-    memref.dealloc %o : memref<1600xf32, 1>
-    memref.dealloc %bias : memref<16xf32, 1>
-    memref.dealloc %v : memref<3840xbf16, 1>
+    %0 = memref.get_global @b : memref<16xf32, #tile.mem<dram>>
+    %1 = memref.get_global @w : memref<1152xbf16, #tile.mem<dram>>
+    %x = memref.alloc() : memref<1216xf32, #tile.mem<sram>>
+    %w = memref.alloc() : memref<1152xbf16, #tile.mem<sram>>
+    %v = memref.alloc() : memref<3840xbf16, #tile.mem<sram>>
+    %o = memref.alloc() : memref<1600xf32, #tile.mem<sram>>
+    %bias = memref.alloc() : memref<16xf32, #tile.mem<sram>>
+    tile.dma %0[%c0] -> %bias[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32, #tile.mem<dram>>, memref<16xf32, #tile.mem<sram>>
+    tile.dma %1[%c0] -> %w[%c0] sizes [1, 18, 64] src_strides [0, 64] dst_strides [0, 64] : memref<1152xbf16, #tile.mem<dram>>, memref<1152xbf16, #tile.mem<sram>>
+    tile.dma %arg0[%c0] -> %x[%c13] sizes [8, 10, 10] src_strides [100, 10] dst_strides [144, 12] : memref<1x8x10x10xf32, #tile.mem<dram>>, memref<1216xf32, #tile.mem<sram>>
+    tile.mma_views %x[%c0] -> %v[%c0] {channels = 8 : i64, dil_w = 1 : i64, in_cols = 12 : i64, in_rows = 12 : i64, kw = 3 : i64, out_cols = 10 : i64, stride_w = 1 : i64} : memref<1216xf32, #tile.mem<sram>>, memref<3840xbf16, #tile.mem<sram>>
+    tile.conv2d_mma %x[%c0], %w[%c0], %v[%c0], bias %bias[%c0] -> %o[%c0] {accumulate = false, channels = 8 : i64, dil_h = 1 : i64, dil_w = 1 : i64, filters = 16 : i64, in_cols = 12 : i64, in_rows = 12 : i64, kh = 3 : i64, kw = 3 : i64, out_cols = 10 : i64, out_rows = 10 : i64, stride_h = 1 : i64, stride_w = 1 : i64} : memref<1216xf32, #tile.mem<sram>>, memref<1152xbf16, #tile.mem<sram>>, memref<3840xbf16, #tile.mem<sram>>, memref<1600xf32, #tile.mem<sram>>, memref<16xf32, #tile.mem<sram>>
+    tile.dma %o[%c0] -> %arg1[%c0] sizes [16, 10, 10] src_strides [100, 10] dst_strides [100, 10] : memref<1600xf32, #tile.mem<sram>>, memref<1x16x10x10xf32, #tile.mem<dram>>
+    memref.dealloc %x : memref<1216xf32, #tile.mem<sram>>
+    memref.dealloc %w : memref<1152xbf16, #tile.mem<sram>>
+    memref.dealloc %o : memref<1600xf32, #tile.mem<sram>>
+    memref.dealloc %bias : memref<16xf32, #tile.mem<sram>>
+    memref.dealloc %v : memref<3840xbf16, #tile.mem<sram>>
     return
   }
 }

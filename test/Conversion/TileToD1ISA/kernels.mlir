@@ -14,15 +14,15 @@
 // CHECK: %[[R:.*]] = d1isa.vmax_f32 %[[V]], %[[Z]]
 // CHECK: d1isa.vst %[[R]]
 // CHECK: d1isa.halt
-func.func @main(%x: memref<16xf32> {d1.name = "x"}, %y: memref<16xf32> {d1.name = "y"}) attributes {d1.num_inputs = 1 : i64} {
+func.func @main(%x: memref<16xf32, #tile.mem<dram>> {d1.name = "x"}, %y: memref<16xf32, #tile.mem<dram>> {d1.name = "y"}) attributes {d1.num_inputs = 1 : i64} {
   %c0 = arith.constant 0 : index
-  %a = memref.alloc() : memref<16xf32, 1>
-  %b = memref.alloc() : memref<16xf32, 1>
-  tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32>, memref<16xf32, 1>
-  tile.elementwise relu %a[%c0] -> %b[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<16xf32, 1>, memref<16xf32, 1>
-  tile.dma %b[%c0] -> %y[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32, 1>, memref<16xf32>
-  memref.dealloc %a : memref<16xf32, 1>
-  memref.dealloc %b : memref<16xf32, 1>
+  %a = memref.alloc() : memref<16xf32, #tile.mem<sram>>
+  %b = memref.alloc() : memref<16xf32, #tile.mem<sram>>
+  tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32, #tile.mem<dram>>, memref<16xf32, #tile.mem<sram>>
+  tile.elementwise relu %a[%c0] -> %b[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<16xf32, #tile.mem<sram>>, memref<16xf32, #tile.mem<sram>>
+  tile.dma %b[%c0] -> %y[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32, #tile.mem<sram>>, memref<16xf32, #tile.mem<dram>>
+  memref.dealloc %a : memref<16xf32, #tile.mem<sram>>
+  memref.dealloc %b : memref<16xf32, #tile.mem<sram>>
   return
 }
 
@@ -30,14 +30,14 @@ func.func @main(%x: memref<16xf32> {d1.name = "x"}, %y: memref<16xf32> {d1.name 
 
 // A freed SRAM buffer's space is reused (first fit): %b takes %a's place.
 // CHECK-LABEL: module attributes {{[{].*}}d1.dram_size = 64 : i64, d1.sram_bound = 64 : i64, d1.sram_peak = 64 : i64
-func.func @main(%x: memref<16xf32> {d1.name = "x"}) attributes {d1.num_inputs = 1 : i64} {
+func.func @main(%x: memref<16xf32, #tile.mem<dram>> {d1.name = "x"}) attributes {d1.num_inputs = 1 : i64} {
   %c0 = arith.constant 0 : index
-  %a = memref.alloc() : memref<16xf32, 1>
-  tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32>, memref<16xf32, 1>
-  memref.dealloc %a : memref<16xf32, 1>
-  %b = memref.alloc() : memref<16xf32, 1>
-  tile.dma %b[%c0] -> %x[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32, 1>, memref<16xf32>
-  memref.dealloc %b : memref<16xf32, 1>
+  %a = memref.alloc() : memref<16xf32, #tile.mem<sram>>
+  tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32, #tile.mem<dram>>, memref<16xf32, #tile.mem<sram>>
+  memref.dealloc %a : memref<16xf32, #tile.mem<sram>>
+  %b = memref.alloc() : memref<16xf32, #tile.mem<sram>>
+  tile.dma %b[%c0] -> %x[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32, #tile.mem<sram>>, memref<16xf32, #tile.mem<dram>>
+  memref.dealloc %b : memref<16xf32, #tile.mem<sram>>
   return
 }
 
@@ -52,15 +52,15 @@ func.func @main(%x: memref<16xf32> {d1.name = "x"}) attributes {d1.num_inputs = 
 // CHECK-COUNT-4: d1isa.vfma_f32
 // CHECK: scf.yield
 // CHECK-COUNT-4: d1isa.vst
-func.func @main(%x: memref<1xf32> {d1.name = "x"}) attributes {d1.num_inputs = 1 : i64} {
+func.func @main(%x: memref<1xf32, #tile.mem<dram>> {d1.name = "x"}) attributes {d1.num_inputs = 1 : i64} {
   %c0 = arith.constant 0 : index
-  %a = memref.alloc() : memref<32xf32, 1>
-  %b = memref.alloc() : memref<128xf32, 1>
-  %c = memref.alloc() : memref<64xf32, 1>
-  tile.matmul %a[%c0], %b[%c0] -> %c[%c0] {accumulate = false, k = 8 : i64, lda = 8 : i64, ldb = 16 : i64, ldc = 16 : i64, m = 4 : i64, n = 16 : i64} : memref<32xf32, 1>, memref<128xf32, 1>, memref<64xf32, 1>
-  memref.dealloc %a : memref<32xf32, 1>
-  memref.dealloc %b : memref<128xf32, 1>
-  memref.dealloc %c : memref<64xf32, 1>
+  %a = memref.alloc() : memref<32xf32, #tile.mem<sram>>
+  %b = memref.alloc() : memref<128xf32, #tile.mem<sram>>
+  %c = memref.alloc() : memref<64xf32, #tile.mem<sram>>
+  tile.matmul %a[%c0], %b[%c0] -> %c[%c0] {accumulate = false, k = 8 : i64, lda = 8 : i64, ldb = 16 : i64, ldc = 16 : i64, m = 4 : i64, n = 16 : i64} : memref<32xf32, #tile.mem<sram>>, memref<128xf32, #tile.mem<sram>>, memref<64xf32, #tile.mem<sram>>
+  memref.dealloc %a : memref<32xf32, #tile.mem<sram>>
+  memref.dealloc %b : memref<128xf32, #tile.mem<sram>>
+  memref.dealloc %c : memref<64xf32, #tile.mem<sram>>
   return
 }
 
@@ -77,18 +77,18 @@ func.func @main(%x: memref<1xf32> {d1.name = "x"}) attributes {d1.num_inputs = 1
 // CHECK: d1isa.vmax_f32
 // CHECK: d1isa.sem_wait {imm = 1 : i64, rd = 1 : i32}
 // CHECK: d1isa.vmax_f32
-func.func @main(%x: memref<16xf32> {d1.name = "x"}, %z: memref<16xf32> {d1.name = "z"}, %y: memref<16xf32> {d1.name = "y"}) attributes {d1.num_inputs = 2 : i64} {
+func.func @main(%x: memref<16xf32, #tile.mem<dram>> {d1.name = "x"}, %z: memref<16xf32, #tile.mem<dram>> {d1.name = "z"}, %y: memref<16xf32, #tile.mem<dram>> {d1.name = "y"}) attributes {d1.num_inputs = 2 : i64} {
   %c0 = arith.constant 0 : index
-  %a = memref.alloc() : memref<16xf32, 1>
-  %b = memref.alloc() : memref<16xf32, 1>
-  tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32>, memref<16xf32, 1>
-  tile.dma %z[%c0] -> %b[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] {sem = 1 : i64} : memref<16xf32>, memref<16xf32, 1>
-  tile.elementwise relu %a[%c0] -> %a[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<16xf32, 1>, memref<16xf32, 1>
-  tile.dma_wait %z, %b {sem = 1 : i64} : memref<16xf32>, memref<16xf32, 1>
-  tile.elementwise relu %b[%c0] -> %b[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<16xf32, 1>, memref<16xf32, 1>
-  tile.dma %b[%c0] -> %y[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32, 1>, memref<16xf32>
-  memref.dealloc %a : memref<16xf32, 1>
-  memref.dealloc %b : memref<16xf32, 1>
+  %a = memref.alloc() : memref<16xf32, #tile.mem<sram>>
+  %b = memref.alloc() : memref<16xf32, #tile.mem<sram>>
+  tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32, #tile.mem<dram>>, memref<16xf32, #tile.mem<sram>>
+  %t = tile.dma %z[%c0] -> %b[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] {sem = 1 : i64} : memref<16xf32, #tile.mem<dram>>, memref<16xf32, #tile.mem<sram>> -> !tile.dma_token
+  tile.elementwise relu %a[%c0] -> %a[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<16xf32, #tile.mem<sram>>, memref<16xf32, #tile.mem<sram>>
+  tile.dma_wait %t on %z -> %b {sem = 1 : i64} : memref<16xf32, #tile.mem<dram>>, memref<16xf32, #tile.mem<sram>>
+  tile.elementwise relu %b[%c0] -> %b[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<16xf32, #tile.mem<sram>>, memref<16xf32, #tile.mem<sram>>
+  tile.dma %b[%c0] -> %y[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0] : memref<16xf32, #tile.mem<sram>>, memref<16xf32, #tile.mem<dram>>
+  memref.dealloc %a : memref<16xf32, #tile.mem<sram>>
+  memref.dealloc %b : memref<16xf32, #tile.mem<sram>>
   return
 }
 
@@ -102,14 +102,14 @@ func.func @main(%x: memref<16xf32> {d1.name = "x"}, %z: memref<16xf32> {d1.name 
 // CHECK-COUNT-4: d1isa.vld {{.*}}{{[[:space:]].*}}d1isa.vmax_f32 {{.*}}{{[[:space:]].*}}d1isa.vst {{.*}}
 // CHECK-NEXT: }
 module {
-  func.func @main(%arg0: memref<1024xf32>, %arg1: memref<1024xf32>) attributes {d1.num_inputs = 1 : i64} {
+  func.func @main(%arg0: memref<1024xf32, #tile.mem<dram>>, %arg1: memref<1024xf32, #tile.mem<dram>>) attributes {d1.num_inputs = 1 : i64} {
     %c0 = arith.constant 0 : index
     %c16 = arith.constant 16 : index
-    %buf = memref.alloc() : memref<1024xf32, 1>
-    tile.dma %arg0[%c0] -> %buf[%c0] sizes [1, 1, 1024] src_strides [0, 0] dst_strides [0, 1024] : memref<1024xf32>, memref<1024xf32, 1>
-    tile.elementwise relu %buf[%c0] -> %buf[%c16] {count = 512 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<1024xf32, 1>, memref<1024xf32, 1>
-    tile.dma %buf[%c0] -> %arg1[%c0] sizes [1, 1, 1024] src_strides [0, 1024] dst_strides [0, 1024] : memref<1024xf32, 1>, memref<1024xf32>
-    memref.dealloc %buf : memref<1024xf32, 1>
+    %buf = memref.alloc() : memref<1024xf32, #tile.mem<sram>>
+    tile.dma %arg0[%c0] -> %buf[%c0] sizes [1, 1, 1024] src_strides [0, 0] dst_strides [0, 1024] : memref<1024xf32, #tile.mem<dram>>, memref<1024xf32, #tile.mem<sram>>
+    tile.elementwise relu %buf[%c0] -> %buf[%c16] {count = 512 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<1024xf32, #tile.mem<sram>>, memref<1024xf32, #tile.mem<sram>>
+    tile.dma %buf[%c0] -> %arg1[%c0] sizes [1, 1, 1024] src_strides [0, 1024] dst_strides [0, 1024] : memref<1024xf32, #tile.mem<sram>>, memref<1024xf32, #tile.mem<dram>>
+    memref.dealloc %buf : memref<1024xf32, #tile.mem<sram>>
     return
   }
 }

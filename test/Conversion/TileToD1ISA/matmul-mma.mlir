@@ -47,20 +47,20 @@
 // PLAIN-COUNT-4: d1isa.mma
 // PLAIN-NEXT: scf.yield
 module {
-  func.func @main(%arg0: memref<13x36xf32>, %arg1: memref<36x20xf32>, %arg2: memref<13x20xf32>) attributes {d1.num_inputs = 2 : i64} {
+  func.func @main(%arg0: memref<13x36xf32, #tile.mem<dram>>, %arg1: memref<36x20xf32, #tile.mem<dram>>, %arg2: memref<13x20xf32, #tile.mem<dram>>) attributes {d1.num_inputs = 2 : i64} {
     %c0 = arith.constant 0 : index
-    %a = memref.alloc() : memref<468xf32, 1>
-    %b = memref.alloc() : memref<720xf32, 1>
-    %s = memref.alloc() : memref<1568xbf16, 1>
-    %c = memref.alloc() : memref<260xf32, 1>
-    tile.dma %arg0[%c0] -> %a[%c0] sizes [1, 13, 36] src_strides [0, 36] dst_strides [0, 36] : memref<13x36xf32>, memref<468xf32, 1>
-    tile.dma %arg1[%c0] -> %b[%c0] sizes [1, 36, 20] src_strides [0, 20] dst_strides [0, 20] : memref<36x20xf32>, memref<720xf32, 1>
-    tile.matmul_mma %a[%c0], %b[%c0], %s[%c0] -> %c[%c0] {accumulate = false, k = 36 : i64, lda = 36 : i64, ldb = 20 : i64, ldc = 20 : i64, m = 13 : i64, n = 20 : i64} : memref<468xf32, 1>, memref<720xf32, 1>, memref<1568xbf16, 1>, memref<260xf32, 1>
-    tile.dma %c[%c0] -> %arg2[%c0] sizes [1, 13, 20] src_strides [0, 20] dst_strides [0, 20] : memref<260xf32, 1>, memref<13x20xf32>
-    memref.dealloc %a : memref<468xf32, 1>
-    memref.dealloc %b : memref<720xf32, 1>
-    memref.dealloc %s : memref<1568xbf16, 1>
-    memref.dealloc %c : memref<260xf32, 1>
+    %a = memref.alloc() : memref<468xf32, #tile.mem<sram>>
+    %b = memref.alloc() : memref<720xf32, #tile.mem<sram>>
+    %s = memref.alloc() : memref<1568xbf16, #tile.mem<sram>>
+    %c = memref.alloc() : memref<260xf32, #tile.mem<sram>>
+    tile.dma %arg0[%c0] -> %a[%c0] sizes [1, 13, 36] src_strides [0, 36] dst_strides [0, 36] : memref<13x36xf32, #tile.mem<dram>>, memref<468xf32, #tile.mem<sram>>
+    tile.dma %arg1[%c0] -> %b[%c0] sizes [1, 36, 20] src_strides [0, 20] dst_strides [0, 20] : memref<36x20xf32, #tile.mem<dram>>, memref<720xf32, #tile.mem<sram>>
+    tile.matmul_mma %a[%c0], %b[%c0], %s[%c0] -> %c[%c0] {accumulate = false, k = 36 : i64, lda = 36 : i64, ldb = 20 : i64, ldc = 20 : i64, m = 13 : i64, n = 20 : i64} : memref<468xf32, #tile.mem<sram>>, memref<720xf32, #tile.mem<sram>>, memref<1568xbf16, #tile.mem<sram>>, memref<260xf32, #tile.mem<sram>>
+    tile.dma %c[%c0] -> %arg2[%c0] sizes [1, 13, 20] src_strides [0, 20] dst_strides [0, 20] : memref<260xf32, #tile.mem<sram>>, memref<13x20xf32, #tile.mem<dram>>
+    memref.dealloc %a : memref<468xf32, #tile.mem<sram>>
+    memref.dealloc %b : memref<720xf32, #tile.mem<sram>>
+    memref.dealloc %s : memref<1568xbf16, #tile.mem<sram>>
+    memref.dealloc %c : memref<260xf32, #tile.mem<sram>>
     return
   }
 }
@@ -80,17 +80,17 @@ module {
 // CHECK: d1isa.mma
 // CHECK: d1isa.mma_st
 module {
-  func.func @main(%arg0: memref<10x6xf32>, %arg1: memref<6x8xf32>, %arg2: memref<10x8xf32>) attributes {d1.num_inputs = 2 : i64} {
+  func.func @main(%arg0: memref<10x6xf32, #tile.mem<dram>>, %arg1: memref<6x8xf32, #tile.mem<dram>>, %arg2: memref<10x8xf32, #tile.mem<dram>>) attributes {d1.num_inputs = 2 : i64} {
     %c0 = arith.constant 0 : index
-    %a = memref.alloc() : memref<60xf32, 1>
-    %b = memref.alloc() : memref<48xf32, 1>
-    %s = memref.alloc() : memref<320xbf16, 1>
-    %c = memref.alloc() : memref<80xf32, 1>
-    tile.matmul_mma %a[%c0], %b[%c0], %s[%c0] -> %c[%c0] {accumulate = true, k = 6 : i64, lda = 6 : i64, ldb = 8 : i64, ldc = 8 : i64, m = 10 : i64, n = 8 : i64} : memref<60xf32, 1>, memref<48xf32, 1>, memref<320xbf16, 1>, memref<80xf32, 1>
-    memref.dealloc %a : memref<60xf32, 1>
-    memref.dealloc %b : memref<48xf32, 1>
-    memref.dealloc %s : memref<320xbf16, 1>
-    memref.dealloc %c : memref<80xf32, 1>
+    %a = memref.alloc() : memref<60xf32, #tile.mem<sram>>
+    %b = memref.alloc() : memref<48xf32, #tile.mem<sram>>
+    %s = memref.alloc() : memref<320xbf16, #tile.mem<sram>>
+    %c = memref.alloc() : memref<80xf32, #tile.mem<sram>>
+    tile.matmul_mma %a[%c0], %b[%c0], %s[%c0] -> %c[%c0] {accumulate = true, k = 6 : i64, lda = 6 : i64, ldb = 8 : i64, ldc = 8 : i64, m = 10 : i64, n = 8 : i64} : memref<60xf32, #tile.mem<sram>>, memref<48xf32, #tile.mem<sram>>, memref<320xbf16, #tile.mem<sram>>, memref<80xf32, #tile.mem<sram>>
+    memref.dealloc %a : memref<60xf32, #tile.mem<sram>>
+    memref.dealloc %b : memref<48xf32, #tile.mem<sram>>
+    memref.dealloc %s : memref<320xbf16, #tile.mem<sram>>
+    memref.dealloc %c : memref<80xf32, #tile.mem<sram>>
     return
   }
 }

@@ -11,11 +11,11 @@
 // CHECK: d1isa.sd
 func.func @main() {
   %c0 = arith.constant 0 : index
-  %a = memref.alloc() : memref<8xi64, 1>
-  %b = memref.alloc() : memref<8xi64, 1>
-  tile.elementwise add %a[%c0], %a[%c0] -> %b[%c0] {count = 8 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, params = array<f32>} : memref<8xi64, 1>, memref<8xi64, 1>, memref<8xi64, 1>
-  memref.dealloc %a : memref<8xi64, 1>
-  memref.dealloc %b : memref<8xi64, 1>
+  %a = memref.alloc() : memref<8xi64, #tile.mem<sram>>
+  %b = memref.alloc() : memref<8xi64, #tile.mem<sram>>
+  tile.elementwise add %a[%c0], %a[%c0] -> %b[%c0] {count = 8 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, params = array<f32>} : memref<8xi64, #tile.mem<sram>>, memref<8xi64, #tile.mem<sram>>, memref<8xi64, #tile.mem<sram>>
+  memref.dealloc %a : memref<8xi64, #tile.mem<sram>>
+  memref.dealloc %b : memref<8xi64, #tile.mem<sram>>
   return
 }
 
@@ -30,11 +30,11 @@ func.func @main() {
 // CHECK: d1isa.sb
 func.func @main() {
   %c0 = arith.constant 0 : index
-  %a = memref.alloc() : memref<8xui8, 1>
-  %b = memref.alloc() : memref<8xui8, 1>
-  tile.elementwise div %a[%c0], %a[%c0] -> %b[%c0] {count = 8 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, params = array<f32>} : memref<8xui8, 1>, memref<8xui8, 1>, memref<8xui8, 1>
-  memref.dealloc %a : memref<8xui8, 1>
-  memref.dealloc %b : memref<8xui8, 1>
+  %a = memref.alloc() : memref<8xui8, #tile.mem<sram>>
+  %b = memref.alloc() : memref<8xui8, #tile.mem<sram>>
+  tile.elementwise div %a[%c0], %a[%c0] -> %b[%c0] {count = 8 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, params = array<f32>} : memref<8xui8, #tile.mem<sram>>, memref<8xui8, #tile.mem<sram>>, memref<8xui8, #tile.mem<sram>>
+  memref.dealloc %a : memref<8xui8, #tile.mem<sram>>
+  memref.dealloc %b : memref<8xui8, #tile.mem<sram>>
   return
 }
 
@@ -53,11 +53,11 @@ func.func @main() {
 // CHECK: d1isa.sb
 func.func @main() {
   %c0 = arith.constant 0 : index
-  %a = memref.alloc() : memref<8xf32, 1>
-  %b = memref.alloc() : memref<8xi1, 1>
-  tile.elementwise lt %a[%c0], %a[%c0] -> %b[%c0] {count = 8 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<8xf32, 1>, memref<8xi1, 1>, memref<8xf32, 1>
-  memref.dealloc %a : memref<8xf32, 1>
-  memref.dealloc %b : memref<8xi1, 1>
+  %a = memref.alloc() : memref<8xf32, #tile.mem<sram>>
+  %b = memref.alloc() : memref<8xi1, #tile.mem<sram>>
+  tile.elementwise lt %a[%c0], %a[%c0] -> %b[%c0] {count = 8 : i64, in0_stride = 1 : i64, in1_stride = 0 : i64, params = array<f32>} : memref<8xf32, #tile.mem<sram>>, memref<8xi1, #tile.mem<sram>>, memref<8xf32, #tile.mem<sram>>
+  memref.dealloc %a : memref<8xf32, #tile.mem<sram>>
+  memref.dealloc %b : memref<8xi1, #tile.mem<sram>>
   return
 }
 
@@ -75,13 +75,13 @@ func.func @main() {
 // CHECK: d1isa.xor %[[Y]], %[[S]]
 func.func @main() {
   %c0 = arith.constant 0 : index
-  %c = memref.alloc() : memref<8xi1, 1>
-  %x = memref.alloc() : memref<8xf32, 1>
-  %o = memref.alloc() : memref<8xf32, 1>
-  tile.elementwise where %c[%c0], %x[%c0], %x[%c0] -> %o[%c0] {count = 8 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, in2_stride = 1 : i64, params = array<f32>} : memref<8xi1, 1>, memref<8xf32, 1>, memref<8xf32, 1>, memref<8xf32, 1>
-  memref.dealloc %c : memref<8xi1, 1>
-  memref.dealloc %x : memref<8xf32, 1>
-  memref.dealloc %o : memref<8xf32, 1>
+  %c = memref.alloc() : memref<8xi1, #tile.mem<sram>>
+  %x = memref.alloc() : memref<8xf32, #tile.mem<sram>>
+  %o = memref.alloc() : memref<8xf32, #tile.mem<sram>>
+  tile.elementwise where %c[%c0], %x[%c0], %x[%c0] -> %o[%c0] {count = 8 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, in2_stride = 1 : i64, params = array<f32>} : memref<8xi1, #tile.mem<sram>>, memref<8xf32, #tile.mem<sram>>, memref<8xf32, #tile.mem<sram>>, memref<8xf32, #tile.mem<sram>>
+  memref.dealloc %c : memref<8xi1, #tile.mem<sram>>
+  memref.dealloc %x : memref<8xf32, #tile.mem<sram>>
+  memref.dealloc %o : memref<8xf32, #tile.mem<sram>>
   return
 }
 
@@ -95,10 +95,10 @@ func.func @main() {
 // CHECK: d1isa.sb
 func.func @main() {
   %c0 = arith.constant 0 : index
-  %a = memref.alloc() : memref<8xi16, 1>
-  %b = memref.alloc() : memref<8xi1, 1>
-  tile.convert %a[%c0] -> %b[%c0] {count = 8 : i64} : memref<8xi16, 1>, memref<8xi1, 1>
-  memref.dealloc %a : memref<8xi16, 1>
-  memref.dealloc %b : memref<8xi1, 1>
+  %a = memref.alloc() : memref<8xi16, #tile.mem<sram>>
+  %b = memref.alloc() : memref<8xi1, #tile.mem<sram>>
+  tile.convert %a[%c0] -> %b[%c0] {count = 8 : i64} : memref<8xi16, #tile.mem<sram>>, memref<8xi1, #tile.mem<sram>>
+  memref.dealloc %a : memref<8xi16, #tile.mem<sram>>
+  memref.dealloc %b : memref<8xi1, #tile.mem<sram>>
   return
 }

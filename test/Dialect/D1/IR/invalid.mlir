@@ -35,7 +35,7 @@ module {
 
 module {
   // expected-error @+1 {{'d1.name' must be a string}}
-  func.func @main(%x: memref<16xf32> {d1.name = 3 : i64}) {
+  func.func @main(%x: memref<16xf32, #tile.mem<dram>> {d1.name = 3 : i64}) {
     return
   }
 }

@@ -10,11 +10,11 @@ module attributes {d1.target = #d1.target<{sram_bytes = 65536 : i64, mesh_rows =
 
 // The declared d1.* attributes, where they belong.
 // CHECK-LABEL: module attributes {d1.dram_size = 128 : i64, d1.sram_peak = 64 : i64}
-// CHECK: func.func @main(%{{.*}}: memref<16xf32> {d1.address = 0 : i64, d1.name = "x"}) -> (memref<16xf32> {d1.name = "y"}) attributes {d1.num_inputs = 1 : i64}
+// CHECK: func.func @main(%{{.*}}: memref<16xf32, #tile.mem<dram>> {d1.address = 0 : i64, d1.name = "x"}) -> (memref<16xf32, #tile.mem<dram>> {d1.name = "y"}) attributes {d1.num_inputs = 1 : i64}
 // CHECK: memref.alloc() {d1.address = 64 : i64}
 module attributes {d1.sram_peak = 64 : i64, d1.dram_size = 128 : i64} {
-  func.func @main(%x: memref<16xf32> {d1.name = "x", d1.address = 0 : i64}) -> (memref<16xf32> {d1.name = "y"}) attributes {d1.num_inputs = 1 : i64} {
-    %a = memref.alloc() {d1.address = 64 : i64} : memref<16xf32, 1>
-    return %x : memref<16xf32>
+  func.func @main(%x: memref<16xf32, #tile.mem<dram>> {d1.name = "x", d1.address = 0 : i64}) -> (memref<16xf32, #tile.mem<dram>> {d1.name = "y"}) attributes {d1.num_inputs = 1 : i64} {
+    %a = memref.alloc() {d1.address = 64 : i64} : memref<16xf32, #tile.mem<sram>>
+    return %x : memref<16xf32, #tile.mem<dram>>
   }
 }
