@@ -1,9 +1,14 @@
 //===- Emulator.cpp - The mesh: windows, exchange, stats, trace -----------===//
 #include "Core.h"
 
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cinttypes>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <sys/mman.h>
@@ -12,6 +17,7 @@
 #include <malloc.h>
 #endif
 
+using namespace llvm;
 using namespace d1;
 using namespace d1::rt;
 
@@ -573,85 +579,117 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
 // Output
 //===----------------------------------------------------------------------===//
 
+// A number with a fixed count of decimals ("%.3f"), as the stats and trace
+// have always printed it (json::OStream would print every digit of a double).
+static void fixedAttribute(json::OStream &J, StringRef Key, double V, int Decimals) {
+  J.attributeBegin(Key);
+  if (std::isfinite(V))
+    J.rawValue([&](raw_ostream &OS) { OS << format("%.*f", Decimals, V); });
+  else
+    J.value(nullptr);
+  J.attributeEnd();
+}
+
 std::string Emulator::statsJson() const {
   const RunStats &S = P->Stats;
   const MachineDesc &MD = P->M.Machine;
-  std::string J = "{\n";
-  auto Field = [&](const char *K, uint64_t V, bool Comma = true) {
-    J += "  \"" + std::string(K) + "\": " + std::to_string(V) + (Comma ? ",\n" : "\n");
-  };
-  Field("cycles", S.Cycles);
-  char Buf[64];
-  std::snprintf(Buf, sizeof Buf, "%.3f", double(S.Cycles) / double(MD[MachineParamId::clock_mhz]));
-  J += "  \"time_us\": " + std::string(Buf) + ",\n";
-  Field("instructions", S.Instructions);
-  Field("macs", S.Macs);
-  Field("dram_read_bytes", S.DramReadBytes);
-  Field("dram_write_bytes", S.DramWriteBytes);
-  Field("sram_peak_bytes", S.SramPeakBytes);
-  Field("cores", S.Cores.size());
-  J += "  \"machine\": {";
-  for (unsigned I = 0; I < NumMachineParams; ++I)
-    J += std::string(I ? ", " : "") + "\"" + machineParamInfo(I).Name +
-         "\": " + std::to_string(MD.get(I));
-  J += "},\n  \"per_core\": [\n";
-  unsigned Cols = unsigned(MD[MachineParamId::mesh_cols]);
-  for (size_t I = 0; I < S.Cores.size(); ++I) {
-    const CoreStats &C = S.Cores[I];
-    J += "    {\"id\": " + std::to_string(C.Id) + ", \"row\": " + std::to_string(C.Id / Cols) +
-         ", \"col\": " + std::to_string(C.Id % Cols) + ", \"cycles\": " + std::to_string(C.Cycles) +
-         ", \"instructions\": " + std::to_string(C.Instructions) +
-         ", \"macs\": " + std::to_string(C.Macs) +
-         ", \"dram_read_bytes\": " + std::to_string(C.DramReadBytes) +
-         ", \"dram_write_bytes\": " + std::to_string(C.DramWriteBytes) +
-         ", \"noc_send_bytes\": " + std::to_string(C.NocSendBytes) +
-         ", \"sram_peak_bytes\": " + std::to_string(C.SramPeakBytes) +
-         ", \"wait_cycles\": " + std::to_string(C.WaitCycles) +
-         ", \"dmas\": " + std::to_string(C.Dmas) + ", \"issued\": {";
-    for (unsigned U = 0; U < NumUnits; ++U)
-      J += std::string(U ? ", " : "") + "\"" + unitInfo(Unit(U)).Name +
-           "\": " + std::to_string(C.UnitIssues[U]);
-    J += "}}" + std::string(I + 1 < S.Cores.size() ? ",\n" : "\n");
-  }
-  J += "  ]\n}\n";
-  return J;
+  std::string Text;
+  raw_string_ostream OS(Text);
+  json::OStream J(OS, 2);
+  J.object([&] {
+    J.attribute("cycles", S.Cycles);
+    fixedAttribute(J, "time_us", double(S.Cycles) / double(MD[MachineParamId::clock_mhz]), 3);
+    J.attribute("instructions", S.Instructions);
+    J.attribute("macs", S.Macs);
+    J.attribute("dram_read_bytes", S.DramReadBytes);
+    J.attribute("dram_write_bytes", S.DramWriteBytes);
+    J.attribute("sram_peak_bytes", S.SramPeakBytes);
+    J.attribute("cores", uint64_t(S.Cores.size()));
+    J.attributeObject("machine", [&] {
+      for (unsigned I = 0; I < NumMachineParams; ++I)
+        J.attribute(machineParamInfo(I).Name, int64_t(MD.get(I)));
+    });
+    unsigned Cols = unsigned(MD[MachineParamId::mesh_cols]);
+    J.attributeArray("per_core", [&] {
+      for (const CoreStats &C : S.Cores)
+        J.object([&] {
+          J.attribute("id", C.Id);
+          J.attribute("row", C.Id / Cols);
+          J.attribute("col", C.Id % Cols);
+          J.attribute("cycles", C.Cycles);
+          J.attribute("instructions", C.Instructions);
+          J.attribute("macs", C.Macs);
+          J.attribute("dram_read_bytes", C.DramReadBytes);
+          J.attribute("dram_write_bytes", C.DramWriteBytes);
+          J.attribute("noc_send_bytes", C.NocSendBytes);
+          J.attribute("sram_peak_bytes", C.SramPeakBytes);
+          J.attribute("wait_cycles", C.WaitCycles);
+          J.attribute("dmas", C.Dmas);
+          J.attributeObject("issued", [&] {
+            for (unsigned U = 0; U < NumUnits; ++U)
+              J.attribute(unitInfo(Unit(U)).Name, C.UnitIssues[U]);
+          });
+        });
+    });
+  });
+  OS << "\n";
+  return Text;
 }
 
-void Emulator::writeTrace(std::ostream &OS) const {
+void Emulator::writeTrace(raw_ostream &OS) const {
   const Mesh &M = P->M;
   double Mhz = double(M.Machine[MachineParamId::clock_mhz]);
-  OS << "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n";
-  bool First = true;
-  auto Sep = [&]() {
-    if (!First)
-      OS << ",\n";
-    First = false;
-  };
   static const char *const DmaNames[] = {"dma dram->sram", "dma sram->dram", "dma sram->sram",
                                          "dma put", "dma get"};
-  for (const Core *C : M.Active) {
-    Sep();
-    OS << "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": " << C->Id
-       << ", \"args\": {\"name\": \"core " << C->Id << "\"}}";
-    for (unsigned U = 0; U <= NumUnits; ++U) {
-      Sep();
-      OS << "{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": " << C->Id << ", \"tid\": " << U
-         << ", \"args\": {\"name\": \"" << (U < NumUnits ? unitInfo(Unit(U)).Name : "DMA")
-         << "\"}}";
-    }
-    for (const TraceEvent &E : C->Trace) {
-      Sep();
-      char Buf[320];
-      bool IsDma = E.Track == NumUnits;
-      std::snprintf(Buf, sizeof Buf,
-                    "{\"name\": \"%s\", \"ph\": \"X\", \"pid\": %u, \"tid\": %u, \"ts\": %.4f, "
-                    "\"dur\": %.4f, \"args\": {\"pc\": %u, \"cycle\": %" PRIu64
-                    ", \"cycles\": %" PRIu64 ", \"bytes\": %" PRIu64 "}}",
-                    IsDma ? DmaNames[E.Op < 5 ? E.Op : 0] : instInfo(Opcode(E.Op)).Mnemonic, C->Id,
-                    unsigned(E.Track), double(E.Start) / Mhz, double(E.Dur) / Mhz, E.PC, E.Start,
-                    E.Dur, E.Bytes);
-      OS << Buf;
-    }
-  }
-  OS << "\n]}\n";
+  // Streamed: one event a line, each written as it comes (a trace can hold
+  // millions), compact within the line.
+  json::OStream J(OS);
+  auto Event = [&](function_ref<void(json::OStream &)> Fields) {
+    J.rawValue([&](raw_ostream &Line) {
+      Line << "\n";
+      json::OStream E(Line);
+      E.object([&] { Fields(E); });
+    });
+  };
+  J.object([&] {
+    J.attribute("displayTimeUnit", "ns");
+    J.attributeArray("traceEvents", [&] {
+      for (const Core *C : M.Active) {
+        Event([&](json::OStream &E) {
+          E.attribute("name", "process_name");
+          E.attribute("ph", "M");
+          E.attribute("pid", C->Id);
+          E.attributeObject("args", [&] { E.attribute("name", "core " + std::to_string(C->Id)); });
+        });
+        for (unsigned U = 0; U <= NumUnits; ++U)
+          Event([&](json::OStream &E) {
+            E.attribute("name", "thread_name");
+            E.attribute("ph", "M");
+            E.attribute("pid", C->Id);
+            E.attribute("tid", U);
+            E.attributeObject("args", [&] {
+              E.attribute("name", U < NumUnits ? unitInfo(Unit(U)).Name : "DMA");
+            });
+          });
+        for (const TraceEvent &T : C->Trace)
+          Event([&](json::OStream &E) {
+            bool IsDma = T.Track == NumUnits;
+            E.attribute("name",
+                        IsDma ? DmaNames[T.Op < 5 ? T.Op : 0] : instInfo(Opcode(T.Op)).Mnemonic);
+            E.attribute("ph", "X");
+            E.attribute("pid", C->Id);
+            E.attribute("tid", unsigned(T.Track));
+            fixedAttribute(E, "ts", double(T.Start) / Mhz, 4);
+            fixedAttribute(E, "dur", double(T.Dur) / Mhz, 4);
+            E.attributeObject("args", [&] {
+              E.attribute("pc", T.PC);
+              E.attribute("cycle", T.Start);
+              E.attribute("cycles", T.Dur);
+              E.attribute("bytes", T.Bytes);
+            });
+          });
+      }
+    });
+  });
+  OS << "\n";
 }

@@ -2,10 +2,15 @@
 #include "d1/Runtime/Profile.h"
 #include "d1/Target/ISA.h"
 
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
 
+using namespace llvm;
 using namespace d1;
 
 namespace {
@@ -22,16 +27,6 @@ void peaks(const MachineDesc &MD, double &Vector, double &Matrix) {
     else
       Vector = std::max(Vector, double(I->Macs) * double(MD[MachineParamId::issue_vec]));
   }
-}
-
-std::string jsonString(const std::string &S) {
-  std::string Out = "\"";
-  for (char C : S) {
-    if (C == '"' || C == '\\')
-      Out += '\\';
-    Out += C;
-  }
-  return Out + "\"";
 }
 
 } // namespace
@@ -98,23 +93,28 @@ std::string d1::formatLayerCosts(const std::vector<LayerCost> &Rows, bool Json) 
   std::string Out;
   char Buf[512];
   if (Json) {
-    Out = "[\n";
-    for (size_t K = 0; K < Rows.size(); ++K) {
-      const LayerCost &R = Rows[K];
-      // (The name goes in whole: a fused kernel's can outgrow the buffer.)
-      Out += "  {\"layer\": " + jsonString(R.Name);
-      std::snprintf(Buf, sizeof Buf,
-                    ", \"cycles\": %llu, \"instructions\": %llu, "
-                    "\"vector_macs\": %llu, \"matrix_macs\": %llu, \"dram_read_bytes\": %llu, "
-                    "\"dram_write_bytes\": %llu, \"utilization\": %.4f, \"bound\": \"%s\"}%s\n",
-                    (unsigned long long)R.Cycles, (unsigned long long)R.Instructions,
-                    (unsigned long long)R.VectorMacs, (unsigned long long)R.MatrixMacs,
-                    (unsigned long long)R.DramReadBytes, (unsigned long long)R.DramWriteBytes,
-                    R.Utilization, R.MemoryBound ? "memory" : "compute",
-                    K + 1 < Rows.size() ? "," : "");
-      Out += Buf;
-    }
-    return Out + "]\n";
+    raw_string_ostream OS(Out);
+    json::OStream J(OS, 2);
+    J.array([&] {
+      for (const LayerCost &R : Rows)
+        J.object([&] {
+          // (A name is UTF-8 in a .d1x; fixUTF8 only guards the JSON.)
+          J.attribute("layer", json::isUTF8(R.Name) ? R.Name : json::fixUTF8(R.Name));
+          J.attribute("cycles", R.Cycles);
+          J.attribute("instructions", R.Instructions);
+          J.attribute("vector_macs", R.VectorMacs);
+          J.attribute("matrix_macs", R.MatrixMacs);
+          J.attribute("dram_read_bytes", R.DramReadBytes);
+          J.attribute("dram_write_bytes", R.DramWriteBytes);
+          // Four decimals, as always (not every digit of the double).
+          J.attributeBegin("utilization");
+          J.rawValue([&](raw_ostream &V) { V << format("%.4f", R.Utilization); });
+          J.attributeEnd();
+          J.attribute("bound", R.MemoryBound ? "memory" : "compute");
+        });
+    });
+    OS << "\n";
+    return Out;
   }
   size_t W = 5;
   for (const LayerCost &R : Rows)

@@ -22,7 +22,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
-#include <sstream>
 
 using namespace llvm;
 using namespace d1;
@@ -350,9 +349,14 @@ int main(int argc, char **argv) {
     }
   }
   if (!TraceFile.empty()) {
-    std::ostringstream Trace;
-    Emu->writeTrace(Trace);
-    if (!Outs.add(TraceFile, Trace.str(), Err))
+    // (Staged whole, as every output is, so that it appears only if the run
+    // succeeds; writeTrace streams into it.)
+    std::string Trace;
+    raw_string_ostream TraceOS(Trace);
+    TraceOS.SetBuffered(); // (json::OStream writes a character at a time)
+    Emu->writeTrace(TraceOS);
+    TraceOS.flush();
+    if (!Outs.add(TraceFile, std::move(Trace), Err))
       return fail(Err);
   }
   // Standard output first (a full disk or a closed pipe fails the run before

@@ -12,9 +12,10 @@
 
 #include "d1/Binary/D1X.h"
 
+#include "llvm/Support/raw_ostream.h"
+
 #include <cstdint>
 #include <memory>
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -87,11 +88,13 @@ public:
   bool run(const RunOptions &Opts, std::string &Err);
 
   const RunStats &stats() const;
-  /// The stats as JSON (cycles, instructions, macs, dram_read_bytes,
-  /// dram_write_bytes, sram_peak_bytes, cores, machine, per_core).
+  /// The stats as JSON, indented (cycles, time_us, instructions, macs,
+  /// dram_read_bytes, dram_write_bytes, sram_peak_bytes, cores, machine,
+  /// per_core), written with llvm::json.
   std::string statsJson() const;
-  /// Chrome Trace Event JSON of the recorded timeline.
-  void writeTrace(std::ostream &OS) const;
+  /// Chrome Trace Event JSON of the recorded timeline, streamed to OS with
+  /// llvm::json (one event a line).
+  void writeTrace(llvm::raw_ostream &OS) const;
 
   struct Impl;
 
