@@ -1,141 +1,115 @@
 //===- d1-run.cpp - Run a .d1x on the emulator -----------------------------===//
 //
 // d1-run PROG.d1x [--input FILE | --input NAME=FILE]... [--output-dir DIR]
-//        [--output-format pb|npy] [--stats-json FILE] [--trace FILE]
-//        [--max-cycles N] [--threads N] [--no-timing-memo] [--print] [--quiet]
+//        [--output-format pb|npy] [--stats-json FILE|-] [--trace FILE|-]
+//        [--profile FILE|-] [--hot N] [--max-cycles N] [--threads N]
+//        [--no-timing-memo] [--print] [--quiet]
 //
 //===----------------------------------------------------------------------===//
 #include "d1/Runtime/Emulator.h"
 #include "d1/Runtime/Profile.h"
 #include "d1/Runtime/TensorIO.h"
+#include "d1/Support/CommandLine.h"
 #include "d1/Support/Escape.h"
 #include "d1/Support/FileIO.h"
 #include "d1/Target/Numerics.h"
 
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <map>
 
 using namespace llvm;
 using namespace d1;
 
-// LLVM's own options include -stats-json, so d1-run parses its few flags itself.
-struct Options {
-  std::string Program;
-  std::vector<std::string> Inputs;
-  std::string OutputDir, OutputFormat = "pb", StatsJson, TraceFile, Profile;
-  uint64_t Hot = 0; // PCs with the most cycles to list
-  uint64_t MaxCycles = 0;
-  unsigned Threads = 0;
-  bool Print = false, Quiet = false, NoTimingMemo = false;
-};
+static cl::OptionCategory RunCategory("d1-run options");
 
-static const char *const Usage =
-    "usage: d1-run PROG.d1x [--input FILE | --input NAME=FILE]... [--output-dir DIR]\n"
-    "              [--output-format pb|npy] [--stats-json FILE|-] [--trace FILE]\n"
-    "              [--profile FILE|-] [--hot N]\n"
-    "              [--max-cycles N] [--threads N] [--no-timing-memo] [--print] [--quiet]\n";
-
-static bool parseArgs(int argc, char **argv, Options &O, std::string &Err) {
-  for (int I = 1; I < argc; ++I) {
-    std::string A = argv[I], Val;
-    bool HasVal = false;
-    if (A.rfind("--", 0) == 0) {
-      auto Eq = A.find('=');
-      if (Eq != std::string::npos) {
-        Val = A.substr(Eq + 1);
-        A = A.substr(0, Eq);
-        HasVal = true;
-      }
-    }
-    auto Value = [&]() -> bool {
-      if (HasVal)
-        return true;
-      if (I + 1 >= argc) {
-        Err = A + " needs a value";
-        return false;
-      }
-      Val = argv[++I];
-      return true;
-    };
-    auto Number = [&](uint64_t &Out) -> bool {
-      if (!Value())
-        return false;
-      char *End = nullptr;
-      errno = 0;
-      Out = std::strtoull(Val.c_str(), &End, 10);
-      if (Val.empty() || *End || errno || Val[0] == '-') {
-        Err = A + " needs a non-negative integer, not '" + Val + "'";
-        return false;
-      }
-      return true;
-    };
-    uint64_t N;
-    if (A == "--input") {
-      if (!Value())
-        return false;
-      O.Inputs.push_back(Val);
-    } else if (A == "--output-dir") {
-      if (!Value())
-        return false;
-      O.OutputDir = Val;
-    } else if (A == "--output-format") {
-      if (!Value())
-        return false;
-      O.OutputFormat = Val;
-    } else if (A == "--stats-json") {
-      if (!Value())
-        return false;
-      O.StatsJson = Val;
-    } else if (A == "--profile") {
-      if (!Value())
-        return false;
-      O.Profile = Val;
-    } else if (A == "--hot") {
-      if (!Number(O.Hot))
-        return false;
-    } else if (A == "--trace") {
-      if (!Value())
-        return false;
-      O.TraceFile = Val;
-    } else if (A == "--max-cycles") {
-      if (!Number(O.MaxCycles))
-        return false;
-    } else if (A == "--threads") {
-      if (!Number(N))
-        return false;
-      O.Threads = unsigned(N);
-    } else if (A == "--no-timing-memo") {
-      O.NoTimingMemo = true;
-    } else if (A == "--print") {
-      O.Print = true;
-    } else if (A == "--quiet") {
-      O.Quiet = true;
-    } else if (A == "--help" || A == "-h") {
-      std::fputs(Usage, stdout);
-      std::exit(0);
-    } else if (A.size() > 1 && A[0] == '-') {
-      Err = "unknown option '" + A + "'";
-      return false;
-    } else if (O.Program.empty()) {
-      O.Program = A;
-    } else {
-      Err = "more than one program given ('" + O.Program + "', '" + A + "')";
-      return false;
-    }
-  }
-  if (O.Program.empty()) {
-    Err = "no program given";
+/// A count in decimal: no sign, no hex, no overflow ("-1" is a mistake, not
+/// the largest count).
+template <class T> struct CountParser : cl::parser<T> {
+  using cl::parser<T>::parser;
+  bool parse(cl::Option &O, StringRef, StringRef Arg, T &Value) {
+    if (Arg.getAsInteger(10, Value))
+      return O.error("needs a non-negative integer, not '" + Arg + "'");
     return false;
   }
-  return true;
+};
+
+/// d1-run's options. LLVM has a -stats-json of its own (print LLVM's
+/// statistics as JSON), and two options of one name abort the parser:
+/// parseOptions removes LLVM's before it builds these.
+struct Options {
+  cl::list<std::string> Programs{cl::Positional, cl::desc("<PROG.d1x>"), cl::cat(RunCategory)};
+  cl::list<std::string> Inputs{
+      "input",
+      cl::desc("An input tensor (.npy or TensorProto .pb): NAME=FILE, or FILE for the next "
+               "input not named"),
+      cl::value_desc("[name=]file"), cl::cat(RunCategory)};
+  cl::opt<std::string> OutputDir{"output-dir",
+                                 cl::desc("Write the outputs to DIR/output_<i>.pb (or .npy)"),
+                                 cl::value_desc("dir"), cl::cat(RunCategory)};
+  cl::opt<std::string> OutputFormat{"output-format",
+                                    cl::desc("Format of the output files: pb (default) or npy"),
+                                    cl::value_desc("pb|npy"), cl::init("pb"), cl::cat(RunCategory)};
+  cl::opt<std::string> StatsJson{
+      "stats-json", cl::desc("Write the run's statistics as JSON ('-': standard output)"),
+      cl::value_desc("file"), cl::cat(RunCategory)};
+  cl::opt<std::string> TraceFile{
+      "trace", cl::desc("Write a timeline of every unit as Chrome Trace Event JSON"),
+      cl::value_desc("file"), cl::cat(RunCategory)};
+  cl::opt<std::string> Profile{
+      "profile",
+      cl::desc("Write one row per layer: cycles, MACs, DRAM bytes, utilization (JSON when "
+               "the name ends in .json; '-': standard output)"),
+      cl::value_desc("file"), cl::cat(RunCategory)};
+  cl::opt<unsigned long long, false, CountParser<unsigned long long>> Hot{
+      "hot", cl::desc("Print each core's N instructions that cost the most cycles"),
+      cl::value_desc("n"), cl::cat(RunCategory)};
+  cl::opt<unsigned long long, false, CountParser<unsigned long long>> MaxCycles{
+      "max-cycles", cl::desc("Stop with an error if the run has not ended by cycle N (0: never)"),
+      cl::value_desc("n"), cl::cat(RunCategory)};
+  cl::opt<unsigned, false, CountParser<unsigned>> Threads{
+      "threads",
+      cl::desc("Host threads (0, the default: one per core with code, at most the "
+               "host's)"),
+      cl::value_desc("n"), cl::cat(RunCategory)};
+  cl::opt<bool> NoTimingMemo{
+      "no-timing-memo",
+      cl::desc("Time every instruction in full instead of replaying recorded loop bodies"),
+      cl::cat(RunCategory)};
+  cl::opt<bool> Print{"print", cl::desc("Print the outputs' values"), cl::cat(RunCategory)};
+  cl::opt<bool> Quiet{"quiet", cl::desc("No summary of the run on standard error"),
+                      cl::cat(RunCategory)};
+};
+
+/// Parses the command line into d1-run's options, or prints a one-line error
+/// and exits with 1 (--help prints the options and exits with 0).
+static Options &parseOptions(int argc, char **argv) {
+  // (getRegisteredOptions registers LLVM's common options first.)
+  StringMap<cl::Option *> &Registered = cl::getRegisteredOptions();
+  if (cl::Option *LLVMStatsJson = Registered.lookup("stats-json"))
+    LLVMStatsJson->removeArgument();
+  static Options O;
+  // -h, as d1-run has always taken it.
+  if (cl::Option *Help = Registered.lookup("help"))
+    static cl::alias ShortHelp("h", cl::desc("Alias for --help"), cl::aliasopt(*Help),
+                               cl::cat(RunCategory));
+  cl::HideUnrelatedOptions(RunCategory);
+  parseCommandLineOrExit(argc, argv, "d1-run: runs a .d1x on the D1 emulator\n");
+  auto Usage = [](const std::string &Err) {
+    errs() << "error: " << escapeControl(Err) << " (d1-run --help lists the options)\n";
+    std::exit(1);
+  };
+  if (O.Programs.empty())
+    Usage("no program given");
+  if (O.Programs.size() > 1)
+    Usage("more than one program given ('" + O.Programs[0] + "', '" + O.Programs[1] + "')");
+  return O;
 }
 
 static int fail(const std::string &Msg) {
@@ -187,13 +161,9 @@ static void printTensor(raw_ostream &OS, unsigned Index, const HostTensor &T) {
 }
 
 int main(int argc, char **argv) {
-  Options O;
+  Options &O = parseOptions(argc, argv);
   std::string Err;
-  if (!parseArgs(argc, argv, O, Err)) {
-    errs() << "error: " << escapeControl(Err) << " (d1-run --help lists the options)\n";
-    return 1;
-  }
-  const std::string &Program = O.Program;
+  const std::string &Program = O.Programs[0];
   const std::string &OutputDir = O.OutputDir, &OutputFormat = O.OutputFormat,
                     &StatsJson = O.StatsJson, &TraceFile = O.TraceFile;
   if (OutputFormat != "pb" && OutputFormat != "npy")
