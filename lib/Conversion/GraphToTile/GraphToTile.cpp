@@ -40,11 +40,6 @@ using shapes::Shape;
 
 namespace {
 
-struct LoweringError {
-  Location Loc;
-  std::string Msg;
-};
-
 class Lowering {
 public:
   Lowering(ModuleOp M, int64_t SramBytes, bool Bf16, bool DoubleBuffer)
@@ -141,11 +136,22 @@ private:
       Body(idx(Full * Tile), Rem);
   }
 
+  /// Reports the lowering's first error at L (later ones follow from it and
+  /// are not reported); the lowering stops after the op being lowered, and
+  /// what was built from placeholders meanwhile is thrown away.
+  void fail(Location L, const Twine &Msg) {
+    if (!Failed)
+      emitError(L, Msg);
+    Failed = true;
+  }
+  bool Failed = false;
+
   Value buffer(Value Tensor) {
     auto It = Buffers.find(Tensor);
-    if (It == Buffers.end())
-      throw LoweringError{Loc, "integer tensors computed at run time are not lowered yet"};
-    return It->second;
+    if (It != Buffers.end())
+      return It->second;
+    fail(Loc, "integer tensors computed at run time are not lowered yet");
+    return B.create<memref::AllocOp>(Loc, dramType(Tensor.getType()));
   }
   /// The DRAM buffer an op's result goes to: the function's output buffer
   /// when it is returned, else a new allocation.
@@ -288,8 +294,8 @@ void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t
   if (Inner == 1) {
     // Rows of Len contiguous elements: TR rows per tile.
     if (Len * 2 + 64 > Budget)
-      throw LoweringError{Loc, "a row of " + std::to_string(Len) +
-                                   " elements does not fit the SRAM tile budget yet"};
+      return fail(Loc, "a row of " + std::to_string(Len) +
+                           " elements does not fit the SRAM tile budget yet");
     int64_t TR = std::max<int64_t>(1, std::min<int64_t>(Outer, Budget / (Len * 2 + 4)));
     Value X = sram(TR * Len), Y = sram(TR * Len), S = sram(TR), T = sram(TR);
     Value ScaleT = Scale ? sram(Len) : Value(), BiasT = Bias ? sram(Len) : Value();
@@ -356,12 +362,12 @@ void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t
     return;
   }
   if (What == RowOp::LayerNorm)
-    throw LoweringError{Loc, "layer normalization over leading dimensions is not lowered yet"};
+    return fail(Loc, "layer normalization over leading dimensions is not lowered yet");
   // Columns: [Len, TI] blocks combined row by row with elementwise ops.
   int64_t TI = std::max<int64_t>(1, std::min<int64_t>(Inner, Budget / (Len + 3)));
   if (Len + 3 > Budget)
-    throw LoweringError{Loc, "a reduction over " + std::to_string(Len) +
-                                 " rows does not fit the SRAM tile budget yet"};
+    return fail(Loc, "a reduction over " + std::to_string(Len) +
+                         " rows does not fit the SRAM tile budget yet");
   Value X = sram(Len * TI), A = sram(TI), Sm = sram(TI);
   auto O = B.create<scf::ForOp>(Loc, idx(0), idx(Outer), idx(1));
   {
@@ -427,8 +433,8 @@ void Lowering::stridedCopy(Value Src, int64_t SrcOff, const std::vector<int64_t>
   int64_t Budget = tileElements() * 2;
   int64_t TR = std::max<int64_t>(1, std::min<int64_t>(Rows, Budget / Cols));
   if (Cols > Budget)
-    throw LoweringError{Loc, "a copy with rows of " + std::to_string(Cols) +
-                                 " elements does not fit the SRAM tile budget yet"};
+    return fail(Loc, "a copy with rows of " + std::to_string(Cols) +
+                         " elements does not fit the SRAM tile budget yet");
   Value T = sram(TR * Cols, eltOf(Src));
   std::function<void(size_t, Value, Value)> Loop = [&](size_t D, Value SO, Value DO) {
     if (D + 2 < R) {
@@ -841,9 +847,8 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
     return;
   }
   if (!WT.Fits)
-    throw LoweringError{Loc, "one output row of this layer needs " + std::to_string(Need(1) * 4) +
-                                 " bytes of SRAM; the tile budget is " +
-                                 std::to_string(Budget * 4)};
+    return fail(Loc, "one output row of this layer needs " + std::to_string(Need(1) * 4) +
+                         " bytes of SRAM; the tile budget is " + std::to_string(Budget * 4));
   TOY = WT.TOY;
   int64_t XRows = RowsFor(TOY);
   int64_t XPlanes = Conv ? TC : TF;
@@ -1154,7 +1159,7 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
 TileForm Lowering::formOf(const Epilogue &Ep, Value Operand) {
   TileForm F = tileForm(cast<RankedTensorType>(Operand.getType()).getShape(), Ep.OutShape, Ep.Dims);
   if (F == TileForm::Strided)
-    throw LoweringError{Loc, "internal error: an epilogue operand with strided columns"};
+    fail(Loc, "internal error: an epilogue operand with strided columns");
   return F;
 }
 
@@ -1237,7 +1242,7 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
     tile::EltKind Kind;
     SmallVector<float> Params;
     if (!elementwiseKind(Op, Kind, Params))
-      throw LoweringError{Loc, "internal error: a fused op that is not elementwise"};
+      return fail(Loc, "internal error: a fused op that is not elementwise");
     std::vector<Value> Ins(Op->getOperands().begin(), Op->getOperands().end());
     exactPow(Kind, Ins);
     std::vector<Access> Acc;
@@ -1330,19 +1335,19 @@ void Lowering::lowerRowGroup(graph::FusedOp F) {
   SmallVector<int64_t> D = rowDomain(Ops.front());
   for (Operation *Op : Ops)
     if (D.empty() || !rowMember(Op, D))
-      throw LoweringError{Op->getLoc(), "'" + Op->getName().getStringRef().str() +
-                                            "' cannot run in this row kernel"};
+      return fail(Op->getLoc(),
+                  "'" + Op->getName().getStringRef().str() + "' cannot run in this row kernel");
   int64_t Len = D.back(),
           Outer = shapes::numElements(Shape(D.begin(), D.end())) / std::max<int64_t>(Len, 1);
   if (Outer == 0 || Len == 0)
-    throw LoweringError{Loc, "a row kernel over an empty tensor is not lowered yet"};
+    return fail(Loc, "a row kernel over an empty tensor is not lowered yet");
   RowSlots S = rowSlots(Ops, D);
   int64_t TR = rowsPerTile(S, Len, Outer, plan::rowBudget(SramBytes));
   if (!TR)
-    throw LoweringError{Loc, "a row of " + std::to_string(Len) + " elements with " +
-                                 std::to_string(S.elementsPerRow(Len)) +
-                                 " elements of SRAM per row does not fit the tile budget of " +
-                                 std::to_string(plan::rowBudget(SramBytes)) + " elements"};
+    return fail(Loc, "a row of " + std::to_string(Len) + " elements with " +
+                         std::to_string(S.elementsPerRow(Len)) +
+                         " elements of SRAM per row does not fit the tile budget of " +
+                         std::to_string(plan::rowBudget(SramBytes)) + " elements");
   DenseMap<Value, Value> Out; // escaping value -> its DRAM buffer
   auto Yield = cast<graph::YieldOp>(F.getBody().front().getTerminator());
   for (auto [V, R] : llvm::zip(Yield.getValues(), F.getResults()))
@@ -1423,7 +1428,7 @@ void Lowering::lowerRowGroup(graph::FusedOp F) {
         K Kind;
         SmallVector<float> Params;
         if (!elementwiseKind(Op, Kind, Params))
-          throw LoweringError{Loc, "internal error: a row-kernel op that is not elementwise"};
+          return fail(Loc, "internal error: a row-kernel op that is not elementwise");
         std::vector<Value> Ins(Op->getOperands().begin(), Op->getOperands().end());
         exactPow(Kind, Ins);
         std::vector<Access> Acc;
@@ -1564,10 +1569,10 @@ void Lowering::lowerChain(graph::FusedOp F) {
   }
   plan::ChainTiling T = plan::chainTiling(Costs, plan::windowBudget(SramBytes));
   if (!T.Fits)
-    throw LoweringError{Loc, "this depth-first group needs more than the " +
-                                 std::to_string(plan::windowBudget(SramBytes) * 4) +
-                                 " bytes of SRAM its tiles may take; fuse it again for this "
-                                 "SRAM size"};
+    return fail(Loc, "this depth-first group needs more than the " +
+                         std::to_string(plan::windowBudget(SramBytes) * 4) +
+                         " bytes of SRAM its tiles may take; fuse it again for this "
+                         "SRAM size");
   Stages.front()->In = buffer(Stages.front()->Window->getOperand(0));
   size_t NS = Stages.size();
   for (size_t K = 0; K < NS; ++K) {
@@ -1799,7 +1804,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     Shape BA(AS.begin(), AS.end() - 2), BB(BS.begin(), BS.end() - 2), BO;
     std::string E = shapes::broadcast(BA, BB, BO);
     if (!E.empty())
-      throw LoweringError{Loc, E};
+      return fail(Loc, E);
     std::vector<BatchDim> Batch;
     int64_t SA = M * K, SB = K * N;
     std::vector<int64_t> StA(BO.size(), 0), StB(BO.size(), 0);
@@ -1847,7 +1852,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     if (WS[1] == 0) {
       // No input channels: every output is the filter's bias (or 0).
       if (CurEp)
-        throw LoweringError{Loc, "a convolution without input channels has no epilogue"};
+        return fail(Loc, "a convolution without input channels has no epilogue");
       fill(Out, shapes::numElements(OS), 0.0f);
       if (C.getBias())
         elementwiseBuffers(K::Add, {{Out, OS}, {buffer(C.getBias()), {1, OS[1], 1, 1}}}, OS, Out,
@@ -1895,8 +1900,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     // computed now from the constant parameters.
     std::vector<float> A, Bv;
     if (!Bn.affine(A, Bv))
-      throw LoweringError{Loc,
-                          "batch normalization with non-constant parameters is not lowered yet"};
+      return fail(Loc, "batch normalization with non-constant parameters is not lowered yet");
     Shape XS = ShapeOf(Bn.getInput());
     Shape PS(XS.size() - 1, 1);
     PS[0] = int64_t(A.size());
@@ -1927,7 +1931,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
       // Over no elements (the output is not empty, see above): the
       // identity of the reduction, as ONNX defines it; the mean has none.
       if (What == RowOp::Mean)
-        throw LoweringError{Loc, "the mean over an empty axis is undefined"};
+        return fail(Loc, "the mean over an empty axis is undefined");
       fill(Out, shapes::numElements(ShapeOf(R.getResult())),
            What == RowOp::Max    ? -INFINITY
            : What == RowOp::Min  ? INFINITY
@@ -1978,8 +1982,7 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     auto [Outer, Len, Inner] = split3(IS, Ln.getAxis(), int64_t(IS.size()));
     if (shapes::numElements(ShapeOf(Ln.getScale())) != Len ||
         (Ln.getBias() && shapes::numElements(ShapeOf(Ln.getBias())) != Len))
-      throw LoweringError{Loc,
-                          "layer normalization with broadcast scale or bias is not lowered yet"};
+      return fail(Loc, "layer normalization with broadcast scale or bias is not lowered yet");
     Value Out = result(Ln.getResult(), Dest);
     lowerRows(RowOp::LayerNorm, buffer(Ln.getInput()), Out, Outer, Len, Inner,
               buffer(Ln.getScale()), Ln.getBias() ? buffer(Ln.getBias()) : Value(),
@@ -2034,11 +2037,11 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
       // Indices known at run time (an embedding lookup): int64 in DRAM.
       auto IT = cast<RankedTensorType>(Ga.getIndices().getType());
       if (!IT.getElementType().isInteger(64))
-        throw LoweringError{Loc, "gather indices must be int64 at run time"};
+        return fail(Loc, "gather indices must be int64 at run time");
       int64_t NI = IT.getNumElements();
       if (Outer * Inner > tileElements() * 2)
-        throw LoweringError{Loc, "a gathered slice of " + std::to_string(Outer * Inner) +
-                                     " elements does not fit the SRAM tile budget yet"};
+        return fail(Loc, "a gathered slice of " + std::to_string(Outer * Inner) +
+                             " elements does not fit the SRAM tile budget yet");
       auto IdxT = tile::bufferType({NI}, IT.getElementType(), tile::Space::SRAM);
       Value IdxBuf = B.create<memref::AllocOp>(Loc, IdxT);
       Value Stage = sram(Outer * Inner, eltOf(buffer(Ga.getInput())));
@@ -2065,9 +2068,8 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
     int64_t N = Sc.getType().getNumElements(), K = Sc.getIndices().getType().getNumElements();
     Value Out = result(Sc.getResult(), Dest);
     if (N + 3 * K > tileElements() * 2)
-      throw LoweringError{Loc, "a scatter into " + std::to_string(N) + " elements with " +
-                                   std::to_string(K) +
-                                   " updates does not fit the SRAM tile budget yet"};
+      return fail(Loc, "a scatter into " + std::to_string(N) + " elements with " +
+                           std::to_string(K) + " updates does not fit the SRAM tile budget yet");
     Value D = sram(N, eltOf(Out)), I = sram(std::max<int64_t>(K, 1), B.getI64Type()),
           U = sram(std::max<int64_t>(K, 1), eltOf(Out));
     dma(buffer(Sc.getData()), idx(0), D, idx(0), {1, 1, N}, {0, 0}, {0, 0});
@@ -2128,8 +2130,8 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
   K Kind;
   SmallVector<float> Params;
   if (!elementwiseKind(Op, Kind, Params))
-    throw LoweringError{Loc, "lowering of '" + Op->getName().getStringRef().str() +
-                                 "' to the tile dialect is not implemented yet"};
+    return fail(Loc, "lowering of '" + Op->getName().getStringRef().str() +
+                         "' to the tile dialect is not implemented yet");
   lowerElementwise(Op, Kind, Params, Dest);
 }
 
@@ -2137,7 +2139,7 @@ LogicalResult Lowering::run() {
   auto Old = M.lookupSymbol<func::FuncOp>("main");
   if (!Old)
     return M.emitError("no @main function");
-  try {
+  {
     // The new signature: inputs, then one buffer per result.
     SmallVector<Type> Args;
     for (Type T : Old.getArgumentTypes())
@@ -2162,8 +2164,13 @@ LogicalResult Lowering::run() {
       if (V.getDefiningOp() && !Dests.count(V))
         Dests[V] = Entry->getArgument(NIn + unsigned(I));
     B.setInsertionPointToStart(Entry);
-    for (Operation &Op : Old.getBody().front().without_terminator())
+    for (Operation &Op : Old.getBody().front().without_terminator()) {
       lowerOp(&Op, Op.getNumResults() ? Dests.lookup(Op.getResult(0)) : Value());
+      if (Failed) {
+        New.erase();
+        return failure();
+      }
+    }
     // Outputs not written by their producer (inputs, repeated values).
     for (auto [I, V] : llvm::enumerate(Ret.getOperands())) {
       Value Out = Entry->getArgument(NIn + unsigned(I));
@@ -2172,12 +2179,14 @@ LogicalResult Lowering::run() {
       Loc = Old.getLoc();
       copy(buffer(V), Out, cast<RankedTensorType>(V.getType()).getNumElements());
     }
+    if (Failed) {
+      New.erase();
+      return failure();
+    }
     B.create<func::ReturnOp>(Old.getLoc());
     Old.erase();
     New.setName("main");
     return success();
-  } catch (const LoweringError &E) {
-    return emitError(E.Loc, E.Msg);
   }
 }
 

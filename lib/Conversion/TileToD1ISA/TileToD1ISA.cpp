@@ -40,11 +40,6 @@ using namespace d1;
 
 namespace {
 
-struct CodegenError {
-  Location Loc;
-  std::string Msg;
-};
-
 uint32_t f32bits(float F) {
   uint32_t U;
   std::memcpy(&U, &F, 4);
@@ -105,8 +100,17 @@ private:
     return std::nullopt;
   }
   Value scaled(Value Index, int64_t Factor);
-  void lowerBlock(Block &From);
-  void lowerOp(Operation *Op);
+  /// Reports the lowering's first error at L (later ones follow from it and
+  /// are not reported); the lowering stops after the op being lowered. What
+  /// is built meanwhile from placeholder values is thrown away.
+  void fail(Location L, const Twine &Msg) {
+    if (!Failed)
+      emitError(L, Msg);
+    Failed = true;
+  }
+  bool Failed = false;
+  LogicalResult lowerBlock(Block &From);
+  LogicalResult lowerOp(Operation *Op);
   void lowerDma(tile::DmaOp Op);
   void lowerElementwise(tile::ElementwiseOp Op);
   void lowerMatmul(tile::MatmulOp Op);
@@ -210,10 +214,12 @@ private:
 
 void Codegen::planMemory(func::FuncOp F) {
   // Addresses come from tile-plan-memory.
-  auto AddressOf = [&](Operation *Op, Attribute A) {
+  auto AddressOf = [&](Operation *Op, Attribute A) -> int64_t {
     auto I = dyn_cast_or_null<IntegerAttr>(A);
-    if (!I)
-      throw CodegenError{Op->getLoc(), "buffer without an address (run tile-plan-memory first)"};
+    if (!I) {
+      fail(Op->getLoc(), "buffer without an address (run tile-plan-memory first)");
+      return 0;
+    }
     return I.getInt();
   };
   std::map<std::string, int64_t> Globals;
@@ -231,7 +237,7 @@ void Codegen::planMemory(func::FuncOp F) {
   });
   auto Peak = M->getAttrOfType<IntegerAttr>("d1.sram_peak");
   if (!Peak || !M->hasAttr("d1.dram_size"))
-    throw CodegenError{M.getLoc(), "module without a memory plan (run tile-plan-memory first)"};
+    return fail(M.getLoc(), "module without a memory plan (run tile-plan-memory first)");
   DescBase = (Peak.getInt() + 63) / 64 * 64;
 }
 
@@ -267,8 +273,10 @@ int64_t elemBytes(Value Buffer) { return tile::elementBytes(Buffer.getType()); }
 Value Codegen::addr(Value Buffer, Value ElemOffset) {
   int64_t Base = Address.lookup(Buffer), EB = elemBytes(Buffer);
   auto It = Map.lookupOrNull(ElemOffset);
-  if (!It)
-    throw CodegenError{Buffer.getLoc(), "internal error: offset not lowered"};
+  if (!It) {
+    fail(Buffer.getLoc(), "internal error: offset not lowered");
+    return I.li(0);
+  }
   if (std::optional<int64_t> C = constantOf(It))
     return I.li(Base + *C * EB);
   Value Off = scaled(It, EB);
@@ -293,11 +301,10 @@ void Codegen::lowerDma(tile::DmaOp Op) {
   auto Sizes = Op.getSizes();
   int64_t EB = elemBytes(Op.getSrc());
   if (EB != elemBytes(Op.getDst()))
-    throw CodegenError{Op.getLoc(), "DMA between buffers of different element types"};
+    return fail(Op.getLoc(), "DMA between buffers of different element types");
   std::optional<int64_t> Sem = Op.getSem();
   if (Op.getToken() && !Sem)
-    throw CodegenError{Op.getLoc(), "started copy without a semaphore (run tile-assign-semaphores "
-                                    "first)"};
+    return fail(Op.getLoc(), "started copy without a semaphore (run tile-assign-semaphores first)");
   Put(0, Kind, 1);
   Put(1, uint64_t(Sem.value_or(0)), 1); // local semaphore: s0 for waited copies
   Put(2, 0xff, 1);                      // no remote semaphore
@@ -529,8 +536,9 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
   default:
     break;
   }
-  throw CodegenError{I.Loc, std::string("internal error: no vector form of elementwise '") +
-                                tile::stringifyEltKind(Kind).str() + "'"};
+  fail(I.Loc, Twine("internal error: no vector form of elementwise '") +
+                  tile::stringifyEltKind(Kind) + "'");
+  return bcastI(0);
 }
 
 //===----------------------------------------------------------------------===//
@@ -667,13 +675,11 @@ Value Codegen::applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayR
   default:
     break;
   }
-  throw CodegenError{I.Loc, std::string("elementwise '") + tile::stringifyEltKind(Kind).str() +
-                                "' is not available for " + [&] {
-                                  std::string S;
-                                  llvm::raw_string_ostream OS(S);
-                                  OS << T;
-                                  return S;
-                                }()};
+  std::string TypeName;
+  llvm::raw_string_ostream(TypeName) << T;
+  fail(I.Loc, Twine("elementwise '") + tile::stringifyEltKind(Kind) + "' is not available for " +
+                  TypeName);
+  return I.li(0);
 }
 
 void Codegen::lowerScalarElementwise(tile::ElementwiseOp Op) {
@@ -2163,7 +2169,7 @@ void Codegen::lowerGather(tile::GatherOp Op) {
   I.emit("sem.wait", {}, {0, 1});
 }
 
-void Codegen::lowerOp(Operation *Op) {
+LogicalResult Codegen::lowerOp(Operation *Op) {
   I.Loc = Op->getLoc();
   if (auto C = dyn_cast<arith::ConstantIndexOp>(Op)) {
     Map.map(C.getResult(), I.li(C.value()));
@@ -2178,19 +2184,18 @@ void Codegen::lowerOp(Operation *Op) {
     // at this level: nothing to carry.
     for (Type T : For.getResultTypes())
       if (!isa<tile::DmaTokenType>(T))
-        throw CodegenError{Op->getLoc(), "tile loops carry only DMA tokens"};
+        return For.emitError("a tile loop carries only DMA tokens, not ") << T;
     auto New = B.create<scf::ForOp>(I.Loc, Map.lookup(For.getLowerBound()),
                                     Map.lookup(For.getUpperBound()), Map.lookup(For.getStep()));
     Map.map(For.getInductionVar(), New.getInductionVar());
     OpBuilder::InsertionGuard G(B);
     B.setInsertionPointToStart(New.getBody());
-    lowerBlock(*For.getBody());
+    return lowerBlock(*For.getBody());
   } else if (auto D = dyn_cast<tile::DmaOp>(Op)) {
     lowerDma(D);
   } else if (auto W = dyn_cast<tile::DmaWaitOp>(Op)) {
     if (!W.getSem())
-      throw CodegenError{Op->getLoc(),
-                         "wait without a semaphore (run tile-assign-semaphores first)"};
+      return W.emitError("wait without a semaphore (run tile-assign-semaphores first)");
     I.emit("sem.wait", {}, {*W.getSem(), 1});
   } else if (auto A = dyn_cast<arith::AndIOp>(Op)) {
     Map.map(A.getResult(), I.emit("and", {Map.lookup(A.getLhs()), Map.lookup(A.getRhs())}));
@@ -2218,22 +2223,26 @@ void Codegen::lowerOp(Operation *Op) {
                  scf::YieldOp, func::ReturnOp>(Op)) {
     // Addresses only.
   } else {
-    throw CodegenError{Op->getLoc(), "cannot lower '" + Op->getName().getStringRef().str() +
-                                         "' to D1 instructions"};
+    return Op->emitError("cannot lower '") << Op->getName() << "' to D1 instructions";
   }
+  return failure(Failed);
 }
 
-void Codegen::lowerBlock(Block &From) {
+LogicalResult Codegen::lowerBlock(Block &From) {
   for (Operation &Op : From)
-    lowerOp(&Op);
+    if (failed(lowerOp(&Op)))
+      return failure();
+  return success();
 }
 
 LogicalResult Codegen::run() {
   auto F = M.lookupSymbol<func::FuncOp>("main");
   if (!F)
     return M.emitError("no @main function");
-  try {
+  {
     planMemory(F);
+    if (Failed)
+      return failure();
     // The new body goes into a function without arguments: every buffer is
     // now an address.
     B.setInsertionPoint(F);
@@ -2259,16 +2268,19 @@ LogicalResult Codegen::run() {
     New.setFunctionType(B.getFunctionType({}, {}));
     Block *Entry = New.addEntryBlock();
     B.setInsertionPointToStart(Entry);
-    lowerBlock(F.getBody().front());
+    if (failed(lowerBlock(F.getBody().front()))) {
+      New.erase();
+      return failure();
+    }
     I.Loc = F.getLoc();
     I.emit("halt");
     B.create<func::ReturnOp>(F.getLoc());
-    if (DescBase + int64_t(Descriptors.size()) > SramBytes)
-      throw CodegenError{F.getLoc(), "SRAM overflow: the planned buffers take " +
-                                         std::to_string(DescBase) +
-                                         " bytes and the DMA descriptors and tables " +
-                                         std::to_string(Descriptors.size()) +
-                                         " more; the core has " + std::to_string(SramBytes)};
+    if (DescBase + int64_t(Descriptors.size()) > SramBytes) {
+      New.erase();
+      return F.emitError("SRAM overflow: the planned buffers take ")
+             << DescBase << " bytes and the DMA descriptors and tables " << Descriptors.size()
+             << " more; the core has " << SramBytes;
+    }
     // The descriptors are this core's initialized SRAM.
     auto DescType = RankedTensorType::get({int64_t(Descriptors.size())}, B.getI8Type());
     std::vector<int8_t> Bytes(Descriptors.begin(), Descriptors.end());
@@ -2277,8 +2289,6 @@ LogicalResult Codegen::run() {
     F.erase();
     New.setName("main");
     return success();
-  } catch (const CodegenError &E) {
-    return emitError(E.Loc, E.Msg);
   }
 }
 
