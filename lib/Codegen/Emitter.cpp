@@ -271,7 +271,7 @@ LogicalResult d1::translateToD1X(ModuleOp Module, D1XWriter &W) {
   MachineDesc M = getTargetMachine(Module);
   auto F = Module.lookupSymbol<func::FuncOp>("main");
   if (!F || F.isExternal() || F.getNumArguments())
-    return Module.emitError()
+    return emitError(Module.getLoc())
            << "the module is not at the ISA level (run convert-tile-to-d1isa first)";
   Encoder E;
   if (failed(E.encodeBlock(F.getBody().front())))
@@ -313,10 +313,13 @@ LogicalResult d1::translateToD1X(ModuleOp Module, D1XWriter &W) {
   }
   makeStringsUtf8(Dbg);
   Core.set_debug(Dbg.SerializeAsString());
+  if (F->hasAttr("d1.sram_data") && !F->getAttrOfType<DenseElementsAttr>("d1.sram_data"))
+    return emitError(F.getLoc()) << "d1.sram_data holds no bytes (elided? print the module with "
+                                    "--mlir-elide-elementsattrs-if-larger=N)";
   if (auto Data = F->getAttrOfType<DenseElementsAttr>("d1.sram_data")) {
     auto Address = F->getAttrOfType<IntegerAttr>("d1.sram_data_address");
     if (!Address)
-      return F.emitError() << "d1.sram_data without d1.sram_data_address";
+      return emitError(F.getLoc()) << "d1.sram_data without d1.sram_data_address";
     std::string Bytes;
     for (int8_t B : Data.getValues<int8_t>())
       Bytes += char(B);
@@ -326,7 +329,7 @@ LogicalResult d1::translateToD1X(ModuleOp Module, D1XWriter &W) {
   for (auto G : Module.getOps<memref::GlobalOp>()) {
     auto Value = dyn_cast_or_null<DenseElementsAttr>(G.getInitialValueAttr());
     if (!Value)
-      return G.emitError() << "constant '" << G.getSymName() << "' has no dense value";
+      return emitError(G.getLoc()) << "constant '" << G.getSymName() << "' has no dense value";
     std::string Bytes;
     ArrayRef<char> Raw = Value.getRawData();
     if (Value.getElementType().isInteger(1)) {
@@ -342,8 +345,8 @@ LogicalResult d1::translateToD1X(ModuleOp Module, D1XWriter &W) {
     }
     auto Address = G->getAttrOfType<IntegerAttr>("d1.address");
     if (!Address)
-      return G.emitError() << "constant '" << G.getSymName()
-                           << "' has no d1.address (run tile-plan-memory first)";
+      return emitError(G.getLoc()) << "constant '" << G.getSymName()
+                                   << "' has no d1.address (run tile-plan-memory first)";
     W.addSegment(d1x::DRAM, 0, uint64_t(Address.getInt()), Bytes, G.getSymName().str());
   }
   // A hand-written module may leave out the I/O table: no inputs or outputs.
@@ -357,15 +360,15 @@ LogicalResult d1::translateToD1X(ModuleOp Module, D1XWriter &W) {
     auto Shape = D.getAs<DenseI64ArrayAttr>("shape");
     auto At = D.getAs<IntegerAttr>("address");
     if (!Name || !DType || !Shape || !At)
-      return F.emitError() << "d1.io entry " << K
-                           << " needs a name, a dtype, a shape and an address";
+      return emitError(F.getLoc())
+             << "d1.io entry " << K << " needs a name, a dtype, a shape and an address";
     d1x::Tensor *T = int64_t(K) < NumInputs ? H.add_inputs() : H.add_outputs();
     T->set_name(Name.str());
     Type ET = DType.getValue();
     T->set_dtype(dtypeOf(ET));
     if (T->dtype() == d1x::DTYPE_UNDEFINED)
-      return F.emitError() << "input or output '" << T->name()
-                           << "' has an element type d1c cannot store";
+      return emitError(F.getLoc())
+             << "input or output '" << T->name() << "' has an element type d1c cannot store";
     for (int64_t S : Shape.asArrayRef())
       T->add_shape(S);
     T->set_space(d1x::DRAM);

@@ -41,6 +41,17 @@ module {
 
 // -----
 
+// The SRAM data must be there, not elided by the printer (the allocator
+// reads only its size).
+module {
+  // expected-error @+1 {{d1.sram_data holds no bytes (elided? print the module with --mlir-elide-elementsattrs-if-larger=N)}}
+  func.func @main() attributes {d1.sram_data = dense_resource<__elided__> : tensor<64xi8>, d1.sram_data_address = 0 : i64} {
+    return
+  }
+}
+
+// -----
+
 // expected-error @+1 {{the module is not at the ISA level (run convert-tile-to-d1isa first)}}
 module {
 }

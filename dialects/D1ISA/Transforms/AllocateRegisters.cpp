@@ -298,7 +298,9 @@ bool Allocator::allocate() {
   int64_t At = 0, Bytes = 0;
   if (auto A = F->getAttrOfType<IntegerAttr>("d1.sram_data_address"))
     At = A.getInt();
-  if (auto D = F->getAttrOfType<DenseElementsAttr>("d1.sram_data"))
+  // (Its size only: a module printed with its constants elided allocates
+  // the same slots.)
+  if (auto D = F->getAttrOfType<ElementsAttr>("d1.sram_data"))
     Bytes = D.getNumElements();
   SpillNext = SpillEnd = (At + Bytes + 63) / 64 * 64;
   // The cost of spilling a value is that of its web, the values copied into
@@ -840,14 +842,15 @@ struct AllocateRegistersPass : d1::impl::AllocateRegistersBase<AllocateRegisters
   void runOnOperation() override {
     ModuleOp Module = getOperation();
     if (Registers < 4 || Registers > 31 || Accumulators < 1 || Accumulators > 4) {
-      Module.emitError() << "d1isa-allocate-registers: registers must be 4 to 31 and "
-                            "accumulators 1 to 4 (got "
-                         << Registers << " and " << Accumulators << ")";
+      emitError(Module.getLoc()) << "d1isa-allocate-registers: registers must be 4 to 31 and "
+                                    "accumulators 1 to 4 (got "
+                                 << Registers << " and " << Accumulators << ")";
       return signalPassFailure();
     }
     auto F = Module.lookupSymbol<func::FuncOp>("main");
     if (!F || F.isExternal() || F.getNumArguments()) {
-      Module.emitError() << "the module is not at the ISA level (run convert-tile-to-d1isa first)";
+      emitError(Module.getLoc())
+          << "the module is not at the ISA level (run convert-tile-to-d1isa first)";
       return signalPassFailure();
     }
     bool Allocated = false;
@@ -856,7 +859,7 @@ struct AllocateRegistersPass : d1::impl::AllocateRegistersBase<AllocateRegisters
                    Op->hasAttr(d1isa::RegsAttrName);
     });
     if (Allocated) {
-      F.emitError() << "registers are already allocated";
+      emitError(F.getLoc()) << "registers are already allocated";
       return signalPassFailure();
     }
     Allocator A(F, Registers, Accumulators,
