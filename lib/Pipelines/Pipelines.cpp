@@ -104,6 +104,13 @@ void d1::buildD1TileToISAPipeline(mlir::OpPassManager &PM, const D1PipelineOptio
   PM.addPass(std::make_unique<LowerToD1ISA>(LO));
 }
 
+void d1::buildD1RegisterAllocationPipeline(mlir::OpPassManager &PM, const D1PipelineOptions &O) {
+  AllocateRegistersOptions AO;
+  AO.Registers = O.AllocatableRegisters;
+  AO.Accumulators = O.AllocatableAccumulators;
+  PM.addPass(createAllocateRegisters(AO));
+}
+
 void d1::buildD1Pipeline(mlir::OpPassManager &PM, const D1PipelineOptions &O) {
   buildD1GraphToTilePipeline(PM, O);
   buildD1TileToISAPipeline(PM, O);
@@ -120,4 +127,7 @@ void d1::registerD1Pipelines() {
       "d1-lower-to-isa",
       "tile -> d1isa, as d1c: tile-plan-memory, convert-tile-to-d1isa, d1isa-schedule",
       buildD1TileToISAPipeline);
+  mlir::PassPipelineRegistration<D1PipelineOptions>(
+      "d1-allocate", "d1isa -> allocated d1isa, as d1c: d1isa-allocate-registers",
+      buildD1RegisterAllocationPipeline);
 }

@@ -1,6 +1,6 @@
 //===- d1c.cpp - The d1c compiler driver -----------------------------------===//
 //
-// d1c MODEL.onnx [-o MODEL.d1x] [--emit=graph|tile|isa|asm] [--shape N=1x3x8x8]
+// d1c MODEL.onnx [-o MODEL.d1x] [--emit=graph|tile|isa|isa-allocated|asm] [--shape N=1x3x8x8]
 //     [-O0|-O1|-O2] [--target FILE] [MLIR options such as --mlir-timing]
 //
 // Phase banners with times go to stderr. Nothing is written unless the whole
@@ -39,12 +39,14 @@ static cl::opt<std::string> Input(cl::Positional, cl::desc("<model.onnx>"), cl::
                                   cl::cat(D1cCategory));
 static cl::opt<std::string> Output("o", cl::desc("Output file"), cl::value_desc("file"),
                                    cl::cat(D1cCategory));
-enum class Emit { Graph, Tile, ISA, Asm, Binary };
+enum class Emit { Graph, Tile, ISA, ISAAllocated, Asm, Binary };
 static cl::opt<Emit>
     EmitStage("emit", cl::desc("Stop after a stage and print it"), cl::init(Emit::Binary),
               cl::values(clEnumValN(Emit::Graph, "graph", "the graph dialect after import"),
                          clEnumValN(Emit::Tile, "tile", "the tile dialect"),
                          clEnumValN(Emit::ISA, "isa", "the ISA dialect"),
+                         clEnumValN(Emit::ISAAllocated, "isa-allocated",
+                                    "the ISA dialect after register allocation"),
                          clEnumValN(Emit::Asm, "asm", "D1 assembly")),
               cl::cat(D1cCategory));
 static cl::list<std::string> Shapes("shape", cl::desc("Fix an input's shape: NAME=1x3x224x224"),
@@ -218,14 +220,17 @@ int main(int argc, char **argv) {
   mlir::DefaultTimingManager Timing;
   mlir::applyDefaultTimingManagerCLOptions(Timing);
   mlir::TimingScope RootTiming = Timing.getRootScope();
-  auto Run = [&](const char *Banner, auto AddPasses) {
-    P.begin(Banner);
+  auto RunPasses = [&](auto AddPasses) {
     mlir::PassManager PM(&Ctx);
     if (failed(mlir::applyPassManagerCLOptions(PM)))
       return false;
     PM.enableTiming(RootTiming);
     AddPasses(PM);
-    if (failed(PM.run(*Module)))
+    return succeeded(PM.run(*Module));
+  };
+  auto Run = [&](const char *Banner, auto AddPasses) {
+    P.begin(Banner);
+    if (!RunPasses(AddPasses))
       return false;
     P.end();
     return true;
@@ -242,6 +247,8 @@ int main(int argc, char **argv) {
   PO.DisableScheduling = DisableScheduling.getValue();
   PO.DisableSramReuse = DisableSramReuse.getValue();
   PO.DisableDramReuse = DisableDramReuse.getValue();
+  PO.AllocatableRegisters = AllocatableRegisters.getValue();
+  PO.AllocatableAccumulators = AllocatableAccumulators.getValue();
   if (EmitStage != Emit::Graph && !Run("Lowering to tiles", [&](mlir::PassManager &PM) {
         d1::buildD1GraphToTilePipeline(PM, PO);
       }))
@@ -271,14 +278,20 @@ int main(int argc, char **argv) {
   }
   d1::D1XWriter W;
   std::string Asm;
-  if (EmitStage == Emit::Asm || EmitStage == Emit::Binary) {
-    P.begin("Allocating registers and encoding");
+  if (EmitStage == Emit::ISAAllocated || EmitStage == Emit::Asm || EmitStage == Emit::Binary) {
+    P.begin(EmitStage == Emit::ISAAllocated ? "Allocating registers"
+                                            : "Allocating registers and encoding");
     if (AllocatableRegisters < 4 || AllocatableRegisters > 31)
       return fail("--allocatable-registers must be 4 to 31");
     if (AllocatableAccumulators < 1 || AllocatableAccumulators > 4)
       return fail("--allocatable-accumulators must be 1 to 4");
-    if (!d1::emitBinary(*Module, W, Err, AllocatableRegisters, AllocatableAccumulators))
-      return Failed(Err);
+    if (!RunPasses([&](mlir::PassManager &PM) { d1::buildD1RegisterAllocationPipeline(PM, PO); }))
+      return Failed("");
+    if (EmitStage != Emit::ISAAllocated) {
+      mlir::TimingScope Encoding = RootTiming.nest("d1isa-to-d1x");
+      if (failed(d1::translateToD1X(*Module, W)))
+        return Failed("");
+    }
     if (EmitStage == Emit::Asm) {
       auto F = d1::D1XFile::fromBuffer(W.serialize(), Input, Err);
       if (!F)

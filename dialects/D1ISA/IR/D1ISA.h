@@ -9,6 +9,8 @@
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <optional>
+
 #include "dialects/D1ISA/IR/D1ISADialect.h.inc"
 
 #define GET_TYPEDEF_CLASSES
@@ -16,5 +18,19 @@
 
 #define GET_OP_CLASSES
 #include "dialects/D1ISA/IR/D1ISAOps.h.inc"
+
+namespace d1::d1isa {
+
+/// The register of an instruction's result, set by d1isa-allocate-registers.
+constexpr llvm::StringLiteral RegAttrName = "d1isa.reg";
+/// On scf.for: the registers of the induction variable and the iteration
+/// arguments (and so of the results).
+constexpr llvm::StringLiteral RegsAttrName = "d1isa.regs";
+
+/// The physical register V is in, once registers are allocated: from its
+/// defining op's d1isa.reg, a loop's d1isa.regs, or 0 for d1isa.x0.
+std::optional<int64_t> getRegister(mlir::Value V);
+
+} // namespace d1::d1isa
 
 #endif

@@ -25,8 +25,22 @@ def D1ISA_Dialect : Dialect {
     scheduling and register allocation run here, and the translation to
     .d1x starts here. Scalar registers are `index` values; loops stay
     `scf.for` until emission turns them into branches.
+
+    `d1isa-allocate-registers` records the physical registers in two
+    discardable attributes this dialect declares and verifies:
+
+    | attribute | on | holds |
+    |---|---|---|
+    | `d1isa.reg` | an instruction op with a result | its result's register: 1 to 31 for `index` (x0 is `d1isa.x0`), 0 to 31 for `!d1isa.v`, 0 to 3 for `!d1isa.acc` |
+    | `d1isa.regs` | `scf.for` | `array<i64: iv, arg0, ...>`: the registers of the induction variable and of each iteration argument (the loop's results stay in them) |
+
+    After allocation every register operand is the result of an op with a
+    `d1isa.reg`, `d1isa.x0`, or a loop's induction variable, iteration
+    argument or result; the translation to .d1x reads nothing else. Any
+    other `d1isa.*` attribute is an error.
   }];
   let useDefaultTypePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
 }
 
 class D1ISA_Type<string name, string typeMnemonic, string doc>
@@ -41,6 +55,18 @@ class D1ISA_InstOp<string mnemonic, int opcode, list<Trait> traits = []>
     : Op<D1ISA_Dialect, mnemonic, traits> {
   int Opcode = opcode;
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def D1ISA_X0Op : Op<D1ISA_Dialect, "x0", [Pure]> {
+  let summary = "The zero register x0: reads as 0, emits no instruction";
+  let description = [{
+    The scalar register that always reads as zero, as an SSA value: the base
+    address of the spill code `d1isa-allocate-registers` writes
+    (`d1isa.ld %zero {imm = SLOT}` reads SRAM byte SLOT). Not an
+    instruction; the translation to .d1x gives its uses register 0.
+  }];
+  let results = (outs Index:$result);
+  let assemblyFormat = "attr-dict";
 }
 
 include "d1/Target/ISAOps.td"

@@ -1,4 +1,4 @@
-//===- Emitter.h - Register allocation and .d1x emission --------*- C++ -*-===//
+//===- Emitter.h - The translation of allocated d1isa to .d1x ---*- C++ -*-===//
 #ifndef D1_CODEGEN_EMITTER_H
 #define D1_CODEGEN_EMITTER_H
 
@@ -10,14 +10,21 @@
 
 namespace d1 {
 
-/// Allocates registers for @main of a module at the ISA level (after
-/// convert-tile-to-d1isa), turns its loops into branches, encodes it and fills W:
-/// the module's machine description (d1.target), core 0's code with a source location per
-/// instruction, its SRAM data, the constants in DRAM and the I/O metadata.
-/// Values that do not fit in the registers are spilled to SRAM after the
-/// descriptors (AllocatableRegisters below 31 limits the scalar and vector
-/// registers, AllocatableAccumulators below 4 the accumulators, to test
-/// that). Returns false with Err set (one line) on failure.
+/// Encodes @main of a module at the ISA level whose registers are allocated
+/// (d1isa-allocate-registers) and fills W: the module's machine description
+/// (d1.target), core 0's code with a source location per instruction (loops
+/// become back edges: advance, compare, branch), its SRAM data, the
+/// constants in DRAM and the I/O metadata. A value without a register is an
+/// error at the op that reads it.
+mlir::LogicalResult translateToD1X(mlir::ModuleOp Module, D1XWriter &W);
+
+/// Registers the translation --d1isa-to-d1x (d1-translate).
+void registerD1XTranslation();
+
+/// d1isa-allocate-registers (AllocatableRegisters below 31 limits the scalar
+/// and vector registers, AllocatableAccumulators below 4 the accumulators,
+/// to test spilling), then translateToD1X. Returns false with Err set to
+/// the first error ("file:line:col: node N: message") on failure.
 bool emitBinary(mlir::ModuleOp Module, D1XWriter &W, std::string &Err,
                 int AllocatableRegisters = 31, int AllocatableAccumulators = 4);
 

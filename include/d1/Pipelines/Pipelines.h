@@ -51,6 +51,13 @@ struct D1PipelineOptions : public mlir::PassPipelineOptions<D1PipelineOptions> {
   Option<bool> DisableDramReuse{*this, "disable-dram-reuse",
                                 llvm::cl::desc("Every DRAM activation gets bytes of its own"),
                                 llvm::cl::init(false)};
+  Option<int> AllocatableRegisters{
+      *this, "allocatable-registers",
+      llvm::cl::desc("Scalar and vector registers for d1isa-allocate-registers (4 to 31)"),
+      llvm::cl::init(31)};
+  Option<int> AllocatableAccumulators{
+      *this, "allocatable-accumulators",
+      llvm::cl::desc("Accumulators for d1isa-allocate-registers (1 to 4)"), llvm::cl::init(4)};
 };
 
 /// graph -> tile: batch-norm folding and fusion (unless O0 or
@@ -59,11 +66,15 @@ void buildD1GraphToTilePipeline(mlir::OpPassManager &PM, const D1PipelineOptions
 /// tile -> d1isa: d1-lower-to-d1isa (memory plan, conversion, scheduling,
 /// the residency retry).
 void buildD1TileToISAPipeline(mlir::OpPassManager &PM, const D1PipelineOptions &O);
-/// graph -> d1isa: both of the above.
+/// d1isa -> allocated d1isa: d1isa-allocate-registers with the
+/// allocatable registers and accumulators; what the translation to .d1x
+/// (d1::translateToD1X, d1-translate --d1isa-to-d1x) reads.
+void buildD1RegisterAllocationPipeline(mlir::OpPassManager &PM, const D1PipelineOptions &O);
+/// graph -> d1isa: the first two above (registers not yet allocated).
 void buildD1Pipeline(mlir::OpPassManager &PM, const D1PipelineOptions &O);
 
 /// Registers d1-lower-to-d1isa and the pipelines d1-pipeline,
-/// d1-lower-to-tile and d1-lower-to-isa.
+/// d1-lower-to-tile, d1-lower-to-isa and d1-allocate.
 void registerD1Pipelines();
 
 } // namespace d1
