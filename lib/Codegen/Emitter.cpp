@@ -14,6 +14,7 @@
 #include "dialects/D1ISA/IR/D1ISA.h"
 #include "dialects/D1ISA/IR/ISABuilder.h"
 #include "dialects/D1ISA/Transforms/Passes.h"
+#include "dialects/Tile/IR/Tile.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -413,7 +414,8 @@ void d1::registerD1XTranslation() {
         return success();
       },
       [](DialectRegistry &Registry) {
-        Registry.insert<D1Dialect, d1isa::D1ISADialect, func::FuncDialect, memref::MemRefDialect,
-                        scf::SCFDialect>();
+        // The constants keep their tile-level memref types (#tile.mem).
+        Registry.insert<D1Dialect, d1isa::D1ISADialect, tile::TileDialect, func::FuncDialect,
+                        memref::MemRefDialect, scf::SCFDialect>();
       });
 }
