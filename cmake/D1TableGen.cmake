@@ -22,7 +22,7 @@ function(d1_mlir_tablegen td outdir)
     add_custom_command(
       OUTPUT ${outdir}/${file}
       COMMAND ${MLIR_TABLEGEN_EXE} ${action} -I ${MLIR_INCLUDE_DIRS} -I ${CMAKE_BINARY_DIR}/include
-              -I ${CMAKE_SOURCE_DIR}/include ${td} -o ${outdir}/${file}
+              -I ${CMAKE_SOURCE_DIR}/include -I ${CMAKE_SOURCE_DIR} ${td} -o ${outdir}/${file}
       DEPENDS ${td} ${MLIR_TABLEGEN_EXE} ${D1_TBLGEN_EXTRA_DEPENDS}
       COMMENT "mlir-tblgen ${action} ${file}")
     list(APPEND outputs ${outdir}/${file})

@@ -40,6 +40,7 @@ import concurrent.futures
 import filecmp
 import glob
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -189,6 +190,36 @@ def run_one(d1run, exe, inputs, where):
     return r.returncode, r.stderr.strip(), outs
 
 
+def flatten(value, prefix=""):
+    """A JSON value as {dotted key: leaf}."""
+    if isinstance(value, dict):
+        return {k2: v2 for k, v in value.items() for k2, v2 in flatten(v, f"{prefix}{k}.").items()}
+    if isinstance(value, list):
+        return {k2: v2 for i, v in enumerate(value)
+                for k2, v2 in flatten(v, f"{prefix}{i}.").items()}
+    return {prefix.rstrip("."): value}
+
+
+def difference(ra, rb):
+    """What differs between two runs: exit status, error, stats keys, outputs."""
+    if ra[0] != rb[0]:
+        return f"exit status {ra[0]} vs {rb[0]}"
+    if ra[1] != rb[1]:
+        return "error text"
+    said = []
+    for name in sorted(set(ra[2]) | set(rb[2])):
+        x, y = ra[2].get(name), rb[2].get(name)
+        if x == y:
+            continue
+        if name == "stats.json" and x and y:
+            fa, fb = flatten(json.loads(x)), flatten(json.loads(y))
+            keys = sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k))
+            said.append("stats " + ", ".join(f"{k} {fa.get(k)} -> {fb.get(k)}" for k in keys))
+        else:
+            said.append(f"output {name}")
+    return "; ".join(said)
+
+
 def run(build, models_dir, a, b):
     import tempfile
     d1run = os.path.join(build, "bin", "d1-run")
@@ -214,9 +245,7 @@ def run(build, models_dir, a, b):
             if ra == rb:
                 alike += 1
                 continue
-            why = ("exit status" if ra[0] != rb[0] else "error" if ra[1] != rb[1] else
-                   "stats or outputs")
-            print(f"runs differently: {n} ({why})", flush=True)
+            print(f"runs differently: {n} ({difference(ra, rb)})", flush=True)
     shutil.rmtree(tmp)
     print(f"{alike} run alike, {len(pairs) - alike} run differently")
     return alike == len(pairs)

@@ -17,6 +17,7 @@ GENERATED = {
     "d1.md": "dialects/D1/IR/D1.md",
     "d1-passes.md": "dialects/D1/Transforms/Passes.md",
     "graph.md": "dialects/Graph/IR/GraphOps.md",
+    "graph-interfaces.md": "dialects/Graph/IR/GraphInterfaces.md",
     "tile.md": "dialects/Tile/IR/TileOps.md",
     "d1isa.md": "dialects/D1ISA/IR/D1ISAOps.md",
     "graph-passes.md": "dialects/Graph/Transforms/Passes.md",

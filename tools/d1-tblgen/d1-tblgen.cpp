@@ -7,6 +7,7 @@
 //   -gen-isa-exec        the emulator's dispatch: one case per instruction
 //   -gen-isa-docs        the machine and instruction tables of docs/isa.md
 //   -gen-isa-ops         ODS definitions of the ISA dialect's ops
+//   -gen-isa-builders    typed builders of those ops (ISABuilder's methods)
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,7 +28,7 @@ using namespace llvm;
 
 namespace {
 
-enum Action { GenMachineParams, GenISATables, GenISAExec, GenISADocs, GenISAOps };
+enum Action { GenMachineParams, GenISATables, GenISAExec, GenISADocs, GenISAOps, GenISABuilders };
 
 cl::opt<Action> TheAction(
     cl::desc("Action to perform:"),
@@ -35,7 +36,8 @@ cl::opt<Action> TheAction(
                clEnumValN(GenISATables, "gen-isa-tables", "Instruction tables"),
                clEnumValN(GenISAExec, "gen-isa-exec", "Emulator dispatch"),
                clEnumValN(GenISADocs, "gen-isa-docs", "Markdown tables for docs/isa.md"),
-               clEnumValN(GenISAOps, "gen-isa-ops", "ODS for the ISA dialect")));
+               clEnumValN(GenISAOps, "gen-isa-ops", "ODS for the ISA dialect"),
+               clEnumValN(GenISABuilders, "gen-isa-builders", "Typed builders of the ISA ops")));
 
 const char *const FieldNames[] = {"rd", "rs1", "rs2", "rs3", "imm"};
 
@@ -166,15 +168,48 @@ bool emitMachineParams(raw_ostream &OS, RecordKeeper &RK) {
 /// (DMA, semaphores, barrier, fence), read from the words its Semantics
 /// uses (runtime/Semantics.h). Also checks that exactly the IsBranch
 /// instructions jump.
-bool isSync(Record *R) {
+bool hasEffect(Record *R, StringRef Name) {
+  for (Record *E : R->getValueAsListOfDefs("Effects"))
+    if (E->getValueAsString("Name") == Name)
+      return true;
+  return false;
+}
+
+bool usesUnit(Record *R, StringRef Name) {
+  for (Record *U : R->getValueAsListOfDefs("Uses"))
+    if (U->getValueAsDef("U")->getValueAsString("Name") == Name)
+      return true;
+  return false;
+}
+
+/// Checks an instruction's declared effects against its semantics and its
+/// issue resources, so that a new instruction cannot leave one out.
+void checkEffects(Record *R) {
   StringRef Sem = R->getValueAsString("Semantics");
   if (Sem.contains("JUMP(") != R->getValueAsBit("IsBranch"))
     PrintFatalError(R->getLoc(), "IsBranch must be set exactly when the semantics JUMP");
+  bool Syncs = false;
   for (StringRef Word : {"BLOCK(", "HALT_CORE(", "START_DMA(", "SEM_ADD(", "SEM_WAIT(",
                          "BARRIER_WAIT(", "FENCE_WAIT("})
-    if (Sem.contains(Word))
-      return true;
-  return false;
+    Syncs |= Sem.contains(Word);
+  auto Check = [&](bool Declared, bool Implied, StringRef Effect, StringRef Why) {
+    if (Declared != Implied)
+      PrintFatalError(R->getLoc(), (Declared ? "declares " : "must declare ") + Effect +
+                                       (Declared ? " but " : ": ") + Why);
+  };
+  bool Sram = hasEffect(R, "ReadsSRAM") || hasEffect(R, "WritesSRAM");
+  Check(Sram, Sem.contains("SRAM"), "an SRAM effect",
+        Sram ? "its semantics never touch SRAM" : "its semantics touch SRAM");
+  Check(hasEffect(R, "ReadsSRAM"), usesUnit(R, "LoadPort"), "ReadsSRAM",
+        "ReadsSRAM goes with the load port");
+  Check(hasEffect(R, "WritesSRAM"), usesUnit(R, "StorePort"), "WritesSRAM",
+        "WritesSRAM goes with the store port");
+  Check(hasEffect(R, "ReadsCycle"), Sem.contains("NOW"), "ReadsCycle", "its semantics read NOW");
+  Check(hasEffect(R, "ReadsRNG"), Sem.contains("RNG_NEXT("), "ReadsRNG",
+        "its semantics draw RNG_NEXT()");
+  Check(hasEffect(R, "WritesRNG"), Sem.contains("RNG_NEXT(") || Sem.contains("RNG_SEED("),
+        "WritesRNG", "its semantics advance or seed the generator");
+  Check(hasEffect(R, "Sync"), Syncs, "Sync", "its semantics block, halt, copy or signal");
 }
 
 bool emitISATables(raw_ostream &OS, RecordKeeper &RK) {
@@ -185,9 +220,20 @@ bool emitISATables(raw_ostream &OS, RecordKeeper &RK) {
   llvm::sort(Units, LessRecordByID());
   auto Groups = RK.getAllDerivedDefinitions("Group");
   llvm::sort(Groups, LessRecordByID());
+  auto Effects = RK.getAllDerivedDefinitions("Effect");
+  llvm::sort(Effects, LessRecordByID());
+  std::map<Record *, unsigned> EffectIdx;
+  for (unsigned I = 0; I < Effects.size(); ++I)
+    EffectIdx[Effects[I]] = I;
   auto Insts = sortedInsts(RK);
 
   OS << "#ifdef D1_GET_ENUMS\n#undef D1_GET_ENUMS\n";
+  OS << "/// Effects beyond registers (ISA.td), as bits of InstInfo::Effects.\n";
+  OS << "enum class Effect : uint8_t {\n";
+  for (Record *E : Effects)
+    OS << "  " << E->getValueAsString("Name") << " = " << EffectIdx[E] << ", // "
+       << E->getValueAsString("Doc") << "\n";
+  OS << "};\n";
   OS << "enum class OperandKind : uint8_t {\n";
   for (Record *K : Kinds)
     OS << "  " << K->getValueAsString("Name") << ",\n";
@@ -238,7 +284,10 @@ bool emitISATables(raw_ostream &OS, RecordKeeper &RK) {
   OS << "static const InstInfo InstTable[] = {\n";
   for (Record *R : Insts) {
     InstView V(R);
-    bool Sync = isSync(R);
+    checkEffects(R);
+    unsigned EffectBits = 0;
+    for (Record *E : R->getValueAsListOfDefs("Effects"))
+      EffectBits |= 1u << EffectIdx[E];
     auto G = GroupIdx.find(R->getValueAsString("Group").str());
     if (G == GroupIdx.end())
       PrintFatalError(R->getLoc(), "unknown group");
@@ -255,9 +304,10 @@ bool emitISATables(raw_ostream &OS, RecordKeeper &RK) {
          << U->getValueAsInt("Occ") << ", " << paramEnum(U->getValueAsDef("OccParam")) << "}, ";
     OS << "}, " << paramEnum(R->getValueAsDef("Latency")) << ", "
        << (R->getValueAsBit("TiedDest") ? "true" : "false") << ", "
-       << (R->getValueAsBit("IsBranch") ? "true" : "false") << ", " << (Sync ? "true" : "false")
-       << ", " << R->getValueAsInt("Macs") << ", " << cString(R->getValueAsString("Summary"))
-       << ", " << cString(R->getValueAsString("Traps")) << "},\n";
+       << (R->getValueAsBit("IsBranch") ? "true" : "false") << ", "
+       << (hasEffect(R, "Sync") ? "true" : "false") << ", " << EffectBits << "u, "
+       << R->getValueAsInt("Macs") << ", " << cString(R->getValueAsString("Summary")) << ", "
+       << cString(R->getValueAsString("Traps")) << "},\n";
   }
   OS << "};\n#endif\n";
   return false;
@@ -311,14 +361,24 @@ bool emitISADocs(raw_ostream &OS, RecordKeeper &RK) {
        << " .. " << K->getValueAsInt("Max") << " | " << mdEscape(K->getValueAsString("Doc"))
        << " |\n";
 
+  auto Effects = RK.getAllDerivedDefinitions("Effect");
+  llvm::sort(Effects, LessRecordByID());
+  OS << "\n### Effects\n\nWhat an instruction does besides reading and writing registers "
+        "(the `effects` column below): the ISA dialect's memory effects, the scheduler's "
+        "ordering and the emulator's block ends come from these.\n\n| effect | meaning |\n"
+        "|---|---|\n";
+  for (Record *E : Effects)
+    OS << "| " << E->getValueAsString("Name") << " | " << mdEscape(E->getValueAsString("Doc"))
+       << " |\n";
+
   auto Groups = RK.getAllDerivedDefinitions("Group");
   llvm::sort(Groups, LessRecordByID());
   auto Insts = sortedInsts(RK);
   for (Record *G : Groups) {
     OS << "\n### " << G->getValueAsString("Title") << "\n\n"
        << G->getValueAsString("Doc") << "\n\n"
-       << "| opcode | syntax | semantics | latency | issue | traps |\n"
-       << "|---|---|---|---|---|---|\n";
+       << "| opcode | syntax | semantics | latency | issue | effects | traps |\n"
+       << "|---|---|---|---|---|---|---|\n";
     for (Record *R : Insts) {
       if (R->getValueAsString("Group") != G->getValueAsString("Name"))
         continue;
@@ -343,10 +403,14 @@ bool emitISADocs(raw_ostream &OS, RecordKeeper &RK) {
       }
       if (Issue.empty())
         Issue = "(issue slot only)";
+      std::vector<std::string> Eff;
+      for (Record *E : R->getValueAsListOfDefs("Effects"))
+        Eff.push_back(E->getValueAsString("Name").str());
       StringRef Traps = R->getValueAsString("Traps");
       OS << "| 0x" << format_hex_no_prefix(R->getValueAsInt("Opcode"), 2) << " | `" << syntax(V)
          << "` | " << mdEscape(R->getValueAsString("Summary")) << " | " << LatS << " | " << Issue
-         << " | " << (Traps.empty() ? "-" : mdEscape(Traps)) << " |\n";
+         << " | " << (Eff.empty() ? "-" : join(Eff, ", ")) << " | "
+         << (Traps.empty() ? "-" : mdEscape(Traps)) << " |\n";
     }
   }
   return false;
@@ -355,9 +419,8 @@ bool emitISADocs(raw_ostream &OS, RecordKeeper &RK) {
 // ODS for the ISA dialect: one op per instruction. Vector and accumulator
 // registers are values of !d1isa.v and !d1isa.acc; scalar registers are
 // `index` values, so structured loops (scf.for) carry them until emission;
-// immediates, lanes and semaphores are attributes. An op is Pure when the
-// instruction uses neither the address units nor the control slot and its
-// semantics read neither the cycle counter nor the generator.
+// immediates, lanes and semaphores are attributes. Its traits come from the
+// instruction's declared Effects.
 bool emitISAOps(raw_ostream &OS, RecordKeeper &RK) {
   emitSourceFileHeader("D1 ISA dialect ops", OS);
   for (Record *R : sortedInsts(RK)) {
@@ -366,15 +429,26 @@ bool emitISAOps(raw_ostream &OS, RecordKeeper &RK) {
     std::string OpName;
     for (char C : Name)
       OpName += (C == '.') ? '_' : C;
-    bool Pure = true;
-    for (Record *U : R->getValueAsListOfDefs("Uses")) {
-      StringRef Unit = U->getValueAsDef("U")->getValueAsString("Name");
-      Pure &= Unit != "AGU" && Unit != "Control";
+    // Traits from the declared effects: none is Pure; Sync and branches get
+    // no effects interface (unknown effects).
+    std::string Traits;
+    if (!R->getValueAsBit("IsBranch") && !hasEffect(R, "Sync")) {
+      std::vector<std::string> Effects;
+      static const std::pair<const char *, const char *> Map[] = {
+          {"ReadsSRAM", "MemRead<D1ISA_SRAM>"},
+          {"WritesSRAM", "MemWrite<D1ISA_SRAM>"},
+          // The counter moves on by itself: two reads are never alike (no
+          // CSE), and none is dead code.
+          {"ReadsCycle", "MemRead<D1ISA_CycleCounter>, MemWrite<D1ISA_CycleCounter>"},
+          {"ReadsRNG", "MemRead<D1ISA_Generator>"},
+          {"WritesRNG", "MemWrite<D1ISA_Generator>"}};
+      for (auto [Name, Ods] : Map)
+        if (hasEffect(R, Name))
+          Effects.push_back(Ods);
+      Traits = Effects.empty() ? "Pure" : "MemoryEffects<[" + join(Effects, ", ") + "]>";
     }
-    StringRef Sem = R->getValueAsString("Semantics");
-    Pure &= !Sem.contains("NOW") && !Sem.contains("RNG_");
     OS << "def D1ISA_" << R->getName() << "Op : D1ISA_InstOp<\"" << OpName << "\", "
-       << R->getValueAsInt("Opcode") << (Pure ? ", [Pure]" : "") << "> {\n";
+       << R->getValueAsInt("Opcode") << (Traits.empty() ? "" : ", [" + Traits + "]") << "> {\n";
     OS << "  let summary = " << cString(R->getValueAsString("Summary")) << ";\n";
     std::string Args, Results;
     auto TypeOf = [](Record *K) -> std::string {
@@ -407,6 +481,78 @@ bool emitISAOps(raw_ostream &OS, RecordKeeper &RK) {
   return false;
 }
 
+// One ISABuilder method per instruction, named after its mnemonic ("." as
+// "_"; C++'s and/or/xor get a trailing "_"). Its operands come in the
+// instruction's operand order (a tied destination's old value first):
+// registers as Values, immediates, lanes and semaphores as int64_t. With
+// two or more they come as one braced list, `I.addi({X, 8})`, which C++
+// evaluates left to right, so nested builders emit in the order written.
+// It returns the result register, if the instruction writes one. A
+// misspelled instruction or a wrong operand count or kind does not compile.
+bool emitISABuilders(raw_ostream &OS, RecordKeeper &RK) {
+  emitSourceFileHeader("Typed builders of the D1 ISA dialect's ops", OS);
+  for (Record *R : sortedInsts(RK)) {
+    InstView V(R);
+    std::string Method;
+    for (char C : V.mnemonic())
+      Method += (C == '.') ? '_' : C;
+    if (Method == "and" || Method == "or" || Method == "xor")
+      Method += '_';
+    auto IsReg = [](Record *K) {
+      StringRef N = K->getValueAsString("Name");
+      return N == "XReg" || N == "VReg" || N == "Acc";
+    };
+    auto TypeOf = [](Record *K) -> std::string {
+      StringRef N = K->getValueAsString("Name");
+      return N == "XReg"   ? "B.getIndexType()"
+             : N == "VReg" ? "d1isa::VRegType::get(B.getContext())"
+                           : "d1isa::AccType::get(B.getContext())";
+    };
+    std::vector<std::string> Types, Names, Args;
+    std::string Result;
+    bool Tied = R->getValueAsBit("TiedDest");
+    for (auto &O : V.Ops) {
+      StringRef K = O.Kind->getValueAsString("Name");
+      if (O.IsDef && IsReg(O.Kind)) {
+        Result = TypeOf(O.Kind);
+        if (Tied) {
+          Types.push_back("mlir::Value");
+          Names.push_back(O.Field + "_in");
+          Args.push_back(O.Field + "_in");
+        }
+      } else if (IsReg(O.Kind)) {
+        Types.push_back("mlir::Value");
+        Names.push_back(O.Field);
+        Args.push_back(O.Field);
+      } else {
+        Types.push_back("int64_t");
+        Names.push_back(O.Field);
+        Args.push_back(K == "Sem" ? "B.getI32IntegerAttr(int32_t(" + O.Field + "))"
+                                  : "B.getI64IntegerAttr(" + O.Field + ")");
+      }
+    }
+    OS << "/// " << V.mnemonic() << ": " << R->getValueAsString("Summary") << "\n";
+    OS << (Result.empty() ? "void " : "mlir::Value ") << Method << "(";
+    if (Types.size() == 1)
+      OS << Types[0] << " " << Names[0];
+    else if (Types.size() > 1)
+      OS << "Operands<" << join(Types, ", ") << "> Ops";
+    OS << ") {\n";
+    if (Types.size() > 1)
+      OS << "  auto [" << join(Names, ", ") << "] = Ops.Values;\n";
+    OS << "  ";
+    if (!Result.empty())
+      OS << "return ";
+    OS << "B.create<d1isa::" << R->getName() << "Op>(Loc";
+    if (!Result.empty())
+      OS << ", " << Result;
+    for (auto &A : Args)
+      OS << ", " << A;
+    OS << ")" << (Result.empty() ? "" : "->getResult(0)") << ";\n}\n";
+  }
+  return false;
+}
+
 bool dispatch(raw_ostream &OS, RecordKeeper &RK) {
   switch (TheAction) {
   case GenMachineParams:
@@ -419,6 +565,8 @@ bool dispatch(raw_ostream &OS, RecordKeeper &RK) {
     return emitISADocs(OS, RK);
   case GenISAOps:
     return emitISAOps(OS, RK);
+  case GenISABuilders:
+    return emitISABuilders(OS, RK);
   }
   return true;
 }

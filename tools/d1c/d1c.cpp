@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
@@ -114,6 +115,10 @@ static cl::opt<int64_t> SramReserve(
 static cl::opt<bool> DisableDramReuse("disable-dram-reuse",
                                       cl::desc("Give every DRAM activation bytes of its own"),
                                       cl::cat(D1cCategory));
+static cl::opt<bool> VerifyEach(
+    "verify-each",
+    cl::desc("Verify the IR after every pass (by default once at the end of each stage)"),
+    cl::init(false), cl::cat(D1cCategory));
 
 namespace {
 struct Phases {
@@ -225,8 +230,16 @@ int main(int argc, char **argv) {
     if (failed(mlir::applyPassManagerCLOptions(PM)))
       return false;
     PM.enableTiming(RootTiming);
+    // Verifying a d1isa module of a large model after each of its passes
+    // costs more than some of the passes; a stage's result is verified once.
+    PM.enableVerifier(VerifyEach);
     AddPasses(PM);
-    return succeeded(PM.run(*Module));
+    if (failed(PM.run(*Module)))
+      return false;
+    if (VerifyEach)
+      return true;
+    mlir::TimingScope Verifying = RootTiming.nest("verify");
+    return succeeded(mlir::verify(*Module));
   };
   auto Run = [&](const char *Banner, auto AddPasses) {
     P.begin(Banner);

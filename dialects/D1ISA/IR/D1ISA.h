@@ -2,6 +2,8 @@
 #ifndef D1_D1ISA_IR_D1ISA_H
 #define D1_D1ISA_IR_D1ISA_H
 
+#include "d1/Target/ISA.h"
+
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -13,8 +15,24 @@
 
 #include "dialects/D1ISA/IR/D1ISADialect.h.inc"
 
+namespace d1::d1isa {
+/// The state instructions touch besides registers (ISA.td's Effects), as
+/// resources of the ops' memory effects.
+struct SRAMResource : mlir::SideEffects::Resource::Base<SRAMResource> {
+  llvm::StringRef getName() final { return "d1isa.sram"; }
+};
+struct CycleCounterResource : mlir::SideEffects::Resource::Base<CycleCounterResource> {
+  llvm::StringRef getName() final { return "d1isa.cycle_counter"; }
+};
+struct GeneratorResource : mlir::SideEffects::Resource::Base<GeneratorResource> {
+  llvm::StringRef getName() final { return "d1isa.generator"; }
+};
+} // namespace d1::d1isa
+
 #define GET_TYPEDEF_CLASSES
 #include "dialects/D1ISA/IR/D1ISATypes.h.inc"
+
+#include "dialects/D1ISA/IR/D1ISAInterfaces.h.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/D1ISA/IR/D1ISAOps.h.inc"

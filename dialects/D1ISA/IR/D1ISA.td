@@ -51,9 +51,31 @@ class D1ISA_Type<string name, string typeMnemonic, string doc>
 def D1ISA_VRegType : D1ISA_Type<"VReg", "v", "a 64-byte vector register">;
 def D1ISA_AccType : D1ISA_Type<"Acc", "acc", "an 8x8 fp32 matrix accumulator">;
 
+// The state behind ISA.td's Effects. Sync instructions (DMA, semaphores,
+// barrier, fence, halt) and branches declare no effects interface: to MLIR
+// they may do anything, so nothing moves or removes them.
+def D1ISA_SRAM : Resource<"::d1::d1isa::SRAMResource">;
+def D1ISA_CycleCounter : Resource<"::d1::d1isa::CycleCounterResource">;
+def D1ISA_Generator : Resource<"::d1::d1isa::GeneratorResource">;
+
+def D1ISA_InstOpInterface : OpInterface<"InstOpInterface"> {
+  let cppNamespace = "::d1::d1isa";
+  let description = [{
+    An op that is one D1 instruction: its opcode, whose tables (ISA.td:
+    `d1::instInfo`) give its operands, issue units, latency and effects.
+    The scheduler, the register allocator and the encoder read an op's
+    instruction through it.
+  }];
+  let methods = [
+    StaticInterfaceMethod<"The instruction's opcode.", "::d1::Opcode", "getOpcode">,
+  ];
+}
+
 class D1ISA_InstOp<string mnemonic, int opcode, list<Trait> traits = []>
-    : Op<D1ISA_Dialect, mnemonic, traits> {
+    : Op<D1ISA_Dialect, mnemonic, !listconcat(traits, [D1ISA_InstOpInterface])> {
   int Opcode = opcode;
+  let extraClassDeclaration =
+      "static ::d1::Opcode getOpcode() { return ::d1::Opcode(" # opcode # "); }";
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 

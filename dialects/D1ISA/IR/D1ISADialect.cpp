@@ -10,6 +10,7 @@ using namespace mlir;
 using namespace d1::d1isa;
 
 #include "dialects/D1ISA/IR/D1ISADialect.cpp.inc"
+#include "dialects/D1ISA/IR/D1ISAInterfaces.cpp.inc"
 
 #define GET_TYPEDEF_CLASSES
 #include "dialects/D1ISA/IR/D1ISATypes.cpp.inc"

@@ -2,6 +2,7 @@
 #include "dialects/D1ISA/IR/ISABuilder.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/ErrorHandling.h"
 
 using namespace mlir;
 using namespace d1;
@@ -18,19 +19,12 @@ std::string d1::isaOpName(const InstInfo &Info) {
 }
 
 const InstInfo *d1::instOf(Operation *Op) {
-  StringRef Name = Op->getName().getStringRef();
-  if (!Name.consume_front("d1isa."))
-    return nullptr;
-  std::string M = Name.str();
-  for (char &C : M)
-    if (C == '_')
-      C = '.';
-  return instByMnemonic(M);
+  auto Inst = dyn_cast<d1isa::InstOpInterface>(Op);
+  return Inst ? &instInfo(Inst.getOpcode()) : nullptr;
 }
 
-Value ISABuilder::emit(StringRef Mnemonic, ValueRange Regs, ArrayRef<int64_t> Imms) {
-  const InstInfo *Info = instByMnemonic(Mnemonic.str());
-  assert(Info && "unknown mnemonic");
+Value ISABuilder::build(Opcode Op, ValueRange Regs, ArrayRef<int64_t> Imms) {
+  const InstInfo *Info = &instInfo(Op);
   OperationState State(Loc, isaOpName(*Info));
   MLIRContext *Ctx = B.getContext();
   size_t R = 0, I = 0;
@@ -44,26 +38,27 @@ Value ISABuilder::emit(StringRef Mnemonic, ValueRange Regs, ArrayRef<int64_t> Im
   for (unsigned K = 0; K < Info->NumOperands; ++K) {
     const OperandInfo &O = Info->Operands[K];
     if (isRegister(O.Kind)) {
-      if (O.IsDef) {
+      if (O.IsDef)
         State.addTypes(RegType(O.Kind));
-        if (Info->TiedDest)
-          State.addOperands(Regs[R++]);
-      } else {
-        State.addOperands(Regs[R++]);
-      }
+      if (!O.IsDef || Info->TiedDest)
+        State.addOperands(R < Regs.size() ? Regs[R] : Value());
+      R += !O.IsDef || Info->TiedDest;
       continue;
     }
     Type AT = O.Kind == OperandKind::Sem ? Type(B.getI32Type()) : Type(B.getI64Type());
-    State.addAttribute(fieldName(O.F), B.getIntegerAttr(AT, Imms[I++]));
+    State.addAttribute(fieldName(O.F), B.getIntegerAttr(AT, I < Imms.size() ? Imms[I] : 0));
+    ++I;
   }
-  assert(R == Regs.size() && I == Imms.size() && "operand count mismatch");
-  Operation *Op = B.create(State);
-  return Op->getNumResults() ? Op->getResult(0) : Value();
+  if (R != Regs.size() || I != Imms.size())
+    llvm::report_fatal_error(llvm::Twine("internal error: ") + Info->Mnemonic + " built with " +
+                             llvm::Twine(Regs.size()) + " registers and " +
+                             llvm::Twine(Imms.size()) + " immediates");
+  Operation *Created = B.create(State);
+  return Created->getNumResults() ? Created->getResult(0) : Value();
 }
 
-Value ISABuilder::li(int64_t V) {
+Value ISABuilder::constant(int64_t V) {
   if (V >= INT32_MIN && V <= INT32_MAX)
-    return emit("li", {}, {V});
-  Value Lo = emit("li", {}, {int64_t(int32_t(uint32_t(V)))});
-  return emit("lih", {Lo}, {int64_t(int32_t(uint64_t(V) >> 32))});
+    return li(V);
+  return lih({li(int64_t(int32_t(uint32_t(V)))), int64_t(int32_t(uint64_t(V) >> 32))});
 }

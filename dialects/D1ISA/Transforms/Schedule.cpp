@@ -26,15 +26,12 @@ using namespace d1;
 
 namespace {
 
-bool uses(const InstInfo &I, Unit U) {
-  for (unsigned K = 0; K < I.NumUses; ++K)
-    if (I.Uses[K].U == U)
-      return true;
-  return false;
-}
-
-bool readsHiddenState(Opcode O) {
-  return O == Opcode::CYCLE || O == Opcode::RNGSEED || O == Opcode::VCVTSRBF16;
+/// Keeps its place: changes control flow, synchronizes (DMA, semaphores,
+/// barrier, fence, halt) or touches state no operand shows (the cycle
+/// counter, the random generator) -- as ISA.td declares.
+bool keepsItsPlace(const InstInfo &I) {
+  return I.IsBranch || I.has(Effect::Sync) || I.has(Effect::ReadsCycle) ||
+         I.has(Effect::ReadsRNG) || I.has(Effect::WritesRNG);
 }
 
 /// Register class of a value: 0 scalar, 1 vector, 2 accumulator.
@@ -118,10 +115,8 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
           scheduleBlock(Inner, T);
       const InstInfo *I = instOf(&Op);
       // Ops that keep their place: what is not an instruction (loops,
-      // yields, returns), control (branches, DMA, semaphores, barriers),
-      // and what reads or sets state no operand shows (the cycle counter,
-      // the random generator).
-      if (!I || Op.getNumRegions() || uses(*I, Unit::Control) || readsHiddenState(I->Op)) {
+      // yields, returns) and the instructions above.
+      if (!I || Op.getNumRegions() || keepsItsPlace(*I)) {
         schedulePiece(Piece, T);
         Piece.clear();
         continue;
@@ -154,14 +149,15 @@ struct SchedulePass : d1::impl::ScheduleBase<SchedulePass> {
           SB.Deps.push_back({R, K, 0});
       for (Value V : Op->getOperands())
         Readers[V].push_back(K);
-      if (uses(I, Unit::StorePort)) {
+      // SRAM effects order loads and stores (ISA.td's ReadsSRAM/WritesSRAM).
+      if (I.has(Effect::WritesSRAM)) {
         for (unsigned L : Loads)
           SB.Deps.push_back({L, K, 0});
         if (LastStore >= 0)
           SB.Deps.push_back({unsigned(LastStore), K, 0});
         Loads.clear();
         LastStore = int(K);
-      } else if (uses(I, Unit::LoadPort)) {
+      } else if (I.has(Effect::ReadsSRAM)) {
         if (LastStore >= 0)
           SB.Deps.push_back({unsigned(LastStore), K, 0});
         Loads.push_back(K);

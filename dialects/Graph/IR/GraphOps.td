@@ -14,6 +14,7 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "dialects/Graph/IR/GraphInterfaces.td"
 
 def Graph_Dialect : Dialect {
   let name = "graph";
@@ -56,57 +57,79 @@ def Graph_ConstantOp : Graph_Op<"constant", [ConstantLike, AllTypesMatch<["value
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-class Graph_UnaryOp<string mnemonic, string summary_, TypeConstraint T = Graph_F32Tensor>
-    : Graph_Op<mnemonic, [SameOperandsAndResultType]> {
+// An elementwise op computed by tile function `kind` (no parameters).
+defvar Graph_Elementwise = [Graph_ElementwiseOpInterface, Graph_IterationSpaceOpInterface];
+class Graph_EltKindIs<string kind> {
+  code decl = "::d1::tile::EltKind getEltKind() { return ::d1::tile::EltKind::" # kind # "; }";
+}
+
+class Graph_UnaryOp<string mnemonic, string kind, string summary_,
+                    TypeConstraint T = Graph_F32Tensor>
+    : Graph_Op<mnemonic, !listconcat([SameOperandsAndResultType], Graph_Elementwise)> {
   let summary = summary_;
+  let extraClassDeclaration = Graph_EltKindIs<kind>.decl;
   let arguments = (ins T:$input);
   let results = (outs T:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
-def Graph_ReluOp : Graph_UnaryOp<"relu", "max(x, 0)">;
-def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", "1 / (1 + e^-x)">;
-def Graph_TanhOp : Graph_UnaryOp<"tanh", "hyperbolic tangent">;
-def Graph_ErfOp : Graph_UnaryOp<"erf", "error function">;
-def Graph_ExpOp : Graph_UnaryOp<"exp", "e^x">;
-def Graph_LogOp : Graph_UnaryOp<"log", "natural logarithm">;
-def Graph_SqrtOp : Graph_UnaryOp<"sqrt", "square root">;
-def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", "1 / x">;
-def Graph_FloorOp : Graph_UnaryOp<"floor", "largest integral value <= x">;
-def Graph_CeilOp : Graph_UnaryOp<"ceil", "smallest integral value >= x">;
-def Graph_RoundOp : Graph_UnaryOp<"round", "nearest integral value, ties to even">;
-def Graph_SinOp : Graph_UnaryOp<"sin", "sine">;
-def Graph_CosOp : Graph_UnaryOp<"cos", "cosine">;
-def Graph_AtanOp : Graph_UnaryOp<"atan", "arctangent">;
-def Graph_NegOp : Graph_UnaryOp<"neg", "-x (wraps for integers)", Graph_NumTensor>;
-def Graph_AbsOp : Graph_UnaryOp<"abs", "|x|", Graph_NumTensor>;
-def Graph_SignOp : Graph_UnaryOp<"sign", "-1, 0 or 1 (NaN stays NaN)", Graph_NumTensor>;
-def Graph_NotOp : Graph_UnaryOp<"not", "logical not", Graph_BoolTensor>;
+def Graph_ReluOp : Graph_UnaryOp<"relu", "Relu", "max(x, 0)">;
+def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", "Sigmoid", "1 / (1 + e^-x)">;
+def Graph_TanhOp : Graph_UnaryOp<"tanh", "Tanh", "hyperbolic tangent">;
+def Graph_ErfOp : Graph_UnaryOp<"erf", "Erf", "error function">;
+def Graph_ExpOp : Graph_UnaryOp<"exp", "Exp", "e^x">;
+def Graph_LogOp : Graph_UnaryOp<"log", "Log", "natural logarithm">;
+def Graph_SqrtOp : Graph_UnaryOp<"sqrt", "Sqrt", "square root">;
+def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", "Reciprocal", "1 / x">;
+def Graph_FloorOp : Graph_UnaryOp<"floor", "Floor", "largest integral value <= x">;
+def Graph_CeilOp : Graph_UnaryOp<"ceil", "Ceil", "smallest integral value >= x">;
+def Graph_RoundOp : Graph_UnaryOp<"round", "Round", "nearest integral value, ties to even">;
+def Graph_SinOp : Graph_UnaryOp<"sin", "Sin", "sine">;
+def Graph_CosOp : Graph_UnaryOp<"cos", "Cos", "cosine">;
+def Graph_AtanOp : Graph_UnaryOp<"atan", "Atan", "arctangent">;
+def Graph_NegOp : Graph_UnaryOp<"neg", "Neg", "-x (wraps for integers)", Graph_NumTensor>;
+def Graph_AbsOp : Graph_UnaryOp<"abs", "Abs", "|x|", Graph_NumTensor>;
+def Graph_SignOp : Graph_UnaryOp<"sign", "Sign", "-1, 0 or 1 (NaN stays NaN)", Graph_NumTensor>;
+def Graph_NotOp : Graph_UnaryOp<"not", "Not", "logical not", Graph_BoolTensor>;
 
-def Graph_IsNaNOp : Graph_Op<"isnan", [SameOperandsAndResultShape]> {
+def Graph_IsNaNOp : Graph_Op<"isnan", !listconcat([SameOperandsAndResultShape], Graph_Elementwise)> {
   let summary = "true where x is NaN";
+  let extraClassDeclaration = Graph_EltKindIs<"IsNaN">.decl;
   let arguments = (ins Graph_F32Tensor:$input);
   let results = (outs Graph_BoolTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
-def Graph_IsInfOp : Graph_Op<"isinf", [SameOperandsAndResultShape]> {
+def Graph_IsInfOp : Graph_Op<"isinf", !listconcat([SameOperandsAndResultShape], Graph_Elementwise)> {
   let summary = "true where x is an infinity of a detected sign";
+  let extraClassDeclaration = Graph_EltKindIs<"IsInf">.decl # [{
+    ::llvm::SmallVector<float> getEltParams() {
+      return {getDetectNegative() ? 1.0f : 0.0f, getDetectPositive() ? 1.0f : 0.0f};
+    }
+  }];
   let arguments = (ins Graph_F32Tensor:$input, BoolAttr:$detect_negative,
                        BoolAttr:$detect_positive);
   let results = (outs Graph_BoolTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
-def Graph_LeakyReluOp : Graph_Op<"leaky_relu", [SameOperandsAndResultType]> {
+def Graph_LeakyReluOp : Graph_Op<"leaky_relu", !listconcat([SameOperandsAndResultType], Graph_Elementwise)> {
   let summary = "x if x >= 0 else alpha * x";
+  let extraClassDeclaration = Graph_EltKindIs<"LeakyRelu">.decl # [{
+    ::llvm::SmallVector<float> getEltParams() { return {getAlpha().convertToFloat()}; }
+  }];
   let arguments = (ins Graph_F32Tensor:$input, F32Attr:$alpha);
   let results = (outs Graph_F32Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
-def Graph_ClipOp : Graph_Op<"clip", [SameOperandsAndResultType]> {
+def Graph_ClipOp : Graph_Op<"clip", !listconcat([SameOperandsAndResultType], Graph_Elementwise)> {
   let summary = "min(max(x, min), max)";
+  let extraClassDeclaration = Graph_EltKindIs<"Clip">.decl # [{
+    ::llvm::SmallVector<float> getEltParams() {
+      return {getMin().convertToFloat(), getMax().convertToFloat()};
+    }
+  }];
   let arguments = (ins Graph_F32Tensor:$input, F32Attr:$min, F32Attr:$max);
   let results = (outs Graph_F32Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
@@ -114,9 +137,12 @@ def Graph_ClipOp : Graph_Op<"clip", [SameOperandsAndResultType]> {
 
 // Binary elementwise ops: both operands of one element type, numpy
 // broadcasting, the result of the operands' type.
-class Graph_BinaryOp<string mnemonic, string summary_, TypeConstraint T = Graph_NumTensor,
-                     dag attrs = (ins)> : Graph_Op<mnemonic> {
+// `kind` empty: the op defines getEltKind itself (from an attribute).
+class Graph_BinaryOp<string mnemonic, string kind, string summary_,
+                     TypeConstraint T = Graph_NumTensor, dag attrs = (ins)>
+    : Graph_Op<mnemonic, Graph_Elementwise> {
   let summary = summary_;
+  let extraClassDeclaration = !if(!empty(kind), "", Graph_EltKindIs<kind>.decl);
   let description = "Elementwise with numpy (multidirectional) broadcasting.";
   let arguments = !con((ins T:$lhs, T:$rhs), attrs);
   let results = (outs T:$result);
@@ -127,20 +153,32 @@ class Graph_BinaryOp<string mnemonic, string summary_, TypeConstraint T = Graph_
   }];
 }
 
-def Graph_AddOp : Graph_BinaryOp<"add", "lhs + rhs (wraps for integers)">;
-def Graph_SubOp : Graph_BinaryOp<"sub", "lhs - rhs (wraps for integers)">;
-def Graph_MulOp : Graph_BinaryOp<"mul", "lhs * rhs (wraps for integers)">;
-def Graph_DivOp : Graph_BinaryOp<"div", "lhs / rhs; integers truncate toward zero">;
-def Graph_PowOp : Graph_BinaryOp<"pow", "lhs ^ rhs">;
-def Graph_MaxOp : Graph_BinaryOp<"max", "the larger (NaN if either is NaN)">;
-def Graph_MinOp : Graph_BinaryOp<"min", "the smaller (NaN if either is NaN)">;
-def Graph_ModOp : Graph_BinaryOp<"mod", "remainder: with the divisor's sign, or C fmod's (the dividend's) when fmod is set",
-                                 Graph_NumTensor, (ins BoolAttr:$fmod)>;
-def Graph_BitShiftOp : Graph_BinaryOp<"bitshift", "lhs shifted left (left = true) or right (logical for unsigned types) by rhs bits",
-                                      Graph_IntTensor, (ins BoolAttr:$left)>;
-def Graph_AndOp : Graph_BinaryOp<"and", "logical and", Graph_BoolTensor>;
-def Graph_OrOp : Graph_BinaryOp<"or", "logical or", Graph_BoolTensor>;
-def Graph_XorOp : Graph_BinaryOp<"xor", "logical xor", Graph_BoolTensor>;
+def Graph_AddOp : Graph_BinaryOp<"add", "Add", "lhs + rhs (wraps for integers)">;
+def Graph_SubOp : Graph_BinaryOp<"sub", "Sub", "lhs - rhs (wraps for integers)">;
+def Graph_MulOp : Graph_BinaryOp<"mul", "Mul", "lhs * rhs (wraps for integers)">;
+def Graph_DivOp : Graph_BinaryOp<"div", "Div", "lhs / rhs; integers truncate toward zero">;
+def Graph_PowOp : Graph_BinaryOp<"pow", "Pow", "lhs ^ rhs">;
+def Graph_MaxOp : Graph_BinaryOp<"max", "Max", "the larger (NaN if either is NaN)">;
+def Graph_MinOp : Graph_BinaryOp<"min", "Min", "the smaller (NaN if either is NaN)">;
+def Graph_ModOp : Graph_BinaryOp<"mod", "", "remainder: with the divisor's sign, or C fmod's (the dividend's) when fmod is set",
+                                 Graph_NumTensor, (ins BoolAttr:$fmod)> {
+  let extraClassDeclaration = [{
+    ::d1::tile::EltKind getEltKind() {
+      return getFmod() ? ::d1::tile::EltKind::FMod : ::d1::tile::EltKind::Mod;
+    }
+  }];
+}
+def Graph_BitShiftOp : Graph_BinaryOp<"bitshift", "", "lhs shifted left (left = true) or right (logical for unsigned types) by rhs bits",
+                                      Graph_IntTensor, (ins BoolAttr:$left)> {
+  let extraClassDeclaration = [{
+    ::d1::tile::EltKind getEltKind() {
+      return getLeft() ? ::d1::tile::EltKind::Shl : ::d1::tile::EltKind::Shr;
+    }
+  }];
+}
+def Graph_AndOp : Graph_BinaryOp<"and", "And", "logical and", Graph_BoolTensor>;
+def Graph_OrOp : Graph_BinaryOp<"or", "Or", "logical or", Graph_BoolTensor>;
+def Graph_XorOp : Graph_BinaryOp<"xor", "Xor", "logical xor", Graph_BoolTensor>;
 
 def Graph_ComparePredicateAttr : I32EnumAttr<"ComparePredicate", "comparison", [
     I32EnumAttrCase<"EQ", 0, "eq">, I32EnumAttrCase<"LT", 1, "lt">,
@@ -149,7 +187,7 @@ def Graph_ComparePredicateAttr : I32EnumAttr<"ComparePredicate", "comparison", [
   let cppNamespace = "::d1::graph";
 }
 
-def Graph_CompareOp : Graph_Op<"compare"> {
+def Graph_CompareOp : Graph_Op<"compare", Graph_Elementwise> {
   let summary = "lhs <predicate> rhs as booleans, with numpy broadcasting";
   let description = [{
     Operands of one numeric type; unsigned types compare as unsigned. A
@@ -164,10 +202,14 @@ def Graph_CompareOp : Graph_Op<"compare"> {
   let results = (outs Graph_BoolTensor:$result);
   let assemblyFormat = "$predicate $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::d1::tile::EltKind getEltKind();
+  }];
 }
 
-def Graph_WhereOp : Graph_Op<"where"> {
+def Graph_WhereOp : Graph_Op<"where", Graph_Elementwise> {
   let summary = "x where cond else y, with numpy broadcasting of all three";
+  let extraClassDeclaration = Graph_EltKindIs<"Where">.decl;
   let arguments = (ins Graph_BoolTensor:$cond, Graph_Tensor:$x, Graph_Tensor:$y);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$cond `,` $x `,` $y attr-dict `:` functional-type(operands, results)";
@@ -178,7 +220,7 @@ def Graph_WhereOp : Graph_Op<"where"> {
 // Matrix products and convolution
 //===----------------------------------------------------------------------===//
 
-def Graph_MatMulOp : Graph_Op<"matmul"> {
+def Graph_MatMulOp : Graph_Op<"matmul", [DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "Batched matrix product with broadcast batch dimensions";
   let description = [{
     numpy matmul semantics: [..., M, K] x [..., K, N] -> [..., M, N], batch
@@ -191,7 +233,7 @@ def Graph_MatMulOp : Graph_Op<"matmul"> {
   let hasVerifier = 1;
 }
 
-def Graph_GemmOp : Graph_Op<"gemm"> {
+def Graph_GemmOp : Graph_Op<"gemm", [DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "alpha * op(A) * op(B) + beta * C";
   let arguments = (ins Graph_F32Tensor:$a, Graph_F32Tensor:$b, Optional<Graph_F32Tensor>:$c,
                        F32Attr:$alpha, F32Attr:$beta, BoolAttr:$trans_a, BoolAttr:$trans_b);
@@ -200,7 +242,7 @@ def Graph_GemmOp : Graph_Op<"gemm"> {
   let hasVerifier = 1;
 }
 
-def Graph_ConvOp : Graph_Op<"conv"> {
+def Graph_ConvOp : Graph_Op<"conv", [DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "2D convolution, NCHW, with groups (depthwise included)";
   let description = [{
     Input [N, C, H, W], weight [F, C / group, KH, KW], optional bias [F];
@@ -220,7 +262,7 @@ def Graph_ConvOp : Graph_Op<"conv"> {
 // Pooling, normalization, reductions
 //===----------------------------------------------------------------------===//
 
-def Graph_MaxPoolOp : Graph_Op<"max_pool"> {
+def Graph_MaxPoolOp : Graph_Op<"max_pool", [DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "2D max pooling, NCHW; pads [top, left, bottom, right]";
   let arguments = (ins Graph_F32Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
@@ -230,7 +272,7 @@ def Graph_MaxPoolOp : Graph_Op<"max_pool"> {
   let hasVerifier = 1;
 }
 
-def Graph_AvgPoolOp : Graph_Op<"avg_pool"> {
+def Graph_AvgPoolOp : Graph_Op<"avg_pool", [DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "2D average pooling, NCHW; pads [top, left, bottom, right]";
   let arguments = (ins Graph_F32Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
@@ -265,7 +307,7 @@ def Graph_LayerNormOp : Graph_Op<"layer_norm"> {
   let hasVerifier = 1;
 }
 
-def Graph_SoftmaxOp : Graph_Op<"softmax", [SameOperandsAndResultType]> {
+def Graph_SoftmaxOp : Graph_Op<"softmax", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "Softmax along one axis";
   let arguments = (ins Graph_F32Tensor:$input, I64Attr:$axis);
   let results = (outs Graph_F32Tensor:$result);
@@ -280,7 +322,7 @@ def Graph_ReduceKindAttr : I32EnumAttr<"ReduceKind", "reduction", [
   let cppNamespace = "::d1::graph";
 }
 
-def Graph_ReduceOp : Graph_Op<"reduce"> {
+def Graph_ReduceOp : Graph_Op<"reduce", [DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "Sum, mean, max, min or product over some axes (any subset)";
   let arguments = (ins Graph_F32Tensor:$input, Graph_ReduceKindAttr:$kind,
                        DenseI64ArrayAttr:$axes, BoolAttr:$keepdims);
@@ -356,7 +398,7 @@ def Graph_ScatterOp : Graph_Op<"scatter"> {
   let hasVerifier = 1;
 }
 
-def Graph_CastOp : Graph_Op<"cast"> {
+def Graph_CastOp : Graph_Op<"cast", [Graph_IterationSpaceOpInterface]> {
   let summary = "Convert element type";
   let arguments = (ins Graph_Tensor:$input);
   let results = (outs Graph_Tensor:$result);

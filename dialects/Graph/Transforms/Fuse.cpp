@@ -87,28 +87,20 @@ bool describeAnchor(Operation *Op, Group &G) {
     A.Window = *windowShapeOf(Op);
     return true;
   }
-  Value L, R;
-  bool TransA = false;
-  if (auto M = dyn_cast<graph::MatMulOp>(Op)) {
-    L = M.getLhs();
-    R = M.getRhs();
-  } else if (auto Gm = dyn_cast<graph::GemmOp>(Op)) {
-    L = Gm.getA();
-    R = Gm.getB();
-    TransA = Gm.getTransA();
-  } else {
+  if (!isa<graph::MatMulOp, graph::GemmOp>(Op))
     return false;
-  }
-  Shape LS = shapeOf(L), RS = shapeOf(R), O = shapeOf(Op->getResult(0));
+  Shape LS = shapeOf(Op->getOperand(0)), RS = shapeOf(Op->getOperand(1));
   if (LS.size() < 2 || RS.size() < 2)
     return false; // rank-1 operands change the result's rank
+  // The loops of a product: batch..., m, n, then k (IterationSpaceOpInterface).
+  SmallVector<int64_t> Loops = cast<graph::IterationSpaceOpInterface>(Op).getStaticLoopRanges();
   A.IsWindow = false;
-  A.M = O[O.size() - 2];
-  A.N = O.back();
-  A.K = TransA ? LS[0] : LS.back();
+  A.M = Loops[Loops.size() - 3];
+  A.N = Loops[Loops.size() - 2];
+  A.K = Loops.back();
   A.Batch = 1;
-  for (size_t D = 0; D + 2 < O.size(); ++D)
-    A.Batch *= O[D];
+  for (size_t D = 0; D + 3 < Loops.size(); ++D)
+    A.Batch *= Loops[D];
   if (isa<graph::MatMulOp>(Op) && batchFoldsIntoRows(LS, RS)) {
     A.M *= A.Batch; // one product over the folded rows (GraphToTile)
     A.Batch = 1;

@@ -97,4 +97,24 @@ def Fuse : Pass<"graph-fuse", "mlir::ModuleOp"> {
   let dependentDialects = ["d1::graph::GraphDialect"];
 }
 
+def TestIterationSpace : Pass<"graph-test-iteration-space", "mlir::func::FuncOp"> {
+  let summary = "Report what IterationSpaceOpInterface says of each op (for lit tests)";
+  let description = [{
+    A test pass: for every op that implements
+    `graph::IterationSpaceOpInterface` it emits a remark with the loop
+    ranges, the iterator types and the indexing maps. An op that carries
+    `test.tile = array<i64: offsets..., sizes...>` (one offset and one size
+    per loop) also gets a remark per operand and result with the window
+    that tile of iterations touches (`getOperandWindow`). Lit tests check
+    the remarks with `-verify-diagnostics`.
+
+    ```mlir
+    // expected-remark @below {{loops [1, 8, 4, 4, 3, 3, 3] (parallel, parallel, parallel, parallel, reduction, reduction, reduction)}}
+    // expected-remark @below {{operand 0 window [0, 0, 0, 0] sizes [1, 3, 3, 9]}}
+    %y = graph.conv %x, %w {..., test.tile = array<i64: 0, 0, 0, 0, 0, 0, 0, 1, 8, 2, 4, 3, 3, 3>} ...
+    ```
+  }];
+  let dependentDialects = ["d1::graph::GraphDialect"];
+}
+
 #endif // D1_GRAPH_TRANSFORMS_PASSES_TD

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace d1 {
 #define GEN_PASS_DEF_ASSIGNSEMAPHORES
@@ -51,10 +52,23 @@ struct TokenLess {
   }
 };
 
+/// What a copy's DMA descriptor holds besides its semaphore: copies alike
+/// on the same semaphore share one descriptor in SRAM.
+using CopyShape = std::vector<int64_t>;
+CopyShape shapeOf(tile::DmaOp D) {
+  CopyShape S = {int64_t(tile::spaceOf(D.getSrc().getType())),
+                 int64_t(tile::spaceOf(D.getDst().getType())),
+                 tile::elementBytes(D.getSrc().getType())};
+  for (ArrayRef<int64_t> A : {D.getSizes(), D.getSrcStrides(), D.getDstStrides()})
+    S.insert(S.end(), A.begin(), A.end());
+  return S;
+}
+
 struct Chain {
   int64_t Start = INT64_MAX, End = -1;
   SmallVector<tile::DmaOp> Copies;
   SmallVector<tile::DmaWaitOp> Waits;
+  std::set<CopyShape> Shapes;
   int64_t Sem = 0;
 };
 
@@ -133,6 +147,7 @@ struct AssignSemaphoresPass : d1::impl::AssignSemaphoresBase<AssignSemaphoresPas
       Chain &C = Chains[Classes.getLeaderValue(T)];
       if (auto Dma = T.getDefiningOp<tile::DmaOp>()) {
         C.Copies.push_back(Dma);
+        C.Shapes.insert(shapeOf(Dma));
         C.Start = std::min(C.Start, O.First.lookup(Dma));
       }
       for (Operation *U : T.getUsers())
@@ -156,19 +171,30 @@ struct AssignSemaphoresPass : d1::impl::AssignSemaphoresBase<AssignSemaphoresPas
     llvm::sort(ByStart, [](const Chain *A, const Chain *B) {
       return std::tie(A->Start, A->End) < std::tie(B->Start, B->End);
     });
-    // Linear scan: the lowest semaphore no live chain holds.
+    // Linear scan. Among the semaphores no live chain holds, prefer one an
+    // earlier chain with a copy alike used: copies alike on the same
+    // semaphore share one DMA descriptor (64 bytes of SRAM). Otherwise the
+    // lowest free one.
     int64_t Max = tile::maxSemaphore();
     std::vector<Chain *> Active;
+    std::vector<std::set<CopyShape>> ShapesOn(Max + 1);
     Builder B(M.getContext());
     for (Chain *C : ByStart) {
       llvm::erase_if(Active, [&](Chain *A) { return A->End < C->Start; });
       std::vector<bool> Used(Max + 1, false);
       for (Chain *A : Active)
         Used[A->Sem] = true;
-      int64_t S = 1;
-      while (S <= Max && Used[S])
-        ++S;
-      if (S > Max) {
+      int64_t S = 0;
+      size_t BestShared = 0;
+      for (int64_t Free = 1; Free <= Max; ++Free) {
+        if (Used[Free])
+          continue;
+        size_t Shared = llvm::count_if(
+            C->Shapes, [&](const CopyShape &X) { return ShapesOn[Free].count(X) != 0; });
+        if (!S || Shared > BestShared)
+          S = Free, BestShared = Shared;
+      }
+      if (!S) {
         tile::DmaOp First = *llvm::min_element(C->Copies, [&](tile::DmaOp X, tile::DmaOp Y) {
           return O.First.lookup(X) < O.First.lookup(Y);
         });
@@ -178,6 +204,7 @@ struct AssignSemaphoresPass : d1::impl::AssignSemaphoresBase<AssignSemaphoresPas
         return signalPassFailure();
       }
       C->Sem = S;
+      ShapesOn[S].insert(C->Shapes.begin(), C->Shapes.end());
       Active.push_back(C);
       for (tile::DmaOp D : C->Copies)
         D.setSemAttr(B.getI64IntegerAttr(S));

@@ -69,9 +69,15 @@ struct InstInfo {
   /// May block, halt or reach the mesh (DMA, semaphores, barrier, fence):
   /// the emulator runs it in window order and never memoises its timing.
   bool IsSync;
+  /// Bits of Effect: what it does besides registers (ISA.td's Effects).
+  uint32_t Effects;
   uint32_t Macs;
   const char *Summary;
   const char *Traps;
+
+  bool has(Effect E) const { return (Effects >> unsigned(E)) & 1u; }
+  /// Pure computation on registers: no memory, no hidden state, no control.
+  bool isPure() const { return !Effects && !IsBranch; }
 };
 
 const OperandKindInfo &operandKindInfo(OperandKind K);

@@ -75,6 +75,30 @@ class Use<Unit unit, int slots = 1, int occ = 1, ParamRef occParam = NoParam> {
 }
 
 //===----------------------------------------------------------------------===//
+// Effects
+//===----------------------------------------------------------------------===//
+
+// What an instruction does besides reading its source registers and writing
+// its results, as the compiler sees it. The ISA dialect's ops declare the
+// matching memory effects (no effect: Pure), the instruction scheduler keeps
+// the order they imply, and the emulator ends a memoised block before a
+// Sync instruction. d1-tblgen checks each list against the semantics (an
+// instruction that touches SRAM, the cycle counter, the generator or
+// another agent must say so) and against the issue resources (ReadsSRAM
+// exactly when a load port is used, WritesSRAM exactly with the store port).
+class Effect<string name, string doc> {
+  string Name = name;
+  string Doc = doc;
+}
+def ReadsSRAM : Effect<"ReadsSRAM", "reads the core's SRAM">;
+def WritesSRAM : Effect<"WritesSRAM", "writes the core's SRAM">;
+def ReadsCycle : Effect<"ReadsCycle", "reads the cycle counter">;
+def ReadsRNG : Effect<"ReadsRNG", "draws from the core's stochastic-rounding generator">;
+def WritesRNG : Effect<"WritesRNG", "advances or reseeds that generator">;
+def Sync : Effect<"Sync", "may block, halt or reach other cores, DMA or DRAM: keeps its place in "
+                          "the program (DMA, semaphores, barrier, fence, halt)">;
+
+//===----------------------------------------------------------------------===//
 // Instructions
 //===----------------------------------------------------------------------===//
 
@@ -98,6 +122,8 @@ class Inst<int opcode, string mnemonic, string group, dag outs, dag ins,
   bit IsBranch = 0;
   // Multiply-accumulates performed, for the `macs` statistic.
   int Macs = 0;
+  // Its effects beyond registers (above); empty for pure computation.
+  list<Effect> Effects = [];
 }
 
 defvar NoLat = NoParam;
@@ -186,7 +212,9 @@ def REMU : DIVOP<0x25, "remu", "rd = unsigned remainder; x%0 = x.",
 def COREID : Inst<0x28, "coreid", "scalar", (outs XR:$rd), (ins), [Use<ALU>], P_lat_alu,
                   "rd = this core's id (row * mesh_cols + col).", [{ X(rd) = CORE_ID; }]>;
 def CYCLE  : Inst<0x29, "cycle", "scalar", (outs XR:$rd), (ins), [Use<ALU>], P_lat_alu,
-                  "rd = the cycle this instruction issues in.", [{ X(rd) = NOW; }]>;
+                  "rd = the cycle this instruction issues in.", [{ X(rd) = NOW; }]> {
+  let Effects = [ReadsCycle];
+}
 
 //===--- Control flow ----------------------------------------------------===//
 
@@ -214,7 +242,9 @@ def JALR : Inst<0x38, "jalr", "control", (outs XR:$rd), (ins XR:$rs1, I32:$imm),
 }
 }
 def HALT : Inst<0x39, "halt", "control", (outs), (ins), [Use<CTL>], NoLat,
-                "Stop this core. Its DMAs in flight still complete.", [{ HALT_CORE(); }]>;
+                "Stop this core. Its DMAs in flight still complete.", [{ HALT_CORE(); }]> {
+  let Effects = [Sync];
+}
 
 //===--- Scalar memory ---------------------------------------------------===//
 
@@ -226,6 +256,7 @@ class LOAD<int op, string mn, int size, string summary, string ctype>
                       ")SRAM_READ(", ctype, ", Addr);")> {
   let AsmString = "$rd, $imm($rs1)";
   let Traps = "Address outside SRAM or not a multiple of the access size.";
+  let Effects = [ReadsSRAM];
 }
 def LB  : LOAD<0x40, "lb", 1, "Load a byte, sign-extended.", "int8_t">;
 def LBU : LOAD<0x41, "lbu", 1, "Load a byte, zero-extended.", "uint8_t">;
@@ -243,6 +274,7 @@ class STORE<int op, string mn, int size, string summary, string ctype>
                       ")X(rs2));")> {
   let AsmString = "$rs2, $imm($rs1)";
   let Traps = "Address outside SRAM or not a multiple of the access size.";
+  let Effects = [WritesSRAM];
 }
 def SB : STORE<0x48, "sb", 1, "Store the low byte of rs2.", "uint8_t">;
 def SH : STORE<0x49, "sh", 2, "Store the low 16 bits of rs2.", "uint16_t">;
@@ -256,18 +288,21 @@ def VLD : Inst<0x50, "vld", "vmemory", (outs VR:$rd), (ins XR:$rs1, I32:$imm),
                [Use<AGU>, Use<LDP>], P_lat_load, "Load 64 bytes from rs1 + imm.",
   [{ uint64_t Addr = X(rs1) + (uint64_t)IMM; CHECK_MEM(Addr, 64, 4, "vector load");
      std::memcpy(V(rd).b, SRAM + Addr, 64); }]> {
+  let Effects = [ReadsSRAM];
   let AsmString = "$rd, $imm($rs1)";
 }
 def VST : Inst<0x51, "vst", "vmemory", (outs), (ins VR:$rs2, XR:$rs1, I32:$imm),
                [Use<AGU>, Use<STP>], NoLat, "Store 64 bytes to rs1 + imm.",
   [{ uint64_t Addr = X(rs1) + (uint64_t)IMM; CHECK_MEM(Addr, 64, 4, "vector store");
      std::memcpy(SRAM + Addr, V(rs2).b, 64); }]> {
+  let Effects = [WritesSRAM];
   let AsmString = "$rs2, $imm($rs1)";
 }
 def VLDB : Inst<0x54, "vldb.32", "vmemory", (outs VR:$rd), (ins XR:$rs1, I32:$imm),
                 [Use<AGU>, Use<LDP>], P_lat_load, "Load 4 bytes from rs1 + imm and broadcast them to all 16 lanes.",
   [{ uint64_t Addr = X(rs1) + (uint64_t)IMM; CHECK_MEM(Addr, 4, 4, "vector broadcast load");
      uint32_t Val = SRAM_READ(uint32_t, Addr); for (int L = 0; L < 16; ++L) V(rd).u32[L] = Val; }]> {
+  let Effects = [ReadsSRAM];
   let AsmString = "$rd, $imm($rs1)";
 }
 }
@@ -276,12 +311,16 @@ def VLDP : Inst<0x52, "vldp", "vmemory", (outs VR:$rd), (ins XR:$rs1, XR:$rs2),
                 [Use<AGU>, Use<LDP>], P_lat_load,
                 "Partial load: the first rs2 bytes (0-64) from rs1; the other bytes become 0.",
   [{ uint64_t Addr = X(rs1), N = X(rs2); if (N > 64) TRAP("partial vector length %llu exceeds 64 bytes", (unsigned long long)N);
-     CHECK_MEM(Addr, N, 4, "partial vector load"); VReg Tmp{}; std::memcpy(Tmp.b, SRAM + Addr, N); V(rd) = Tmp; }]>;
+     CHECK_MEM(Addr, N, 4, "partial vector load"); VReg Tmp{}; std::memcpy(Tmp.b, SRAM + Addr, N); V(rd) = Tmp; }]> {
+  let Effects = [ReadsSRAM];
+}
 def VSTP : Inst<0x53, "vstp", "vmemory", (outs), (ins VR:$rs2, XR:$rs1, XR:$rs3),
                 [Use<AGU>, Use<STP>], NoLat,
                 "Partial store: the first rs3 bytes (0-64) of rs2 to rs1.",
   [{ uint64_t Addr = X(rs1), N = X(rs3); if (N > 64) TRAP("partial vector length %llu exceeds 64 bytes", (unsigned long long)N);
-     CHECK_MEM(Addr, N, 4, "partial vector store"); std::memcpy(SRAM + Addr, V(rs2).b, N); }]>;
+     CHECK_MEM(Addr, N, 4, "partial vector store"); std::memcpy(SRAM + Addr, V(rs2).b, N); }]> {
+  let Effects = [WritesSRAM];
+}
 }
 let Traps = "Any chunk outside SRAM, or base or stride not a multiple of 4." in {
 def VLDG : Inst<0x55, "vldg", "vmemory", (outs VR:$rd), (ins XR:$rs1, XR:$rs2, CH:$imm),
@@ -290,13 +329,17 @@ def VLDG : Inst<0x55, "vldg", "vmemory", (outs VR:$rd), (ins XR:$rs1, XR:$rs2, C
   [{ uint64_t N = 64 >> __builtin_ctzll(IMM); VReg Tmp;
      for (uint64_t K = 0; K < N; ++K) { uint64_t Addr = X(rs1) + K * X(rs2); CHECK_MEM(Addr, IMM, 4, "vector gather");
        COPY_CHUNK(Tmp.b + K * IMM, SRAM + Addr, IMM); }
-     V(rd) = Tmp; }]>;
+     V(rd) = Tmp; }]> {
+  let Effects = [ReadsSRAM];
+}
 def VSTG : Inst<0x56, "vstg", "vmemory", (outs), (ins VR:$rs3, XR:$rs1, XR:$rs2, CH:$imm),
                 [Use<AGU>, Use<STP, 1, 2>], NoLat,
                 "Scatter: chunk k (imm bytes) of rs3 to rs1 + k * rs2; uses the store port for 2 cycles.",
   [{ uint64_t N = 64 >> __builtin_ctzll(IMM);
      for (uint64_t K = 0; K < N; ++K) { uint64_t Addr = X(rs1) + K * X(rs2); CHECK_MEM(Addr, IMM, 4, "vector scatter");
-       COPY_CHUNK(SRAM + Addr, V(rs3).b + K * IMM, IMM); } }]>;
+       COPY_CHUNK(SRAM + Addr, V(rs3).b + K * IMM, IMM); } }]> {
+  let Effects = [WritesSRAM];
+}
 }
 
 //===--- Vector arithmetic -----------------------------------------------===//
@@ -412,14 +455,18 @@ def VCVTSRBF16 : Inst<0x94, "vcvtsr.bf16.f32", "convert", (outs VR:$rd), (ins VR
   [{ VReg &A = V(rs1), &B = V(rs2); VReg R; uint64_t Draw = 0;
      for (int L = 0; L < 32; ++L) { if ((L & 3) == 0) Draw = RNG_NEXT();
        float F = L < 16 ? A.f32[L] : B.f32[L - 16]; R.u16[L] = f32ToBf16SR(F, (uint32_t)(Draw >> (16 * (L & 3))) & 0xffffu); }
-     V(rd) = R; }]>;
+     V(rd) = R; }]> {
+  let Effects = [ReadsRNG, WritesRNG];
+}
 def VCVTLO : VCVT1<0x95, "vcvtlo.f32.bf16", "bf16 lanes 0-15 of rs1 to 16 fp32 lanes (exact).",
   [{ VReg &A = V(rs1); VReg R; for (int L = 0; L < 16; ++L) R.u32[L] = (uint32_t)A.u16[L] << 16; V(rd) = R; }]>;
 def VCVTHI : VCVT1<0x96, "vcvthi.f32.bf16", "bf16 lanes 16-31 of rs1 to 16 fp32 lanes (exact).",
   [{ VReg &A = V(rs1); VReg R; for (int L = 0; L < 16; ++L) R.u32[L] = (uint32_t)A.u16[L + 16] << 16; V(rd) = R; }]>;
 def RNGSEED : Inst<0x97, "rngseed", "convert", (outs), (ins XR:$rs1), [Use<VEC>], NoLat,
                    "Reseed this core's stochastic-rounding generator from rs1 (state = splitmix64(rs1)).",
-                   [{ RNG_SEED(X(rs1)); }]>;
+                   [{ RNG_SEED(X(rs1)); }]> {
+  let Effects = [WritesRNG];
+}
 
 //===--- Matrix unit -----------------------------------------------------===//
 
@@ -439,6 +486,7 @@ def MMAST : Inst<0xA3, "mma.st", "matrix", (outs), (ins AR:$rs3, XR:$rs1, I32:$i
   [{ uint64_t Base = X(rs1) + (uint64_t)IMM;
      for (int Row = 0; Row < 8; ++Row) { uint64_t Addr = Base + Row * X(rs2); CHECK_MEM(Addr, 32, 4, "accumulator store");
        std::memcpy(SRAM + Addr, &ACC(rs3).f32[8 * Row], 32); } }]> {
+  let Effects = [WritesSRAM];
   let AsmString = "$rs3, $imm($rs1), $rs2";
 }
 def MMALD : Inst<0xA4, "mma.ld", "matrix", (outs AR:$rd), (ins XR:$rs1, I32:$imm, XR:$rs2),
@@ -448,6 +496,7 @@ def MMALD : Inst<0xA4, "mma.ld", "matrix", (outs AR:$rd), (ins XR:$rs1, I32:$imm
      for (int Row = 0; Row < 8; ++Row) { uint64_t Addr = Base + Row * X(rs2); CHECK_MEM(Addr, 32, 4, "accumulator load");
        std::memcpy(&Tmp.f32[8 * Row], SRAM + Addr, 32); }
      ACC(rd) = Tmp; }]> {
+  let Effects = [ReadsSRAM];
   let AsmString = "$rd, $imm($rs1), $rs2";
 }
 }
@@ -457,23 +506,31 @@ def MMALD : Inst<0xA4, "mma.ld", "matrix", (outs AR:$rd), (ins XR:$rs1, I32:$imm
 def DMA : Inst<0xB0, "dma", "dma", (outs), (ins XR:$rs1, XR:$rs2, XR:$rs3), [Use<CTL>], NoLat,
                "Start a DMA from source address rs2 to destination address rs1 as described by the 64-byte descriptor at SRAM address rs3 (docs/isa.md). Waits while dma_queue_depth transfers are outstanding.",
                [{ START_DMA(X(rs1), X(rs2), X(rs3)); }]> {
+  let Effects = [Sync];
   let Traps = "Misaligned or out-of-range descriptor; bad kind, core or semaphore; any byte of the transfer outside its memory.";
 }
 def SEMINC : Inst<0xB8, "sem.inc", "sync", (outs), (ins SR:$rd, CNT:$imm), [Use<CTL>], NoLat,
-                  "Add imm to local semaphore rd.", [{ SEM_ADD(CORE_ID, RD_FIELD, IMM); }]>;
+                  "Add imm to local semaphore rd.", [{ SEM_ADD(CORE_ID, RD_FIELD, IMM); }]> {
+  let Effects = [Sync];
+}
 def SEMINCR : Inst<0xB9, "sem.incr", "sync", (outs), (ins SR:$rd, XR:$rs1, CNT:$imm), [Use<CTL>], NoLat,
                    "Add imm to semaphore rd of core rs1; arrives after sem_remote_latency + hops * noc_hop_latency cycles.",
                    [{ SEM_ADD(X(rs1), RD_FIELD, IMM); }]> {
+  let Effects = [Sync];
   let Traps = "rs1 is not a core of the mesh.";
 }
 def SEMWAIT : Inst<0xBA, "sem.wait", "sync", (outs), (ins SR:$rd, CNT:$imm), [Use<CTL>], NoLat,
                    "Wait until semaphore rd >= imm, then subtract imm.", [{ SEM_WAIT(RD_FIELD, IMM); }]> {
+  let Effects = [Sync];
   let Traps = "Deadlock: no core can make progress.";
 }
 def BARRIER : Inst<0xBB, "barrier", "sync", (outs), (ins), [Use<CTL>], NoLat,
                    "Wait until every core that has code reaches a barrier; all leave barrier_latency cycles after the last arrives.",
                    [{ BARRIER_WAIT(); }]> {
+  let Effects = [Sync];
   let Traps = "Deadlock: a core halted while others wait at the barrier.";
 }
 def FENCE : Inst<0xBC, "fence", "sync", (outs), (ins), [Use<CTL>], NoLat,
-                 "Wait until every DMA this core started has completed.", [{ FENCE_WAIT(); }]>;
+                 "Wait until every DMA this core started has completed.", [{ FENCE_WAIT(); }]> {
+  let Effects = [Sync];
+}

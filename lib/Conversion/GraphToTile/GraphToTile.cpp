@@ -1239,10 +1239,11 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
 
   WriteOut(Ep.Anchor);
   for (Operation *Op : Ep.Ops) {
-    tile::EltKind Kind;
-    SmallVector<float> Params;
-    if (!elementwiseKind(Op, Kind, Params))
+    auto Elt = dyn_cast<graph::ElementwiseOpInterface>(Op);
+    if (!Elt)
       return fail(Loc, "internal error: a fused op that is not elementwise");
+    tile::EltKind Kind = Elt.getEltKind();
+    SmallVector<float> Params = Elt.getEltParams();
     std::vector<Value> Ins(Op->getOperands().begin(), Op->getOperands().end());
     exactPow(Kind, Ins);
     std::vector<Access> Acc;
@@ -1425,10 +1426,11 @@ void Lowering::lowerRowGroup(graph::FusedOp F) {
           elementwise(K::Div, RB, Off, 1, T1, Rv, 0, RB, Off, Len);
         });
       } else {
-        K Kind;
-        SmallVector<float> Params;
-        if (!elementwiseKind(Op, Kind, Params))
+        auto Elt = dyn_cast<graph::ElementwiseOpInterface>(Op);
+        if (!Elt)
           return fail(Loc, "internal error: a row-kernel op that is not elementwise");
+        K Kind = Elt.getEltKind();
+        SmallVector<float> Params = Elt.getEltParams();
         std::vector<Value> Ins(Op->getOperands().begin(), Op->getOperands().end());
         exactPow(Kind, Ins);
         std::vector<Access> Acc;
@@ -2127,11 +2129,12 @@ void Lowering::lowerOp(Operation *Op, Value Dest) {
       return;
     }
   }
-  K Kind;
-  SmallVector<float> Params;
-  if (!elementwiseKind(Op, Kind, Params))
+  auto Elt = dyn_cast<graph::ElementwiseOpInterface>(Op);
+  if (!Elt)
     return fail(Loc, "lowering of '" + Op->getName().getStringRef().str() +
                          "' to the tile dialect is not implemented yet");
+  K Kind = Elt.getEltKind();
+  SmallVector<float> Params = Elt.getEltParams();
   lowerElementwise(Op, Kind, Params, Dest);
 }
 

@@ -89,14 +89,13 @@ private:
     std::vector<int32_t> Idx;
     for (int32_t L = 0; L < 16; ++L)
       Idx.push_back(Of(L));
-    return I.emit("vld", {I.li(table(Idx))}, {0});
+    return I.vld({I.constant(table(Idx)), 0});
   }
   Value addr(Value Buffer, Value ElemOffset);
   /// The value of a constant load (`li`), if V is one.
   static std::optional<int64_t> constantOf(Value V) {
-    Operation *D = V ? V.getDefiningOp() : nullptr;
-    if (D && instOf(D) && StringRef(instOf(D)->Mnemonic) == "li")
-      return D->getAttrOfType<IntegerAttr>("imm").getInt();
+    if (auto Li = V ? V.getDefiningOp<d1isa::LIOp>() : nullptr)
+      return Li.getImm();
     return std::nullopt;
   }
   Value scaled(Value Index, int64_t Factor);
@@ -151,18 +150,17 @@ private:
   Value halfToF32(Value X);
   /// 0/1 C ? A : B without a branch.
   Value select(Value C, Value A, Value B) {
-    return I.emit("xor", {B, I.emit("and", {I.emit("xor", {A, B}), I.emit("sub", {I.li(0), C})})});
+    return I.xor_({B, I.and_({I.xor_({A, B}), I.sub({I.constant(0), C})})});
   }
-  Value isEq(Value A, int64_t K) { return I.emit("sltiu", {I.emit("xor", {A, I.li(K)})}, {1}); }
+  Value isEq(Value A, int64_t K) { return I.sltiu({I.xor_({A, I.constant(K)}), 1}); }
   /// Rounds R (the kept bits) up where the dropped bits Rem are above half
   /// of 1 << Bits, or at half with R odd (ties to even).
   Value roundEven(Value R, Value Rem, Value Half) {
-    Value Above = I.emit("sltu", {Half, Rem});
-    Value Tie = I.emit(
-        "and", {I.emit("sltiu", {I.emit("xor", {Rem, Half})}, {1}), I.emit("andi", {R}, {1})});
-    return I.emit("add", {R, I.emit("or", {Above, Tie})});
+    Value Above = I.sltu({Half, Rem});
+    Value Tie = I.and_({I.sltiu({I.xor_({Rem, Half}), 1}), I.andi({R, 1})});
+    return I.add({R, I.or_({Above, Tie})});
   }
-  Value viaLane(StringRef Mnemonic, ArrayRef<Value> X);
+  Value viaLane(Opcode Op, ArrayRef<Value> X);
   /// Calls Body(offset register or null, count) for [0, Total) in steps of
   /// Step: an scf.for over the full steps and a static remainder.
   void steps(int64_t Total, int64_t Step, int64_t Scale,
@@ -192,18 +190,18 @@ private:
     // (A table form keeps eight registers for its coefficients already.)
     size_t Max = CurTable.T ? 0 : MaxHoisted;
     if (!ConstantsAt || (Hoisted.size() >= Max && !Hoisted.count(Bits)))
-      return I.emit("vbcasti.32", {}, {int64_t(Bits)});
+      return I.vbcasti_32(int64_t(Bits));
     Value &V = Hoisted[Bits];
     if (!V) {
       OpBuilder::InsertionGuard G(B);
       B.restoreInsertionPoint(*ConstantsAt);
-      V = I.emit("vbcasti.32", {}, {int64_t(Bits)});
+      V = I.vbcasti_32(int64_t(Bits));
     }
     return V;
   }
   /// Mag (sign bit clear) with the sign of X: odd functions from |x|.
   Value withSignOf(Value Mag, Value X) {
-    return I.emit("vor", {Mag, I.emit("vand", {X, bcastI(int32_t(0x80000000u))})});
+    return I.vor({Mag, I.vand({X, bcastI(int32_t(0x80000000u))})});
   }
   Value apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P);
 };
@@ -263,8 +261,8 @@ Value Codegen::scaled(Value Index, int64_t Factor) {
   if (Factor == 1)
     return Index;
   if ((Factor & (Factor - 1)) == 0)
-    return I.emit("slli", {Index}, {int64_t(__builtin_ctzll(uint64_t(Factor)))});
-  return I.emit("mul", {Index, I.li(Factor)});
+    return I.slli({Index, int64_t(__builtin_ctzll(uint64_t(Factor)))});
+  return I.mul({Index, I.constant(Factor)});
 }
 
 int64_t elemBytes(Value Buffer) { return tile::elementBytes(Buffer.getType()); }
@@ -275,14 +273,14 @@ Value Codegen::addr(Value Buffer, Value ElemOffset) {
   auto It = Map.lookupOrNull(ElemOffset);
   if (!It) {
     fail(Buffer.getLoc(), "internal error: offset not lowered");
-    return I.li(0);
+    return I.constant(0);
   }
   if (std::optional<int64_t> C = constantOf(It))
-    return I.li(Base + *C * EB);
+    return I.constant(Base + *C * EB);
   Value Off = scaled(It, EB);
   if (Base >= INT32_MIN && Base <= INT32_MAX)
-    return Base ? I.emit("addi", {Off}, {Base}) : Off;
-  return I.emit("add", {Off, I.li(Base)});
+    return Base ? I.addi({Off, Base}) : Off;
+  return I.add({Off, I.constant(Base)});
 }
 
 //===----------------------------------------------------------------------===//
@@ -318,9 +316,9 @@ void Codegen::lowerDma(tile::DmaOp Op) {
   int64_t Desc = descriptor(D);
   Value Src = addr(Op.getSrc(), Op.getSrcOffset());
   Value Dst = addr(Op.getDst(), Op.getDstOffset());
-  I.emit("dma", {Dst, Src, I.li(Desc)});
+  I.dma({Dst, Src, I.constant(Desc)});
   if (!Sem) // a started copy is waited for by its tile.dma_wait
-    I.emit("sem.wait", {}, {0, 1});
+    I.sem_wait({0, 1});
 }
 
 // One elementwise function on vectors; the single place that knows how each
@@ -333,96 +331,95 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
   case K::Copy:
     return A;
   case K::Add:
-    return I.emit("vadd.f32", {A, X});
+    return I.vadd_f32({A, X});
   case K::Sub:
-    return I.emit("vsub.f32", {A, X});
+    return I.vsub_f32({A, X});
   case K::Mul:
-    return I.emit("vmul.f32", {A, X});
+    return I.vmul_f32({A, X});
   case K::Div:
-    return I.emit("vdiv.f32", {A, X});
+    return I.vdiv_f32({A, X});
   case K::Max:
-    return I.emit("vmax.f32", {A, X});
+    return I.vmax_f32({A, X});
   case K::Min:
-    return I.emit("vmin.f32", {A, X});
+    return I.vmin_f32({A, X});
   case K::Relu:
-    return I.emit("vmax.f32", {A, bcast(0.0f)});
+    return I.vmax_f32({A, bcast(0.0f)});
   case K::Neg:
-    return I.emit("vneg.f32", {A});
+    return I.vneg_f32(A);
   case K::Abs:
-    return I.emit("vabs.f32", {A});
+    return I.vabs_f32(A);
   case K::Exp:
-    return I.emit("vexp.f32", {A});
+    return I.vexp_f32(A);
   case K::Sqrt:
-    return I.emit("vsqrt.f32", {A});
+    return I.vsqrt_f32(A);
   case K::Rsqrt:
-    return I.emit("vrsqrt.f32", {A});
+    return I.vrsqrt_f32(A);
   case K::Reciprocal:
-    return I.emit("vrcp.f32", {A});
+    return I.vrcp_f32(A);
   case K::Affine:
-    return I.emit("vfma.f32", {A, bcast(P[0]), bcast(P[1])});
+    return I.vfma_f32({A, bcast(P[0]), bcast(P[1])});
   case K::Fill:
     return bcast(P[0]);
   case K::LeakyRelu: {
-    Value Neg = I.emit("vcmplt.f32", {A, bcast(0.0f)});
-    return I.emit("vsel", {Neg, I.emit("vmul.f32", {A, bcast(P[0])}), A});
+    Value Neg = I.vcmplt_f32({A, bcast(0.0f)});
+    return I.vsel({Neg, I.vmul_f32({A, bcast(P[0])}), A});
   }
   case K::Clip:
-    return I.emit("vmax.f32", {I.emit("vmin.f32", {A, bcast(P[1])}), bcast(P[0])});
+    return I.vmax_f32({I.vmin_f32({A, bcast(P[1])}), bcast(P[0])});
   case K::Sigmoid: {
     // 1 / (1 + e^-x)
-    Value E = I.emit("vexp.f32", {I.emit("vneg.f32", {A})});
-    return I.emit("vrcp.f32", {I.emit("vadd.f32", {E, bcast(1.0f)})});
+    Value E = I.vexp_f32(I.vneg_f32(A));
+    return I.vrcp_f32(I.vadd_f32({E, bcast(1.0f)}));
   }
   case K::Tanh: {
     // sign(x) * (1 - e^-2|x|) / (1 + e^-2|x|)
-    Value Abs = I.emit("vabs.f32", {A});
-    Value E = I.emit("vexp.f32", {I.emit("vmul.f32", {Abs, bcast(-2.0f)})});
-    Value Num = I.emit("vsub.f32", {bcast(1.0f), E});
-    Value Den = I.emit("vadd.f32", {bcast(1.0f), E});
-    Value T = I.emit("vdiv.f32", {Num, Den});
+    Value Abs = I.vabs_f32(A);
+    Value E = I.vexp_f32(I.vmul_f32({Abs, bcast(-2.0f)}));
+    Value Num = I.vsub_f32({bcast(1.0f), E});
+    Value Den = I.vadd_f32({bcast(1.0f), E});
+    Value T = I.vdiv_f32({Num, Den});
     // Below 0.625, where 1 - e^-2|x| cancels, Cephes tanhf's odd polynomial.
-    Value Z = I.emit("vmul.f32", {Abs, Abs});
+    Value Z = I.vmul_f32({Abs, Abs});
     Value P = bcast(-5.70498872745e-3f);
     for (float C : {2.06390887954e-2f, -5.37397155531e-2f, 1.33314422036e-1f, -3.33332819422e-1f})
-      P = I.emit("vfma.f32", {P, Z, bcast(C)});
-    Value Small = I.emit("vfma.f32", {I.emit("vmul.f32", {P, Z}), Abs, Abs});
-    T = I.emit("vsel", {I.emit("vcmplt.f32", {Abs, bcast(0.625f)}), Small, T});
+      P = I.vfma_f32({P, Z, bcast(C)});
+    Value Small = I.vfma_f32({I.vmul_f32({P, Z}), Abs, Abs});
+    T = I.vsel({I.vcmplt_f32({Abs, bcast(0.625f)}), Small, T});
     return withSignOf(T, A);
   }
   case K::Erf: {
     // Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), with the sign of x.
-    Value Abs = I.emit("vabs.f32", {A});
-    Value T = I.emit("vrcp.f32", {I.emit("vfma.f32", {Abs, bcast(0.3275911f), bcast(1.0f)})});
+    Value Abs = I.vabs_f32(A);
+    Value T = I.vrcp_f32(I.vfma_f32({Abs, bcast(0.3275911f), bcast(1.0f)}));
     Value Poly = bcast(1.061405429f);
     for (float C : {-1.453152027f, 1.421413741f, -0.284496736f, 0.254829592f})
-      Poly = I.emit("vfma.f32", {Poly, T, bcast(C)});
-    Poly = I.emit("vmul.f32", {Poly, T});
-    Value E = I.emit("vexp.f32", {I.emit("vneg.f32", {I.emit("vmul.f32", {Abs, Abs})})});
-    Value R = I.emit("vsub.f32", {bcast(1.0f), I.emit("vmul.f32", {Poly, E})});
+      Poly = I.vfma_f32({Poly, T, bcast(C)});
+    Poly = I.vmul_f32({Poly, T});
+    Value E = I.vexp_f32(I.vneg_f32(I.vmul_f32({Abs, Abs})));
+    Value R = I.vsub_f32({bcast(1.0f), I.vmul_f32({Poly, E})});
     // Below 1, Cephes erff's series x P(x^2) keeps the relative error small.
-    Value Z = I.emit("vmul.f32", {Abs, Abs});
+    Value Z = I.vmul_f32({Abs, Abs});
     Value S = bcast(7.853861353153693e-5f);
     for (float C : {-8.010193625184903e-4f, 5.188327685732524e-3f, -2.685381193529856e-2f,
                     1.128358514861418e-1f, -3.761262582423300e-1f, 1.128379165726710e+0f})
-      S = I.emit("vfma.f32", {S, Z, bcast(C)});
-    R = I.emit("vsel", {I.emit("vcmplt.f32", {Abs, bcast(1.0f)}), I.emit("vmul.f32", {S, Abs}), R});
+      S = I.vfma_f32({S, Z, bcast(C)});
+    R = I.vsel({I.vcmplt_f32({Abs, bcast(1.0f)}), I.vmul_f32({S, Abs}), R});
     return withSignOf(R, A);
   }
   case K::Floor:
   case K::Ceil: {
     // Round to nearest, then step back where that went past x.
-    Value R = I.emit("vround.f32", {A});
+    Value R = I.vround_f32(A);
     if (Kind == K::Floor)
-      return I.emit("vsel",
-                    {I.emit("vcmplt.f32", {A, R}), I.emit("vsub.f32", {R, bcast(1.0f)}), R});
-    return I.emit("vsel", {I.emit("vcmplt.f32", {R, A}), I.emit("vadd.f32", {R, bcast(1.0f)}), R});
+      return I.vsel({I.vcmplt_f32({A, R}), I.vsub_f32({R, bcast(1.0f)}), R});
+    return I.vsel({I.vcmplt_f32({R, A}), I.vadd_f32({R, bcast(1.0f)}), R});
   }
   case K::Round:
-    return I.emit("vround.f32", {A});
+    return I.vround_f32(A);
   case K::Sign: {
-    Value R = I.emit("vsel", {I.emit("vcmplt.f32", {bcast(0.0f), A}), bcast(1.0f), bcast(0.0f)});
-    R = I.emit("vsel", {I.emit("vcmplt.f32", {A, bcast(0.0f)}), bcast(-1.0f), R});
-    return I.emit("vsel", {I.emit("vcmpeq.f32", {A, A}), R, A}); // NaN stays NaN
+    Value R = I.vsel({I.vcmplt_f32({bcast(0.0f), A}), bcast(1.0f), bcast(0.0f)});
+    R = I.vsel({I.vcmplt_f32({A, bcast(0.0f)}), bcast(-1.0f), R});
+    return I.vsel({I.vcmpeq_f32({A, A}), R, A}); // NaN stays NaN
   }
   case K::Sin:
   case K::Cos: {
@@ -430,63 +427,61 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     // argument reduced by j * pi/4 in three parts, a polynomial for sin or
     // cos on [-pi/4, pi/4] by (j & 2), the sign from (j & 4) (and, for sin,
     // the sign of x). |error| <= 2 ulp for |x| < 8192.
-    Value Ax = I.emit("vabs.f32", {A});
-    Value J = I.emit("vcvt.i32.f32", {I.emit("vmul.f32", {Ax, bcast(1.27323954473516f)})});
-    J = I.emit("vand", {I.emit("vadd.i32", {J, bcastI(1)}), bcastI(~1)});
-    Value Y = I.emit("vcvt.f32.i32", {J});
-    Value Z = I.emit("vfma.f32", {Y, bcast(-0.78515625f), Ax});
-    Z = I.emit("vfma.f32", {Y, bcast(-2.4187564849853515625e-4f), Z});
-    Z = I.emit("vfma.f32", {Y, bcast(-3.77489497744594108e-8f), Z});
-    Value ZZ = I.emit("vmul.f32", {Z, Z});
-    Value SP = I.emit("vfma.f32", {bcast(-1.9515295891e-4f), ZZ, bcast(8.3321608736e-3f)});
-    SP = I.emit("vfma.f32", {SP, ZZ, bcast(-1.6666654611e-1f)});
-    SP = I.emit("vfma.f32", {I.emit("vmul.f32", {SP, ZZ}), Z, Z});
-    Value CP =
-        I.emit("vfma.f32", {bcast(2.443315711809948e-5f), ZZ, bcast(-1.388731625493765e-3f)});
-    CP = I.emit("vfma.f32", {CP, ZZ, bcast(4.166664568298827e-2f)});
-    CP = I.emit("vmul.f32", {I.emit("vmul.f32", {CP, ZZ}), ZZ});
-    CP = I.emit("vadd.f32", {I.emit("vfma.f32", {ZZ, bcast(-0.5f), CP}), bcast(1.0f)});
-    Value Odd = I.emit("vcmpeq.i32", {I.emit("vand", {J, bcastI(2)}), bcastI(2)});
-    Value Bit4 = I.emit("vslli.32", {I.emit("vand", {J, bcastI(4)})}, {29});
+    Value Ax = I.vabs_f32(A);
+    Value J = I.vcvt_i32_f32(I.vmul_f32({Ax, bcast(1.27323954473516f)}));
+    J = I.vand({I.vadd_i32({J, bcastI(1)}), bcastI(~1)});
+    Value Y = I.vcvt_f32_i32(J);
+    Value Z = I.vfma_f32({Y, bcast(-0.78515625f), Ax});
+    Z = I.vfma_f32({Y, bcast(-2.4187564849853515625e-4f), Z});
+    Z = I.vfma_f32({Y, bcast(-3.77489497744594108e-8f), Z});
+    Value ZZ = I.vmul_f32({Z, Z});
+    Value SP = I.vfma_f32({bcast(-1.9515295891e-4f), ZZ, bcast(8.3321608736e-3f)});
+    SP = I.vfma_f32({SP, ZZ, bcast(-1.6666654611e-1f)});
+    SP = I.vfma_f32({I.vmul_f32({SP, ZZ}), Z, Z});
+    Value CP = I.vfma_f32({bcast(2.443315711809948e-5f), ZZ, bcast(-1.388731625493765e-3f)});
+    CP = I.vfma_f32({CP, ZZ, bcast(4.166664568298827e-2f)});
+    CP = I.vmul_f32({I.vmul_f32({CP, ZZ}), ZZ});
+    CP = I.vadd_f32({I.vfma_f32({ZZ, bcast(-0.5f), CP}), bcast(1.0f)});
+    Value Odd = I.vcmpeq_i32({I.vand({J, bcastI(2)}), bcastI(2)});
+    Value Bit4 = I.vslli_32({I.vand({J, bcastI(4)}), 29});
     Value R, SignBits;
     if (Kind == K::Sin) {
-      R = I.emit("vsel", {Odd, CP, SP});
-      SignBits = I.emit("vxor", {Bit4, I.emit("vand", {A, bcastI(int32_t(0x80000000u))})});
+      R = I.vsel({Odd, CP, SP});
+      SignBits = I.vxor({Bit4, I.vand({A, bcastI(int32_t(0x80000000u))})});
     } else {
-      R = I.emit("vsel", {Odd, SP, CP});
-      SignBits = I.emit("vxor", {Bit4, I.emit("vslli.32", {I.emit("vand", {J, bcastI(2)})}, {30})});
+      R = I.vsel({Odd, SP, CP});
+      SignBits = I.vxor({Bit4, I.vslli_32({I.vand({J, bcastI(2)}), 30})});
     }
-    return I.emit("vxor", {R, SignBits});
+    return I.vxor({R, SignBits});
   }
   case K::Atan: {
     // Cephes atanf: |x| > tan(3pi/8) uses pi/2 - atan(1/|x|), |x| > tan(pi/8)
     // pi/4 + atan((|x| - 1) / (|x| + 1)); then a degree-9 odd polynomial.
-    Value Ax = I.emit("vabs.f32", {A});
-    Value Big = I.emit("vcmplt.f32", {bcast(2.414213562373095f), Ax});
-    Value Mid = I.emit("vcmplt.f32", {bcast(0.4142135623730950f), Ax});
-    Value TMid = I.emit(
-        "vdiv.f32", {I.emit("vsub.f32", {Ax, bcast(1.0f)}), I.emit("vadd.f32", {Ax, bcast(1.0f)})});
-    Value TBig = I.emit("vneg.f32", {I.emit("vrcp.f32", {Ax})});
-    Value T = I.emit("vsel", {Big, TBig, I.emit("vsel", {Mid, TMid, Ax})});
-    Value Y0 = I.emit("vsel", {Big, bcast(1.5707963267948966f),
-                               I.emit("vsel", {Mid, bcast(0.7853981633974483f), bcast(0.0f)})});
-    Value Z = I.emit("vmul.f32", {T, T});
-    Value Poly = I.emit("vfma.f32", {bcast(8.05374449538e-2f), Z, bcast(-1.38776856032e-1f)});
-    Poly = I.emit("vfma.f32", {Poly, Z, bcast(1.99777106478e-1f)});
-    Poly = I.emit("vfma.f32", {Poly, Z, bcast(-3.33329491539e-1f)});
-    Value R = I.emit("vadd.f32", {I.emit("vfma.f32", {I.emit("vmul.f32", {Poly, Z}), T, T}), Y0});
+    Value Ax = I.vabs_f32(A);
+    Value Big = I.vcmplt_f32({bcast(2.414213562373095f), Ax});
+    Value Mid = I.vcmplt_f32({bcast(0.4142135623730950f), Ax});
+    Value TMid = I.vdiv_f32({I.vsub_f32({Ax, bcast(1.0f)}), I.vadd_f32({Ax, bcast(1.0f)})});
+    Value TBig = I.vneg_f32(I.vrcp_f32(Ax));
+    Value T = I.vsel({Big, TBig, I.vsel({Mid, TMid, Ax})});
+    Value Y0 = I.vsel(
+        {Big, bcast(1.5707963267948966f), I.vsel({Mid, bcast(0.7853981633974483f), bcast(0.0f)})});
+    Value Z = I.vmul_f32({T, T});
+    Value Poly = I.vfma_f32({bcast(8.05374449538e-2f), Z, bcast(-1.38776856032e-1f)});
+    Poly = I.vfma_f32({Poly, Z, bcast(1.99777106478e-1f)});
+    Poly = I.vfma_f32({Poly, Z, bcast(-3.33329491539e-1f)});
+    Value R = I.vadd_f32({I.vfma_f32({I.vmul_f32({Poly, Z}), T, T}), Y0});
     return withSignOf(R, A);
   }
   case K::FMod:
   case K::Mod: {
     // a - trunc(a / b) * b (C's fmod); Mod then moves a remainder whose sign
     // differs from b's by b (Python's %). The quotient must fit in int32.
-    Value Q = I.emit("vcvt.f32.i32", {I.emit("vcvt.i32.f32", {I.emit("vdiv.f32", {A, X})})});
-    Value R = I.emit("vfma.f32", {I.emit("vneg.f32", {Q}), X, A});
+    Value Q = I.vcvt_f32_i32(I.vcvt_i32_f32(I.vdiv_f32({A, X})));
+    Value R = I.vfma_f32({I.vneg_f32(Q), X, A});
     if (Kind == K::FMod)
       return R;
-    Value Differ = I.emit("vcmplt.f32", {I.emit("vmul.f32", {R, X}), bcast(0.0f)});
-    return I.emit("vsel", {Differ, I.emit("vadd.f32", {R, X}), R});
+    Value Differ = I.vcmplt_f32({I.vmul_f32({R, X}), bcast(0.0f)});
+    return I.vsel({Differ, I.vadd_f32({R, X}), R});
   }
   case K::Log:
   case K::Pow: {
@@ -495,43 +490,36 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     // Pow takes the log of |x| and fixes the sign afterwards.
     Value X0 = A;
     if (Kind == K::Pow)
-      A = I.emit("vabs.f32", {A});
+      A = I.vabs_f32(A);
     Value Bits = A;
-    Value E =
-        I.emit("vsub.i32", {I.emit("vsrai.32", {Bits}, {23}), I.emit("vbcasti.32", {}, {127})});
-    Value Mant = I.emit("vor", {I.emit("vand", {Bits, I.emit("vbcasti.32", {}, {0x007fffff})}),
-                                I.emit("vbcasti.32", {}, {0x3f800000})});
-    Value Big = I.emit("vcmplt.f32", {bcast(1.41421356f), Mant});
-    Mant = I.emit("vsel", {Big, I.emit("vmul.f32", {Mant, bcast(0.5f)}), Mant});
-    E = I.emit("vsel", {Big, I.emit("vadd.i32", {E, I.emit("vbcasti.32", {}, {1})}), E});
-    Value S = I.emit("vdiv.f32", {I.emit("vsub.f32", {Mant, bcast(1.0f)}),
-                                  I.emit("vadd.f32", {Mant, bcast(1.0f)})});
-    Value S2 = I.emit("vmul.f32", {S, S});
+    Value E = I.vsub_i32({I.vsrai_32({Bits, 23}), I.vbcasti_32(127)});
+    Value Mant = I.vor({I.vand({Bits, I.vbcasti_32(0x007fffff)}), I.vbcasti_32(0x3f800000)});
+    Value Big = I.vcmplt_f32({bcast(1.41421356f), Mant});
+    Mant = I.vsel({Big, I.vmul_f32({Mant, bcast(0.5f)}), Mant});
+    E = I.vsel({Big, I.vadd_i32({E, I.vbcasti_32(1)}), E});
+    Value S = I.vdiv_f32({I.vsub_f32({Mant, bcast(1.0f)}), I.vadd_f32({Mant, bcast(1.0f)})});
+    Value S2 = I.vmul_f32({S, S});
     Value Poly = bcast(1.0f / 9);
     for (float C : {1.0f / 7, 1.0f / 5, 1.0f / 3, 1.0f})
-      Poly = I.emit("vfma.f32", {Poly, S2, bcast(C)});
-    Value LogM = I.emit("vmul.f32", {I.emit("vmul.f32", {Poly, S}), bcast(2.0f)});
-    Value Log = I.emit("vfma.f32", {I.emit("vcvt.f32.i32", {E}), bcast(0.693147181f), LogM});
+      Poly = I.vfma_f32({Poly, S2, bcast(C)});
+    Value LogM = I.vmul_f32({I.vmul_f32({Poly, S}), bcast(2.0f)});
+    Value Log = I.vfma_f32({I.vcvt_f32_i32(E), bcast(0.693147181f), LogM});
     // The special cases: log 0 = -inf, log of a negative number NaN, log inf
     // = inf (NaN stays NaN through the arithmetic above).
-    Log = I.emit("vsel", {I.emit("vcmpeq.f32", {A, bcast(0.0f)}), bcast(-INFINITY), Log});
-    Log = I.emit("vsel", {I.emit("vcmpeq.f32", {A, bcast(INFINITY)}), bcast(INFINITY), Log});
+    Log = I.vsel({I.vcmpeq_f32({A, bcast(0.0f)}), bcast(-INFINITY), Log});
+    Log = I.vsel({I.vcmpeq_f32({A, bcast(INFINITY)}), bcast(INFINITY), Log});
     if (Kind == K::Log)
-      return I.emit("vsel", {I.emit("vcmplt.f32", {A, bcast(0.0f)}), bcastI(0x7fc00000), Log});
+      return I.vsel({I.vcmplt_f32({A, bcast(0.0f)}), bcastI(0x7fc00000), Log});
     // x^y = e^(y log|x|); a negative x needs an integral y (odd: negated),
     // else NaN; x^0 = 1 always.
-    Value R = I.emit("vexp.f32", {I.emit("vmul.f32", {X, Log})});
-    Value Integral = I.emit("vcmpeq.f32", {I.emit("vround.f32", {X}), X});
-    Value Half = I.emit("vmul.f32", {X, bcast(0.5f)});
-    Value Odd = I.emit(
-        "vand",
-        {Integral,
-         I.emit("vxor", {I.emit("vcmpeq.f32", {I.emit("vround.f32", {Half}), Half}), bcastI(-1)})});
-    Value Neg = I.emit("vcmplt.f32", {X0, bcast(0.0f)});
-    R = I.emit("vsel", {I.emit("vand", {Neg, Odd}), I.emit("vneg.f32", {R}), R});
-    R = I.emit("vsel", {I.emit("vand", {Neg, I.emit("vxor", {Integral, bcastI(-1)})}),
-                        bcastI(0x7fc00000), R});
-    return I.emit("vsel", {I.emit("vcmpeq.f32", {X, bcast(0.0f)}), bcast(1.0f), R});
+    Value R = I.vexp_f32(I.vmul_f32({X, Log}));
+    Value Integral = I.vcmpeq_f32({I.vround_f32(X), X});
+    Value Half = I.vmul_f32({X, bcast(0.5f)});
+    Value Odd = I.vand({Integral, I.vxor({I.vcmpeq_f32({I.vround_f32(Half), Half}), bcastI(-1)})});
+    Value Neg = I.vcmplt_f32({X0, bcast(0.0f)});
+    R = I.vsel({I.vand({Neg, Odd}), I.vneg_f32(R), R});
+    R = I.vsel({I.vand({Neg, I.vxor({Integral, bcastI(-1)})}), bcastI(0x7fc00000), R});
+    return I.vsel({I.vcmpeq_f32({X, bcast(0.0f)}), bcast(1.0f), R});
   }
   default:
     break;
@@ -548,25 +536,29 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
 Value Codegen::loadScalar(Type T, Value Ptr) {
   int64_t EB = tile::elementBytes(T);
   bool Unsigned = T.isInteger(1) || T.isUnsignedInteger() || T.isF16() || T.isBF16();
-  const char *Mn = EB == 1   ? (Unsigned ? "lbu" : "lb")
-                   : EB == 2 ? (Unsigned ? "lhu" : "lh")
-                   : EB == 4 ? (Unsigned && !T.isF32() ? "lwu" : "lw")
-                             : "ld";
-  return I.emit(Mn, {Ptr}, {0});
+  Opcode Mn = EB == 1   ? (Unsigned ? Opcode::LBU : Opcode::LB)
+              : EB == 2 ? (Unsigned ? Opcode::LHU : Opcode::LH)
+              : EB == 4 ? (Unsigned && !T.isF32() ? Opcode::LWU : Opcode::LW)
+                        : Opcode::LD;
+  return I.build(Mn, {Ptr}, {0});
 }
 
 void Codegen::storeScalar(Type T, Value X, Value Ptr) {
   int64_t EB = tile::elementBytes(T);
-  I.emit(EB == 1 ? "sb" : EB == 2 ? "sh" : EB == 4 ? "sw" : "sd", {X, Ptr}, {0});
+  I.build(EB == 1   ? Opcode::SB
+          : EB == 2 ? Opcode::SH
+          : EB == 4 ? Opcode::SW
+                    : Opcode::SD,
+          {X, Ptr}, {0});
 }
 
 // An fp32 instruction on scalar registers holding fp32 bits: broadcast them,
 // compute, and read lane 0 back (sign-extended).
-Value Codegen::viaLane(StringRef Mnemonic, ArrayRef<Value> X) {
+Value Codegen::viaLane(Opcode Op, ArrayRef<Value> X) {
   SmallVector<Value> V;
   for (Value R : X)
-    V.push_back(I.emit("vbcast.32", {R}));
-  return I.emit("vext.32", {I.emit(Mnemonic, V)}, {0});
+    V.push_back(I.vbcast_32(R));
+  return I.vext_32({I.build(Op, V), 0});
 }
 
 Value Codegen::applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayRef<float> P) {
@@ -576,29 +568,29 @@ Value Codegen::applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayR
   // so only 64-bit unsigned values need unsigned comparisons; division and
   // remainder take the unsigned forms for every unsigned type.
   bool U = T.isUnsignedInteger() || T.isInteger(1);
-  const char *Lt = U && T.getIntOrFloatBitWidth() == 64 ? "sltu" : "slt";
-  Value Zero = I.li(0);
-  auto Bool = [&](Value Mask) { return I.emit("andi", {Mask}, {1}); };
+  Opcode Lt = U && T.getIntOrFloatBitWidth() == 64 ? Opcode::SLTU : Opcode::SLT;
+  Value Zero = I.constant(0);
+  auto Bool = [&](Value Mask) { return I.andi({Mask, 1}); };
   if (F) {
     switch (Kind) {
     case K::Eq:
-      return Bool(viaLane("vcmpeq.f32", {X[0], X[1]}));
+      return Bool(viaLane(Opcode::VCMPEQ, {X[0], X[1]}));
     case K::Lt:
-      return Bool(viaLane("vcmplt.f32", {X[0], X[1]}));
+      return Bool(viaLane(Opcode::VCMPLT, {X[0], X[1]}));
     case K::Le:
-      return Bool(viaLane("vcmple.f32", {X[0], X[1]}));
+      return Bool(viaLane(Opcode::VCMPLE, {X[0], X[1]}));
     case K::Gt:
-      return Bool(viaLane("vcmplt.f32", {X[1], X[0]}));
+      return Bool(viaLane(Opcode::VCMPLT, {X[1], X[0]}));
     case K::Ge:
-      return Bool(viaLane("vcmple.f32", {X[1], X[0]}));
+      return Bool(viaLane(Opcode::VCMPLE, {X[1], X[0]}));
     case K::IsNaN:
-      return I.emit("xori", {Bool(viaLane("vcmpeq.f32", {X[0], X[0]}))}, {1});
+      return I.xori({Bool(viaLane(Opcode::VCMPEQ, {X[0], X[0]})), 1});
     case K::IsInf: {
       Value R = Zero;
       if (P[0] != 0)
-        R = I.emit("or", {R, Bool(viaLane("vcmpeq.f32", {X[0], I.li(int64_t(0xff800000u))}))});
+        R = I.or_({R, Bool(viaLane(Opcode::VCMPEQ, {X[0], I.constant(int64_t(0xff800000u))}))});
       if (P[1] != 0)
-        R = I.emit("or", {R, Bool(viaLane("vcmpeq.f32", {X[0], I.li(int64_t(0x7f800000))}))});
+        R = I.or_({R, Bool(viaLane(Opcode::VCMPEQ, {X[0], I.constant(int64_t(0x7f800000))}))});
       return R;
     }
     case K::Copy:
@@ -611,67 +603,64 @@ Value Codegen::applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayR
   case K::Copy:
     return X[0];
   case K::Fill:
-    return I.li(F ? int64_t(f32bits(P[0])) : int64_t(P[0]));
+    return I.constant(F ? int64_t(f32bits(P[0])) : int64_t(P[0]));
   case K::Add:
-    return I.emit("add", {X[0], X[1]});
+    return I.add({X[0], X[1]});
   case K::Sub:
-    return I.emit("sub", {X[0], X[1]});
+    return I.sub({X[0], X[1]});
   case K::Mul:
-    return I.emit("mul", {X[0], X[1]});
+    return I.mul({X[0], X[1]});
   case K::Div:
-    return I.emit(U ? "divu" : "div", {X[0], X[1]});
+    return I.build(U ? Opcode::DIVU : Opcode::DIV, {X[0], X[1]});
   case K::FMod:
-    return I.emit(U ? "remu" : "rem", {X[0], X[1]});
+    return I.build(U ? Opcode::REMU : Opcode::REM, {X[0], X[1]});
   case K::Mod: {
     if (U)
-      return I.emit("remu", {X[0], X[1]});
+      return I.remu({X[0], X[1]});
     // The remainder takes the divisor's sign (Python's %).
-    Value R = I.emit("rem", {X[0], X[1]});
-    Value Fix =
-        I.emit("and", {I.emit("sltu", {Zero, R}), I.emit("slt", {I.emit("xor", {R, X[1]}), Zero})});
-    return I.emit("add", {R, I.emit("mul", {Fix, X[1]})});
+    Value R = I.rem({X[0], X[1]});
+    Value Fix = I.and_({I.sltu({Zero, R}), I.slt({I.xor_({R, X[1]}), Zero})});
+    return I.add({R, I.mul({Fix, X[1]})});
   }
   case K::Max:
   case K::Min: {
     if (!U || T.getIntOrFloatBitWidth() < 64)
-      return I.emit(Kind == K::Max ? "max" : "min", {X[0], X[1]});
+      return I.build(Kind == K::Max ? Opcode::MAX : Opcode::MIN, {X[0], X[1]});
     // r = b ^ ((a ^ b) & -(pick a))
-    Value PickA = Kind == K::Max ? I.emit(Lt, {X[1], X[0]}) : I.emit(Lt, {X[0], X[1]});
-    return I.emit(
-        "xor", {X[1], I.emit("and", {I.emit("xor", {X[0], X[1]}), I.emit("sub", {Zero, PickA})})});
+    Value PickA = Kind == K::Max ? I.build(Lt, {X[1], X[0]}) : I.build(Lt, {X[0], X[1]});
+    return I.xor_({X[1], I.and_({I.xor_({X[0], X[1]}), I.sub({Zero, PickA})})});
   }
   case K::Shl:
-    return I.emit("sll", {X[0], X[1]});
+    return I.sll({X[0], X[1]});
   case K::Shr:
-    return I.emit(U ? "srl" : "sra", {X[0], X[1]});
+    return I.build(U ? Opcode::SRL : Opcode::SRA, {X[0], X[1]});
   case K::And:
-    return I.emit("and", {X[0], X[1]});
+    return I.and_({X[0], X[1]});
   case K::Or:
-    return I.emit("or", {X[0], X[1]});
+    return I.or_({X[0], X[1]});
   case K::Xor:
-    return I.emit("xor", {X[0], X[1]});
+    return I.xor_({X[0], X[1]});
   case K::Not:
-    return I.emit("xori", {X[0]}, {1});
+    return I.xori({X[0], 1});
   case K::Neg:
-    return I.emit("sub", {Zero, X[0]});
+    return I.sub({Zero, X[0]});
   case K::Abs:
-    return U ? X[0] : I.emit("max", {X[0], I.emit("sub", {Zero, X[0]})});
+    return U ? X[0] : I.max({X[0], I.sub({Zero, X[0]})});
   case K::Sign:
-    return I.emit("sub", {I.emit(Lt, {Zero, X[0]}), I.emit(Lt, {X[0], Zero})});
+    return I.sub({I.build(Lt, {Zero, X[0]}), I.build(Lt, {X[0], Zero})});
   case K::Eq:
-    return I.emit("sltiu", {I.emit("xor", {X[0], X[1]})}, {1});
+    return I.sltiu({I.xor_({X[0], X[1]}), 1});
   case K::Lt:
-    return I.emit(Lt, {X[0], X[1]});
+    return I.build(Lt, {X[0], X[1]});
   case K::Gt:
-    return I.emit(Lt, {X[1], X[0]});
+    return I.build(Lt, {X[1], X[0]});
   case K::Le:
-    return I.emit("xori", {I.emit(Lt, {X[1], X[0]})}, {1});
+    return I.xori({I.build(Lt, {X[1], X[0]}), 1});
   case K::Ge:
-    return I.emit("xori", {I.emit(Lt, {X[0], X[1]})}, {1});
+    return I.xori({I.build(Lt, {X[0], X[1]}), 1});
   case K::Where:
     // y ^ ((x ^ y) & -cond)
-    return I.emit(
-        "xor", {X[2], I.emit("and", {I.emit("xor", {X[1], X[2]}), I.emit("sub", {Zero, X[0]})})});
+    return I.xor_({X[2], I.and_({I.xor_({X[1], X[2]}), I.sub({Zero, X[0]})})});
   default:
     break;
   }
@@ -679,7 +668,7 @@ Value Codegen::applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayR
   llvm::raw_string_ostream(TypeName) << T;
   fail(I.Loc, Twine("elementwise '") + tile::stringifyEltKind(Kind) + "' is not available for " +
                   TypeName);
-  return I.li(0);
+  return I.constant(0);
 }
 
 void Codegen::lowerScalarElementwise(tile::ElementwiseOp Op) {
@@ -697,35 +686,35 @@ void Codegen::lowerScalarElementwise(tile::ElementwiseOp Op) {
   for (unsigned K = 0; K < N; ++K)
     Base.push_back(addr(Ins[K], Offs[K]));
   Value OutBase = addr(Op.getOut(), Op.getOutOffset());
-  auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Op.getCount()), I.li(1));
+  auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Op.getCount()), I.constant(1));
   OpBuilder::InsertionGuard G(B);
   B.setInsertionPointToStart(For.getBody());
   Value Iv = For.getInductionVar();
   SmallVector<Value> X;
   for (unsigned K = 0; K < N && Reads; ++K) {
     Type KT = getElementTypeOrSelf(Ins[K]);
-    Value Ptr = Strides[K] ? I.emit("add", {Base[K], scaled(Iv, tile::elementBytes(KT))}) : Base[K];
+    Value Ptr = Strides[K] ? I.add({Base[K], scaled(Iv, tile::elementBytes(KT))}) : Base[K];
     X.push_back(loadScalar(KT, Ptr));
   }
   Value R = applyScalar(Kind, T, X, P);
-  storeScalar(OutT, R, I.emit("add", {OutBase, scaled(Iv, tile::elementBytes(OutT))}));
+  storeScalar(OutT, R, I.add({OutBase, scaled(Iv, tile::elementBytes(OutT))}));
 }
 
 Value Codegen::f32ToWide(Value X) {
-  X = I.emit("srli", {I.emit("slli", {X}, {32})}, {32});
-  Value S = I.emit("srli", {X}, {31});
-  Value E = I.emit("andi", {I.emit("srli", {X}, {23})}, {0xff});
-  Value M = I.emit("andi", {X}, {0x7fffff});
-  Value Abs = I.emit("andi", {X}, {0x7fffffff});
+  X = I.srli({I.slli({X, 32}), 32});
+  Value S = I.srli({X, 31});
+  Value E = I.andi({I.srli({X, 23}), 0xff});
+  Value M = I.andi({X, 0x7fffff});
+  Value Abs = I.andi({X, 0x7fffffff});
   // A subnormal times 2^24 is normal: its exponent, less 24, and mantissa.
-  Value Y = viaLane("vmul.f32", {Abs, I.li(0x4b800000)});
+  Value Y = viaLane(Opcode::VMUL, {Abs, I.constant(0x4b800000)});
   Value Sub = isEq(E, 0);
-  E = select(Sub, I.emit("addi", {I.emit("andi", {I.emit("srli", {Y}, {23})}, {0xff})}, {-24}), E);
-  M = select(Sub, I.emit("andi", {Y}, {0x7fffff}), M);
-  Value E64 = select(isEq(E, 0xff), I.li(0x7ff), I.emit("addi", {E}, {1023 - 127}));
-  Value Bits = I.emit("or", {I.emit("slli", {E64}, {52}), I.emit("slli", {M}, {29})});
-  Bits = select(isEq(Abs, 0), I.li(0), Bits);
-  return I.emit("or", {Bits, I.emit("slli", {S}, {63})});
+  E = select(Sub, I.addi({I.andi({I.srli({Y, 23}), 0xff}), -24}), E);
+  M = select(Sub, I.andi({Y, 0x7fffff}), M);
+  Value E64 = select(isEq(E, 0xff), I.constant(0x7ff), I.addi({E, 1023 - 127}));
+  Value Bits = I.or_({I.slli({E64, 52}), I.slli({M, 29})});
+  Bits = select(isEq(Abs, 0), I.constant(0), Bits);
+  return I.or_({Bits, I.slli({S, 63})});
 }
 
 // Narrows a float of SE exponent and SM mantissa bits (in the low bits of
@@ -735,47 +724,39 @@ Value Codegen::f32ToWide(Value X) {
 Value Codegen::narrowFloat(Value X, int SE, int SM, int DE, int DM) {
   int64_t SBias = (int64_t(1) << (SE - 1)) - 1, DBias = (int64_t(1) << (DE - 1)) - 1;
   int64_t DInf = ((int64_t(1) << DE) - 1) << DM, Drop = SM - DM, MinExp = 1 - DBias;
-  Value S = I.emit("andi", {I.emit("srli", {X}, {SE + SM})}, {1});
-  Value E = I.emit("andi", {I.emit("srli", {X}, {SM})}, {(int64_t(1) << SE) - 1});
-  Value M = I.emit("srli", {I.emit("slli", {X}, {64 - SM})}, {64 - SM});
-  Value Special = I.emit(
-      "or",
-      {I.li(DInf),
-       select(I.emit("sltu", {I.li(0), M}),
-              I.emit("or", {I.li(int64_t(1) << (DM - 1)), I.emit("srli", {M}, {Drop})}), I.li(0))});
-  Value Ex = I.emit("addi", {E}, {-SBias}); // unbiased
-  Value Norm =
-      roundEven(I.emit("srli", {M}, {Drop}), I.emit("and", {M, I.li((int64_t(1) << Drop) - 1)}),
-                I.li(int64_t(1) << (Drop - 1)));
-  Norm = I.emit("add", {I.emit("slli", {I.emit("addi", {Ex}, {DBias})}, {DM}), Norm});
-  Norm = I.emit("min", {Norm, I.li(DInf)}); // overflow to infinity
+  Value S = I.andi({I.srli({X, SE + SM}), 1});
+  Value E = I.andi({I.srli({X, SM}), (int64_t(1) << SE) - 1});
+  Value M = I.srli({I.slli({X, 64 - SM}), 64 - SM});
+  Value Special = I.or_(
+      {I.constant(DInf),
+       select(I.sltu({I.constant(0), M}),
+              I.or_({I.constant(int64_t(1) << (DM - 1)), I.srli({M, Drop})}), I.constant(0))});
+  Value Ex = I.addi({E, -SBias}); // unbiased
+  Value Norm = roundEven(I.srli({M, Drop}), I.and_({M, I.constant((int64_t(1) << Drop) - 1)}),
+                         I.constant(int64_t(1) << (Drop - 1)));
+  Norm = I.add({I.slli({I.addi({Ex, DBias}), DM}), Norm});
+  Norm = I.min({Norm, I.constant(DInf)}); // overflow to infinity
   // Subnormal results: the hidden bit too, shifted right by Drop + (MinExp - Ex).
-  Value Full = I.emit("or", {M, I.li(int64_t(1) << SM)});
-  Value Tot = I.emit("min", {I.emit("sub", {I.li(Drop + MinExp), Ex}), I.li(63)});
-  Value One = I.li(1);
-  Value Sub = roundEven(I.emit("srl", {Full, Tot}),
-                        I.emit("and", {Full, I.emit("addi", {I.emit("sll", {One, Tot})}, {-1})}),
-                        I.emit("sll", {One, I.emit("addi", {Tot}, {-1})}));
-  Value Bits = select(I.emit("slt", {Ex, I.li(MinExp)}), Sub, Norm);
+  Value Full = I.or_({M, I.constant(int64_t(1) << SM)});
+  Value Tot = I.min({I.sub({I.constant(Drop + MinExp), Ex}), I.constant(63)});
+  Value One = I.constant(1);
+  Value Sub = roundEven(I.srl({Full, Tot}), I.and_({Full, I.addi({I.sll({One, Tot}), -1})}),
+                        I.sll({One, I.addi({Tot, -1})}));
+  Value Bits = select(I.slt({Ex, I.constant(MinExp)}), Sub, Norm);
   Bits = select(isEq(E, (int64_t(1) << SE) - 1), Special, Bits);
-  return I.emit("or", {Bits, I.emit("slli", {S}, {DE + DM})});
+  return I.or_({Bits, I.slli({S, DE + DM})});
 }
 
 Value Codegen::halfToF32(Value X) {
-  Value S = I.emit("andi", {I.emit("srli", {X}, {15})}, {1});
-  Value E = I.emit("andi", {I.emit("srli", {X}, {10})}, {0x1f});
-  Value M = I.emit("andi", {X}, {0x3ff});
-  Value Norm =
-      I.emit("or", {I.emit("slli", {I.emit("addi", {E}, {112})}, {23}), I.emit("slli", {M}, {13})});
-  Value Special = I.emit("or", {I.li(0x7f800000), I.emit("slli", {M}, {13})});
+  Value S = I.andi({I.srli({X, 15}), 1});
+  Value E = I.andi({I.srli({X, 10}), 0x1f});
+  Value M = I.andi({X, 0x3ff});
+  Value Norm = I.or_({I.slli({I.addi({E, 112}), 23}), I.slli({M, 13})});
+  Value Special = I.or_({I.constant(0x7f800000), I.slli({M, 13})});
   // Subnormal halves (and zero): m * 2^-24, exact in fp32.
-  Value Sub = I.emit("vext.32",
-                     {I.emit("vmul.f32", {I.emit("vcvt.f32.i32", {I.emit("vbcast.32", {M})}),
-                                          bcastI(0x33800000)})},
-                     {0});
+  Value Sub = I.vext_32({I.vmul_f32({I.vcvt_f32_i32(I.vbcast_32(M)), bcastI(0x33800000)}), 0});
   Value Bits = select(isEq(E, 0), Sub, select(isEq(E, 0x1f), Special, Norm));
-  return I.emit("or",
-                {I.emit("srli", {I.emit("slli", {Bits}, {32})}, {32}), I.emit("slli", {S}, {31})});
+  return I.or_({I.srli({I.slli({Bits, 32}), 32}), I.slli({S, 31})});
 }
 
 Value Codegen::convertScalar(Type From, Type To, Value X) {
@@ -787,7 +768,7 @@ Value Codegen::convertScalar(Type From, Type To, Value X) {
   if (Storage(From)) {
     X = From.isF64()   ? narrowFloat(X, 11, 52, 8, 23)
         : From.isF16() ? halfToF32(X)
-                       : I.emit("slli", {X}, {16});
+                       : I.slli({X, 16});
     return convertScalar(F32, To, X);
   }
   if (Storage(To)) {
@@ -796,25 +777,25 @@ Value Codegen::convertScalar(Type From, Type To, Value X) {
       return f32ToWide(X);
     if (To.isF16())
       return narrowFloat(X, 8, 23, 5, 10);
-    Value V = I.emit("vbcast.32", {X});
-    return I.emit("andi", {I.emit("vext.32", {I.emit("vcvt.bf16.f32", {V, V})}, {0})}, {0xffff});
+    Value V = I.vbcast_32(X);
+    return I.andi({I.vext_32({I.vcvt_bf16_f32({V, V}), 0}), 0xffff});
   }
   if (From.isF32()) {
     if (To.isInteger(1))
-      return I.emit("xori", {I.emit("andi", {viaLane("vcmpeq.f32", {X, I.li(0)})}, {1})}, {1});
-    return viaLane("vcvt.i32.f32", {X});
+      return I.xori({I.andi({viaLane(Opcode::VCMPEQ, {X, I.constant(0)}), 1}), 1});
+    return viaLane(Opcode::VCVTI32F32, {X});
   }
   if (To.isF32()) {
     if (From.getIntOrFloatBitWidth() < 32 ||
         (From.getIntOrFloatBitWidth() == 32 && !From.isUnsignedInteger()))
-      return viaLane("vcvt.f32.i32", {X});
+      return viaLane(Opcode::VCVTF32I32, {X});
     // Wider values: (x >> 16) * 65536 + (x & 0xffff), one rounding below 2^40.
-    Value Hi = I.emit("vcvt.f32.i32", {I.emit("vbcast.32", {I.emit("srai", {X}, {16})})});
-    Value Lo = I.emit("vcvt.f32.i32", {I.emit("vbcast.32", {I.emit("andi", {X}, {0xffff})})});
-    return I.emit("vext.32", {I.emit("vfma.f32", {Hi, bcast(65536.0f), Lo})}, {0});
+    Value Hi = I.vcvt_f32_i32(I.vbcast_32(I.srai({X, 16})));
+    Value Lo = I.vcvt_f32_i32(I.vbcast_32(I.andi({X, 0xffff})));
+    return I.vext_32({I.vfma_f32({Hi, bcast(65536.0f), Lo}), 0});
   }
   if (To.isInteger(1))
-    return I.emit("sltu", {I.li(0), X});
+    return I.sltu({I.constant(0), X});
   return X; // between integers: the store keeps the low bits
 }
 
@@ -823,16 +804,16 @@ void Codegen::lowerScatter(tile::ScatterOp Op) {
   int64_t EB = tile::elementBytes(T);
   int64_t OutAt = Address.lookup(Op.getOut()), IdxAt = Address.lookup(Op.getIndices()),
           UpdAt = Address.lookup(Op.getUpdates());
-  auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Op.getCount()), I.li(1));
+  auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Op.getCount()), I.constant(1));
   OpBuilder::InsertionGuard G(B);
   B.setInsertionPointToStart(For.getBody());
   Value K = For.getInductionVar();
-  Value Idx = I.emit("ld", {I.emit("addi", {scaled(K, 8)}, {IdxAt})}, {0});
+  Value Idx = I.ld({I.addi({scaled(K, 8), IdxAt}), 0});
   // Flat indices into the output: one outside it traps instead of writing
   // over whatever lies next to it in SRAM.
-  Idx = I.emit("chk.ltu", {Idx, I.li(cast<ShapedType>(Op.getOut().getType()).getNumElements())});
-  Value Ptr = I.emit("addi", {scaled(Idx, EB)}, {OutAt});
-  Value U = loadScalar(T, I.emit("addi", {scaled(K, EB)}, {UpdAt}));
+  Idx = I.chk_ltu({Idx, I.constant(cast<ShapedType>(Op.getOut().getType()).getNumElements())});
+  Value Ptr = I.addi({scaled(Idx, EB), OutAt});
+  Value U = loadScalar(T, I.addi({scaled(K, EB), UpdAt}));
   if (Op.getKind() != 0) {
     Value Old = loadScalar(T, Ptr);
     using Kd = tile::EltKind;
@@ -841,10 +822,10 @@ void Codegen::lowerScatter(tile::ScatterOp Op) {
               : Op.getKind() == 3 ? Kd::Max
                                   : Kd::Min;
     if (T.isF32()) {
-      const char *Mn = Kind == Kd::Add   ? "vadd.f32"
-                       : Kind == Kd::Mul ? "vmul.f32"
-                       : Kind == Kd::Max ? "vmax.f32"
-                                         : "vmin.f32";
+      Opcode Mn = Kind == Kd::Add   ? Opcode::VADD
+                  : Kind == Kd::Mul ? Opcode::VMUL
+                  : Kind == Kd::Max ? Opcode::VMAX
+                                    : Opcode::VMIN;
       U = viaLane(Mn, {Old, U});
     } else {
       U = applyScalar(Kind, T, {Old, U}, {});
@@ -856,13 +837,12 @@ void Codegen::lowerScatter(tile::ScatterOp Op) {
 void Codegen::lowerScalarConvert(tile::ConvertOp Op) {
   Type From = getElementTypeOrSelf(Op.getIn()), To = getElementTypeOrSelf(Op.getOut());
   Value In = addr(Op.getIn(), Op.getInOffset()), Out = addr(Op.getOut(), Op.getOutOffset());
-  auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Op.getCount()), I.li(1));
+  auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Op.getCount()), I.constant(1));
   OpBuilder::InsertionGuard G(B);
   B.setInsertionPointToStart(For.getBody());
   Value Iv = For.getInductionVar();
-  Value X = loadScalar(From, I.emit("add", {In, scaled(Iv, tile::elementBytes(From))}));
-  storeScalar(To, convertScalar(From, To, X),
-              I.emit("add", {Out, scaled(Iv, tile::elementBytes(To))}));
+  Value X = loadScalar(From, I.add({In, scaled(Iv, tile::elementBytes(From))}));
+  storeScalar(To, convertScalar(From, To, X), I.add({Out, scaled(Iv, tile::elementBytes(To))}));
 }
 
 void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
@@ -883,8 +863,8 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
   bool S0 = Op.getIn0Stride() == 1, S1 = !Unary && Op.getIn1Stride() == 1;
   bool Reads0 = Kind != tile::EltKind::Fill;
   // Broadcast inputs are loaded once.
-  Value B0 = Reads0 && !S0 ? I.emit("vldb.32", {A0}, {0}) : Value();
-  Value B1 = !Unary && !S1 ? I.emit("vldb.32", {A1}, {0}) : Value();
+  Value B0 = Reads0 && !S0 ? I.vldb_32({A0, 0}) : Value();
+  Value B1 = !Unary && !S1 ? I.vldb_32({A1, 0}) : Value();
   // A table form's registers are loaded once, before the loop.
   CurTable = TableRegs();
   if (Tables && tableOf(Kind) && tablePays(Kind)) {
@@ -897,7 +877,7 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
     CurTable.T = &T;
     for (int K = 0; K < 4; ++K)
       for (int H = 0; H < 2; ++H)
-        CurTable.C[K][H] = I.emit("vld", {I.li(At + (K * 2 + H) * 64)}, {0});
+        CurTable.C[K][H] = I.vld({I.constant(At + (K * 2 + H) * 64), 0});
   }
   // A fill's value is one register for the whole loop.
   Value Filled = Kind == tile::EltKind::Fill ? bcast(P[0]) : Value();
@@ -906,21 +886,21 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
     auto Load = [&](Value Base, bool Walk, Value Bcast) -> Value {
       if (!Walk)
         return Bcast;
-      Value Ptr = Off ? I.emit("add", {Base, Off}) : Base;
+      Value Ptr = Off ? I.add({Base, Off}) : Base;
       if (Bytes == 64)
-        return I.emit("vld", {Ptr}, {0});
-      return I.emit("vldp", {Ptr, I.li(Bytes)});
+        return I.vld({Ptr, 0});
+      return I.vldp({Ptr, I.constant(Bytes)});
     };
     Value X0 = Reads0 ? Load(A0, S0, B0) : Value();
     Value X1 = Unary ? Value() : Load(A1, S1, B1);
     return Filled ? Filled : apply(Kind, X0, X1, P);
   };
   auto Store = [&](Value R, Value Off, int64_t Bytes) {
-    Value Ptr = Off ? I.emit("add", {O, Off}) : O;
+    Value Ptr = Off ? I.add({O, Off}) : O;
     if (Bytes == 64)
-      I.emit("vst", {R, Ptr}, {0});
+      I.vst({R, Ptr, 0});
     else
-      I.emit("vstp", {R, Ptr, I.li(Bytes)});
+      I.vstp({R, Ptr, I.constant(Bytes)});
   };
   auto Body = [&](Value Off, int64_t Bytes) { Store(Compute(Off, Bytes), Off, Bytes); };
   // Within an iteration the loads of all vectors may go before the stores
@@ -977,33 +957,34 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
     // the loop, the last two's stores after it.
     bool Pipelined = Pipeline && LoadsFirst && (Walk0 || Walk1);
     if (!Pipelined) {
-      auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Loop * U * 64), I.li(U * 64));
+      auto For =
+          B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Loop * U * 64), I.constant(U * 64));
       OpBuilder::InsertionGuard G(B);
       ConstantsAt = OpBuilder::InsertPoint(For->getBlock(), For->getIterator());
       B.setInsertionPointToStart(For.getBody());
       Value Iv = For.getInductionVar();
-      auto Ptr = [&](Value R) { return R ? I.emit("add", {R, Iv}) : Iv; };
+      auto Ptr = [&](Value R) { return R ? I.add({R, Iv}) : Iv; };
       Value P0 = Walk0 ? Ptr(R0) : Value(), P1 = Walk1 ? Ptr(R1) : Value(), PO = Ptr(RO);
       // All loads and results before the stores where the inputs cannot
       // overlap the output; else each vector's loads after the stores
       // before it (one vector at a time, as the op's order says).
       SmallVector<Value> Results;
       for (int64_t K = 0; K < U; ++K) {
-        Value X0 = !Reads0 ? Value() : Walk0 ? I.emit("vld", {P0}, {C0 + K * 64}) : B0;
-        Value X1 = Unary ? Value() : Walk1 ? I.emit("vld", {P1}, {C1 + K * 64}) : B1;
+        Value X0 = !Reads0 ? Value() : Walk0 ? I.vld({P0, C0 + K * 64}) : B0;
+        Value X1 = Unary ? Value() : Walk1 ? I.vld({P1, C1 + K * 64}) : B1;
         Results.push_back(Filled ? Filled : apply(Kind, X0, X1, P));
         if (!LoadsFirst)
-          I.emit("vst", {Results.pop_back_val(), PO}, {CO + K * 64});
+          I.vst({Results.pop_back_val(), PO, CO + K * 64});
       }
       for (size_t K = 0; K < Results.size(); ++K)
-        I.emit("vst", {Results[K], PO}, {CO + int64_t(K) * 64});
+        I.vst({Results[K], PO, CO + int64_t(K) * 64});
     } else {
       size_t NR = size_t(Walk0) + size_t(Walk1); // inputs per vector
       auto LoadK = [&](Value P0, Value P1, int64_t From, int64_t K, SmallVector<Value> &Into) {
         if (Walk0)
-          Into.push_back(I.emit("vld", {P0}, {C0 + From + K * 64}));
+          Into.push_back(I.vld({P0, C0 + From + K * 64}));
         if (Walk1)
-          Into.push_back(I.emit("vld", {P1}, {C1 + From + K * 64}));
+          Into.push_back(I.vld({P1, C1 + From + K * 64}));
       };
       auto ComputeK = [&](ValueRange Raw, int64_t K) {
         ValueRange Xs = Raw.slice(size_t(K) * NR, NR);
@@ -1012,7 +993,8 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
         return apply(Kind, X0, X1, P);
       };
       ConstantsAt = OpBuilder::InsertPoint(B.getInsertionBlock(), B.getInsertionPoint());
-      Value Q0 = Walk0 ? (R0 ? R0 : I.li(0)) : Value(), Q1 = Walk1 ? (R1 ? R1 : I.li(0)) : Value();
+      Value Q0 = Walk0 ? (R0 ? R0 : I.constant(0)) : Value(),
+            Q1 = Walk1 ? (R1 ? R1 : I.constant(0)) : Value();
       SmallVector<Value> Raw0, Carried;
       for (int64_t K = 0; K < U; ++K)
         LoadK(Q0, Q1, 0, K, Raw0);
@@ -1022,18 +1004,18 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
         LoadK(Q0, Q1, U * 64, K, Carried);
       SmallVector<Value> Last(Carried);
       if (Loop > 2) {
-        auto For =
-            B.create<scf::ForOp>(I.Loc, I.li(0), I.li((Loop - 2) * U * 64), I.li(U * 64), Carried);
+        auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant((Loop - 2) * U * 64),
+                                        I.constant(U * 64), Carried);
         OpBuilder::InsertionGuard G(B);
         B.setInsertionPointToStart(For.getBody());
         Value Iv = For.getInductionVar();
-        auto Ptr = [&](Value R) { return R ? I.emit("add", {R, Iv}) : Iv; };
+        auto Ptr = [&](Value R) { return R ? I.add({R, Iv}) : Iv; };
         Value P0 = Walk0 ? Ptr(R0) : Value(), P1 = Walk1 ? Ptr(R1) : Value(), PO = Ptr(RO);
         ValueRange Args = For.getRegionIterArgs();
         ValueRange Raw = Args.drop_front(size_t(U));
         SmallVector<Value> Next, NextRaw;
         for (int64_t K = 0; K < U; ++K) {
-          I.emit("vst", {Args[size_t(K)], PO}, {CO + K * 64});
+          I.vst({Args[size_t(K)], PO, CO + K * 64});
           Next.push_back(ComputeK(Raw, K));
           LoadK(P0, P1, 2 * U * 64, K, NextRaw);
         }
@@ -1042,19 +1024,19 @@ void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
         Last.assign(For.getResults().begin(), For.getResults().end());
       }
       int64_t At = (Loop - 2) * U * 64;
-      Value PO = RO ? (At ? I.emit("addi", {RO}, {At}) : RO) : I.li(At);
+      Value PO = RO ? (At ? I.addi({RO, At}) : RO) : I.constant(At);
       ValueRange L(Last);
       for (int64_t K = 0; K < U; ++K)
-        I.emit("vst", {L[size_t(K)], PO}, {CO + K * 64});
+        I.vst({L[size_t(K)], PO, CO + K * 64});
       for (int64_t K = 0; K < U; ++K)
-        I.emit("vst", {ComputeK(L.drop_front(size_t(U)), K), PO}, {CO + (U + K) * 64});
+        I.vst({ComputeK(L.drop_front(size_t(U)), K), PO, CO + (U + K) * 64});
     }
     ConstantsAt.reset();
   }
   for (int64_t K = Done; K < Full; ++K)
-    Body(K ? I.li(K * 64) : Value(), 64);
+    Body(K ? I.constant(K * 64) : Value(), 64);
   if (Tail)
-    Body(Full ? I.li(Full * 64) : Value(), Tail * 4);
+    Body(Full ? I.constant(Full * 64) : Value(), Tail * 4);
   CurTable = TableRegs();
 }
 
@@ -1068,14 +1050,14 @@ const FunctionTable *Codegen::tableOf(tile::EltKind Kind) {
 Value Codegen::applyTable(Value A) {
   // The steps of d1::evaluate (FunctionTable.cpp), one instruction each.
   const FunctionTable &T = *CurTable.T;
-  Value Abs = I.emit("vabs.f32", {A});
-  Value U = I.emit("vmin.f32", {I.emit("vmul.f32", {Abs, bcast(T.Scale)}), bcast(T.Last)});
-  Value P = I.emit("vcvt.i32.f32", {U});
-  Value Tt = I.emit("vsub.f32", {U, I.emit("vcvt.f32.i32", {P})});
-  auto Coef = [&](int K) { return I.emit("vperm.32", {CurTable.C[K][0], CurTable.C[K][1], P}); };
-  Value Y = I.emit("vfma.f32", {Coef(3), Tt, Coef(2)});
-  Y = I.emit("vfma.f32", {Y, Tt, Coef(1)});
-  Y = I.emit("vfma.f32", {Y, Tt, Coef(0)});
+  Value Abs = I.vabs_f32(A);
+  Value U = I.vmin_f32({I.vmul_f32({Abs, bcast(T.Scale)}), bcast(T.Last)});
+  Value P = I.vcvt_i32_f32(U);
+  Value Tt = I.vsub_f32({U, I.vcvt_f32_i32(P)});
+  auto Coef = [&](int K) { return I.vperm_32({CurTable.C[K][0], CurTable.C[K][1], P}); };
+  Value Y = I.vfma_f32({Coef(3), Tt, Coef(2)});
+  Y = I.vfma_f32({Y, Tt, Coef(1)});
+  Y = I.vfma_f32({Y, Tt, Coef(0)});
   return withSignOf(Y, A);
 }
 
@@ -1089,7 +1071,7 @@ bool Codegen::tablePays(tile::EltKind Kind) {
     Block Scratch;
     OpBuilder::InsertionGuard G(B);
     B.setInsertionPointToStart(&Scratch);
-    Value X = I.emit("vbcasti.32", {}, {0});
+    Value X = I.vbcasti_32(0);
     TableRegs Saved = CurTable;
     if (Table) {
       CurTable.T = tableOf(Kind);
@@ -1131,9 +1113,9 @@ void Codegen::lowerMatmul(tile::MatmulOp Op) {
     // Row0 in bytes of A rows (Row0 * Lda) and C rows; Col0 in bytes.
     int64_t NV = (Cols + 15) / 16;
     auto VecBytes = [&](int64_t V) { return std::min<int64_t>(64, (Cols - 16 * V) * 4); };
-    Value ARow = I.emit("add", {ABase, scaled(Row0, Lda)});
-    Value CRow = I.emit("add", {I.emit("add", {CBase, scaled(Row0, Ldc)}), Col0});
-    Value BCol = I.emit("add", {BBase, Col0});
+    Value ARow = I.add({ABase, scaled(Row0, Lda)});
+    Value CRow = I.add({I.add({CBase, scaled(Row0, Ldc)}), Col0});
+    Value BCol = I.add({BBase, Col0});
     SmallVector<Value> Init;
     for (int64_t R = 0; R < Rows; ++R)
       for (int64_t V = 0; V < NV; ++V) {
@@ -1141,22 +1123,21 @@ void Codegen::lowerMatmul(tile::MatmulOp Op) {
           Init.push_back(bcast(0.0f));
           continue;
         }
-        Value P = I.emit("addi", {CRow}, {R * Ldc + V * 64});
-        Init.push_back(VecBytes(V) == 64 ? I.emit("vld", {P}, {0})
-                                         : I.emit("vldp", {P, I.li(VecBytes(V))}));
+        Value P = I.addi({CRow, R * Ldc + V * 64});
+        Init.push_back(VecBytes(V) == 64 ? I.vld({P, 0}) : I.vldp({P, I.constant(VecBytes(V))}));
       }
     // One K step's operands: B's row (NV vectors), then A's column
     // broadcast per row.
     auto Load = [&](Value K4, ValueRange) {
-      Value BRow = I.emit("add", {BCol, scaled(K4, Ldb / 4)});
+      Value BRow = I.add({BCol, scaled(K4, Ldb / 4)});
       Operands Ops;
       for (int64_t V = 0; V < NV; ++V)
         Ops.push_back(VecBytes(V) == 64
-                          ? I.emit("vld", {BRow}, {V * 64})
-                          : I.emit("vldp", {I.emit("addi", {BRow}, {V * 64}), I.li(VecBytes(V))}));
-      Value AK = I.emit("add", {ARow, K4});
+                          ? I.vld({BRow, V * 64})
+                          : I.vldp({I.addi({BRow, V * 64}), I.constant(VecBytes(V))}));
+      Value AK = I.add({ARow, K4});
       for (int64_t R = 0; R < Rows; ++R)
-        Ops.push_back(I.emit("vldb.32", {AK}, {R * Lda}));
+        Ops.push_back(I.vldb_32({AK, R * Lda}));
       return Ops;
     };
     auto Use = [&](ValueRange Ops, ValueRange Args) {
@@ -1164,7 +1145,7 @@ void Codegen::lowerMatmul(tile::MatmulOp Op) {
       for (int64_t R = 0; R < Rows; ++R)
         for (int64_t V = 0; V < NV; ++V)
           Next.push_back(
-              I.emit("vfma.f32", {Ops[size_t(NV + R)], Ops[size_t(V)], Args[size_t(R * NV + V)]}));
+              I.vfma_f32({Ops[size_t(NV + R)], Ops[size_t(V)], Args[size_t(R * NV + V)]}));
       return Next;
     };
     Operands Res = kLoop(Kk, Init, Load, Use);
@@ -1172,35 +1153,36 @@ void Codegen::lowerMatmul(tile::MatmulOp Op) {
       for (int64_t V = 0; V < NV; ++V) {
         Value Out = Res[size_t(R * NV + V)];
         if (VecBytes(V) == 64)
-          I.emit("vst", {Out, CRow}, {R * Ldc + V * 64});
+          I.vst({Out, CRow, R * Ldc + V * 64});
         else
-          I.emit("vstp", {Out, I.emit("addi", {CRow}, {R * Ldc + V * 64}), I.li(VecBytes(V))});
+          I.vstp({Out, I.addi({CRow, R * Ldc + V * 64}), I.constant(VecBytes(V))});
       }
   };
   auto Columns = [&](Value Row0, int64_t Rows) {
     int64_t Step = 16 * CB, Full = Nn / Step, Rem = Nn % Step;
     if (Full == 1) {
-      Block(Row0, Rows, I.li(0), Step);
+      Block(Row0, Rows, I.constant(0), Step);
     } else if (Full > 1) {
-      auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Full * Step * 4), I.li(Step * 4));
+      auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Full * Step * 4),
+                                      I.constant(Step * 4));
       OpBuilder::InsertionGuard G(B);
       B.setInsertionPointToStart(For.getBody());
       Block(Row0, Rows, For.getInductionVar(), Step);
     }
     if (Rem)
-      Block(Row0, Rows, I.li(Full * Step * 4), Rem);
+      Block(Row0, Rows, I.constant(Full * Step * 4), Rem);
   };
   int64_t Full = Mm / RB, Rem = Mm % RB;
   if (Full == 1) {
-    Columns(I.li(0), RB);
+    Columns(I.constant(0), RB);
   } else if (Full > 1) {
-    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Full * RB), I.li(RB));
+    auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Full * RB), I.constant(RB));
     OpBuilder::InsertionGuard G(B);
     B.setInsertionPointToStart(For.getBody());
     Columns(For.getInductionVar(), RB);
   }
   if (Rem)
-    Columns(I.li(Full * RB), Rem);
+    Columns(I.constant(Full * RB), Rem);
 }
 
 // One strided pass from fp32 to bf16, 32 elements per conversion (at
@@ -1217,11 +1199,11 @@ void Codegen::bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S,
       int64_t E = First + SW * 32 * Ch + 16 * K;
       int64_t N = Bounded ? std::clamp<int64_t>(Src - E, 0, 16) : 16;
       if (N == 16)
-        Raw.push_back(I.emit("vld", {XBase}, {E * 4 + Extra}));
+        Raw.push_back(I.vld({XBase, E * 4 + Extra}));
       else if (N == 0)
         Raw.push_back(bcast(0.0f));
       else
-        Raw.push_back(I.emit("vldp", {I.emit("addi", {XBase}, {E * 4 + Extra}), I.li(N * 4)}));
+        Raw.push_back(I.vldp({I.addi({XBase, E * 4 + Extra}), I.constant(N * 4)}));
     }
     return Raw;
   };
@@ -1229,10 +1211,10 @@ void Codegen::bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S,
   auto Convert = [&](ValueRange Raw, int64_t K) {
     Value Lo = Raw[size_t(K * 2 * SW)], Hi = Raw[size_t(K * 2 * SW + 1)];
     if (SW == 2) {
-      Lo = I.emit("vperm.32", {Raw[size_t(K * 4)], Raw[size_t(K * 4 + 1)], Evens});
-      Hi = I.emit("vperm.32", {Raw[size_t(K * 4 + 2)], Raw[size_t(K * 4 + 3)], Evens});
+      Lo = I.vperm_32({Raw[size_t(K * 4)], Raw[size_t(K * 4 + 1)], Evens});
+      Hi = I.vperm_32({Raw[size_t(K * 4 + 2)], Raw[size_t(K * 4 + 3)], Evens});
     }
-    return I.emit("vcvt.bf16.f32", {Lo, Hi});
+    return I.vcvt_bf16_f32({Lo, Hi});
   };
   // A chunk's conversion, and its store as a closure, to be emitted after
   // the other chunks' loads (the scheduler keeps loads after earlier
@@ -1243,9 +1225,9 @@ void Codegen::bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S,
     int64_t Bytes = std::min<int64_t>(64, (Count - 32 * Ch) * 2);
     return std::function<void()>([=, this]() {
       if (Bytes == 64)
-        I.emit("vst", {Packed, SBase}, {At});
+        I.vst({Packed, SBase, At});
       else
-        I.emit("vstp", {Packed, I.emit("addi", {SBase}, {At}), I.li(Bytes)});
+        I.vstp({Packed, I.addi({SBase, At}), I.constant(Bytes)});
     });
   };
   auto Chunk = [&](Value XBase, Value SBase, int64_t Ch, bool Bounded) {
@@ -1271,7 +1253,7 @@ void Codegen::bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S,
     return Raw;
   };
   auto StoreAt = [&](Value Packed, Value SBase, int64_t K, int64_t Extra = 0) {
-    I.emit("vst", {Packed, SBase}, {SOff + K * 64 + Extra});
+    I.vst({Packed, SBase, SOff + K * 64 + Extra});
   };
   int64_t XConst = constantOf(X).value_or(0), SConst = constantOf(S).value_or(0);
   if (Iterations > 1 && Pipeline) {
@@ -1283,13 +1265,14 @@ void Codegen::bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S,
       Carried.push_back(V);
     SmallVector<Value> Last = Carried;
     if (Iterations > 2) {
-      auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations - 2), I.li(1), Carried);
+      auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Iterations - 2),
+                                      I.constant(1), Carried);
       OpBuilder::InsertionGuard Guard(B);
       B.setInsertionPointToStart(For.getBody());
       Value J = For.getInductionVar();
       // (Constant bases fold into the immediates.)
-      Value XBase = XConst ? scaled(J, XStep) : I.emit("add", {X, scaled(J, XStep)});
-      Value SBase = SConst ? scaled(J, SStep) : I.emit("add", {S, scaled(J, SStep)});
+      Value XBase = XConst ? scaled(J, XStep) : I.add({X, scaled(J, XStep)});
+      Value SBase = SConst ? scaled(J, SStep) : I.add({S, scaled(J, SStep)});
       ValueRange Args = For.getRegionIterArgs();
       ValueRange Raw = Args.drop_front(size_t(U));
       SmallVector<Value> Next, NextRaw;
@@ -1307,18 +1290,18 @@ void Codegen::bf16Pass(Value X, int64_t First, int64_t SW, int64_t Src, Value S,
       Last.assign(For.getResults().begin(), For.getResults().end());
     }
     ValueRange L(Last);
-    Value SBase = I.emit("addi", {S}, {(Iterations - 2) * SStep});
+    Value SBase = I.addi({S, (Iterations - 2) * SStep});
     for (int64_t K = 0; K < U; ++K)
       StoreAt(L[size_t(K)], SBase, K);
     for (int64_t K = 0; K < U; ++K)
       StoreAt(Convert(L.drop_front(size_t(U)), K), SBase, U + K);
   } else if (Iterations > 1) {
-    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations), I.li(1));
+    auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Iterations), I.constant(1));
     OpBuilder::InsertionGuard Guard(B);
     B.setInsertionPointToStart(For.getBody());
     Value J = For.getInductionVar();
-    Value XBase = I.emit("add", {X, scaled(J, XStep)});
-    Value SBase = I.emit("add", {S, scaled(J, SStep)});
+    Value XBase = I.add({X, scaled(J, XStep)});
+    Value SBase = I.add({S, scaled(J, SStep)});
     SmallVector<Value> Raw = LoadAll(XBase, 0), Packed;
     for (int64_t K = 0; K < U; ++K)
       Packed.push_back(Convert(Raw, K));
@@ -1360,10 +1343,9 @@ void Codegen::lowerMmaViews(tile::MmaViewsOp Op) {
       int64_t From = int64_t(V) * L.ViewBytes + C * L.ChannelBytes,
               Bytes = (L.C4 - C) * L.ChannelBytes;
       Value Zero = bcast(0.0f);
-      steps(Bytes / 64, 1, 64,
-            [&](Value Off, int64_t) { I.emit("vst", {Zero, I.emit("add", {S, Off})}, {From}); });
+      steps(Bytes / 64, 1, 64, [&](Value Off, int64_t) { I.vst({Zero, I.add({S, Off}), From}); });
       if (Bytes % 64)
-        I.emit("vstp", {Zero, I.emit("addi", {S}, {From + Bytes / 64 * 64}), I.li(Bytes % 64)});
+        I.vstp({Zero, I.addi({S, From + Bytes / 64 * 64}), I.constant(Bytes % 64)});
     }
 }
 
@@ -1371,18 +1353,18 @@ Value Codegen::stagedLoad(Value Stage, Value Base, int64_t At, int64_t RowBytes,
                           int64_t Cols) {
   // Only the block's real rows and columns are read.
   for (int64_t Ri = 0; Ri < Rows; ++Ri) {
-    Value V = I.emit("vldp", {I.emit("addi", {Base}, {At + Ri * RowBytes}), I.li(Cols * 4)});
-    I.emit("vstp", {V, I.emit("addi", {Stage}, {Ri * 32}), I.li(32)});
+    Value V = I.vldp({I.addi({Base, At + Ri * RowBytes}), I.constant(Cols * 4)});
+    I.vstp({V, I.addi({Stage, Ri * 32}), I.constant(32)});
   }
-  return I.emit("mma.ld", {Stage, I.li(32)}, {0});
+  return I.mma_ld({Stage, 0, I.constant(32)});
 }
 
 void Codegen::stagedStore(Value Acc, Value Stage, Value Base, int64_t At, int64_t RowBytes,
                           int64_t Rows, int64_t Cols) {
-  I.emit("mma.st", {Acc, Stage, I.li(32)}, {0});
+  I.mma_st({Acc, Stage, 0, I.constant(32)});
   for (int64_t Ri = 0; Ri < Rows; ++Ri) {
-    Value V = I.emit("vldp", {I.emit("addi", {Stage}, {Ri * 32}), I.li(32)});
-    I.emit("vstp", {V, I.emit("addi", {Base}, {At + Ri * RowBytes}), I.li(Cols * 4)});
+    Value V = I.vldp({I.addi({Stage, Ri * 32}), I.constant(32)});
+    I.vstp({V, I.addi({Base, At + Ri * RowBytes}), I.constant(Cols * 4)});
   }
 }
 
@@ -1398,7 +1380,7 @@ void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
   Value Bm = addr(Op.getB(), Op.getBOffset());
   Value C = addr(Op.getC(), Op.getCOffset());
   Value S = addr(Op.getScratch(), Op.getScratchOffset());
-  Value BS = I.emit("addi", {S}, {L.BOffset}), Stage = I.emit("addi", {S}, {L.StageOffset});
+  Value BS = I.addi({S, L.BOffset}), Stage = I.addi({S, L.StageOffset});
 
   // Rows fp32 rows of Cols elements (Ld apart) to bf16 rows of Pitch
   // elements (zeros past Cols): one pass when both are contiguous.
@@ -1408,8 +1390,8 @@ void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
       return;
     }
     steps(Rows, 1, 1, [&](Value R, int64_t) {
-      bf16Pass(I.emit("add", {From, scaled(R, Ld * 4)}), 0, 1, Cols,
-               I.emit("add", {To, scaled(R, Pitch * 2)}), 0, Pitch, Value());
+      bf16Pass(I.add({From, scaled(R, Ld * 4)}), 0, 1, Cols, I.add({To, scaled(R, Pitch * 2)}), 0,
+               Pitch, Value());
     });
   };
   Round(A, Mm, Kk, Lda, S, L.K4);
@@ -1419,26 +1401,25 @@ void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
   if (int64_t Bytes = (L.K4 - Kk) * L.N8 * 2) {
     Value Zero = bcast(0.0f);
     int64_t From = Kk * L.N8 * 2;
-    steps(Bytes / 64, 1, 64,
-          [&](Value Off, int64_t) { I.emit("vst", {Zero, I.emit("add", {BS, Off})}, {From}); });
+    steps(Bytes / 64, 1, 64, [&](Value Off, int64_t) { I.vst({Zero, I.add({BS, Off}), From}); });
     if (Bytes % 64)
-      I.emit("vstp", {Zero, I.emit("addi", {BS}, {From + Bytes / 64 * 64}), I.li(Bytes % 64)});
+      I.vstp({Zero, I.addi({BS, From + Bytes / 64 * 64}), I.constant(Bytes % 64)});
   }
 
   int64_t MBlocks = L.M8 / 8, NBlocks = L.N8 / 8;
   int64_t RB = MBlocks == 1 ? 1 : NBlocks == 1 ? std::min<int64_t>(4, MBlocks) : 2;
   int64_t CB = std::min<int64_t>(4 / RB, NBlocks);
   // The gathers' strides stay in registers across the loops.
-  Value AStride = I.li(L.K4 * 2), BStride = I.li(L.N8 * 2);
+  Value AStride = I.constant(L.K4 * 2), BStride = I.constant(L.N8 * 2);
   for (Value V : {AStride, BStride})
     V.getDefiningOp()->setAttr("d1.hoisted", B.getUnitAttr());
-  Value LdcR = I.li(Ldc);
+  Value LdcR = I.constant(Ldc);
   // Nr x Nc blocks from row block R0 and column block C0 (registers); the
   // last row block has Rows rows, the last column block Cols columns.
   auto Block = [&](Value R0, int64_t Nr, int64_t Rows, Value C0, int64_t Nc, int64_t Cols) {
-    Value ABase = I.emit("add", {S, scaled(R0, 8 * L.K4 * 2)});
-    Value BBase = I.emit("add", {BS, scaled(C0, 16)});
-    Value CBase = I.emit("add", {I.emit("add", {C, scaled(R0, 8 * Ldc)}), scaled(C0, 32)});
+    Value ABase = I.add({S, scaled(R0, 8 * L.K4 * 2)});
+    Value BBase = I.add({BS, scaled(C0, 16)});
+    Value CBase = I.add({I.add({C, scaled(R0, 8 * Ldc)}), scaled(C0, 32)});
     auto RowsOf = [&](int64_t R) { return R == Nr - 1 ? Rows : 8; };
     auto ColsOf = [&](int64_t Q) { return Q == Nc - 1 ? Cols : 8; };
     auto At = [&](int64_t R, int64_t Q) { return R * 8 * Ldc + Q * 32; };
@@ -1446,9 +1427,9 @@ void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
     for (int64_t R = 0; R < Nr; ++R)
       for (int64_t Q = 0; Q < Nc; ++Q) {
         if (!Op.getAccumulate()) {
-          Init.push_back(I.emit("mma.zero"));
+          Init.push_back(I.mma_zero());
         } else if (RowsOf(R) == 8 && ColsOf(Q) == 8) {
-          Init.push_back(I.emit("mma.ld", {CBase, LdcR}, {At(R, Q)}));
+          Init.push_back(I.mma_ld({CBase, At(R, Q), LdcR}));
         } else {
           Init.push_back(stagedLoad(Stage, CBase, At(R, Q), Ldc, RowsOf(R), ColsOf(Q)));
         }
@@ -1456,13 +1437,12 @@ void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
     // One K step (K4 = 4 * the step): Nr A tiles, then Nc B tiles.
     auto Load = [&](Value K4, ValueRange) {
       Operands Tiles;
-      Value AP = I.emit("add", {ABase, scaled(K4, 2)});
+      Value AP = I.add({ABase, scaled(K4, 2)});
       for (int64_t R = 0; R < Nr; ++R)
-        Tiles.push_back(
-            I.emit("vldg", {R ? I.emit("addi", {AP}, {R * 8 * L.K4 * 2}) : AP, AStride}, {8}));
-      Value BP = I.emit("add", {BBase, scaled(K4, L.N8 * 2)});
+        Tiles.push_back(I.vldg({R ? I.addi({AP, R * 8 * L.K4 * 2}) : AP, AStride, 8}));
+      Value BP = I.add({BBase, scaled(K4, L.N8 * 2)});
       for (int64_t Q = 0; Q < Nc; ++Q)
-        Tiles.push_back(I.emit("vldg", {Q ? I.emit("addi", {BP}, {Q * 16}) : BP, BStride}, {16}));
+        Tiles.push_back(I.vldg({Q ? I.addi({BP, Q * 16}) : BP, BStride, 16}));
       return Tiles;
     };
     auto Use = [&](ValueRange Tiles, ValueRange Accs) {
@@ -1470,7 +1450,7 @@ void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
       for (int64_t R = 0; R < Nr; ++R)
         for (int64_t Q = 0; Q < Nc; ++Q)
           Next.push_back(
-              I.emit("mma", {Accs[size_t(R * Nc + Q)], Tiles[size_t(R)], Tiles[size_t(Nr + Q)]}));
+              I.mma({Accs[size_t(R * Nc + Q)], Tiles[size_t(R)], Tiles[size_t(Nr + Q)]}));
       return Next;
     };
     Operands Acc = kLoop(L.K4 / 4, Init, Load, Use);
@@ -1478,7 +1458,7 @@ void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
       for (int64_t Q = 0; Q < Nc; ++Q) {
         Value X = Acc[size_t(R * Nc + Q)];
         if (RowsOf(R) == 8 && ColsOf(Q) == 8) {
-          I.emit("mma.st", {X, CBase, LdcR}, {At(R, Q)});
+          I.mma_st({X, CBase, At(R, Q), LdcR});
           continue;
         }
         stagedStore(X, Stage, CBase, At(R, Q), Ldc, RowsOf(R), ColsOf(Q));
@@ -1493,7 +1473,7 @@ void Codegen::lowerMatmulMma(tile::MatmulMmaOp Op) {
     int64_t Tail = Last == 8 ? 0 : (Blocks - 1) % Per + 1;
     steps(Blocks - Tail, Per, 1, [&](Value B0, int64_t N) { Body(B0, N, 8); });
     if (Tail)
-      Body(I.li(Blocks - Tail), Tail, Last);
+      Body(I.constant(Blocks - Tail), Tail, Last);
   };
   Groups(Mm, RB, [&](Value R0, int64_t Nr, int64_t Rows) {
     Groups(Nn, CB, [&](Value C0, int64_t Nc, int64_t Cols) { Block(R0, Nr, Rows, C0, Nc, Cols); });
@@ -1526,24 +1506,24 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
   // the last; those entries only have to exist.)
   Offsets.resize(Offsets.size() + 8, 0);
   int64_t Table = table(Offsets);
-  Value Stage = I.emit("addi", {S}, {L.StageOffset});
+  Value Stage = I.addi({S, L.StageOffset});
   // With a bias, each filter's accumulator row starts as 8 copies of it.
   Value BiasRows;
   if (Op.getBias()) {
     Value Bias = addr(Op.getBias(), Op.getBiasOffset());
-    BiasRows = I.emit("addi", {S}, {L.BiasOffset});
-    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(F), I.li(1));
+    BiasRows = I.addi({S, L.BiasOffset});
+    auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(F), I.constant(1));
     OpBuilder::InsertionGuard Guard(B);
     B.setInsertionPointToStart(For.getBody());
     Value Fi = For.getInductionVar();
-    Value V = I.emit("vldb.32", {I.emit("add", {Bias, scaled(Fi, 4)})}, {0});
-    I.emit("vstp", {V, I.emit("add", {BiasRows, scaled(Fi, 32)}), I.li(32)});
+    Value V = I.vldb_32({I.add({Bias, scaled(Fi, 4)}), 0});
+    I.vstp({V, I.add({BiasRows, scaled(Fi, 32)}), I.constant(32)});
   }
   // K steps per loop iteration: software pipelined, two sets of tiles are
   // live (2 x 2 x 5 registers at most).
   const int64_t U = Pipeline ? 2 : 4;
   // The gathers' channel stride stays in one register across the loops.
-  Value ChannelStride = I.li(L.ChannelBytes);
+  Value ChannelStride = I.constant(L.ChannelBytes);
   ChannelStride.getDefiningOp()->setAttr("d1.hoisted", B.getUnitAttr());
 
   // Nf filter blocks x Np pixel blocks from filter block Fb and output
@@ -1564,10 +1544,10 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
                    int64_t PCols = 8) {
     int64_t PBStep = RowBlocks ? SH * L.Pitch * 2 : 2 * PCols;
     int64_t POStep = RowBlocks ? OW * 4 : 4 * PCols;
-    Value ABase = I.emit("add", {W, scaled(Fb, G * 64)});
-    Value BBase = I.emit("add", {I.emit("add", {S, scaled(Oy, SH * L.Pitch * 2)}), scaled(Px, 2)});
-    Value OBase = I.emit("add", {I.emit("add", {O, scaled(Oy, OW * 4)}),
-                                 I.emit("add", {scaled(Fb, 8 * Plane), scaled(Px, 4)})});
+    Value ABase = I.add({W, scaled(Fb, G * 64)});
+    Value BBase = I.add({I.add({S, scaled(Oy, SH * L.Pitch * 2)}), scaled(Px, 2)});
+    Value OBase =
+        I.add({I.add({O, scaled(Oy, OW * 4)}), I.add({scaled(Fb, 8 * Plane), scaled(Px, 4)})});
     auto RowsOf = [&](int64_t Fi) { return Fi == Nf - 1 ? Rows : 8; };
     auto ColsOf = [&](int64_t P) { return P == Np - 1 || RowBlocks ? Cols : 8; };
     auto OutAt = [&](int64_t Fi, int64_t P) { return Fi * 8 * Plane + P * POStep; };
@@ -1575,14 +1555,13 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
     for (int64_t Fi = 0; Fi < Nf; ++Fi)
       for (int64_t P = 0; P < Np; ++P) {
         if (BiasRows) {
-          Init.push_back(
-              I.emit("mma.ld", {I.emit("add", {BiasRows, scaled(Fb, 256)}), I.li(32)}, {Fi * 256}));
+          Init.push_back(I.mma_ld({I.add({BiasRows, scaled(Fb, 256)}), Fi * 256, I.constant(32)}));
         } else if (!Op.getAccumulate()) {
-          Init.push_back(I.emit("mma.zero"));
+          Init.push_back(I.mma_zero());
         } else if (RowsOf(Fi) == 8 && (ColsOf(P) == 8 || OutSlack)) {
           // (Columns past the block's come from the next row or the slack
           // after the tile; they are never stored.)
-          Init.push_back(I.emit("mma.ld", {OBase, I.li(Plane)}, {OutAt(Fi, P)}));
+          Init.push_back(I.mma_ld({OBase, OutAt(Fi, P), I.constant(Plane)}));
         } else {
           Init.push_back(stagedLoad(Stage, OBase, OutAt(Fi, P), Plane, RowsOf(Fi), ColsOf(P)));
         }
@@ -1593,22 +1572,21 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
     // (Extra steps past K4: a constant folded into the addresses.)
     auto Offsets = [&](Value K4, int64_t Steps, int64_t Extra = 0) {
       SmallVector<Value> Offs;
-      Value TP = I.emit("addi", {K4}, {Table + Extra * 4});
+      Value TP = I.addi({K4, Table + Extra * 4});
       for (int64_t Us = 0; Us < Steps; ++Us)
-        Offs.push_back(I.emit("lw", {TP}, {Us * 4}));
+        Offs.push_back(I.lw({TP, Us * 4}));
       return Offs;
     };
     // A tiles from AP (the packed weights at step K4) plus Extra steps.
-    auto APOf = [&](Value K4) { return I.emit("add", {ABase, scaled(K4, 16)}); };
+    auto APOf = [&](Value K4) { return I.add({ABase, scaled(K4, 16)}); };
     auto LoadAt = [&](Value AP, int64_t Extra, ValueRange Offs) {
       SmallVector<Value> Tiles;
       for (size_t Us = 0; Us < Offs.size(); ++Us) {
         for (int64_t Fi = 0; Fi < Nf; ++Fi)
-          Tiles.push_back(I.emit("vld", {AP}, {Fi * G * 64 + (Extra + int64_t(Us)) * 64}));
-        Value BP = I.emit("add", {BBase, Offs[Us]});
+          Tiles.push_back(I.vld({AP, Fi * G * 64 + (Extra + int64_t(Us)) * 64}));
+        Value BP = I.add({BBase, Offs[Us]});
         for (int64_t P = 0; P < Np; ++P)
-          Tiles.push_back(
-              I.emit("vldg", {P ? I.emit("addi", {BP}, {P * PBStep}) : BP, ChannelStride}, {16}));
+          Tiles.push_back(I.vldg({P ? I.addi({BP, P * PBStep}) : BP, ChannelStride, 16}));
       }
       return Tiles;
     };
@@ -1620,7 +1598,7 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
         for (int64_t Fi = 0; Fi < Nf; ++Fi)
           for (int64_t P = 0; P < Np; ++P)
             Acc[size_t(Fi * Np + P)] =
-                I.emit("mma", {Acc[size_t(Fi * Np + P)], T[size_t(Fi)], T[size_t(Nf + P)]});
+                I.mma({Acc[size_t(Fi * Np + P)], T[size_t(Fi)], T[size_t(Nf + P)]});
       }
       return Acc;
     };
@@ -1629,8 +1607,8 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
     // Iterations of Steps K steps each, K4 (= 4 * the first step) counting.
     auto Loop = [&](int64_t Iterations, ValueRange Carried, int64_t Steps,
                     const std::function<SmallVector<Value>(Value, ValueRange)> &Body) {
-      auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations * Steps * 4), I.li(Steps * 4),
-                                      Carried);
+      auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Iterations * Steps * 4),
+                                      I.constant(Steps * 4), Carried);
       OpBuilder::InsertionGuard Guard(B);
       B.setInsertionPointToStart(For.getBody());
       B.create<scf::YieldOp>(I.Loc, Body(For.getInductionVar(), For.getRegionIterArgs()));
@@ -1645,10 +1623,10 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
       // The groups left after the loop (one or two) are peeled off; the
       // table has entries for the offsets read past its end.
       SmallVector<Value> Carried(Acc);
-      for (Value T : Load(I.li(0), U))
+      for (Value T : Load(I.constant(0), U))
         Carried.push_back(T);
       size_t NTiles = Carried.size() - NAcc;
-      for (Value O : Offsets(I.li(U * 4), U))
+      for (Value O : Offsets(I.constant(U * 4), U))
         Carried.push_back(O);
       int64_t Pairs = (Full - 1) / 2;
       SmallVector<Value> Out = Carried;
@@ -1669,21 +1647,22 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
       ValueRange O(Out);
       Acc = Multiply(O.slice(NAcc, NTiles), U, O.take_front(NAcc));
       if (2 * Pairs + 1 < Full)
-        Acc = Multiply(LoadAt(APOf(I.li((2 * Pairs + 1) * U * 4)), 0, O.drop_front(NAcc + NTiles)),
-                       U, Acc);
+        Acc = Multiply(
+            LoadAt(APOf(I.constant((2 * Pairs + 1) * U * 4)), 0, O.drop_front(NAcc + NTiles)), U,
+            Acc);
     } else if (Full == 1) {
-      Acc = Multiply(Load(I.li(0), U), U, Acc);
+      Acc = Multiply(Load(I.constant(0), U), U, Acc);
     } else if (Full > 1) {
       Acc = Loop(Full, Acc, U,
                  [&](Value K4, ValueRange Args) { return Multiply(Load(K4, U), U, Args); });
     }
     if (Rem)
-      Acc = Multiply(Load(I.li(Full * U * 4), Rem), Rem, Acc);
+      Acc = Multiply(Load(I.constant(Full * U * 4), Rem), Rem, Acc);
     for (int64_t Fi = 0; Fi < Nf; ++Fi)
       for (int64_t P = 0; P < Np; ++P) {
         Value A = Acc[size_t(Fi * Np + P)];
         if (RowsOf(Fi) == 8 && ColsOf(P) == 8) {
-          I.emit("mma.st", {A, OBase, I.li(Plane)}, {OutAt(Fi, P)});
+          I.mma_st({A, OBase, OutAt(Fi, P), I.constant(Plane)});
           continue;
         }
         stagedStore(A, Stage, OBase, OutAt(Fi, P), Plane, RowsOf(Fi), ColsOf(P));
@@ -1698,13 +1677,14 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
     // Blocks of PB output rows.
     steps(OH, PB, 1, [&](Value Oy, int64_t Np) {
       if (F / 8)
-        steps(F / 8, FB, 1, [&](Value Fb, int64_t Nf) { Block(Oy, Fb, Nf, 8, I.li(0), Np, OW); });
+        steps(F / 8, FB, 1,
+              [&](Value Fb, int64_t Nf) { Block(Oy, Fb, Nf, 8, I.constant(0), Np, OW); });
       if (F % 8)
-        Block(Oy, I.li(F / 8), 1, F % 8, I.li(0), Np, OW);
+        Block(Oy, I.constant(F / 8), 1, F % 8, I.constant(0), Np, OW);
     });
     return;
   }
-  auto Oy = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(OH), I.li(1));
+  auto Oy = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(OH), I.constant(1));
   OpBuilder::InsertionGuard Guard(B);
   B.setInsertionPointToStart(Oy.getBody());
   Value OyV = Oy.getInductionVar();
@@ -1725,18 +1705,18 @@ void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) {
     if (Paired) {
       int64_t Px = (OW / 8 - 1) * 8;
       for (int64_t J = 0; J < Nf; J += 2)
-        Block(OyV, J ? I.emit("addi", {Fb}, {J}) : Fb, std::min<int64_t>(2, Nf - J),
-              J + 2 >= Nf ? Rows : 8, I.li(Px), 2, 8, OW - 8 - Px);
+        Block(OyV, J ? I.addi({Fb, J}) : Fb, std::min<int64_t>(2, Nf - J), J + 2 >= Nf ? Rows : 8,
+              I.constant(Px), 2, 8, OW - 8 - Px);
     } else if (Overlap) {
-      Block(OyV, Fb, Nf, Rows, I.li(OW - 8), 1, 8);
+      Block(OyV, Fb, Nf, Rows, I.constant(OW - 8), 1, 8);
     } else if (OW % 8) {
-      Block(OyV, Fb, Nf, Rows, I.li(OW / 8 * 8), 1, OW % 8);
+      Block(OyV, Fb, Nf, Rows, I.constant(OW / 8 * 8), 1, OW % 8);
     }
   };
   if (F / 8)
     steps(F / 8, FB, 1, [&](Value Fb, int64_t Nf) { Pixels(Fb, Nf, 8); });
   if (F % 8)
-    Pixels(I.li(F / 8), 1, F % 8);
+    Pixels(I.constant(F / 8), 1, F % 8);
 }
 
 void Codegen::steps(int64_t Total, int64_t Step, int64_t Scale,
@@ -1746,15 +1726,16 @@ void Codegen::steps(int64_t Total, int64_t Step, int64_t Scale,
   Step = std::min(Step, Total);
   int64_t Full = Total / Step, Rem = Total % Step;
   if (Full == 1) {
-    Body(I.li(0), Step);
+    Body(I.constant(0), Step);
   } else if (Full > 1) {
-    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Full * Step * Scale), I.li(Step * Scale));
+    auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Full * Step * Scale),
+                                    I.constant(Step * Scale));
     OpBuilder::InsertionGuard G(B);
     B.setInsertionPointToStart(For.getBody());
     Body(For.getInductionVar(), Step);
   }
   if (Rem)
-    Body(I.li(Full * Step * Scale), Rem);
+    Body(I.constant(Full * Step * Scale), Rem);
 }
 
 Codegen::Operands Codegen::kLoop(int64_t Steps, ValueRange Init,
@@ -1765,8 +1746,8 @@ Codegen::Operands Codegen::kLoop(int64_t Steps, ValueRange Init,
   auto PreAt = [&](Value K4) { return Pre ? Pre(K4) : Operands(); };
   auto Loop = [&](int64_t Iterations, int64_t Stride, ValueRange Carried,
                   const std::function<Operands(Value, ValueRange)> &Body) {
-    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Iterations * Stride * 4), I.li(Stride * 4),
-                                    Carried);
+    auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Iterations * Stride * 4),
+                                    I.constant(Stride * 4), Carried);
     OpBuilder::InsertionGuard G(B);
     B.setInsertionPointToStart(For.getBody());
     B.create<scf::YieldOp>(I.Loc, Body(For.getInductionVar(), For.getRegionIterArgs()));
@@ -1777,10 +1758,10 @@ Codegen::Operands Codegen::kLoop(int64_t Steps, ValueRange Init,
                 [&](Value K4, ValueRange Acc) { return Use(Load(K4, PreAt(K4)), Acc); });
   // Carried: the accumulators, step k's operands, step k + 1's Pre values.
   Operands Carried(Init.begin(), Init.end());
-  Operands First = Load(I.li(0), PreAt(I.li(0)));
+  Operands First = Load(I.constant(0), PreAt(I.constant(0)));
   size_t NOps = First.size();
   Carried.append(First.begin(), First.end());
-  Operands FirstPre = PreAt(I.li(4));
+  Operands FirstPre = PreAt(I.constant(4));
   size_t NPre = FirstPre.size();
   Carried.append(FirstPre.begin(), FirstPre.end());
   int64_t Pairs = (Steps - 1) / 2;
@@ -1788,12 +1769,12 @@ Codegen::Operands Codegen::kLoop(int64_t Steps, ValueRange Init,
     // (The next step's operands load into fresh registers while this one
     // computes; those of the step after go to the registers of this
     // step's, once their readers are issued.)
-    Operands Next = Load(I.emit("addi", {K4}, {4}), Args.take_back(NPre));
-    Operands NextPre = PreAt(I.emit("addi", {K4}, {8}));
+    Operands Next = Load(I.addi({K4, 4}), Args.take_back(NPre));
+    Operands NextPre = PreAt(I.addi({K4, 8}));
     Operands R = Use(Args.slice(NCarried, NOps), Args.take_front(NCarried));
     R = Use(Next, R);
-    Operands After = Load(I.emit("addi", {K4}, {8}), NextPre);
-    Operands AfterPre = PreAt(I.emit("addi", {K4}, {12}));
+    Operands After = Load(I.addi({K4, 8}), NextPre);
+    Operands AfterPre = PreAt(I.addi({K4, 12}));
     R.append(After.begin(), After.end());
     R.append(AfterPre.begin(), AfterPre.end());
     return R;
@@ -1801,7 +1782,7 @@ Codegen::Operands Codegen::kLoop(int64_t Steps, ValueRange Init,
   ValueRange O(Out);
   Operands Acc = Use(O.slice(NCarried, NOps), O.take_front(NCarried));
   if (2 * Pairs + 1 < Steps)
-    Acc = Use(Load(I.li((2 * Pairs + 1) * 4), O.take_back(NPre)), Acc);
+    Acc = Use(Load(I.constant((2 * Pairs + 1) * 4), O.take_back(NPre)), Acc);
   return Acc;
 }
 
@@ -1852,9 +1833,9 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
     };
     auto OutAt = [&](int64_t V) { return Paired ? 2 * V * OW * 4 : RowVecs ? V * OW * 4 : V * 64; };
     // Pixel (Oy, Ox0) of the window origin in the input tile, in bytes.
-    Value Pix = I.emit("add", {I.emit("mul", {Oy, I.li(SH * IW * 4)}), scaled(Ox0, SW)});
-    Value XBase = I.emit("add", {XPlane, Pix});
-    Value OBase = I.emit("add", {I.emit("add", {OPlane, I.emit("mul", {Oy, I.li(OW * 4)})}), Ox0});
+    Value Pix = I.add({I.mul({Oy, I.constant(SH * IW * 4)}), scaled(Ox0, SW)});
+    Value XBase = I.add({XPlane, Pix});
+    Value OBase = I.add({I.add({OPlane, I.mul({Oy, I.constant(OW * 4)})}), Ox0});
     SmallVector<Value> Init;
     for (int64_t R = 0; R < Rows; ++R)
       for (int64_t V = 0; V < NV; ++V) {
@@ -1862,33 +1843,30 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
           Init.push_back(bcast(Max ? -INFINITY : 0.0f));
           continue;
         }
-        Value P = I.emit("addi", {OBase}, {R * OH * OW * 4 + OutAt(V)});
-        Init.push_back(VecBytes(V) == 64 ? I.emit("vld", {P}, {0})
-                                         : I.emit("vldp", {P, I.li(VecBytes(V))}));
+        Value P = I.addi({OBase, R * OH * OW * 4 + OutAt(V)});
+        Init.push_back(VecBytes(V) == 64 ? I.vld({P, 0}) : I.vldp({P, I.constant(VecBytes(V))}));
       }
     // One K step's operands: the input vectors, then (conv) the filters'
     // weights broadcast.
     // The step's table offset, looked up a step ahead where pipelined.
-    auto Pre = [&](Value K4) {
-      return Operands{I.emit("lw", {I.emit("addi", {K4}, {Table})}, {0})};
-    };
+    auto Pre = [&](Value K4) { return Operands{I.lw({I.addi({K4, Table}), 0})}; };
     auto Load = [&](Value K4, ValueRange PreVals) {
-      Value P = I.emit("add", {XBase, PreVals[0]});
+      Value P = I.add({XBase, PreVals[0]});
       Operands Ops;
       for (int64_t V = 0; V < NV; ++V) {
         if (Paired)
-          Ops.push_back(I.emit("vldg", {I.emit("addi", {P}, {InAt(V)}), I.li(SH * IW * 4)}, {32}));
+          Ops.push_back(I.vldg({I.addi({P, InAt(V)}), I.constant(SH * IW * 4), 32}));
         else if (SW == 1)
           Ops.push_back(VecBytes(V) == 64
-                            ? I.emit("vld", {P}, {InAt(V)})
-                            : I.emit("vldp", {I.emit("addi", {P}, {InAt(V)}), I.li(VecBytes(V))}));
+                            ? I.vld({P, InAt(V)})
+                            : I.vldp({I.addi({P, InAt(V)}), I.constant(VecBytes(V))}));
         else
-          Ops.push_back(I.emit("vldg", {I.emit("addi", {P}, {InAt(V)}), I.li(SW * 4)}, {4}));
+          Ops.push_back(I.vldg({I.addi({P, InAt(V)}), I.constant(SW * 4), 4}));
       }
       if (Conv) {
-        Value WK = I.emit("add", {WRow, K4});
+        Value WK = I.add({WRow, K4});
         for (int64_t R = 0; R < Rows; ++R)
-          Ops.push_back(I.emit("vldb.32", {WK}, {R * KC * 4}));
+          Ops.push_back(I.vldb_32({WK, R * KC * 4}));
       }
       return Ops;
     };
@@ -1897,11 +1875,12 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
       if (Conv) {
         for (int64_t R = 0; R < Rows; ++R)
           for (int64_t V = 0; V < NV; ++V)
-            Next.push_back(I.emit("vfma.f32",
-                                  {Ops[size_t(NV + R)], Ops[size_t(V)], Args[size_t(R * NV + V)]}));
+            Next.push_back(
+                I.vfma_f32({Ops[size_t(NV + R)], Ops[size_t(V)], Args[size_t(R * NV + V)]}));
       } else {
         for (int64_t V = 0; V < NV; ++V)
-          Next.push_back(I.emit(Max ? "vmax.f32" : "vadd.f32", {Args[size_t(V)], Ops[size_t(V)]}));
+          Next.push_back(
+              I.build(Max ? Opcode::VMAX : Opcode::VADD, {Args[size_t(V)], Ops[size_t(V)]}));
       }
       return Next;
     };
@@ -1911,21 +1890,21 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
         Value Out = Res[size_t(R * NV + V)];
         int64_t At = R * OH * OW * 4 + OutAt(V);
         if (Paired) {
-          I.emit("vstp", {Out, I.emit("addi", {OBase}, {At}), I.li(Cols * 4)});
+          I.vstp({Out, I.addi({OBase, At}), I.constant(Cols * 4)});
           if (2 * V + 1 < RowVecs)
-            I.emit("vstp", {I.emit("vperm.32", {Out, Out, Upper}),
-                            I.emit("addi", {OBase}, {At + OW * 4}), I.li(Cols * 4)});
+            I.vstp({I.vperm_32({Out, Out, Upper}), I.addi({OBase, At + OW * 4}),
+                    I.constant(Cols * 4)});
           continue;
         }
         if (VecBytes(V) == 64)
-          I.emit("vst", {Out, OBase}, {At});
+          I.vst({Out, OBase, At});
         else
-          I.emit("vstp", {Out, I.emit("addi", {OBase}, {At}), I.li(VecBytes(V))});
+          I.vstp({Out, I.addi({OBase, At}), I.constant(VecBytes(V))});
       }
   };
   // A pooling's plane: rows of blocks of up to 16 * CB pixels.
   auto Plane = [&](Value XPlane, Value WRow, Value OPlane, int64_t Rows) {
-    auto Oy = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(OH), I.li(1));
+    auto Oy = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(OH), I.constant(1));
     OpBuilder::InsertionGuard G(B);
     B.setInsertionPointToStart(Oy.getBody());
     steps(OW, 16 * CB, 4, [&](Value Ox0, int64_t Cols) {
@@ -1936,8 +1915,8 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
     // Filters in blocks of Rb: weights rows f, outputs planes f.
     auto Filters = [&](int64_t Rb, const std::function<void(Value, Value, int64_t)> &Body) {
       steps(F, Rb, 1, [&](Value F0, int64_t Rows) {
-        Body(I.emit("add", {W, I.emit("mul", {F0, I.li(KC * 4)})}),
-             I.emit("add", {O, I.emit("mul", {F0, I.li(OH * OW * 4)})}), Rows);
+        Body(I.add({W, I.mul({F0, I.constant(KC * 4)})}),
+             I.add({O, I.mul({F0, I.constant(OH * OW * 4)})}), Rows);
       });
     };
     // Filters per block for blocks of NV vectors: up to 8 for one vector,
@@ -1963,7 +1942,7 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
       int64_t Group = PairRows ? 2 * CB : CB, WholeRows = OH / Group * Group;
       int64_t Left = OH - WholeRows, NVLeft = PairRows ? (Left + 1) / 2 : Left;
       auto RowBlocks = [&](Value WRow, Value OPlane, int64_t R, Value Oy, int64_t N) {
-        Block(X, WRow, OPlane, R, Oy, I.li(0), OW, N, PairRows);
+        Block(X, WRow, OPlane, R, Oy, I.constant(0), OW, N, PairRows);
       };
       if (WholeRows)
         Filters(RB, [&](Value WRow, Value OPlane, int64_t R) {
@@ -1972,7 +1951,7 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
         });
       if (Left) {
         Filters(FiltersFor(NVLeft), [&](Value WRow, Value OPlane, int64_t R) {
-          RowBlocks(WRow, OPlane, R, I.li(WholeRows), Left);
+          RowBlocks(WRow, OPlane, R, I.constant(WholeRows), Left);
         });
       }
       return;
@@ -1982,7 +1961,7 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
     // block issues 8 to 12 FMAs per K step.
     int64_t Step = 16 * CB, Whole = OW / Step * Step, Rem = OW - Whole;
     auto Rows = [&](Value WRow, Value OPlane, int64_t Rows, Value Ox0, int64_t Cols) {
-      auto Oy = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(OH), I.li(1));
+      auto Oy = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(OH), I.constant(1));
       OpBuilder::InsertionGuard G(B);
       B.setInsertionPointToStart(Oy.getBody());
       if (Ox0)
@@ -1995,16 +1974,16 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
       Filters(RB, [&](Value WRow, Value OPlane, int64_t R) { Rows(WRow, OPlane, R, Value(), 0); });
     if (Rem) {
       Filters(FiltersFor((Rem + 15) / 16), [&](Value WRow, Value OPlane, int64_t R) {
-        Rows(WRow, OPlane, R, I.li(Whole * 4), Rem);
+        Rows(WRow, OPlane, R, I.constant(Whole * 4), Rem);
       });
     }
   } else {
-    auto Ch = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(C), I.li(1));
+    auto Ch = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(C), I.constant(1));
     OpBuilder::InsertionGuard G(B);
     B.setInsertionPointToStart(Ch.getBody());
     Value Iv = Ch.getInductionVar();
-    Plane(I.emit("add", {X, I.emit("mul", {Iv, I.li(IH * IW * 4)})}), Value(),
-          I.emit("add", {O, I.emit("mul", {Iv, I.li(OH * OW * 4)})}), 1);
+    Plane(I.add({X, I.mul({Iv, I.constant(IH * IW * 4)})}), Value(),
+          I.add({O, I.mul({Iv, I.constant(OH * OW * 4)})}), 1);
   }
 }
 
@@ -2019,20 +1998,20 @@ void Codegen::lowerReduce(tile::ReduceOp Op) {
                   : Kind == W::Min  ? INFINITY
                   : Kind == W::Prod ? 1.0f
                                     : 0.0f;
-  const char *Combine = Kind == W::Max    ? "vmax.f32"
-                        : Kind == W::Min  ? "vmin.f32"
-                        : Kind == W::Prod ? "vmul.f32"
-                                          : "vadd.f32";
+  Opcode Combine = Kind == W::Max    ? Opcode::VMAX
+                   : Kind == W::Min  ? Opcode::VMIN
+                   : Kind == W::Prod ? Opcode::VMUL
+                                     : Opcode::VADD;
   // Across the lanes: vredsum/max/min, or for products halving shuffles.
   auto Horizontal = [&](Value V) {
     if (Kind != W::Prod)
-      return I.emit(Kind == W::Max   ? "vredmax.f32"
-                    : Kind == W::Min ? "vredmin.f32"
-                                     : "vredsum.f32",
-                    {V});
+      return I.build(Kind == W::Max   ? Opcode::VREDMAX
+                     : Kind == W::Min ? Opcode::VREDMIN
+                                      : Opcode::VREDSUM,
+                     {V});
     for (int32_t Half : {8, 4, 2, 1}) {
       Value Idx = laneIndices([&](int32_t L) { return (L + Half) % 16; });
-      V = I.emit("vmul.f32", {V, I.emit("vperm.32", {V, V, Idx})});
+      V = I.vmul_f32({V, I.vperm_32({V, V, Idx})});
     }
     return V;
   };
@@ -2042,29 +2021,30 @@ void Codegen::lowerReduce(tile::ReduceOp Op) {
   for (int32_t L = 0; L < 16; ++L)
     Lanes.push_back(L < Tail ? -1 : 0);
   int64_t MaskAt = Tail ? table(Lanes) : 0;
-  auto Row = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Count), I.li(1));
+  auto Row = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Count), I.constant(1));
   OpBuilder::InsertionGuard G(B);
   B.setInsertionPointToStart(Row.getBody());
   Value Iv = Row.getInductionVar();
-  Value Base = I.emit("add", {In, I.emit("mul", {Iv, I.li(Len * 4)})});
+  Value Base = I.add({In, I.mul({Iv, I.constant(Len * 4)})});
   Value AccV = bcast(Neutral);
   int64_t Full = Len / 16;
   if (Full) {
-    auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Full * 64), I.li(64), ValueRange{AccV});
+    auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Full * 64), I.constant(64),
+                                    ValueRange{AccV});
     OpBuilder::InsertionGuard G2(B);
     B.setInsertionPointToStart(For.getBody());
-    Value V = I.emit("vld", {I.emit("add", {Base, For.getInductionVar()})}, {0});
-    B.create<scf::YieldOp>(I.Loc, ValueRange{I.emit(Combine, {For.getRegionIterArgs()[0], V})});
+    Value V = I.vld({I.add({Base, For.getInductionVar()}), 0});
+    B.create<scf::YieldOp>(I.Loc, ValueRange{I.build(Combine, {For.getRegionIterArgs()[0], V})});
     B.setInsertionPointAfter(For);
     AccV = For.getResult(0);
   }
   if (Tail) {
-    Value V = I.emit("vldp", {I.emit("addi", {Base}, {Full * 64}), I.li(Tail * 4)});
-    V = I.emit("vsel", {I.emit("vld", {I.li(MaskAt)}, {0}), V, bcast(Neutral)});
-    AccV = I.emit(Combine, {AccV, V});
+    Value V = I.vldp({I.addi({Base, Full * 64}), I.constant(Tail * 4)});
+    V = I.vsel({I.vld({I.constant(MaskAt), 0}), V, bcast(Neutral)});
+    AccV = I.build(Combine, {AccV, V});
   }
   Value R = Horizontal(AccV);
-  I.emit("vstp", {R, I.emit("add", {Out, scaled(Iv, 4)}), I.li(4)});
+  I.vstp({R, I.add({Out, scaled(Iv, 4)}), I.constant(4)});
 }
 
 // Conversions 16 elements at a time. int64 lanes are read as pairs of
@@ -2092,35 +2072,33 @@ void Codegen::lowerConvert(tile::ConvertOp Op) {
   }
   int64_t EvenAt = table(Even), LoAt = table(Lo), HiAt = table(Hi);
   auto Load = [&](Value P, int64_t Bytes) {
-    return Bytes >= 64 ? I.emit("vld", {P}, {0}) : I.emit("vldp", {P, I.li(Bytes)});
+    return Bytes >= 64 ? I.vld({P, 0}) : I.vldp({P, I.constant(Bytes)});
   };
   auto Store = [&](Value V, Value P, int64_t Bytes) {
     if (Bytes >= 64)
-      I.emit("vst", {V, P}, {0});
+      I.vst({V, P, 0});
     else if (Bytes > 0)
-      I.emit("vstp", {V, P, I.li(Bytes)});
+      I.vstp({V, P, I.constant(Bytes)});
   };
   auto Body = [&](Value Off, int64_t N) { // Off: element index of this group
-    Value IP = I.emit("add", {In, scaled(Off, InB)}), OP = I.emit("add", {Out, scaled(Off, OutB)});
+    Value IP = I.add({In, scaled(Off, InB)}), OP = I.add({Out, scaled(Off, OutB)});
     Value W; // 16 x 32-bit lanes
     if (InB == 8) {
       Value A = Load(IP, std::min<int64_t>(N * 8, 64));
-      Value Bv = N > 8 ? Load(I.emit("addi", {IP}, {64}), (N - 8) * 8) : bcast(0.0f);
-      W = I.emit("vperm.32", {A, Bv, I.emit("vld", {I.li(EvenAt)}, {0})});
+      Value Bv = N > 8 ? Load(I.addi({IP, 64}), (N - 8) * 8) : bcast(0.0f);
+      W = I.vperm_32({A, Bv, I.vld({I.constant(EvenAt), 0})});
     } else {
       W = Load(IP, N * 4);
     }
     if (InF && !OutF)
-      W = I.emit("vcvt.i32.f32", {W});
+      W = I.vcvt_i32_f32(W);
     else if (!InF && OutF)
-      W = I.emit("vcvt.f32.i32", {W});
+      W = I.vcvt_f32_i32(W);
     if (OutB == 8) {
-      Value Sign = I.emit("vsrai.32", {W}, {31});
-      Store(I.emit("vperm.32", {W, Sign, I.emit("vld", {I.li(LoAt)}, {0})}), OP,
-            std::min<int64_t>(N * 8, 64));
+      Value Sign = I.vsrai_32({W, 31});
+      Store(I.vperm_32({W, Sign, I.vld({I.constant(LoAt), 0})}), OP, std::min<int64_t>(N * 8, 64));
       if (N > 8)
-        Store(I.emit("vperm.32", {W, Sign, I.emit("vld", {I.li(HiAt)}, {0})}),
-              I.emit("addi", {OP}, {64}), (N - 8) * 8);
+        Store(I.vperm_32({W, Sign, I.vld({I.constant(HiAt), 0})}), I.addi({OP, 64}), (N - 8) * 8);
     } else {
       Store(W, OP, N * 4);
     }
@@ -2150,35 +2128,35 @@ void Codegen::lowerGather(tile::GatherOp Op) {
   };
   int64_t In = Desc(0, Len * Inner, Inner), Out = Desc(1, Inner, Count * Inner);
   int64_t Data = Address.lookup(Op.getData()), Res = Address.lookup(Op.getOut());
-  Value Stage = I.li(Address.lookup(Op.getStage()));
+  Value Stage = I.constant(Address.lookup(Op.getStage()));
   Value Idx = addr(Op.getIndices(), Op.getIndicesOffset());
-  auto For = B.create<scf::ForOp>(I.Loc, I.li(0), I.li(Count), I.li(1));
+  auto For = B.create<scf::ForOp>(I.Loc, I.constant(0), I.constant(Count), I.constant(1));
   OpBuilder::InsertionGuard G(B);
   B.setInsertionPointToStart(For.getBody());
   Value J = For.getInductionVar();
-  Value X = I.emit("ld", {I.emit("add", {Idx, scaled(J, 8)})}, {0});
+  Value X = I.ld({I.add({Idx, scaled(J, 8)}), 0});
   // A negative index counts from the end; anything still outside [0, Len)
   // traps (a wrapped product must never reach the DMA as a valid address).
-  X = I.emit("add", {X, I.emit("mul", {I.emit("slt", {X, I.li(0)}), I.li(Len)})});
-  X = I.emit("chk.ltu", {X, I.li(Len)});
-  Value Src = I.emit("add", {I.li(Data), scaled(X, Inner * EB)});
-  I.emit("dma", {Stage, Src, I.li(In)});
-  I.emit("sem.wait", {}, {0, 1});
-  Value Dst = I.emit("add", {I.li(Res), scaled(J, Inner * EB)});
-  I.emit("dma", {Dst, Stage, I.li(Out)});
-  I.emit("sem.wait", {}, {0, 1});
+  X = I.add({X, I.mul({I.slt({X, I.constant(0)}), I.constant(Len)})});
+  X = I.chk_ltu({X, I.constant(Len)});
+  Value Src = I.add({I.constant(Data), scaled(X, Inner * EB)});
+  I.dma({Stage, Src, I.constant(In)});
+  I.sem_wait({0, 1});
+  Value Dst = I.add({I.constant(Res), scaled(J, Inner * EB)});
+  I.dma({Dst, Stage, I.constant(Out)});
+  I.sem_wait({0, 1});
 }
 
 LogicalResult Codegen::lowerOp(Operation *Op) {
   I.Loc = Op->getLoc();
   if (auto C = dyn_cast<arith::ConstantIndexOp>(Op)) {
-    Map.map(C.getResult(), I.li(C.value()));
+    Map.map(C.getResult(), I.constant(C.value()));
   } else if (auto A = dyn_cast<arith::AddIOp>(Op)) {
-    Map.map(A.getResult(), I.emit("add", {Map.lookup(A.getLhs()), Map.lookup(A.getRhs())}));
+    Map.map(A.getResult(), I.add({Map.lookup(A.getLhs()), Map.lookup(A.getRhs())}));
   } else if (auto S = dyn_cast<arith::SubIOp>(Op)) {
-    Map.map(S.getResult(), I.emit("sub", {Map.lookup(S.getLhs()), Map.lookup(S.getRhs())}));
+    Map.map(S.getResult(), I.sub({Map.lookup(S.getLhs()), Map.lookup(S.getRhs())}));
   } else if (auto Mu = dyn_cast<arith::MulIOp>(Op)) {
-    Map.map(Mu.getResult(), I.emit("mul", {Map.lookup(Mu.getLhs()), Map.lookup(Mu.getRhs())}));
+    Map.map(Mu.getResult(), I.mul({Map.lookup(Mu.getLhs()), Map.lookup(Mu.getRhs())}));
   } else if (auto For = dyn_cast<scf::ForOp>(Op)) {
     // A tile loop carries only started copies' tokens, which are semaphores
     // at this level: nothing to carry.
@@ -2196,9 +2174,9 @@ LogicalResult Codegen::lowerOp(Operation *Op) {
   } else if (auto W = dyn_cast<tile::DmaWaitOp>(Op)) {
     if (!W.getSem())
       return W.emitError("wait without a semaphore (run tile-assign-semaphores first)");
-    I.emit("sem.wait", {}, {*W.getSem(), 1});
+    I.sem_wait({*W.getSem(), 1});
   } else if (auto A = dyn_cast<arith::AndIOp>(Op)) {
-    Map.map(A.getResult(), I.emit("and", {Map.lookup(A.getLhs()), Map.lookup(A.getRhs())}));
+    Map.map(A.getResult(), I.and_({Map.lookup(A.getLhs()), Map.lookup(A.getRhs())}));
   } else if (auto E = dyn_cast<tile::ElementwiseOp>(Op)) {
     lowerElementwise(E);
   } else if (auto Mm = dyn_cast<tile::MatmulOp>(Op)) {
@@ -2273,7 +2251,7 @@ LogicalResult Codegen::run() {
       return failure();
     }
     I.Loc = F.getLoc();
-    I.emit("halt");
+    I.halt();
     B.create<func::ReturnOp>(F.getLoc());
     if (DescBase + int64_t(Descriptors.size()) > SramBytes) {
       New.erase();
