@@ -85,41 +85,98 @@ LogicalResult verifyBroadcast(Operation *Op, ValueRange Operands, shapes::Shape 
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Type inference: the result types by the rules of d1/Support/Shapes.h (the
+// importer's), with the rule's message as the op's error.
+//===----------------------------------------------------------------------===//
+
+/// Every operand has a static shape; otherwise the op's error at L.
+LogicalResult staticOperands(std::optional<Location> L, StringRef Op, ValueRange Operands) {
+  for (Value V : Operands)
+    if (!cast<RankedTensorType>(V.getType()).hasStaticShape())
+      return emitOptionalError(L, "'", Op, "' op needs static shapes, got ", V.getType());
+  return success();
+}
+
+/// The one result: shape Out of element type Elt, or Err at L.
+LogicalResult inferred(std::optional<Location> L, StringRef Op, const std::string &Err,
+                       const shapes::Shape &Out, Type Elt, SmallVectorImpl<Type> &Types) {
+  if (!Err.empty())
+    return emitOptionalError(L, "'", Op, "' op ", Err);
+  Types.push_back(RankedTensorType::get(Out, Elt));
+  return success();
+}
+
+/// The numpy broadcast of the operands' shapes, with element type Elt.
+LogicalResult inferBroadcast(std::optional<Location> L, StringRef Op, ValueRange Operands,
+                             Type Elt, SmallVectorImpl<Type> &Types) {
+  if (failed(staticOperands(L, Op, Operands)))
+    return failure();
+  shapes::Shape Out = shapeOf(Operands[0]);
+  for (Value V : Operands.drop_front()) {
+    shapes::Shape Next;
+    std::string E = shapes::broadcast(Out, shapeOf(V), Next);
+    if (!E.empty())
+      return inferred(L, Op, E, Out, Elt, Types);
+    Out = Next;
+  }
+  return inferred(L, Op, "", Out, Elt, Types);
+}
+
 } // namespace
 
 namespace d1::graph {
-/// Binary elementwise ops: one element type, broadcast shapes.
+/// Binary elementwise ops: one element type (the shapes are inferred).
 LogicalResult verifyBinary(Operation *Op) {
-  shapes::Shape Out;
-  if (failed(verifyBroadcast(Op, Op->getOperands(), Out)))
-    return failure();
   if (getElementTypeOrSelf(Op->getOperand(0)) != getElementTypeOrSelf(Op->getOperand(1)))
     return Op->emitOpError("operands have different element types");
-  return expectResult(Op, "", Out);
+  return checkStatic(Op);
 }
 } // namespace d1::graph
 
+// The binary elementwise ops give the broadcast shape in the lhs type.
+#define D1_INFER_BINARY(OpClass)                                                                  \
+  LogicalResult OpClass::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,  \
+                                          SmallVectorImpl<Type> &Types) {                       \
+    return inferBroadcast(L, getOperationName(), A.getOperands(),                               \
+                          getElementTypeOrSelf(A.getLhs()), Types);                              \
+  }
+D1_INFER_BINARY(AddOp)
+D1_INFER_BINARY(SubOp)
+D1_INFER_BINARY(MulOp)
+D1_INFER_BINARY(DivOp)
+D1_INFER_BINARY(PowOp)
+D1_INFER_BINARY(MaxOp)
+D1_INFER_BINARY(MinOp)
+D1_INFER_BINARY(ModOp)
+D1_INFER_BINARY(BitShiftOp)
+D1_INFER_BINARY(AndOp)
+D1_INFER_BINARY(OrOp)
+D1_INFER_BINARY(XorOp)
+#undef D1_INFER_BINARY
+
+LogicalResult CompareOp::inferReturnTypes(MLIRContext *Ctx, std::optional<Location> L,
+                                          Adaptor A, SmallVectorImpl<Type> &Types) {
+  return inferBroadcast(L, getOperationName(), A.getOperands(), IntegerType::get(Ctx, 1), Types);
+}
+
 LogicalResult CompareOp::verify() {
-  shapes::Shape Out;
-  if (failed(verifyBroadcast(*this, getOperands(), Out)))
-    return failure();
   if (getElementTypeOrSelf(getLhs()) != getElementTypeOrSelf(getRhs()))
     return emitOpError("operands have different element types");
-  if (shapeOf(getResult()) != Out)
-    return emitOpError("result shape should be ") << shapes::str(Out);
-  return success();
+  return checkStatic(*this);
+}
+
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,
+                                        SmallVectorImpl<Type> &Types) {
+  return inferBroadcast(L, getOperationName(), A.getOperands(), getElementTypeOrSelf(A.getX()),
+                        Types);
 }
 
 LogicalResult WhereOp::verify() {
-  shapes::Shape Out;
-  if (failed(verifyBroadcast(*this, getOperands(), Out)))
-    return failure();
   Type T = getElementTypeOrSelf(getX());
   if (T != getElementTypeOrSelf(getY()) || T != getElementTypeOrSelf(getResult()))
     return emitOpError("x, y and the result must have one element type");
-  if (shapeOf(getResult()) != Out)
-    return emitOpError("result shape should be ") << shapes::str(Out);
-  return success();
+  return checkStatic(*this);
 }
 
 LogicalResult ConstantOp::verify() {
@@ -131,54 +188,81 @@ LogicalResult ConstantOp::verify() {
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
-LogicalResult MatMulOp::verify() {
-  if (failed(checkStatic(*this)))
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,
+                                         SmallVectorImpl<Type> &Types) {
+  if (failed(staticOperands(L, getOperationName(), A.getOperands())))
     return failure();
   shapes::Shape Out;
-  std::string E = shapes::matmul(shapeOf(getLhs()), shapeOf(getRhs()), Out);
-  return expectResult(*this, E, Out);
+  std::string E = shapes::matmul(shapeOf(A.getLhs()), shapeOf(A.getRhs()), Out);
+  return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getLhs()), Types);
+}
+
+LogicalResult MatMulOp::verify() { return checkStatic(*this); }
+
+LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,
+                                       SmallVectorImpl<Type> &Types) {
+  if (failed(staticOperands(L, getOperationName(), A.getOperands())))
+    return failure();
+  shapes::Shape Out;
+  std::string E = shapes::gemm(shapeOf(A.getA()), shapeOf(A.getB()), A.getTransA(),
+                               A.getTransB(), Out);
+  return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getA()), Types);
 }
 
 LogicalResult GemmOp::verify() {
   if (failed(checkStatic(*this)))
     return failure();
-  shapes::Shape Out, Bias;
-  std::string E = shapes::gemm(shapeOf(getA()), shapeOf(getB()), getTransA(), getTransB(), Out);
-  if (E.empty() && getC() && !shapes::broadcast(shapeOf(getC()), Out, Bias).empty())
+  shapes::Shape Bias;
+  if (getC() && !shapes::broadcast(shapeOf(getC()), shapeOf(getResult()), Bias).empty())
     return emitOpError("C ") << shapes::str(shapeOf(getC())) << " does not broadcast to "
-                             << shapes::str(Out);
-  return expectResult(*this, E, Out);
+                             << shapes::str(shapeOf(getResult()));
+  return success();
+}
+
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,
+                                       SmallVectorImpl<Type> &Types) {
+  if (failed(staticOperands(L, getOperationName(), A.getOperands())))
+    return failure();
+  shapes::Shape Out;
+  std::string E = shapes::conv2d(shapeOf(A.getInput()), shapeOf(A.getWeight()),
+                                 vec(A.getStrides()), vec(A.getPads()), vec(A.getDilations()),
+                                 A.getGroup(), Out);
+  return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getInput()), Types);
 }
 
 LogicalResult ConvOp::verify() {
   if (failed(checkStatic(*this)))
     return failure();
-  shapes::Shape Out;
-  std::string E = shapes::conv2d(shapeOf(getInput()), shapeOf(getWeight()), vec(getStrides()),
-                                 vec(getPads()), vec(getDilations()), getGroup(), Out);
-  if (E.empty() && getBias() && shapeOf(getBias()) != shapes::Shape{Out[1]})
-    return emitOpError("bias should be [") << Out[1] << "]";
-  return expectResult(*this, E, Out);
+  int64_t F = shapeOf(getResult())[1];
+  if (getBias() && shapeOf(getBias()) != shapes::Shape{F})
+    return emitOpError("bias should be [") << F << "]";
+  return success();
 }
 
-LogicalResult MaxPoolOp::verify() {
-  if (failed(checkStatic(*this)))
+// ceil_mode is resolved by the importer into extra end padding.
+LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,
+                                          SmallVectorImpl<Type> &Types) {
+  if (failed(staticOperands(L, getOperationName(), A.getOperands())))
     return failure();
   shapes::Shape Out;
-  std::string E = shapes::pool2d(shapeOf(getInput()), vec(getKernel()), vec(getStrides()),
-                                 vec(getPads()), vec(getDilations()), false, Out);
-  // ceil_mode is resolved by the importer into extra end padding.
-  return expectResult(*this, E, Out);
+  std::string E = shapes::pool2d(shapeOf(A.getInput()), vec(A.getKernel()), vec(A.getStrides()),
+                                 vec(A.getPads()), vec(A.getDilations()), false, Out);
+  return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getInput()), Types);
 }
 
-LogicalResult AvgPoolOp::verify() {
-  if (failed(checkStatic(*this)))
+LogicalResult MaxPoolOp::verify() { return checkStatic(*this); }
+
+LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,
+                                          SmallVectorImpl<Type> &Types) {
+  if (failed(staticOperands(L, getOperationName(), A.getOperands())))
     return failure();
   shapes::Shape Out;
-  std::string E = shapes::pool2d(shapeOf(getInput()), vec(getKernel()), vec(getStrides()),
-                                 vec(getPads()), {1, 1}, false, Out);
-  return expectResult(*this, E, Out);
+  std::string E = shapes::pool2d(shapeOf(A.getInput()), vec(A.getKernel()), vec(A.getStrides()),
+                                 vec(A.getPads()), {1, 1}, false, Out);
+  return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getInput()), Types);
 }
+
+LogicalResult AvgPoolOp::verify() { return checkStatic(*this); }
 
 std::vector<float> d1::graph::constantF32(Value V) {
   auto C = V.getDefiningOp<ConstantOp>();
@@ -236,16 +320,19 @@ LogicalResult SoftmaxOp::verify() {
   return success();
 }
 
-LogicalResult ReduceOp::verify() {
-  if (failed(checkStatic(*this)))
+LogicalResult ReduceOp::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,
+                                         SmallVectorImpl<Type> &Types) {
+  if (failed(staticOperands(L, getOperationName(), A.getOperands())))
     return failure();
   shapes::Shape Out;
-  std::vector<int64_t> Axes = vec(getAxes());
-  std::string E = shapes::reduce(shapeOf(getInput()), Axes, getKeepdims(), Out);
-  if (E.empty() && Axes != vec(getAxes()))
-    return emitOpError("axes must be sorted, non-negative and non-empty");
-  return expectResult(*this, E, Out);
+  std::vector<int64_t> Axes = vec(A.getAxes());
+  std::string E = shapes::reduce(shapeOf(A.getInput()), Axes, A.getKeepdims(), Out);
+  if (E.empty() && Axes != vec(A.getAxes()))
+    E = "axes must be sorted, non-negative and non-empty";
+  return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getInput()), Types);
 }
+
+LogicalResult ReduceOp::verify() { return checkStatic(*this); }
 
 LogicalResult ReshapeOp::verify() {
   if (failed(checkStatic(*this)))
@@ -255,46 +342,61 @@ LogicalResult ReshapeOp::verify() {
   return expectResult(*this, "", shapeOf(getResult()));
 }
 
-LogicalResult TransposeOp::verify() {
-  if (failed(checkStatic(*this)))
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> L,
+                                            Adaptor A, SmallVectorImpl<Type> &Types) {
+  if (failed(staticOperands(L, getOperationName(), A.getOperands())))
     return failure();
   shapes::Shape Out;
-  std::string E = shapes::transpose(shapeOf(getInput()), vec(getPerm()), Out);
-  return expectResult(*this, E, Out);
+  std::string E = shapes::transpose(shapeOf(A.getInput()), vec(A.getPerm()), Out);
+  return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getInput()), Types);
 }
 
-LogicalResult ConcatOp::verify() {
-  if (failed(checkStatic(*this)))
+LogicalResult TransposeOp::verify() { return checkStatic(*this); }
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,
+                                         SmallVectorImpl<Type> &Types) {
+  if (A.getInputs().empty())
+    return emitOptionalError(L, "'", getOperationName(), "' op needs an input");
+  if (failed(staticOperands(L, getOperationName(), A.getOperands())))
     return failure();
   std::vector<shapes::Shape> Ins;
-  for (Value V : getInputs())
+  for (Value V : A.getInputs())
     Ins.push_back(shapeOf(V));
   shapes::Shape Out;
-  if (getAxis() < 0)
-    return emitOpError("axis must be normalized");
-  std::string E = shapes::concat(Ins, getAxis(), Out);
-  return expectResult(*this, E, Out);
+  std::string E = A.getAxis() < 0 ? "axis must be normalized"
+                                  : shapes::concat(Ins, A.getAxis(), Out);
+  return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getInputs()[0]), Types);
 }
 
-LogicalResult SliceOp::verify() {
-  if (failed(checkStatic(*this)))
+LogicalResult ConcatOp::verify() { return checkStatic(*this); }
+
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,
+                                        SmallVectorImpl<Type> &Types) {
+  if (failed(staticOperands(L, getOperationName(), A.getOperands())))
     return failure();
-  shapes::Shape In = shapeOf(getInput()), Out;
+  shapes::Shape In = shapeOf(A.getInput()), Out;
   size_t Rank = In.size();
-  if (getStarts().size() != Rank || getEnds().size() != Rank || getSteps().size() != Rank)
-    return emitOpError("needs one start, end and step per dimension");
+  if (A.getStarts().size() != Rank || A.getEnds().size() != Rank || A.getSteps().size() != Rank)
+    return inferred(L, getOperationName(), "needs one start, end and step per dimension", Out,
+                    Type(), Types);
   for (size_t D = 0; D < Rank; ++D)
-    Out.push_back(shapes::sliceCount(getStarts()[D], getEnds()[D], getSteps()[D]));
-  return expectResult(*this, "", Out);
+    Out.push_back(shapes::sliceCount(A.getStarts()[D], A.getEnds()[D], A.getSteps()[D]));
+  return inferred(L, getOperationName(), "", Out, getElementTypeOrSelf(A.getInput()), Types);
 }
 
-LogicalResult GatherOp::verify() {
-  if (failed(checkStatic(*this)))
+LogicalResult SliceOp::verify() { return checkStatic(*this); }
+
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,
+                                         SmallVectorImpl<Type> &Types) {
+  if (failed(staticOperands(L, getOperationName(), A.getOperands())))
     return failure();
   shapes::Shape Out;
-  std::string E = shapes::gather(shapeOf(getInput()), shapeOf(getIndices()), getAxis(), Out);
-  return expectResult(*this, E, Out);
+  std::string E =
+      shapes::gather(shapeOf(A.getInput()), shapeOf(A.getIndices()), A.getAxis(), Out);
+  return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getInput()), Types);
 }
+
+LogicalResult GatherOp::verify() { return checkStatic(*this); }
 
 LogicalResult ScatterOp::verify() {
   if (failed(checkStatic(*this)))

@@ -140,7 +140,7 @@ def Graph_ClipOp : Graph_Op<"clip", !listconcat([SameOperandsAndResultType], Gra
 // `kind` empty: the op defines getEltKind itself (from an attribute).
 class Graph_BinaryOp<string mnemonic, string kind, string summary_,
                      TypeConstraint T = Graph_NumTensor, dag attrs = (ins)>
-    : Graph_Op<mnemonic, Graph_Elementwise> {
+    : Graph_Op<mnemonic, !listconcat([InferTypeOpAdaptor], Graph_Elementwise)> {
   let summary = summary_;
   let extraClassDeclaration = !if(!empty(kind), "", Graph_EltKindIs<kind>.decl);
   let description = "Elementwise with numpy (multidirectional) broadcasting.";
@@ -187,7 +187,7 @@ def Graph_ComparePredicateAttr : I32EnumAttr<"ComparePredicate", "comparison", [
   let cppNamespace = "::d1::graph";
 }
 
-def Graph_CompareOp : Graph_Op<"compare", Graph_Elementwise> {
+def Graph_CompareOp : Graph_Op<"compare", !listconcat([InferTypeOpAdaptor], Graph_Elementwise)> {
   let summary = "lhs <predicate> rhs as booleans, with numpy broadcasting";
   let description = [{
     Operands of one numeric type; unsigned types compare as unsigned. A
@@ -207,7 +207,7 @@ def Graph_CompareOp : Graph_Op<"compare", Graph_Elementwise> {
   }];
 }
 
-def Graph_WhereOp : Graph_Op<"where", Graph_Elementwise> {
+def Graph_WhereOp : Graph_Op<"where", !listconcat([InferTypeOpAdaptor], Graph_Elementwise)> {
   let summary = "x where cond else y, with numpy broadcasting of all three";
   let extraClassDeclaration = Graph_EltKindIs<"Where">.decl;
   let arguments = (ins Graph_BoolTensor:$cond, Graph_Tensor:$x, Graph_Tensor:$y);
@@ -220,7 +220,7 @@ def Graph_WhereOp : Graph_Op<"where", Graph_Elementwise> {
 // Matrix products and convolution
 //===----------------------------------------------------------------------===//
 
-def Graph_MatMulOp : Graph_Op<"matmul", [DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
+def Graph_MatMulOp : Graph_Op<"matmul", [InferTypeOpAdaptor, DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "Batched matrix product with broadcast batch dimensions";
   let description = [{
     numpy matmul semantics: [..., M, K] x [..., K, N] -> [..., M, N], batch
@@ -233,7 +233,7 @@ def Graph_MatMulOp : Graph_Op<"matmul", [DeclareOpInterfaceMethods<Graph_Iterati
   let hasVerifier = 1;
 }
 
-def Graph_GemmOp : Graph_Op<"gemm", [DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
+def Graph_GemmOp : Graph_Op<"gemm", [InferTypeOpAdaptor, DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "alpha * op(A) * op(B) + beta * C";
   let arguments = (ins Graph_F32Tensor:$a, Graph_F32Tensor:$b, Optional<Graph_F32Tensor>:$c,
                        F32Attr:$alpha, F32Attr:$beta, BoolAttr:$trans_a, BoolAttr:$trans_b);
@@ -242,7 +242,7 @@ def Graph_GemmOp : Graph_Op<"gemm", [DeclareOpInterfaceMethods<Graph_IterationSp
   let hasVerifier = 1;
 }
 
-def Graph_ConvOp : Graph_Op<"conv", [DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
+def Graph_ConvOp : Graph_Op<"conv", [InferTypeOpAdaptor, DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "2D convolution, NCHW, with groups (depthwise included)";
   let description = [{
     Input [N, C, H, W], weight [F, C / group, KH, KW], optional bias [F];
@@ -262,7 +262,7 @@ def Graph_ConvOp : Graph_Op<"conv", [DeclareOpInterfaceMethods<Graph_IterationSp
 // Pooling, normalization, reductions
 //===----------------------------------------------------------------------===//
 
-def Graph_MaxPoolOp : Graph_Op<"max_pool", [DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
+def Graph_MaxPoolOp : Graph_Op<"max_pool", [InferTypeOpAdaptor, DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "2D max pooling, NCHW; pads [top, left, bottom, right]";
   let arguments = (ins Graph_F32Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
@@ -272,7 +272,7 @@ def Graph_MaxPoolOp : Graph_Op<"max_pool", [DeclareOpInterfaceMethods<Graph_Iter
   let hasVerifier = 1;
 }
 
-def Graph_AvgPoolOp : Graph_Op<"avg_pool", [DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
+def Graph_AvgPoolOp : Graph_Op<"avg_pool", [InferTypeOpAdaptor, DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "2D average pooling, NCHW; pads [top, left, bottom, right]";
   let arguments = (ins Graph_F32Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
@@ -322,7 +322,7 @@ def Graph_ReduceKindAttr : I32EnumAttr<"ReduceKind", "reduction", [
   let cppNamespace = "::d1::graph";
 }
 
-def Graph_ReduceOp : Graph_Op<"reduce", [DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
+def Graph_ReduceOp : Graph_Op<"reduce", [InferTypeOpAdaptor, DeclareOpInterfaceMethods<Graph_IterationSpaceOpInterface, ["getLoopIteratorTypes", "getStaticLoopRanges", "getIndexingMaps"]>]> {
   let summary = "Sum, mean, max, min or product over some axes (any subset)";
   let arguments = (ins Graph_F32Tensor:$input, Graph_ReduceKindAttr:$kind,
                        DenseI64ArrayAttr:$axes, BoolAttr:$keepdims);
@@ -343,7 +343,7 @@ def Graph_ReshapeOp : Graph_Op<"reshape"> {
   let hasVerifier = 1;
 }
 
-def Graph_TransposeOp : Graph_Op<"transpose"> {
+def Graph_TransposeOp : Graph_Op<"transpose", [InferTypeOpAdaptor]> {
   let summary = "Permute dimensions: result dim i = input dim perm[i]";
   let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Graph_Tensor:$result);
@@ -351,7 +351,7 @@ def Graph_TransposeOp : Graph_Op<"transpose"> {
   let hasVerifier = 1;
 }
 
-def Graph_ConcatOp : Graph_Op<"concat"> {
+def Graph_ConcatOp : Graph_Op<"concat", [InferTypeOpAdaptor]> {
   let summary = "Join tensors along an axis";
   let arguments = (ins Variadic<Graph_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Graph_Tensor:$result);
@@ -359,7 +359,7 @@ def Graph_ConcatOp : Graph_Op<"concat"> {
   let hasVerifier = 1;
 }
 
-def Graph_SliceOp : Graph_Op<"slice"> {
+def Graph_SliceOp : Graph_Op<"slice", [InferTypeOpAdaptor]> {
   let summary = "Strided slice with static starts, ends and steps for every dimension";
   let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$starts,
                        DenseI64ArrayAttr:$ends, DenseI64ArrayAttr:$steps);
@@ -368,7 +368,7 @@ def Graph_SliceOp : Graph_Op<"slice"> {
   let hasVerifier = 1;
 }
 
-def Graph_GatherOp : Graph_Op<"gather"> {
+def Graph_GatherOp : Graph_Op<"gather", [InferTypeOpAdaptor]> {
   let summary = "Take slices along an axis at integer indices";
   let arguments = (ins Graph_Tensor:$input, RankedTensorOf<[I64, I32]>:$indices, I64Attr:$axis);
   let results = (outs Graph_Tensor:$result);

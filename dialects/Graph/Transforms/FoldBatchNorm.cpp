@@ -88,8 +88,9 @@ struct FoldBatchNormPass : d1::impl::FoldBatchNormBase<FoldBatchNormPass> {
     SmallVector<int64_t> PS(XT.getRank() - 1, 1);
     PS[0] = int64_t(C);
     Value AV = constant(B, Loc, PS, A), BV = constant(B, Loc, PS, Sh);
-    Value Mul = B.create<graph::MulOp>(Loc, XT, Bn.getInput(), AV);
-    Value Add = B.create<graph::AddOp>(Loc, XT, Mul, BV);
+    // The result types are inferred (broadcast of [N, C, ...] and [C, 1...]).
+    Value Mul = B.create<graph::MulOp>(Loc, Bn.getInput(), AV);
+    Value Add = B.create<graph::AddOp>(Loc, Mul, BV);
     Bn.replaceAllUsesWith(Add);
     Bn.erase();
     return true;

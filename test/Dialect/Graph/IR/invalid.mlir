@@ -1,7 +1,9 @@
 // RUN: d1-opt %s -split-input-file -verify-diagnostics
 
 func.func @bad_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) -> tensor<2x3xf32> {
-  // expected-error @+1 {{shapes [2, 3] and [4] do not broadcast}}
+  // The shape rule's error, then type inference's.
+  // expected-error @+2 {{'graph.add' op shapes [2, 3] and [4] do not broadcast}}
+  // expected-error @+1 {{failed to infer returned types}}
   %r = graph.add %a, %b : tensor<2x3xf32>, tensor<4xf32> -> tensor<2x3xf32>
   return %r : tensor<2x3xf32>
 }
@@ -9,7 +11,8 @@ func.func @bad_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) -> tensor<2x3xf
 // -----
 
 func.func @bad_result(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<3x2xf32> {
-  // expected-error @+1 {{result shape [3, 2] should be [2, 3]}}
+  // expected-error @+2 {{inferred type(s) 'tensor<2x3xf32>' are incompatible with return type(s) of operation 'tensor<3x2xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
   %r = graph.mul %a, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<3x2xf32>
   return %r : tensor<3x2xf32>
 }
@@ -17,7 +20,8 @@ func.func @bad_result(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<3x2xf32>
 // -----
 
 func.func @bad_matmul(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tensor<2x5xf32> {
-  // expected-error @+1 {{inner dimensions differ: [2, 3] x [4, 5]}}
+  // expected-error @+2 {{inner dimensions differ: [2, 3] x [4, 5]}}
+  // expected-error @+1 {{failed to infer returned types}}
   %r = graph.matmul %a, %b : tensor<2x3xf32>, tensor<4x5xf32> -> tensor<2x5xf32>
   return %r : tensor<2x5xf32>
 }
@@ -25,7 +29,8 @@ func.func @bad_matmul(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tensor<2x5xf3
 // -----
 
 func.func @bad_groups(%x: tensor<1x6x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
-  // expected-error @+1 {{group 4 does not divide channels 6 and filters 4}}
+  // expected-error @+2 {{group 4 does not divide channels 6 and filters 4}}
+  // expected-error @+1 {{failed to infer returned types}}
   %c = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 4 : i64} : (tensor<1x6x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %c : tensor<1x4x6x6xf32>
 }
@@ -41,7 +46,8 @@ func.func @dynamic(%a: tensor<?x3xf32>) -> tensor<?x3xf32> {
 // -----
 
 func.func @bad_perm(%a: tensor<2x3xf32>) -> tensor<3x2xf32> {
-  // expected-error @+1 {{not a permutation: [0, 0]}}
+  // expected-error @+2 {{not a permutation: [0, 0]}}
+  // expected-error @+1 {{failed to infer returned types}}
   %r = graph.transpose %a {perm = array<i64: 0, 0>} : tensor<2x3xf32> -> tensor<3x2xf32>
   return %r : tensor<3x2xf32>
 }
