@@ -2174,7 +2174,7 @@ LogicalResult Codegen::lowerOp(Operation *Op) {
   } else if (auto W = dyn_cast<tile::DmaWaitOp>(Op)) {
     if (!W.getSem())
       return W.emitError("wait without a semaphore (run tile-assign-semaphores first)");
-    I.sem_wait({*W.getSem(), 1});
+    I.sem_wait({int64_t(*W.getSem()), 1});
   } else if (auto A = dyn_cast<arith::AndIOp>(Op)) {
     Map.map(A.getResult(), I.and_({Map.lookup(A.getLhs()), Map.lookup(A.getRhs())}));
   } else if (auto E = dyn_cast<tile::ElementwiseOp>(Op)) {
