@@ -1,0 +1,373 @@
+//===- Tensors.cpp - Initializers, external data, values --------------------===//
+//
+// Size checks, external data, reading TensorProtos into host constants,
+// and the values of the graph being built (inputs, outputs, constants).
+//
+//===----------------------------------------------------------------------===//
+#include "Importer.h"
+
+namespace d1::import {
+
+void Importer::checkSize(const Shape &S, int64_t EltBytes, const std::string &What) {
+  int64_t N;
+  if (!shapes::checkedNumElements(S, N)) {
+    for (int64_t D : S)
+      if (D < 0)
+        fail(What + " " + shapeStr(S) + " has a negative dimension");
+    fail(What + " " + shapeStr(S) + " has more than 2^63 elements");
+  }
+  int64_t Span = 1, Bytes = 0;
+  for (int64_t D : S)
+    Span *= std::max<int64_t>(D, 1); // cannot overflow: checked above
+  bool Over = __builtin_mul_overflow(Span, EltBytes, &Bytes);
+  if (!Over && Bytes <= Opts.MaxTensorBytes)
+    return;
+  std::string Size = Over ? "more than 2^63 bytes" : std::to_string(Bytes) + " bytes";
+  std::string Dram =
+      "more than the machine's DRAM (" + std::to_string(Opts.MaxTensorBytes) + " bytes)";
+  if (N == 0)
+    fail(What + " " + shapeStr(S) + " is empty but its other dimensions span " + Size + ", " +
+         Dram);
+  fail(What + " " + shapeStr(S) + " has " + std::to_string(N) + " elements (" + Size + "), " +
+       Dram);
+}
+
+void Importer::checkComputed(const Shape &S, int32_t DType, const std::string &What, int64_t From) {
+  checkSize(S, int64_t(elementSize(DType)), What);
+  int64_t N = shapes::numElements(S);
+  if (N > MaxComputedElements && N > From)
+    fail(What + " " + shapeStr(S) + " has " + std::to_string(N) +
+         " elements, more than d1c computes at import (" + std::to_string(MaxComputedElements) +
+         ")");
+}
+
+void Importer::checkWindowAttrs(size_t NS, const std::vector<int64_t> &Kernel,
+                                const std::vector<int64_t> &Strides,
+                                const std::vector<int64_t> &Dil, const std::vector<int64_t> &Pads) {
+  auto Check = [&](const std::vector<int64_t> &V, const char *Name, size_t Count, int64_t Min) {
+    if (!V.empty() && V.size() != Count)
+      fail(std::string(Name) + " needs " + std::to_string(Count) + " values, got " +
+           std::to_string(V.size()));
+    for (int64_t X : V)
+      if (X < Min || X > (int64_t(1) << 31))
+        fail(std::string(Name) + " value " + std::to_string(X) + " is out of range (" +
+             std::to_string(Min) + " to 2^31)");
+  };
+  Check(Kernel, "kernel_shape", NS, 1);
+  Check(Strides, "strides", NS, 1);
+  Check(Dil, "dilations", NS, 1);
+  Check(Pads, "pads", 2 * NS, 0);
+}
+
+Importer::ExternalRef Importer::externalRef(const onnx::TensorProto &T, const std::string &What) {
+  ExternalRef R;
+  std::string Location;
+  for (const auto &E : T.external_data()) {
+    if (E.key() == "location") {
+      Location = E.value();
+    } else if (E.key() == "offset" || E.key() == "length") {
+      int64_t V;
+      if (!parseCount(E.value(), V))
+        fail(What + ": external data " + E.key() + " " + q(E.value()) + " is not a byte count");
+      (E.key() == "offset" ? R.Offset : R.Length) = V;
+    }
+  }
+  // Relative to the model's directory and inside it, symbolic links
+  // resolved; a regular file (a FIFO or device would block or never end).
+  if (Location.empty() || Location.find("..") != std::string::npos || Location[0] == '/' ||
+      Location.find('\0') != std::string::npos)
+    fail(What + ": bad external data location " + q(Location));
+  R.Shown = Dir + Location;
+  std::string Joined = Dir + Location;
+  char *Real = ::realpath(Joined.c_str(), nullptr);
+  if (!Real)
+    fail(What + ": cannot open external data file " + q(R.Shown) + ": " + std::strerror(errno));
+  R.File = Real;
+  std::free(Real);
+  std::string Inside = ModelDirReal == "/" ? "/" : ModelDirReal + "/";
+  if (R.File.compare(0, Inside.size(), Inside) != 0)
+    fail(What + ": bad external data location " + q(Location) +
+         ": it resolves outside the model's directory");
+  struct stat St;
+  if (::stat(R.File.c_str(), &St) != 0 || !S_ISREG(St.st_mode))
+    fail(What + ": external data file " + q(R.Shown) + " is not a regular file");
+  return R;
+}
+
+std::string Importer::externalData(const onnx::TensorProto &T, const std::string &What,
+                                   const Shape &Dims, size_t Bytes) {
+  ExternalRef R = externalRef(T, What);
+  // O_NONBLOCK: should the file have been swapped for a FIFO since, open
+  // does not wait for a writer.
+  int FD = ::open(R.File.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  if (FD < 0)
+    fail(What + ": cannot open external data file " + q(R.Shown) + ": " + std::strerror(errno));
+  struct stat St;
+  if (::fstat(FD, &St) != 0 || !S_ISREG(St.st_mode)) {
+    ::close(FD);
+    fail(What + ": external data file " + q(R.Shown) + " is not a regular file");
+  }
+  int64_t Size = int64_t(St.st_size);
+  if (R.Offset > Size) {
+    ::close(FD);
+    fail(What + ": external data offset " + std::to_string(R.Offset) + " is past the end of " +
+         q(R.Shown) + " (" + std::to_string(Size) + " bytes)");
+  }
+  if (R.Length < 0)
+    R.Length = Size - R.Offset;
+  if (R.Length > Size - R.Offset) {
+    ::close(FD);
+    fail(What + ": external data [" + std::to_string(R.Offset) + ", +" + std::to_string(R.Length) +
+         ") exceeds " + q(R.Shown) + " (" + std::to_string(Size) + " bytes)");
+  }
+  if (uint64_t(R.Length) != Bytes) {
+    ::close(FD);
+    fail(What + " holds " + std::to_string(R.Length) + " bytes; its shape " + shapeStr(Dims) +
+         " needs " + std::to_string(Bytes));
+  }
+  std::string Data(size_t(R.Length), '\0');
+  size_t Done = 0;
+  while (Done < Data.size()) {
+    ssize_t Got =
+        ::pread(FD, Data.data() + Done, Data.size() - Done, off_t(R.Offset) + off_t(Done));
+    if (Got < 0 && errno == EINTR)
+      continue;
+    if (Got <= 0) {
+      ::close(FD);
+      fail(What + ": cannot read external data file " + q(R.Shown) +
+           (Got < 0 ? std::string(": ") + std::strerror(errno) : ": it ended early"));
+    }
+    Done += size_t(Got);
+  }
+  ::close(FD);
+  return Data;
+}
+
+Const Importer::readTensor(const onnx::TensorProto &T, const std::string &What) {
+  Const C;
+  int32_t DT = T.data_type();
+  if (!isFloatType(DT) && !isIntType(DT))
+    fail(What + " has data type " + dtypeName(DT) + ", which d1c does not support");
+  if (DT == onnx::TensorProto::FLOAT16 || DT == onnx::TensorProto::BFLOAT16)
+    fail(What + " has data type " + dtypeName(DT) + "; d1c reads FLOAT models");
+  for (int64_t D : T.dims()) {
+    if (D < 0)
+      fail(What + " has a negative dimension");
+    C.Dims.push_back(D);
+  }
+  bool Float = isFloatType(DT);
+  C.DType = Float ? onnx::TensorProto::FLOAT : DT;
+  // Bounded before anything is read or allocated.
+  checkSize(C.Dims, int64_t(elementSize(DT)), What);
+  int64_t N = C.size();
+  size_t Bytes = size_t(N) * elementSize(DT); // fits: checked against DRAM
+  std::string Raw;
+  bool HasRaw = false;
+  if (T.data_location() == onnx::TensorProto::EXTERNAL) {
+    Raw = externalData(T, What, C.Dims, Bytes);
+    HasRaw = true;
+  } else if (T.has_raw_data()) {
+    Raw = T.raw_data();
+    HasRaw = true;
+  }
+  if (HasRaw) {
+    if (Raw.size() != Bytes)
+      fail(What + " holds " + std::to_string(Raw.size()) + " bytes; its shape " + shapeStr(C.Dims) +
+           " needs " + std::to_string(Bytes));
+    if (DT == onnx::TensorProto::FLOAT) {
+      C.F.resize(size_t(N));
+      if (N) // an empty vector's data() may be null
+        std::memcpy(C.F.data(), Raw.data(), Raw.size());
+    } else if (DT == onnx::TensorProto::INT64 || DT == onnx::TensorProto::UINT64) {
+      C.I.resize(size_t(N));
+      if (N)
+        std::memcpy(C.I.data(), Raw.data(), Raw.size());
+    } else {
+      for (int64_t K = 0; K < N; ++K) {
+        double V = rawAt(Raw, DT, size_t(K));
+        if (Float)
+          C.F.push_back(float(V));
+        else
+          C.I.push_back(int64_t(V));
+      }
+    }
+    return C;
+  }
+  auto Check = [&](int64_t Got) {
+    if (Got != N)
+      fail(What + " holds " + std::to_string(Got) + " values; its shape " + shapeStr(C.Dims) +
+           " needs " + std::to_string(N));
+  };
+  switch (DT) {
+  case onnx::TensorProto::FLOAT:
+    Check(T.float_data_size());
+    C.F.assign(T.float_data().begin(), T.float_data().end());
+    break;
+  case onnx::TensorProto::DOUBLE:
+    Check(T.double_data_size());
+    for (double V : T.double_data())
+      C.F.push_back(float(V));
+    break;
+  case onnx::TensorProto::INT64:
+    Check(T.int64_data_size());
+    C.I.assign(T.int64_data().begin(), T.int64_data().end());
+    break;
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64:
+    Check(T.uint64_data_size());
+    for (uint64_t V : T.uint64_data())
+      C.I.push_back(int64_t(V));
+    break;
+  default:
+    Check(T.int32_data_size());
+    C.I.assign(T.int32_data().begin(), T.int32_data().end());
+    break;
+  }
+  return C;
+}
+
+Type Importer::elementType(int32_t T) {
+  auto Int = [&](unsigned W, bool U = false) {
+    return IntegerType::get(&Ctx, W, U ? IntegerType::Unsigned : IntegerType::Signless);
+  };
+  switch (T) {
+  case onnx::TensorProto::FLOAT:
+    return Float32Type::get(&Ctx);
+  case onnx::TensorProto::DOUBLE:
+    return Float64Type::get(&Ctx);
+  case onnx::TensorProto::FLOAT16:
+    return Float16Type::get(&Ctx);
+  case onnx::TensorProto::BFLOAT16:
+    return BFloat16Type::get(&Ctx);
+  case onnx::TensorProto::BOOL:
+    return Int(1);
+  case onnx::TensorProto::INT8:
+    return Int(8);
+  case onnx::TensorProto::INT16:
+    return Int(16);
+  case onnx::TensorProto::INT32:
+    return Int(32);
+  case onnx::TensorProto::UINT8:
+    return Int(8, true);
+  case onnx::TensorProto::UINT16:
+    return Int(16, true);
+  case onnx::TensorProto::UINT32:
+    return Int(32, true);
+  case onnx::TensorProto::UINT64:
+    return Int(64, true);
+  default:
+    return Int(64);
+  }
+}
+
+Value Importer::materialize(const Const &C) {
+  auto T =
+      RankedTensorType::get(C.Dims, elementType(C.isFloat() ? onnx::TensorProto::FLOAT : C.DType));
+  checkSize(C.Dims, int64_t(elementSize(C.DType)), "constant");
+  if (size_t(C.size()) != (C.isFloat() ? C.F.size() : C.I.size()))
+    fail("internal error: a constant's values do not match its shape " + shapeStr(C.Dims));
+  DenseElementsAttr A;
+  if (C.isFloat()) {
+    A = DenseElementsAttr::get(T, ArrayRef<float>(C.F));
+  } else if (C.DType == onnx::TensorProto::BOOL) {
+    llvm::SmallVector<bool> Bits;
+    for (int64_t V : C.I)
+      Bits.push_back(V != 0);
+    A = DenseElementsAttr::get(T, ArrayRef<bool>(Bits));
+  } else {
+    unsigned W = T.getElementType().getIntOrFloatBitWidth();
+    std::vector<APInt> V;
+    for (int64_t X : C.I)
+      V.push_back(APInt(64, uint64_t(X)).trunc(W));
+    A = DenseElementsAttr::get(T, V);
+  }
+  return B.create<graph::ConstantOp>(Loc, T, A);
+}
+
+Value Importer::input(int K) {
+  if (!hasInput(K))
+    fail("missing input " + std::to_string(K));
+  const std::string &Name = Node->input(K);
+  auto It = Values.find(Name);
+  if (It != Values.end())
+    return It->second;
+  auto C = Consts.find(Name);
+  if (C == Consts.end())
+    fail("input " + q(Name) + " is not defined before this node");
+  Value V = materialize(C->second);
+  Values[Name] = V;
+  return V;
+}
+
+Value Importer::inputAs(int K, Type E) {
+  if (isConst(K)) {
+    Const C = Consts[Node->input(K)];
+    int32_t To = onnxType(E);
+    if (C.isFloat() && To != onnx::TensorProto::FLOAT) {
+      for (float F : C.F)
+        C.I.push_back(toInt64(F));
+      C.F.clear();
+    } else if (!C.isFloat() && To == onnx::TensorProto::FLOAT) {
+      C.F.assign(C.I.begin(), C.I.end());
+      C.I.clear();
+    }
+    C.DType = To;
+    return materialize(C);
+  }
+  Value V = input(K);
+  if (E.isF32() && isStorageFloat(eltOf(V)))
+    return castTo(V, E);
+  if (eltOf(V) != E)
+    fail("input " + q(Node->input(K)) + " is " + dtypeName(onnxType(eltOf(V))) + ", expected " +
+         dtypeName(onnxType(E)));
+  return V;
+}
+
+Value Importer::floatInput(int K) {
+  if (isConst(K) && !Consts[Node->input(K)].isFloat()) {
+    // An integer constant (Pow's exponent, say) in an fp32 computation.
+    Const C = Consts[Node->input(K)];
+    C.F.assign(C.I.begin(), C.I.end());
+    C.I.clear();
+    C.DType = onnx::TensorProto::FLOAT;
+    return materialize(C);
+  }
+  Value V = input(K);
+  if (isStorageFloat(eltOf(V)))
+    return castTo(V, B.getF32Type());
+  if (!cast<RankedTensorType>(V.getType()).getElementType().isF32())
+    fail("input " + q(Node->input(K)) + " is " +
+         (cast<RankedTensorType>(V.getType()).getElementType().isInteger(1) ? "bool"
+                                                                            : "an integer") +
+         " tensor; " + escape(Node->op_type()) + " is computed in fp32 only");
+  return V;
+}
+
+void Importer::setOutput(int K, Value V) {
+  if (K >= Node->output_size() || Node->output(K).empty())
+    return;
+  const std::string &Name = Node->output(K);
+  checkSize(shapeOf(V), bytesOf(eltOf(V)), "output " + q(Name));
+  Values[Name] = V;
+}
+
+void Importer::setConst(int K, Const C) {
+  if (K >= Node->output_size() || Node->output(K).empty())
+    return;
+  checkSize(C.Dims, int64_t(elementSize(C.DType)), "output " + q(Node->output(K)));
+  Consts[Node->output(K)] = std::move(C);
+}
+
+void Importer::onlyAttrs(std::initializer_list<const char *> Known) {
+  for (const auto &A : Node->attribute()) {
+    if (A.type() == onnx::AttributeProto::GRAPH || A.type() == onnx::AttributeProto::GRAPHS)
+      fail("subgraph attribute " + q(A.name()) + " is not supported");
+    bool Ok = false;
+    for (const char *K : Known)
+      Ok |= A.name() == K;
+    if (!Ok)
+      fail("attribute " + q(A.name()) + " is not supported");
+  }
+}
+
+} // namespace d1::import
