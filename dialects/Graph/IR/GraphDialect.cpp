@@ -108,8 +108,8 @@ LogicalResult inferred(std::optional<Location> L, StringRef Op, const std::strin
 }
 
 /// The numpy broadcast of the operands' shapes, with element type Elt.
-LogicalResult inferBroadcast(std::optional<Location> L, StringRef Op, ValueRange Operands,
-                             Type Elt, SmallVectorImpl<Type> &Types) {
+LogicalResult inferBroadcast(std::optional<Location> L, StringRef Op, ValueRange Operands, Type Elt,
+                             SmallVectorImpl<Type> &Types) {
   if (failed(staticOperands(L, Op, Operands)))
     return failure();
   shapes::Shape Out = shapeOf(Operands[0]);
@@ -135,11 +135,11 @@ LogicalResult verifyBinary(Operation *Op) {
 } // namespace d1::graph
 
 // The binary elementwise ops give the broadcast shape in the lhs type.
-#define D1_INFER_BINARY(OpClass)                                                                  \
-  LogicalResult OpClass::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,  \
-                                          SmallVectorImpl<Type> &Types) {                       \
-    return inferBroadcast(L, getOperationName(), A.getOperands(),                               \
-                          getElementTypeOrSelf(A.getLhs()), Types);                              \
+#define D1_INFER_BINARY(OpClass)                                                                   \
+  LogicalResult OpClass::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,     \
+                                          SmallVectorImpl<Type> &Types) {                          \
+    return inferBroadcast(L, getOperationName(), A.getOperands(),                                  \
+                          getElementTypeOrSelf(A.getLhs()), Types);                                \
   }
 D1_INFER_BINARY(AddOp)
 D1_INFER_BINARY(SubOp)
@@ -155,8 +155,8 @@ D1_INFER_BINARY(OrOp)
 D1_INFER_BINARY(XorOp)
 #undef D1_INFER_BINARY
 
-LogicalResult CompareOp::inferReturnTypes(MLIRContext *Ctx, std::optional<Location> L,
-                                          Adaptor A, SmallVectorImpl<Type> &Types) {
+LogicalResult CompareOp::inferReturnTypes(MLIRContext *Ctx, std::optional<Location> L, Adaptor A,
+                                          SmallVectorImpl<Type> &Types) {
   return inferBroadcast(L, getOperationName(), A.getOperands(), IntegerType::get(Ctx, 1), Types);
 }
 
@@ -204,8 +204,8 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> L,
   if (failed(staticOperands(L, getOperationName(), A.getOperands())))
     return failure();
   shapes::Shape Out;
-  std::string E = shapes::gemm(shapeOf(A.getA()), shapeOf(A.getB()), A.getTransA(),
-                               A.getTransB(), Out);
+  std::string E =
+      shapes::gemm(shapeOf(A.getA()), shapeOf(A.getB()), A.getTransA(), A.getTransB(), Out);
   return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getA()), Types);
 }
 
@@ -224,9 +224,8 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> L,
   if (failed(staticOperands(L, getOperationName(), A.getOperands())))
     return failure();
   shapes::Shape Out;
-  std::string E = shapes::conv2d(shapeOf(A.getInput()), shapeOf(A.getWeight()),
-                                 vec(A.getStrides()), vec(A.getPads()), vec(A.getDilations()),
-                                 A.getGroup(), Out);
+  std::string E = shapes::conv2d(shapeOf(A.getInput()), shapeOf(A.getWeight()), vec(A.getStrides()),
+                                 vec(A.getPads()), vec(A.getDilations()), A.getGroup(), Out);
   return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getInput()), Types);
 }
 
@@ -342,8 +341,8 @@ LogicalResult ReshapeOp::verify() {
   return expectResult(*this, "", shapeOf(getResult()));
 }
 
-LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> L,
-                                            Adaptor A, SmallVectorImpl<Type> &Types) {
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,
+                                            SmallVectorImpl<Type> &Types) {
   if (failed(staticOperands(L, getOperationName(), A.getOperands())))
     return failure();
   shapes::Shape Out;
@@ -363,8 +362,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   for (Value V : A.getInputs())
     Ins.push_back(shapeOf(V));
   shapes::Shape Out;
-  std::string E = A.getAxis() < 0 ? "axis must be normalized"
-                                  : shapes::concat(Ins, A.getAxis(), Out);
+  std::string E =
+      A.getAxis() < 0 ? "axis must be normalized" : shapes::concat(Ins, A.getAxis(), Out);
   return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getInputs()[0]), Types);
 }
 
@@ -391,8 +390,7 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   if (failed(staticOperands(L, getOperationName(), A.getOperands())))
     return failure();
   shapes::Shape Out;
-  std::string E =
-      shapes::gather(shapeOf(A.getInput()), shapeOf(A.getIndices()), A.getAxis(), Out);
+  std::string E = shapes::gather(shapeOf(A.getInput()), shapeOf(A.getIndices()), A.getAxis(), Out);
   return inferred(L, getOperationName(), E, Out, getElementTypeOrSelf(A.getInput()), Types);
 }
 

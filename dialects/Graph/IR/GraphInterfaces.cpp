@@ -94,7 +94,8 @@ Window IterationSpaceOpInterface::getOperandWindow(unsigned K, ArrayRef<int64_t>
   Window W;
   for (auto [E, Extent] : llvm::zip(Map.getResults(), Shape)) {
     auto [Min, Max] = bounds(E, Offsets, Hi);
-    int64_t From = std::clamp<int64_t>(Min, 0, Extent), To = std::clamp<int64_t>(Max + 1, 0, Extent);
+    int64_t From = std::clamp<int64_t>(Min, 0, Extent),
+            To = std::clamp<int64_t>(Max + 1, 0, Extent);
     bool Empty = llvm::any_of(Sizes, [](int64_t S) { return S <= 0; });
     W.Offsets.push_back(From);
     W.Sizes.push_back(Empty ? 0 : std::max<int64_t>(To - From, 0));
@@ -177,8 +178,8 @@ SmallVector<AffineMap> ConvOp::getIndexingMaps() {
 }
 
 // Loops (n, c, oh, ow, kh, kw).
-static SmallVector<AffineMap> poolMaps(MLIRContext *Ctx, ArrayRef<int64_t> St,
-                                       ArrayRef<int64_t> Pd, ArrayRef<int64_t> Dl) {
+static SmallVector<AffineMap> poolMaps(MLIRContext *Ctx, ArrayRef<int64_t> St, ArrayRef<int64_t> Pd,
+                                       ArrayRef<int64_t> Dl) {
   AffineExpr N, C, OH, OW, KH, KW;
   bindDims(Ctx, N, C, OH, OW, KH, KW);
   return {AffineMap::get(6, 0,

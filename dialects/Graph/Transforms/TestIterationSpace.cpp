@@ -19,8 +19,7 @@ using namespace d1;
 
 namespace {
 
-struct TestIterationSpacePass
-    : d1::impl::TestIterationSpaceBase<TestIterationSpacePass> {
+struct TestIterationSpacePass : d1::impl::TestIterationSpaceBase<TestIterationSpacePass> {
   void runOnOperation() override {
     getOperation().walk([&](graph::IterationSpaceOpInterface Op) {
       SmallVector<int64_t> Ranges = Op.getStaticLoopRanges();
