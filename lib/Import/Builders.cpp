@@ -185,7 +185,6 @@ Value Importer::nllLoss(Value LogProb, Value Target, Value Weight, std::optional
   return bin<graph::DivOp>(Sum, reduceOf(graph::ReduceKind::Sum, W, {}, false));
 }
 
-
 Value Importer::scatter(Value Data, Value Flat, Value Updates, const std::string &Reduction) {
   using R = graph::ScatterReduction;
   R Kind = Reduction == "none"  ? R::None

@@ -62,7 +62,6 @@ using shapes::Shape;
 /// any depth is safe); -1 if the bytes are not well formed.
 int modelNesting(const uint8_t *Data, int Size);
 
-
 struct ImportError {
   std::string Msg;
 };
@@ -466,6 +465,8 @@ private:
   /// Operators written as other graph ops (transposed convolution, padding,
   /// normalizations, ...); false if Op is not one.
   bool importDecomposed();
+  /// Resize and Upsample (Resize.cpp).
+  bool importResize();
   void importConvTranspose();
   void importRecurrent();
   /// Pads (begin values for every axis, then end values; negative crops) in

@@ -227,7 +227,6 @@ void Importer::importPool(bool Max) {
   setOutput(0, castTo(R, T));
 }
 
-
 Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string &Mode,
                     double Fill) {
   Shape S = shapeOf(X);

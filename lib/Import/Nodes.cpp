@@ -33,7 +33,7 @@ void Importer::importNode() {
     if (hasInput(int(K)) && !isConst(int(K)) && !Values.count(Node->input(int(K))))
       fail("input " + q(Node->input(int(K))) + " is not defined before this node");
 
-  if (importElementwise() || importDecomposed() || importQuantized())
+  if (importElementwise() || importDecomposed() || importQuantized() || importResize())
     return;
   if (Op == "Relu")
     return Unary(graph::ReluOp());

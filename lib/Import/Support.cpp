@@ -185,7 +185,6 @@ int32_t onnxType(Type T) {
   }
 }
 
-
 /// S as a decimal count: digits only (no sign, space or base prefix), at
 /// most INT64_MAX.
 bool parseCount(const std::string &S, int64_t &V) {
