@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "d1/Runtime/TensorIO.h"
 #include "d1/Support/FileIO.h"
+#include "d1/Support/TensorProto.h"
 #include "d1/Target/Numerics.h"
 
 #include "onnx/onnx_pb.h"
@@ -166,40 +167,9 @@ bool parsePb(const std::string &Path, const std::string &B, HostTensor &T, std::
     Err = Path + ": TensorProto shape overflows 64 bits";
     return false;
   }
-  if (P.has_raw_data()) {
-    T.Bytes = std::move(*P.mutable_raw_data());
-  } else {
-    T.Bytes.clear();
-    switch (T.DType) {
-    case d1x::F32:
-      for (float F : P.float_data())
-        appendLE(T.Bytes, f32Bits(F), 4);
-      break;
-    case d1x::F64:
-      for (double F : P.double_data()) {
-        uint64_t U;
-        std::memcpy(&U, &F, 8);
-        appendLE(T.Bytes, U, 8);
-      }
-      break;
-    case d1x::I64:
-      for (int64_t V : P.int64_data())
-        appendLE(T.Bytes, V, 8);
-      break;
-    case d1x::U32:
-    case d1x::U64:
-      for (uint64_t V : P.uint64_data())
-        appendLE(T.Bytes, V, Size);
-      break;
-    default: // int32_data carries the narrow integer, bool, f16 and bf16 types
-      for (int32_t V : P.int32_data())
-        appendLE(T.Bytes, uint32_t(V), Size);
-      break;
-    }
-  }
-  if (T.Bytes.size() != Need) {
-    Err = Path + ": TensorProto holds " + std::to_string(T.Bytes.size()) +
-          " bytes of data; its shape needs " + std::to_string(Need);
+  std::string DecodeErr;
+  if (!decodeTensorProto(P, T.Shape, T.Bytes, DecodeErr)) {
+    Err = Path + ": TensorProto " + DecodeErr;
     return false;
   }
   return true;

@@ -22,6 +22,7 @@
 #include "d1/Import/ONNXImporter.h"
 #include "d1/Support/Escape.h"
 #include "d1/Support/Shapes.h"
+#include "d1/Support/TensorProto.h"
 #include "dialects/D1/IR/D1.h"
 #include "dialects/Graph/IR/Graph.h"
 

@@ -140,25 +140,7 @@ double rawAt(const std::string &Raw, int32_t T, size_t K) {
   }
 }
 
-size_t elementSize(int32_t T) {
-  switch (T) {
-  case onnx::TensorProto::DOUBLE:
-  case onnx::TensorProto::INT64:
-  case onnx::TensorProto::UINT64:
-    return 8;
-  case onnx::TensorProto::FLOAT:
-  case onnx::TensorProto::INT32:
-  case onnx::TensorProto::UINT32:
-    return 4;
-  case onnx::TensorProto::INT16:
-  case onnx::TensorProto::UINT16:
-  case onnx::TensorProto::FLOAT16:
-  case onnx::TensorProto::BFLOAT16:
-    return 2;
-  default:
-    return 1;
-  }
-}
+size_t elementSize(int32_t T) { return std::max<size_t>(1, tensorProtoElementSize(T)); }
 
 /// The ONNX type of a compiler element type (the inverse of elementType).
 int32_t onnxType(Type T) {

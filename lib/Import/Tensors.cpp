@@ -161,67 +161,32 @@ Const Importer::readTensor(const onnx::TensorProto &T, const std::string &What) 
   checkSize(C.Dims, int64_t(elementSize(DT)), What);
   int64_t N = C.size();
   size_t Bytes = size_t(N) * elementSize(DT); // fits: checked against DRAM
-  std::string Raw;
-  bool HasRaw = false;
-  if (T.data_location() == onnx::TensorProto::EXTERNAL) {
+  // The data as little-endian bytes of DT, from external data or the
+  // proto's own fields (d1/Support/TensorProto.h, as d1-run reads .pb files).
+  std::string Raw, Err;
+  if (T.data_location() == onnx::TensorProto::EXTERNAL)
     Raw = externalData(T, What, C.Dims, Bytes);
-    HasRaw = true;
-  } else if (T.has_raw_data()) {
-    Raw = T.raw_data();
-    HasRaw = true;
-  }
-  if (HasRaw) {
-    if (Raw.size() != Bytes)
-      fail(What + " holds " + std::to_string(Raw.size()) + " bytes; its shape " + shapeStr(C.Dims) +
-           " needs " + std::to_string(Bytes));
-    if (DT == onnx::TensorProto::FLOAT) {
-      C.F.resize(size_t(N));
-      if (N) // an empty vector's data() may be null
-        std::memcpy(C.F.data(), Raw.data(), Raw.size());
-    } else if (DT == onnx::TensorProto::INT64 || DT == onnx::TensorProto::UINT64) {
-      C.I.resize(size_t(N));
-      if (N)
-        std::memcpy(C.I.data(), Raw.data(), Raw.size());
-    } else {
-      for (int64_t K = 0; K < N; ++K) {
-        double V = rawAt(Raw, DT, size_t(K));
-        if (Float)
-          C.F.push_back(float(V));
-        else
-          C.I.push_back(int64_t(V));
-      }
+  else if (!decodeTensorProto(T, C.Dims, Raw, Err))
+    fail(What + " " + Err);
+  if (Raw.size() != Bytes)
+    fail(What + " holds " + std::to_string(Raw.size()) + " bytes; its shape " + shapeStr(C.Dims) +
+         " needs " + std::to_string(Bytes));
+  if (DT == onnx::TensorProto::FLOAT) {
+    C.F.resize(size_t(N));
+    if (N) // an empty vector's data() may be null
+      std::memcpy(C.F.data(), Raw.data(), Raw.size());
+  } else if (DT == onnx::TensorProto::INT64 || DT == onnx::TensorProto::UINT64) {
+    C.I.resize(size_t(N));
+    if (N)
+      std::memcpy(C.I.data(), Raw.data(), Raw.size());
+  } else {
+    for (int64_t K = 0; K < N; ++K) {
+      double V = rawAt(Raw, DT, size_t(K));
+      if (Float)
+        C.F.push_back(float(V));
+      else
+        C.I.push_back(int64_t(V));
     }
-    return C;
-  }
-  auto Check = [&](int64_t Got) {
-    if (Got != N)
-      fail(What + " holds " + std::to_string(Got) + " values; its shape " + shapeStr(C.Dims) +
-           " needs " + std::to_string(N));
-  };
-  switch (DT) {
-  case onnx::TensorProto::FLOAT:
-    Check(T.float_data_size());
-    C.F.assign(T.float_data().begin(), T.float_data().end());
-    break;
-  case onnx::TensorProto::DOUBLE:
-    Check(T.double_data_size());
-    for (double V : T.double_data())
-      C.F.push_back(float(V));
-    break;
-  case onnx::TensorProto::INT64:
-    Check(T.int64_data_size());
-    C.I.assign(T.int64_data().begin(), T.int64_data().end());
-    break;
-  case onnx::TensorProto::UINT32:
-  case onnx::TensorProto::UINT64:
-    Check(T.uint64_data_size());
-    for (uint64_t V : T.uint64_data())
-      C.I.push_back(int64_t(V));
-    break;
-  default:
-    Check(T.int32_data_size());
-    C.I.assign(T.int32_data().begin(), T.int32_data().end());
-    break;
   }
   return C;
 }
