@@ -74,43 +74,90 @@ bool Importer::fold() {
     if (hasInput(int(K)))
       Largest = std::max(Largest, In(int(K)).size());
   auto CheckOut = [&](const Const &R) { checkComputed(R.Dims, R.DType, "output", Largest); };
-  static const std::map<std::string, std::function<double(double, double)>> Binary = {
-      {"Add", [](double A, double B) { return A + B; }},
-      {"Sub", [](double A, double B) { return A - B; }},
-      {"Mul", [](double A, double B) { return A * B; }},
-      {"Pow", [](double A, double B) { return std::pow(A, B); }},
-      {"Min", [](double A, double B) { return std::min(A, B); }},
-      {"Max", [](double A, double B) { return std::max(A, B); }},
-      {"Equal", [](double A, double B) { return double(A == B); }},
-      {"Less", [](double A, double B) { return double(A < B); }},
-      {"Greater", [](double A, double B) { return double(A > B); }},
-  };
-  auto Bin = Binary.find(Op);
-  if (Bin != Binary.end() && NIn == 2) {
+  // Elementwise ops fold with the semantics of the code d1c generates for
+  // them (docs/compiler.md, "Constants"): fp32 operations on floats, with
+  // the ISA's NaN rules for min and max; two's complement wrapping at the
+  // type's width on integers, with the ISA's division by zero.
+  static const std::set<std::string> Binary = {"Add", "Sub", "Mul",   "Div",  "Min",
+                                               "Max", "Pow", "Equal", "Less", "Greater"};
+  if (Binary.count(Op) && NIn == 2) {
+    const Const &A = In(0), &X = In(1);
     bool Cmp = Op == "Equal" || Op == "Less" || Op == "Greater";
-    Const R = foldBinary(In(0), In(1), Bin->second, In(0).isFloat() && !Cmp, Err, CheckOut);
+    // Pow folds where the generated code is exact (d1c writes x^2, x^0.5,
+    // x^-1 and x^1 as a product, a square root, a reciprocal and a copy);
+    // other powers are computed at run time, by the run time's kernel.
+    float PowBy = 0;
+    if (Op == "Pow") {
+      if (X.size() != 1 || !X.isFloat())
+        return false;
+      PowBy = X.F[0];
+      if (PowBy != 2.0f && PowBy != 0.5f && PowBy != -1.0f && PowBy != 1.0f)
+        return false;
+    } else if (A.isFloat() != X.isFloat()) {
+      return false; // mixed types: the importer's casts decide, at run time
+    }
+    Const R;
+    Err = shapes::broadcast(A.Dims, X.Dims, R.Dims);
     if (!Err.empty())
       fail(Err);
-    if (Cmp)
-      R.DType = onnx::TensorProto::BOOL;
-    setConst(0, R);
-    return true;
-  }
-  if (Op == "Div" && NIn == 2) {
-    bool F = In(0).isFloat();
-    Const R = foldBinary(
-        In(0), In(1),
-        [F](double A, double B) {
-          if (F)
-            return A / B;
-          int64_t N = toInt64(A), D = toInt64(B);
-          if (D == 0 || (N == INT64_MIN && D == -1)) // undefined in ONNX; not a trap here
-            return D == 0 ? 0.0 : A;
-          return double(N / D); // integer division truncates
-        },
-        F, Err, CheckOut);
-    if (!Err.empty())
-      fail(Err);
+    R.DType = Cmp ? int32_t(onnx::TensorProto::BOOL) : A.DType;
+    CheckOut(R);
+    bool Unsigned = isUnsignedType(A.DType);
+    for (int64_t K = 0; K < R.size(); ++K) {
+      int64_t IA = broadcastIndex(R.Dims, A.Dims, K), IX = broadcastIndex(R.Dims, X.Dims, K);
+      if (Op == "Pow") {
+        // Integer bases go through fp32 and back, as the lowering does.
+        float V = A.isFloat() ? A.F[size_t(IA)] : float(A.I[size_t(IA)]);
+        float P = PowBy == 2.0f    ? V * V
+                  : PowBy == 0.5f  ? std::sqrt(V)
+                  : PowBy == -1.0f ? 1.0f / V
+                                   : V;
+        if (R.isFloat())
+          R.F.push_back(P);
+        else
+          R.I.push_back(wrapTo(R.DType, uint64_t(int64_t(f32ToI32Sat(P)))));
+        continue;
+      }
+      if (A.isFloat()) {
+        float U = A.F[size_t(IA)], W = X.F[size_t(IX)];
+        if (Cmp) {
+          R.I.push_back(Op == "Equal" ? U == W : Op == "Less" ? U < W : U > W);
+          continue;
+        }
+        R.F.push_back(Op == "Add"   ? U + W
+                      : Op == "Sub" ? U - W
+                      : Op == "Mul" ? U * W
+                      : Op == "Div" ? U / W
+                      : Op == "Min" ? fminNaN(U, W)
+                                    : fmaxNaN(U, W));
+        continue;
+      }
+      int64_t U = A.I[size_t(IA)], W = X.I[size_t(IX)];
+      uint64_t UU = uint64_t(U), UW = uint64_t(W);
+      auto Less = [&](uint64_t P, uint64_t Q) {
+        return Unsigned ? P < Q : int64_t(P) < int64_t(Q);
+      };
+      if (Cmp) {
+        R.I.push_back(Op == "Equal" ? U == W : Op == "Less" ? Less(UU, UW) : Less(UW, UU));
+        continue;
+      }
+      uint64_t V;
+      if (Op == "Add")
+        V = UU + UW;
+      else if (Op == "Sub")
+        V = UU - UW;
+      else if (Op == "Mul")
+        V = UU * UW;
+      else if (Op == "Min")
+        V = Less(UW, UU) ? UW : UU;
+      else if (Op == "Max")
+        V = Less(UU, UW) ? UW : UU;
+      else if (Unsigned) // div and divu: x/0 is all ones
+        V = UW == 0 ? ~uint64_t(0) : UU / UW;
+      else
+        V = W == 0 ? ~uint64_t(0) : (U == INT64_MIN && W == -1) ? UU : uint64_t(U / W);
+      R.I.push_back(wrapTo(R.DType, V));
+    }
     setConst(0, R);
     return true;
   }
@@ -140,20 +187,28 @@ bool Importer::fold() {
   if (Op == "Neg" || Op == "Abs" || Op == "Sqrt" || Op == "Reciprocal" || Op == "Exp" ||
       Op == "Floor" || Op == "Ceil" || Op == "Relu") {
     Const R = In(0);
+    if (!R.isFloat() && Op != "Neg" && Op != "Abs" && Op != "Relu")
+      return false; // float-only operators: the run time's casts decide
     for (size_t K = 0; K < size_t(R.size()); ++K) {
-      double V = R.at(int64_t(K));
-      V = Op == "Neg"          ? -V
-          : Op == "Abs"        ? std::fabs(V)
-          : Op == "Sqrt"       ? std::sqrt(V)
-          : Op == "Reciprocal" ? 1 / V
-          : Op == "Exp"        ? std::exp(V)
-          : Op == "Floor"      ? std::floor(V)
-          : Op == "Ceil"       ? std::ceil(V)
-                               : std::max(V, 0.0);
-      if (R.isFloat())
-        R.F[K] = float(V);
-      else
-        R.I[K] = toInt64(V);
+      if (!R.isFloat()) {
+        int64_t V = R.I[K];
+        uint64_t W = Op == "Neg" ? 0 - uint64_t(V)
+                     : Op == "Abs"
+                         ? (V < 0 && !isUnsignedType(R.DType) ? 0 - uint64_t(V) : uint64_t(V))
+                         : (V < 0 && !isUnsignedType(R.DType) ? 0 : uint64_t(V));
+        R.I[K] = wrapTo(R.DType, W);
+        continue;
+      }
+      float V = R.F[K];
+      // The fp32 results of vneg, vabs, vsqrt, vrcp, vexp and vmax with 0.
+      R.F[K] = Op == "Neg"          ? -V
+               : Op == "Abs"        ? std::fabs(V)
+               : Op == "Sqrt"       ? std::sqrt(V)
+               : Op == "Reciprocal" ? 1.0f / V
+               : Op == "Exp"        ? expF32(V)
+               : Op == "Floor"      ? std::floor(V)
+               : Op == "Ceil"       ? std::ceil(V)
+                                    : fmaxNaN(V, 0.0f);
     }
     setConst(0, R);
     return true;
@@ -163,23 +218,14 @@ bool Importer::fold() {
     return true;
   }
   if (Op == "Cast") {
-    int64_t To = intAttr("to", 0);
+    int32_t To = int32_t(intAttr("to", 0));
     Const R = In(0);
-    if (isFloatType(int32_t(To)) && !R.isFloat()) {
-      R.F.assign(R.I.begin(), R.I.end());
-      R.I.clear();
-    } else if (isIntType(int32_t(To)) && R.isFloat()) {
-      for (float V : R.F)
-        R.I.push_back(toInt64(V));
-      R.F.clear();
-    } else if (!isFloatType(int32_t(To)) && !isIntType(int32_t(To))) {
-      fail("Cast to " + dtypeName(int32_t(To)) + " is not supported");
-    }
-    R.DType = isFloatType(int32_t(To)) ? onnx::TensorProto::FLOAT : int32_t(To);
-    if (R.DType == onnx::TensorProto::BOOL)
-      for (int64_t &V : R.I)
-        V = V != 0;
-    setConst(0, R);
+    if (!isFloatType(To) && !isIntType(To))
+      fail("Cast to " + dtypeName(To) + " is not supported");
+    // To fp16 and bf16 the generated code rounds: cast at run time.
+    if (To == onnx::TensorProto::FLOAT16 || To == onnx::TensorProto::BFLOAT16)
+      return false;
+    setConst(0, convertConst(R, To));
     return true;
   }
   if (Op == "Reshape" || Op == "Unsqueeze" || Op == "Squeeze" || Op == "Flatten") {

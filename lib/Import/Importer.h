@@ -23,6 +23,7 @@
 #include "d1/Support/Escape.h"
 #include "d1/Support/Shapes.h"
 #include "d1/Support/TensorProto.h"
+#include "d1/Target/Numerics.h"
 #include "dialects/D1/IR/D1.h"
 #include "dialects/Graph/IR/Graph.h"
 
@@ -98,11 +99,14 @@ bool parseCount(const std::string &S, int64_t &V);
 
 /// The flat index into In (broadcast to Out) of Out's element Flat.
 int64_t broadcastIndex(const Shape &Out, const Shape &In, int64_t Flat);
-/// Elementwise over two constants with broadcasting; Check sees the result's
-/// shape and type before anything is allocated.
-Const foldBinary(const Const &A, const Const &X, const std::function<double(double, double)> &F,
-                 bool FloatResult, std::string &Err,
-                 const std::function<void(const Const &)> &Check);
+/// The integer V (two's complement bits) wrapped to the width of ONNX type
+/// T, as the generated code stores it: sign-extended for signed types,
+/// zero-extended for unsigned ones, 0 or 1 for bool.
+int64_t wrapTo(int32_t T, uint64_t V);
+bool isUnsignedType(int32_t T);
+/// C as ONNX type To (FLOAT for every float type), converted as the
+/// generated code converts: the one semantics of Cast, folded or not.
+Const convertConst(Const C, int32_t To);
 /// Copies a strided selection of a constant (used by Slice, Gather, Transpose).
 Const gatherConst(const Const &C, const Shape &OutDims,
                   const std::function<int64_t(const std::vector<int64_t> &)> &SourceIndex);

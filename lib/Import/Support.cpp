@@ -196,26 +196,57 @@ int64_t broadcastIndex(const Shape &Out, const Shape &In, int64_t Flat) {
   return Idx;
 }
 
-/// Elementwise over two constants with broadcasting; Check sees the result's
-/// shape and type before anything is allocated.
-Const foldBinary(const Const &A, const Const &X, const std::function<double(double, double)> &F,
-                 bool FloatResult, std::string &Err,
-                 const std::function<void(const Const &)> &Check) {
-  Const R;
-  Err = shapes::broadcast(A.Dims, X.Dims, R.Dims);
-  if (!Err.empty())
-    return R;
-  R.DType = FloatResult ? onnx::TensorProto::FLOAT : A.DType;
-  Check(R);
-  int64_t N = R.size();
-  for (int64_t K = 0; K < N; ++K) {
-    double V = F(A.at(broadcastIndex(R.Dims, A.Dims, K)), X.at(broadcastIndex(R.Dims, X.Dims, K)));
-    if (FloatResult)
-      R.F.push_back(float(V));
-    else
-      R.I.push_back(toInt64(V));
+int64_t wrapTo(int32_t T, uint64_t V) {
+  switch (T) {
+  case onnx::TensorProto::INT8:
+    return int8_t(uint8_t(V));
+  case onnx::TensorProto::UINT8:
+    return uint8_t(V);
+  case onnx::TensorProto::INT16:
+    return int16_t(uint16_t(V));
+  case onnx::TensorProto::UINT16:
+    return uint16_t(V);
+  case onnx::TensorProto::INT32:
+    return int32_t(uint32_t(V));
+  case onnx::TensorProto::UINT32:
+    return uint32_t(V);
+  case onnx::TensorProto::BOOL:
+    return V != 0;
+  default:
+    return int64_t(V);
   }
-  return R;
+}
+
+Const convertConst(Const C, int32_t To) {
+  if (isFloatType(To)) {
+    // Narrow integers and int32 exactly; wider ones as the generated code
+    // converts them (d1::intToF32).
+    if (!C.isFloat()) {
+      bool Wide = C.DType == onnx::TensorProto::INT64 || C.DType == onnx::TensorProto::UINT64 ||
+                  C.DType == onnx::TensorProto::UINT32;
+      for (int64_t V : C.I)
+        C.F.push_back(Wide ? intToF32(uint64_t(V), isUnsignedType(C.DType)) : float(V));
+      C.I.clear();
+    }
+    C.DType = onnx::TensorProto::FLOAT;
+    return C;
+  }
+  if (C.isFloat()) {
+    // Floats to bool: not zero (NaN is true); to integers: toward zero,
+    // saturated at the int32 range, NaN as 0, as vcvt.i32.f32 does.
+    for (float V : C.F)
+      C.I.push_back(To == onnx::TensorProto::BOOL ? int64_t(V != 0.0f) : f32ToI32Sat(V));
+    C.F.clear();
+  }
+  for (int64_t &V : C.I)
+    V = wrapTo(To, uint64_t(V));
+  C.DType = To;
+  return C;
+}
+
+bool isUnsignedType(int32_t T) {
+  return T == onnx::TensorProto::UINT8 || T == onnx::TensorProto::UINT16 ||
+         T == onnx::TensorProto::UINT32 || T == onnx::TensorProto::UINT64;
 }
 
 /// Copies a strided selection of a constant (used by Slice, Gather, Transpose).

@@ -266,18 +266,8 @@ Value Importer::input(int K) {
 
 Value Importer::inputAs(int K, Type E) {
   if (isConst(K)) {
-    Const C = Consts[Node->input(K)];
-    int32_t To = onnxType(E);
-    if (C.isFloat() && To != onnx::TensorProto::FLOAT) {
-      for (float F : C.F)
-        C.I.push_back(toInt64(F));
-      C.F.clear();
-    } else if (!C.isFloat() && To == onnx::TensorProto::FLOAT) {
-      C.F.assign(C.I.begin(), C.I.end());
-      C.I.clear();
-    }
-    C.DType = To;
-    return materialize(C);
+    // A constant of another type is converted as Cast converts.
+    return materialize(convertConst(Consts[Node->input(K)], onnxType(E)));
   }
   Value V = input(K);
   if (E.isF32() && isStorageFloat(eltOf(V)))
@@ -291,11 +281,7 @@ Value Importer::inputAs(int K, Type E) {
 Value Importer::floatInput(int K) {
   if (isConst(K) && !Consts[Node->input(K)].isFloat()) {
     // An integer constant (Pow's exponent, say) in an fp32 computation.
-    Const C = Consts[Node->input(K)];
-    C.F.assign(C.I.begin(), C.I.end());
-    C.I.clear();
-    C.DType = onnx::TensorProto::FLOAT;
-    return materialize(C);
+    return materialize(convertConst(Consts[Node->input(K)], onnx::TensorProto::FLOAT));
   }
   Value V = input(K);
   if (isStorageFloat(eltOf(V)))

@@ -52,14 +52,15 @@ bool d1::decodeTensorProto(const onnx::TensorProto &T, const std::vector<int64_t
                            std::string &Bytes, std::string &Err) {
   size_t Size = tensorProtoElementSize(T.data_type());
   int64_t N;
-  if (!shapes::checkedNumElements(Dims, N) || uint64_t(N) > UINT64_MAX / std::max<size_t>(Size, 1)) {
+  if (!shapes::checkedNumElements(Dims, N) ||
+      uint64_t(N) > UINT64_MAX / std::max<size_t>(Size, 1)) {
     Err = "has a shape " + shown(Dims) + " whose size overflows 64 bits";
     return false;
   }
   if (T.has_raw_data()) {
     if (T.raw_data().size() != size_t(N) * Size) {
-      Err = "holds " + std::to_string(T.raw_data().size()) + " bytes; its shape " +
-            shown(Dims) + " needs " + std::to_string(uint64_t(N) * Size);
+      Err = "holds " + std::to_string(T.raw_data().size()) + " bytes; its shape " + shown(Dims) +
+            " needs " + std::to_string(uint64_t(N) * Size);
       return false;
     }
     Bytes = T.raw_data();

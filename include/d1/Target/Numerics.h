@@ -68,6 +68,16 @@ inline float fmaxNaN(float A, float B) {
   return A > B ? A : B;
 }
 
+/// An integer of up to 64 bits (its bits in V; Unsigned for the unsigned
+/// types of 32 and 64 bits) to fp32 as the generated code converts it:
+/// x = a 2^40 + m 2^16 + l, then (a 2^24 + m) 2^16 + l with two fmas.
+inline float intToF32(uint64_t V, bool Unsigned) {
+  float A = float(int32_t(Unsigned ? int64_t(V >> 40) : int64_t(V) >> 40));
+  float M = float(int32_t((V >> 16) & 0xffffff));
+  float L = float(int32_t(V & 0xffff));
+  return std::fma(std::fma(A, 16777216.0f, M), 65536.0f, L);
+}
+
 /// fp32 -> int32 toward zero, saturating; NaN -> 0.
 inline int32_t f32ToI32Sat(float F) {
   if (std::isnan(F))

@@ -409,10 +409,12 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
   case K::Floor:
   case K::Ceil: {
     // Round to nearest, then step back where that went past x.
-    Value R = I.vround_f32(A);
-    if (Kind == K::Floor)
-      return I.vsel({I.vcmplt_f32({A, R}), I.vsub_f32({R, bcast(1.0f)}), R});
-    return I.vsel({I.vcmplt_f32({R, A}), I.vadd_f32({R, bcast(1.0f)}), R});
+    // ceil x = -floor(-x), which keeps the sign of a zero result
+    // (ceil(-0.75) = -0).
+    Value X = Kind == K::Ceil ? I.vneg_f32(A) : A;
+    Value R = I.vround_f32(X);
+    R = I.vsel({I.vcmplt_f32({X, R}), I.vsub_f32({R, bcast(1.0f)}), R});
+    return Kind == K::Ceil ? I.vneg_f32(R) : R;
   }
   case K::Round:
     return I.vround_f32(A);
@@ -789,10 +791,17 @@ Value Codegen::convertScalar(Type From, Type To, Value X) {
     if (From.getIntOrFloatBitWidth() < 32 ||
         (From.getIntOrFloatBitWidth() == 32 && !From.isUnsignedInteger()))
       return viaLane(Opcode::VCVTF32I32, {X});
-    // Wider values: (x >> 16) * 65536 + (x & 0xffff), one rounding below 2^40.
-    Value Hi = I.vcvt_f32_i32(I.vbcast_32(I.srai({X, 16})));
-    Value Lo = I.vcvt_f32_i32(I.vbcast_32(I.andi({X, 0xffff})));
-    return I.vext_32({I.vfma_f32({Hi, bcast(65536.0f), Lo}), 0});
+    // Wider values (int64, uint32, uint64): x = a 2^40 + m 2^16 + l, with
+    // a = x >> 40 (24 bits and the sign), m the next 24 bits and l the low
+    // 16, each exact in fp32; then (a 2^24 + m) 2^16 + l in two fused
+    // steps: exact below 2^24 in magnitude, at most two roundings above
+    // (d1::intToF32 in Numerics.h is the same sequence).
+    bool U = From.isUnsignedInteger();
+    Value A = I.vcvt_f32_i32(I.vbcast_32(U ? I.srli({X, 40}) : I.srai({X, 40})));
+    Value M = I.vcvt_f32_i32(I.vbcast_32(I.andi({I.srli({X, 16}), 0xffffff})));
+    Value L = I.vcvt_f32_i32(I.vbcast_32(I.andi({X, 0xffff})));
+    Value T = I.vfma_f32({A, bcast(16777216.0f), M});
+    return I.vext_32({I.vfma_f32({T, bcast(65536.0f), L}), 0});
   }
   if (To.isInteger(1))
     return I.sltu({I.constant(0), X});
@@ -2052,7 +2061,8 @@ void Codegen::lowerReduce(tile::ReduceOp Op) {
 // the values with their sign words.
 void Codegen::lowerConvert(tile::ConvertOp Op) {
   // fp32 <-> int32 16 lanes at a time; int64 values go element by element
-  // (correctly rounded to fp32 below 2^40 in magnitude, not just 2^31).
+  // (convertScalar: exact below 2^24 in magnitude, within two roundings
+  // above).
   auto Lanes = [](Type T) {
     T = getElementTypeOrSelf(T);
     return T.isF32() || T.isSignlessInteger(32);
