@@ -733,8 +733,10 @@ void Assembler::encodeInst(Statement &S) {
       V = 0;
     } else {
       V = parseExpr(T, P, S.Core, false, nullptr, nullptr);
-      if (Op->Kind == OperandKind::Target)
-        V -= int64_t(S.Addr);
+      // A target is encoded relative to this instruction; one so far away
+      // that the offset overflows is out of range like any other.
+      if (Op->Kind == OperandKind::Target && __builtin_sub_overflow(V, int64_t(S.Addr), &V))
+        throw AsmError{Tok.Col, "branch target is out of range"};
     }
     if (V < KI.Min || V > KI.Max ||
         (Op->Kind == OperandKind::Chunk && V != 4 && V != 8 && V != 16 && V != 32))

@@ -30,6 +30,9 @@ TEST(Assembler, LocatedErrors) {
   EXPECT_EQ(firstError(".data\n.byte 1\n"),
             "p.s:1:1: error: no code: the program needs at least one instruction");
   EXPECT_EQ(firstError("  li x1, 1.5\n"), "p.s:1:10: error: a float here needs %f32(...)");
+  // A branch target so far away that its offset overflows (found by fuzz-asm).
+  EXPECT_EQ(firstError("  nop\n  j -9223372036854775807 - 1\n"),
+            "p.s:2:5: error: branch target is out of range");
   EXPECT_EQ(firstError("  vldg v1, x1, x2, 12\n"), "p.s:1:20: error: 12 is out of range for gather "
                                                    "chunk size in bytes: 4, 8, 16 or 32 (4 to 32)");
 }
