@@ -76,8 +76,10 @@ def AssignSemaphores : Pass<"tile-assign-semaphores", "mlir::ModuleOp"> {
     are one chain: the copy started in one iteration is waited for in the
     next. Each chain is live from its first copy to its last wait in program
     order, and over the whole of a loop that carries it; chains are given
-    semaphores by linear scan, the lowest free number first (1 to the ISA's
-    highest; 0 belongs to the copies that are waited for at once). The
+    semaphores by linear scan (1 to the ISA's highest; 0 belongs to the
+    copies that are waited for at once): among the free numbers, one that
+    earlier copies of the same shape used (they then share one DMA
+    descriptor in SRAM), else the lowest. The
     result is the `sem` attribute of every `tile.dma` and `tile.dma_wait` of
     the chain, which a test may also set by hand (the pass keeps no
     assignment it finds).

@@ -52,3 +52,29 @@ func.func @waited(%x: memref<64xf32, #tile.mem<dram>>, %a: memref<32xf32, #tile.
   return
 }
 }
+
+// -----
+
+// Among the free semaphores a chain takes one that copies of its shape
+// used before, so that they share one DMA descriptor: the last copy (16
+// elements, like the second) takes 2, not the lowest free 1.
+// CHECK-LABEL: func.func @shared_descriptor
+// CHECK: tile.dma %arg0{{.*}}sizes [1, 1, 32]{{.*}}{sem = 1 : i64}
+// CHECK: tile.dma %arg1{{.*}}sizes [1, 1, 16]{{.*}}{sem = 2 : i64}
+// CHECK: tile.dma %arg1{{.*}}sizes [1, 1, 16]{{.*}}{sem = 2 : i64}
+module attributes {d1.target = #d1.target<{}>} {
+func.func @shared_descriptor(%x: memref<64xf32, #tile.mem<dram>>, %w: memref<64xf32, #tile.mem<dram>>,
+                             %a: memref<32xf32, #tile.mem<sram>>, %b: memref<16xf32, #tile.mem<sram>>) {
+  %c0 = arith.constant 0 : index
+  %t = tile.dma %x[%c0] -> %a[%c0] sizes [1, 1, 32] src_strides [0, 0] dst_strides [0, 0]
+      : memref<64xf32, #tile.mem<dram>>, memref<32xf32, #tile.mem<sram>> -> !tile.dma_token
+  %u = tile.dma %w[%c0] -> %b[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0]
+      : memref<64xf32, #tile.mem<dram>>, memref<16xf32, #tile.mem<sram>> -> !tile.dma_token
+  tile.dma_wait %t on %x -> %a : memref<64xf32, #tile.mem<dram>>, memref<32xf32, #tile.mem<sram>>
+  tile.dma_wait %u on %w -> %b : memref<64xf32, #tile.mem<dram>>, memref<16xf32, #tile.mem<sram>>
+  %v = tile.dma %w[%c0] -> %b[%c0] sizes [1, 1, 16] src_strides [0, 0] dst_strides [0, 0]
+      : memref<64xf32, #tile.mem<dram>>, memref<16xf32, #tile.mem<sram>> -> !tile.dma_token
+  tile.dma_wait %v on %w -> %b : memref<64xf32, #tile.mem<dram>>, memref<16xf32, #tile.mem<sram>>
+  return
+}
+}
