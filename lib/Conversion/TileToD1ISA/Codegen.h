@@ -43,10 +43,10 @@
 #include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <optional>
-#include <cstring>
 
 namespace d1::tiletoisa {
 
