@@ -62,15 +62,6 @@ d1x::DType dtypeOf(Type T) {
 
 constexpr int ScratchX = 31;
 
-/// The value of a 32-bit constant load, if V is one.
-std::optional<int64_t> constantOf(Value V) {
-  Operation *D = V.getDefiningOp();
-  const InstInfo *Info = D ? instOf(D) : nullptr;
-  if (!Info || Info->Op != Opcode::LI)
-    return std::nullopt;
-  return D->getAttrOfType<IntegerAttr>("imm").getInt();
-}
-
 class Encoder {
 public:
   LogicalResult encodeBlock(Block &B);

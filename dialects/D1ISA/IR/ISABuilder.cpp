@@ -23,6 +23,12 @@ const InstInfo *d1::instOf(Operation *Op) {
   return Inst ? &instInfo(Inst.getOpcode()) : nullptr;
 }
 
+std::optional<int64_t> d1::constantOf(Value V) {
+  if (auto Li = V ? V.getDefiningOp<d1isa::LIOp>() : nullptr)
+    return Li.getImm();
+  return std::nullopt;
+}
+
 Value ISABuilder::build(Opcode Op, ValueRange Regs, ArrayRef<int64_t> Imms) {
   const InstInfo *Info = &instInfo(Op);
   OperationState State(Loc, isaOpName(*Info));

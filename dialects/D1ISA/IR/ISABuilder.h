@@ -18,12 +18,16 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <optional>
+
 #include <tuple>
 
 namespace d1 {
 
 /// The instruction an op is; null for an op outside the d1isa dialect.
 const InstInfo *instOf(mlir::Operation *Op);
+/// The value V's `li` loads, if a `li` defines V (none for a null V).
+std::optional<int64_t> constantOf(mlir::Value V);
 /// "vcvt.bf16.f32" -> "d1isa.vcvt_bf16_f32".
 std::string isaOpName(const InstInfo &Info);
 

@@ -59,15 +59,6 @@ RegClass classOf(Type T) {
   return XClass;
 }
 
-/// The value of a 32-bit constant load, if V is one.
-std::optional<int64_t> constantOf(Value V) {
-  Operation *D = V.getDefiningOp();
-  const InstInfo *Info = D ? instOf(D) : nullptr;
-  if (!Info || Info->Op != Opcode::LI)
-    return std::nullopt;
-  return D->getAttrOfType<IntegerAttr>("imm").getInt();
-}
-
 struct Interval {
   Value V;
   int Start = 0, End = 0;

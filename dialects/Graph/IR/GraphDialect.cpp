@@ -41,11 +41,9 @@ shapes::Shape shapeOf(Value V) {
   return shapes::Shape(T.getShape().begin(), T.getShape().end());
 }
 
-/// Checks that the result has shape Want (computed by a rule that returned
-/// Err) and the element type of the first operand.
-LogicalResult expectResult(Operation *Op, const std::string &Err, const shapes::Shape &Want) {
-  if (!Err.empty())
-    return Op->emitOpError(Err);
+/// Checks that the result has shape Want and the element type of the first
+/// operand (ops without type inference).
+LogicalResult expectResult(Operation *Op, const shapes::Shape &Want) {
   auto Result = cast<RankedTensorType>(Op->getResult(0).getType());
   shapes::Shape Got(Result.getShape().begin(), Result.getShape().end());
   if (Got != Want)
@@ -68,22 +66,6 @@ LogicalResult checkStatic(Operation *Op) {
 }
 
 std::vector<int64_t> vec(ArrayRef<int64_t> A) { return std::vector<int64_t>(A.begin(), A.end()); }
-
-/// Shapes broadcast; both operands have the element type \p Elt (or each
-/// other's when null).
-LogicalResult verifyBroadcast(Operation *Op, ValueRange Operands, shapes::Shape &Out) {
-  if (failed(checkStatic(Op)))
-    return failure();
-  Out = shapeOf(Operands[0]);
-  for (Value V : Operands.drop_front()) {
-    shapes::Shape Next;
-    std::string E = shapes::broadcast(Out, shapeOf(V), Next);
-    if (!E.empty())
-      return Op->emitOpError(E);
-    Out = Next;
-  }
-  return success();
-}
 
 //===----------------------------------------------------------------------===//
 // Type inference: the result types by the rules of d1/Support/Shapes.h (the
@@ -296,7 +278,7 @@ LogicalResult BatchNormOp::verify() {
   for (Value V : {getScale(), getBias(), getMean(), getVariance()})
     if (shapeOf(V) != shapes::Shape{In[1]})
       return emitOpError("per-channel operands should be [") << In[1] << "]";
-  return expectResult(*this, "", In);
+  return expectResult(*this, In);
 }
 
 LogicalResult LayerNormOp::verify() {
@@ -309,7 +291,7 @@ LogicalResult LayerNormOp::verify() {
   shapes::Shape Norm(In.begin() + Axis, In.end()), Tmp;
   if (!shapes::broadcast(shapeOf(getScale()), Norm, Tmp).empty() || Tmp != Norm)
     return emitOpError("scale does not broadcast to ") << shapes::str(Norm);
-  return expectResult(*this, "", In);
+  return expectResult(*this, In);
 }
 
 LogicalResult SoftmaxOp::verify() {
@@ -338,7 +320,7 @@ LogicalResult ReshapeOp::verify() {
     return failure();
   if (shapes::numElements(shapeOf(getInput())) != shapes::numElements(shapeOf(getResult())))
     return emitOpError("element counts differ");
-  return expectResult(*this, "", shapeOf(getResult()));
+  return expectResult(*this, shapeOf(getResult()));
 }
 
 LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> L, Adaptor A,
@@ -403,7 +385,7 @@ LogicalResult ScatterOp::verify() {
     return emitOpError("indices and updates differ in shape");
   if (getElementTypeOrSelf(getUpdates()) != getElementTypeOrSelf(getData()))
     return emitOpError("updates and data differ in element type");
-  return expectResult(*this, "", shapeOf(getData()));
+  return expectResult(*this, shapeOf(getData()));
 }
 
 LogicalResult CastOp::verify() {

@@ -107,12 +107,6 @@ private:
     return I.vld({I.constant(table(Idx)), 0});
   }
   Value addr(Value Buffer, Value ElemOffset);
-  /// The value of a constant load (`li`), if V is one.
-  static std::optional<int64_t> constantOf(Value V) {
-    if (auto Li = V ? V.getDefiningOp<d1isa::LIOp>() : nullptr)
-      return Li.getImm();
-    return std::nullopt;
-  }
   Value scaled(Value Index, int64_t Factor);
   /// Reports the lowering's first error at L (later ones follow from it and
   /// are not reported); the lowering stops after the op being lowered. What
