@@ -19,11 +19,13 @@
 #include "d1/Target/Numerics.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -139,6 +141,7 @@ bool lexLine(std::string_view S, std::vector<Token> &Out, std::string &Err, unsi
   return true;
 }
 
+/// An error that ends the parsing of a statement.
 struct AsmError {
   unsigned Col;
   std::string Msg;
@@ -245,6 +248,16 @@ private:
     Diags.push_back({File, L.No, Col, Msg});
     LinesWithErrors.insert(L.No);
   }
+  /// The error of the statement being parsed. A parsing function that fails
+  /// records it with fail() and returns false; every caller then returns
+  /// false at once, up to the per-line handler in run(), which reports and
+  /// clears it.
+  std::optional<AsmError> Failure;
+  bool fail(unsigned Col, std::string Msg) {
+    assert(!Failure && "a statement stops at its first error");
+    Failure = AsmError{Col, std::move(Msg)};
+    return false;
+  }
   CoreState &core() { return Cores[CurCore]; }
   Memory &dataMemory() { return Sec == SectionKind::Dram ? Dram : core().Sram; }
 
@@ -259,36 +272,40 @@ private:
     auto G = GlobalLabels.find(Name);
     return G == GlobalLabels.end() ? nullptr : &G->second;
   }
-  int64_t parseExpr(const std::vector<Token> &T, size_t &P, uint32_t Core, bool AllowFloat,
-                    bool *IsFloat, double *FloatOut);
-  int64_t parseTerm(const std::vector<Token> &T, size_t &P, uint32_t Core);
-  void expect(const std::vector<Token> &T, size_t &P, const char *Punct) {
+  // Parsing functions return false after fail().
+  bool parseExpr(const std::vector<Token> &T, size_t &P, uint32_t Core, int64_t &V,
+                 bool AllowFloat = false, bool *IsFloat = nullptr, double *FloatOut = nullptr);
+  bool parseTerm(const std::vector<Token> &T, size_t &P, uint32_t Core, int64_t &V);
+  bool expect(const std::vector<Token> &T, size_t &P, const char *Punct) {
     if (T[P].K != Token::Punct || T[P].Text != Punct)
-      throw AsmError{T[P].Col, std::string("expected '") + Punct + "'"};
+      return fail(T[P].Col, std::string("expected '") + Punct + "'");
     ++P;
+    return true;
   }
-  void expectEnd(const std::vector<Token> &T, size_t P) {
+  bool expectEnd(const std::vector<Token> &T, size_t P) {
     if (T[P].K != Token::End)
-      throw AsmError{T[P].Col, "unexpected '" + T[P].Text + "' at end of line"};
+      return fail(T[P].Col, "unexpected '" + T[P].Text + "' at end of line");
+    return true;
   }
-  int64_t constExpr(const std::vector<Token> &T, size_t &P) {
-    return parseExpr(T, P, CurCore, false, nullptr, nullptr);
+  bool constExpr(const std::vector<Token> &T, size_t &P, int64_t &V) {
+    return parseExpr(T, P, CurCore, V);
   }
 
   // Pass 1.
-  void parseLine(const Line &L);
-  void directive(const Line &L, size_t P);
-  void defineLabel(const Line &L, const Token &T);
+  bool parseLine(const Line &L);
+  bool directive(const Line &L, size_t P);
+  bool dataDirective(const Line &L, size_t P);
+  bool defineLabel(const Line &L, const Token &T);
   /// Reserves Size zero bytes at M's location (pass 2 fills them in).
-  void emitData(Memory &M, uint64_t Size, const Line &L, unsigned Col);
+  bool emitData(Memory &M, uint64_t Size, const Line &L, unsigned Col);
   void closeRun(Memory &M) { M.OpenRun = false; }
   // Pass 2.
-  void encodeInst(Statement &S);
-  void emitDataStatement(Statement &S);
-  d1x::Tensor parseTensor(const Line &L, size_t P);
+  bool encodeInst(Statement &S);
+  bool emitDataStatement(Statement &S);
+  bool parseTensor(const Line &L, size_t P, d1x::Tensor &Ten);
 };
 
-int64_t Assembler::parseTerm(const std::vector<Token> &T, size_t &P, uint32_t Core) {
+bool Assembler::parseTerm(const std::vector<Token> &T, size_t &P, uint32_t Core, int64_t &V) {
   const Token &Tok = T[P];
   if (Tok.K == Token::Punct && Tok.Text == "-") {
     // A run of minus signs in a loop, not by recursion (a hostile line holds
@@ -299,27 +316,30 @@ int64_t Assembler::parseTerm(const std::vector<Token> &T, size_t &P, uint32_t Co
       Negate = !Negate;
       ++P;
     }
-    uint64_t V = uint64_t(parseTerm(T, P, Core));
-    return int64_t(Negate ? 0 - V : V);
+    if (!parseTerm(T, P, Core, V))
+      return false;
+    V = int64_t(Negate ? 0 - uint64_t(V) : uint64_t(V));
+    return true;
   }
   if (Tok.K == Token::Int) {
     ++P;
-    return Tok.IntVal;
+    V = Tok.IntVal;
+    return true;
   }
   if (Tok.K == Token::Punct && Tok.Text == "%") {
     if (++FunctionDepth > MaxFunctionDepth)
-      throw AsmError{Tok.Col,
-                     "functions nested more than " + std::to_string(MaxFunctionDepth) + " deep"};
+      return fail(Tok.Col,
+                  "functions nested more than " + std::to_string(MaxFunctionDepth) + " deep");
     struct Leave {
       unsigned &D;
       ~Leave() { --D; }
     } LeaveFunction{FunctionDepth};
     ++P;
     if (T[P].K != Token::Ident)
-      throw AsmError{T[P].Col, "expected a function name after '%'"};
+      return fail(T[P].Col, "expected a function name after '%'");
     std::string Fn = T[P++].Text;
-    expect(T, P, "(");
-    int64_t V;
+    if (!expect(T, P, "("))
+      return false;
     if (Fn == "f32" || Fn == "bf16") {
       bool Neg = false;
       if (T[P].K == Token::Punct && T[P].Text == "-") {
@@ -334,34 +354,36 @@ int64_t Assembler::parseTerm(const std::vector<Token> &T, size_t &P, uint32_t Co
       else if (T[P].K == Token::Ident && (T[P].Text == "inf" || T[P].Text == "nan"))
         D = T[P].Text == "inf" ? INFINITY : NAN;
       else
-        throw AsmError{T[P].Col, "expected a number"};
+        return fail(T[P].Col, "expected a number");
       ++P;
       float F = float(Neg ? -D : D);
       V = Fn == "f32" ? int64_t(int32_t(f32Bits(F))) : int64_t(f32ToBf16RNE(F));
     } else if (Fn == "hi" || Fn == "lo") {
-      int64_t E = parseExpr(T, P, Core, false, nullptr, nullptr);
+      int64_t E;
+      if (!parseExpr(T, P, Core, E))
+        return false;
       V = Fn == "hi" ? int64_t(int32_t(uint64_t(E) >> 32)) : int64_t(int32_t(uint32_t(E)));
     } else {
-      throw AsmError{T[P - 2].Col, "unknown function '%" + Fn + "' (use %f32, %bf16, %hi, %lo)"};
+      return fail(T[P - 2].Col, "unknown function '%" + Fn + "' (use %f32, %bf16, %hi, %lo)");
     }
-    expect(T, P, ")");
-    return V;
+    return expect(T, P, ")");
   }
   if (Tok.K == Token::Ident) {
     const Symbol *S = lookup(Tok.Text, Core);
     if (!S)
-      throw AsmError{Tok.Col, "undefined symbol '" + Tok.Text + "'"};
+      return fail(Tok.Col, "undefined symbol '" + Tok.Text + "'");
     ++P;
-    return S->Value;
+    V = S->Value;
+    return true;
   }
   if (Tok.K == Token::Float)
-    throw AsmError{Tok.Col, "a float here needs %f32(...)"};
-  throw AsmError{Tok.Col, Tok.K == Token::End ? "expected an operand"
-                                              : "expected an expression, got '" + Tok.Text + "'"};
+    return fail(Tok.Col, "a float here needs %f32(...)");
+  return fail(Tok.Col, Tok.K == Token::End ? "expected an operand"
+                                           : "expected an expression, got '" + Tok.Text + "'");
 }
 
-int64_t Assembler::parseExpr(const std::vector<Token> &T, size_t &P, uint32_t Core, bool AllowFloat,
-                             bool *IsFloat, double *FloatOut) {
+bool Assembler::parseExpr(const std::vector<Token> &T, size_t &P, uint32_t Core, int64_t &V,
+                          bool AllowFloat, bool *IsFloat, double *FloatOut) {
   if (AllowFloat) {
     size_t Q = P;
     bool Neg = false;
@@ -375,21 +397,25 @@ int64_t Assembler::parseExpr(const std::vector<Token> &T, size_t &P, uint32_t Co
       P = Q + 1;
       *IsFloat = true;
       *FloatOut = Neg ? -D : D;
-      return 0;
+      V = 0;
+      return true;
     }
   }
-  int64_t V = parseTerm(T, P, Core);
+  if (!parseTerm(T, P, Core, V))
+    return false;
   while (T[P].K == Token::Punct && (T[P].Text == "+" || T[P].Text == "-")) {
     bool Plus = T[P++].Text == "+";
-    int64_t R = parseTerm(T, P, Core);
+    int64_t R;
+    if (!parseTerm(T, P, Core, R))
+      return false;
     V = int64_t(Plus ? uint64_t(V) + uint64_t(R) : uint64_t(V) - uint64_t(R));
   }
   if (IsFloat)
     *IsFloat = false;
-  return V;
+  return true;
 }
 
-void Assembler::defineLabel(const Line &L, const Token &T) {
+bool Assembler::defineLabel(const Line &L, const Token &T) {
   Symbol S;
   auto &Table = Sec == SectionKind::Dram ? GlobalLabels : core().Labels;
   switch (Sec) {
@@ -407,20 +433,21 @@ void Assembler::defineLabel(const Line &L, const Token &T) {
     break;
   }
   if (Table.count(T.Text))
-    throw AsmError{T.Col, "symbol '" + T.Text + "' is already defined"};
+    return fail(T.Col, "symbol '" + T.Text + "' is already defined");
   Table[T.Text] = S;
+  return true;
 }
 
-void Assembler::emitData(Memory &M, uint64_t Size, const Line &L, unsigned Col) {
+bool Assembler::emitData(Memory &M, uint64_t Size, const Line &L, unsigned Col) {
   if (Size == 0)
-    return;
+    return true;
   uint64_t Cap = &M == &Dram ? uint64_t(Machine[MachineParamId::dram_bytes])
                              : uint64_t(Machine[MachineParamId::sram_bytes]);
   // Checked before anything is allocated, and without overflow.
   if (M.Loc > Cap || Size > Cap - M.Loc)
-    throw AsmError{Col, std::to_string(Size) + " bytes of data at " + std::to_string(M.Loc) +
-                            " exceed " + (&M == &Dram ? "DRAM" : "SRAM") + " (" +
-                            std::to_string(Cap) + " bytes)"};
+    return fail(Col, std::to_string(Size) + " bytes of data at " + std::to_string(M.Loc) +
+                         " exceed " + (&M == &Dram ? "DRAM" : "SRAM") + " (" + std::to_string(Cap) +
+                         " bytes)");
   // The run that starts last below the new bytes' end is the only one that
   // can overlap them (runs never overlap one another); the open run ends
   // where the new bytes begin.
@@ -428,7 +455,7 @@ void Assembler::emitData(Memory &M, uint64_t Size, const Line &L, unsigned Col) 
   if (Next != M.RunAt.begin()) {
     const Run &R = M.Runs[std::prev(Next)->second];
     if (R.Start + R.Bytes.size() > M.Loc)
-      throw AsmError{Col, "data at " + std::to_string(M.Loc) + " overlaps earlier data"};
+      return fail(Col, "data at " + std::to_string(M.Loc) + " overlaps earlier data");
   }
   if (!M.OpenRun) {
     Run R;
@@ -442,19 +469,21 @@ void Assembler::emitData(Memory &M, uint64_t Size, const Line &L, unsigned Col) 
   M.Runs.back().Bytes.append(size_t(Size), '\0');
   M.Loc += Size;
   M.HighWater = std::max(M.HighWater, M.Loc);
+  return true;
 }
 
-d1x::Tensor Assembler::parseTensor(const Line &L, size_t P) {
+bool Assembler::parseTensor(const Line &L, size_t P, d1x::Tensor &Ten) {
   const auto &T = L.Toks;
-  d1x::Tensor Ten;
   if (T[P].K != Token::Ident && T[P].K != Token::Str)
-    throw AsmError{T[P].Col, "expected a tensor name"};
+    return fail(T[P].Col, "expected a tensor name");
   Ten.set_name(T[P++].Text);
-  expect(T, P, ",");
+  if (!expect(T, P, ","))
+    return false;
   if (T[P].K != Token::Ident || parseDType(T[P].Text) == d1x::DTYPE_UNDEFINED)
-    throw AsmError{T[P].Col, "expected a dtype (f32, bf16, i32, ...)"};
+    return fail(T[P].Col, "expected a dtype (f32, bf16, i32, ...)");
   Ten.set_dtype(parseDType(T[P++].Text));
-  expect(T, P, ",");
+  if (!expect(T, P, ","))
+    return false;
   // Shape: `scalar`, an integer, or dims joined by 'x' (lexed as 4x16 ident
   // after an integer, e.g. "4" "x16").
   std::string Shape;
@@ -469,160 +498,178 @@ d1x::Tensor Assembler::parseTensor(const Line &L, size_t P) {
     std::stringstream SS(Shape);
     std::string Dim;
     if (Shape.empty())
-      throw AsmError{ShapeCol, "expected a shape such as 4x16 or scalar"};
+      return fail(ShapeCol, "expected a shape such as 4x16 or scalar");
     while (std::getline(SS, Dim, 'x')) {
       char *End = nullptr;
       long long D = std::strtoll(Dim.c_str(), &End, 10);
       if (Dim.empty() || *End || D < 0)
-        throw AsmError{ShapeCol, "bad shape '" + Shape + "'"};
+        return fail(ShapeCol, "bad shape '" + Shape + "'");
       Ten.add_shape(D);
     }
   }
-  expect(T, P, ",");
+  if (!expect(T, P, ","))
+    return false;
   if (T[P].K != Token::Ident || (T[P].Text != "dram" && T[P].Text != "sram"))
-    throw AsmError{T[P].Col, "expected dram or sram"};
+    return fail(T[P].Col, "expected dram or sram");
   Ten.set_space(T[P].Text == "dram" ? d1x::DRAM : d1x::SRAM);
   ++P;
   if (Ten.space() == d1x::SRAM)
     Ten.set_core(CurCore);
-  expect(T, P, ",");
-  Ten.set_address(uint64_t(parseExpr(T, P, CurCore, false, nullptr, nullptr)));
-  expectEnd(T, P);
-  return Ten;
+  if (!expect(T, P, ","))
+    return false;
+  int64_t Address;
+  if (!parseExpr(T, P, CurCore, Address))
+    return false;
+  Ten.set_address(uint64_t(Address));
+  return expectEnd(T, P);
 }
 
-void Assembler::directive(const Line &L, size_t P) {
+bool Assembler::dataDirective(const Line &L, size_t P) {
   const auto &T = L.Toks;
   const Token &D = T[P++];
   const std::string &Name = D.Text;
-  auto needData = [&]() {
-    if (Sec == SectionKind::Text)
-      throw AsmError{D.Col, Name + " is not allowed in .text (use .data or .dram)"};
-  };
-  if (Name == ".core") {
-    unsigned Col = T[P].Col;
-    int64_t N = constExpr(T, P);
-    expectEnd(T, P);
-    if (N < 0 || uint64_t(N) >= Machine.numCores())
-      throw AsmError{Col, "core " + std::to_string(N) + " is outside the " +
-                              std::to_string(Machine.numCores()) + "-core mesh"};
-    CurCore = uint32_t(N);
-    Cores[CurCore];
-    Sec = SectionKind::Text;
-  } else if (Name == ".text" || Name == ".data" || Name == ".dram") {
-    expectEnd(T, P);
-    Sec = Name == ".text"   ? SectionKind::Text
-          : Name == ".data" ? SectionKind::Data
-                            : SectionKind::Dram;
-    if (Sec != SectionKind::Dram)
-      Cores[CurCore];
-  } else if (Name == ".org" || Name == ".align" || Name == ".space" || Name == ".zero") {
-    needData();
-    int64_t V = constExpr(T, P);
-    expectEnd(T, P);
+  if (Sec == SectionKind::Text)
+    return fail(D.Col, Name + " is not allowed in .text (use .data or .dram)");
+  if (Name == ".org" || Name == ".align" || Name == ".space" || Name == ".zero") {
+    int64_t V;
+    if (!constExpr(T, P, V) || !expectEnd(T, P))
+      return false;
     Memory &M = dataMemory();
     if (V < 0)
-      throw AsmError{T[1].Col, Name + " needs a non-negative value"};
+      return fail(T[1].Col, Name + " needs a non-negative value");
     uint64_t Target = M.Loc;
     if (Name == ".org")
       Target = uint64_t(V);
     else if (Name == ".align") {
       if (V == 0 || (V & (V - 1)))
-        throw AsmError{T[1].Col, ".align needs a power of two"};
+        return fail(T[1].Col, ".align needs a power of two");
       Target = (M.Loc + uint64_t(V) - 1) / uint64_t(V) * uint64_t(V);
     } else if (Name == ".space")
       Target = M.Loc + uint64_t(V);
-    if (Name == ".zero") {
-      emitData(M, uint64_t(V), L, D.Col);
-      return;
-    }
+    if (Name == ".zero")
+      return emitData(M, uint64_t(V), L, D.Col);
     if (Target != M.Loc) {
       closeRun(M);
       M.Loc = Target;
     }
     M.HighWater = std::max(M.HighWater, M.Loc);
-  } else if (Name == ".segment") {
-    needData();
+    return true;
+  }
+  if (Name == ".segment") {
     if (T[P].K != Token::Str)
-      throw AsmError{T[P].Col, "expected a segment name string"};
+      return fail(T[P].Col, "expected a segment name string");
     Memory &M = dataMemory();
     closeRun(M);
     M.NextName = T[P++].Text;
-    expectEnd(T, P);
-  } else if (Name == ".byte" || Name == ".half" || Name == ".word" || Name == ".dword" ||
-             Name == ".float" || Name == ".bf16") {
-    needData();
-    unsigned Size = Name == ".byte"                       ? 1
-                    : Name == ".half" || Name == ".bf16"  ? 2
-                    : Name == ".word" || Name == ".float" ? 4
-                                                          : 8;
-    // Count the values now; evaluate them in pass 2 (labels may be later).
-    size_t Count = 0;
-    int Depth = 0;
-    for (size_t Q = P; T[Q].K != Token::End; ++Q) {
-      if (T[Q].K == Token::Punct && T[Q].Text == "(")
-        ++Depth;
-      if (T[Q].K == Token::Punct && T[Q].Text == ")")
-        --Depth;
-      if (T[Q].K == Token::Punct && T[Q].Text == "," && Depth == 0)
-        ++Count;
-    }
-    if (T[P].K == Token::End)
-      throw AsmError{D.Col, Name + " needs at least one value"};
-    ++Count;
-    Memory &M = dataMemory();
-    uint64_t Addr = M.Loc;
-    emitData(M, uint64_t(Count) * Size, L, D.Col);
-    Stmts.push_back({&L, P - 1, Sec, CurCore, Addr});
+    return expectEnd(T, P);
+  }
+  // .byte, .half, .word, .dword, .float, .bf16
+  unsigned Size = Name == ".byte"                       ? 1
+                  : Name == ".half" || Name == ".bf16"  ? 2
+                  : Name == ".word" || Name == ".float" ? 4
+                                                        : 8;
+  // Count the values now; evaluate them in pass 2 (labels may be later).
+  size_t Count = 0;
+  int Depth = 0;
+  for (size_t Q = P; T[Q].K != Token::End; ++Q) {
+    if (T[Q].K == Token::Punct && T[Q].Text == "(")
+      ++Depth;
+    if (T[Q].K == Token::Punct && T[Q].Text == ")")
+      --Depth;
+    if (T[Q].K == Token::Punct && T[Q].Text == "," && Depth == 0)
+      ++Count;
+  }
+  if (T[P].K == Token::End)
+    return fail(D.Col, Name + " needs at least one value");
+  ++Count;
+  Memory &M = dataMemory();
+  uint64_t Addr = M.Loc;
+  if (!emitData(M, uint64_t(Count) * Size, L, D.Col))
+    return false;
+  Stmts.push_back({&L, P - 1, Sec, CurCore, Addr});
+  return true;
+}
+
+bool Assembler::directive(const Line &L, size_t P) {
+  const auto &T = L.Toks;
+  const Token &D = T[P++];
+  const std::string &Name = D.Text;
+  if (Name == ".org" || Name == ".align" || Name == ".space" || Name == ".zero" ||
+      Name == ".segment" || Name == ".byte" || Name == ".half" || Name == ".word" ||
+      Name == ".dword" || Name == ".float" || Name == ".bf16")
+    return dataDirective(L, P - 1);
+  if (Name == ".core") {
+    unsigned Col = T[P].Col;
+    int64_t N;
+    if (!constExpr(T, P, N) || !expectEnd(T, P))
+      return false;
+    if (N < 0 || uint64_t(N) >= Machine.numCores())
+      return fail(Col, "core " + std::to_string(N) + " is outside the " +
+                           std::to_string(Machine.numCores()) + "-core mesh");
+    CurCore = uint32_t(N);
+    Cores[CurCore];
+    Sec = SectionKind::Text;
+  } else if (Name == ".text" || Name == ".data" || Name == ".dram") {
+    if (!expectEnd(T, P))
+      return false;
+    Sec = Name == ".text"   ? SectionKind::Text
+          : Name == ".data" ? SectionKind::Data
+                            : SectionKind::Dram;
+    if (Sec != SectionKind::Dram)
+      Cores[CurCore];
   } else if (Name == ".machine") {
     if (T[P].K != Token::Ident)
-      throw AsmError{T[P].Col, "expected a machine parameter name"};
+      return fail(T[P].Col, "expected a machine parameter name");
     std::string Param = T[P++].Text;
-    expect(T, P, ",");
-    int64_t V = constExpr(T, P);
-    expectEnd(T, P);
+    int64_t V;
+    if (!expect(T, P, ",") || !constExpr(T, P, V) || !expectEnd(T, P))
+      return false;
     if (!Cores.empty() || !Dram.Runs.empty())
-      throw AsmError{D.Col, ".machine must come before any code or data"};
+      return fail(D.Col, ".machine must come before any code or data");
     std::string Err = Machine.set(Param, V);
     if (!Err.empty())
-      throw AsmError{T[1].Col, Err};
+      return fail(T[1].Col, Err);
   } else if (Name == ".dram_size") {
-    DramSizeDirective = uint64_t(constExpr(T, P));
-    expectEnd(T, P);
+    int64_t V;
+    if (!constExpr(T, P, V))
+      return false;
+    DramSizeDirective = uint64_t(V);
+    return expectEnd(T, P);
   } else if (Name == ".producer") {
     if (T[P].K != Token::Str)
-      throw AsmError{T[P].Col, "expected a string"};
+      return fail(T[P].Col, "expected a string");
     Producer = T[P++].Text;
-    expectEnd(T, P);
+    return expectEnd(T, P);
   } else if (Name == ".input" || Name == ".output") {
     TensorDirectives.push_back({&L, P - 1});
     Stmts.push_back({&L, P - 1, Sec, CurCore, 0});
   } else if (Name == ".sym") {
     if (T[P].K != Token::Ident)
-      throw AsmError{T[P].Col, "expected a symbol name"};
+      return fail(T[P].Col, "expected a symbol name");
     Token NameTok = T[P++];
-    expect(T, P, ",");
+    if (!expect(T, P, ","))
+      return false;
     std::string Kind = T[P].Text;
     if (T[P].K != Token::Ident || (Kind != "code" && Kind != "sram" && Kind != "dram"))
-      throw AsmError{T[P].Col, "expected code, sram or dram"};
+      return fail(T[P].Col, "expected code, sram or dram");
     ++P;
-    expect(T, P, ",");
     Symbol S;
-    S.Value = constExpr(T, P);
-    expectEnd(T, P);
+    if (!expect(T, P, ",") || !constExpr(T, P, S.Value) || !expectEnd(T, P))
+      return false;
     S.Kind = Kind == "code"   ? d1x::Symbol::CODE
              : Kind == "sram" ? d1x::Symbol::SRAM_DATA
                               : d1x::Symbol::DRAM_DATA;
     auto &Table = S.Kind == d1x::Symbol::DRAM_DATA ? GlobalLabels : core().Labels;
     if (Table.count(NameTok.Text))
-      throw AsmError{NameTok.Col, "symbol '" + NameTok.Text + "' is already defined"};
+      return fail(NameTok.Col, "symbol '" + NameTok.Text + "' is already defined");
     Table[NameTok.Text] = S;
   } else if (Name == ".loc") {
     if (T[P].K != Token::Str)
-      throw AsmError{T[P].Col, "expected a file name string"};
+      return fail(T[P].Col, "expected a file name string");
     std::string F = T[P++].Text;
-    int64_t Ln = constExpr(T, P);
-    int64_t Col = constExpr(T, P);
+    int64_t Ln, Col;
+    if (!constExpr(T, P, Ln) || !constExpr(T, P, Col))
+      return false;
     unsigned NameIdx = 0;
     if (T[P].K == Token::Str) {
       auto It = std::find(DebugNames.begin(), DebugNames.end(), T[P].Text);
@@ -631,7 +678,8 @@ void Assembler::directive(const Line &L, size_t P) {
         DebugNames.push_back(T[P].Text);
       ++P;
     }
-    expectEnd(T, P);
+    if (!expectEnd(T, P))
+      return false;
     unsigned Idx = 0;
     if (!F.empty()) {
       auto It = std::find(DebugFiles.begin(), DebugFiles.end(), F);
@@ -645,33 +693,34 @@ void Assembler::directive(const Line &L, size_t P) {
     PendingLoc.set_name(NameIdx);
     HavePendingLoc = true;
   } else if (Name == ".nodebug") {
-    expectEnd(T, P);
+    if (!expectEnd(T, P))
+      return false;
     Debug = false;
   } else {
-    throw AsmError{D.Col, "unknown directive '" + Name + "'"};
+    return fail(D.Col, "unknown directive '" + Name + "'");
   }
+  return true;
 }
 
-void Assembler::parseLine(const Line &L) {
+bool Assembler::parseLine(const Line &L) {
   const auto &T = L.Toks;
   size_t P = 0;
   while (T[P].K == Token::Ident && T[P + 1].K == Token::Punct && T[P + 1].Text == ":") {
-    defineLabel(L, T[P]);
+    if (!defineLabel(L, T[P]))
+      return false;
     P += 2;
   }
   if (T[P].K == Token::End)
-    return;
+    return true;
   if (T[P].K != Token::Ident)
-    throw AsmError{T[P].Col, "expected an instruction or directive"};
-  if (T[P].Text[0] == '.') {
-    directive(L, P);
-    return;
-  }
+    return fail(T[P].Col, "expected an instruction or directive");
+  if (T[P].Text[0] == '.')
+    return directive(L, P);
   const InstInfo *Info = instByMnemonic(T[P].Text);
   if (!Info)
-    throw AsmError{T[P].Col, "unknown instruction '" + T[P].Text + "'"};
+    return fail(T[P].Col, "unknown instruction '" + T[P].Text + "'");
   if (Sec != SectionKind::Text)
-    throw AsmError{T[P].Col, "instruction outside .text"};
+    return fail(T[P].Col, "instruction outside .text");
   CoreState &C = core();
   Statement S{&L, P + 1, Sec, CurCore, C.Code.size(), Info};
   if (HavePendingLoc) {
@@ -688,9 +737,10 @@ void Assembler::parseLine(const Line &L) {
   C.Code.push_back(0);
   C.Locs.push_back(S.Loc);
   Stmts.push_back(S);
+  return true;
 }
 
-void Assembler::encodeInst(Statement &S) {
+bool Assembler::encodeInst(Statement &S) {
   const auto &T = S.L->Toks;
   const InstInfo &Info = *S.Info;
   Inst I;
@@ -703,7 +753,8 @@ void Assembler::encodeInst(Statement &S) {
     }
     if (*Pat != '$') {
       // `$imm(` with the immediate left out means 0.
-      expect(T, P, std::string(1, *Pat).c_str());
+      if (!expect(T, P, std::string(1, *Pat).c_str()))
+        return false;
       ++Pat;
       continue;
     }
@@ -725,40 +776,46 @@ void Assembler::encodeInst(Statement &S) {
                 std::all_of(Tok.Text.begin() + Pre.size(), Tok.Text.end(),
                             [](char C) { return std::isdigit((unsigned char)C); });
       if (!Ok)
-        throw AsmError{Tok.Col, std::string("expected ") + KI.Doc + ", got '" +
-                                    (Tok.K == Token::End ? "end of line" : Tok.Text) + "'"};
+        return fail(Tok.Col, std::string("expected ") + KI.Doc + ", got '" +
+                                 (Tok.K == Token::End ? "end of line" : Tok.Text) + "'");
       V = std::strtoll(Tok.Text.c_str() + Pre.size(), nullptr, 10);
       ++P;
     } else if (Op->F == Field::imm && Tok.K == Token::Punct && Tok.Text == "(" && *Pat == '(') {
       V = 0;
     } else {
-      V = parseExpr(T, P, S.Core, false, nullptr, nullptr);
+      if (!parseExpr(T, P, S.Core, V))
+        return false;
       // A target is encoded relative to this instruction; one so far away
       // that the offset overflows is out of range like any other.
       if (Op->Kind == OperandKind::Target && __builtin_sub_overflow(V, int64_t(S.Addr), &V))
-        throw AsmError{Tok.Col, "branch target is out of range"};
+        return fail(Tok.Col, "branch target is out of range");
     }
     if (V < KI.Min || V > KI.Max ||
         (Op->Kind == OperandKind::Chunk && V != 4 && V != 8 && V != 16 && V != 32))
-      throw AsmError{Tok.Col, std::to_string(V) + " is out of range for " + KI.Doc + " (" +
-                                  std::to_string(KI.Min) + " to " + std::to_string(KI.Max) + ")"};
+      return fail(Tok.Col, std::to_string(V) + " is out of range for " + KI.Doc + " (" +
+                               std::to_string(KI.Min) + " to " + std::to_string(KI.Max) + ")");
     I.setField(Op->F, V);
   }
-  expectEnd(T, P);
+  if (!expectEnd(T, P))
+    return false;
   Cores[S.Core].Code[S.Addr] = encode(I);
+  return true;
 }
 
-void Assembler::emitDataStatement(Statement &S) {
+bool Assembler::emitDataStatement(Statement &S) {
   const auto &T = S.L->Toks;
   size_t P = S.Pos;
   const std::string &Name = T[P++].Text;
   if (Name == ".input" || Name == ".output") {
     uint32_t Saved = CurCore;
     CurCore = S.Core;
-    d1x::Tensor Ten = parseTensor(*S.L, P);
+    d1x::Tensor Ten;
+    bool Ok = parseTensor(*S.L, P, Ten);
     CurCore = Saved;
+    if (!Ok)
+      return false;
     (Name == ".input" ? Inputs : Outputs).push_back(Ten);
-    return;
+    return true;
   }
   Memory &M = S.Sec == SectionKind::Dram ? Dram : Cores[S.Core].Sram;
   std::string Bytes;
@@ -767,7 +824,9 @@ void Assembler::emitDataStatement(Statement &S) {
     bool IsFloat = false;
     double F = 0;
     unsigned Col = T[P].Col;
-    int64_t V = parseExpr(T, P, S.Core, IsFloatDir, &IsFloat, &F);
+    int64_t V;
+    if (!parseExpr(T, P, S.Core, V, IsFloatDir, &IsFloat, &F))
+      return false;
     uint64_t Bits;
     unsigned Size;
     if (Name == ".float") {
@@ -781,7 +840,7 @@ void Assembler::emitDataStatement(Statement &S) {
       if (Size < 8) {
         int64_t Lo = -(int64_t(1) << (8 * Size - 1)), Hi = (int64_t(1) << (8 * Size)) - 1;
         if (V < Lo || V > Hi)
-          throw AsmError{Col, std::to_string(V) + " does not fit in " + Name};
+          return fail(Col, std::to_string(V) + " does not fit in " + Name);
       }
       Bits = uint64_t(V);
     }
@@ -789,15 +848,17 @@ void Assembler::emitDataStatement(Statement &S) {
       Bytes += char((Bits >> (8 * B)) & 0xff);
     if (T[P].K == Token::End)
       break;
-    expect(T, P, ",");
+    if (!expect(T, P, ","))
+      return false;
   }
   // Patch the bytes reserved in pass 1.
   auto It = M.RunAt.upper_bound(S.Addr);
   if (It == M.RunAt.begin())
-    return;
+    return true;
   Run &R = M.Runs[std::prev(It)->second];
   if (S.Addr + Bytes.size() <= R.Start + R.Bytes.size())
     R.Bytes.replace(size_t(S.Addr - R.Start), Bytes.size(), Bytes);
+  return true;
 }
 
 bool Assembler::run(const std::string &Source, D1XWriter &Out) {
@@ -821,12 +882,9 @@ bool Assembler::run(const std::string &Source, D1XWriter &Out) {
         Diags.clear(); // the parse errors of the lines before
       LexFailed = true;
       Diags.push_back({File, No, Col, Err});
-    } else if (!LexFailed) {
-      try {
-        parseLine(L);
-      } catch (const AsmError &E) {
-        error(L, E.Col, E.Msg);
-      }
+    } else if (!LexFailed && !parseLine(L)) {
+      error(L, Failure->Col, Failure->Msg);
+      Failure.reset();
     }
     release(L);
   }
@@ -843,14 +901,10 @@ bool Assembler::run(const std::string &Source, D1XWriter &Out) {
     if (tooManyErrors())
       break;
     lex(*S.L);
-    try {
-      if (S.Info)
-        encodeInst(S);
-      else
-        emitDataStatement(S);
-    } catch (const AsmError &E) {
+    if (!(S.Info ? encodeInst(S) : emitDataStatement(S))) {
       if (!LinesWithErrors.count(S.L->No))
-        error(*S.L, E.Col, E.Msg);
+        error(*S.L, Failure->Col, Failure->Msg);
+      Failure.reset();
     }
     release(*S.L);
   }
