@@ -5,7 +5,7 @@ import lit.formats
 config.name = "d1c"
 # RUN lines go to bash: loops and subshells work as written.
 config.test_format = lit.formats.ShTest(execute_external=True)
-config.suffixes = [".s", ".test", ".mlir"]
+config.suffixes = [".s", ".test", ".mlir", ".onnxtxt"]
 config.excludes = ["Inputs", "unit", "lit.cfg.py", "lit.site.cfg.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.d1_obj_root, "test")

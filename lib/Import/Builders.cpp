@@ -8,7 +8,8 @@ Value Importer::constFrom(const Shape &S, Type E,
   Const C;
   C.DType = onnxType(E);
   C.Dims = S;
-  checkComputed(S, C.DType, "constant");
+  if (failed(checkComputed(S, C.DType, "constant")))
+    return {};
   std::vector<int64_t> Co(S.size(), 0);
   for (int64_t K = 0; K < C.size(); ++K) {
     double V = F(Co);
@@ -26,7 +27,8 @@ Value Importer::constFrom(const Shape &S, Type E,
 }
 
 Value Importer::splat(const Shape &S, Type E, double V) {
-  checkSize(S, bytesOf(E), "constant");
+  if (failed(checkSize(S, bytesOf(E), "constant")))
+    return {};
   if (shapes::numElements(S) == 0) // printed as dense<>, like constFrom's
     return constFrom(S, E, [](const std::vector<int64_t> &) { return 0.0; });
   auto T = RankedTensorType::get(S, E);
@@ -42,15 +44,19 @@ Value Importer::splat(const Shape &S, Type E, double V) {
 
 Value Importer::reduceOf(graph::ReduceKind Kind, Value V, std::vector<int64_t> Axes,
                          bool KeepDims) {
+  if (!V)
+    return {};
   Shape Out;
   std::string E = shapes::reduce(shapeOf(V), Axes, KeepDims, Out);
   if (!E.empty())
-    fail(E);
+    return fail(E);
   return B.create<graph::ReduceOp>(Loc, f32(Out), V, graph::ReduceKindAttr::get(&Ctx, Kind),
                                    B.getDenseI64ArrayAttr(Axes), B.getBoolAttr(KeepDims));
 }
 
 Value Importer::logSoftmax(Value X, int64_t Axis) {
+  if (!X)
+    return {};
   // (x - max) - log(sum(e^(x - max)))
   Value D = bin<graph::SubOp>(X, reduceOf(graph::ReduceKind::Max, X, {Axis}, true));
   Value S = reduceOf(graph::ReduceKind::Sum, un<graph::ExpOp>(D), {Axis}, true);
@@ -58,11 +64,15 @@ Value Importer::logSoftmax(Value X, int64_t Axis) {
 }
 
 Value Importer::argExtreme(Value X, int64_t Axis, bool Max, bool Last, bool KeepDims) {
+  if (!X)
+    return {};
   // Positions holding the extreme, then the smallest (largest) such index.
   Shape S = shapeOf(X);
   int64_t Len = S[size_t(Axis)];
   auto Ext = Max ? graph::ReduceKind::Max : graph::ReduceKind::Min;
   Value At = compare(graph::ComparePredicate::EQ, X, reduceOf(Ext, X, {Axis}, true));
+  if (!At)
+    return {};
   Shape IS(S.size(), 1);
   IS[size_t(Axis)] = Len;
   Value Iota = constFrom(IS, B.getF32Type(),
@@ -74,14 +84,20 @@ Value Importer::argExtreme(Value X, int64_t Axis, bool Max, bool Last, bool Keep
 }
 
 Value Importer::gatherElements(Value Data, Value Indices, int64_t Axis) {
+  if (!Data || !Indices)
+    return {};
   Shape DS = shapeOf(Data), IS = shapeOf(Indices);
   Value Flat = elementIndices(DS, Indices, Axis);
+  if (!Flat)
+    return {};
   Value FlatData = reshape(Data, {shapes::numElements(DS)});
   return B.create<graph::GatherOp>(Loc, RankedTensorType::get(IS, eltOf(Data)), FlatData, Flat,
                                    B.getI64IntegerAttr(0));
 }
 
 Value Importer::normalizedIndex(Value Idx, int64_t Len) {
+  if (!Idx)
+    return {};
   Type I64 = B.getI64Type();
   Idx = castTo(Idx, I64);
   return where(compare(graph::ComparePredicate::LT, Idx, scalar(0, I64)),
@@ -89,12 +105,14 @@ Value Importer::normalizedIndex(Value Idx, int64_t Len) {
 }
 
 Value Importer::elementIndices(const Shape &DS, Value Indices, int64_t Axis) {
+  if (!Indices)
+    return {};
   Shape IS = shapeOf(Indices);
   if (DS.size() != IS.size())
-    fail("indices must have the rank of the data");
+    return fail("indices must have the rank of the data");
   for (size_t D = 0; D < DS.size(); ++D)
     if (int64_t(D) != Axis && IS[D] > DS[D])
-      fail("indices " + shapeStr(IS) + " exceed the data " + shapeStr(DS));
+      return fail("indices " + shapeStr(IS) + " exceed the data " + shapeStr(DS));
   Type I64 = B.getI64Type();
   auto St = stridesOf(DS);
   Value Idx = normalizedIndex(Indices, DS[size_t(Axis)]);
@@ -110,14 +128,16 @@ Value Importer::elementIndices(const Shape &DS, Value Indices, int64_t Axis) {
 }
 
 Value Importer::rowIndices(const Shape &DS, Value Indices, int64_t BatchDims, int64_t &Inner) {
+  if (!Indices)
+    return {};
   Shape IS = shapeOf(Indices);
   int64_t K = IS.empty() ? 0 : IS.back(), Bd = BatchDims;
   if (IS.empty() || K < 1 || Bd < 0 || Bd >= int64_t(IS.size()) || Bd > int64_t(DS.size()) ||
       K > int64_t(DS.size()) - Bd)
-    fail("indices " + shapeStr(IS) + " do not address data " + shapeStr(DS));
+    return fail("indices " + shapeStr(IS) + " do not address data " + shapeStr(DS));
   for (int64_t D = 0; D < Bd; ++D)
     if (IS[size_t(D)] != DS[size_t(D)])
-      fail("batch dimensions of indices and data differ");
+      return fail("batch dimensions of indices and data differ");
   Type I64 = B.getI64Type();
   Inner = 1;
   for (size_t D = size_t(Bd + K); D < DS.size(); ++D)
@@ -130,6 +150,8 @@ Value Importer::rowIndices(const Shape &DS, Value Indices, int64_t BatchDims, in
     Value I = normalizedIndex(reshape(Part, Lead), DS[size_t(Bd + J)]);
     Value Term = bin<graph::MulOp>(I, scalar(double(Stride), I64));
     Row = Row ? bin<graph::AddOp>(Row, Term) : Term;
+    if (!Row) // a failed step must not restart the sum
+      return {};
     Stride *= DS[size_t(Bd + J)];
   }
   if (Bd) { // each batch position has its own block of rows
@@ -150,17 +172,22 @@ Value Importer::rowIndices(const Shape &DS, Value Indices, int64_t BatchDims, in
 
 Value Importer::nllLoss(Value LogProb, Value Target, Value Weight, std::optional<int64_t> Ignore,
                         const std::string &Reduction) {
+  // Weight is optional: null when there is none.
+  if (!LogProb || !Target)
+    return {};
   Shape PS = shapeOf(LogProb), TS = shapeOf(Target);
   if (PS.size() < 2 || TS.size() != PS.size() - 1 || TS[0] != PS[0])
-    fail("input " + shapeStr(PS) + " and target " + shapeStr(TS) + " do not match");
+    return fail("input " + shapeStr(PS) + " and target " + shapeStr(TS) + " do not match");
   if (Reduction != "none" && Reduction != "sum" && Reduction != "mean")
-    fail("reduction " + q(Reduction) + " is not none, sum or mean");
+    return fail("reduction " + q(Reduction) + " is not none, sum or mean");
   Type I64 = B.getI64Type();
   Value T = castTo(Target, I64), Valid;
   if (Ignore) {
     Valid = un<graph::NotOp>(compare(graph::ComparePredicate::EQ, T, scalar(double(*Ignore), I64)));
     T = where(Valid, T, scalar(0, I64));
   }
+  if (!T)
+    return {};
   // The log-probability of each target class: a gather along axis 1.
   Shape US = TS;
   US.insert(US.begin() + 1, 1);
@@ -186,6 +213,8 @@ Value Importer::nllLoss(Value LogProb, Value Target, Value Weight, std::optional
 }
 
 Value Importer::scatter(Value Data, Value Flat, Value Updates, const std::string &Reduction) {
+  if (!Data || !Flat || !Updates)
+    return {};
   using R = graph::ScatterReduction;
   R Kind = Reduction == "none"  ? R::None
            : Reduction == "add" ? R::Add
@@ -194,12 +223,12 @@ Value Importer::scatter(Value Data, Value Flat, Value Updates, const std::string
            : Reduction == "min" ? R::Min
                                 : R(-1);
   if (int(Kind) < 0)
-    fail("reduction " + q(Reduction) + " is not supported");
+    return fail("reduction " + q(Reduction) + " is not supported");
   if (eltOf(Updates) != eltOf(Data))
-    fail("updates and data differ in element type");
+    return fail("updates and data differ in element type");
   Shape US = shapeOf(Updates);
   if (shapes::numElements(shapeOf(Flat)) != shapes::numElements(US))
-    fail("indices do not match updates " + shapeStr(US));
+    return fail("indices do not match updates " + shapeStr(US));
   return B.create<graph::ScatterOp>(Loc, Data.getType(), Data, reshape(Flat, US), Updates,
                                     graph::ScatterReductionAttr::get(&Ctx, Kind));
 }

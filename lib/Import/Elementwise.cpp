@@ -1,305 +1,524 @@
 //===- Elementwise.cpp - Elementwise operators ------------------------------===//
+//
+// The builders of Elementwise.def: unary operators (computed in fp32, or of
+// any type but bool), binary, logical, comparison and variadic ones, and
+// the fp32 decompositions of the activations the graph dialect lacks.
+//
+//===----------------------------------------------------------------------===//
 #include "Importer.h"
 
 namespace d1::import {
 
-bool Importer::importElementwise() {
-  const std::string &Op = Node->op_type();
-  using P = graph::ComparePredicate;
-  Type F32 = B.getF32Type();
-  auto X0 = [&] { return floatInput(0); };
-  auto Out = [&](Value V) {
-    setOutput(0, V);
-    return true;
-  };
-  // Same-type operands (a constant takes the other operand's type).
-  auto Pair = [&](bool AllowBool) {
-    Type T = operandType({0, 1});
-    if (T.isInteger(1) && !AllowBool)
-      fail("operands are bool");
-    Value A = inputAs(0, T);
-    return std::make_pair(A, legacyBroadcast(A, inputAs(1, T)));
-  };
-  auto Relu = [&](Value V) { return un<graph::ReluOp>(V); };
-  auto Exp = [&](Value V) { return un<graph::ExpOp>(V); };
-  auto Log = [&](Value V) { return un<graph::LogOp>(V); };
-  auto Sqrt = [&](Value V) { return un<graph::SqrtOp>(V); };
-  auto Add = [&](Value A, Value X) { return bin<graph::AddOp>(A, X); };
-  auto Sub = [&](Value A, Value X) { return bin<graph::SubOp>(A, X); };
-  auto Mul = [&](Value A, Value X) { return bin<graph::MulOp>(A, X); };
-  auto Div = [&](Value A, Value X) { return bin<graph::DivOp>(A, X); };
-  auto C = [&](double V) { return scalar(V, F32); };
-  // e^x - 1 without losing small x (Kahan): (u - 1) x / log u, u = e^x (x
-  // itself where u rounds to 1).
-  auto expm1 = [&](Value X) {
-    Value U = Exp(X);
-    Value R = Div(Mul(Sub(U, C(1)), X), Log(U));
-    Value Tiny = compare(graph::ComparePredicate::EQ, U, C(1));
-    Value Big = compare(graph::ComparePredicate::GT, un<graph::AbsOp>(X), C(1));
-    return where(Tiny, X, where(Big, Sub(U, C(1)), R));
-  };
-  // log(1 + u) without losing small u: log(w) u / (w - 1) with w = 1 + u
-  // (u itself where w rounds to 1).
-  auto log1p = [&](Value U) {
-    Value W = Add(C(1), U);
-    Value R = Div(Mul(Log(W), U), Sub(W, C(1)));
-    return where(compare(graph::ComparePredicate::EQ, W, C(1)), U, R);
-  };
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
 
-  // Integer-capable unary ops.
-  if (Op == "Neg" || Op == "Abs" || Op == "Sign") {
-    onlyAttrs({});
-    Value X = input(0);
-    if (eltOf(X).isInteger(1))
-      fail("input is bool");
-    if (Op == "Neg")
-      return Out(un<graph::NegOp>(X));
-    if (Op == "Abs")
-      return Out(un<graph::AbsOp>(X));
-    return Out(un<graph::SignOp>(X));
-  }
-  if (Op == "Floor") {
-    onlyAttrs({});
-    return Out(un<graph::FloorOp>(X0()));
-  }
-  if (Op == "Ceil") {
-    onlyAttrs({});
-    return Out(un<graph::CeilOp>(X0()));
-  }
-  if (Op == "Round") {
-    onlyAttrs({});
-    return Out(un<graph::RoundOp>(X0()));
-  }
-  if (Op == "Sin") {
-    onlyAttrs({});
-    return Out(un<graph::SinOp>(X0()));
-  }
-  if (Op == "Cos") {
-    onlyAttrs({});
-    return Out(un<graph::CosOp>(X0()));
-  }
-  if (Op == "Atan") {
-    onlyAttrs({});
-    return Out(un<graph::AtanOp>(X0()));
-  }
-  if (Op == "Tan") {
-    onlyAttrs({});
-    Value X = X0();
-    return Out(Div(un<graph::SinOp>(X), un<graph::CosOp>(X)));
-  }
-  if (Op == "Asin" || Op == "Acos") {
-    onlyAttrs({});
-    Value X = X0();
-    if (Op == "Asin") // atan(x / sqrt(1 - x^2))
-      return Out(un<graph::AtanOp>(Div(X, Sqrt(Sub(C(1), Mul(X, X))))));
-    // 2 atan(sqrt((1 - x) / (1 + x))), without the cancellation of pi/2 - asin
-    return Out(Mul(C(2), un<graph::AtanOp>(Sqrt(Div(Sub(C(1), X), Add(C(1), X))))));
-  }
-  if (Op == "Sinh" || Op == "Cosh") {
-    onlyAttrs({});
-    Value X = X0();
-    Value E = Exp(X), Inv = Exp(un<graph::NegOp>(X));
-    if (Op == "Cosh")
-      return Out(Mul(Add(E, Inv), C(0.5)));
-    // Below 1, where e^x - e^-x cancels, the series to x^9.
-    Value Z = Mul(X, X), P = C(1.0 / 362880);
-    for (double K : {1.0 / 5040, 1.0 / 120, 1.0 / 6, 1.0})
-      P = Add(Mul(P, Z), C(K));
-    Value Small = compare(graph::ComparePredicate::LT, un<graph::AbsOp>(X), C(1));
-    return Out(where(Small, Mul(P, X), Mul(Sub(E, Inv), C(0.5))));
-  }
-  if (Op == "Asinh") { // sign(x) log1p(|x| + x^2 / (1 + sqrt(x^2 + 1)))
-    onlyAttrs({});
-    Value X = X0(), A = un<graph::AbsOp>(X), Z = Mul(X, X);
-    Value R = log1p(Add(A, Div(Z, Add(C(1), Sqrt(Add(Z, C(1)))))));
-    return Out(Mul(un<graph::SignOp>(X), R));
-  }
-  if (Op == "Acosh") { // log1p(t + sqrt(2t + t^2)), t = x - 1
-    onlyAttrs({});
-    Value X = X0(), T = Sub(X, C(1));
-    return Out(log1p(Add(T, Sqrt(Add(Mul(T, C(2)), Mul(T, T))))));
-  }
-  if (Op == "Atanh") { // log1p(2x / (1 - x)) / 2
-    onlyAttrs({});
-    Value X = X0();
-    return Out(Mul(log1p(Div(Mul(X, C(2)), Sub(C(1), X))), C(0.5)));
-  }
-  if (Op == "Softplus") { // relu(x) + log1p(e^-|x|): no overflow for large x
-    onlyAttrs({});
-    Value X = X0();
-    return Out(Add(Relu(X), log1p(Exp(un<graph::NegOp>(un<graph::AbsOp>(X))))));
-  }
-  if (Op == "Softsign") {
-    onlyAttrs({});
-    Value X = X0();
-    return Out(Div(X, Add(C(1), un<graph::AbsOp>(X))));
-  }
-  if (Op == "Elu" || Op == "Selu") { // relu(x) + alpha (e^min(x, 0) - 1), times gamma
-    onlyAttrs({"alpha", "gamma"});
-    Value X = X0();
-    float Alpha = floatAttr("alpha", Op == "Elu" ? 1.0f : 1.67326319217681884765625f);
-    Value R = Add(Relu(X), Mul(C(Alpha), expm1(bin<graph::MinOp>(X, C(0)))));
-    if (Op == "Selu")
-      R = Mul(R, C(floatAttr("gamma", 1.05070102214813232421875f)));
-    return Out(R);
-  }
-  if (Op == "Celu") { // relu(x) + min(0, alpha (e^(x / alpha) - 1))
-    onlyAttrs({"alpha"});
-    Value X = X0();
-    float Alpha = floatAttr("alpha", 1.0f);
-    Value E = Mul(C(Alpha), Sub(Exp(Mul(X, C(1.0 / Alpha))), C(1)));
-    return Out(Add(Relu(X), bin<graph::MinOp>(E, C(0))));
-  }
-  if (Op == "HardSigmoid" || Op == "HardSwish") { // clip(alpha x + beta, 0, 1) (times x)
-    onlyAttrs({"alpha", "beta"});
-    Value X = X0();
-    float Alpha = Op == "HardSwish" ? 1.0f / 6 : floatAttr("alpha", 0.2f);
-    float Beta = Op == "HardSwish" ? 0.5f : floatAttr("beta", 0.5f);
-    Value H = B.create<graph::ClipOp>(Loc, X.getType(), Add(Mul(X, C(Alpha)), C(Beta)),
-                                      B.getF32FloatAttr(0.0f), B.getF32FloatAttr(1.0f));
-    return Out(Op == "HardSwish" ? Mul(X, H) : H);
-  }
-  if (Op == "ThresholdedRelu") {
-    onlyAttrs({"alpha"});
-    Value X = X0();
-    return Out(where(compare(P::GT, X, C(floatAttr("alpha", 1.0f))), X, C(0)));
-  }
-  if (Op == "Shrink") {
-    onlyAttrs({"lambd", "bias"});
-    Value X = input(0);
-    Type T = eltOf(X);
-    if (T.isInteger(1))
-      fail("input is bool");
-    double L = floatAttr("lambd", 0.5f), Bi = floatAttr("bias", 0.0f);
-    Value Lo = where(compare(P::LT, X, scalar(-L, T)), Add(X, scalar(Bi, T)), scalar(0, T));
-    return Out(where(compare(P::GT, X, scalar(L, T)), Sub(X, scalar(Bi, T)), Lo));
-  }
-  if (Op == "PRelu") {
-    onlyAttrs({});
-    Value X = X0(), Slope = floatInput(1);
-    // Before opset 7 a [C] slope applies along the channel axis.
-    Shape XS = shapeOf(X);
-    if (Opset < 7 && shapeOf(Slope).size() == 1 && XS.size() > 2 && shapeOf(Slope)[0] == XS[1]) {
-      Shape PS(XS.size() - 1, 1);
-      PS[0] = XS[1];
-      Slope = reshape(Slope, PS);
-    }
-    Shape S;
-    if (!shapes::broadcast(shapeOf(Slope), shapeOf(X), S).empty() || S != shapeOf(X))
-      fail("slope " + shapeStr(shapeOf(Slope)) + " does not broadcast to " + shapeStr(shapeOf(X)));
-    return Out(where(compare(P::LT, X, C(0)), Mul(X, Slope), X));
-  }
-  if (Op == "IsNaN") {
-    onlyAttrs({});
-    Value X = X0();
-    return Out(B.create<graph::IsNaNOp>(Loc, RankedTensorType::get(shapeOf(X), B.getI1Type()), X));
-  }
-  if (Op == "IsInf") {
-    onlyAttrs({"detect_negative", "detect_positive"});
-    Value X = X0();
-    return Out(B.create<graph::IsInfOp>(Loc, RankedTensorType::get(shapeOf(X), B.getI1Type()), X,
-                                        B.getBoolAttr(intAttr("detect_negative", 1) != 0),
-                                        B.getBoolAttr(intAttr("detect_positive", 1) != 0)));
-  }
-
-  // Binary and variadic ops.
-  if (Op == "Add" || Op == "Sub" || Op == "Mul" || Op == "Div") {
-    onlyAttrs({"broadcast", "axis"});
-    auto [A, X] = Pair(false);
-    return Out(Op == "Add"   ? Add(A, X)
-               : Op == "Sub" ? Sub(A, X)
-               : Op == "Mul" ? Mul(A, X)
-                             : Div(A, X));
-  }
-  if (Op == "Pow") {
-    onlyAttrs({"broadcast", "axis"});
-    Value X = input(0);
-    Type T = eltOf(X);
-    if (T.isInteger(1))
-      fail("base is bool");
-    // Integer powers are computed in fp32 and truncated back.
-    Value Y = legacyBroadcast(X, isConst(1) ? inputAs(1, F32) : castTo(input(1), F32));
-    Value R = bin<graph::PowOp>(castTo(X, F32), Y);
-    return Out(castTo(R, T));
-  }
-  if (Op == "Mod") {
-    onlyAttrs({"fmod"});
-    auto [A, X] = Pair(false);
-    bool FMod = intAttr("fmod", 0) != 0;
-    if (eltOf(A).isF32() && !FMod)
-      fail("fmod = 0 needs integer inputs");
-    return Out(B.create<graph::ModOp>(Loc, RankedTensorType::get(broadcastShape(A, X), eltOf(A)), A,
-                                      X, B.getBoolAttr(FMod)));
-  }
-  if (Op == "BitShift") {
-    onlyAttrs({"direction"});
-    auto [A, X] = Pair(false);
-    std::string Dir = stringAttr("direction", "");
-    if (Dir != "LEFT" && Dir != "RIGHT")
-      fail("direction must be LEFT or RIGHT");
-    if (!eltOf(A).isInteger() || eltOf(A).isInteger(1))
-      fail("BitShift takes integers");
-    return Out(B.create<graph::BitShiftOp>(Loc,
-                                           RankedTensorType::get(broadcastShape(A, X), eltOf(A)), A,
-                                           X, B.getBoolAttr(Dir == "LEFT")));
-  }
-  if (Op == "And" || Op == "Or" || Op == "Xor") {
-    onlyAttrs({"broadcast", "axis"});
-    Value A = inputAs(0, B.getI1Type());
-    Value X = legacyBroadcast(A, inputAs(1, B.getI1Type()));
-    if (Op == "And")
-      return Out(bin<graph::AndOp>(A, X));
-    if (Op == "Or")
-      return Out(bin<graph::OrOp>(A, X));
-    return Out(bin<graph::XorOp>(A, X));
-  }
-  if (Op == "Not") {
-    onlyAttrs({});
-    return Out(un<graph::NotOp>(inputAs(0, B.getI1Type())));
-  }
-  if (Op == "Equal" || Op == "Less" || Op == "Greater" || Op == "LessOrEqual" ||
-      Op == "GreaterOrEqual") {
-    onlyAttrs({"broadcast", "axis"});
-    auto [A, X] = Pair(Op == "Equal");
-    if (eltOf(A).isInteger(1)) // bool equality: not xor
-      return Out(un<graph::NotOp>(bin<graph::XorOp>(A, X)));
-    P Pr = Op == "Equal"         ? P::EQ
-           : Op == "Less"        ? P::LT
-           : Op == "Greater"     ? P::GT
-           : Op == "LessOrEqual" ? P::LE
-                                 : P::GE;
-    return Out(compare(Pr, A, X));
-  }
-  if (Op == "Where") {
-    onlyAttrs({});
-    Type T = operandType({1, 2}, /*Compute=*/false); // where only moves bits
-    return Out(where(inputAs(0, B.getI1Type()), inputAs(1, T), inputAs(2, T)));
-  }
-  if (Op == "Max" || Op == "Min" || Op == "Sum" || Op == "Mean") {
-    onlyAttrs({});
-    size_t N = numInputs();
-    if (N == 0)
-      fail("needs at least one input");
-    std::vector<int> All;
-    for (size_t K = 0; K < N; ++K)
-      All.push_back(int(K));
-    Type T = operandType(All);
-    if (T.isInteger(1))
-      fail("inputs are bool");
-    Value R = inputAs(0, T);
-    for (size_t K = 1; K < N; ++K) {
-      Value X = inputAs(int(K), T);
-      R = Op == "Max" ? bin<graph::MaxOp>(R, X) : Op == "Min" ? bin<graph::MinOp>(R, X) : Add(R, X);
-    }
-    if (Op == "Mean")
-      R = Mul(R, scalar(1.0 / double(N), T));
-    if (N == 1 && R == input(0))
-      R = Op == "Max"   ? bin<graph::MaxOp>(R, R)
-          : Op == "Min" ? bin<graph::MinOp>(R, R)
-                        : Add(R, scalar(0, T));
-    return Out(R);
-  }
-  return false;
+LogicalResult Importer::floatUnaryOf(std::initializer_list<const char *> Attrs,
+                                     llvm::function_ref<Value(Value)> Build) {
+  if (failed(onlyAttrs(Attrs)))
+    return failure();
+  Value X = floatInput(0);
+  if (!X)
+    return failure();
+  return setOutput(0, Build(X));
 }
+
+template <class OpT> LogicalResult Importer::floatUnaryOp() {
+  return floatUnaryOf({}, [&](Value X) { return un<OpT>(X); });
+}
+
+template <class OpT> LogicalResult Importer::nonBoolUnaryOp() {
+  if (failed(onlyAttrs({})))
+    return failure();
+  Value X = input(0);
+  if (!X)
+    return failure();
+  if (eltOf(X).isInteger(1))
+    return fail("input is bool");
+  return setOutput(0, un<OpT>(X));
+}
+
+// e^x - 1 without losing small x (Kahan): (u - 1) x / log u, u = e^x (x
+// itself where u rounds to 1).
+Value Importer::expm1(Value X) {
+  if (!X)
+    return {};
+  Value U = un<graph::ExpOp>(X);
+  Value R =
+      bin<graph::DivOp>(bin<graph::MulOp>(bin<graph::SubOp>(U, scalar(1)), X), un<graph::LogOp>(U));
+  Value Tiny = compare(graph::ComparePredicate::EQ, U, scalar(1));
+  Value Big = compare(graph::ComparePredicate::GT, un<graph::AbsOp>(X), scalar(1));
+  return where(Tiny, X, where(Big, bin<graph::SubOp>(U, scalar(1)), R));
+}
+
+// log(1 + u) without losing small u: log(w) u / (w - 1) with w = 1 + u
+// (u itself where w rounds to 1).
+Value Importer::log1p(Value U) {
+  if (!U)
+    return {};
+  Value W = bin<graph::AddOp>(scalar(1), U);
+  Value R =
+      bin<graph::DivOp>(bin<graph::MulOp>(un<graph::LogOp>(W), U), bin<graph::SubOp>(W, scalar(1)));
+  return where(compare(graph::ComparePredicate::EQ, W, scalar(1)), U, R);
+}
+
+// Same-type operands (a constant takes the other operand's type).
+std::pair<Value, Value> Importer::sameTypeOperands(bool AllowBool) {
+  Type T = operandType({0, 1});
+  if (!T)
+    return {};
+  if (T.isInteger(1) && !AllowBool) {
+    (void)fail("operands are bool");
+    return {};
+  }
+  Value A = inputAs(0, T);
+  if (!A)
+    return {};
+  Value X = legacyBroadcast(A, inputAs(1, T));
+  if (!X)
+    return {};
+  return {A, X};
+}
+
+template <class OpT> LogicalResult Importer::arithmeticOp() {
+  if (failed(onlyAttrs({"broadcast", "axis"})))
+    return failure();
+  auto [A, X] = sameTypeOperands(false);
+  if (!A)
+    return failure();
+  return setOutput(0, bin<OpT>(A, X));
+}
+
+template <class OpT> LogicalResult Importer::logicalOp() {
+  if (failed(onlyAttrs({"broadcast", "axis"})))
+    return failure();
+  Value A = inputAs(0, B.getI1Type());
+  if (!A)
+    return failure();
+  Value X = legacyBroadcast(A, inputAs(1, B.getI1Type()));
+  if (!X)
+    return failure();
+  return setOutput(0, bin<OpT>(A, X));
+}
+
+//===----------------------------------------------------------------------===//
+// Unary ops of fp32
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importRelu() { return floatUnaryOp<graph::ReluOp>(); }
+LogicalResult Importer::importSigmoid() { return floatUnaryOp<graph::SigmoidOp>(); }
+LogicalResult Importer::importTanh() { return floatUnaryOp<graph::TanhOp>(); }
+LogicalResult Importer::importErf() { return floatUnaryOp<graph::ErfOp>(); }
+LogicalResult Importer::importExp() { return floatUnaryOp<graph::ExpOp>(); }
+LogicalResult Importer::importLog() { return floatUnaryOp<graph::LogOp>(); }
+LogicalResult Importer::importSqrt() { return floatUnaryOp<graph::SqrtOp>(); }
+LogicalResult Importer::importReciprocal() { return floatUnaryOp<graph::ReciprocalOp>(); }
+LogicalResult Importer::importFloor() { return floatUnaryOp<graph::FloorOp>(); }
+LogicalResult Importer::importCeil() { return floatUnaryOp<graph::CeilOp>(); }
+LogicalResult Importer::importRound() { return floatUnaryOp<graph::RoundOp>(); }
+LogicalResult Importer::importSin() { return floatUnaryOp<graph::SinOp>(); }
+LogicalResult Importer::importCos() { return floatUnaryOp<graph::CosOp>(); }
+LogicalResult Importer::importAtan() { return floatUnaryOp<graph::AtanOp>(); }
+
+LogicalResult Importer::importTan() {
+  return floatUnaryOf(
+      {}, [&](Value X) { return bin<graph::DivOp>(un<graph::SinOp>(X), un<graph::CosOp>(X)); });
+}
+
+LogicalResult Importer::importAsin() { // atan(x / sqrt(1 - x^2))
+  return floatUnaryOf({}, [&](Value X) {
+    return un<graph::AtanOp>(bin<graph::DivOp>(
+        X, un<graph::SqrtOp>(bin<graph::SubOp>(scalar(1), bin<graph::MulOp>(X, X)))));
+  });
+}
+
+LogicalResult Importer::importAcos() {
+  // 2 atan(sqrt((1 - x) / (1 + x))), without the cancellation of pi/2 - asin
+  return floatUnaryOf({}, [&](Value X) {
+    return bin<graph::MulOp>(
+        scalar(2), un<graph::AtanOp>(un<graph::SqrtOp>(bin<graph::DivOp>(
+                       bin<graph::SubOp>(scalar(1), X), bin<graph::AddOp>(scalar(1), X)))));
+  });
+}
+
+LogicalResult Importer::importSinh() {
+  return floatUnaryOf({}, [&](Value X) {
+    Value E = un<graph::ExpOp>(X), Inv = un<graph::ExpOp>(un<graph::NegOp>(X));
+    // Below 1, where e^x - e^-x cancels, the series to x^9.
+    Value Z = bin<graph::MulOp>(X, X), P = scalar(1.0 / 362880);
+    for (double K : {1.0 / 5040, 1.0 / 120, 1.0 / 6, 1.0})
+      P = bin<graph::AddOp>(bin<graph::MulOp>(P, Z), scalar(K));
+    Value Small = compare(graph::ComparePredicate::LT, un<graph::AbsOp>(X), scalar(1));
+    return where(Small, bin<graph::MulOp>(P, X),
+                 bin<graph::MulOp>(bin<graph::SubOp>(E, Inv), scalar(0.5)));
+  });
+}
+
+LogicalResult Importer::importCosh() {
+  return floatUnaryOf({}, [&](Value X) {
+    Value E = un<graph::ExpOp>(X), Inv = un<graph::ExpOp>(un<graph::NegOp>(X));
+    return bin<graph::MulOp>(bin<graph::AddOp>(E, Inv), scalar(0.5));
+  });
+}
+
+LogicalResult Importer::importAsinh() { // sign(x) log1p(|x| + x^2 / (1 + sqrt(x^2 + 1)))
+  return floatUnaryOf({}, [&](Value X) {
+    Value A = un<graph::AbsOp>(X), Z = bin<graph::MulOp>(X, X);
+    Value R = log1p(bin<graph::AddOp>(
+        A, bin<graph::DivOp>(Z, bin<graph::AddOp>(scalar(1), un<graph::SqrtOp>(bin<graph::AddOp>(
+                                                                 Z, scalar(1)))))));
+    return bin<graph::MulOp>(un<graph::SignOp>(X), R);
+  });
+}
+
+LogicalResult Importer::importAcosh() { // log1p(t + sqrt(2t + t^2)), t = x - 1
+  return floatUnaryOf({}, [&](Value X) {
+    Value T = bin<graph::SubOp>(X, scalar(1));
+    return log1p(
+        bin<graph::AddOp>(T, un<graph::SqrtOp>(bin<graph::AddOp>(bin<graph::MulOp>(T, scalar(2)),
+                                                                 bin<graph::MulOp>(T, T)))));
+  });
+}
+
+LogicalResult Importer::importAtanh() { // log1p(2x / (1 - x)) / 2
+  return floatUnaryOf({}, [&](Value X) {
+    return bin<graph::MulOp>(
+        log1p(bin<graph::DivOp>(bin<graph::MulOp>(X, scalar(2)), bin<graph::SubOp>(scalar(1), X))),
+        scalar(0.5));
+  });
+}
+
+LogicalResult Importer::importSoftplus() { // relu(x) + log1p(e^-|x|): no overflow for large x
+  return floatUnaryOf({}, [&](Value X) {
+    return bin<graph::AddOp>(un<graph::ReluOp>(X),
+                             log1p(un<graph::ExpOp>(un<graph::NegOp>(un<graph::AbsOp>(X)))));
+  });
+}
+
+LogicalResult Importer::importSoftsign() {
+  return floatUnaryOf({}, [&](Value X) {
+    return bin<graph::DivOp>(X, bin<graph::AddOp>(scalar(1), un<graph::AbsOp>(X)));
+  });
+}
+
+// relu(x) + alpha (e^min(x, 0) - 1), times gamma
+LogicalResult Importer::eluOp(bool Selu) {
+  return floatUnaryOf({"alpha", "gamma"}, [&](Value X) {
+    float Alpha = floatAttr("alpha", Selu ? 1.67326319217681884765625f : 1.0f);
+    Value R =
+        bin<graph::AddOp>(un<graph::ReluOp>(X),
+                          bin<graph::MulOp>(scalar(Alpha), expm1(bin<graph::MinOp>(X, scalar(0)))));
+    if (Selu)
+      R = bin<graph::MulOp>(R, scalar(floatAttr("gamma", 1.05070102214813232421875f)));
+    return R;
+  });
+}
+
+LogicalResult Importer::importElu() { return eluOp(false); }
+LogicalResult Importer::importSelu() { return eluOp(true); }
+
+LogicalResult Importer::importCelu() { // relu(x) + min(0, alpha (e^(x / alpha) - 1))
+  return floatUnaryOf({"alpha"}, [&](Value X) {
+    float Alpha = floatAttr("alpha", 1.0f);
+    Value E = bin<graph::MulOp>(
+        scalar(Alpha),
+        bin<graph::SubOp>(un<graph::ExpOp>(bin<graph::MulOp>(X, scalar(1.0 / Alpha))), scalar(1)));
+    return bin<graph::AddOp>(un<graph::ReluOp>(X), bin<graph::MinOp>(E, scalar(0)));
+  });
+}
+
+// clip(alpha x + beta, 0, 1) (times x)
+LogicalResult Importer::hardSigmoidOp(bool Swish) {
+  return floatUnaryOf({"alpha", "beta"}, [&](Value X) -> Value {
+    float Alpha = Swish ? 1.0f / 6 : floatAttr("alpha", 0.2f);
+    float Beta = Swish ? 0.5f : floatAttr("beta", 0.5f);
+    Value Lin = bin<graph::AddOp>(bin<graph::MulOp>(X, scalar(Alpha)), scalar(Beta));
+    if (!Lin)
+      return {};
+    Value H = B.create<graph::ClipOp>(Loc, X.getType(), Lin, B.getF32FloatAttr(0.0f),
+                                      B.getF32FloatAttr(1.0f));
+    return Swish ? bin<graph::MulOp>(X, H) : H;
+  });
+}
+
+LogicalResult Importer::importHardSigmoid() { return hardSigmoidOp(false); }
+LogicalResult Importer::importHardSwish() { return hardSigmoidOp(true); }
+
+LogicalResult Importer::importThresholdedRelu() {
+  return floatUnaryOf({"alpha"}, [&](Value X) {
+    return where(compare(graph::ComparePredicate::GT, X, scalar(floatAttr("alpha", 1.0f))), X,
+                 scalar(0));
+  });
+}
+
+LogicalResult Importer::importLeakyRelu() {
+  if (failed(onlyAttrs({"alpha"})))
+    return failure();
+  Value X = input(0);
+  if (!X)
+    return failure();
+  return setOutput(0, B.create<graph::LeakyReluOp>(Loc, X.getType(), X,
+                                                   B.getF32FloatAttr(floatAttr("alpha", 0.01f))));
+}
+
+LogicalResult Importer::importPRelu() {
+  if (failed(onlyAttrs({})))
+    return failure();
+  Value X = floatInput(0);
+  if (!X)
+    return failure();
+  Value Slope = floatInput(1);
+  if (!Slope)
+    return failure();
+  // Before opset 7 a [C] slope applies along the channel axis.
+  Shape XS = shapeOf(X);
+  if (Opset < 7 && shapeOf(Slope).size() == 1 && XS.size() > 2 && shapeOf(Slope)[0] == XS[1]) {
+    Shape PS(XS.size() - 1, 1);
+    PS[0] = XS[1];
+    Slope = reshape(Slope, PS);
+  }
+  Shape S;
+  if (!shapes::broadcast(shapeOf(Slope), shapeOf(X), S).empty() || S != shapeOf(X))
+    return fail("slope " + shapeStr(shapeOf(Slope)) + " does not broadcast to " +
+                shapeStr(shapeOf(X)));
+  return setOutput(
+      0, where(compare(graph::ComparePredicate::LT, X, scalar(0)), bin<graph::MulOp>(X, Slope), X));
+}
+
+/// Output 0 as input 0 in fp32 clipped to [Lo, Hi] (bounds known here).
+static LogicalResult clipFloatInput(Importer &I, float Lo, float Hi) {
+  Value X = I.floatInput(0);
+  if (!X)
+    return failure();
+  return I.setOutput(0, I.B.create<graph::ClipOp>(I.Loc, X.getType(), X, I.B.getF32FloatAttr(Lo),
+                                                  I.B.getF32FloatAttr(Hi)));
+}
+
+// Before opset 11 the bounds are attributes.
+LogicalResult Importer::importClip1() {
+  float Lo = std::numeric_limits<float>::lowest(), Hi = std::numeric_limits<float>::max();
+  if (failed(onlyAttrs({"min", "max"})))
+    return failure();
+  Lo = floatAttr("min", Lo);
+  Hi = floatAttr("max", Hi);
+  return clipFloatInput(*this, Lo, Hi);
+}
+
+LogicalResult Importer::importClip() {
+  float Lo = std::numeric_limits<float>::lowest(), Hi = std::numeric_limits<float>::max();
+  if (failed(onlyAttrs({})))
+    return failure();
+  Value X = input(0);
+  if (!X)
+    return failure();
+  Type T = eltOf(X);
+  if (T.isInteger(1))
+    return fail("input is bool");
+  if (!T.isF32() || (hasInput(1) && !isConst(1)) || (hasInput(2) && !isConst(2))) {
+    // Bounds known at run time, or integers: max, then min.
+    Value R = X;
+    if (hasInput(1)) {
+      R = bin<graph::MaxOp>(R, reshape(inputAs(1, T), {}));
+      if (!R)
+        return failure();
+    }
+    if (hasInput(2)) {
+      R = bin<graph::MinOp>(R, reshape(inputAs(2, T), {}));
+      if (!R)
+        return failure();
+    }
+    return setOutput(0, R == X ? bin<graph::MaxOp>(X, X) : R);
+  }
+  if (hasInput(1)) {
+    FailureOr<double> Min = constScalar(1, "min");
+    if (failed(Min))
+      return failure();
+    Lo = float(*Min);
+  }
+  if (hasInput(2)) {
+    FailureOr<double> Max = constScalar(2, "max");
+    if (failed(Max))
+      return failure();
+    Hi = float(*Max);
+  }
+  return clipFloatInput(*this, Lo, Hi);
+}
+
+LogicalResult Importer::importIsNaN() {
+  return floatUnaryOf({}, [&](Value X) -> Value {
+    return B.create<graph::IsNaNOp>(Loc, RankedTensorType::get(shapeOf(X), B.getI1Type()), X);
+  });
+}
+
+LogicalResult Importer::importIsInf() {
+  return floatUnaryOf({"detect_negative", "detect_positive"}, [&](Value X) -> Value {
+    return B.create<graph::IsInfOp>(Loc, RankedTensorType::get(shapeOf(X), B.getI1Type()), X,
+                                    B.getBoolAttr(intAttr("detect_negative", 1) != 0),
+                                    B.getBoolAttr(intAttr("detect_positive", 1) != 0));
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Integer-capable unary ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importNeg() { return nonBoolUnaryOp<graph::NegOp>(); }
+LogicalResult Importer::importAbs() { return nonBoolUnaryOp<graph::AbsOp>(); }
+LogicalResult Importer::importSign() { return nonBoolUnaryOp<graph::SignOp>(); }
+
+LogicalResult Importer::importShrink() {
+  using P = graph::ComparePredicate;
+  if (failed(onlyAttrs({"lambd", "bias"})))
+    return failure();
+  Value X = input(0);
+  if (!X)
+    return failure();
+  Type T = eltOf(X);
+  if (T.isInteger(1))
+    return fail("input is bool");
+  double L = floatAttr("lambd", 0.5f), Bi = floatAttr("bias", 0.0f);
+  Value Lo =
+      where(compare(P::LT, X, scalar(-L, T)), bin<graph::AddOp>(X, scalar(Bi, T)), scalar(0, T));
+  return setOutput(0,
+                   where(compare(P::GT, X, scalar(L, T)), bin<graph::SubOp>(X, scalar(Bi, T)), Lo));
+}
+
+//===----------------------------------------------------------------------===//
+// Binary and variadic ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importAdd() { return arithmeticOp<graph::AddOp>(); }
+LogicalResult Importer::importSub() { return arithmeticOp<graph::SubOp>(); }
+LogicalResult Importer::importMul() { return arithmeticOp<graph::MulOp>(); }
+LogicalResult Importer::importDiv() { return arithmeticOp<graph::DivOp>(); }
+
+LogicalResult Importer::importPow() {
+  if (failed(onlyAttrs({"broadcast", "axis"})))
+    return failure();
+  Type F32 = B.getF32Type();
+  Value X = input(0);
+  if (!X)
+    return failure();
+  Type T = eltOf(X);
+  if (T.isInteger(1))
+    return fail("base is bool");
+  // Integer powers are computed in fp32 and truncated back.
+  Value Y = legacyBroadcast(X, isConst(1) ? inputAs(1, F32) : castTo(input(1), F32));
+  if (!Y)
+    return failure();
+  Value R = bin<graph::PowOp>(castTo(X, F32), Y);
+  return setOutput(0, castTo(R, T));
+}
+
+LogicalResult Importer::importMod() {
+  if (failed(onlyAttrs({"fmod"})))
+    return failure();
+  auto [A, X] = sameTypeOperands(false);
+  if (!A)
+    return failure();
+  bool FMod = intAttr("fmod", 0) != 0;
+  if (eltOf(A).isF32() && !FMod)
+    return fail("fmod = 0 needs integer inputs");
+  FailureOr<Shape> S = broadcastShape(A, X);
+  if (failed(S))
+    return failure();
+  return setOutput(0, B.create<graph::ModOp>(Loc, RankedTensorType::get(*S, eltOf(A)), A, X,
+                                             B.getBoolAttr(FMod)));
+}
+
+LogicalResult Importer::importBitShift() {
+  if (failed(onlyAttrs({"direction"})))
+    return failure();
+  auto [A, X] = sameTypeOperands(false);
+  if (!A)
+    return failure();
+  std::string Dir = stringAttr("direction", "");
+  if (Dir != "LEFT" && Dir != "RIGHT")
+    return fail("direction must be LEFT or RIGHT");
+  if (!eltOf(A).isInteger() || eltOf(A).isInteger(1))
+    return fail("BitShift takes integers");
+  FailureOr<Shape> S = broadcastShape(A, X);
+  if (failed(S))
+    return failure();
+  return setOutput(0, B.create<graph::BitShiftOp>(Loc, RankedTensorType::get(*S, eltOf(A)), A, X,
+                                                  B.getBoolAttr(Dir == "LEFT")));
+}
+
+LogicalResult Importer::importAnd() { return logicalOp<graph::AndOp>(); }
+LogicalResult Importer::importOr() { return logicalOp<graph::OrOp>(); }
+LogicalResult Importer::importXor() { return logicalOp<graph::XorOp>(); }
+
+LogicalResult Importer::importNot() {
+  if (failed(onlyAttrs({})))
+    return failure();
+  return setOutput(0, un<graph::NotOp>(inputAs(0, B.getI1Type())));
+}
+
+LogicalResult Importer::comparisonOp(graph::ComparePredicate P) {
+  if (failed(onlyAttrs({"broadcast", "axis"})))
+    return failure();
+  // Only Equal takes bool operands.
+  auto [A, X] = sameTypeOperands(P == graph::ComparePredicate::EQ);
+  if (!A)
+    return failure();
+  if (eltOf(A).isInteger(1)) // bool equality: not xor
+    return setOutput(0, un<graph::NotOp>(bin<graph::XorOp>(A, X)));
+  return setOutput(0, compare(P, A, X));
+}
+
+LogicalResult Importer::importEqual() { return comparisonOp(graph::ComparePredicate::EQ); }
+LogicalResult Importer::importLess() { return comparisonOp(graph::ComparePredicate::LT); }
+LogicalResult Importer::importGreater() { return comparisonOp(graph::ComparePredicate::GT); }
+LogicalResult Importer::importLessOrEqual() { return comparisonOp(graph::ComparePredicate::LE); }
+LogicalResult Importer::importGreaterOrEqual() { return comparisonOp(graph::ComparePredicate::GE); }
+
+LogicalResult Importer::importWhere() {
+  if (failed(onlyAttrs({})))
+    return failure();
+  Type T = operandType({1, 2}, /*Compute=*/false); // where only moves bits
+  if (!T)
+    return failure();
+  return setOutput(0, where(inputAs(0, B.getI1Type()), inputAs(1, T), inputAs(2, T)));
+}
+
+LogicalResult Importer::variadicOp(graph::ReduceKind Kind) {
+  using RK = graph::ReduceKind;
+  if (failed(onlyAttrs({})))
+    return failure();
+  size_t N = numInputs();
+  if (N == 0)
+    return fail("needs at least one input");
+  std::vector<int> All;
+  for (size_t K = 0; K < N; ++K)
+    All.push_back(int(K));
+  Type T = operandType(All);
+  if (!T)
+    return failure();
+  if (T.isInteger(1))
+    return fail("inputs are bool");
+  Value R = inputAs(0, T);
+  if (!R)
+    return failure();
+  for (size_t K = 1; K < N; ++K) {
+    Value X = inputAs(int(K), T);
+    R = Kind == RK::Max   ? bin<graph::MaxOp>(R, X)
+        : Kind == RK::Min ? bin<graph::MinOp>(R, X)
+                          : bin<graph::AddOp>(R, X);
+    if (!R)
+      return failure();
+  }
+  if (Kind == RK::Mean)
+    R = bin<graph::MulOp>(R, scalar(1.0 / double(N), T));
+  if (N == 1 && R == input(0))
+    R = Kind == RK::Max   ? bin<graph::MaxOp>(R, R)
+        : Kind == RK::Min ? bin<graph::MinOp>(R, R)
+                          : bin<graph::AddOp>(R, scalar(0, T));
+  return setOutput(0, R);
+}
+
+LogicalResult Importer::importMax() { return variadicOp(graph::ReduceKind::Max); }
+LogicalResult Importer::importMin() { return variadicOp(graph::ReduceKind::Min); }
+LogicalResult Importer::importSum() { return variadicOp(graph::ReduceKind::Sum); }
+LogicalResult Importer::importMean() { return variadicOp(graph::ReduceKind::Mean); }
 
 } // namespace d1::import

@@ -54,7 +54,11 @@
 #include <unistd.h>
 #include <unordered_map>
 
+namespace d1 {
+struct RegisteredOperator;
+}
 namespace d1::import {
+using d1::RegisteredOperator;
 
 using namespace mlir;
 using shapes::Shape;
@@ -63,10 +67,6 @@ using shapes::Shape;
 /// wire format with the descriptors and an explicit stack (no recursion, so
 /// any depth is safe); -1 if the bytes are not well formed.
 int modelNesting(const uint8_t *Data, int Size);
-
-struct ImportError {
-  std::string Msg;
-};
 
 /// A tensor known at compile time.
 struct Const {
@@ -112,13 +112,34 @@ Const gatherConst(const Const &C, const Shape &OutDims,
                   const std::function<int64_t(const std::vector<int64_t> &)> &SourceIndex);
 std::vector<int64_t> stridesOf(const Shape &S);
 
+/// What Importer::fail returns, having recorded the error: it converts to
+/// the failure value of every builder and helper (failure(), a null Value,
+/// an empty FailureOr or optional), so that `return fail(...)` fits any of
+/// them.
+struct [[nodiscard]] Failed {
+  operator LogicalResult() const { return failure(); }
+  operator Value() const { return {}; }
+  template <class T> operator FailureOr<T>() const { return failure(); }
+  template <class T> operator std::optional<T>() const { return std::nullopt; }
+};
+
+/// The importer: the model being read, the graph being built, and the node
+/// API the builders of every operator family use (lib/Import is its only
+/// user, so the API is public to the family files).
+///
+/// Errors follow MLIR's idiom, not exceptions: a failing step records a
+/// one-line message with fail() and returns its failure value (failure(),
+/// a null Value, an empty FailureOr); its caller returns at once. The first
+/// message recorded is the one reported. The value builders below (bin,
+/// un, reshape, castTo, ...) given a null operand return null without a new
+/// message, so a chain of them needs one check at its end; setOutput of a
+/// null value fails.
 class Importer {
 public:
   Importer(MLIRContext &Ctx, const std::string &Path, const ImportOptions &Opts)
       : Ctx(Ctx), B(&Ctx), Path(Path), Opts(Opts) {}
   OwningOpRef<ModuleOp> run(std::string &Err);
 
-private:
   MLIRContext &Ctx;
   OpBuilder B;
   std::string Path, Dir;
@@ -131,15 +152,19 @@ private:
   const onnx::NodeProto *Node = nullptr;
   int NodeIndex = 0;
   Location Loc = UnknownLoc::get(&Ctx);
+  /// The first error recorded.
+  std::optional<std::string> Error;
 
-  /// Throws the one-line error. Model strings in Msg go through escape();
+  /// Records the one-line error (unless one is recorded already) and
+  /// returns the failure value. Model strings in Msg go through escape();
   /// escapeControl() guards the line against any that did not.
-  [[noreturn]] void fail(const std::string &Msg) {
-    if (Node)
-      throw ImportError{escapeControl(Path + ": node '" + nodeName() + "' (" +
-                                      escape(Node->op_type()) + ", opset " + std::to_string(Opset) +
-                                      "): " + Msg)};
-    throw ImportError{escapeControl(Path + ": " + Msg)};
+  Failed fail(const std::string &Msg) {
+    if (!Error)
+      Error = Node
+                  ? escapeControl(Path + ": node '" + nodeName() + "' (" + escape(Node->op_type()) +
+                                  ", opset " + std::to_string(Opset) + "): " + Msg)
+                  : escapeControl(Path + ": " + Msg);
+    return Failed();
   }
   /// The node's name escaped (cut at MaxLen bytes), or '#' and its index.
   std::string nodeName(size_t MaxLen = 200) const {
@@ -162,39 +187,41 @@ private:
   /// nonnegative dimensions whose product fits in 64 bits and fits in DRAM
   /// (an empty tensor counted as if its zero dimensions were 1, so that no
   /// dimension is beyond DRAM either).
-  void checkSize(const Shape &S, int64_t EltBytes, const std::string &What);
+  LogicalResult checkSize(const Shape &S, int64_t EltBytes, const std::string &What);
   /// checkSize, and at most MaxComputedElements elements or no more than
   /// From (the largest constant the new one is computed from): what the
   /// importer may compute and hold on the host.
-  void checkComputed(const Shape &S, int32_t DType, const std::string &What, int64_t From = 0);
+  LogicalResult checkComputed(const Shape &S, int32_t DType, const std::string &What,
+                              int64_t From = 0);
   /// Fails if a node would unroll into more than MaxUnrolled pieces.
-  void checkUnroll(int64_t Count, const std::string &What) {
+  LogicalResult checkUnroll(int64_t Count, const std::string &What) {
     if (Count > MaxUnrolled)
-      fail(What + " would unroll into " + std::to_string(Count) +
-           " pieces, more than d1c builds (" + std::to_string(MaxUnrolled) + ")");
+      return fail(What + " would unroll into " + std::to_string(Count) +
+                  " pieces, more than d1c builds (" + std::to_string(MaxUnrolled) + ")");
+    return success();
   }
   /// A + B and A * B of sizes or attributes; overflow fails naming What.
-  int64_t addOrFail(int64_t A, int64_t B, const char *What) {
+  FailureOr<int64_t> addOrFail(int64_t A, int64_t B, const char *What) {
     int64_t R;
     if (__builtin_add_overflow(A, B, &R))
-      fail(std::string(What) + " overflows 64 bits");
+      return fail(std::string(What) + " overflows 64 bits");
     return R;
   }
-  int64_t mulOrFail(int64_t A, int64_t B, const char *What) {
+  FailureOr<int64_t> mulOrFail(int64_t A, int64_t B, const char *What) {
     int64_t R;
     if (__builtin_mul_overflow(A, B, &R))
-      fail(std::string(What) + " overflows 64 bits");
+      return fail(std::string(What) + " overflows 64 bits");
     return R;
   }
   /// Kernel, stride, dilation and pad values of a window op: kernel,
   /// strides and dilations >= 1 (each list of NS values, or absent), pads
   /// >= 0 (2 * NS), none above 2^31.
-  void checkWindowAttrs(size_t NS, const std::vector<int64_t> &Kernel,
-                        const std::vector<int64_t> &Strides, const std::vector<int64_t> &Dil,
-                        const std::vector<int64_t> &Pads);
+  LogicalResult checkWindowAttrs(size_t NS, const std::vector<int64_t> &Kernel,
+                                 const std::vector<int64_t> &Strides,
+                                 const std::vector<int64_t> &Dil, const std::vector<int64_t> &Pads);
 
   // Tensor protos and constants.
-  Const readTensor(const onnx::TensorProto &T, const std::string &What);
+  FailureOr<Const> readTensor(const onnx::TensorProto &T, const std::string &What);
   /// An external data reference whose location, offset and length are
   /// valid: File is the real path of a regular file inside the model's
   /// directory, Shown the path to name in messages.
@@ -202,25 +229,35 @@ private:
     std::string File, Shown;
     int64_t Offset = 0, Length = -1;
   };
-  ExternalRef externalRef(const onnx::TensorProto &T, const std::string &What);
+  FailureOr<ExternalRef> externalRef(const onnx::TensorProto &T, const std::string &What);
   /// The Bytes bytes of T's external data (a different length fails before
   /// anything is read).
-  std::string externalData(const onnx::TensorProto &T, const std::string &What, const Shape &Dims,
-                           size_t Bytes);
+  FailureOr<std::string> externalData(const onnx::TensorProto &T, const std::string &What,
+                                      const Shape &Dims, size_t Bytes);
   /// Before ONNX's checker: refuses what it reads without checks (sparse
   /// tensors, tensor dimensions whose product overflows, external data
   /// outside the model's directory) or reports on stderr (experimental
   /// operators), in G and its subgraphs.
-  void precheckGraph(const onnx::GraphProto &G);
-  void precheckNodes(const google::protobuf::RepeatedPtrField<onnx::NodeProto> &Nodes);
-  void precheckTensor(const onnx::TensorProto &T, const std::string &What);
+  LogicalResult precheckGraph(const onnx::GraphProto &G);
+  LogicalResult precheckNodes(const google::protobuf::RepeatedPtrField<onnx::NodeProto> &Nodes);
+  LogicalResult precheckTensor(const onnx::TensorProto &T, const std::string &What);
   /// Protobuf's default limit on message nesting.
   static constexpr int ProtobufNesting = 100;
   /// ONNX's checker on Model, with external data looked up next to the
   /// model (check_model(ModelProto) without a directory looks in the
   /// current one; the path form re-reads the file).
-  void checkModel();
+  LogicalResult checkModel();
   std::string ModelDirReal; // realpath of the model's directory
+  /// Reads, parses and checks the model file into Model (run's first half):
+  /// a binary ModelProto, or ONNX's text format if the name ends in
+  /// `.onnxtxt` (lit tests write their models so).
+  LogicalResult loadModel();
+  /// Parses ONNX's text format into Model.
+  LogicalResult parseText(const std::string &Text);
+  /// The checks and input shapes once Model is read, binary or text.
+  LogicalResult loadedModel();
+  /// The main function's body from the graph's nodes (run's second half).
+  LogicalResult importGraph(ModuleOp Module);
 
   // Attributes.
   const onnx::AttributeProto *attr(const std::string &Name) {
@@ -246,16 +283,18 @@ private:
     return A ? std::vector<int64_t>(A->ints().begin(), A->ints().end()) : Default;
   }
   /// An ints attribute of Count values, each Default when it is absent.
-  std::vector<int64_t> intsAttr(const std::string &Name, int64_t Default, size_t Count) {
+  FailureOr<std::vector<int64_t>> intsAttr(const std::string &Name, int64_t Default, size_t Count) {
     std::vector<int64_t> V = intsAttr(Name);
     if (V.empty())
       V.assign(Count, Default);
     if (V.size() != Count)
-      fail(escape(Name) + " needs " + std::to_string(Count) + " values");
+      return fail(escape(Name) + " needs " + std::to_string(Count) + " values");
     return V;
   }
   /// V restricted to [From, To) along Axis.
   Value sliceAlong(Value V, int64_t Axis, int64_t From, int64_t To) {
+    if (!V)
+      return {};
     Shape S = shapeOf(V), OS = S;
     OS[size_t(Axis)] = To - From;
     std::vector<int64_t> Lo(S.size(), 0), Hi(S.begin(), S.end()), Sp(S.size(), 1);
@@ -267,14 +306,14 @@ private:
   }
   /// Resolves auto_pad into Pads ([begins..., ends...]) for windows Kernel
   /// over the spatial dimensions of In (those after N and C).
-  void resolveAutoPad(const Shape &In, const std::vector<int64_t> &Kernel,
-                      const std::vector<int64_t> &Strides, const std::vector<int64_t> &Dil,
-                      std::vector<int64_t> &Pads) {
+  LogicalResult resolveAutoPad(const Shape &In, const std::vector<int64_t> &Kernel,
+                               const std::vector<int64_t> &Strides, const std::vector<int64_t> &Dil,
+                               std::vector<int64_t> &Pads) {
     size_t NS = Kernel.size();
     if (In.size() != 2 + NS || Strides.size() != NS || Dil.size() != NS || Pads.size() != 2 * NS)
-      fail("kernel_shape, strides, dilations and pads must have " + std::to_string(NS) + ", " +
-           std::to_string(NS) + ", " + std::to_string(NS) + " and " + std::to_string(2 * NS) +
-           " values for input " + shapeStr(In));
+      return fail("kernel_shape, strides, dilations and pads must have " + std::to_string(NS) +
+                  ", " + std::to_string(NS) + ", " + std::to_string(NS) + " and " +
+                  std::to_string(2 * NS) + " values for input " + shapeStr(In));
     std::string AutoPad = stringAttr("auto_pad", "NOTSET");
     if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
       for (size_t D = 0; D < NS; ++D)
@@ -283,11 +322,12 @@ private:
     } else if (AutoPad == "VALID") {
       Pads.assign(2 * NS, 0);
     } else if (AutoPad != "NOTSET") {
-      fail("auto_pad " + q(AutoPad) + " is not supported");
+      return fail("auto_pad " + q(AutoPad) + " is not supported");
     }
+    return success();
   }
   /// Attributes that this importer does not read must not be set.
-  void onlyAttrs(std::initializer_list<const char *> Known);
+  LogicalResult onlyAttrs(std::initializer_list<const char *> Known);
 
   // Inputs and outputs of the current node.
   size_t numInputs() const {
@@ -298,85 +338,121 @@ private:
   }
   bool hasInput(int K) const { return K < Node->input_size() && !Node->input(K).empty(); }
   bool isConst(int K) const { return hasInput(K) && Consts.count(Node->input(K)); }
-  const Const &constInput(int K, const char *What) {
-    if (!hasInput(K))
-      fail(std::string("missing ") + What);
+  /// Constant input K, or null (after the error) if it is missing or not
+  /// a constant.
+  const Const *constInput(int K, const char *What) {
+    if (!hasInput(K)) {
+      (void)fail(std::string("missing ") + What);
+      return nullptr;
+    }
     auto It = Consts.find(Node->input(K));
-    if (It == Consts.end())
-      fail(std::string(What) + " " + q(Node->input(K)) + " must be a constant");
-    return It->second;
+    if (It == Consts.end()) {
+      (void)fail(std::string(What) + " " + q(Node->input(K)) + " must be a constant");
+      return nullptr;
+    }
+    return &It->second;
   }
   /// The first element of constant input K (a scalar parameter).
-  double constScalar(int K, const char *What) {
-    const Const &C = constInput(K, What);
-    if (C.size() < 1)
-      fail(std::string(What) + " is empty");
-    return C.at(0);
+  FailureOr<double> constScalar(int K, const char *What) {
+    const Const *C = constInput(K, What);
+    if (!C)
+      return failure();
+    if (C->size() < 1)
+      return fail(std::string(What) + " is empty");
+    return C->at(0);
   }
-  std::vector<int64_t> constInts(int K, const char *What) {
-    const Const &C = constInput(K, What);
-    if (C.isFloat())
-      fail(std::string(What) + " must be integers");
-    return C.I;
+  FailureOr<std::vector<int64_t>> constInts(int K, const char *What) {
+    const Const *C = constInput(K, What);
+    if (!C)
+      return failure();
+    if (C->isFloat())
+      return fail(std::string(What) + " must be integers");
+    return C->I;
   }
+  /// Input K as a value (a constant is materialized); null after the
+  /// error if it is missing or undefined.
   Value input(int K);
   /// Input K as an fp32 tensor; integer constants are converted, anything
   /// else that is not fp32 is an error.
   Value floatInput(int K);
+  /// The shape of a value (which must not be null).
   Shape shapeOf(Value V) {
+    assert(V && "the shape of a failed value");
     auto T = cast<RankedTensorType>(V.getType());
     return Shape(T.getShape().begin(), T.getShape().end());
   }
-  Shape inputShape(int K) {
+  FailureOr<Shape> inputShape(int K) {
     if (isConst(K))
       return Consts[Node->input(K)].Dims;
-    return shapeOf(input(K));
+    Value V = input(K);
+    if (!V)
+      return failure();
+    return shapeOf(V);
   }
-  void setOutput(int K, Value V);
-  void setConst(int K, Const C);
+  /// Output K is V: fails if V is null (its error is recorded) or too large.
+  LogicalResult setOutput(int K, Value V);
+  LogicalResult setConst(int K, Const C);
 
   Value materialize(const Const &C);
-  // Building blocks for ops and their decompositions.
+  // Building blocks for ops and their decompositions. Each returns null,
+  // without a message of its own, when an operand is null.
   static Type eltOf(Value V) { return cast<RankedTensorType>(V.getType()).getElementType(); }
   /// Bytes of one element of E (bool as one byte).
   static int64_t bytesOf(Type E) { return std::max<int64_t>(1, E.getIntOrFloatBitWidth() / 8); }
   /// A constant of shape S filled with V, held as a splat attribute (no
   /// buffer of S's size on the host).
   Value splat(const Shape &S, Type E, double V);
-  Shape broadcastShape(Value A, Value X) {
+  FailureOr<Shape> broadcastShape(Value A, Value X) {
     Shape Out;
     std::string E = shapes::broadcast(shapeOf(A), shapeOf(X), Out);
     if (!E.empty())
-      fail(E);
+      return fail(E);
     return Out;
   }
   /// A binary elementwise op of A's element type.
   template <class OpT> Value bin(Value A, Value X) {
+    if (!A || !X)
+      return {};
     if (eltOf(A) != eltOf(X))
-      fail("operands have different element types");
-    return B.create<OpT>(Loc, RankedTensorType::get(broadcastShape(A, X), eltOf(A)), A, X);
+      return fail("operands have different element types");
+    FailureOr<Shape> S = broadcastShape(A, X);
+    if (failed(S))
+      return {};
+    return B.create<OpT>(Loc, RankedTensorType::get(*S, eltOf(A)), A, X);
   }
-  template <class OpT> Value un(Value A) { return B.create<OpT>(Loc, A.getType(), A); }
+  template <class OpT> Value un(Value A) {
+    if (!A)
+      return {};
+    return B.create<OpT>(Loc, A.getType(), A);
+  }
   Value compare(graph::ComparePredicate P, Value A, Value X) {
+    if (!A || !X)
+      return {};
     if (eltOf(A) != eltOf(X))
-      fail("operands have different element types");
-    return B.create<graph::CompareOp>(Loc,
-                                      RankedTensorType::get(broadcastShape(A, X), B.getI1Type()),
+      return fail("operands have different element types");
+    FailureOr<Shape> S = broadcastShape(A, X);
+    if (failed(S))
+      return {};
+    return B.create<graph::CompareOp>(Loc, RankedTensorType::get(*S, B.getI1Type()),
                                       graph::ComparePredicateAttr::get(&Ctx, P), A, X);
   }
   Value where(Value C, Value X, Value Y) {
+    if (!C || !X || !Y)
+      return {};
     if (eltOf(X) != eltOf(Y))
-      fail("x and y have different element types");
+      return fail("x and y have different element types");
     Shape XY, Out;
     std::string E = shapes::broadcast(shapeOf(X), shapeOf(Y), XY);
     if (E.empty())
       E = shapes::broadcast(shapeOf(C), XY, Out);
     if (!E.empty())
-      fail(E);
+      return fail(E);
     return B.create<graph::WhereOp>(Loc, RankedTensorType::get(Out, eltOf(X)), C, X, Y);
   }
   static bool isStorageFloat(Type T) { return T.isF64() || T.isF16() || T.isBF16(); }
   Value castTo(Value V, Type E) {
+    if (!V)
+      return {};
     if (eltOf(V) == E)
       return V;
     return B.create<graph::CastOp>(Loc, RankedTensorType::get(shapeOf(V), E), V);
@@ -396,11 +472,18 @@ private:
   /// The element type of inputs Ks together: the first computed at run time
   /// decides (constants follow it), else the first. With Compute, storage
   /// floats (fp64, fp16, bf16) give fp32, the type they are computed in.
+  /// Null (after the error) if one of them is missing.
   Type operandType(llvm::ArrayRef<int> Ks, bool Compute = true) {
-    Type T = eltOf(input(Ks.front()));
+    Value First = input(Ks.front());
+    if (!First)
+      return {};
+    Type T = eltOf(First);
     for (int K : Ks)
       if (!isConst(K)) {
-        T = eltOf(input(K));
+        Value V = input(K);
+        if (!V)
+          return {};
+        T = eltOf(V);
         break;
       }
     return Compute && isStorageFloat(T) ? Type(B.getF32Type()) : T;
@@ -408,6 +491,8 @@ private:
   /// Before opset 7, binary ops broadcast the second operand only when the
   /// `broadcast` attribute is set, aligned at `axis` (default: trailing).
   Value legacyBroadcast(Value A, Value X) {
+    if (!A || !X)
+      return {};
     if (Opset >= 7 || !intAttr("broadcast", 0))
       return X;
     Shape AS = shapeOf(A), XS = shapeOf(X);
@@ -415,8 +500,8 @@ private:
     if (Axis < 0)
       Axis += int64_t(AS.size());
     if (Axis < 0 || Axis + XS.size() > AS.size())
-      fail("cannot broadcast " + shapeStr(XS) + " to " + shapeStr(AS) + " at axis " +
-           std::to_string(Axis));
+      return fail("cannot broadcast " + shapeStr(XS) + " to " + shapeStr(AS) + " at axis " +
+                  std::to_string(Axis));
     Shape S(size_t(Axis), 1);
     S.insert(S.end(), XS.begin(), XS.end());
     S.resize(AS.size(), 1);
@@ -446,46 +531,31 @@ private:
   /// X repeated to shape S (numpy broadcasting): a where with a true
   /// condition of that shape, exact for every type.
   Value broadcastTo(Value X, const Shape &S) {
+    if (!X)
+      return {};
     Shape Out;
     std::string E = shapes::broadcast(shapeOf(X), S, Out);
     if (!E.empty())
-      fail(E);
+      return fail(E);
     if (Out == shapeOf(X))
       return X;
-    checkSize(Out, bytesOf(eltOf(X)), "the broadcast result");
+    if (failed(checkSize(Out, bytesOf(eltOf(X)), "the broadcast result")))
+      return {};
     return where(splat(Out, B.getI1Type(), 1.0), X, X);
   }
-  /// The branches of If as values: each branch's nodes imported in place.
-  void importIf();
   /// NegativeLogLikelihoodLoss of log-probabilities [N, C, ...] at targets.
   Value nllLoss(Value LogProb, Value Target, Value Weight, std::optional<int64_t> Ignore,
                 const std::string &Reduction);
   RankedTensorType f32(const Shape &S) { return RankedTensorType::get(S, Float32Type::get(&Ctx)); }
   Type elementType(int32_t T);
-
-  // The node handlers.
-  void importNode();
-  /// Elementwise operators and their decompositions; false if Op is not one.
-  bool importElementwise();
-  /// Operators written as other graph ops (transposed convolution, padding,
-  /// normalizations, ...); false if Op is not one.
-  bool importDecomposed();
-  /// Resize and Upsample (Resize.cpp).
-  bool importResize();
-  void importConvTranspose();
-  void importRecurrent();
   /// Pads (begin values for every axis, then end values; negative crops) in
   /// mode constant (with Fill), edge or reflect: concatenations of constant
   /// blocks or gathered edge elements.
   Value pad(Value X, const std::vector<int64_t> &Pads, const std::string &Mode, double Fill);
   /// Stride - 1 zeros after each element along Axis (but the last).
   Value interleaveZeros(Value X, int64_t Axis, int64_t Stride);
-  bool fold();
-  void importConv();
   /// A 1D or 2D Conv of the current node's attributes on the given values.
   Value buildConv(Value X, Value W, Value Bias);
-  /// Quantization operators in fp32: exact for 8-bit data and sums below 2^24.
-  bool importQuantized();
   /// round(x) + zero point, saturated to the zero point's type (uint8 when
   /// ZeroPoint is null) and converted to it.
   Value quantize(Value Real, Value ZeroPoint);
@@ -493,14 +563,31 @@ private:
   /// aligned to Axis of X).
   Value dequantize(Value X, Value ZeroPoint, int64_t Axis);
   Value perAxis(Value V, const Shape &Like, int64_t Axis);
-  void importConv3D();
-  void importPool(bool Max);
   Value reshape(Value V, const Shape &S) {
+    if (!V)
+      return {};
     if (shapeOf(V) == S)
       return V;
     auto T = RankedTensorType::get(S, cast<RankedTensorType>(V.getType()).getElementType());
     return B.create<graph::ReshapeOp>(Loc, T, V);
   }
+
+  // The nodes.
+  /// Imports the current node: folded on the host if its inputs are
+  /// constants and Fold.cpp computes it, else built by its registered
+  /// builder (Registry.cpp).
+  LogicalResult importNode();
+  /// Computes the node on the host when its inputs are all constants and
+  /// it is one Fold.cpp computes: true if it did.
+  FailureOr<bool> fold();
+
+  // The builders, one per ONNX operator and opset range, and the helpers a
+  // family's builders share, declared from the families' lists
+  // (Operators.def).
+#define D1_ONNX_OP(OpType, SinceOpset, Builder) LogicalResult Builder();
+#define D1_ONNX_FOLD(OpType, Folder) FailureOr<bool> Folder();
+#define D1_IMPORT_HELPER(...) __VA_ARGS__;
+#include "Operators.def"
 };
 
 } // namespace d1::import

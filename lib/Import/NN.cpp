@@ -1,27 +1,45 @@
-//===- NN.cpp - Convolutions, pooling, padding ------------------------------===//
+//===- NN.cpp - Convolutions, pooling, matmuls, normalizations --------------===//
 #include "Importer.h"
 
 namespace d1::import {
 
-void Importer::importConv() {
-  onlyAttrs({"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"});
-  if (shapeOf(input(0)).size() == 5)
-    return importConv3D();
-  setOutput(0, buildConv(input(0), input(1), hasInput(2) ? input(2) : Value()));
+namespace {
+/// Stores a result that did not fail into Out, for chains of checks such as
+/// `if (!into(intsAttr("pads", 0, 4), Pads)) return failure();`.
+template <class T> bool into(FailureOr<T> R, T &Out) {
+  if (failed(R))
+    return false;
+  Out = std::move(*R);
+  return true;
+}
+} // namespace
+
+LogicalResult Importer::importConv() {
+  if (failed(onlyAttrs({"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"})))
+    return failure();
+  Value X = input(0);
+  if (!X)
+    return failure();
+  if (shapeOf(X).size() == 5)
+    return buildConv3D();
+  return setOutput(0, buildConv(X, input(1), hasInput(2) ? input(2) : Value()));
 }
 
 Value Importer::buildConv(Value X, Value W, Value Bias) {
+  if (!X || !W)
+    return {};
   Shape XS = shapeOf(X);
   bool OneD = XS.size() == 3;
   if (XS.size() != 4 && !OneD)
-    fail("only 1D, 2D and 3D convolutions are supported (input " + shapeStr(XS) + ")");
+    return fail("only 1D, 2D and 3D convolutions are supported (input " + shapeStr(XS) + ")");
   Shape WS = shapeOf(W);
   if (WS.size() != XS.size())
-    fail("weight rank differs from input rank");
+    return fail("weight rank differs from input rank");
   std::vector<int64_t> Strides = intsAttr("strides"), Dil = intsAttr("dilations"),
                        Pads = intsAttr("pads"), Kernel = intsAttr("kernel_shape");
   // A 1D convolution is a 2D one of height 1.
-  checkWindowAttrs(XS.size() - 2, Kernel, Strides, Dil, Pads);
+  if (failed(checkWindowAttrs(XS.size() - 2, Kernel, Strides, Dil, Pads)))
+    return {};
   if (OneD) {
     X = reshape(X, {XS[0], XS[1], 1, XS[2]});
     W = reshape(W, {WS[0], WS[1], 1, WS[2]});
@@ -44,14 +62,15 @@ Value Importer::buildConv(Value X, Value W, Value Bias) {
   if (Pads.empty())
     Pads = {0, 0, 0, 0};
   if (!Kernel.empty() && Kernel != std::vector<int64_t>{WS[2], WS[3]})
-    fail("kernel_shape " + shapeStr(Kernel) + " differs from the weight's " +
-         shapeStr({WS[2], WS[3]}));
-  resolveAutoPad(XS, {WS[2], WS[3]}, Strides, Dil, Pads);
+    return fail("kernel_shape " + shapeStr(Kernel) + " differs from the weight's " +
+                shapeStr({WS[2], WS[3]}));
+  if (failed(resolveAutoPad(XS, {WS[2], WS[3]}, Strides, Dil, Pads)))
+    return {};
   int64_t Group = intAttr("group", 1);
   Shape Out;
   std::string E = shapes::conv2d(XS, WS, Strides, Pads, Dil, Group, Out);
   if (!E.empty())
-    fail(E);
+    return fail(E);
   Value R = B.create<graph::ConvOp>(Loc, f32(Out), X, W, Bias, B.getDenseI64ArrayAttr(Strides),
                                     B.getDenseI64ArrayAttr(Pads), B.getDenseI64ArrayAttr(Dil),
                                     B.getI64IntegerAttr(Group));
@@ -63,31 +82,45 @@ Value Importer::buildConv(Value X, Value W, Value Bias) {
 // A 3D convolution as 2D ones: output plane d sums, over the kernel depth
 // kd, the 2D convolution of input plane d * stride + kd * dilation with the
 // kernel's plane kd.
-void Importer::importConv3D() {
-  Value X = floatInput(0), W = floatInput(1);
+LogicalResult Importer::buildConv3D() {
+  Value X = floatInput(0);
+  if (!X)
+    return failure();
+  Value W = floatInput(1);
+  if (!W)
+    return failure();
   Shape XS = shapeOf(X), WS = shapeOf(W);
   if (WS.size() != 5)
-    fail("weight rank differs from input rank");
-  std::vector<int64_t> St = intsAttr("strides", 1, 3), Dil = intsAttr("dilations", 1, 3),
-                       Pads = intsAttr("pads", 0, 6), Kernel = intsAttr("kernel_shape");
-  checkWindowAttrs(3, Kernel, St, Dil, Pads);
+    return fail("weight rank differs from input rank");
+  std::vector<int64_t> St, Dil, Pads, Kernel;
+  if (!into(intsAttr("strides", 1, 3), St) || !into(intsAttr("dilations", 1, 3), Dil) ||
+      !into(intsAttr("pads", 0, 6), Pads))
+    return failure();
+  Kernel = intsAttr("kernel_shape");
+  if (failed(checkWindowAttrs(3, Kernel, St, Dil, Pads)))
+    return failure();
   if (!Kernel.empty() && Kernel != std::vector<int64_t>{WS[2], WS[3], WS[4]})
-    fail("kernel_shape " + shapeStr(Kernel) + " differs from the weight's " +
-         shapeStr({WS[2], WS[3], WS[4]}));
-  resolveAutoPad(XS, {WS[2], WS[3], WS[4]}, St, Dil, Pads);
+    return fail("kernel_shape " + shapeStr(Kernel) + " differs from the weight's " +
+                shapeStr({WS[2], WS[3], WS[4]}));
+  if (failed(resolveAutoPad(XS, {WS[2], WS[3], WS[4]}, St, Dil, Pads)))
+    return failure();
   int64_t G = intAttr("group", 1);
   std::vector<int64_t> DP(10, 0);
   DP[2] = Pads[0];
   DP[7] = Pads[3];
   Value P = pad(X, DP, "constant", 0);
+  if (!P)
+    return failure();
   Shape PS = shapeOf(P);
   int64_t KD = WS[2];
   int64_t OD = shapes::windowOut(PS[2], KD, St[0], 0, 0, Dil[0]);
   if (OD < 1 || KD < 1)
-    fail("the kernel is deeper than the padded input");
-  checkUnroll(mulOrFail(OD, KD, "the number of 2D convolutions"),
-              "the 3D convolution (" + std::to_string(OD) + " output planes of " +
-                  std::to_string(KD) + ")");
+    return fail("the kernel is deeper than the padded input");
+  FailureOr<int64_t> Convs = mulOrFail(OD, KD, "the number of 2D convolutions");
+  if (failed(Convs) ||
+      failed(checkUnroll(*Convs, "the 3D convolution (" + std::to_string(OD) +
+                                     " output planes of " + std::to_string(KD) + ")")))
+    return failure();
   auto Plane = [&](Value V, int64_t Z) {
     Shape S = shapeOf(V);
     return reshape(sliceAlong(V, 2, Z, Z + 1), {S[0], S[1], S[3], S[4]});
@@ -96,6 +129,8 @@ void Importer::importConv3D() {
   for (int64_t Kd = 0; Kd < KD; ++Kd)
     KPlanes.push_back(Plane(W, Kd));
   Value Bias = hasInput(2) ? floatInput(2) : Value();
+  if (hasInput(2) && !Bias)
+    return failure();
   std::vector<Value> Outs;
   for (int64_t Od = 0; Od < OD; ++Od) {
     Value Acc;
@@ -106,46 +141,59 @@ void Importer::importConv3D() {
                            D2 = {Dil[1], Dil[2]};
       std::string E = shapes::conv2d(shapeOf(In), shapeOf(KPlanes[size_t(Kd)]), S2, P2, D2, G, Out);
       if (!E.empty())
-        fail(E);
+        return fail(E);
       Value C =
           B.create<graph::ConvOp>(Loc, f32(Out), In, KPlanes[size_t(Kd)], Kd == 0 ? Bias : Value(),
                                   B.getDenseI64ArrayAttr(S2), B.getDenseI64ArrayAttr(P2),
                                   B.getDenseI64ArrayAttr(D2), B.getI64IntegerAttr(G));
       Acc = Acc ? bin<graph::AddOp>(Acc, C) : C;
+      if (!Acc)
+        return failure();
     }
     Shape AS = shapeOf(Acc);
     Outs.push_back(reshape(Acc, {AS[0], AS[1], 1, AS[2], AS[3]}));
   }
   Shape S0 = shapeOf(Outs[0]);
-  setOutput(0, B.create<graph::ConcatOp>(Loc, f32({S0[0], S0[1], OD, S0[3], S0[4]}), Outs,
-                                         B.getI64IntegerAttr(2)));
+  return setOutput(0, B.create<graph::ConcatOp>(Loc, f32({S0[0], S0[1], OD, S0[3], S0[4]}), Outs,
+                                                B.getI64IntegerAttr(2)));
 }
 
-void Importer::importPool(bool Max) {
-  if (Max)
-    onlyAttrs(
-        {"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"});
-  else
-    onlyAttrs({"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides"});
+LogicalResult Importer::importMaxPool() { return buildPool(/*Max=*/true); }
+
+LogicalResult Importer::importAveragePool() { return buildPool(/*Max=*/false); }
+
+LogicalResult Importer::buildPool(bool Max) {
+  LogicalResult Known = Max ? onlyAttrs({"auto_pad", "ceil_mode", "dilations", "kernel_shape",
+                                         "pads", "storage_order", "strides"})
+                            : onlyAttrs({"auto_pad", "ceil_mode", "count_include_pad",
+                                         "kernel_shape", "pads", "strides"});
+  if (failed(Known))
+    return failure();
   Value X = input(0);
+  if (!X)
+    return failure();
   Shape XS = shapeOf(X);
   size_t NS = XS.size() < 3 ? 0 : XS.size() - 2;
   if (NS < 1 || NS > 3)
-    fail("only 1D, 2D and 3D pooling is supported (input " + shapeStr(XS) + ")");
+    return fail("only 1D, 2D and 3D pooling is supported (input " + shapeStr(XS) + ")");
   Type T = eltOf(X);
   if (T.isInteger(1) || (!Max && !T.isF32()))
-    fail("pooling takes fp32 (max pooling also integers)");
+    return fail("pooling takes fp32 (max pooling also integers)");
   if (!T.isF32()) // integers: exact in fp32 up to 2^24
     X = castTo(X, B.getF32Type());
   std::vector<int64_t> Kernel = intsAttr("kernel_shape");
   if (Kernel.size() != NS)
-    fail("kernel_shape must have " + std::to_string(NS) + " values");
-  std::vector<int64_t> Strides = intsAttr("strides", 1, NS), Pads = intsAttr("pads", 0, 2 * NS),
-                       Dil = Max ? intsAttr("dilations", 1, NS) : std::vector<int64_t>(NS, 1);
-  checkWindowAttrs(NS, Kernel, Strides, Dil, Pads);
+    return fail("kernel_shape must have " + std::to_string(NS) + " values");
+  std::vector<int64_t> Strides, Pads, Dil(NS, 1);
+  if (!into(intsAttr("strides", 1, NS), Strides) || !into(intsAttr("pads", 0, 2 * NS), Pads) ||
+      (Max && !into(intsAttr("dilations", 1, NS), Dil)))
+    return failure();
+  if (failed(checkWindowAttrs(NS, Kernel, Strides, Dil, Pads)))
+    return failure();
   if (intAttr("storage_order", 0) != 0)
-    fail("storage_order 1 is not supported");
-  resolveAutoPad(XS, Kernel, Strides, Dil, Pads);
+    return fail("storage_order 1 is not supported");
+  if (failed(resolveAutoPad(XS, Kernel, Strides, Dil, Pads)))
+    return failure();
   bool CountPad = intAttr("count_include_pad", 0) != 0;
   if (intAttr("ceil_mode", 0)) {
     // ceil_mode: pad the end so that the floor rule gives the ceil size (a
@@ -154,14 +202,14 @@ void Importer::importPool(bool Max) {
     for (size_t D = 0; D < NS; ++D) {
       int64_t Span = XS[2 + D] + Pads[D] + Pads[D + NS] - Dil[D] * (Kernel[D] - 1) - 1;
       if (Span < 0)
-        fail("the window is larger than the padded input");
+        return fail("the window is larger than the padded input");
       int64_t Out = shapes::windowOut(XS[2 + D], Kernel[D], Strides[D], Pads[D], Pads[D + NS],
                                       Dil[D], /*Ceil=*/true);
       int64_t Need = (Out - 1) * Strides[D] + Dil[D] * (Kernel[D] - 1) + 1 -
                      (XS[2 + D] + Pads[D] + Pads[D + NS]);
       if (Need > 0) {
         if (!Max && CountPad)
-          fail("ceil_mode with count_include_pad is not supported");
+          return fail("ceil_mode with count_include_pad is not supported");
         Pads[D + NS] += Need;
       }
     }
@@ -172,7 +220,7 @@ void Importer::importPool(bool Max) {
     Shape Out;
     std::string E = shapes::pool2d(shapeOf(In), K, St, P, Dl, false, Out);
     if (!E.empty())
-      fail(E);
+      return fail(E);
     if (Max)
       return B.create<graph::MaxPoolOp>(Loc, f32(Out), In, B.getDenseI64ArrayAttr(K),
                                         B.getDenseI64ArrayAttr(St), B.getDenseI64ArrayAttr(P),
@@ -185,6 +233,8 @@ void Importer::importPool(bool Max) {
   if (NS == 1) { // as 2D of height 1
     Value V = reshape(X, {XS[0], XS[1], 1, XS[2]});
     R = Pool2D(V, {1, Kernel[0]}, {1, Strides[0]}, {0, Pads[0], 0, Pads[1]}, {1, Dil[0]});
+    if (!R)
+      return failure();
     Shape RS = shapeOf(R);
     R = reshape(R, {RS[0], RS[1], RS[3]});
   } else if (NS == 2) {
@@ -192,18 +242,22 @@ void Importer::importPool(bool Max) {
   } else {
     // 3D: each output depth combines 2D poolings of kd input planes.
     if (!Max && (Pads[0] || Pads[3]) && !CountPad)
-      fail("3D average pooling with depth padding excluded from the count is not supported");
+      return fail("3D average pooling with depth padding excluded from the count is not supported");
     std::vector<int64_t> DP(2 * XS.size(), 0);
     DP[2] = Pads[0];
     DP[2 + XS.size()] = Pads[3];
     Value P = pad(X, DP, "constant", Max ? -INFINITY : 0.0);
+    if (!P)
+      return failure();
     Shape PS = shapeOf(P);
     int64_t OD = shapes::windowOut(PS[2], Kernel[0], Strides[0], 0, 0, Dil[0]);
     if (OD < 1)
-      fail("the window is deeper than the padded input");
-    checkUnroll(mulOrFail(OD, Kernel[0], "the number of 2D poolings"),
-                "the 3D pooling (" + std::to_string(OD) + " output planes of " +
-                    std::to_string(Kernel[0]) + ")");
+      return fail("the window is deeper than the padded input");
+    FailureOr<int64_t> Pools = mulOrFail(OD, Kernel[0], "the number of 2D poolings");
+    if (failed(Pools) ||
+        failed(checkUnroll(*Pools, "the 3D pooling (" + std::to_string(OD) + " output planes of " +
+                                       std::to_string(Kernel[0]) + ")")))
+      return failure();
     std::vector<Value> Planes;
     for (int64_t Od = 0; Od < OD; ++Od) {
       Value Acc;
@@ -214,9 +268,13 @@ void Importer::importPool(bool Max) {
                          {Strides[1], Strides[2]}, {Pads[1], Pads[2], Pads[4], Pads[5]},
                          {Dil[1], Dil[2]});
         Acc = !Acc ? V : Max ? bin<graph::MaxOp>(Acc, V) : bin<graph::AddOp>(Acc, V);
+        if (!Acc)
+          return failure();
       }
       if (!Max)
         Acc = bin<graph::MulOp>(Acc, scalar(1.0 / double(Kernel[0])));
+      if (!Acc)
+        return failure();
       Shape AS = shapeOf(Acc);
       Planes.push_back(reshape(Acc, {AS[0], AS[1], 1, AS[2], AS[3]}));
     }
@@ -224,17 +282,19 @@ void Importer::importPool(bool Max) {
     R = B.create<graph::ConcatOp>(Loc, f32({S0[0], S0[1], OD, S0[3], S0[4]}), Planes,
                                   B.getI64IntegerAttr(2));
   }
-  setOutput(0, castTo(R, T));
+  return setOutput(0, castTo(R, T));
 }
 
 Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string &Mode,
                     double Fill) {
+  if (!X)
+    return {};
   Shape S = shapeOf(X);
   size_t R = S.size();
   if (Pads.size() != 2 * R)
-    fail("pads needs " + std::to_string(2 * R) + " values");
+    return fail("pads needs " + std::to_string(2 * R) + " values");
   if (Mode != "constant" && Mode != "edge" && Mode != "reflect")
-    fail("pad mode " + q(Mode) + " is not supported");
+    return fail("pad mode " + q(Mode) + " is not supported");
   Type T = eltOf(X);
   // The padded shape first: nothing is built for one beyond DRAM.
   // (Negative pads crop at most the whole dimension.)
@@ -243,10 +303,16 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
   for (size_t D = 0; D < R; ++D) {
     int64_t Lo = Pads[D], Hi = Pads[D + R];
     int64_t Kept = std::max<int64_t>(0, S[D] - Crop(Lo, S[D]) - Crop(Hi, S[D]));
-    Padded[D] = addOrFail(addOrFail(Kept, std::max<int64_t>(Lo, 0), "the padded size"),
-                          std::max<int64_t>(Hi, 0), "the padded size");
+    FailureOr<int64_t> WithLo = addOrFail(Kept, std::max<int64_t>(Lo, 0), "the padded size");
+    if (failed(WithLo))
+      return {};
+    FailureOr<int64_t> Size = addOrFail(*WithLo, std::max<int64_t>(Hi, 0), "the padded size");
+    if (failed(Size))
+      return {};
+    Padded[D] = *Size;
   }
-  checkSize(Padded, bytesOf(T), "the padded tensor");
+  if (failed(checkSize(Padded, bytesOf(T), "the padded tensor")))
+    return {};
   for (size_t D = 0; D < R; ++D) {
     int64_t Lo = Pads[D], Hi = Pads[D + R];
     S = shapeOf(X);
@@ -260,12 +326,13 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
     if (!Lo && !Hi)
       continue;
     if (Mode == "reflect" && (Lo >= S[D] || Hi >= S[D]))
-      fail("reflect padding of " + std::to_string(std::max(Lo, Hi)) +
-           " needs a dimension larger than " + std::to_string(S[D]));
+      return fail("reflect padding of " + std::to_string(std::max(Lo, Hi)) +
+                  " needs a dimension larger than " + std::to_string(S[D]));
     if (Mode != "constant" && S[D] == 0)
-      fail("cannot pad an empty dimension by " + Mode);
-    if (Mode != "constant")
-      checkComputed({std::max(Lo, Hi)}, onnx::TensorProto::INT64, "the padding's index table");
+      return fail("cannot pad an empty dimension by " + Mode);
+    if (Mode != "constant" && failed(checkComputed({std::max(Lo, Hi)}, onnx::TensorProto::INT64,
+                                                   "the padding's index table")))
+      return {};
     // The pieces before and after: constant blocks, or copies of the edge
     // (reflected) elements taken with constant gathers.
     auto Piece = [&](int64_t N, bool Before) -> Value {
@@ -280,7 +347,10 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
         int64_t At = Mode == "edge" ? (Before ? 0 : S[D] - 1) : Before ? N - K : S[D] - 2 - K;
         Idx.I.push_back(At);
       }
-      return B.create<graph::GatherOp>(Loc, RankedTensorType::get(PS, T), X, materialize(Idx),
+      Value IdxV = materialize(Idx);
+      if (!IdxV)
+        return {};
+      return B.create<graph::GatherOp>(Loc, RankedTensorType::get(PS, T), X, IdxV,
                                        B.getI64IntegerAttr(int64_t(D)));
     };
     std::vector<Value> Parts;
@@ -289,6 +359,8 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
     Parts.push_back(X);
     if (Hi)
       Parts.push_back(Piece(Hi, false));
+    if (llvm::is_contained(Parts, Value()))
+      return {};
     Shape Out = S;
     Out[D] += Lo + Hi; // no overflow: checked as Padded
     X = B.create<graph::ConcatOp>(Loc, RankedTensorType::get(Out, T), Parts,
@@ -300,6 +372,8 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
 Value Importer::interleaveZeros(Value X, int64_t Axis, int64_t Stride) {
   // [.., H, ..] -> [.., H, 1, ..] ++ zeros [.., H, s - 1, ..] -> [.., H s, ..],
   // then the trailing s - 1 zeros are dropped.
+  if (!X)
+    return {};
   if (Stride == 1)
     return X;
   Shape S = shapeOf(X), S1 = S;
@@ -308,8 +382,11 @@ Value Importer::interleaveZeros(Value X, int64_t Axis, int64_t Stride) {
   ZS[size_t(Axis + 1)] = Stride - 1;
   Shape CS = S1;
   CS[size_t(Axis + 1)] = Stride;
-  checkSize(CS, bytesOf(eltOf(X)), "the input with zeros between its elements");
+  if (failed(checkSize(CS, bytesOf(eltOf(X)), "the input with zeros between its elements")))
+    return {};
   Value Z = splat(ZS, eltOf(X), 0.0);
+  if (!Z)
+    return {};
   Value C = B.create<graph::ConcatOp>(Loc, RankedTensorType::get(CS, eltOf(X)),
                                       ValueRange{reshape(X, S1), Z}, B.getI64IntegerAttr(Axis + 1));
   Shape Flat = S;
@@ -319,47 +396,73 @@ Value Importer::interleaveZeros(Value X, int64_t Axis, int64_t Stride) {
   return pad(reshape(C, Flat), Pads, "constant", 0);
 }
 
-void Importer::importConvTranspose() {
-  onlyAttrs({"auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape",
-             "pads", "strides"});
-  Value X = floatInput(0), W = floatInput(1);
+LogicalResult Importer::importConvTranspose() {
+  if (failed(onlyAttrs({"auto_pad", "dilations", "group", "kernel_shape", "output_padding",
+                        "output_shape", "pads", "strides"})))
+    return failure();
+  Value X = floatInput(0);
+  if (!X)
+    return failure();
+  Value W = floatInput(1);
+  if (!W)
+    return failure();
   Shape XS = shapeOf(X), WS = shapeOf(W);
   size_t NS = XS.size() < 2 ? 0 : XS.size() - 2; // spatial dims
   if ((NS != 1 && NS != 2) || WS.size() != XS.size())
-    fail("only 1D and 2D transposed convolutions are supported (input " + shapeStr(XS) + ")");
+    return fail("only 1D and 2D transposed convolutions are supported (input " + shapeStr(XS) +
+                ")");
   int64_t G = intAttr("group", 1), C = XS[1];
   if (G < 1 || C % G || WS[0] != C)
-    fail("weight " + shapeStr(WS) + " does not match " + std::to_string(C) + " channels in " +
-         std::to_string(G) + " groups");
-  std::vector<int64_t> St = intsAttr("strides", 1, NS), Dil = intsAttr("dilations", 1, NS),
-                       OP = intsAttr("output_padding", 0, NS), Pads = intsAttr("pads", 0, 2 * NS);
+    return fail("weight " + shapeStr(WS) + " does not match " + std::to_string(C) +
+                " channels in " + std::to_string(G) + " groups");
+  std::vector<int64_t> St, Dil, OP, Pads;
+  if (!into(intsAttr("strides", 1, NS), St) || !into(intsAttr("dilations", 1, NS), Dil) ||
+      !into(intsAttr("output_padding", 0, NS), OP) || !into(intsAttr("pads", 0, 2 * NS), Pads))
+    return failure();
   std::vector<int64_t> K(WS.begin() + 2, WS.end());
   if (!intsAttr("kernel_shape").empty() && intsAttr("kernel_shape") != K)
-    fail("kernel_shape differs from the weight's");
-  checkWindowAttrs(NS, {}, St, Dil, Pads);
+    return fail("kernel_shape differs from the weight's");
+  if (failed(checkWindowAttrs(NS, {}, St, Dil, Pads)))
+    return failure();
   for (int64_t V : OP)
     if (V < 0 || V > (int64_t(1) << 31))
-      fail("output_padding value " + std::to_string(V) + " is out of range (0 to 2^31)");
+      return fail("output_padding value " + std::to_string(V) + " is out of range (0 to 2^31)");
   std::string AutoPad = stringAttr("auto_pad", "NOTSET");
   std::vector<int64_t> OutShape = intsAttr("output_shape");
   if (OutShape.size() > NS)
     OutShape.erase(OutShape.begin(), OutShape.end() - long(NS));
   if (!OutShape.empty() && OutShape.size() != NS)
-    fail("output_shape needs " + std::to_string(NS) + " values");
+    return fail("output_shape needs " + std::to_string(NS) + " values");
   // Sizes with attributes up to 2^31 and weights and inputs within DRAM:
-  // checked, as their products can overflow.
-  auto Mul = [&](int64_t A, int64_t B) { return mulOrFail(A, B, "the output size"); };
-  auto Add = [&](int64_t A, int64_t B) { return addOrFail(A, B, "the output size"); };
+  // checked, as their products can overflow. A failed operand (its error
+  // recorded) fails the sum or product.
+  using Size = FailureOr<int64_t>;
+  auto Mul = [&](Size L, Size R) -> Size {
+    if (failed(L) || failed(R))
+      return failure();
+    return mulOrFail(*L, *R, "the output size");
+  };
+  auto Add = [&](Size L, Size R) -> Size {
+    if (failed(L) || failed(R))
+      return failure();
+    return addOrFail(*L, *R, "the output size");
+  };
   for (size_t D = 0; D < NS; ++D) {
-    int64_t Full = Add(Add(Mul(St[D], XS[2 + D] - 1), OP[D]), Add(Mul(Dil[D], K[D] - 1), 1));
-    int64_t Want = !OutShape.empty()                                    ? OutShape[D]
-                   : AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER" ? Mul(XS[2 + D], St[D])
-                                                                        : -1;
-    if (Want >= 0) {
-      int64_t Total = Add(Full, -Want);
+    Size Full = Add(Add(Mul(St[D], XS[2 + D] - 1), OP[D]), Add(Mul(Dil[D], K[D] - 1), 1));
+    if (failed(Full))
+      return failure();
+    Size Want = !OutShape.empty()                                    ? Size(OutShape[D])
+                : AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER" ? Mul(XS[2 + D], St[D])
+                                                                     : Size(-1);
+    if (failed(Want))
+      return failure();
+    if (*Want >= 0) {
+      Size Total = Add(Full, -*Want);
+      if (failed(Total))
+        return failure();
       bool Upper = AutoPad != "SAME_LOWER";
-      Pads[D] = Upper ? Total / 2 : Total - Total / 2;
-      Pads[D + NS] = Total - Pads[D];
+      Pads[D] = Upper ? *Total / 2 : *Total - *Total / 2;
+      Pads[D + NS] = *Total - Pads[D];
     } else if (AutoPad == "VALID") {
       Pads[D] = Pads[D + NS] = 0;
     }
@@ -370,10 +473,15 @@ void Importer::importConvTranspose() {
   std::vector<int64_t> Pd(2 * XS.size(), 0);
   for (size_t D = 0; D < NS; ++D) {
     X = interleaveZeros(X, int64_t(2 + D), St[D]);
-    Pd[2 + D] = Add(Mul(Dil[D], K[D] - 1), -Pads[D]);
-    Pd[2 + D + XS.size()] = Add(Add(Mul(Dil[D], K[D] - 1), -Pads[D + NS]), OP[D]);
+    if (!X)
+      return failure();
+    if (!into(Add(Mul(Dil[D], K[D] - 1), -Pads[D]), Pd[2 + D]) ||
+        !into(Add(Add(Mul(Dil[D], K[D] - 1), -Pads[D + NS]), OP[D]), Pd[2 + D + XS.size()]))
+      return failure();
   }
   X = pad(X, Pd, "constant", 0);
+  if (!X)
+    return failure();
   int64_t FG = WS[1], CG = C / G; // filters and channels per group
   Shape W5 = {G, CG, FG};
   W5.insert(W5.end(), K.begin(), K.end());
@@ -388,11 +496,15 @@ void Importer::importConvTranspose() {
     Const Rev;
     Rev.DType = onnx::TensorProto::INT64;
     Rev.Dims = {K[D]};
-    checkComputed(Rev.Dims, Rev.DType, "the kernel's index table");
+    if (failed(checkComputed(Rev.Dims, Rev.DType, "the kernel's index table")))
+      return failure();
     for (int64_t I = K[D]; I-- > 0;)
       Rev.I.push_back(I);
-    Wt = B.create<graph::GatherOp>(Loc, Wt.getType(), Wt, materialize(Rev),
-                                   B.getI64IntegerAttr(int64_t(3 + D)));
+    Value RevV = materialize(Rev);
+    if (!RevV)
+      return failure();
+    Wt =
+        B.create<graph::GatherOp>(Loc, Wt.getType(), Wt, RevV, B.getI64IntegerAttr(int64_t(3 + D)));
   }
   Shape WF = {G * FG, CG};
   WF.insert(WF.end(), K.begin(), K.end());
@@ -406,14 +518,174 @@ void Importer::importConvTranspose() {
   Shape Out;
   std::string E = shapes::conv2d(shapeOf(X), shapeOf(Wt), {1, 1}, {0, 0, 0, 0}, D2, G, Out);
   if (!E.empty())
-    fail(E);
+    return fail(E);
   Value Bias = hasInput(2) ? floatInput(2) : Value();
+  if (hasInput(2) && !Bias)
+    return failure();
   Value R = B.create<graph::ConvOp>(Loc, f32(Out), X, Wt, Bias, B.getDenseI64ArrayAttr({1, 1}),
                                     B.getDenseI64ArrayAttr({0, 0, 0, 0}),
                                     B.getDenseI64ArrayAttr(D2), B.getI64IntegerAttr(G));
   if (NS == 1)
     R = reshape(R, {Out[0], Out[1], Out[3]});
-  setOutput(0, R);
+  return setOutput(0, R);
+}
+
+LogicalResult Importer::importMatMul() {
+  if (failed(onlyAttrs({})))
+    return failure();
+  auto RequireF32 = [&](int K) -> LogicalResult {
+    Value V = input(K);
+    if (!V)
+      return failure();
+    if (!cast<RankedTensorType>(V.getType()).getElementType().isF32())
+      return fail("input " + q(Node->input(K)) + " is " +
+                  std::string("not float32; this operator is computed in fp32 only"));
+    return success();
+  };
+  if (failed(RequireF32(0)) || failed(RequireF32(1)))
+    return failure();
+  Value L = input(0), R = input(1);
+  Shape Out;
+  std::string E = shapes::matmul(shapeOf(L), shapeOf(R), Out);
+  if (!E.empty())
+    return fail(E);
+  return setOutput(0, B.create<graph::MatMulOp>(Loc, f32(Out), L, R));
+}
+
+LogicalResult Importer::importGemm() {
+  if (failed(onlyAttrs({"alpha", "beta", "transA", "transB", "broadcast"})))
+    return failure();
+  Value A = input(0);
+  if (!A)
+    return failure();
+  Value Bm = input(1);
+  if (!Bm)
+    return failure();
+  bool TA = intAttr("transA", 0), TB = intAttr("transB", 0);
+  Shape Out;
+  std::string E = shapes::gemm(shapeOf(A), shapeOf(Bm), TA, TB, Out);
+  if (!E.empty())
+    return fail(E);
+  Value C = hasInput(2) ? input(2) : Value();
+  if (hasInput(2) && !C)
+    return failure();
+  if (C) {
+    Shape Tmp;
+    if (!shapes::broadcast(shapeOf(C), Out, Tmp).empty() || Tmp != Out)
+      return fail("C " + shapeStr(shapeOf(C)) + " does not broadcast to " + shapeStr(Out));
+  }
+  return setOutput(0, B.create<graph::GemmOp>(Loc, f32(Out), A, Bm, C,
+                                              B.getF32FloatAttr(floatAttr("alpha", 1.0f)),
+                                              B.getF32FloatAttr(floatAttr("beta", 1.0f)),
+                                              B.getBoolAttr(TA), B.getBoolAttr(TB)));
+}
+
+LogicalResult Importer::importGlobalAveragePool() {
+  return buildGlobalPool(graph::ReduceKind::Mean);
+}
+
+LogicalResult Importer::importGlobalMaxPool() { return buildGlobalPool(graph::ReduceKind::Max); }
+
+LogicalResult Importer::buildGlobalPool(graph::ReduceKind Kind) {
+  if (failed(onlyAttrs({})))
+    return failure();
+  Value X = input(0);
+  if (!X)
+    return failure();
+  Shape S = shapeOf(X);
+  if (S.size() < 3)
+    return fail("input needs spatial dimensions");
+  std::vector<int64_t> Axes;
+  Shape Out = S;
+  for (size_t D = 2; D < S.size(); ++D) {
+    Axes.push_back(int64_t(D));
+    Out[D] = 1;
+  }
+  return setOutput(0, B.create<graph::ReduceOp>(Loc, f32(Out), X,
+                                                graph::ReduceKindAttr::get(&Ctx, Kind),
+                                                B.getDenseI64ArrayAttr(Axes), B.getBoolAttr(true)));
+}
+
+LogicalResult Importer::importBatchNormalization() {
+  if (failed(onlyAttrs(
+          {"epsilon", "momentum", "training_mode", "spatial", "is_test", "consumed_inputs"})))
+    return failure();
+  if (intAttr("training_mode", 0))
+    return fail("training_mode is not supported");
+  if (intAttr("spatial", 1) != 1)
+    return fail("spatial = 0 is not supported");
+  Value X = floatInput(0);
+  if (!X)
+    return failure();
+  if (shapeOf(X).size() < 2)
+    return fail("input needs a channel dimension (rank >= 2), got " + shapeStr(shapeOf(X)));
+  float Eps = floatAttr("epsilon", 1e-5f);
+  if (isConst(1) && isConst(2) && isConst(3) && isConst(4)) {
+    // Materialized last to first, as GCC evaluated them when they were the
+    // arguments of one call (right to left): the constants keep their order
+    // in the output.
+    Value Var = input(4), Mean = input(3), Bias = input(2), Scale = input(1);
+    if (!Var || !Mean || !Bias || !Scale)
+      return failure();
+    return setOutput(0, B.create<graph::BatchNormOp>(Loc, X.getType(), X, Scale, Bias, Mean, Var,
+                                                     B.getF32FloatAttr(Eps)));
+  }
+  // Parameters known at run time: (x - mean) * scale / sqrt(var + eps) + bias
+  // with [C] reshaped to [C, 1, ...].
+  Shape S = shapeOf(X), PS(S.size() - 1, 1);
+  PS[0] = S[1];
+  auto Param = [&](int K) { return reshape(floatInput(K), PS); };
+  Value Inv = un<graph::ReciprocalOp>(un<graph::SqrtOp>(bin<graph::AddOp>(Param(4), scalar(Eps))));
+  Value Y = bin<graph::MulOp>(bin<graph::SubOp>(X, Param(3)), bin<graph::MulOp>(Param(1), Inv));
+  return setOutput(0, bin<graph::AddOp>(Y, Param(2)));
+}
+
+LogicalResult Importer::importLayerNormalization() {
+  if (failed(onlyAttrs({"axis", "epsilon", "stash_type"})))
+    return failure();
+  Value X = input(0);
+  if (!X)
+    return failure();
+  int64_t Axis = intAttr("axis", -1);
+  if (!shapes::normalizeAxis(Axis, int64_t(shapeOf(X).size())))
+    return fail("axis out of range");
+  Value Bias = hasInput(2) ? input(2) : Value();
+  if (hasInput(2) && !Bias)
+    return failure();
+  bool Stats = (Node->output_size() > 1 && !Node->output(1).empty()) ||
+               (Node->output_size() > 2 && !Node->output(2).empty());
+  if (!Stats) {
+    Value Scale = input(1);
+    if (!Scale)
+      return failure();
+    return setOutput(
+        0, B.create<graph::LayerNormOp>(Loc, X.getType(), X, Scale, Bias, B.getI64IntegerAttr(Axis),
+                                        B.getF32FloatAttr(floatAttr("epsilon", 1e-5f))));
+  }
+  // Mean and 1 / sqrt(var + eps) are outputs too: the computation in ops.
+  Shape S = shapeOf(X), KS = S;
+  std::vector<int64_t> Axes;
+  for (int64_t D = Axis; D < int64_t(S.size()); ++D) {
+    Axes.push_back(D);
+    KS[size_t(D)] = 1;
+  }
+  auto Mean = [&](Value V) -> Value {
+    if (!V)
+      return {};
+    return B.create<graph::ReduceOp>(Loc, f32(KS), V,
+                                     graph::ReduceKindAttr::get(&Ctx, graph::ReduceKind::Mean),
+                                     B.getDenseI64ArrayAttr(Axes), B.getBoolAttr(true));
+  };
+  Value M = Mean(X), D = bin<graph::SubOp>(X, M);
+  Value Var = Mean(bin<graph::MulOp>(D, D));
+  Value Inv = un<graph::ReciprocalOp>(
+      un<graph::SqrtOp>(bin<graph::AddOp>(Var, scalar(floatAttr("epsilon", 1e-5f)))));
+  Value Y = bin<graph::MulOp>(bin<graph::MulOp>(D, Inv), floatInput(1));
+  if (Bias)
+    Y = bin<graph::AddOp>(Y, floatInput(2));
+  if (failed(setOutput(0, Y)) || failed(setOutput(1, M)) || failed(setOutput(2, Inv)))
+    return failure();
+  return success();
 }
 
 } // namespace d1::import

@@ -152,25 +152,29 @@ AxisPlan planAxis(const ResizeMode &M, int64_t In, int64_t Out, double Scale,
 
 } // namespace
 
-bool Importer::importResize() {
-  const std::string &Op = Node->op_type();
-  if (Op != "Resize" && Op != "Upsample")
-    return false;
+LogicalResult Importer::importResize() { return buildResize(/*Upsample=*/false); }
+
+LogicalResult Importer::importUpsample() { return buildResize(/*Upsample=*/true); }
+
+LogicalResult Importer::buildResize(bool Upsample) {
   ResizeMode M;
   int ScalesAt = 1, SizesAt = -1, RoiAt = -1;
   double Extrapolation = 0;
-  if (Op == "Upsample") {
-    onlyAttrs({"mode", "scales"});
+  if (Upsample) {
+    if (failed(onlyAttrs({"mode", "scales"})))
+      return failure();
     M.Transform = "asymmetric";
     M.Simple = true;
     ScalesAt = Opset >= 9 ? 1 : -1;
   } else if (Opset < 11) {
-    onlyAttrs({"mode"});
+    if (failed(onlyAttrs({"mode"})))
+      return failure();
     M.Transform = "asymmetric";
     M.Simple = true;
   } else {
-    onlyAttrs({"mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a",
-               "exclude_outside", "extrapolation_value"});
+    if (failed(onlyAttrs({"mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a",
+                          "exclude_outside", "extrapolation_value"})))
+      return failure();
     M.Transform = stringAttr("coordinate_transformation_mode", "half_pixel");
     M.Nearest = stringAttr("nearest_mode", "round_prefer_floor");
     M.CubicA = floatAttr("cubic_coeff_a", -0.75f);
@@ -182,34 +186,45 @@ bool Importer::importResize() {
   }
   M.Mode = stringAttr("mode", "nearest");
   if (M.Mode != "nearest" && M.Mode != "linear" && M.Mode != "cubic")
-    fail("mode " + q(M.Mode) + " is not supported");
+    return fail("mode " + q(M.Mode) + " is not supported");
   if (M.Simple && M.Mode == "cubic")
-    fail("mode cubic needs opset 11 or later");
+    return fail("mode cubic needs opset 11 or later");
   if (M.Simple && M.Mode == "linear")
     M.Simple = false; // asymmetric linear; Simple only chooses nearest positions
   static const std::set<std::string> Transforms = {"half_pixel",         "asymmetric",
                                                    "pytorch_half_pixel", "tf_half_pixel_for_nn",
                                                    "align_corners",      "tf_crop_and_resize"};
   if (!Transforms.count(M.Transform))
-    fail("coordinate_transformation_mode " + q(M.Transform) + " is not supported");
+    return fail("coordinate_transformation_mode " + q(M.Transform) + " is not supported");
   static const std::set<std::string> Roundings = {"round_prefer_floor", "round_prefer_ceil",
                                                   "floor", "ceil"};
   if (!Roundings.count(M.Nearest))
-    fail("nearest_mode " + q(M.Nearest) + " is not supported");
+    return fail("nearest_mode " + q(M.Nearest) + " is not supported");
 
   Value X = M.Mode == "nearest" ? input(0) : floatInput(0);
+  if (!X)
+    return failure();
   Shape In = shapeOf(X), Out = In;
   size_t Rank = In.size();
   std::vector<double> Scales(Rank, 1.0);
-  bool HaveSizes = SizesAt >= 0 && hasInput(SizesAt) && inputShape(SizesAt) != Shape{0};
+  bool HaveSizes = false;
+  if (SizesAt >= 0 && hasInput(SizesAt)) {
+    FailureOr<Shape> SizesShape = inputShape(SizesAt);
+    if (failed(SizesShape))
+      return failure();
+    HaveSizes = *SizesShape != Shape{0};
+  }
   if (HaveSizes) {
-    std::vector<int64_t> Sizes = constInts(SizesAt, "sizes");
+    FailureOr<std::vector<int64_t>> SizesOr = constInts(SizesAt, "sizes");
+    if (failed(SizesOr))
+      return failure();
+    const std::vector<int64_t> &Sizes = *SizesOr;
     if (Sizes.size() != Rank)
-      fail("sizes has " + std::to_string(Sizes.size()) + " values for an input of rank " +
-           std::to_string(Rank));
+      return fail("sizes has " + std::to_string(Sizes.size()) + " values for an input of rank " +
+                  std::to_string(Rank));
     for (size_t D = 0; D < Rank; ++D) {
       if (Sizes[D] < 0)
-        fail("sizes must not be negative");
+        return fail("sizes must not be negative");
       Out[D] = Sizes[D];
       Scales[D] = In[D] ? double(Sizes[D]) / double(In[D]) : 1.0;
     }
@@ -224,35 +239,40 @@ bool Importer::importResize() {
       FromAttr.Dims = {int64_t(S.size())};
       C = &FromAttr;
     } else {
-      C = &constInput(ScalesAt, "scales");
+      C = constInput(ScalesAt, "scales");
+      if (!C)
+        return failure();
     }
     if (!C->isFloat() || C->size() != int64_t(Rank))
-      fail("scales needs " + std::to_string(Rank) + " float values");
+      return fail("scales needs " + std::to_string(Rank) + " float values");
     for (size_t D = 0; D < Rank; ++D) {
       double S = double(C->F[D]);
       if (!(S > 0) || !std::isfinite(S))
-        fail("scales must be positive and finite");
+        return fail("scales must be positive and finite");
       Scales[D] = S;
       double O = std::floor(S * double(In[D]));
       if (O > double(INT64_MAX / 2))
-        fail("scale " + std::to_string(S) + " gives an output too large");
+        return fail("scale " + std::to_string(S) + " gives an output too large");
       Out[D] = int64_t(O);
     }
   }
-  checkComputed(Out, onnxType(eltOf(X)), "output", shapes::numElements(In));
+  if (failed(checkComputed(Out, onnxType(eltOf(X)), "output", shapes::numElements(In))))
+    return failure();
   std::vector<double> Roi(2 * Rank, 0.0);
   if (M.Transform == "tf_crop_and_resize") {
-    const Const &R = constInput(RoiAt, "roi");
-    if (!R.isFloat() || R.size() != int64_t(2 * Rank))
-      fail("roi needs " + std::to_string(2 * Rank) + " float values");
+    const Const *R = constInput(RoiAt, "roi");
+    if (!R)
+      return failure();
+    if (!R->isFloat() || R->size() != int64_t(2 * Rank))
+      return fail("roi needs " + std::to_string(2 * Rank) + " float values");
     for (size_t K = 0; K < 2 * Rank; ++K)
-      Roi[K] = R.F[K];
+      Roi[K] = R->F[K];
   }
   Type T = eltOf(X);
   for (size_t D = Rank; D-- > 0;) {
     if (In[D] == 0 || Out[D] == 0) {
       if (In[D] != Out[D])
-        fail("cannot resize an empty dimension to a non-empty one");
+        return fail("cannot resize an empty dimension to a non-empty one");
       continue;
     }
     AxisPlan P = planAxis(M, In[D], Out[D], Scales[D], {Roi[D], Roi[D + Rank]});
@@ -268,7 +288,10 @@ bool Importer::importResize() {
       Idx.DType = onnx::TensorProto::INT64;
       Idx.Dims = {Out[D]};
       Idx.I = P.Idx[K];
-      Value G = B.create<graph::GatherOp>(Loc, RankedTensorType::get(GS, T), X, materialize(Idx),
+      Value IdxV = materialize(Idx);
+      if (!IdxV)
+        return failure();
+      Value G = B.create<graph::GatherOp>(Loc, RankedTensorType::get(GS, T), X, IdxV,
                                           B.getI64IntegerAttr(int64_t(D)));
       if (M.Mode == "nearest") {
         Sum = G;
@@ -278,6 +301,8 @@ bool Importer::importResize() {
           constFrom(WS, T, [&](const std::vector<int64_t> &At) { return P.W[K][size_t(At[D])]; });
       Value Term = bin<graph::MulOp>(G, W);
       Sum = Sum ? bin<graph::AddOp>(Sum, Term) : Term;
+      if (!Sum) // a failed step must not restart the sum
+        return failure();
     }
     if (std::find(P.Outside.begin(), P.Outside.end(), true) != P.Outside.end()) {
       Const Mask;
@@ -288,9 +313,10 @@ bool Importer::importResize() {
       Sum = where(materialize(Mask), scalar(Extrapolation, T), Sum);
     }
     X = Sum;
+    if (!X)
+      return failure();
   }
-  setOutput(0, X);
-  return true;
+  return setOutput(0, X);
 }
 
 } // namespace d1::import

@@ -34,6 +34,15 @@ struct ImportOptions {
 mlir::OwningOpRef<mlir::ModuleOp> importONNX(mlir::MLIRContext &Ctx, const std::string &Path,
                                              const ImportOptions &Opts, std::string &Err);
 
+/// An entry of the importer's operator registry: OpType is built from
+/// opset Since on (up to the next entry of the same OpType).
+struct RegisteredOperator {
+  std::string OpType;
+  int64_t Since;
+};
+/// Every entry of the registry (lib/Import/Operators.def), in its order.
+std::vector<RegisteredOperator> registeredOperators();
+
 /// "1x3x224x224" -> {1, 3, 224, 224}; false on a malformed list, on a
 /// dimension that does not fit in 64 bits, or when their product does not.
 bool parseDims(const std::string &Text, std::vector<int64_t> &Dims);

@@ -1,0 +1,184 @@
+//===- Reductions.cpp - Softmax, reductions, arg-extremes and losses ------===//
+#include "Importer.h"
+
+namespace d1::import {
+
+LogicalResult Importer::importSoftmax() {
+  if (failed(onlyAttrs({"axis"})))
+    return failure();
+  Value X = input(0);
+  if (!X)
+    return failure();
+  Shape S = shapeOf(X);
+  int64_t Axis = intAttr("axis", Opset >= 13 ? -1 : 1);
+  if (!shapes::normalizeAxis(Axis, int64_t(S.size())))
+    return fail("axis out of range");
+  if (Opset < 13 && Axis != int64_t(S.size()) - 1) {
+    // Before opset 13 the input is flattened to 2D at `axis`.
+    int64_t Outer = 1, Inner = 1;
+    for (size_t D = 0; D < S.size(); ++D)
+      (int64_t(D) < Axis ? Outer : Inner) *= S[D];
+    Value Flat = reshape(X, {Outer, Inner});
+    Value R = B.create<graph::SoftmaxOp>(Loc, Flat.getType(), Flat, B.getI64IntegerAttr(1));
+    return setOutput(0, reshape(R, S));
+  }
+  return setOutput(0, B.create<graph::SoftmaxOp>(Loc, X.getType(), X, B.getI64IntegerAttr(Axis)));
+}
+
+LogicalResult Importer::alongSoftmaxAxis(llvm::function_ref<Value(Value V, int64_t Axis)> Along) {
+  if (failed(onlyAttrs({"axis"})))
+    return failure();
+  Value X = floatInput(0);
+  if (!X)
+    return failure();
+  Shape S = shapeOf(X);
+  int64_t Axis = intAttr("axis", Opset >= 13 ? -1 : 1);
+  if (!shapes::normalizeAxis(Axis, int64_t(S.size())))
+    return fail("axis out of range");
+  Value V = X;
+  if (Opset < 13) {
+    // Before opset 13 the input is flattened to 2D at `axis`.
+    int64_t Outer = 1, Inner = 1;
+    for (size_t D = 0; D < S.size(); ++D)
+      (int64_t(D) < Axis ? Outer : Inner) *= S[D];
+    V = reshape(X, {Outer, Inner});
+    Axis = 1;
+  }
+  return setOutput(0, reshape(Along(V, Axis), S));
+}
+
+LogicalResult Importer::importLogSoftmax() {
+  return alongSoftmaxAxis([&](Value V, int64_t Axis) { return logSoftmax(V, Axis); });
+}
+
+LogicalResult Importer::importHardmax() {
+  return alongSoftmaxAxis([&](Value V, int64_t Axis) -> Value {
+    // 1 at the first maximum along the axis.
+    Shape VS = shapeOf(V);
+    Value First = argExtreme(V, Axis, true, false, true);
+    if (!First)
+      return {};
+    Shape IS(VS.size(), 1);
+    IS[size_t(Axis)] = VS[size_t(Axis)];
+    Value Iota = constFrom(IS, B.getI64Type(),
+                           [&](const std::vector<int64_t> &C) { return double(C[size_t(Axis)]); });
+    return castTo(compare(graph::ComparePredicate::EQ, Iota, First), B.getF32Type());
+  });
+}
+
+LogicalResult Importer::reduceOutput(ReduceFamily Kind) {
+  if (failed(onlyAttrs({"axes", "keepdims", "noop_with_empty_axes"})))
+    return failure();
+  Value X = floatInput(0);
+  if (!X)
+    return failure();
+  std::vector<int64_t> Axes = intsAttr("axes");
+  if (hasInput(1)) {
+    FailureOr<std::vector<int64_t>> A = constInts(1, "axes");
+    if (failed(A))
+      return failure();
+    Axes = std::move(*A);
+  }
+  if (Axes.empty() && intAttr("noop_with_empty_axes", 0))
+    return setOutput(0, X);
+  bool Keep = intAttr("keepdims", 1) != 0;
+  using RK = graph::ReduceKind;
+  auto Reduce = [&](RK K, Value V, bool KeepDims) { return reduceOf(K, V, Axes, KeepDims); };
+  // The family from sum, mean, max, min and product.
+  switch (Kind) {
+  case ReduceFamily::Mean:
+    return setOutput(0, Reduce(RK::Mean, X, Keep));
+  case ReduceFamily::Sum:
+    return setOutput(0, Reduce(RK::Sum, X, Keep));
+  case ReduceFamily::Max:
+    return setOutput(0, Reduce(RK::Max, X, Keep));
+  case ReduceFamily::Min:
+    return setOutput(0, Reduce(RK::Min, X, Keep));
+  case ReduceFamily::Prod:
+    return setOutput(0, Reduce(RK::Prod, X, Keep));
+  case ReduceFamily::L1:
+    return setOutput(0, Reduce(RK::Sum, un<graph::AbsOp>(X), Keep));
+  case ReduceFamily::SumSquare:
+    return setOutput(0, Reduce(RK::Sum, bin<graph::MulOp>(X, X), Keep));
+  case ReduceFamily::L2:
+    return setOutput(0, un<graph::SqrtOp>(Reduce(RK::Sum, bin<graph::MulOp>(X, X), Keep)));
+  case ReduceFamily::LogSum:
+    return setOutput(0, un<graph::LogOp>(Reduce(RK::Sum, X, Keep)));
+  case ReduceFamily::LogSumExp:
+    break;
+  }
+  // log(sum(e^(x - max))) + max, which does not overflow.
+  Value M = Reduce(RK::Max, X, true);
+  if (!M)
+    return failure();
+  Value S = Reduce(RK::Sum, un<graph::ExpOp>(bin<graph::SubOp>(X, M)), Keep);
+  if (!S)
+    return failure();
+  return setOutput(0, bin<graph::AddOp>(un<graph::LogOp>(S), reshape(M, shapeOf(S))));
+}
+
+LogicalResult Importer::importReduceMean() { return reduceOutput(ReduceFamily::Mean); }
+LogicalResult Importer::importReduceSum() { return reduceOutput(ReduceFamily::Sum); }
+LogicalResult Importer::importReduceMax() { return reduceOutput(ReduceFamily::Max); }
+LogicalResult Importer::importReduceMin() { return reduceOutput(ReduceFamily::Min); }
+LogicalResult Importer::importReduceProd() { return reduceOutput(ReduceFamily::Prod); }
+LogicalResult Importer::importReduceL1() { return reduceOutput(ReduceFamily::L1); }
+LogicalResult Importer::importReduceL2() { return reduceOutput(ReduceFamily::L2); }
+LogicalResult Importer::importReduceSumSquare() { return reduceOutput(ReduceFamily::SumSquare); }
+LogicalResult Importer::importReduceLogSum() { return reduceOutput(ReduceFamily::LogSum); }
+LogicalResult Importer::importReduceLogSumExp() { return reduceOutput(ReduceFamily::LogSumExp); }
+
+LogicalResult Importer::argExtremeOutput(bool Max) {
+  if (failed(onlyAttrs({"axis", "keepdims", "select_last_index"})))
+    return failure();
+  Value X = floatInput(0);
+  if (!X)
+    return failure();
+  int64_t Axis = intAttr("axis", 0);
+  if (!shapes::normalizeAxis(Axis, int64_t(shapeOf(X).size())))
+    return fail("axis out of range");
+  Shape S = shapeOf(X);
+  int64_t Others = 1;
+  for (size_t D = 0; D < S.size(); ++D)
+    Others *= int64_t(D) == Axis ? 1 : S[D];
+  if (S[size_t(Axis)] == 0 && Others != 0)
+    return fail("an empty axis has no index of its extreme");
+  return setOutput(0, argExtreme(X, Axis, Max, intAttr("select_last_index", 0) != 0,
+                                 intAttr("keepdims", 1) != 0));
+}
+
+LogicalResult Importer::importArgMax() { return argExtremeOutput(true); }
+LogicalResult Importer::importArgMin() { return argExtremeOutput(false); }
+
+LogicalResult Importer::lossOutputs(bool WithSoftmax) {
+  if (failed(onlyAttrs({"ignore_index", "reduction"})))
+    return failure();
+  std::optional<int64_t> Ignore;
+  if (attr("ignore_index"))
+    Ignore = intAttr("ignore_index", 0);
+  Value X = floatInput(0);
+  if (!X)
+    return failure();
+  Value LogProb = WithSoftmax ? logSoftmax(X, 1) : X;
+  if (!LogProb)
+    return failure();
+  Value W;
+  if (hasInput(2)) {
+    W = floatInput(2);
+    if (!W)
+      return failure();
+  }
+  Value Target = input(1);
+  if (!Target)
+    return failure();
+  if (failed(setOutput(0, nllLoss(LogProb, Target, W, Ignore, stringAttr("reduction", "mean")))))
+    return failure();
+  if (WithSoftmax)
+    return setOutput(1, LogProb);
+  return success();
+}
+
+LogicalResult Importer::importNegativeLogLikelihoodLoss() { return lossOutputs(false); }
+LogicalResult Importer::importSoftmaxCrossEntropyLoss() { return lossOutputs(true); }
+
+} // namespace d1::import
