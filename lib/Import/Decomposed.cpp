@@ -142,7 +142,14 @@ LogicalResult Importer::importDet() {
   return setOutput(0, Sum);
 }
 
-LogicalResult Importer::importScatterElements() {
+FailureOr<std::string> Importer::scatterReduction(bool MaxMin) {
+  std::string R = stringAttr("reduction", "none");
+  if (!MaxMin && (R == "max" || R == "min"))
+    return fail("reduction " + q(R) + " is supported from opset 18 on");
+  return R;
+}
+
+LogicalResult Importer::scatterElementsOutput(bool MaxMin) {
   if (failed(onlyAttrs({"axis", "reduction"})))
     return failure();
   Value X = input(0);
@@ -163,14 +170,21 @@ LogicalResult Importer::importScatterElements() {
   for (size_t D = 0; D < DS.size() && D < IS.size(); ++D)
     if (int64_t(D) != Axis && IS[D] > DS[D])
       return fail("indices " + shapeStr(IS) + " exceed the data " + shapeStr(DS));
-  return setOutput(0, scatter(X, elementIndices(DS, Idx, Axis), inputAs(2, eltOf(X)),
-                              stringAttr("reduction", "none")));
+  FailureOr<std::string> Reduction = scatterReduction(MaxMin);
+  if (failed(Reduction))
+    return failure();
+  return setOutput(0, scatter(X, elementIndices(DS, Idx, Axis), inputAs(2, eltOf(X)), *Reduction));
 }
+
+LogicalResult Importer::importScatterElements() { return scatterElementsOutput(false); }
+
+/// Opset 18 adds the reductions max and min.
+LogicalResult Importer::importScatterElements18() { return scatterElementsOutput(true); }
 
 /// Scatter (deprecated) is ScatterElements.
 LogicalResult Importer::importScatter() { return importScatterElements(); }
 
-LogicalResult Importer::gatherOrScatterND(bool Scatter) {
+LogicalResult Importer::gatherOrScatterND(bool Scatter, bool MaxMin) {
   if (failed(onlyAttrs({"batch_dims", "reduction"})))
     return failure();
   Value X = input(0);
@@ -209,12 +223,19 @@ LogicalResult Importer::gatherOrScatterND(bool Scatter) {
     return failure();
   if (shapeOf(U) != Out)
     return fail("updates should be " + shapeStr(Out));
-  return setOutput(0, scatter(X, Flat, U, stringAttr("reduction", "none")));
+  FailureOr<std::string> Reduction = scatterReduction(MaxMin);
+  if (failed(Reduction))
+    return failure();
+  return setOutput(0, scatter(X, Flat, U, *Reduction));
 }
 
 LogicalResult Importer::importGatherND() { return gatherOrScatterND(/*Scatter=*/false); }
 
 LogicalResult Importer::importScatterND() { return gatherOrScatterND(/*Scatter=*/true); }
+
+LogicalResult Importer::importScatterND18() {
+  return gatherOrScatterND(/*Scatter=*/true, /*MaxMin=*/true);
+}
 
 LogicalResult Importer::importMaxUnpool() {
   if (failed(onlyAttrs({"kernel_shape", "pads", "strides"})))
@@ -287,6 +308,169 @@ LogicalResult Importer::importPad() {
     }
   }
   return setOutput(0, pad(X, Pads, stringAttr("mode", "constant"), V));
+}
+
+LogicalResult Importer::padOutput18(bool Wrap) {
+  if (failed(onlyAttrs({"mode"})))
+    return failure();
+  Value X = input(0);
+  if (!X)
+    return failure();
+  FailureOr<std::vector<int64_t>> Given = constInts(1, "pads");
+  if (failed(Given))
+    return failure();
+  double Fill = 0.0;
+  if (hasInput(2)) {
+    FailureOr<double> V = constScalar(2, "constant_value");
+    if (failed(V))
+      return failure();
+    Fill = *V;
+  }
+  std::vector<int64_t> Pads = *Given;
+  if (hasInput(3)) {
+    // Begin values for the listed axes, then end values; the others 0.
+    FailureOr<std::vector<int64_t>> Axes = constInts(3, "axes");
+    if (failed(Axes))
+      return failure();
+    int64_t R = int64_t(shapeOf(X).size()), N = int64_t(Axes->size());
+    if (int64_t(Given->size()) != 2 * N)
+      return fail("pads has " + std::to_string(Given->size()) + " values for " + std::to_string(N) +
+                  " axes, needs " + std::to_string(2 * N));
+    Pads.assign(size_t(2 * R), 0);
+    std::vector<bool> Seen(size_t(R), false);
+    for (int64_t K = 0; K < N; ++K) {
+      int64_t A = (*Axes)[size_t(K)];
+      if (!shapes::normalizeAxis(A, R))
+        return fail("axis " + std::to_string(A) + " out of range for rank " + std::to_string(R));
+      if (Seen[size_t(A)])
+        return fail("axis " + std::to_string(A) + " repeated");
+      Seen[size_t(A)] = true;
+      Pads[size_t(A)] = (*Given)[size_t(K)];
+      Pads[size_t(A + R)] = (*Given)[size_t(K + N)];
+    }
+  }
+  std::string Mode = stringAttr("mode", "constant");
+  if (Mode != "wrap")
+    return setOutput(0, pad(X, Pads, Mode, Fill));
+  if (!Wrap)
+    return fail("pad mode 'wrap' is supported from opset 19 on");
+  return setOutput(0, wrapPad(X, Pads));
+}
+
+LogicalResult Importer::importPad18() { return padOutput18(/*Wrap=*/false); }
+
+LogicalResult Importer::importPad19() { return padOutput18(/*Wrap=*/true); }
+
+Value Importer::wrapPad(Value X, const std::vector<int64_t> &Pads) {
+  if (!X)
+    return {};
+  Shape S = shapeOf(X);
+  size_t R = S.size();
+  if (Pads.size() != 2 * R)
+    return fail("pads needs " + std::to_string(2 * R) + " values");
+  Type T = eltOf(X);
+  // The padded shape first: nothing is built for one beyond DRAM.
+  Shape Padded = S;
+  for (size_t D = 0; D < R; ++D) {
+    // A crop then a wrap could take the wrapped elements from the input or
+    // from what is kept: refused rather than guessed.
+    if (Pads[D] < 0 || Pads[D + R] < 0)
+      return fail("negative pads are not supported in mode 'wrap'");
+    FailureOr<int64_t> WithLo = addOrFail(S[D], Pads[D], "the padded size");
+    if (failed(WithLo))
+      return {};
+    FailureOr<int64_t> Size = addOrFail(*WithLo, Pads[D + R], "the padded size");
+    if (failed(Size))
+      return {};
+    Padded[D] = *Size;
+  }
+  if (failed(checkSize(Padded, bytesOf(T), "the padded tensor")))
+    return {};
+  for (size_t D = 0; D < R; ++D) {
+    int64_t Lo = Pads[D], Hi = Pads[D + R], Len = S[D];
+    if (!Lo && !Hi)
+      continue;
+    if (Len == 0)
+      return fail("cannot pad an empty dimension by wrap");
+    // Padded element i is input element (i - Lo) mod Len: a slice of the
+    // far end, or a constant gather where the padding is longer than the
+    // axis.
+    auto Piece = [&](int64_t N, bool Before) -> Value {
+      if (N <= Len)
+        return sliceAlong(X, int64_t(D), Before ? Len - N : 0, Before ? Len : N);
+      if (failed(checkComputed({N}, onnx::TensorProto::INT64, "the padding's index table")))
+        return {};
+      Const Idx;
+      Idx.DType = onnx::TensorProto::INT64;
+      Idx.Dims = {N};
+      for (int64_t K = 0; K < N; ++K)
+        Idx.I.push_back(Before ? ((K - N) % Len + Len) % Len : K % Len);
+      Value IdxV = materialize(Idx);
+      if (!IdxV)
+        return {};
+      Shape PS = shapeOf(X);
+      PS[D] = N;
+      return B.create<graph::GatherOp>(Loc, RankedTensorType::get(PS, T), X, IdxV,
+                                       B.getI64IntegerAttr(int64_t(D)));
+    };
+    std::vector<Value> Parts;
+    if (Lo)
+      Parts.push_back(Piece(Lo, true));
+    Parts.push_back(X);
+    if (Hi)
+      Parts.push_back(Piece(Hi, false));
+    if (llvm::is_contained(Parts, Value()))
+      return {};
+    Shape Out = shapeOf(X);
+    Out[D] = Padded[D];
+    X = B.create<graph::ConcatOp>(Loc, RankedTensorType::get(Out, T), Parts,
+                                  B.getI64IntegerAttr(int64_t(D)));
+  }
+  return X;
+}
+
+/// Each listed axis cropped or padded with zeros to its target size,
+/// centered: a crop starts at (in - out) / 2, a pad puts (out - in) / 2
+/// before (both rounded down).
+LogicalResult Importer::importCenterCropPad() {
+  if (failed(onlyAttrs({"axes"})))
+    return failure();
+  Value X = input(0);
+  if (!X)
+    return failure();
+  FailureOr<std::vector<int64_t>> Target = constInts(1, "shape");
+  if (failed(Target))
+    return failure();
+  Shape S = shapeOf(X);
+  int64_t R = int64_t(S.size());
+  std::vector<int64_t> Axes = intsAttr("axes");
+  if (Axes.empty())
+    for (int64_t D = 0; D < R; ++D)
+      Axes.push_back(D);
+  if (Target->size() != Axes.size())
+    return fail("shape has " + std::to_string(Target->size()) + " values for " +
+                std::to_string(Axes.size()) + " axes");
+  std::vector<int64_t> Pads(size_t(2 * R), 0);
+  std::vector<bool> Seen(size_t(R), false);
+  for (size_t K = 0; K < Axes.size(); ++K) {
+    int64_t A = Axes[K], Out = (*Target)[K];
+    if (!shapes::normalizeAxis(A, R))
+      return fail("axis " + std::to_string(A) + " out of range for rank " + std::to_string(R));
+    if (Seen[size_t(A)])
+      return fail("axis " + std::to_string(A) + " repeated");
+    Seen[size_t(A)] = true;
+    if (Out < 0)
+      return fail("shape value " + std::to_string(Out) + " is negative");
+    int64_t In = S[size_t(A)];
+    if (Out < In) {
+      int64_t From = (In - Out) / 2;
+      X = sliceAlong(X, A, From, From + Out);
+    } else if (Out > In) {
+      Pads[size_t(A)] = (Out - In) / 2;
+      Pads[size_t(A + R)] = Out - In - Pads[size_t(A)];
+    }
+  }
+  return setOutput(0, pad(X, Pads, "constant", 0));
 }
 
 LogicalResult Importer::importEyeLike() {

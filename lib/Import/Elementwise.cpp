@@ -195,6 +195,41 @@ LogicalResult Importer::importSoftplus() { // relu(x) + log1p(e^-|x|): no overfl
   });
 }
 
+// x tanh(softplus(x)) = x n / (n + 2) with n = u (u + 2), u = e^x: no
+// tanh (D1's loses precision near 0) and no cancellation for negative x;
+// e^x is taken at min(x, 20), beyond which the fraction is 1 in fp32.
+LogicalResult Importer::importMish() {
+  return floatUnaryOf({}, [&](Value X) {
+    Value U = un<graph::ExpOp>(bin<graph::MinOp>(X, scalar(20)));
+    Value N = bin<graph::MulOp>(U, bin<graph::AddOp>(U, scalar(2)));
+    return bin<graph::MulOp>(X, bin<graph::DivOp>(N, bin<graph::AddOp>(N, scalar(2))));
+  });
+}
+
+// approximate = "none": x/2 (1 + erf(x / sqrt 2)), erf taken as +-1 from
+// |x / sqrt 2| >= 4 on (where fp32's erf is; D1's stops an ulp short, which
+// would leave -x 2^-25 for large negative x). approximate = "tanh":
+// x/2 (1 + tanh(z)) with z = sqrt(2/pi) (x + 0.044715 x^3), computed as
+// x sigmoid(2 z): the same value, without the cancellation of 1 + tanh(z)
+// for negative x, and exact at z = +-inf.
+LogicalResult Importer::importGelu() {
+  std::string Approx = stringAttr("approximate", "none");
+  if (Approx != "none" && Approx != "tanh")
+    return fail("approximate " + q(Approx) + " is not supported");
+  return floatUnaryOf({"approximate"}, [&](Value X) {
+    if (Approx == "tanh") {
+      Value X3 = bin<graph::MulOp>(bin<graph::MulOp>(X, X), X);
+      Value Z = bin<graph::AddOp>(X, bin<graph::MulOp>(X3, scalar(0.044715)));
+      return bin<graph::MulOp>(
+          X, un<graph::SigmoidOp>(bin<graph::MulOp>(Z, scalar(2 * std::sqrt(2.0 / M_PI)))));
+    }
+    Value T = bin<graph::MulOp>(X, scalar(M_SQRT1_2));
+    Value Erf = where(compare(graph::ComparePredicate::GE, un<graph::AbsOp>(T), scalar(4)),
+                      un<graph::SignOp>(T), un<graph::ErfOp>(T));
+    return bin<graph::MulOp>(bin<graph::MulOp>(X, scalar(0.5)), bin<graph::AddOp>(scalar(1), Erf));
+  });
+}
+
 LogicalResult Importer::importSoftsign() {
   return floatUnaryOf({}, [&](Value X) {
     return bin<graph::DivOp>(X, bin<graph::AddOp>(scalar(1), un<graph::AbsOp>(X)));
@@ -452,6 +487,39 @@ LogicalResult Importer::importNot() {
   if (failed(onlyAttrs({})))
     return failure();
   return setOutput(0, un<graph::NotOp>(inputAs(0, B.getI1Type())));
+}
+
+// BitwiseAnd, BitwiseOr, BitwiseXor and BitwiseNot: graph.and, or, xor and
+// not on integers, which are bitwise there (logical on bool, which these
+// ONNX operators do not take).
+template <class OpT> LogicalResult Importer::bitwiseOp() {
+  if (failed(onlyAttrs({})))
+    return failure();
+  Type T = operandType({0, 1}, /*Compute=*/false);
+  if (!T)
+    return failure();
+  if (!T.isInteger() || T.isInteger(1))
+    return fail("bitwise operators take integers, not " + dtypeName(onnxType(T)));
+  auto [A, X] = sameTypeOperands(false);
+  if (!A)
+    return failure();
+  return setOutput(0, bin<OpT>(A, X));
+}
+
+LogicalResult Importer::importBitwiseAnd() { return bitwiseOp<graph::AndOp>(); }
+LogicalResult Importer::importBitwiseOr() { return bitwiseOp<graph::OrOp>(); }
+LogicalResult Importer::importBitwiseXor() { return bitwiseOp<graph::XorOp>(); }
+
+LogicalResult Importer::importBitwiseNot() {
+  if (failed(onlyAttrs({})))
+    return failure();
+  Value X = input(0);
+  if (!X)
+    return failure();
+  Type T = eltOf(X);
+  if (!T.isInteger() || T.isInteger(1))
+    return fail("bitwise operators take integers, not " + dtypeName(onnxType(T)));
+  return setOutput(0, un<graph::NotOp>(X));
 }
 
 LogicalResult Importer::comparisonOp(graph::ComparePredicate P) {

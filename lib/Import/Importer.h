@@ -241,6 +241,12 @@ public:
   LogicalResult precheckGraph(const onnx::GraphProto &G);
   LogicalResult precheckNodes(const google::protobuf::RepeatedPtrField<onnx::NodeProto> &Nodes);
   LogicalResult precheckTensor(const onnx::TensorProto &T, const std::string &What);
+  /// The newest opset of the default domain d1c reads.
+  static constexpr int64_t MaxOpset = 21;
+  /// The newest opset libonnx's checker knows (17 for Debian's libonnx
+  /// 1.12); a newer model is not given to the checker, and Unchecked is set.
+  static int64_t checkerOpset();
+  bool Unchecked = false;
   /// Protobuf's default limit on message nesting.
   static constexpr int ProtobufNesting = 100;
   /// ONNX's checker on Model, with external data looked up next to the

@@ -162,11 +162,18 @@ LogicalResult Importer::importMaxPool() { return buildPool(/*Max=*/true); }
 
 LogicalResult Importer::importAveragePool() { return buildPool(/*Max=*/false); }
 
-LogicalResult Importer::buildPool(bool Max) {
+// Opset 19 adds dilations; the graph's average pooling has none, so only 1s.
+LogicalResult Importer::importAveragePool19() {
+  return buildPool(/*Max=*/false, /*AvgDilations=*/true);
+}
+
+LogicalResult Importer::buildPool(bool Max, bool AvgDilations) {
   LogicalResult Known = Max ? onlyAttrs({"auto_pad", "ceil_mode", "dilations", "kernel_shape",
                                          "pads", "storage_order", "strides"})
-                            : onlyAttrs({"auto_pad", "ceil_mode", "count_include_pad",
-                                         "kernel_shape", "pads", "strides"});
+                        : AvgDilations ? onlyAttrs({"auto_pad", "ceil_mode", "count_include_pad",
+                                                    "dilations", "kernel_shape", "pads", "strides"})
+                                       : onlyAttrs({"auto_pad", "ceil_mode", "count_include_pad",
+                                                    "kernel_shape", "pads", "strides"});
   if (failed(Known))
     return failure();
   Value X = input(0);
@@ -186,10 +193,12 @@ LogicalResult Importer::buildPool(bool Max) {
     return fail("kernel_shape must have " + std::to_string(NS) + " values");
   std::vector<int64_t> Strides, Pads, Dil(NS, 1);
   if (!into(intsAttr("strides", 1, NS), Strides) || !into(intsAttr("pads", 0, 2 * NS), Pads) ||
-      (Max && !into(intsAttr("dilations", 1, NS), Dil)))
+      ((Max || AvgDilations) && !into(intsAttr("dilations", 1, NS), Dil)))
     return failure();
   if (failed(checkWindowAttrs(NS, Kernel, Strides, Dil, Pads)))
     return failure();
+  if (!Max && llvm::any_of(Dil, [](int64_t D) { return D != 1; }))
+    return fail("dilations " + shapeStr(Dil) + " are not supported (average pooling takes 1s)");
   if (intAttr("storage_order", 0) != 0)
     return fail("storage_order 1 is not supported");
   if (failed(resolveAutoPad(XS, Kernel, Strides, Dil, Pads)))
@@ -687,5 +696,65 @@ LogicalResult Importer::importLayerNormalization() {
     return failure();
   return success();
 }
+
+// x [N, C, ...] as [N, G, C/G * spatial], normalized along its last axis,
+// then scaled and shifted per group ([G, 1]) or per channel ([C, 1, ...]).
+LogicalResult Importer::groupNorm(bool PerChannel) {
+  LogicalResult Known = PerChannel ? onlyAttrs({"epsilon", "num_groups", "stash_type"})
+                                   : onlyAttrs({"epsilon", "num_groups"});
+  if (failed(Known))
+    return failure();
+  if (!attr("num_groups"))
+    return fail("num_groups must be set");
+  int64_t G = intAttr("num_groups", 0);
+  if (int64_t St = intAttr("stash_type", 1); St != 1)
+    return fail("stash_type '" + std::to_string(St) + "' is not supported");
+  Value X = floatInput(0);
+  if (!X)
+    return failure();
+  Shape S = shapeOf(X);
+  if (S.size() < 2)
+    return fail("input needs a channel dimension (rank >= 2), got " + shapeStr(S));
+  int64_t C = S[1];
+  if (G < 1 || C % G)
+    return fail("num_groups " + std::to_string(G) + " does not divide " + std::to_string(C) +
+                " channels");
+  int64_t Len = PerChannel ? C : G;
+  Value Params[2];
+  for (int K : {1, 2}) {
+    Value P = floatInput(K);
+    if (!P)
+      return failure();
+    if (shapeOf(P) != Shape{Len})
+      return fail(std::string(K == 1 ? "scale " : "bias ") + shapeStr(shapeOf(P)) + " should be [" +
+                  std::to_string(Len) + "] (" + (PerChannel ? "channels" : "num_groups") + ")");
+    Params[K - 1] = P;
+  }
+  if (shapes::numElements(S) == 0) // (num_groups is arbitrary if C is 0)
+    return setOutput(0, splat(S, B.getF32Type(), 0));
+  // The group's elements: C/G channels of the spatial size (no overflow:
+  // at most the input's elements).
+  int64_t Rest = C / G;
+  for (size_t D = 2; D < S.size(); ++D)
+    Rest *= S[D];
+  Value Y = reshape(X, {S[0], G, Rest});
+  Value M = reduceOf(graph::ReduceKind::Mean, Y, {2}, true), Dev = bin<graph::SubOp>(Y, M);
+  Value Var = reduceOf(graph::ReduceKind::Mean, bin<graph::MulOp>(Dev, Dev), {2}, true);
+  Value Inv = un<graph::ReciprocalOp>(
+      un<graph::SqrtOp>(bin<graph::AddOp>(Var, scalar(floatAttr("epsilon", 1e-5f)))));
+  Value Norm = bin<graph::MulOp>(Dev, Inv);
+  Shape PS = {G, 1};
+  if (PerChannel) {
+    Norm = reshape(Norm, S);
+    PS.assign(S.size() - 1, 1);
+    PS[0] = C;
+  }
+  Value R =
+      bin<graph::AddOp>(bin<graph::MulOp>(Norm, reshape(Params[0], PS)), reshape(Params[1], PS));
+  return setOutput(0, reshape(R, S));
+}
+
+LogicalResult Importer::importGroupNormalization18() { return groupNorm(false); }
+LogicalResult Importer::importGroupNormalization21() { return groupNorm(true); }
 
 } // namespace d1::import

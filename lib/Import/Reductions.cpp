@@ -66,10 +66,21 @@ LogicalResult Importer::importHardmax() {
   });
 }
 
-LogicalResult Importer::reduceOutput(ReduceFamily Kind) {
+LogicalResult Importer::reduceOutput(ReduceFamily Kind, ReduceForm Form) {
+  // From opset 18 (ReduceSum 13) axes is an input only; older forms take
+  // either (the input leniently).
+  if (Form != ReduceForm::AxesAttr && attr("axes"))
+    return fail("axes is an input from opset " +
+                std::to_string(Kind == ReduceFamily::Sum ? 13 : 18) + ", not an attribute");
   if (failed(onlyAttrs({"axes", "keepdims", "noop_with_empty_axes"})))
     return failure();
-  Value X = floatInput(0);
+  // Bool ReduceMax and ReduceMin (opset 20) are any and all: computed in
+  // fp32 on 0 and 1, then compared with 0 (the empty max, -inf, is false;
+  // the empty min, +inf, true).
+  bool Bool = Form == ReduceForm::AxesInputBool &&
+              (isConst(0) ? Consts[Node->input(0)].DType == onnx::TensorProto::BOOL
+                          : input(0) && eltOf(input(0)).isInteger(1));
+  Value X = Bool ? castTo(input(0), B.getF32Type()) : floatInput(0);
   if (!X)
     return failure();
   std::vector<int64_t> Axes = intsAttr("axes");
@@ -80,9 +91,13 @@ LogicalResult Importer::reduceOutput(ReduceFamily Kind) {
     Axes = std::move(*A);
   }
   if (Axes.empty() && intAttr("noop_with_empty_axes", 0))
-    return setOutput(0, X);
+    return setOutput(0, Bool ? input(0) : X);
   bool Keep = intAttr("keepdims", 1) != 0;
   using RK = graph::ReduceKind;
+  if (Bool) {
+    Value R = reduceOf(Kind == ReduceFamily::Max ? RK::Max : RK::Min, X, Axes, Keep);
+    return setOutput(0, compare(graph::ComparePredicate::GT, R, scalar(0)));
+  }
   auto Reduce = [&](RK K, Value V, bool KeepDims) { return reduceOf(K, V, Axes, KeepDims); };
   // The family from sum, mean, max, min and product.
   switch (Kind) {
@@ -127,6 +142,27 @@ LogicalResult Importer::importReduceL2() { return reduceOutput(ReduceFamily::L2)
 LogicalResult Importer::importReduceSumSquare() { return reduceOutput(ReduceFamily::SumSquare); }
 LogicalResult Importer::importReduceLogSum() { return reduceOutput(ReduceFamily::LogSum); }
 LogicalResult Importer::importReduceLogSumExp() { return reduceOutput(ReduceFamily::LogSumExp); }
+
+using RF = Importer::ReduceFamily;
+using RForm = Importer::ReduceForm;
+LogicalResult Importer::importReduceSum13() { return reduceOutput(RF::Sum, RForm::AxesInput); }
+LogicalResult Importer::importReduceMean18() { return reduceOutput(RF::Mean, RForm::AxesInput); }
+LogicalResult Importer::importReduceMax18() { return reduceOutput(RF::Max, RForm::AxesInput); }
+LogicalResult Importer::importReduceMin18() { return reduceOutput(RF::Min, RForm::AxesInput); }
+LogicalResult Importer::importReduceProd18() { return reduceOutput(RF::Prod, RForm::AxesInput); }
+LogicalResult Importer::importReduceL1_18() { return reduceOutput(RF::L1, RForm::AxesInput); }
+LogicalResult Importer::importReduceL2_18() { return reduceOutput(RF::L2, RForm::AxesInput); }
+LogicalResult Importer::importReduceSumSquare18() {
+  return reduceOutput(RF::SumSquare, RForm::AxesInput);
+}
+LogicalResult Importer::importReduceLogSum18() {
+  return reduceOutput(RF::LogSum, RForm::AxesInput);
+}
+LogicalResult Importer::importReduceLogSumExp18() {
+  return reduceOutput(RF::LogSumExp, RForm::AxesInput);
+}
+LogicalResult Importer::importReduceMax20() { return reduceOutput(RF::Max, RForm::AxesInputBool); }
+LogicalResult Importer::importReduceMin20() { return reduceOutput(RF::Min, RForm::AxesInputBool); }
 
 LogicalResult Importer::argExtremeOutput(bool Max) {
   if (failed(onlyAttrs({"axis", "keepdims", "select_last_index"})))

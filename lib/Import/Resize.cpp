@@ -9,6 +9,12 @@
 // resized from the last to the first, as the reference nests them; an
 // axis whose size and positions do not change is left alone.
 //
+// Opset 18 adds axes (scales, sizes and roi name only some axes),
+// keep_aspect_ratio_policy (one scale for the named axes, from sizes) and
+// antialias: when downsampling with linear or cubic, the filter widens by
+// 1/scale, i.e. more taps per output with normalized weights, computed as
+// ONNX's reference computes them. Opset 19 adds half_pixel_symmetric.
+//
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
 
@@ -41,6 +47,8 @@ struct ResizeMode {
   std::string Mode = "nearest", Transform = "half_pixel", Nearest = "round_prefer_floor";
   double CubicA = -0.75;
   bool ExcludeOutside = false;
+  /// Opset 18: the widened filter when downsampling (linear and cubic).
+  bool Antialias = false;
   // Opset 10 and Upsample: nearest is floor(x) when upsampling, ceil(x)
   // when downsampling.
   bool Simple = false;
@@ -53,13 +61,55 @@ std::vector<double> cubicCoeffs(double R, double A) {
           ((A * (S + 1) - 5 * A) * (S + 1) + 8 * A) * (S + 1) - 4 * A};
 }
 
+/// Whether the antialiased filter applies: linear or cubic downsampling.
+bool widened(const ResizeMode &M, double Scale) {
+  return M.Antialias && M.Mode != "nearest" && Scale < 1;
+}
+
+/// The first tap of the antialiased filter relative to the lower neighbour
+/// (ONNX's reference: floor(-support / scale) + 1, support 1 for linear and
+/// 2 for cubic); the filter has 2 - 2 * start taps.
+int64_t widenedStart(const ResizeMode &M, double Scale) {
+  return int64_t(std::floor(-(M.Mode == "linear" ? 1.0 : 2.0) / Scale) + 1);
+}
+
+/// Taps per output of one axis.
+int64_t tapsOf(const ResizeMode &M, double Scale) {
+  if (widened(M, Scale))
+    return 2 - 2 * widenedStart(M, Scale);
+  return M.Mode == "cubic" ? 4 : 2;
+}
+
+/// The antialiased filter's weights at Ratio (in (0, 1]) of the lower
+/// neighbour: the linear (triangle) or cubic kernel stretched by 1/Scale,
+/// normalized to sum 1.
+std::vector<double> widenedCoeffs(const ResizeMode &M, double Ratio, double Scale) {
+  int64_t Start = widenedStart(M, Scale), N = 2 - 2 * Start;
+  double A = M.CubicA;
+  std::vector<double> W(static_cast<size_t>(N));
+  double Sum = 0;
+  for (int64_t K = 0; K < N; ++K) {
+    double X = std::fabs(Scale * (double(Start + K) - Ratio));
+    if (M.Mode == "linear")
+      W[size_t(K)] = std::clamp(1 - X, 0.0, 1.0);
+    else if (X <= 1)
+      W[size_t(K)] = (A + 2) * X * X * X - (A + 3) * X * X + 1;
+    else if (X < 2)
+      W[size_t(K)] = A * X * X * X - 5 * A * X * X + 8 * A * X - 4 * A;
+    Sum += W[size_t(K)];
+  }
+  for (double &V : W)
+    V /= Sum;
+  return W;
+}
+
 /// The taps of one axis of In elements resized to Out with scale Scale
 /// (Out / In when the sizes were given); Roi = {start, end} for
 /// tf_crop_and_resize.
 AxisPlan planAxis(const ResizeMode &M, int64_t In, int64_t Out, double Scale,
                   std::pair<double, double> Roi) {
   double OutWidth = Scale * double(In);
-  int N = M.Mode == "nearest" ? 2 : M.Mode == "linear" ? 2 : 4;
+  int64_t N = tapsOf(M, Scale);
   AxisPlan P;
   P.Idx.assign(size_t(N), std::vector<int64_t>(size_t(Out)));
   P.W.assign(size_t(N), std::vector<double>(size_t(Out)));
@@ -75,7 +125,11 @@ AxisPlan planAxis(const ResizeMode &M, int64_t In, int64_t Out, double Scale,
       X = OutWidth == 1 ? -0.5 : (X + 0.5) / Scale - 0.5;
     else if (T == "tf_half_pixel_for_nn")
       X = (X + 0.5) / Scale;
-    else if (T == "tf_crop_and_resize") {
+    else if (T == "half_pixel_symmetric") {
+      // The center of the input maps to the center of the output canvas.
+      double Offset = double(In) / 2 * (1 - double(Out) / OutWidth);
+      X = Offset + (X + 0.5) / Scale - 0.5;
+    } else if (T == "tf_crop_and_resize") {
       X = OutWidth == 1 ? (Roi.second - Roi.first) * double(In - 1) / 2
                         : X * (Roi.second - Roi.first) * double(In - 1) / (OutWidth - 1);
       X += Roi.first * double(In - 1);
@@ -116,6 +170,8 @@ AxisPlan planAxis(const ResizeMode &M, int64_t In, int64_t Out, double Scale,
                    : M.Nearest == "ceil"              ? false
                                                       : Ratio <= 0.5;
       W = {Lower ? 1.0 : 0.0, Lower ? 0.0 : 1.0};
+    } else if (widened(M, Scale)) {
+      W = widenedCoeffs(M, Ratio, Scale);
     } else if (M.Mode == "linear") {
       W = {1 - Ratio, Ratio};
     } else {
@@ -150,11 +206,202 @@ AxisPlan planAxis(const ResizeMode &M, int64_t In, int64_t Out, double Scale,
   return P;
 }
 
+/// Axis D of X resampled by plan P: a sum over the taps of gathers along D
+/// times their weights (nearest: the one gather), with Extrapolation where
+/// tf_crop_and_resize samples outside the input.
+Value resampleAxis(Importer &I, const ResizeMode &M, Value X, size_t D, const AxisPlan &P,
+                   double Extrapolation) {
+  OpBuilder &B = I.B;
+  Type T = Importer::eltOf(X);
+  Shape S = I.shapeOf(X), GS = S;
+  int64_t Out = int64_t(P.Outside.size());
+  GS[D] = Out;
+  Shape WS(S.size(), 1);
+  WS[D] = Out;
+  Value Sum;
+  for (size_t K = 0; K < P.Idx.size(); ++K) {
+    Const Idx;
+    Idx.DType = onnx::TensorProto::INT64;
+    Idx.Dims = {Out};
+    Idx.I = P.Idx[K];
+    Value IdxV = I.materialize(Idx);
+    if (!IdxV)
+      return {};
+    Value G = B.create<graph::GatherOp>(I.Loc, RankedTensorType::get(GS, T), X, IdxV,
+                                        B.getI64IntegerAttr(int64_t(D)));
+    if (M.Mode == "nearest") {
+      Sum = G;
+      break;
+    }
+    Value W =
+        I.constFrom(WS, T, [&](const std::vector<int64_t> &At) { return P.W[K][size_t(At[D])]; });
+    Value Term = I.bin<graph::MulOp>(G, W);
+    Sum = Sum ? I.bin<graph::AddOp>(Sum, Term) : Term;
+    if (!Sum) // a failed step must not restart the sum
+      return {};
+  }
+  if (std::find(P.Outside.begin(), P.Outside.end(), true) != P.Outside.end()) {
+    Const Mask;
+    Mask.DType = onnx::TensorProto::BOOL;
+    Mask.Dims = WS;
+    for (bool O : P.Outside)
+      Mask.I.push_back(O);
+    Value MaskV = I.materialize(Mask); // first: the graph keeps its constants in order
+    Sum = I.where(MaskV, I.scalar(Extrapolation, T), Sum);
+  }
+  return Sum;
+}
+
 } // namespace
 
 LogicalResult Importer::importResize() { return buildResize(/*Upsample=*/false); }
 
+/// Opset 18: antialias, axes, keep_aspect_ratio_policy.
+LogicalResult Importer::importResize18() { return buildResize(/*Upsample=*/false); }
+
+/// Opset 19: coordinate_transformation_mode half_pixel_symmetric.
+LogicalResult Importer::importResize19() { return buildResize(/*Upsample=*/false); }
+
 LogicalResult Importer::importUpsample() { return buildResize(/*Upsample=*/true); }
+
+LogicalResult Importer::resizeAttrs18() {
+  // ONNX's checker does not know opset 18 here: the inputs and attribute
+  // types are checked as it would.
+  if (Node->input_size() > 4)
+    return fail("Resize takes at most 4 inputs, not " + std::to_string(Node->input_size()));
+  if (failed(onlyAttrs({"mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a",
+                        "exclude_outside", "extrapolation_value", "antialias", "axes",
+                        "keep_aspect_ratio_policy"})))
+    return failure();
+  using AP = onnx::AttributeProto;
+  static const std::map<std::string, std::pair<AP::AttributeType, const char *>> Types = {
+      {"mode", {AP::STRING, "a string"}},
+      {"coordinate_transformation_mode", {AP::STRING, "a string"}},
+      {"nearest_mode", {AP::STRING, "a string"}},
+      {"keep_aspect_ratio_policy", {AP::STRING, "a string"}},
+      {"cubic_coeff_a", {AP::FLOAT, "a float"}},
+      {"extrapolation_value", {AP::FLOAT, "a float"}},
+      {"exclude_outside", {AP::INT, "an int"}},
+      {"antialias", {AP::INT, "an int"}},
+      {"axes", {AP::INTS, "a list of ints"}}};
+  for (const auto &A : Node->attribute()) {
+    const auto &[Want, What] = Types.at(A.name());
+    if (A.type() != Want)
+      return fail("attribute " + q(A.name()) + " must be " + What);
+  }
+  int64_t Antialias = intAttr("antialias", 0);
+  if (Antialias != 0 && Antialias != 1)
+    return fail("antialias '" + std::to_string(Antialias) + "' is not supported");
+  std::string Policy = stringAttr("keep_aspect_ratio_policy", "stretch");
+  if (Policy != "stretch" && Policy != "not_larger" && Policy != "not_smaller")
+    return fail("keep_aspect_ratio_policy " + q(Policy) + " is not supported");
+  return success();
+}
+
+FailureOr<std::vector<int64_t>> Importer::resizeAxes(size_t Rank) {
+  std::vector<int64_t> Axes;
+  if (Opset < 18 || !attr("axes")) {
+    for (size_t D = 0; D < Rank; ++D)
+      Axes.push_back(int64_t(D));
+    return Axes;
+  }
+  Axes = intsAttr("axes");
+  if (Axes.empty())
+    return fail("axes must not be empty");
+  std::vector<bool> Seen(Rank, false);
+  for (int64_t &A : Axes) {
+    if (A < -int64_t(Rank) || A >= int64_t(Rank))
+      return fail("axis " + std::to_string(A) + " is out of range for an input of rank " +
+                  std::to_string(Rank));
+    if (A < 0)
+      A += int64_t(Rank);
+    if (Seen[size_t(A)])
+      return fail("axes names axis " + std::to_string(A) + " twice");
+    Seen[size_t(A)] = true;
+  }
+  return Axes;
+}
+
+LogicalResult Importer::resizeTargets(int ScalesAt, int SizesAt, const std::vector<int64_t> &Axes,
+                                      const Shape &In, Shape &Out, std::vector<double> &Scales) {
+  size_t Rank = In.size(), NA = Axes.size();
+  bool Listed = Opset >= 18 && attr("axes");
+  bool HaveSizes = false;
+  if (SizesAt >= 0 && hasInput(SizesAt)) {
+    FailureOr<Shape> SizesShape = inputShape(SizesAt);
+    if (failed(SizesShape))
+      return failure();
+    HaveSizes = *SizesShape != Shape{0};
+  }
+  if (HaveSizes) {
+    FailureOr<std::vector<int64_t>> SizesOr = constInts(SizesAt, "sizes");
+    if (failed(SizesOr))
+      return failure();
+    const std::vector<int64_t> &Sizes = *SizesOr;
+    if (Sizes.size() != NA)
+      return fail(
+          "sizes has " + std::to_string(Sizes.size()) + " values for " +
+          (Listed ? std::to_string(NA) + " axes" : "an input of rank " + std::to_string(Rank)));
+    for (size_t K = 0; K < NA; ++K) {
+      size_t D = size_t(Axes[K]);
+      if (Sizes[K] < 0)
+        return fail("sizes must not be negative");
+      Out[D] = Sizes[K];
+      Scales[D] = In[D] ? double(Sizes[K]) / double(In[D]) : 1.0;
+    }
+    std::string Policy =
+        Opset >= 18 ? stringAttr("keep_aspect_ratio_policy", "stretch") : std::string("stretch");
+    if (Policy == "stretch")
+      return success();
+    // One scale for the named axes, the smallest (not_larger) or largest
+    // (not_smaller) of theirs; sizes rounded half up as ONNX's reference
+    // rounds them (int(scale * in + 0.5)).
+    double Common = Scales[size_t(Axes[0])];
+    for (size_t K = 0; K < NA; ++K) {
+      size_t D = size_t(Axes[K]);
+      if (In[D] == 0)
+        return fail("keep_aspect_ratio_policy " + q(Policy) + " cannot resize an empty axis");
+      Common = Policy == "not_larger" ? std::min(Common, Scales[D]) : std::max(Common, Scales[D]);
+    }
+    for (size_t K = 0; K < NA; ++K) {
+      size_t D = size_t(Axes[K]);
+      double O = std::floor(Common * double(In[D]) + 0.5);
+      if (O > double(INT64_MAX / 2))
+        return fail("sizes give an output too large");
+      Out[D] = int64_t(O);
+      Scales[D] = Common;
+    }
+    return success();
+  }
+  const Const *C = nullptr;
+  Const FromAttr;
+  if (ScalesAt < 0) {
+    std::vector<float> S;
+    if (const auto *A = attr("scales"))
+      S.assign(A->floats().begin(), A->floats().end());
+    FromAttr.F = S;
+    FromAttr.Dims = {int64_t(S.size())};
+    C = &FromAttr;
+  } else {
+    C = constInput(ScalesAt, "scales");
+    if (!C)
+      return failure();
+  }
+  if (!C->isFloat() || C->size() != int64_t(NA))
+    return fail("scales needs " + std::to_string(NA) + " float values");
+  for (size_t K = 0; K < NA; ++K) {
+    size_t D = size_t(Axes[K]);
+    double S = double(C->F[K]);
+    if (!(S > 0) || !std::isfinite(S))
+      return fail("scales must be positive and finite");
+    Scales[D] = S;
+    double O = std::floor(S * double(In[D]));
+    if (O > double(INT64_MAX / 2))
+      return fail("scale " + std::to_string(S) + " gives an output too large");
+    Out[D] = int64_t(O);
+  }
+  return success();
+}
 
 LogicalResult Importer::buildResize(bool Upsample) {
   ResizeMode M;
@@ -172,13 +419,16 @@ LogicalResult Importer::buildResize(bool Upsample) {
     M.Transform = "asymmetric";
     M.Simple = true;
   } else {
-    if (failed(onlyAttrs({"mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a",
-                          "exclude_outside", "extrapolation_value"})))
+    if (Opset >= 18
+            ? failed(resizeAttrs18())
+            : failed(onlyAttrs({"mode", "coordinate_transformation_mode", "nearest_mode",
+                                "cubic_coeff_a", "exclude_outside", "extrapolation_value"})))
       return failure();
     M.Transform = stringAttr("coordinate_transformation_mode", "half_pixel");
     M.Nearest = stringAttr("nearest_mode", "round_prefer_floor");
     M.CubicA = floatAttr("cubic_coeff_a", -0.75f);
     M.ExcludeOutside = intAttr("exclude_outside", 0) != 0;
+    M.Antialias = Opset >= 18 && intAttr("antialias", 0) != 0;
     Extrapolation = floatAttr("extrapolation_value", 0.0f);
     RoiAt = 1;
     ScalesAt = 2;
@@ -191,10 +441,16 @@ LogicalResult Importer::buildResize(bool Upsample) {
     return fail("mode cubic needs opset 11 or later");
   if (M.Simple && M.Mode == "linear")
     M.Simple = false; // asymmetric linear; Simple only chooses nearest positions
+  // ONNX's reference refuses antialias with nearest, which the spec leaves
+  // undefined.
+  if (M.Antialias && M.Mode == "nearest")
+    return fail("antialias is not supported with mode 'nearest'");
   static const std::set<std::string> Transforms = {"half_pixel",         "asymmetric",
                                                    "pytorch_half_pixel", "tf_half_pixel_for_nn",
                                                    "align_corners",      "tf_crop_and_resize"};
-  if (!Transforms.count(M.Transform))
+  if (M.Transform == "half_pixel_symmetric" && Opset < 19)
+    return fail("coordinate_transformation_mode 'half_pixel_symmetric' needs opset 19 or later");
+  if (!Transforms.count(M.Transform) && M.Transform != "half_pixel_symmetric")
     return fail("coordinate_transformation_mode " + q(M.Transform) + " is not supported");
   static const std::set<std::string> Roundings = {"round_prefer_floor", "round_prefer_ceil",
                                                   "floor", "ceil"};
@@ -207,112 +463,44 @@ LogicalResult Importer::buildResize(bool Upsample) {
   Shape In = shapeOf(X), Out = In;
   size_t Rank = In.size();
   std::vector<double> Scales(Rank, 1.0);
-  bool HaveSizes = false;
-  if (SizesAt >= 0 && hasInput(SizesAt)) {
-    FailureOr<Shape> SizesShape = inputShape(SizesAt);
-    if (failed(SizesShape))
-      return failure();
-    HaveSizes = *SizesShape != Shape{0};
-  }
-  if (HaveSizes) {
-    FailureOr<std::vector<int64_t>> SizesOr = constInts(SizesAt, "sizes");
-    if (failed(SizesOr))
-      return failure();
-    const std::vector<int64_t> &Sizes = *SizesOr;
-    if (Sizes.size() != Rank)
-      return fail("sizes has " + std::to_string(Sizes.size()) + " values for an input of rank " +
-                  std::to_string(Rank));
-    for (size_t D = 0; D < Rank; ++D) {
-      if (Sizes[D] < 0)
-        return fail("sizes must not be negative");
-      Out[D] = Sizes[D];
-      Scales[D] = In[D] ? double(Sizes[D]) / double(In[D]) : 1.0;
-    }
-  } else {
-    const Const *C = nullptr;
-    Const FromAttr;
-    if (ScalesAt < 0) {
-      std::vector<float> S;
-      if (const auto *A = attr("scales"))
-        S.assign(A->floats().begin(), A->floats().end());
-      FromAttr.F = S;
-      FromAttr.Dims = {int64_t(S.size())};
-      C = &FromAttr;
-    } else {
-      C = constInput(ScalesAt, "scales");
-      if (!C)
-        return failure();
-    }
-    if (!C->isFloat() || C->size() != int64_t(Rank))
-      return fail("scales needs " + std::to_string(Rank) + " float values");
-    for (size_t D = 0; D < Rank; ++D) {
-      double S = double(C->F[D]);
-      if (!(S > 0) || !std::isfinite(S))
-        return fail("scales must be positive and finite");
-      Scales[D] = S;
-      double O = std::floor(S * double(In[D]));
-      if (O > double(INT64_MAX / 2))
-        return fail("scale " + std::to_string(S) + " gives an output too large");
-      Out[D] = int64_t(O);
-    }
-  }
+  FailureOr<std::vector<int64_t>> Axes = resizeAxes(Rank);
+  if (failed(Axes) || failed(resizeTargets(ScalesAt, SizesAt, *Axes, In, Out, Scales)))
+    return failure();
   if (failed(checkComputed(Out, onnxType(eltOf(X)), "output", shapes::numElements(In))))
     return failure();
+  // roi: starts then ends of the resized axes; the others keep [0, 1].
   std::vector<double> Roi(2 * Rank, 0.0);
+  size_t NA = Axes->size();
   if (M.Transform == "tf_crop_and_resize") {
     const Const *R = constInput(RoiAt, "roi");
     if (!R)
       return failure();
-    if (!R->isFloat() || R->size() != int64_t(2 * Rank))
-      return fail("roi needs " + std::to_string(2 * Rank) + " float values");
-    for (size_t K = 0; K < 2 * Rank; ++K)
-      Roi[K] = R->F[K];
+    if (!R->isFloat() || R->size() != int64_t(2 * NA))
+      return fail("roi needs " + std::to_string(2 * NA) + " float values");
+    for (size_t D = 0; D < Rank; ++D)
+      Roi[D + Rank] = 1.0;
+    for (size_t K = 0; K < NA; ++K) {
+      Roi[size_t((*Axes)[K])] = R->F[K];
+      Roi[size_t((*Axes)[K]) + Rank] = R->F[K + NA];
+    }
   }
-  Type T = eltOf(X);
   for (size_t D = Rank; D-- > 0;) {
     if (In[D] == 0 || Out[D] == 0) {
       if (In[D] != Out[D])
         return fail("cannot resize an empty dimension to a non-empty one");
       continue;
     }
+    if (widened(M, Scales[D])) {
+      int64_t Taps = tapsOf(M, Scales[D]);
+      if (failed(checkUnroll(Taps, "the antialiased filter")) ||
+          failed(checkComputed({Taps, Out[D]}, onnx::TensorProto::INT64,
+                               "the antialiased filter's taps")))
+        return failure();
+    }
     AxisPlan P = planAxis(M, In[D], Out[D], Scales[D], {Roi[D], Roi[D + Rank]});
     if (P.identity(In[D]))
       continue;
-    Shape S = shapeOf(X), GS = S;
-    GS[D] = Out[D];
-    Shape WS(Rank, 1);
-    WS[D] = Out[D];
-    Value Sum;
-    for (size_t K = 0; K < P.Idx.size(); ++K) {
-      Const Idx;
-      Idx.DType = onnx::TensorProto::INT64;
-      Idx.Dims = {Out[D]};
-      Idx.I = P.Idx[K];
-      Value IdxV = materialize(Idx);
-      if (!IdxV)
-        return failure();
-      Value G = B.create<graph::GatherOp>(Loc, RankedTensorType::get(GS, T), X, IdxV,
-                                          B.getI64IntegerAttr(int64_t(D)));
-      if (M.Mode == "nearest") {
-        Sum = G;
-        break;
-      }
-      Value W =
-          constFrom(WS, T, [&](const std::vector<int64_t> &At) { return P.W[K][size_t(At[D])]; });
-      Value Term = bin<graph::MulOp>(G, W);
-      Sum = Sum ? bin<graph::AddOp>(Sum, Term) : Term;
-      if (!Sum) // a failed step must not restart the sum
-        return failure();
-    }
-    if (std::find(P.Outside.begin(), P.Outside.end(), true) != P.Outside.end()) {
-      Const Mask;
-      Mask.DType = onnx::TensorProto::BOOL;
-      Mask.Dims = WS;
-      for (bool O : P.Outside)
-        Mask.I.push_back(O);
-      Sum = where(materialize(Mask), scalar(Extrapolation, T), Sum);
-    }
-    X = Sum;
+    X = resampleAxis(*this, M, X, D, P, Extrapolation);
     if (!X)
       return failure();
   }

@@ -247,9 +247,7 @@ LogicalResult Importer::importSlice() {
                           B.getDenseI64ArrayAttr(AE), B.getDenseI64ArrayAttr(ASt)));
 }
 
-LogicalResult Importer::importSplit() {
-  if (failed(onlyAttrs({"axis", "split"})))
-    return failure();
+LogicalResult Importer::splitOutputs(std::vector<int64_t> Sizes) {
   Value X = input(0);
   if (!X)
     return failure();
@@ -257,15 +255,6 @@ LogicalResult Importer::importSplit() {
   int64_t Axis = intAttr("axis", 0);
   if (!shapes::normalizeAxis(Axis, int64_t(S.size())))
     return fail("axis out of range");
-  std::vector<int64_t> Sizes;
-  if (Opset >= 13 && hasInput(1)) {
-    FailureOr<std::vector<int64_t>> V = constInts(1, "split");
-    if (failed(V))
-      return failure();
-    Sizes = std::move(*V);
-  } else {
-    Sizes = intsAttr("split");
-  }
   int64_t N = Node->output_size();
   if (N < 1)
     return fail("Split needs outputs");
@@ -288,6 +277,58 @@ LogicalResult Importer::importSplit() {
     At += Sizes[size_t(K)];
   }
   return success();
+}
+
+LogicalResult Importer::importSplit() {
+  if (failed(onlyAttrs({"axis", "split"})))
+    return failure();
+  if (Opset >= 13 && hasInput(1)) {
+    FailureOr<std::vector<int64_t>> V = constInts(1, "split");
+    if (failed(V))
+      return failure();
+    return splitOutputs(std::move(*V));
+  }
+  return splitOutputs(intsAttr("split"));
+}
+
+/// From opset 18, num_outputs instead of the split input gives chunks of
+/// ceil(dim / num_outputs), the last smaller. With neither (which the
+/// spec leaves open), equal parts, one per output, as before opset 18:
+/// an uneven dimension is refused rather than guessed.
+LogicalResult Importer::importSplit18() {
+  if (failed(onlyAttrs({"axis", "num_outputs"})))
+    return failure();
+  if (hasInput(1)) {
+    if (attr("num_outputs"))
+      return fail("num_outputs and the split input are mutually exclusive");
+    FailureOr<std::vector<int64_t>> V = constInts(1, "split");
+    if (failed(V))
+      return failure();
+    return splitOutputs(std::move(*V));
+  }
+  if (!attr("num_outputs"))
+    return splitOutputs({});
+  int64_t N = intAttr("num_outputs", 0);
+  if (N < 1)
+    return fail("num_outputs must be positive, got " + std::to_string(N));
+  if (N != Node->output_size())
+    return fail("num_outputs " + std::to_string(N) + " differs from the node's " +
+                std::to_string(Node->output_size()) + " outputs");
+  FailureOr<Shape> S = inputShape(0);
+  if (failed(S))
+    return failure();
+  int64_t Axis = intAttr("axis", 0);
+  if (!shapes::normalizeAxis(Axis, int64_t(S->size())))
+    return fail("axis out of range");
+  // N * Chunk < Dim + N: no overflow for a dimension in DRAM.
+  int64_t Dim = (*S)[size_t(Axis)], Chunk = Dim / N + (Dim % N != 0);
+  int64_t Last = Dim - Chunk * (N - 1);
+  if (Last < 0)
+    return fail("dimension " + std::to_string(Dim) + " does not split into " + std::to_string(N) +
+                " chunks of " + std::to_string(Chunk));
+  std::vector<int64_t> Sizes(size_t(N - 1), Chunk);
+  Sizes.push_back(Last);
+  return splitOutputs(std::move(Sizes));
 }
 
 LogicalResult Importer::importGather() {

@@ -19,8 +19,15 @@ using namespace d1;
 namespace {
 
 TEST(OperatorRegistryTest, EntriesAreOperatorsOfTheDefaultDomain) {
+  // The newest opset libonnx's schemas know; entries of later opsets (d1c
+  // reads up to 21) are past what they can check.
+  const auto &Ranges = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
+  int64_t Known = Ranges.at(onnx::ONNX_DOMAIN).second;
   for (const RegisteredOperator &E : registeredOperators()) {
     EXPECT_GE(E.Since, 1) << E.OpType;
+    EXPECT_LE(E.Since, 21) << E.OpType;
+    if (E.Since > Known)
+      continue;
     // The schema in force at that opset (null for a misspelled operator or
     // one that did not exist yet).
     EXPECT_NE(onnx::OpSchemaRegistry::Schema(E.OpType, int(E.Since), ""), nullptr)

@@ -38,6 +38,7 @@ def Graph_Tensor : RankedTensorOf<[F32, I1, I8, I16, I32, I64, UI8, UI16, UI32, 
 def Graph_NumTensor : RankedTensorOf<[F32, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
 def Graph_IntTensor : RankedTensorOf<[I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
 def Graph_BoolTensor : RankedTensorOf<[I1]>;
+def Graph_BoolOrIntTensor : RankedTensorOf<[I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
 def Graph_F32Tensor : RankedTensorOf<[F32]>;
 
 //===----------------------------------------------------------------------===//
@@ -90,7 +91,8 @@ def Graph_AtanOp : Graph_UnaryOp<"atan", "Atan", "arctangent">;
 def Graph_NegOp : Graph_UnaryOp<"neg", "Neg", "-x (wraps for integers)", Graph_NumTensor>;
 def Graph_AbsOp : Graph_UnaryOp<"abs", "Abs", "|x|", Graph_NumTensor>;
 def Graph_SignOp : Graph_UnaryOp<"sign", "Sign", "-1, 0 or 1 (NaN stays NaN)", Graph_NumTensor>;
-def Graph_NotOp : Graph_UnaryOp<"not", "Not", "logical not", Graph_BoolTensor>;
+def Graph_NotOp : Graph_UnaryOp<"not", "Not", "logical (bool) or bitwise (integers) not",
+                                Graph_BoolOrIntTensor>;
 
 def Graph_IsNaNOp : Graph_Op<"isnan", !listconcat([SameOperandsAndResultShape], Graph_Elementwise)> {
   let summary = "true where x is NaN";
@@ -176,9 +178,12 @@ def Graph_BitShiftOp : Graph_BinaryOp<"bitshift", "", "lhs shifted left (left = 
     }
   }];
 }
-def Graph_AndOp : Graph_BinaryOp<"and", "And", "logical and", Graph_BoolTensor>;
-def Graph_OrOp : Graph_BinaryOp<"or", "Or", "logical or", Graph_BoolTensor>;
-def Graph_XorOp : Graph_BinaryOp<"xor", "Xor", "logical xor", Graph_BoolTensor>;
+def Graph_AndOp : Graph_BinaryOp<"and", "And", "logical (bool) or bitwise (integers) and",
+                                Graph_BoolOrIntTensor>;
+def Graph_OrOp : Graph_BinaryOp<"or", "Or", "logical (bool) or bitwise (integers) or",
+                                Graph_BoolOrIntTensor>;
+def Graph_XorOp : Graph_BinaryOp<"xor", "Xor", "logical (bool) or bitwise (integers) xor",
+                                Graph_BoolOrIntTensor>;
 
 def Graph_ComparePredicateAttr : I32EnumAttr<"ComparePredicate", "comparison", [
     I32EnumAttrCase<"EQ", 0, "eq">, I32EnumAttrCase<"LT", 1, "lt">,

@@ -216,8 +216,8 @@ LogicalResult ElementwiseOp::verify() {
   case EltKind::Or:
   case EltKind::Xor:
   case EltKind::Not:
-    if (!Bool)
-      return emitOpError("logical kinds take bool");
+    if (Float)
+      return emitOpError("logical and bitwise kinds take bool or integers");
     break;
   case EltKind::Shl:
   case EltKind::Shr:

@@ -114,8 +114,8 @@ Value Codegen::applyScalar(tile::EltKind Kind, Type T, ArrayRef<Value> X, ArrayR
     return I.or_({X[0], X[1]});
   case K::Xor:
     return I.xor_({X[0], X[1]});
-  case K::Not:
-    return I.xori({X[0], 1});
+  case K::Not: // logical on bool (0 or 1), bitwise on integers
+    return I.xori({X[0], T.isInteger(1) ? 1 : -1});
   case K::Neg:
     return I.sub({Zero, X[0]});
   case K::Abs:

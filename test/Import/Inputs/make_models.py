@@ -596,7 +596,7 @@ def errors():
     ], [], [vi("y", [2])])
 
     relu = [node("Relu", ["x"], ["y"])]
-    bad("opset18", relu, x33, [vi("y", [3, 3])], opset=18)
+    bad("opset22", relu, x33, [vi("y", [3, 3])], opset=22)
     bad("custom", [
         h.make_node("MyOp", ["x"], ["y"], name="custom", domain="com.example"),
     ], x33, [vi("y", [3, 3])], opsets=[("com.example", 1)])

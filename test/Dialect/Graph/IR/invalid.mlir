@@ -79,7 +79,7 @@ func.func @where_types(%c: tensor<4xi1>, %x: tensor<4xf32>, %y: tensor<4xi32>) -
 // -----
 
 func.func @logic_on_floats(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{must be ranked tensor of 1-bit signless integer values}}
+  // expected-error @+1 {{must be ranked tensor of 1-bit signless integer or 8-bit signless integer}}
   %r = graph.and %x, %x : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
   return %r : tensor<4xf32>
 }

@@ -57,3 +57,17 @@ func.func @types(%a: tensor<4xi64>, %b: tensor<4xui8>, %x: tensor<4xf32>) -> (te
   %s = graph.bitshift %b, %b {left = true} : tensor<4xui8>, tensor<4xui8> -> tensor<4xui8>
   return %r, %s, %w : tensor<4xi64>, tensor<4xui8>, tensor<4xf32>
 }
+
+// -----
+
+// and, or, xor and not are logical on bool and bitwise on integers.
+// CHECK-LABEL: func.func @bitwise
+// CHECK: graph.and %arg0, %arg1 : tensor<4xui8>, tensor<4xui8> -> tensor<4xui8>
+// CHECK: graph.xor %arg0, %arg1 : tensor<4xui8>, tensor<4xui8> -> tensor<4xui8>
+// CHECK: graph.not %arg0 : tensor<4xui8>
+func.func @bitwise(%a: tensor<4xui8>, %b: tensor<4xui8>) -> (tensor<4xui8>, tensor<4xui8>, tensor<4xui8>) {
+  %0 = graph.and %a, %b : tensor<4xui8>, tensor<4xui8> -> tensor<4xui8>
+  %1 = graph.xor %a, %b : tensor<4xui8>, tensor<4xui8> -> tensor<4xui8>
+  %2 = graph.not %a : tensor<4xui8>
+  return %0, %1, %2 : tensor<4xui8>, tensor<4xui8>, tensor<4xui8>
+}

@@ -63,10 +63,10 @@ func.func @sin_of_ints(%s: memref<16xi32, #tile.mem<sram>>) {
 
 // -----
 
-func.func @logic_on_ints(%s: memref<16xi32, #tile.mem<sram>>) {
+func.func @logic_on_floats(%s: memref<16xf32, #tile.mem<sram>>) {
   %c0 = arith.constant 0 : index
-  // expected-error @+1 {{logical kinds take bool}}
-  tile.elementwise and %s[%c0], %s[%c0] -> %s[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, params = array<f32>} : memref<16xi32, #tile.mem<sram>>, memref<16xi32, #tile.mem<sram>>, memref<16xi32, #tile.mem<sram>>
+  // expected-error @+1 {{logical and bitwise kinds take bool or integers}}
+  tile.elementwise and %s[%c0], %s[%c0] -> %s[%c0] {count = 16 : i64, in0_stride = 1 : i64, in1_stride = 1 : i64, params = array<f32>} : memref<16xf32, #tile.mem<sram>>, memref<16xf32, #tile.mem<sram>>, memref<16xf32, #tile.mem<sram>>
   return
 }
 
