@@ -307,7 +307,10 @@ LogicalResult Importer::importPad() {
       V = *Fill;
     }
   }
-  return setOutput(0, pad(X, Pads, stringAttr("mode", "constant"), V));
+  std::string Mode = stringAttr("mode", "constant");
+  if (Mode == "wrap")
+    return fail("pad mode 'wrap' is supported from opset 19 on");
+  return setOutput(0, pad(X, Pads, Mode, V));
 }
 
 LogicalResult Importer::padOutput18(bool Wrap) {
@@ -350,84 +353,14 @@ LogicalResult Importer::padOutput18(bool Wrap) {
     }
   }
   std::string Mode = stringAttr("mode", "constant");
-  if (Mode != "wrap")
-    return setOutput(0, pad(X, Pads, Mode, Fill));
-  if (!Wrap)
+  if (Mode == "wrap" && !Wrap)
     return fail("pad mode 'wrap' is supported from opset 19 on");
-  return setOutput(0, wrapPad(X, Pads));
+  return setOutput(0, pad(X, Pads, Mode, Fill));
 }
 
 LogicalResult Importer::importPad18() { return padOutput18(/*Wrap=*/false); }
 
 LogicalResult Importer::importPad19() { return padOutput18(/*Wrap=*/true); }
-
-Value Importer::wrapPad(Value X, const std::vector<int64_t> &Pads) {
-  if (!X)
-    return {};
-  Shape S = shapeOf(X);
-  size_t R = S.size();
-  if (Pads.size() != 2 * R)
-    return fail("pads needs " + std::to_string(2 * R) + " values");
-  Type T = eltOf(X);
-  // The padded shape first: nothing is built for one beyond DRAM.
-  Shape Padded = S;
-  for (size_t D = 0; D < R; ++D) {
-    // A crop then a wrap could take the wrapped elements from the input or
-    // from what is kept: refused rather than guessed.
-    if (Pads[D] < 0 || Pads[D + R] < 0)
-      return fail("negative pads are not supported in mode 'wrap'");
-    FailureOr<int64_t> WithLo = addOrFail(S[D], Pads[D], "the padded size");
-    if (failed(WithLo))
-      return {};
-    FailureOr<int64_t> Size = addOrFail(*WithLo, Pads[D + R], "the padded size");
-    if (failed(Size))
-      return {};
-    Padded[D] = *Size;
-  }
-  if (failed(checkSize(Padded, bytesOf(T), "the padded tensor")))
-    return {};
-  for (size_t D = 0; D < R; ++D) {
-    int64_t Lo = Pads[D], Hi = Pads[D + R], Len = S[D];
-    if (!Lo && !Hi)
-      continue;
-    if (Len == 0)
-      return fail("cannot pad an empty dimension by wrap");
-    // Padded element i is input element (i - Lo) mod Len: a slice of the
-    // far end, or a constant gather where the padding is longer than the
-    // axis.
-    auto Piece = [&](int64_t N, bool Before) -> Value {
-      if (N <= Len)
-        return sliceAlong(X, int64_t(D), Before ? Len - N : 0, Before ? Len : N);
-      if (failed(checkComputed({N}, onnx::TensorProto::INT64, "the padding's index table")))
-        return {};
-      Const Idx;
-      Idx.DType = onnx::TensorProto::INT64;
-      Idx.Dims = {N};
-      for (int64_t K = 0; K < N; ++K)
-        Idx.I.push_back(Before ? ((K - N) % Len + Len) % Len : K % Len);
-      Value IdxV = materialize(Idx);
-      if (!IdxV)
-        return {};
-      Shape PS = shapeOf(X);
-      PS[D] = N;
-      return B.create<graph::GatherOp>(Loc, RankedTensorType::get(PS, T), X, IdxV,
-                                       B.getI64IntegerAttr(int64_t(D)));
-    };
-    std::vector<Value> Parts;
-    if (Lo)
-      Parts.push_back(Piece(Lo, true));
-    Parts.push_back(X);
-    if (Hi)
-      Parts.push_back(Piece(Hi, false));
-    if (llvm::is_contained(Parts, Value()))
-      return {};
-    Shape Out = shapeOf(X);
-    Out[D] = Padded[D];
-    X = B.create<graph::ConcatOp>(Loc, RankedTensorType::get(Out, T), Parts,
-                                  B.getI64IntegerAttr(int64_t(D)));
-  }
-  return X;
-}
 
 /// Each listed axis cropped or padded with zeros to its target size,
 /// centered: a crop starts at (in - out) / 2, a pad puts (out - in) / 2

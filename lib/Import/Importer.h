@@ -555,8 +555,8 @@ public:
   RankedTensorType f32(const Shape &S) { return RankedTensorType::get(S, Float32Type::get(&Ctx)); }
   Type elementType(int32_t T);
   /// Pads (begin values for every axis, then end values; negative crops) in
-  /// mode constant (with Fill), edge or reflect: concatenations of constant
-  /// blocks or gathered edge elements.
+  /// mode constant (with Fill), edge, reflect or wrap: concatenations of
+  /// constant blocks, gathered edge elements or slices of the far end.
   Value pad(Value X, const std::vector<int64_t> &Pads, const std::string &Mode, double Fill);
   /// Stride - 1 zeros after each element along Axis (but the last).
   Value interleaveZeros(Value X, int64_t Axis, int64_t Stride);

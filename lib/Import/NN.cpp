@@ -302,8 +302,13 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
   size_t R = S.size();
   if (Pads.size() != 2 * R)
     return fail("pads needs " + std::to_string(2 * R) + " values");
-  if (Mode != "constant" && Mode != "edge" && Mode != "reflect")
+  if (Mode != "constant" && Mode != "edge" && Mode != "reflect" && Mode != "wrap")
     return fail("pad mode " + q(Mode) + " is not supported");
+  bool Wrap = Mode == "wrap";
+  // A crop then a wrap could take the wrapped elements from the input or
+  // from what is kept: refused rather than guessed.
+  if (Wrap && llvm::any_of(Pads, [](int64_t P) { return P < 0; }))
+    return fail("negative pads are not supported in mode 'wrap'");
   Type T = eltOf(X);
   // The padded shape first: nothing is built for one beyond DRAM.
   // (Negative pads crop at most the whole dimension.)
@@ -339,21 +344,30 @@ Value Importer::pad(Value X, const std::vector<int64_t> &Pads, const std::string
                   " needs a dimension larger than " + std::to_string(S[D]));
     if (Mode != "constant" && S[D] == 0)
       return fail("cannot pad an empty dimension by " + Mode);
-    if (Mode != "constant" && failed(checkComputed({std::max(Lo, Hi)}, onnx::TensorProto::INT64,
-                                                   "the padding's index table")))
+    // (Wrap padding no longer than the axis is a slice: no table.)
+    if (Mode != "constant" && !(Wrap && std::max(Lo, Hi) <= S[D]) &&
+        failed(checkComputed({std::max(Lo, Hi)}, onnx::TensorProto::INT64,
+                             "the padding's index table")))
       return {};
     // The pieces before and after: constant blocks, or copies of the edge
-    // (reflected) elements taken with constant gathers.
+    // (reflected) elements taken with constant gathers. Wrapped, padded
+    // element i is input element (i - Lo) mod S[D]: a slice of the far end,
+    // or a gather where the padding is longer than the axis.
     auto Piece = [&](int64_t N, bool Before) -> Value {
       Shape PS = S;
       PS[D] = N;
       if (Mode == "constant")
         return splat(PS, T, Fill);
+      if (Wrap && N <= S[D])
+        return sliceAlong(X, int64_t(D), Before ? S[D] - N : 0, Before ? S[D] : N);
       Const Idx;
       Idx.DType = onnx::TensorProto::INT64;
       Idx.Dims = {N};
       for (int64_t K = 0; K < N; ++K) {
-        int64_t At = Mode == "edge" ? (Before ? 0 : S[D] - 1) : Before ? N - K : S[D] - 2 - K;
+        int64_t At = Wrap             ? (Before ? ((K - N) % S[D] + S[D]) % S[D] : K % S[D])
+                     : Mode == "edge" ? (Before ? 0 : S[D] - 1)
+                     : Before         ? N - K
+                                      : S[D] - 2 - K;
         Idx.I.push_back(At);
       }
       Value IdxV = materialize(Idx);
