@@ -7,9 +7,11 @@ include "mlir/Pass/PassBase.td"
 def GraphToTile : Pass<"convert-graph-to-tile", "mlir::ModuleOp"> {
   let summary = "Lower graph ops to tiled loops of DMA and SRAM micro-kernels";
   let description = [{
-    Tensors become DRAM memrefs: `@main`'s inputs and outputs become its
-    arguments (outputs by destination), constants become `memref.global`s,
-    and every other value a DRAM allocation. Each graph op becomes loops over
+    A dialect conversion with one pattern per graph op, grouped by op family
+    (`lib/Conversion/GraphToTile/`). Tensors become DRAM memrefs: `@main`'s
+    inputs and outputs become its arguments (outputs by destination),
+    constants become `memref.global`s, and every other value a DRAM
+    allocation. Each graph op becomes loops over
     tiles sized to fit the core's SRAM (`sram_bytes` of the target): DMA the
     input tiles in, run `tile.matmul` / `tile.elementwise` on them, DMA the
     result out. Remainders get their own static-size copy of the body.

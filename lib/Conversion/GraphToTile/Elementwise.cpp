@@ -1,4 +1,4 @@
-//===- Elementwise.cpp - Elementwise ops with broadcasting ------------------===//
+//===- Elementwise.cpp - Elementwise ops, pow, batch norm, cast -------------===//
 #include "Lowering.h"
 
 namespace d1::graphtotile {
@@ -7,14 +7,15 @@ namespace d1::graphtotile {
 // are coalesced, the innermost becomes the row, the next one is tiled, and
 // the rest are loops. Each input has an element stride per output dim (0
 // where it broadcasts).
-void Lowering::lowerElementwise(Operation *Op, tile::EltKind Kind, ArrayRef<float> Params,
-                                Value Dest) {
+Value Lowering::lowerElementwise(Operation *Op, tile::EltKind Kind, ArrayRef<float> Params,
+                                 Value Dest) {
   std::vector<std::pair<Value, Shape>> Ins;
   for (Value V : Op->getOperands())
     Ins.push_back({buffer(V), Shape(cast<RankedTensorType>(V.getType()).getShape())});
   Shape Out(cast<RankedTensorType>(Op->getResult(0).getType()).getShape());
   Value Res = result(Op->getResult(0), Dest);
   elementwiseBuffers(Kind, Ins, Out, Res, Params);
+  return Res;
 }
 
 void Lowering::elementwiseBuffers(tile::EltKind Kind,
@@ -106,6 +107,80 @@ void Lowering::elementwiseBuffers(tile::EltKind Kind,
   for (Value V : InBuf)
     free(V);
   free(OutBuf);
+}
+
+Value Lowering::lowerElementwiseOp(graph::ElementwiseOpInterface Op, Value Dest) {
+  return lowerElementwise(Op, Op.getEltKind(), Op.getEltParams(), Dest);
+}
+
+Value Lowering::lowerPow(graph::PowOp Op, Value Dest) {
+  // Constant exponents get exact forms; the general one is e^(y ln x),
+  // defined for x > 0 only.
+  using K = tile::EltKind;
+  std::vector<float> E = graph::constantF32(Op.getRhs());
+  if (E.size() != 1 ||
+      !(E[0] == 2.0f || E[0] == 0.5f || E[0] == 1.0f || E[0] == -1.0f || E[0] == 3.0f))
+    return lowerElementwiseOp(cast<graph::ElementwiseOpInterface>(Op.getOperation()), Dest);
+  Shape XS = shapeOf(Op.getLhs()), OS = shapeOf(Op.getResult());
+  Value X = buffer(Op.getLhs()), Out = result(Op.getResult(), Dest);
+  if (E[0] == 2.0f || E[0] == 3.0f) {
+    elementwiseBuffers(K::Mul, {{X, XS}, {X, XS}}, OS, Out, {});
+    if (E[0] == 3.0f)
+      elementwiseBuffers(K::Mul, {{Out, OS}, {X, XS}}, OS, Out, {});
+  } else {
+    K Kd = E[0] == 0.5f ? K::Sqrt : E[0] == -1.0f ? K::Reciprocal : K::Copy;
+    elementwiseBuffers(Kd, {{X, XS}}, OS, Out, {});
+  }
+  return Out;
+}
+
+Value Lowering::lowerBatchNorm(graph::BatchNormOp Op, Value Dest) {
+  // y = x * a + b per channel, a = scale / sqrt(var + eps), b = bias - mean * a,
+  // computed now from the constant parameters.
+  std::vector<float> A, Bv;
+  if (!Op.affine(A, Bv))
+    return fail(Loc, "batch normalization with non-constant parameters is not lowered yet");
+  Shape XS = shapeOf(Op.getInput());
+  Shape PS(XS.size() - 1, 1);
+  PS[0] = int64_t(A.size());
+  Value AG = global(A, PS), BG = global(Bv, PS);
+  Value Out = result(Op.getResult(), Dest);
+  elementwiseBuffers(tile::EltKind::Mul, {{buffer(Op.getInput()), XS}, {AG, PS}}, XS, Out, {});
+  elementwiseBuffers(tile::EltKind::Add, {{Out, XS}, {BG, PS}}, XS, Out, {});
+  return Out;
+}
+
+Value Lowering::lowerCast(graph::CastOp Op, Value Dest) {
+  Type From = Op.getInput().getType().getElementType(), To = Op.getType().getElementType();
+  if (From == To) {
+    if (Dest)
+      copy(buffer(Op.getInput()), Dest, Op.getType().getNumElements());
+    return buffer(Op.getInput());
+  }
+  Value Out = result(Op.getResult(), Dest), In = buffer(Op.getInput());
+  int64_t N = Op.getType().getNumElements(), T = tileElements();
+  auto SramOf = [&](Type E, int64_t Count) {
+    return B.create<memref::AllocOp>(Loc, tile::bufferType({Count}, E, tile::Space::SRAM))
+        .getResult();
+  };
+  Value IB = SramOf(From, std::min(N, T)), OB = SramOf(To, std::min(N, T));
+  forTiles(N, T, [&](Value Off, int64_t Cnt) {
+    dma(In, Off, IB, idx(0), {1, 1, Cnt}, {0, 0}, {0, 0});
+    B.create<tile::ConvertOp>(Loc, IB, idx(0), OB, idx(0), B.getI64IntegerAttr(Cnt));
+    dma(OB, idx(0), Out, Off, {1, 1, Cnt}, {0, 0}, {0, 0});
+  });
+  free(IB);
+  free(OB);
+  return Out;
+}
+
+void populateElementwisePatterns(PatternSink &P) {
+  P.addInterface<graph::ElementwiseOpInterface>([](Lowering &L, Operation *Op, Value Dest) {
+    return L.lowerElementwiseOp(cast<graph::ElementwiseOpInterface>(Op), Dest);
+  });
+  P.add(&Lowering::lowerPow);
+  P.add(&Lowering::lowerBatchNorm);
+  P.add(&Lowering::lowerCast);
 }
 
 } // namespace d1::graphtotile

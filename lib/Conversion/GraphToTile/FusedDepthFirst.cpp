@@ -3,8 +3,7 @@
 
 namespace d1::graphtotile {
 
-void Lowering::lowerChain(graph::FusedOp F) {
-  Loc = F.getLoc();
+SmallVector<Value> Lowering::lowerChain(graph::FusedOp F) {
   struct Stage {
     explicit Stage(Location L) : Ep(L) {}
     Operation *Window;
@@ -15,7 +14,6 @@ void Lowering::lowerChain(graph::FusedOp F) {
     Value XBuf, WBuf, BBuf;
     int64_t Groups = 1, Cg = 1, Fg = 1, IWp = 0, TileRows = 0;
   };
-  auto ShapeOf = [](Value V) { return Shape(cast<RankedTensorType>(V.getType()).getShape()); };
   std::vector<std::unique_ptr<Stage>> Stages;
   for (Operation &Op : F.getBody().front().without_terminator()) {
     if (!isa<graph::ConvOp, graph::MaxPoolOp>(Op)) {
@@ -38,15 +36,18 @@ void Lowering::lowerChain(graph::FusedOp F) {
     S->Cost.Bias = bool(S->Bias);
     S->IWp = W.W + W.PadL + W.PadR;
     S->Ep.Anchor = Op.getResult(0);
-    S->Ep.OutShape = ShapeOf(Op.getResult(0));
+    S->Ep.OutShape = shapeOf(Op.getResult(0));
     S->Ep.Dims = tileDims(&Op);
     Stages.push_back(std::move(S));
   }
   // The last stage's values go to DRAM; every other stage's value goes to
   // the next stage's input tile.
   auto Yield = cast<graph::YieldOp>(F.getBody().front().getTerminator());
-  for (auto [V, R] : llvm::zip(Yield.getValues(), F.getResults()))
-    Stages.back()->Ep.Out[V] = result(R, Dests.lookup(R));
+  SmallVector<Value> Results;
+  for (auto [V, R] : llvm::zip(Yield.getValues(), F.getResults())) {
+    Results.push_back(result(R, State.Dests.lookup(R)));
+    Stages.back()->Ep.Out[V] = Results.back();
+  }
   std::vector<plan::ChainStage> Costs;
   for (auto &S : Stages) {
     planEpilogue(S->Ep);
@@ -223,7 +224,11 @@ void Lowering::lowerChain(graph::FusedOp F) {
     for (Value V : {S->XBuf, S->WBuf, S->BBuf})
       if (V)
         free(V);
-  Loc = F.getLoc();
+  return Results;
+}
+
+void populateFusedDepthFirstPatterns(PatternSink &P) {
+  P.addFused(graph::FusionKind::DepthFirst, &Lowering::lowerChain);
 }
 
 } // namespace d1::graphtotile

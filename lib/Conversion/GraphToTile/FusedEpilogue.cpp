@@ -1,6 +1,8 @@
 //===- FusedEpilogue.cpp - Fused epilogue groups ----------------------------===//
 #include "Lowering.h"
 
+#include "llvm/ADT/TypeSwitch.h"
+
 namespace d1::graphtotile {
 
 //===----------------------------------------------------------------------===//
@@ -92,7 +94,7 @@ void Lowering::runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64
   for (Operation *Op : Ep.Ops) {
     auto Elt = dyn_cast<graph::ElementwiseOpInterface>(Op);
     if (!Elt)
-      return fail(Loc, "internal error: a fused op that is not elementwise");
+      return (void)fail(Loc, "internal error: a fused op that is not elementwise");
     tile::EltKind Kind = Elt.getEltKind();
     SmallVector<float> Params = Elt.getEltParams();
     std::vector<Value> Ins(Op->getOperands().begin(), Op->getOperands().end());
@@ -178,31 +180,38 @@ void Lowering::exactPow(tile::EltKind &Kind, std::vector<Value> &Ins) {
   }
 }
 
-void Lowering::lowerFused(graph::FusedOp F) {
-  if (F.getKind() == graph::FusionKind::Rows)
-    return lowerRowGroup(F);
-  if (F.getKind() == graph::FusionKind::DepthFirst)
-    return lowerChain(F);
+SmallVector<Value> Lowering::lowerEpilogueGroup(graph::FusedOp F) {
   Epilogue Ep{F.getLoc()};
   Operation *Anchor = F.anchor();
   Ep.Anchor = Anchor->getResult(0);
   for (Operation &Op : F.getBody().front().without_terminator())
     if (&Op != Anchor)
       Ep.Ops.push_back(&Op);
-  Ep.OutShape = Shape(cast<RankedTensorType>(Ep.Anchor.getType()).getShape());
+  Ep.OutShape = shapeOf(Ep.Anchor);
   Ep.Dims = tileDims(Anchor);
   // Each yielded value goes to its own DRAM buffer (the output's, when
   // @main returns it).
+  SmallVector<Value> Results;
   auto Yield = cast<graph::YieldOp>(F.getBody().front().getTerminator());
   for (auto [V, R] : llvm::zip(Yield.getValues(), F.getResults())) {
-    Value Buf = result(R, Dests.lookup(R));
-    Ep.Out[V] = Buf;
+    Results.push_back(result(R, State.Dests.lookup(R)));
+    Ep.Out[V] = Results.back();
   }
   planEpilogue(Ep);
-  CurEp = &Ep;
-  lowerOp(Anchor, Value());
-  CurEp = nullptr;
-  Loc = F.getLoc();
+  // The anchor's kernel runs the epilogue on each output tile.
+  llvm::TypeSwitch<Operation *>(Anchor)
+      .Case([&](graph::ConvOp Op) { lowerConv(Op, Value(), &Ep); })
+      .Case([&](graph::GemmOp Op) { lowerGemm(Op, Value(), &Ep); })
+      .Case([&](graph::MatMulOp Op) { lowerMatMul(Op, Value(), &Ep); })
+      .Default([&](Operation *Op) {
+        fail(Op->getLoc(),
+             "'" + Op->getName().getStringRef().str() + "' cannot anchor an epilogue group");
+      });
+  return Results;
+}
+
+void populateFusedEpiloguePatterns(PatternSink &P) {
+  P.addFused(graph::FusionKind::Epilogue, &Lowering::lowerEpilogueGroup);
 }
 
 } // namespace d1::graphtotile

@@ -3,9 +3,8 @@
 
 namespace d1::graphtotile {
 
-void Lowering::lowerRowGroup(graph::FusedOp F) {
+SmallVector<Value> Lowering::lowerRowGroup(graph::FusedOp F) {
   using K = tile::EltKind;
-  Loc = F.getLoc();
   std::vector<Operation *> Ops;
   for (Operation &Op : F.getBody().front().without_terminator())
     Ops.push_back(&Op);
@@ -27,8 +26,11 @@ void Lowering::lowerRowGroup(graph::FusedOp F) {
                          std::to_string(plan::rowBudget(SramBytes)) + " elements");
   DenseMap<Value, Value> Out; // escaping value -> its DRAM buffer
   auto Yield = cast<graph::YieldOp>(F.getBody().front().getTerminator());
-  for (auto [V, R] : llvm::zip(Yield.getValues(), F.getResults()))
-    Out[V] = result(R, Dests.lookup(R));
+  SmallVector<Value> Results;
+  for (auto [V, R] : llvm::zip(Yield.getValues(), F.getResults())) {
+    Results.push_back(result(R, State.Dests.lookup(R)));
+    Out[V] = Results.back();
+  }
   auto FormOf = [&](Value V) { return rowForm(cast<RankedTensorType>(V.getType()).getShape(), D); };
   // Rows and scalars read by every tile: loaded once (freed in that order).
   llvm::MapVector<Value, Value> Resident;
@@ -104,7 +106,7 @@ void Lowering::lowerRowGroup(graph::FusedOp F) {
       } else {
         auto Elt = dyn_cast<graph::ElementwiseOpInterface>(Op);
         if (!Elt)
-          return fail(Loc, "internal error: a row-kernel op that is not elementwise");
+          return (void)fail(Loc, "internal error: a row-kernel op that is not elementwise");
         K Kind = Elt.getEltKind();
         SmallVector<float> Params = Elt.getEltParams();
         std::vector<Value> Ins(Op->getOperands().begin(), Op->getOperands().end());
@@ -166,6 +168,11 @@ void Lowering::lowerRowGroup(graph::FusedOp F) {
       free(V);
   for (auto &[X, Buf] : Resident)
     free(Buf);
+  return Results;
+}
+
+void populateFusedRowsPatterns(PatternSink &P) {
+  P.addFused(graph::FusionKind::Rows, &Lowering::lowerRowGroup);
 }
 
 } // namespace d1::graphtotile

@@ -1,15 +1,19 @@
-//===- Lowering.h - convert-graph-to-tile's state and lowerings -*- C++ -*-===//
+//===- Lowering.h - convert-graph-to-tile's patterns and kernels -*- C++ -*-===//
 //
-// Private to lib/Conversion/GraphToTile. The Lowering class builds a new
-// @main over DRAM memrefs next to the old one, op by op, then replaces it.
-// Every kernel brings its SRAM buffers with memref.alloc in
-// #tile.mem<sram> and frees them with memref.dealloc, so the SRAM planner
-// sees each buffer's lifetime. Its members are defined by op family:
-//   GraphToTile.cpp     the pass, constants, op dispatch
-//   Copies.cpp          strided copies and fills (data movement)
-//   Elementwise.cpp     elementwise ops with broadcasting
-//   Rows.cpp            row kernels (softmax, layer norm, reductions)
-//   Matmul.cpp          matrix products
+// Private to lib/Conversion/GraphToTile. convert-graph-to-tile is a dialect
+// conversion: tensors become DRAM memrefs (the TypeConverter), @main's
+// results become output arguments written by destination, and each graph op
+// family has its patterns in its own file; a pattern builds its kernel with
+// a Lowering, the helpers below over the conversion's rewriter. Every kernel
+// brings its SRAM buffers with memref.alloc in #tile.mem<sram> and frees them
+// with memref.dealloc, so the SRAM planner sees each buffer's lifetime.
+//   GraphToTile.cpp     the pass: type converter, target, @main and return,
+//                       constants, empty results, ops without a lowering
+//   DataMovement.cpp    reshape, transpose, slice, concat, gather, scatter,
+//                       and the strided copies and fills they are made of
+//   Elementwise.cpp     elementwise ops with broadcasting, pow, batch norm, cast
+//   Reductions.cpp      row kernels: reductions, softmax, layer norm
+//   Matmul.cpp          gemm and matmul
 //   Window.cpp          convolution and pooling, weights
 //   FusedEpilogue.cpp   graph.fused epilogue groups
 //   FusedRows.cpp       graph.fused rows groups
@@ -37,8 +41,10 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <functional>
 
@@ -47,20 +53,94 @@ namespace d1::graphtotile {
 using namespace mlir;
 using shapes::Shape;
 
-class Lowering {
-public:
-  Lowering(ModuleOp M, int64_t SramBytes, bool Bf16, bool DoubleBuffer)
-      : M(M), B(M.getContext()), SramBytes(SramBytes), Bf16(Bf16), DoubleBuffer(DoubleBuffer) {}
-  LogicalResult run();
-
-private:
+/// What the patterns of one convert-graph-to-tile run share.
+struct LoweringState {
+  LoweringState(ModuleOp M, int64_t SramBytes, bool Bf16, bool DoubleBuffer)
+      : M(M), SramBytes(SramBytes), Bf16(Bf16), DoubleBuffer(DoubleBuffer) {}
   ModuleOp M;
-  OpBuilder B;
   int64_t SramBytes;
   bool Bf16, DoubleBuffer;
-  Location Loc = B.getUnknownLoc();
-  DenseMap<Value, Value> Buffers; // tensor -> DRAM memref
-  unsigned NextGlobal = 0;
+  unsigned NextGlobal = 0;      // the next memref.global is "cst<N>"
+  DenseMap<Value, Value> Dests; // @main's results -> output buffers
+  /// Set by the first error: later ops get placeholder buffers and no code,
+  /// and the pass fails once the conversion is done.
+  bool Failed = false;
+};
+
+/// Builds kernels over the conversion's rewriter: one per pattern
+/// application, at the op's location. Buffers of graph values are the
+/// conversion's (the rewriter's remapped values).
+class Lowering {
+public:
+  Lowering(LoweringState &State, ConversionPatternRewriter &Rewriter, Location L)
+      : State(State), Rewriter(Rewriter), B(Rewriter), M(State.M), SramBytes(State.SramBytes),
+        Bf16(State.Bf16), DoubleBuffer(State.DoubleBuffer), Loc(L) {}
+
+  /// Replaces Op by its result buffers (placeholders after an error).
+  LogicalResult replace(Operation *Op, ArrayRef<Value> Buffers);
+
+  // One lowering per op; each returns the buffer of the op's result (null
+  // after an error), written into Dest when @main returns it.
+  Value lowerConstant(graph::ConstantOp Op, Value Dest);
+  Value lowerReshape(graph::ReshapeOp Op, Value Dest);
+  Value lowerTranspose(graph::TransposeOp Op, Value Dest);
+  Value lowerSlice(graph::SliceOp Op, Value Dest);
+  Value lowerConcat(graph::ConcatOp Op, Value Dest);
+  Value lowerGather(graph::GatherOp Op, Value Dest);
+  Value lowerScatter(graph::ScatterOp Op, Value Dest);
+  Value lowerElementwiseOp(graph::ElementwiseOpInterface Op, Value Dest);
+  Value lowerPow(graph::PowOp Op, Value Dest);
+  Value lowerBatchNorm(graph::BatchNormOp Op, Value Dest);
+  Value lowerCast(graph::CastOp Op, Value Dest);
+  Value lowerReduce(graph::ReduceOp Op, Value Dest);
+  Value lowerSoftmax(graph::SoftmaxOp Op, Value Dest);
+  Value lowerLayerNorm(graph::LayerNormOp Op, Value Dest);
+  Value lowerMaxPool(graph::MaxPoolOp Op, Value Dest);
+  Value lowerAvgPool(graph::AvgPoolOp Op, Value Dest);
+  struct Epilogue;
+  // Anchors of an epilogue group: with Ep, each output tile goes through the
+  // epilogue on its way out.
+  Value lowerConv(graph::ConvOp Op, Value Dest, Epilogue *Ep);
+  Value lowerGemm(graph::GemmOp Op, Value Dest, Epilogue *Ep);
+  Value lowerMatMul(graph::MatMulOp Op, Value Dest, Epilogue *Ep);
+  Value lowerConv(graph::ConvOp Op, Value Dest) { return lowerConv(Op, Dest, nullptr); }
+  Value lowerGemm(graph::GemmOp Op, Value Dest) { return lowerGemm(Op, Dest, nullptr); }
+  Value lowerMatMul(graph::MatMulOp Op, Value Dest) { return lowerMatMul(Op, Dest, nullptr); }
+  // Fused groups, one buffer per result.
+  SmallVector<Value> lowerEpilogueGroup(graph::FusedOp F);
+  /// A graph.fused rows group: a tile of whole rows at a time, every op in
+  /// SRAM, outside operands read and escaping values written per tile.
+  SmallVector<Value> lowerRowGroup(graph::FusedOp F);
+  /// A graph.fused depth_first group: bands of rows through every stage
+  /// (plan::chainBands), each stage's input rows kept in SRAM.
+  SmallVector<Value> lowerChain(graph::FusedOp F);
+
+  /// Reports the lowering's first error at L (later ones follow from it and
+  /// are not reported); the ops after this one get placeholders, and the
+  /// pass fails.
+  struct Failure {
+    operator Value() const { return {}; }
+    operator SmallVector<Value>() const { return {}; }
+  };
+  Failure fail(Location L, const Twine &Msg) {
+    if (!State.Failed)
+      emitError(L, Msg);
+    State.Failed = true;
+    return {};
+  }
+  /// Copies the first Elements elements of Src to Dst.
+  void copy(Value Src, Value Dst, int64_t Elements);
+  /// A DRAM allocation of tensor type T (results, placeholders).
+  Value alloc(Type T) { return B.create<memref::AllocOp>(Loc, dramType(T)); }
+
+private:
+  LoweringState &State;
+  ConversionPatternRewriter &Rewriter;
+  OpBuilder &B;
+  ModuleOp M;
+  int64_t SramBytes;
+  bool Bf16, DoubleBuffer;
+  Location Loc;
 
   // Element budget for one kernel's SRAM tiles, leaving room for DMA
   // descriptors and the stack of smaller buffers.
@@ -143,34 +223,23 @@ private:
       Body(idx(Full * Tile), Rem);
   }
 
-  /// Reports the lowering's first error at L (later ones follow from it and
-  /// are not reported); the lowering stops after the op being lowered, and
-  /// what was built from placeholders meanwhile is thrown away.
-  void fail(Location L, const Twine &Msg) {
-    if (!Failed)
-      emitError(L, Msg);
-    Failed = true;
-  }
-  bool Failed = false;
-
+  /// The DRAM buffer of a graph value defined before the op being lowered.
   Value buffer(Value Tensor) {
-    auto It = Buffers.find(Tensor);
-    if (It != Buffers.end())
-      return It->second;
+    if (Value V = Rewriter.getRemappedValue(Tensor))
+      return V;
     fail(Loc, "integer tensors computed at run time are not lowered yet");
-    return B.create<memref::AllocOp>(Loc, dramType(Tensor.getType()));
+    return alloc(Tensor.getType());
   }
   /// The DRAM buffer an op's result goes to: the function's output buffer
-  /// when it is returned, else a new allocation.
-  Value result(Value Tensor, Value Dest) {
-    if (CurEp && Tensor == CurEp->Anchor)
-      return CurEp->Out.lookup(Tensor);
-    Value Buf =
-        Dest ? Dest : B.create<memref::AllocOp>(Loc, dramType(Tensor.getType())).getResult();
-    Buffers[Tensor] = Buf;
-    return Buf;
+  /// when it is returned (Dest), the epilogue's buffer for its anchor, else
+  /// a new allocation.
+  Value result(Value Tensor, Value Dest, Epilogue *Ep = nullptr) {
+    if (Ep && Tensor == Ep->Anchor)
+      return Ep->Out.lookup(Tensor);
+    return Dest ? Dest : alloc(Tensor.getType());
   }
 
+public:
   /// A fused epilogue being lowered (graph.fused epilogue): elementwise ops
   /// applied to each output tile of the anchor while it is in SRAM.
   struct Epilogue {
@@ -191,9 +260,8 @@ private:
     int64_t ExtraTiles = 0; // output-sized SRAM tiles beyond the anchor's
     Location Loc;           // the group's
   };
-  Epilogue *CurEp = nullptr;
-  DenseMap<Value, Value> Dests; // @main's results -> output buffers
 
+private:
   /// How an outside operand of the epilogue lines up with a [P][R][C] tile.
   TileForm formOf(const Epilogue &Ep, Value Operand);
   void planEpilogue(Epilogue &Ep);
@@ -202,20 +270,13 @@ private:
   /// the group to its DRAM buffer at OutOff with strides OutStrides.
   void runEpilogue(Epilogue &Ep, Value Tile, int64_t P, int64_t R, int64_t C,
                    ArrayRef<Value> Origin, Value OutOff, std::array<int64_t, 2> OutStrides);
-  void lowerFused(graph::FusedOp F);
-  /// A graph.fused rows group: a tile of whole rows at a time, every op in
-  /// SRAM, outside operands read and escaping values written per tile.
-  void lowerRowGroup(graph::FusedOp F);
-  /// A graph.fused depth_first group: bands of rows through every stage
-  /// (plan::chainBands), each stage's input rows kept in SRAM.
-  void lowerChain(graph::FusedOp F);
   /// pow by a constant exponent in the exact form the unfused lowering
   /// uses (x * x, sqrt, 1 / x, x); rewrites Kind and Ins.
   void exactPow(tile::EltKind &Kind, std::vector<Value> &Ins);
 
-  std::string lowerConstant(graph::ConstantOp Op);
+  std::string globalOf(graph::ConstantOp Op);
   Value transposedConstant(graph::ConstantOp C);
-  void lowerElementwise(Operation *Op, tile::EltKind Kind, ArrayRef<float> Params, Value Dest);
+  Value lowerElementwise(Operation *Op, tile::EltKind Kind, ArrayRef<float> Params, Value Dest);
   /// out = f(operands) with numpy broadcasting, on DRAM buffers.
   void elementwiseBuffers(tile::EltKind Kind, const std::vector<std::pair<Value, Shape>> &Operands,
                           const Shape &Out, Value Res, ArrayRef<float> Params);
@@ -224,15 +285,15 @@ private:
     int64_t OutDim;                 // the output dimension it walks
   };
   void lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t M, int64_t N, int64_t K,
-                   ArrayRef<BatchDim> Batch, Value C, float Alpha, float Beta, Value Out);
-  void lowerOp(Operation *Op, Value Dest);
+                   ArrayRef<BatchDim> Batch, Value C, float Alpha, float Beta, Value Out,
+                   Epilogue *Ep);
   /// Convolution (Weight set) or pooling over NCHW; Kind is conv, max or
   /// sum (average pooling then scales by Scale, a [OH * OW] constant of
   /// reciprocal window counts, or 1 / (kh * kw) when Scale is empty).
   void lowerWindow(tile::WindowKind Kind, Value In, Shape InShape, Value Weight, Value Bias,
                    Value Out, Shape OutShape, int64_t KH, int64_t KW, ArrayRef<int64_t> Strides,
                    ArrayRef<int64_t> Pads, ArrayRef<int64_t> Dil, int64_t Group,
-                   ArrayRef<float> Scale);
+                   ArrayRef<float> Scale, Epilogue *Ep = nullptr);
   Value global(ArrayRef<float> Data, Shape S);
   /// A constant convolution weight [F][Cg][KH][KW] packed in bf16 for the
   /// matrix unit (plan::packMmaWeights), or null when it is not a constant.
@@ -244,6 +305,16 @@ private:
       R[D < Lo ? 0 : D < Hi ? 1 : 2] *= S[size_t(D)];
     return R;
   }
+  static Shape shapeOf(Value Tensor) {
+    return Shape(cast<RankedTensorType>(Tensor.getType()).getShape());
+  }
+  /// Row-major element strides of shape S.
+  static std::vector<int64_t> contiguousStrides(const Shape &S) {
+    std::vector<int64_t> St(S.size(), 1);
+    for (size_t D = S.size(); D-- > 1;)
+      St[D - 1] = St[D] * S[D];
+    return St;
+  }
   enum class RowOp { Sum, Mean, Max, Min, Prod, Softmax, LayerNorm };
   /// Operations along the middle extent of [Outer, Len, Inner] views.
   void lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t Len, int64_t Inner,
@@ -252,10 +323,50 @@ private:
   /// Dims) comes from Src at SrcOff + sum(i_d * SrcStrides[d]).
   void stridedCopy(Value Src, int64_t SrcOff, const std::vector<int64_t> &SrcStrides, Value Dst,
                    int64_t DstOff, const std::vector<int64_t> &DstStrides, const Shape &Dims);
-  void copy(Value Src, Value Dst, int64_t Elements);
   /// Sets the first Elements fp32 elements of Dst to V.
   void fill(Value Dst, int64_t Elements, float V);
 };
+
+/// Adds the patterns of one op family: each lowers an op with a Lowering
+/// member, and replaces it by the buffers that member returns. Every graph
+/// op gets exactly one pattern (finish()), so no benefit decides.
+struct PatternSink {
+  PatternSink(RewritePatternSet &Set, const TypeConverter &Types, LoweringState &State)
+      : Set(Set), Types(Types), State(State) {}
+  RewritePatternSet &Set;
+  const TypeConverter &Types;
+  LoweringState &State;
+
+  using OneResult = std::function<Value(Lowering &, Operation *, Value)>;
+  using Group = SmallVector<Value> (Lowering::*)(graph::FusedOp);
+  template <typename OpTy> void add(Value (Lowering::*Fn)(OpTy, Value)) {
+    addOne(OpTy::getOperationName(),
+           [Fn](Lowering &L, Operation *Op, Value Dest) { return (L.*Fn)(cast<OpTy>(Op), Dest); });
+  }
+  /// The ops implementing an interface that have no pattern of their own.
+  template <typename InterfaceTy> void addInterface(OneResult Fn) {
+    Interfaces.push_back({TypeID::get<InterfaceTy>(), std::move(Fn)});
+  }
+  void addFused(graph::FusionKind Kind, Group Fn) { FusedKinds[Kind] = Fn; }
+  /// Adds graph.fused's pattern, the interface patterns, and for every
+  /// other graph op an error.
+  void finish();
+
+private:
+  void addOne(StringRef OpName, OneResult Fn);
+  llvm::StringSet<> Named;
+  std::vector<std::pair<TypeID, OneResult>> Interfaces;
+  DenseMap<graph::FusionKind, Group> FusedKinds;
+};
+
+void populateDataMovementPatterns(PatternSink &P);
+void populateElementwisePatterns(PatternSink &P);
+void populateReductionPatterns(PatternSink &P);
+void populateMatmulPatterns(PatternSink &P);
+void populateWindowPatterns(PatternSink &P);
+void populateFusedEpiloguePatterns(PatternSink &P);
+void populateFusedRowsPatterns(PatternSink &P);
+void populateFusedDepthFirstPatterns(PatternSink &P);
 
 } // namespace d1::graphtotile
 

@@ -1,4 +1,4 @@
-//===- Matmul.cpp - Matrix products -----------------------------------------===//
+//===- Matmul.cpp - Gemm and matmul ----------------------------------------===//
 #include "Lowering.h"
 
 namespace d1::graphtotile {
@@ -6,12 +6,12 @@ namespace d1::graphtotile {
 // Out[b] (M x N, row stride N) = Alpha * op(A[b]) x op(B[b]) + Beta * C.
 void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t M, int64_t N,
                            int64_t K, ArrayRef<BatchDim> Batch, Value C, float Alpha, float Beta,
-                           Value Out) {
+                           Value Out, Epilogue *Ep) {
   // Tiles: A TM x TK, B TK x TN, C TM x TN within the budget.
   // In bf16 the products run on the matrix unit, from bf16 copies of the
   // A and B tiles in a scratch buffer.
-  plan::MatmulTiling MT = plan::matmulTiling(M, N, K, plan::matmulBudget(SramBytes),
-                                             CurEp ? CurEp->ExtraTiles : 0, Bf16);
+  plan::MatmulTiling MT =
+      plan::matmulTiling(M, N, K, plan::matmulBudget(SramBytes), Ep ? Ep->ExtraTiles : 0, Bf16);
   int64_t TM = MT.TM, TN = MT.TN, TK = MT.TK;
   Value ABuf = sram(TM * TK), BBuf = sram(TK * TN), CBuf = sram(TM * TN);
   Value Scratch = Bf16 && K
@@ -80,11 +80,11 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
                         CSn, CBuf, idx(Rw * Tn), Tn);
         }
         Value OOff = add(OBase, add(mul(M0, N), N0));
-        if (CurEp) {
+        if (Ep) {
           std::vector<Value> At = Origin;
-          At[size_t(CurEp->Dims.R)] = M0;
-          At[size_t(CurEp->Dims.C)] = N0;
-          runEpilogue(*CurEp, CBuf, 1, Tm, Tn, At, OOff, {0, N});
+          At[size_t(Ep->Dims.R)] = M0;
+          At[size_t(Ep->Dims.C)] = N0;
+          runEpilogue(*Ep, CBuf, 1, Tm, Tn, At, OOff, {0, N});
         } else {
           dma(CBuf, idx(0), Out, OOff, {1, Tm, Tn}, {0, Tn}, {0, N});
         }
@@ -101,7 +101,7 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
         OpBuilder::InsertionGuard G(B);
         B.setInsertionPointToStart(For.getBody());
         Value Iv = For.getInductionVar();
-        if (CurEp)
+        if (Ep)
           Origin[size_t(Batch[D].OutDim)] = Iv;
         Loops(D + 1, add(AO, mul(Iv, Batch[D].AStride)), add(BO, mul(Iv, Batch[D].BStride)),
               add(OO, mul(Iv, Inner)), Inner);
@@ -109,14 +109,89 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
   int64_t OutBatch = M * N;
   for (const BatchDim &D : Batch)
     OutBatch *= D.Size;
-  if (CurEp)
-    Origin.assign(CurEp->OutShape.size(), idx(0));
+  if (Ep)
+    Origin.assign(Ep->OutShape.size(), idx(0));
   Loops(0, idx(0), idx(0), idx(0), OutBatch);
   for (Value V : {ABuf, BBuf, CBuf})
     free(V);
   for (Value V : {CTile, Scratch})
     if (V)
       free(V);
+}
+
+Value Lowering::lowerGemm(graph::GemmOp G, Value Dest, Epilogue *Ep) {
+  Shape AS(G.getA().getType().getShape()), BS(G.getB().getType().getShape());
+  int64_t M = G.getTransA() ? AS[1] : AS[0], K = G.getTransA() ? AS[0] : AS[1];
+  int64_t N = G.getTransB() ? BS[0] : BS[1];
+  Value Out = result(G.getResult(), Dest, Ep);
+  Value BBuf = buffer(G.getB());
+  bool TransB = G.getTransB();
+  // A constant transposed weight (PyTorch's Linear) is transposed now.
+  if (auto C = G.getB().getDefiningOp<graph::ConstantOp>(); C && TransB) {
+    BBuf = transposedConstant(C);
+    TransB = false;
+  }
+  lowerMatmul(buffer(G.getA()), BBuf, G.getTransA(), TransB, M, N, K, {}, G.getC(),
+              G.getAlpha().convertToFloat(), G.getBeta().convertToFloat(), Out, Ep);
+  return Out;
+}
+
+Value Lowering::lowerMatMul(graph::MatMulOp MM, Value Dest, Epilogue *Ep) {
+  Shape AS(MM.getLhs().getType().getShape()), BS(MM.getRhs().getType().getShape());
+  if (AS.size() == 1)
+    AS.insert(AS.begin(), 1);
+  if (BS.size() == 1)
+    BS.push_back(1);
+  int64_t M = AS[AS.size() - 2], K = AS.back(), N = BS.back();
+  // numpy batch broadcasting: align the batch dims from the right.
+  Shape BA(AS.begin(), AS.end() - 2), BB(BS.begin(), BS.end() - 2), BO;
+  std::string E = shapes::broadcast(BA, BB, BO);
+  if (!E.empty())
+    return fail(Loc, E);
+  std::vector<BatchDim> Batch;
+  int64_t SA = M * K, SB = K * N;
+  std::vector<int64_t> StA(BO.size(), 0), StB(BO.size(), 0);
+  for (size_t D = BO.size(); D-- > 0;) {
+    size_t DA = D + BA.size() - BO.size(), DB = D + BB.size() - BO.size();
+    bool InA = D + BA.size() >= BO.size(), InB = D + BB.size() >= BO.size();
+    if (InA && BA[DA] != 1)
+      StA[D] = SA;
+    if (InB && BB[DB] != 1)
+      StB[D] = SB;
+    if (InA)
+      SA *= BA[DA];
+    if (InB)
+      SB *= BB[DB];
+  }
+  for (size_t D = 0; D < BO.size(); ++D)
+    if (BO[D] != 1)
+      Batch.push_back({BO[D], StA[D], StB[D], int64_t(D)});
+  // The batch folds into the rows unless an epilogue operand would then
+  // stride across them.
+  auto Flattens = [&]() {
+    if (!Ep)
+      return true;
+    for (Operation *Op : Ep->Ops)
+      for (Value X : Op->getOperands())
+        if (!Ep->internal(X) && !flattensWithRows(shapeOf(X), Ep->OutShape))
+          return false;
+    return true;
+  };
+  if (batchFoldsIntoRows(MM.getLhs().getType().getShape(), MM.getRhs().getType().getShape()) &&
+      Flattens()) {
+    for (const BatchDim &D : Batch)
+      M *= D.Size;
+    Batch.clear();
+  }
+  Value Out = result(MM.getResult(), Dest, Ep);
+  lowerMatmul(buffer(MM.getLhs()), buffer(MM.getRhs()), false, false, M, N, K, Batch, Value(), 1.0f,
+              1.0f, Out, Ep);
+  return Out;
+}
+
+void populateMatmulPatterns(PatternSink &P) {
+  P.add<graph::GemmOp>(&Lowering::lowerGemm);
+  P.add<graph::MatMulOp>(&Lowering::lowerMatMul);
 }
 
 } // namespace d1::graphtotile

@@ -5,7 +5,7 @@ namespace d1::graphtotile {
 
 Value Lowering::global(ArrayRef<float> Data, Shape S) {
   auto TT = RankedTensorType::get(S, B.getF32Type());
-  std::string Name = "cst" + std::to_string(NextGlobal++);
+  std::string Name = "cst" + std::to_string(State.NextGlobal++);
   {
     OpBuilder::InsertionGuard G(B);
     B.setInsertionPointToStart(M.getBody());
@@ -27,7 +27,7 @@ Value Lowering::packedWeights(Value Weight, int64_t Groups) {
   std::vector<float> W(Data.getValues<float>().begin(), Data.getValues<float>().end());
   std::vector<uint16_t> Packed = plan::packMmaWeights(W, S[0], S[1], S[2], S[3], Groups);
   auto TT = RankedTensorType::get({int64_t(Packed.size())}, B.getBF16Type());
-  std::string Name = "cst" + std::to_string(NextGlobal++);
+  std::string Name = "cst" + std::to_string(State.NextGlobal++);
   {
     OpBuilder::InsertionGuard Guard(B);
     B.setInsertionPointToStart(M.getBody());
@@ -41,7 +41,7 @@ Value Lowering::packedWeights(Value Weight, int64_t Groups) {
 void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weight, Value Bias,
                            Value Out, Shape OS, int64_t KH, int64_t KW, ArrayRef<int64_t> St,
                            ArrayRef<int64_t> Pads, ArrayRef<int64_t> Dil, int64_t Group,
-                           ArrayRef<float> Scale) {
+                           ArrayRef<float> Scale, Epilogue *Ep) {
   bool Conv = Kind == tile::WindowKind::Conv;
   int64_t N = IS[0], C = IS[1], H = IS[2], W = IS[3], F = OS[1], OH = OS[2], OW = OS[3];
   int64_t Cg = Conv ? C / Group : 1, Fg = Conv ? F / Group : 1;
@@ -65,7 +65,7 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   // Tiles: TF filters (or channels when pooling) x TC input channels x TOY
   // output rows, within half of SRAM (d1/Planning/Tiling.h).
   int64_t Budget = plan::windowBudget(SramBytes);
-  int64_t Extra = CurEp ? CurEp->ExtraTiles : 0;
+  int64_t Extra = Ep ? Ep->ExtraTiles : 0;
   plan::WindowShape WS{Conv,  N,     C,      H,      W,       F,       OH,      OW, KH,   KW,
                        St[0], St[1], Dil[0], Dil[1], Pads[0], Pads[1], Pads[2], PR, Group};
   WS.Mma = bool(Packed);
@@ -146,9 +146,11 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
     }
     return;
   }
-  if (!WT.Fits)
-    return fail(Loc, "one output row of this layer needs " + std::to_string(Need(1) * 4) +
-                         " bytes of SRAM; the tile budget is " + std::to_string(Budget * 4));
+  if (!WT.Fits) {
+    fail(Loc, "one output row of this layer needs " + std::to_string(Need(1) * 4) +
+                  " bytes of SRAM; the tile budget is " + std::to_string(Budget * 4));
+    return;
+  }
   TOY = WT.TOY;
   int64_t XRows = RowsFor(TOY);
   int64_t XPlanes = Conv ? TC : TF;
@@ -306,8 +308,8 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
     }
     Value Ch = Conv ? add(mul(Gb, Fg), F0) : F0;
     Value Dst = add(add(mul(Nb, F * OutPlane), mul(Ch, OutPlane)), mul(Oy0, OW));
-    if (CurEp)
-      runEpilogue(*CurEp, OBuf, Tf, Toy, OW, {Nb, Ch, Oy0, idx(0)}, Dst, {OutPlane, OW});
+    if (Ep)
+      runEpilogue(*Ep, OBuf, Tf, Toy, OW, {Nb, Ch, Oy0, idx(0)}, Dst, {OutPlane, OW});
     else
       dma(OBuf, idx(0), Out, Dst, {Tf, Toy, OW}, {Toy * OW, OW}, {OutPlane, OW});
   };
@@ -450,6 +452,63 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   for (Value V : {XBuf, WBuf, OBuf, BBuf, SBuf, Views})
     if (V)
       free(V);
+}
+
+Value Lowering::lowerConv(graph::ConvOp C, Value Dest, Epilogue *Ep) {
+  Value Out = result(C.getResult(), Dest, Ep);
+  Shape WS = shapeOf(C.getWeight()), OS = shapeOf(C.getResult());
+  if (WS[1] == 0) {
+    // No input channels: every output is the filter's bias (or 0).
+    if (Ep)
+      return fail(Loc, "a convolution without input channels has no epilogue");
+    fill(Out, shapes::numElements(OS), 0.0f);
+    if (C.getBias())
+      elementwiseBuffers(tile::EltKind::Add, {{Out, OS}, {buffer(C.getBias()), {1, OS[1], 1, 1}}},
+                         OS, Out, {});
+    return Out;
+  }
+  lowerWindow(tile::WindowKind::Conv, buffer(C.getInput()), shapeOf(C.getInput()),
+              buffer(C.getWeight()), C.getBias() ? buffer(C.getBias()) : Value(), Out, OS, WS[2],
+              WS[3], C.getStrides(), C.getPads(), C.getDilations(), C.getGroup(), {}, Ep);
+  return Out;
+}
+
+Value Lowering::lowerMaxPool(graph::MaxPoolOp P, Value Dest) {
+  Value Out = result(P.getResult(), Dest);
+  lowerWindow(tile::WindowKind::Max, buffer(P.getInput()), shapeOf(P.getInput()), Value(), Value(),
+              Out, shapeOf(P.getResult()), P.getKernel()[0], P.getKernel()[1], P.getStrides(),
+              P.getPads(), P.getDilations(), 1, {});
+  return Out;
+}
+
+Value Lowering::lowerAvgPool(graph::AvgPoolOp P, Value Dest) {
+  Value Out = result(P.getResult(), Dest);
+  Shape IS = shapeOf(P.getInput()), OS = shapeOf(P.getResult());
+  auto Pads = P.getPads();
+  bool Padded = Pads[0] || Pads[1] || Pads[2] || Pads[3];
+  std::vector<float> Scale;
+  if (Padded && !P.getCountIncludePad()) {
+    // Windows at the border count only the input elements they cover.
+    auto Span = [&](int64_t O, int64_t S, int64_t Pd, int64_t K, int64_t In) {
+      int64_t Lo = O * S - Pd, Hi = Lo + K;
+      return std::min(Hi, In) - std::max<int64_t>(Lo, 0);
+    };
+    for (int64_t Oy = 0; Oy < OS[2]; ++Oy)
+      for (int64_t Ox = 0; Ox < OS[3]; ++Ox) {
+        int64_t Count = Span(Oy, P.getStrides()[0], Pads[0], P.getKernel()[0], IS[2]) *
+                        Span(Ox, P.getStrides()[1], Pads[1], P.getKernel()[1], IS[3]);
+        Scale.push_back(1.0f / float(std::max<int64_t>(Count, 1)));
+      }
+  }
+  lowerWindow(tile::WindowKind::Sum, buffer(P.getInput()), IS, Value(), Value(), Out, OS,
+              P.getKernel()[0], P.getKernel()[1], P.getStrides(), Pads, {1, 1}, 1, Scale);
+  return Out;
+}
+
+void populateWindowPatterns(PatternSink &P) {
+  P.add<graph::ConvOp>(&Lowering::lowerConv);
+  P.add(&Lowering::lowerMaxPool);
+  P.add(&Lowering::lowerAvgPool);
 }
 
 } // namespace d1::graphtotile

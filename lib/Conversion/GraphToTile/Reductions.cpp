@@ -1,4 +1,4 @@
-//===- Rows.cpp - Row kernels -----------------------------------------------===//
+//===- Reductions.cpp - Reductions, softmax and layer norm as row kernels ---===//
 #include "Lowering.h"
 
 namespace d1::graphtotile {
@@ -16,8 +16,8 @@ void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t
   if (Inner == 1) {
     // Rows of Len contiguous elements: TR rows per tile.
     if (Len * 2 + 64 > Budget)
-      return fail(Loc, "a row of " + std::to_string(Len) +
-                           " elements does not fit the SRAM tile budget yet");
+      return (void)fail(Loc, "a row of " + std::to_string(Len) +
+                                 " elements does not fit the SRAM tile budget yet");
     int64_t TR = std::max<int64_t>(1, std::min<int64_t>(Outer, Budget / (Len * 2 + 4)));
     Value X = sram(TR * Len), Y = sram(TR * Len), S = sram(TR), T = sram(TR);
     Value ScaleT = Scale ? sram(Len) : Value(), BiasT = Bias ? sram(Len) : Value();
@@ -84,12 +84,12 @@ void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t
     return;
   }
   if (What == RowOp::LayerNorm)
-    return fail(Loc, "layer normalization over leading dimensions is not lowered yet");
+    return (void)fail(Loc, "layer normalization over leading dimensions is not lowered yet");
   // Columns: [Len, TI] blocks combined row by row with elementwise ops.
   int64_t TI = std::max<int64_t>(1, std::min<int64_t>(Inner, Budget / (Len + 3)));
   if (Len + 3 > Budget)
-    return fail(Loc, "a reduction over " + std::to_string(Len) +
-                         " rows does not fit the SRAM tile budget yet");
+    return (void)fail(Loc, "a reduction over " + std::to_string(Len) +
+                               " rows does not fit the SRAM tile budget yet");
   Value X = sram(Len * TI), A = sram(TI), Sm = sram(TI);
   auto O = B.create<scf::ForOp>(Loc, idx(0), idx(Outer), idx(1));
   {
@@ -134,6 +134,87 @@ void Lowering::lowerRows(RowOp What, Value In, Value Out, int64_t Outer, int64_t
   }
   for (Value V : {X, A, Sm})
     free(V);
+}
+
+Value Lowering::lowerReduce(graph::ReduceOp Op, Value Dest) {
+  Shape IS = shapeOf(Op.getInput());
+  std::vector<int64_t> Axes(Op.getAxes().begin(), Op.getAxes().end());
+  Value In = buffer(Op.getInput());
+  Value Out = result(Op.getResult(), Dest);
+  using RK = graph::ReduceKind;
+  RowOp What = Op.getKind() == RK::Max    ? RowOp::Max
+               : Op.getKind() == RK::Min  ? RowOp::Min
+               : Op.getKind() == RK::Prod ? RowOp::Prod
+               : Op.getKind() == RK::Mean ? RowOp::Mean
+                                          : RowOp::Sum;
+  if (shapes::numElements(IS) == 0) {
+    // Over no elements (the output is not empty: LowerEmpty takes those):
+    // the identity of the reduction, as ONNX defines it; the mean has none.
+    if (What == RowOp::Mean)
+      return fail(Loc, "the mean over an empty axis is undefined");
+    fill(Out, shapes::numElements(shapeOf(Op.getResult())),
+         What == RowOp::Max    ? -INFINITY
+         : What == RowOp::Min  ? INFINITY
+         : What == RowOp::Prod ? 1.0f
+                               : 0.0f);
+    return Out;
+  }
+  bool Adjacent = true;
+  for (size_t K = 1; K < Axes.size(); ++K)
+    Adjacent &= Axes[K] == Axes[K - 1] + 1;
+  if (!Adjacent) {
+    // Kept axes first, reduced axes last: a transposed copy, then rows.
+    std::vector<int64_t> Perm;
+    for (int64_t D = 0; D < int64_t(IS.size()); ++D)
+      if (!llvm::is_contained(Axes, D))
+        Perm.push_back(D);
+    Perm.insert(Perm.end(), Axes.begin(), Axes.end());
+    auto ISt = contiguousStrides(IS);
+    Shape TS;
+    std::vector<int64_t> SrcSt;
+    for (int64_t P : Perm) {
+      TS.push_back(IS[size_t(P)]);
+      SrcSt.push_back(ISt[size_t(P)]);
+    }
+    Value T = B.create<memref::AllocOp>(Loc, tile::bufferType(TS, eltOf(In), tile::Space::DRAM));
+    stridedCopy(In, 0, SrcSt, T, 0, contiguousStrides(TS), TS);
+    int64_t Kept = int64_t(IS.size() - Axes.size());
+    auto [Outer, Len, Inner] = split3(TS, Kept, int64_t(TS.size()));
+    lowerRows(What, T, Out, Outer, Len, Inner);
+    return Out;
+  }
+  // No axes (a reduction of a scalar): rows of one element, a copy.
+  int64_t First = Axes.empty() ? int64_t(IS.size()) : Axes.front();
+  int64_t Last = Axes.empty() ? int64_t(IS.size()) : Axes.back() + 1;
+  auto [Outer, Len, Inner] = split3(IS, First, Last);
+  lowerRows(What, In, Out, Outer, Len, Inner);
+  return Out;
+}
+
+Value Lowering::lowerSoftmax(graph::SoftmaxOp Op, Value Dest) {
+  Shape IS = shapeOf(Op.getInput());
+  auto [Outer, Len, Inner] = split3(IS, Op.getAxis(), Op.getAxis() + 1);
+  Value Out = result(Op.getResult(), Dest);
+  lowerRows(RowOp::Softmax, buffer(Op.getInput()), Out, Outer, Len, Inner);
+  return Out;
+}
+
+Value Lowering::lowerLayerNorm(graph::LayerNormOp Op, Value Dest) {
+  Shape IS = shapeOf(Op.getInput());
+  auto [Outer, Len, Inner] = split3(IS, Op.getAxis(), int64_t(IS.size()));
+  if (shapes::numElements(shapeOf(Op.getScale())) != Len ||
+      (Op.getBias() && shapes::numElements(shapeOf(Op.getBias())) != Len))
+    return fail(Loc, "layer normalization with broadcast scale or bias is not lowered yet");
+  Value Out = result(Op.getResult(), Dest);
+  lowerRows(RowOp::LayerNorm, buffer(Op.getInput()), Out, Outer, Len, Inner, buffer(Op.getScale()),
+            Op.getBias() ? buffer(Op.getBias()) : Value(), Op.getEpsilon().convertToFloat());
+  return Out;
+}
+
+void populateReductionPatterns(PatternSink &P) {
+  P.add(&Lowering::lowerReduce);
+  P.add(&Lowering::lowerSoftmax);
+  P.add(&Lowering::lowerLayerNorm);
 }
 
 } // namespace d1::graphtotile
