@@ -73,7 +73,7 @@ struct LowerToD1ISA : public d1::impl::LowerToD1ISABase<LowerToD1ISA> {
 
 } // namespace
 
-void d1::buildD1GraphToTilePipeline(mlir::OpPassManager &PM, const D1PipelineOptions &O) {
+void d1::buildD1GraphPlanPipeline(mlir::OpPassManager &PM, const D1PipelineOptions &O) {
   bool Bf16 = O.Precision == "bf16";
   if (O.OptLevel != 0 && !O.DisableFusion) {
     FuseOptions FO;
@@ -83,9 +83,17 @@ void d1::buildD1GraphToTilePipeline(mlir::OpPassManager &PM, const D1PipelineOpt
     PM.addPass(createFoldBatchNorm());
     PM.addPass(createFuse(FO));
   }
-  GraphToTileOptions GO;
-  GO.Precision = Bf16 ? "bf16" : "fp32";
+  SelectTilingOptions SO;
+  SO.Precision = Bf16 ? "bf16" : "fp32";
   // Double buffering is DMA/compute overlap, scheduled at the tile level.
+  SO.DoubleBuffer = !O.DisableScheduling;
+  PM.addPass(createSelectTiling(SO));
+}
+
+void d1::buildD1GraphToTilePipeline(mlir::OpPassManager &PM, const D1PipelineOptions &O) {
+  buildD1GraphPlanPipeline(PM, O);
+  GraphToTileOptions GO;
+  GO.Precision = O.Precision == "bf16" ? "bf16" : "fp32";
   GO.DoubleBuffer = !O.DisableScheduling;
   PM.addPass(createGraphToTile(GO));
   PM.addPass(mlir::createCanonicalizerPass());
@@ -121,7 +129,11 @@ void d1::registerD1Pipelines() {
   mlir::PassPipelineRegistration<D1PipelineOptions>(
       "d1-pipeline", "graph -> d1isa, as d1c compiles (its switches as options)", buildD1Pipeline);
   mlir::PassPipelineRegistration<D1PipelineOptions>(
-      "d1-lower-to-tile", "graph -> tile, as d1c: fusion, convert-graph-to-tile, canonicalize",
+      "d1-plan-graph", "graph -> planned graph, as d1c: fusion, graph-select-tiling",
+      buildD1GraphPlanPipeline);
+  mlir::PassPipelineRegistration<D1PipelineOptions>(
+      "d1-lower-to-tile",
+      "graph -> tile, as d1c: fusion, graph-select-tiling, convert-graph-to-tile, canonicalize",
       buildD1GraphToTilePipeline);
   mlir::PassPipelineRegistration<D1PipelineOptions>(
       "d1-lower-to-isa",

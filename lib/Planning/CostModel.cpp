@@ -23,6 +23,11 @@ CostModel::AnchorCost CostModel::anchorCost(const Anchor &A, int64_t Extra) cons
   if (A.IsWindow) {
     const WindowShape &S = A.Window;
     WindowTiling T = windowTiling(S, windowBudget(SramBytes), Extra);
+    if (A.FixedWindow) {
+      T = *A.FixedWindow;
+      T.Fits = windowTileElements(S, T.TF, T.TC, T.TOY, Extra, T.DoubleInput, T.DoubleWeights) <=
+               windowBudget(SramBytes);
+    }
     if (!T.Fits)
       return C;
     int64_t Fg = S.Conv ? S.F / S.Group : S.C;
@@ -32,8 +37,9 @@ CostModel::AnchorCost CostModel::anchorCost(const Anchor &A, int64_t Extra) cons
     C.Traffic = windowTraffic(S, T);
     return C;
   }
-  MatmulTiling T = matmulTiling(A.M, A.N, A.K, matmulBudget(SramBytes), Extra);
-  if (T.TK * T.TN + T.TM * (T.TK + T.TN * (1 + Extra)) > matmulBudget(SramBytes))
+  MatmulTiling T =
+      A.FixedMatmul ? *A.FixedMatmul : matmulTiling(A.M, A.N, A.K, matmulBudget(SramBytes), Extra);
+  if (matmulTileElements(T, Extra, false) > matmulBudget(SramBytes))
     return C;
   C.Tiles = A.Batch * ((A.M + T.TM - 1) / T.TM) * ((A.N + T.TN - 1) / T.TN);
   C.TileElements = T.TM * T.TN;

@@ -121,6 +121,53 @@ WindowTiling d1::plan::windowTiling(const WindowShape &S, int64_t Budget, int64_
   return Best;
 }
 
+int64_t d1::plan::mmaPadRight(const WindowShape &S) {
+  int64_t Wp = S.W + S.PadL + S.PadR;
+  return S.PadR + roundUp(Wp, 2 * S.StrideW) - Wp;
+}
+
+WindowChoice d1::plan::chooseWindowTiling(const WindowShape &S, int64_t Budget, int64_t Extra,
+                                          bool AllowDouble) {
+  WindowShape M = S;
+  if (M.Mma)
+    M.PadR = mmaPadRight(S);
+  WindowTiling T = windowTiling(M, Budget, Extra, AllowDouble);
+  int64_t Cg = S.C / S.Group, Fg = S.F / S.Group;
+  if (M.Mma && !((T.TF % 8 == 0 || T.TF >= Fg) && (T.TC % 4 == 0 || T.TC >= Cg))) {
+    M = S;
+    M.Mma = false;
+    T = windowTiling(M, Budget, Extra, AllowDouble);
+  }
+  return {T, M.Mma};
+}
+
+std::string d1::plan::checkWindowTiling(const WindowShape &S, const WindowTiling &T, int64_t Budget,
+                                        int64_t Extra) {
+  int64_t Cg = S.Conv ? S.C / S.Group : 1, Fg = S.Conv ? S.F / S.Group : S.C;
+  auto Range = [](const char *What, int64_t V, int64_t Max) {
+    return V >= 1 && V <= Max ? std::string()
+                              : std::string(What) + " = " + std::to_string(V) + " is not in [1, " +
+                                    std::to_string(Max) + "]";
+  };
+  for (std::string E :
+       {Range("filters", T.TF, Fg), Range("channels", T.TC, Cg), Range("rows", T.TOY, S.OH)})
+    if (!E.empty())
+      return E;
+  if (T.DoubleInput && !canDoubleInput(S, T.TC, T.TOY))
+    return "double_input needs every input channel in one tile and more than one row tile";
+  if (T.DoubleWeights && !canDoubleWeights(S, T.TF, T.TC))
+    return "double_weights needs every input channel in one tile and more than one filter tile";
+  if (T.InputOnce && !(S.Conv && T.TC >= Cg))
+    return "input_once needs a convolution with every input channel in one tile";
+  if (S.Mma && !((T.TF % 8 == 0 || T.TF >= Fg) && (T.TC % 4 == 0 || T.TC >= Cg)))
+    return "the matrix unit takes whole groups of 8 filters and 4 channels";
+  int64_t Need = windowTileElements(S, T.TF, T.TC, T.TOY, Extra, T.DoubleInput, T.DoubleWeights);
+  if (Need > Budget)
+    return "its tiles need " + std::to_string(Need * 4) + " bytes of SRAM; the budget is " +
+           std::to_string(Budget * 4);
+  return "";
+}
+
 int64_t d1::plan::windowTraffic(const WindowShape &S, const WindowTiling &T) {
   int64_t Groups = S.Conv ? S.Group : 1;
   int64_t Cg = S.Conv ? S.C / S.Group : 1, Fg = S.Conv ? S.F / S.Group : S.C;
@@ -162,6 +209,32 @@ MatmulTiling d1::plan::matmulTiling(int64_t M, int64_t N, int64_t K, int64_t Bud
   if (T.TM < M && T.TM > 8)
     T.TM = T.TM / 8 * 8;
   return T;
+}
+
+int64_t d1::plan::matmulTileElements(const MatmulTiling &T, int64_t Extra, bool Mma) {
+  if (!Mma)
+    return T.TK * T.TN + T.TM * (T.TK + T.TN * (1 + Extra));
+  int64_t K4 = roundUp(T.TK, 4), N8 = roundUp(T.TN, 8);
+  return T.TK * T.TN + K4 * N8 / 2 + 64 + T.TM * (T.TK + K4 / 2 + T.TN * (1 + Extra));
+}
+
+std::string d1::plan::checkMatmulTiling(int64_t M, int64_t N, int64_t K, const MatmulTiling &T,
+                                        int64_t Budget, int64_t Extra, bool Mma) {
+  auto Range = [](const char *What, int64_t V, int64_t Max) {
+    return V >= std::min<int64_t>(1, Max) && V <= Max
+               ? std::string()
+               : std::string(What) + " = " + std::to_string(V) + " is not in [1, " +
+                     std::to_string(Max) + "]";
+  };
+  for (std::string E : {Range("m", T.TM, M), Range("n", T.TN, N),
+                        Range("k", T.TK, std::min<int64_t>(K, Mma ? 128 : K))})
+    if (!E.empty())
+      return E;
+  int64_t Need = matmulTileElements(T, Extra, Mma);
+  if (Need > Budget)
+    return "its tiles need " + std::to_string(Need * 4) + " bytes of SRAM; the budget is " +
+           std::to_string(Budget * 4);
+  return "";
 }
 
 int64_t d1::plan::matmulTraffic(int64_t M, int64_t N, int64_t K, const MatmulTiling &T) {

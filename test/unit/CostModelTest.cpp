@@ -108,6 +108,45 @@ TEST(Tiling, MatmulTilesLeaveRoomForTheEpilogue) {
   EXPECT_GT(matmulTraffic(1000, 512, 512, T3), matmulTraffic(1000, 512, 512, T0));
 }
 
+// What the planners choose passes the checks a tiling set by hand gets
+// (graph-select-tiling); a larger or misshapen one is refused, with why.
+TEST(Tiling, ChosenTilingsPassTheChecksOfTilingsSetByHand) {
+  int64_t WB = windowBudget(1310720), MB = matmulBudget(1310720);
+  for (int64_t Extra : {0, 1, 3})
+    for (bool Mma : {false, true}) {
+      WindowShape S = layer1();
+      S.Mma = Mma;
+      WindowChoice C = chooseWindowTiling(S, WB, Extra, true);
+      ASSERT_TRUE(C.Tiling.Fits);
+      S.Mma = C.Mma;
+      if (S.Mma)
+        S.PadR = mmaPadRight(S);
+      EXPECT_EQ(checkWindowTiling(S, C.Tiling, WB, Extra), "") << Extra << " " << Mma;
+      MatmulTiling T = matmulTiling(1000, 512, 512, MB, Extra, Mma);
+      EXPECT_EQ(checkMatmulTiling(1000, 512, 512, T, MB, Extra, Mma), "");
+    }
+  WindowShape S = layer1();
+  WindowTiling All = windowTiling(S, WB);
+  All.TOY = 56;
+  All.DoubleInput = All.DoubleWeights = false;
+  EXPECT_NE(checkWindowTiling(S, All, WB, 0).find("bytes of SRAM; the budget is"),
+            std::string::npos);
+  WindowTiling Wide = windowTiling(S, WB);
+  Wide.TF = 65;
+  EXPECT_EQ(checkWindowTiling(S, Wide, WB, 0), "filters = 65 is not in [1, 64]");
+  // On the matrix unit, tiles of whole 8-filter, 4-channel blocks.
+  S.Mma = true;
+  WindowTiling Odd = windowTiling(S, WB);
+  Odd.TF = 12;
+  EXPECT_EQ(checkWindowTiling(S, Odd, WB, 0),
+            "the matrix unit takes whole groups of 8 filters and 4 channels");
+  EXPECT_EQ(checkMatmulTiling(4, 8, 8, MatmulTiling{5, 4, 8}, MB, 0, false),
+            "m = 5 is not in [1, 4]");
+  EXPECT_EQ(checkMatmulTiling(4, 8, 300, MatmulTiling{4, 8, 200}, MB, 0, true),
+            "k = 200 is not in [1, 128]");
+  EXPECT_EQ(matmulTileElements(MatmulTiling{4, 8, 8}, 1, false), 8 * 8 + 4 * (8 + 8 * 2));
+}
+
 TEST(Tiling, MatmulTilesOnTheMatrixUnitHoldTheBf16Copies) {
   int64_t Budget = matmulBudget(1310720);
   for (int64_t Extra : {0, 3}) {

@@ -1,6 +1,7 @@
 //===- d1c.cpp - The d1c compiler driver -----------------------------------===//
 //
-// d1c MODEL.onnx [-o MODEL.d1x] [--emit=graph|tile|isa|isa-allocated|asm] [--shape N=1x3x8x8]
+// d1c MODEL.onnx [-o MODEL.d1x] [--emit=graph|graph-planned|tile|isa|isa-allocated|asm] [--shape
+// N=1x3x8x8]
 //     [-O0|-O1|-O2] [--target FILE] [MLIR options such as --mlir-timing]
 //
 // Phase banners with times go to stderr. Nothing is written unless the whole
@@ -40,10 +41,13 @@ static cl::opt<std::string> Input(cl::Positional, cl::desc("<model.onnx>"), cl::
                                   cl::cat(D1cCategory));
 static cl::opt<std::string> Output("o", cl::desc("Output file"), cl::value_desc("file"),
                                    cl::cat(D1cCategory));
-enum class Emit { Graph, Tile, ISA, ISAAllocated, Asm, Binary };
+enum class Emit { Graph, GraphPlanned, Tile, ISA, ISAAllocated, Asm, Binary };
 static cl::opt<Emit>
     EmitStage("emit", cl::desc("Stop after a stage and print it"), cl::init(Emit::Binary),
               cl::values(clEnumValN(Emit::Graph, "graph", "the graph dialect after import"),
+                         clEnumValN(Emit::GraphPlanned, "graph-planned",
+                                    "the graph dialect after fusion and tiling selection: "
+                                    "each kernel's graph.tiling"),
                          clEnumValN(Emit::Tile, "tile", "the tile dialect"),
                          clEnumValN(Emit::ISA, "isa", "the ISA dialect"),
                          clEnumValN(Emit::ISAAllocated, "isa-allocated",
@@ -181,10 +185,10 @@ int main(int argc, char **argv) {
   Opts.Target = Machine;
 
   bool Banners = !Quiet;
-  unsigned Stages = EmitStage == Emit::Graph  ? 1
-                    : EmitStage == Emit::Tile ? 2
-                    : EmitStage == Emit::ISA  ? 3
-                                              : 4;
+  unsigned Stages = EmitStage == Emit::Graph                                     ? 1
+                    : EmitStage == Emit::Tile || EmitStage == Emit::GraphPlanned ? 2
+                    : EmitStage == Emit::ISA                                     ? 3
+                                                                                 : 4;
   Phases P(Stages);
   mlir::MLIRContext Ctx;
   Ctx.loadDialect<d1::graph::GraphDialect, mlir::func::FuncDialect>();
@@ -262,11 +266,15 @@ int main(int argc, char **argv) {
   PO.DisableDramReuse = DisableDramReuse.getValue();
   PO.AllocatableRegisters = AllocatableRegisters.getValue();
   PO.AllocatableAccumulators = AllocatableAccumulators.getValue();
-  if (EmitStage != Emit::Graph && !Run("Lowering to tiles", [&](mlir::PassManager &PM) {
-        d1::buildD1GraphToTilePipeline(PM, PO);
+  if (EmitStage == Emit::GraphPlanned && !Run("Planning the graph", [&](mlir::PassManager &PM) {
+        d1::buildD1GraphPlanPipeline(PM, PO);
       }))
     return Failed("");
-  if (EmitStage != Emit::Graph && EmitStage != Emit::Tile) {
+  bool PastGraph = EmitStage != Emit::Graph && EmitStage != Emit::GraphPlanned;
+  if (PastGraph && !Run("Lowering to tiles",
+                        [&](mlir::PassManager &PM) { d1::buildD1GraphToTilePipeline(PM, PO); }))
+    return Failed("");
+  if (PastGraph && EmitStage != Emit::Tile) {
     if (!Run("Lowering to D1 instructions",
              [&](mlir::PassManager &PM) { d1::buildD1TileToISAPipeline(PM, PO); }))
       return Failed("");

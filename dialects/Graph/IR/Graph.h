@@ -19,6 +19,8 @@
 
 #include "dialects/Graph/IR/GraphDialect.h.inc"
 #include "dialects/Graph/IR/GraphEnums.h.inc"
+#define GET_ATTRDEF_CLASSES
+#include "dialects/Graph/IR/GraphAttrs.h.inc"
 
 namespace d1::graph {
 /// The verifier shared by the binary elementwise ops (GraphOps.td).

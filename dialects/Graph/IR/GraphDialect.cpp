@@ -8,8 +8,10 @@
 #include "dialects/Graph/IR/Graph.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
 
@@ -19,12 +21,33 @@ using namespace d1::graph;
 
 #include "dialects/Graph/IR/GraphDialect.cpp.inc"
 #include "dialects/Graph/IR/GraphEnums.cpp.inc"
+#define GET_ATTRDEF_CLASSES
+#include "dialects/Graph/IR/GraphAttrs.cpp.inc"
 
 void GraphDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/Graph/IR/GraphAttrs.cpp.inc"
+      >();
   addOperations<
 #define GET_OP_LIST
 #include "dialects/Graph/IR/GraphOps.cpp.inc"
       >();
+}
+
+/// graph.tiling: the kind of tiling the op's kernel takes.
+LogicalResult GraphDialect::verifyOperationAttribute(Operation *Op, NamedAttribute A) {
+  if (A.getName() != "graph.tiling")
+    return Op->emitError("'") << A.getName() << "' is not an attribute of the graph dialect";
+  Attribute T = A.getValue();
+  auto Fused = dyn_cast<FusedOp>(Op);
+  bool Ok = isa<ConvOp, MaxPoolOp, AvgPoolOp>(Op)              ? isa<WindowTilingAttr>(T)
+            : isa<MatMulOp, GemmOp>(Op)                        ? isa<MatmulTilingAttr>(T)
+            : Fused && Fused.getKind() != FusionKind::Epilogue ? isa<RowTilingAttr>(T)
+                                                               : false;
+  if (!Ok)
+    return Op->emitError("graph.tiling ") << T << " does not tile '" << Op->getName() << "'";
+  return success();
 }
 
 Operation *GraphDialect::materializeConstant(OpBuilder &B, Attribute Value, Type T, Location L) {

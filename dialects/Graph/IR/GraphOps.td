@@ -9,6 +9,7 @@
 #define D1_DIALECTS_GRAPH_TD
 
 include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/EnumAttr.td"
@@ -21,12 +22,72 @@ def Graph_Dialect : Dialect {
   let cppNamespace = "::d1::graph";
   let summary = "Tensor-level operations of d1c";
   let hasConstantMaterializer = 1;
+  let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
   let description = [{
     Static-shape tensor operations: convolution, matrix products,
     elementwise families with numpy broadcasting, pooling, reductions,
     softmax, normalization and data movement. Every op verifies its operand
     and result shapes, so a pass that builds a wrong shape fails at once.
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Tiling decisions (graph-select-tiling), in an op's `graph.tiling`
+//===----------------------------------------------------------------------===//
+
+def Graph_WindowTilingAttr : AttrDef<Graph_Dialect, "WindowTiling"> {
+  let mnemonic = "window_tiling";
+  let summary = "How a convolution or pooling is tiled";
+  let description = [{
+    The tiles of a window kernel: `filters` filters (channels, pooling) by
+    `channels` input channels by `rows` output rows. `input_once`: with all
+    input channels in one tile, each row tile's input is loaded once for all
+    filter tiles (else each filter tile's weights once for all row tiles).
+    `double_input` / `double_weights`: the next tile's input or weights load
+    while the current tile computes. `mma`: on the matrix unit.
+
+    ```mlir
+    %y = graph.conv %x, %w {..., graph.tiling = #graph.window_tiling<filters = 64,
+        channels = 64, rows = 7, input_once = false, double_input = true,
+        double_weights = false, mma = false>} : ...
+    ```
+  }];
+  let parameters = (ins "int64_t":$filters, "int64_t":$channels, "int64_t":$rows,
+                        "::mlir::BoolAttr":$input_once, "::mlir::BoolAttr":$double_input,
+                        "::mlir::BoolAttr":$double_weights, "::mlir::BoolAttr":$mma);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def Graph_MatmulTilingAttr : AttrDef<Graph_Dialect, "MatmulTiling"> {
+  let mnemonic = "matmul_tiling";
+  let summary = "How a matrix product is tiled";
+  let description = [{
+    Tiles of `m` x `k` of the left operand, `k` x `n` of the right one and
+    `m` x `n` of the result.
+
+    ```mlir
+    %y = graph.matmul %a, %b {graph.tiling = #graph.matmul_tiling<m = 64, n = 256, k = 256>} : ...
+    ```
+  }];
+  let parameters = (ins "int64_t":$m, "int64_t":$n, "int64_t":$k);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def Graph_RowTilingAttr : AttrDef<Graph_Dialect, "RowTiling"> {
+  let mnemonic = "row_tiling";
+  let summary = "Rows per tile of a row kernel or bands of a depth-first chain";
+  let description = [{
+    On a `graph.fused rows` group: the whole rows each tile holds. On a
+    `graph.fused depth_first` group: the output rows of the last stage per
+    band (the stages' tiles follow from it, `plan::chainBands`).
+
+    ```mlir
+    %y = graph.fused rows {...} {graph.tiling = #graph.row_tiling<rows = 16>} : ...
+    ```
+  }];
+  let parameters = (ins "int64_t":$rows);
+  let assemblyFormat = "`<` struct(params) `>`";
 }
 
 class Graph_Op<string mnemonic, list<Trait> traits = []>

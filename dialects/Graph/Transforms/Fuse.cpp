@@ -11,6 +11,7 @@
 #include "dialects/Graph/Analysis/Elementwise.h"
 #include "dialects/Graph/Analysis/Epilogue.h"
 #include "dialects/Graph/Analysis/Rows.h"
+#include "dialects/Graph/Analysis/Tiling.h"
 #include "dialects/Graph/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -85,6 +86,15 @@ bool describeAnchor(Operation *Op, Group &G) {
   if (isa<graph::ConvOp>(Op)) {
     A.IsWindow = true;
     A.Window = *windowShapeOf(Op);
+    // A tiling set by hand is priced as it is.
+    if (auto T = Op->getAttrOfType<graph::WindowTilingAttr>(TilingAttrName)) {
+      plan::WindowChoice C = windowChoice(T);
+      A.FixedWindow = C.Tiling;
+      if (C.Mma) {
+        A.Window.Mma = true;
+        A.Window.PadR = plan::mmaPadRight(A.Window);
+      }
+    }
     return true;
   }
   if (!isa<graph::MatMulOp, graph::GemmOp>(Op))
@@ -105,6 +115,8 @@ bool describeAnchor(Operation *Op, Group &G) {
     A.M *= A.Batch; // one product over the folded rows (GraphToTile)
     A.Batch = 1;
   }
+  if (auto T = Op->getAttrOfType<graph::MatmulTilingAttr>(TilingAttrName))
+    A.FixedMatmul = matmulTiling(T);
   return true;
 }
 

@@ -117,4 +117,45 @@ def TestIterationSpace : Pass<"graph-test-iteration-space", "mlir::func::FuncOp"
   let dependentDialects = ["d1::graph::GraphDialect"];
 }
 
+def SelectTiling : Pass<"graph-select-tiling", "mlir::ModuleOp"> {
+  let summary = "Choose each kernel's tiling once and record it in the op's graph.tiling";
+  let description = [{
+    Runs the tiling planners of `d1/Planning/Tiling.h` once per kernel, over
+    the target's `sram_bytes`, and records each decision as the op's
+    `graph.tiling` (`dialects/Graph/Analysis/Tiling.h`), which
+    `convert-graph-to-tile` then reads:
+    - a convolution or pooling, alone or anchoring an epilogue group (whose
+      operands and intermediates take SRAM tiles beside its output):
+      `#graph.window_tiling` (filters, channels and output rows per tile,
+      loop order, double buffering, the matrix unit);
+    - a matmul or gemm, alone or anchoring an epilogue group:
+      `#graph.matmul_tiling` (m, n, k);
+    - a `graph.fused rows` group: `#graph.row_tiling` (whole rows per
+      tile); a `graph.fused depth_first` group: `#graph.row_tiling` (the
+      last stage's output rows per band).
+
+    A tiling already present (set by hand, in a lit test say) is kept and
+    checked: out of range, or more SRAM than the budget, is an error at the
+    op. A window kernel that does not fit even one row per tile records
+    nothing: the lowering splits it and tiles each piece.
+
+    Before:
+    ```mlir
+    %y = graph.matmul %a, %b : tensor<512x384xf32>, tensor<384x768xf32> -> tensor<512x768xf32>
+    ```
+    After:
+    ```mlir
+    %y = graph.matmul %a, %b {graph.tiling = #graph.matmul_tiling<m = 256, n = 256, k = 256>}
+        : tensor<512x384xf32>, tensor<384x768xf32> -> tensor<512x768xf32>
+    ```
+  }];
+  let options = [
+    Option<"Precision", "precision", "std::string", "\"fp32\"",
+           "fp32 or bf16 (convolutions and products on the matrix unit)">,
+    Option<"DoubleBuffer", "double-buffer", "bool", "true",
+           "Allow double-buffered window tiles">
+  ];
+  let dependentDialects = ["d1::graph::GraphDialect"];
+}
+
 #endif // D1_GRAPH_TRANSFORMS_PASSES_TD

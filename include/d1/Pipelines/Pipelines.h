@@ -60,8 +60,10 @@ struct D1PipelineOptions : public mlir::PassPipelineOptions<D1PipelineOptions> {
       llvm::cl::desc("Accumulators for d1isa-allocate-registers (1 to 4)"), llvm::cl::init(4)};
 };
 
-/// graph -> tile: batch-norm folding and fusion (unless O0 or
-/// disable-fusion), convert-graph-to-tile, canonicalization.
+/// graph -> planned graph: batch-norm folding and fusion (unless O0 or
+/// disable-fusion), then graph-select-tiling (every kernel's graph.tiling).
+void buildD1GraphPlanPipeline(mlir::OpPassManager &PM, const D1PipelineOptions &O);
+/// graph -> tile: the plan pipeline, convert-graph-to-tile, canonicalization.
 void buildD1GraphToTilePipeline(mlir::OpPassManager &PM, const D1PipelineOptions &O);
 /// tile -> d1isa: d1-lower-to-d1isa (memory plan, conversion, scheduling,
 /// the residency retry).

@@ -12,6 +12,7 @@
 #include "d1/Target/Machine.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace d1::plan {
 
@@ -21,6 +22,11 @@ struct Anchor {
   bool IsWindow = true;
   WindowShape Window;
   int64_t M = 1, N = 1, K = 1, Batch = 1;
+  /// A tiling fixed beforehand (an op's graph.tiling set by hand): priced
+  /// as it is, and the anchor no longer fits once its epilogue's tiles
+  /// push it over the budget.
+  std::optional<WindowTiling> FixedWindow;
+  std::optional<MatmulTiling> FixedMatmul;
 };
 
 class CostModel {

@@ -10,6 +10,7 @@
 #define D1_PLANNING_TILING_H
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace d1::plan {
@@ -66,6 +67,32 @@ int64_t windowTileElements(const WindowShape &S, int64_t TF, int64_t TC, int64_t
 /// buffers (it hides DMA time but its second buffers shrink the tiles).
 WindowTiling windowTiling(const WindowShape &S, int64_t BudgetElements, int64_t ExtraOutTiles = 0,
                           bool AllowDouble = true);
+
+/// A window kernel's decision: its tiling, and whether it runs on the
+/// matrix unit.
+struct WindowChoice {
+  WindowTiling Tiling;
+  bool Mma = false;
+};
+
+/// The right padding of S's rows on the matrix unit: padded rows a multiple
+/// of twice the column stride wide (MmaConv.h's views), the extra columns
+/// on the right read by no window.
+int64_t mmaPadRight(const WindowShape &S);
+
+/// The tiling of window kernel S (S.Mma: the matrix unit may run it; S.PadR
+/// the layer's own padding). On the matrix unit the tiles must align with
+/// its A tiles (8 filters x 4 channels, or all of them); where the best
+/// tiling does not, the kernel runs on the vector unit instead.
+WindowChoice chooseWindowTiling(const WindowShape &S, int64_t BudgetElements, int64_t ExtraOutTiles,
+                                bool AllowDouble);
+
+/// Why tiling T of window kernel S (S.Mma and S.PadR as chosen) cannot
+/// run, with ExtraOutTiles and BudgetElements: a tile out of range, a
+/// double buffer or an input-once order it cannot have, tiles the matrix
+/// unit cannot take, or more SRAM than the budget; empty when it can.
+std::string checkWindowTiling(const WindowShape &S, const WindowTiling &T, int64_t BudgetElements,
+                              int64_t ExtraOutTiles);
 
 /// DRAM bytes the tiled window kernel reads and writes (fp32): input rows
 /// once per filter tile, weights once per row tile, output once.
@@ -129,6 +156,14 @@ struct MatmulTiling {
 /// 8-row blocks where M allows.
 MatmulTiling matmulTiling(int64_t M, int64_t N, int64_t K, int64_t BudgetElements,
                           int64_t ExtraOutTiles = 0, bool Mma = false);
+
+/// SRAM elements of a product's tiles (matmulTiling's budget rule).
+int64_t matmulTileElements(const MatmulTiling &T, int64_t ExtraOutTiles, bool Mma);
+
+/// Why tiling T of an [M, K] x [K, N] product cannot run within
+/// BudgetElements; empty when it can.
+std::string checkMatmulTiling(int64_t M, int64_t N, int64_t K, const MatmulTiling &T,
+                              int64_t BudgetElements, int64_t ExtraOutTiles, bool Mma);
 
 /// DRAM bytes of one [M, K] x [K, N] product so tiled (fp32): A once per
 /// column tile, B once per row tile, C once.

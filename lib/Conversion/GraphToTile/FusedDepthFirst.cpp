@@ -54,7 +54,19 @@ SmallVector<Value> Lowering::lowerChain(graph::FusedOp F) {
     S->Cost.ExtraOutTiles = S->Ep.ExtraTiles;
     Costs.push_back(S->Cost);
   }
+  // The group's graph.tiling (graph-select-tiling, or set by hand), else
+  // chosen here.
   plan::ChainTiling T = plan::chainTiling(Costs, plan::windowBudget(SramBytes));
+  if (auto A = F->getAttrOfType<graph::RowTilingAttr>(TilingAttrName); A && A.getRows() != T.Rows) {
+    int64_t OH = Costs.back().Shape.OH;
+    if (!checkTiling(F, A.getRows() >= 1 && A.getRows() <= OH
+                            ? ""
+                            : "rows = " + std::to_string(A.getRows()) + " is not in [1, " +
+                                  std::to_string(OH) + "]"))
+      return Results;
+    T = plan::chainBands(Costs, A.getRows());
+    T.Fits = T.Elements <= plan::windowBudget(SramBytes);
+  }
   if (!T.Fits)
     return fail(Loc, "this depth-first group needs more than the " +
                          std::to_string(plan::windowBudget(SramBytes) * 4) +

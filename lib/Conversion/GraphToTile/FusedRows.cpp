@@ -5,25 +5,32 @@ namespace d1::graphtotile {
 
 SmallVector<Value> Lowering::lowerRowGroup(graph::FusedOp F) {
   using K = tile::EltKind;
-  std::vector<Operation *> Ops;
-  for (Operation &Op : F.getBody().front().without_terminator())
-    Ops.push_back(&Op);
-  SmallVector<int64_t> D = rowDomain(Ops.front());
-  for (Operation *Op : Ops)
-    if (D.empty() || !rowMember(Op, D))
-      return fail(Op->getLoc(),
-                  "'" + Op->getName().getStringRef().str() + "' cannot run in this row kernel");
-  int64_t Len = D.back(),
-          Outer = shapes::numElements(Shape(D.begin(), D.end())) / std::max<int64_t>(Len, 1);
+  RowGroup G = rowGroup(F, SramBytes);
+  if (Operation *Op = G.NotMember)
+    return fail(Op->getLoc(),
+                "'" + Op->getName().getStringRef().str() + "' cannot run in this row kernel");
+  const std::vector<Operation *> &Ops = G.Ops;
+  ArrayRef<int64_t> D = G.Domain;
+  int64_t Len = G.Len, Outer = G.Outer, TR = G.Rows;
   if (Outer == 0 || Len == 0)
     return fail(Loc, "a row kernel over an empty tensor is not lowered yet");
-  RowSlots S = rowSlots(Ops, D);
-  int64_t TR = rowsPerTile(S, Len, Outer, plan::rowBudget(SramBytes));
+  const RowSlots &S = G.Slots;
   if (!TR)
     return fail(Loc, "a row of " + std::to_string(Len) + " elements with " +
                          std::to_string(S.elementsPerRow(Len)) +
                          " elements of SRAM per row does not fit the tile budget of " +
                          std::to_string(plan::rowBudget(SramBytes)) + " elements");
+  // The group's graph.tiling (graph-select-tiling, or set by hand: fewer
+  // rows take less SRAM).
+  if (auto A = F->getAttrOfType<graph::RowTilingAttr>(TilingAttrName)) {
+    if (A.getRows() != TR &&
+        !checkTiling(F, A.getRows() >= 1 && A.getRows() <= TR
+                            ? ""
+                            : "rows = " + std::to_string(A.getRows()) + " is not in [1, " +
+                                  std::to_string(TR) + "], the rows whose tiles fit the budget"))
+      return {};
+    TR = A.getRows();
+  }
   DenseMap<Value, Value> Out; // escaping value -> its DRAM buffer
   auto Yield = cast<graph::YieldOp>(F.getBody().front().getTerminator());
   SmallVector<Value> Results;

@@ -31,6 +31,7 @@
 #include "dialects/Graph/Analysis/Elementwise.h"
 #include "dialects/Graph/Analysis/Epilogue.h"
 #include "dialects/Graph/Analysis/Rows.h"
+#include "dialects/Graph/Analysis/Tiling.h"
 #include "dialects/Graph/IR/Graph.h"
 #include "dialects/Tile/IR/Tile.h"
 
@@ -45,6 +46,7 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <functional>
 
@@ -132,6 +134,14 @@ public:
   void copy(Value Src, Value Dst, int64_t Elements);
   /// A DRAM allocation of tensor type T (results, placeholders).
   Value alloc(Type T) { return B.create<memref::AllocOp>(Loc, dramType(T)); }
+  /// Reports a tiling set by hand (one graph-select-tiling would not have
+  /// chosen) that cannot run; true when it can.
+  bool checkTiling(Operation *Op, const std::string &Error) {
+    if (!Error.empty())
+      fail(Loc, "graph.tiling " + llvm::formatv("{0}", Op->getAttr(TilingAttrName)).str() +
+                    " cannot run: " + Error);
+    return Error.empty();
+  }
 
 private:
   LoweringState &State;
@@ -286,14 +296,15 @@ private:
   };
   void lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t M, int64_t N, int64_t K,
                    ArrayRef<BatchDim> Batch, Value C, float Alpha, float Beta, Value Out,
-                   Epilogue *Ep);
+                   Epilogue *Ep, graph::MatmulTilingAttr Chosen);
   /// Convolution (Weight set) or pooling over NCHW; Kind is conv, max or
   /// sum (average pooling then scales by Scale, a [OH * OW] constant of
   /// reciprocal window counts, or 1 / (kh * kw) when Scale is empty).
   void lowerWindow(tile::WindowKind Kind, Value In, Shape InShape, Value Weight, Value Bias,
                    Value Out, Shape OutShape, int64_t KH, int64_t KW, ArrayRef<int64_t> Strides,
                    ArrayRef<int64_t> Pads, ArrayRef<int64_t> Dil, int64_t Group,
-                   ArrayRef<float> Scale, Epilogue *Ep = nullptr);
+                   ArrayRef<float> Scale, Epilogue *Ep = nullptr,
+                   std::optional<plan::WindowChoice> Chosen = std::nullopt);
   Value global(ArrayRef<float> Data, Shape S);
   /// A constant convolution weight [F][Cg][KH][KW] packed in bf16 for the
   /// matrix unit (plan::packMmaWeights), or null when it is not a constant.

@@ -6,12 +6,24 @@ namespace d1::graphtotile {
 // Out[b] (M x N, row stride N) = Alpha * op(A[b]) x op(B[b]) + Beta * C.
 void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t M, int64_t N,
                            int64_t K, ArrayRef<BatchDim> Batch, Value C, float Alpha, float Beta,
-                           Value Out, Epilogue *Ep) {
+                           Value Out, Epilogue *Ep, graph::MatmulTilingAttr Chosen) {
   // Tiles: A TM x TK, B TK x TN, C TM x TN within the budget.
   // In bf16 the products run on the matrix unit, from bf16 copies of the
   // A and B tiles in a scratch buffer.
-  plan::MatmulTiling MT =
-      plan::matmulTiling(M, N, K, plan::matmulBudget(SramBytes), Ep ? Ep->ExtraTiles : 0, Bf16);
+  // The op's graph.tiling (graph-select-tiling, or set by hand), else chosen here.
+  int64_t Extra = Ep ? Ep->ExtraTiles : 0;
+  plan::MatmulTiling MT = plan::matmulTiling(M, N, K, plan::matmulBudget(SramBytes), Extra, Bf16);
+  if (Chosen) {
+    plan::MatmulTiling Set = matmulTiling(Chosen);
+    if (Set.TM != MT.TM || Set.TN != MT.TN || Set.TK != MT.TK) {
+      std::string E =
+          plan::checkMatmulTiling(M, N, K, Set, plan::matmulBudget(SramBytes), Extra, Bf16);
+      if (!E.empty())
+        return (void)fail(Loc, "graph.tiling " + llvm::formatv("{0}", Chosen).str() +
+                                   " cannot run: " + E);
+    }
+    MT = Set;
+  }
   int64_t TM = MT.TM, TN = MT.TN, TK = MT.TK;
   Value ABuf = sram(TM * TK), BBuf = sram(TK * TN), CBuf = sram(TM * TN);
   Value Scratch = Bf16 && K
@@ -132,7 +144,8 @@ Value Lowering::lowerGemm(graph::GemmOp G, Value Dest, Epilogue *Ep) {
     TransB = false;
   }
   lowerMatmul(buffer(G.getA()), BBuf, G.getTransA(), TransB, M, N, K, {}, G.getC(),
-              G.getAlpha().convertToFloat(), G.getBeta().convertToFloat(), Out, Ep);
+              G.getAlpha().convertToFloat(), G.getBeta().convertToFloat(), Out, Ep,
+              G->getAttrOfType<graph::MatmulTilingAttr>(TilingAttrName));
   return Out;
 }
 
@@ -168,24 +181,14 @@ Value Lowering::lowerMatMul(graph::MatMulOp MM, Value Dest, Epilogue *Ep) {
       Batch.push_back({BO[D], StA[D], StB[D], int64_t(D)});
   // The batch folds into the rows unless an epilogue operand would then
   // stride across them.
-  auto Flattens = [&]() {
-    if (!Ep)
-      return true;
-    for (Operation *Op : Ep->Ops)
-      for (Value X : Op->getOperands())
-        if (!Ep->internal(X) && !flattensWithRows(shapeOf(X), Ep->OutShape))
-          return false;
-    return true;
-  };
-  if (batchFoldsIntoRows(MM.getLhs().getType().getShape(), MM.getRhs().getType().getShape()) &&
-      Flattens()) {
+  if (matmulFoldsBatch(MM, Ep ? ArrayRef<Operation *>(Ep->Ops) : ArrayRef<Operation *>())) {
     for (const BatchDim &D : Batch)
       M *= D.Size;
     Batch.clear();
   }
   Value Out = result(MM.getResult(), Dest, Ep);
   lowerMatmul(buffer(MM.getLhs()), buffer(MM.getRhs()), false, false, M, N, K, Batch, Value(), 1.0f,
-              1.0f, Out, Ep);
+              1.0f, Out, Ep, MM->getAttrOfType<graph::MatmulTilingAttr>(TilingAttrName));
   return Out;
 }
 

@@ -3,6 +3,22 @@
 
 namespace d1::graphtotile {
 
+/// Whether two window decisions are the same (a recorded tiling is the one
+/// chooseWindowTiling picks: no check needed).
+static bool sameChoice(const plan::WindowChoice &A, const plan::WindowChoice &C) {
+  const plan::WindowTiling &X = A.Tiling, &Y = C.Tiling;
+  return A.Mma == C.Mma && Y.Fits && X.TF == Y.TF && X.TC == Y.TC && X.TOY == Y.TOY &&
+         X.InputOnce == Y.InputOnce && X.DoubleInput == Y.DoubleInput &&
+         X.DoubleWeights == Y.DoubleWeights;
+}
+
+/// The recorded tiling of a window kernel, if any.
+static std::optional<plan::WindowChoice> recorded(Operation *Op) {
+  if (auto A = Op->getAttrOfType<graph::WindowTilingAttr>(TilingAttrName))
+    return windowChoice(A);
+  return std::nullopt;
+}
+
 Value Lowering::global(ArrayRef<float> Data, Shape S) {
   auto TT = RankedTensorType::get(S, B.getF32Type());
   std::string Name = "cst" + std::to_string(State.NextGlobal++);
@@ -41,7 +57,8 @@ Value Lowering::packedWeights(Value Weight, int64_t Groups) {
 void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weight, Value Bias,
                            Value Out, Shape OS, int64_t KH, int64_t KW, ArrayRef<int64_t> St,
                            ArrayRef<int64_t> Pads, ArrayRef<int64_t> Dil, int64_t Group,
-                           ArrayRef<float> Scale, Epilogue *Ep) {
+                           ArrayRef<float> Scale, Epilogue *Ep,
+                           std::optional<plan::WindowChoice> Chosen) {
   bool Conv = Kind == tile::WindowKind::Conv;
   int64_t N = IS[0], C = IS[1], H = IS[2], W = IS[3], F = OS[1], OH = OS[2], OW = OS[3];
   int64_t Cg = Conv ? C / Group : 1, Fg = Conv ? F / Group : 1;
@@ -56,27 +73,41 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   Value Packed;
   if (Conv && Bf16 && St[1] <= 2 && (Group == 1 || (Cg >= 4 && Fg >= 8)))
     Packed = packedWeights(Weight, Group);
-  int64_t PR = Pads[3];
-  if (Packed)
-    PR += plan::roundUp(W + PL + PR, 2 * St[1]) - (W + PL + PR);
-  int64_t IWp = W + PL + PR;
   int64_t K2 = KH * KW;
   auto RowsFor = [&](int64_t Toy) { return (Toy - 1) * St[0] + (KH - 1) * Dil[0] + 1; };
   // Tiles: TF filters (or channels when pooling) x TC input channels x TOY
-  // output rows, within half of SRAM (d1/Planning/Tiling.h).
+  // output rows, within half of SRAM (d1/Planning/Tiling.h): the op's
+  // graph.tiling (graph-select-tiling, or set by hand), else chosen here.
   int64_t Budget = plan::windowBudget(SramBytes);
   int64_t Extra = Ep ? Ep->ExtraTiles : 0;
-  plan::WindowShape WS{Conv,  N,     C,      H,      W,       F,       OH,      OW, KH,   KW,
-                       St[0], St[1], Dil[0], Dil[1], Pads[0], Pads[1], Pads[2], PR, Group};
+  plan::WindowShape WS{Conv,  N,     C,      H,      W,       F,       OH,      OW,      KH,   KW,
+                       St[0], St[1], Dil[0], Dil[1], Pads[0], Pads[1], Pads[2], Pads[3], Group};
   WS.Mma = bool(Packed);
-  plan::WindowTiling WT = plan::windowTiling(WS, Budget, Extra, DoubleBuffer);
-  if (WS.Mma && !((WT.TF % 8 == 0 || WT.TF >= Fg) && (WT.TC % 4 == 0 || WT.TC >= Cg))) {
-    WS.Mma = false;
+  plan::WindowChoice Choice = plan::chooseWindowTiling(WS, Budget, Extra, DoubleBuffer);
+  bool ByHand = Chosen && !sameChoice(*Chosen, Choice);
+  if (Chosen)
+    Choice = *Chosen;
+  if (Choice.Mma && !Packed) {
+    fail(Loc, "this tiling runs the layer on the matrix unit, which takes it only with "
+              "--precision=bf16, constant weights, a column stride of 1 or 2 and whole groups "
+              "of 8 filters and 4 channels");
+    return;
+  }
+  if (!Choice.Mma)
     Packed = Value();
-    PR = Pads[3];
-    IWp = W + PL + PR;
-    WS.PadR = PR;
-    WT = plan::windowTiling(WS, Budget, Extra, DoubleBuffer);
+  WS.Mma = Choice.Mma;
+  if (WS.Mma)
+    WS.PadR = plan::mmaPadRight(WS);
+  int64_t PR = WS.PadR, IWp = W + PL + PR;
+  plan::WindowTiling WT = Choice.Tiling;
+  if (ByHand) {
+    std::string E = plan::checkWindowTiling(WS, WT, Budget, Extra);
+    if (!E.empty()) {
+      fail(Loc, "graph.tiling " +
+                    llvm::formatv("{0}", windowTilingAttr(B.getContext(), Choice)).str() +
+                    " cannot run: " + E);
+      return;
+    }
   }
   bool Mma = WS.Mma;
   int64_t TF = WT.TF, TC = WT.TC, TOY = 1;
@@ -469,7 +500,8 @@ Value Lowering::lowerConv(graph::ConvOp C, Value Dest, Epilogue *Ep) {
   }
   lowerWindow(tile::WindowKind::Conv, buffer(C.getInput()), shapeOf(C.getInput()),
               buffer(C.getWeight()), C.getBias() ? buffer(C.getBias()) : Value(), Out, OS, WS[2],
-              WS[3], C.getStrides(), C.getPads(), C.getDilations(), C.getGroup(), {}, Ep);
+              WS[3], C.getStrides(), C.getPads(), C.getDilations(), C.getGroup(), {}, Ep,
+              recorded(C));
   return Out;
 }
 
@@ -477,7 +509,7 @@ Value Lowering::lowerMaxPool(graph::MaxPoolOp P, Value Dest) {
   Value Out = result(P.getResult(), Dest);
   lowerWindow(tile::WindowKind::Max, buffer(P.getInput()), shapeOf(P.getInput()), Value(), Value(),
               Out, shapeOf(P.getResult()), P.getKernel()[0], P.getKernel()[1], P.getStrides(),
-              P.getPads(), P.getDilations(), 1, {});
+              P.getPads(), P.getDilations(), 1, {}, nullptr, recorded(P));
   return Out;
 }
 
@@ -501,7 +533,8 @@ Value Lowering::lowerAvgPool(graph::AvgPoolOp P, Value Dest) {
       }
   }
   lowerWindow(tile::WindowKind::Sum, buffer(P.getInput()), IS, Value(), Value(), Out, OS,
-              P.getKernel()[0], P.getKernel()[1], P.getStrides(), Pads, {1, 1}, 1, Scale);
+              P.getKernel()[0], P.getKernel()[1], P.getStrides(), Pads, {1, 1}, 1, Scale, nullptr,
+              recorded(P));
   return Out;
 }
 
