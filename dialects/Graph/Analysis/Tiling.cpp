@@ -29,8 +29,25 @@ std::optional<plan::WindowShape> d1::windowKernelShape(Operation *Op, bool Bf16)
   if (auto P = dyn_cast<graph::AvgPoolOp>(Op)) {
     ArrayRef<int64_t> I = shapeOf(P.getInput()), O = shapeOf(P.getResult());
     ArrayRef<int64_t> St = P.getStrides(), Pd = P.getPads();
-    return plan::WindowShape{false, I[0], I[1],  I[2],  I[3],  O[1],  O[2],  O[3],  P.getKernel()[0],
-                             P.getKernel()[1], St[0], St[1], 1, 1, Pd[0], Pd[1], Pd[2], Pd[3], 1};
+    return plan::WindowShape{false,
+                             I[0],
+                             I[1],
+                             I[2],
+                             I[3],
+                             O[1],
+                             O[2],
+                             O[3],
+                             P.getKernel()[0],
+                             P.getKernel()[1],
+                             St[0],
+                             St[1],
+                             1,
+                             1,
+                             Pd[0],
+                             Pd[1],
+                             Pd[2],
+                             Pd[3],
+                             1};
   }
   std::optional<plan::WindowShape> S = windowShapeOf(Op);
   if (!S)
@@ -70,8 +87,7 @@ bool d1::matmulFoldsBatch(graph::MatMulOp MM, ArrayRef<Operation *> EpilogueOps)
 MatmulExtent d1::matmulExtent(Operation *Op, ArrayRef<Operation *> EpilogueOps) {
   if (auto G = dyn_cast<graph::GemmOp>(Op)) {
     ArrayRef<int64_t> A = shapeOf(G.getA()), B = shapeOf(G.getB());
-    return {G.getTransA() ? A[1] : A[0], G.getTransB() ? B[0] : B[1],
-            G.getTransA() ? A[0] : A[1]};
+    return {G.getTransA() ? A[1] : A[0], G.getTransB() ? B[0] : B[1], G.getTransA() ? A[0] : A[1]};
   }
   auto MM = cast<graph::MatMulOp>(Op);
   shapes::Shape A(shapeOf(MM.getLhs())), B(shapeOf(MM.getRhs()));
@@ -191,9 +207,9 @@ static std::string selectMatmul(Operation *Op, ArrayRef<Operation *> EpilogueOps
   int64_t Budget = plan::matmulBudget(O.SramBytes);
   if (auto A = Op->getAttrOfType<graph::MatmulTilingAttr>(TilingAttrName))
     return plan::checkMatmulTiling(E.M, E.N, E.K, matmulTiling(A), Budget, Extra, O.Bf16);
-  Op->setAttr(TilingAttrName, matmulTilingAttr(Op->getContext(),
-                                                plan::matmulTiling(E.M, E.N, E.K, Budget, Extra,
-                                                                   O.Bf16)));
+  Op->setAttr(
+      TilingAttrName,
+      matmulTilingAttr(Op->getContext(), plan::matmulTiling(E.M, E.N, E.K, Budget, Extra, O.Bf16)));
   return "";
 }
 

@@ -26,7 +26,7 @@ inline constexpr llvm::StringLiteral TilingAttrName = "graph.tiling";
 
 struct TilingOptions {
   int64_t SramBytes = 0;
-  bool Bf16 = false;       // convolutions and products on the matrix unit
+  bool Bf16 = false; // convolutions and products on the matrix unit
   bool DoubleBuffer = true;
 };
 
