@@ -492,14 +492,20 @@ LogicalResult Importer::importNot() {
 // BitwiseAnd, BitwiseOr, BitwiseXor and BitwiseNot: graph.and, or, xor and
 // not on integers, which are bitwise there (logical on bool, which these
 // ONNX operators do not take).
+LogicalResult Importer::bitwiseType(Type T) {
+  if (T.isInteger() && !T.isInteger(1))
+    return success();
+  return fail("bitwise operators take integers, not " + dtypeName(onnxType(T)));
+}
+
 template <class OpT> LogicalResult Importer::bitwiseOp() {
   if (failed(onlyAttrs({})))
     return failure();
   Type T = operandType({0, 1}, /*Compute=*/false);
   if (!T)
     return failure();
-  if (!T.isInteger() || T.isInteger(1))
-    return fail("bitwise operators take integers, not " + dtypeName(onnxType(T)));
+  if (failed(bitwiseType(T)))
+    return failure();
   auto [A, X] = sameTypeOperands(false);
   if (!A)
     return failure();
@@ -517,8 +523,8 @@ LogicalResult Importer::importBitwiseNot() {
   if (!X)
     return failure();
   Type T = eltOf(X);
-  if (!T.isInteger() || T.isInteger(1))
-    return fail("bitwise operators take integers, not " + dtypeName(onnxType(T)));
+  if (failed(bitwiseType(T)))
+    return failure();
   return setOutput(0, un<graph::NotOp>(X));
 }
 

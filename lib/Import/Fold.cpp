@@ -163,16 +163,23 @@ Importer::broadcastFold(const Const &A, const Const &X, int32_t DType,
   return setFolded(std::move(R));
 }
 
-FailureOr<bool> Importer::arithmeticFold(float (*OnFloat)(float U, float W),
-                                         uint64_t (*OnInt)(uint64_t U, uint64_t W, bool Unsigned)) {
+FailureOr<bool> Importer::binaryConstants(const Const *&A, const Const *&X, bool SameKind) {
   if (!allInputsConstant() || numInputs() != 2)
     return false;
-  const Const *PA = foldInput(0), *PX = foldInput(1);
-  if (!PA || !PX)
+  A = foldInput(0);
+  X = foldInput(1);
+  if (!A || !X)
     return failure();
+  return !SameKind || A->isFloat() == X->isFloat();
+}
+
+FailureOr<bool> Importer::arithmeticFold(float (*OnFloat)(float U, float W),
+                                         uint64_t (*OnInt)(uint64_t U, uint64_t W, bool Unsigned)) {
+  const Const *PA, *PX;
+  FailureOr<bool> Both = binaryConstants(PA, PX, /*SameKind=*/true);
+  if (failed(Both) || !*Both)
+    return Both;
   const Const &A = *PA, &X = *PX;
-  if (A.isFloat() != X.isFloat())
-    return false; // mixed types: the importer's casts decide, at run time
   bool Unsigned = isUnsignedType(A.DType);
   return broadcastFold(A, X, A.DType, [&](Const &R, int64_t IA, int64_t IX) {
     if (A.isFloat()) {
@@ -186,14 +193,11 @@ FailureOr<bool> Importer::arithmeticFold(float (*OnFloat)(float U, float W),
 
 FailureOr<bool> Importer::comparisonFold(bool (*OnFloat)(float U, float W),
                                          bool (*OnInt)(uint64_t U, uint64_t W, bool Unsigned)) {
-  if (!allInputsConstant() || numInputs() != 2)
-    return false;
-  const Const *PA = foldInput(0), *PX = foldInput(1);
-  if (!PA || !PX)
-    return failure();
+  const Const *PA, *PX;
+  FailureOr<bool> Both = binaryConstants(PA, PX, /*SameKind=*/true);
+  if (failed(Both) || !*Both)
+    return Both;
   const Const &A = *PA, &X = *PX;
-  if (A.isFloat() != X.isFloat())
-    return false; // mixed types: the importer's casts decide, at run time
   bool Unsigned = isUnsignedType(A.DType);
   return broadcastFold(
       A, X, int32_t(onnx::TensorProto::BOOL), [&](Const &R, int64_t IA, int64_t IX) {
@@ -243,11 +247,10 @@ FailureOr<bool> Importer::foldMax() {
 }
 
 FailureOr<bool> Importer::foldPow() {
-  if (!allInputsConstant() || numInputs() != 2)
-    return false;
-  const Const *PA = foldInput(0), *PX = foldInput(1);
-  if (!PA || !PX)
-    return failure();
+  const Const *PA, *PX;
+  FailureOr<bool> Both = binaryConstants(PA, PX, /*SameKind=*/false);
+  if (failed(Both) || !*Both)
+    return Both;
   const Const &A = *PA, &X = *PX;
   // Pow folds where the generated code is exact (d1c writes x^2, x^0.5,
   // x^-1 and x^1 as a product, a square root, a reciprocal and a copy);

@@ -146,9 +146,12 @@ LogicalResult Importer::quantizedMatMul(bool QLinear) {
   Value R = B.create<graph::MatMulOp>(Loc, f32(Out), Af, Bf);
   if (!QLinear)
     return setOutput(0, castTo(R, B.getI32Type()));
-  Value S = bin<graph::DivOp>(
-      bin<graph::MulOp>(singletonAsScalar(floatInput(1)), singletonAsScalar(floatInput(4))),
-      singletonAsScalar(floatInput(6)));
+  return requantizedOutput(R, bin<graph::DivOp>(bin<graph::MulOp>(singletonAsScalar(floatInput(1)),
+                                                                  singletonAsScalar(floatInput(4))),
+                                                singletonAsScalar(floatInput(6))));
+}
+
+LogicalResult Importer::requantizedOutput(Value R, Value S) {
   if (!S)
     return failure();
   // The output zero point before the product, as the compiler evaluated
@@ -191,17 +194,11 @@ LogicalResult Importer::quantizedConv(bool QLinear) {
     return failure();
   if (!QLinear)
     return setOutput(0, castTo(R, B.getI32Type()));
-  Value S =
+  return requantizedOutput(
+      R,
       bin<graph::DivOp>(bin<graph::MulOp>(singletonAsScalar(floatInput(1)),
                                           perAxis(singletonAsScalar(floatInput(4)), shapeOf(R), 1)),
-                        singletonAsScalar(floatInput(6)));
-  if (!S)
-    return failure();
-  // The output zero point before the product, as in quantizedMatMul.
-  Value Zp = singletonAsScalar(input(7));
-  if (!Zp)
-    return failure();
-  return setOutput(0, quantize(bin<graph::MulOp>(R, S), Zp));
+                        singletonAsScalar(floatInput(6))));
 }
 
 LogicalResult Importer::importConvInteger() { return quantizedConv(false); }

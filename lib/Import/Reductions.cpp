@@ -15,10 +15,7 @@ LogicalResult Importer::importSoftmax() {
     return fail("axis out of range");
   if (Opset < 13 && Axis != int64_t(S.size()) - 1) {
     // Before opset 13 the input is flattened to 2D at `axis`.
-    int64_t Outer = 1, Inner = 1;
-    for (size_t D = 0; D < S.size(); ++D)
-      (int64_t(D) < Axis ? Outer : Inner) *= S[D];
-    Value Flat = reshape(X, {Outer, Inner});
+    Value Flat = reshape(X, shapes::flatten2D(S, Axis));
     Value R = B.create<graph::SoftmaxOp>(Loc, Flat.getType(), Flat, B.getI64IntegerAttr(1));
     return setOutput(0, reshape(R, S));
   }
@@ -38,10 +35,7 @@ LogicalResult Importer::alongSoftmaxAxis(llvm::function_ref<Value(Value V, int64
   Value V = X;
   if (Opset < 13) {
     // Before opset 13 the input is flattened to 2D at `axis`.
-    int64_t Outer = 1, Inner = 1;
-    for (size_t D = 0; D < S.size(); ++D)
-      (int64_t(D) < Axis ? Outer : Inner) *= S[D];
-    V = reshape(X, {Outer, Inner});
+    V = reshape(X, shapes::flatten2D(S, Axis));
     Axis = 1;
   }
   return setOutput(0, reshape(Along(V, Axis), S));

@@ -80,10 +80,7 @@ LogicalResult Importer::importFlatten() {
     Axis += int64_t(S.size());
   if (Axis < 0 || Axis > int64_t(S.size()))
     return fail("axis out of range");
-  int64_t Outer = 1, Inner = 1;
-  for (size_t D = 0; D < S.size(); ++D)
-    (int64_t(D) < Axis ? Outer : Inner) *= S[D];
-  return reshapedOutput({Outer, Inner});
+  return reshapedOutput(shapes::flatten2D(S, Axis));
 }
 
 FailureOr<std::vector<int64_t>> Importer::squeezeAxes() {

@@ -211,6 +211,25 @@ MatmulTiling d1::plan::matmulTiling(int64_t M, int64_t N, int64_t K, int64_t Bud
   return T;
 }
 
+std::string d1::plan::checkRowTiling(int64_t Rows, int64_t Most) {
+  if (Rows >= 1 && Rows <= Most)
+    return "";
+  return "rows = " + std::to_string(Rows) + " is not in [1, " + std::to_string(Most) +
+         "], the rows whose tiles fit the budget";
+}
+
+std::string d1::plan::checkChainTiling(const std::vector<ChainStage> &Stages, int64_t Rows,
+                                       int64_t Budget) {
+  int64_t OH = Stages.back().Shape.OH;
+  if (Rows < 1 || Rows > OH)
+    return "rows = " + std::to_string(Rows) + " is not in [1, " + std::to_string(OH) + "]";
+  int64_t Need = chainBands(Stages, Rows).Elements;
+  if (Need > Budget)
+    return "its bands need " + std::to_string(Need * 4) + " bytes of SRAM; the budget is " +
+           std::to_string(Budget * 4);
+  return "";
+}
+
 int64_t d1::plan::matmulTileElements(const MatmulTiling &T, int64_t Extra, bool Mma) {
   if (!Mma)
     return T.TK * T.TN + T.TM * (T.TK + T.TN * (1 + Extra));

@@ -14,6 +14,13 @@ std::string shapes::str(const Shape &S) {
   return Out + "]";
 }
 
+Shape shapes::flatten2D(const Shape &S, int64_t Axis) {
+  Shape R{1, 1};
+  for (size_t D = 0; D < S.size(); ++D)
+    R[int64_t(D) < Axis ? 0 : 1] *= S[D];
+  return R;
+}
+
 int64_t shapes::numElements(const Shape &S) {
   if (std::find(S.begin(), S.end(), 0) != S.end())
     return 0;

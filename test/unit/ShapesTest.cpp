@@ -16,6 +16,13 @@ TEST(Shapes, Broadcast) {
   EXPECT_EQ(broadcast({2, 3}, {4}, Out), "shapes [2, 3] and [4] do not broadcast");
 }
 
+TEST(Shapes, Flatten2D) {
+  EXPECT_EQ(flatten2D({2, 3, 4}, 0), (Shape{1, 24}));
+  EXPECT_EQ(flatten2D({2, 3, 4}, 2), (Shape{6, 4}));
+  EXPECT_EQ(flatten2D({2, 3, 4}, 3), (Shape{24, 1}));
+  EXPECT_EQ(flatten2D({}, 0), (Shape{1, 1}));
+}
+
 TEST(Shapes, MatMul) {
   Shape Out;
   EXPECT_EQ(matmul({2, 3}, {3, 4}, Out), "");

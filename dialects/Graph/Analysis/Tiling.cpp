@@ -62,13 +62,17 @@ std::optional<plan::WindowShape> d1::windowKernelShape(Operation *Op, bool Bf16)
   return S;
 }
 
-int64_t d1::epilogueExtraTiles(graph::FusedOp F) {
-  Operation *Anchor = F.anchor();
+std::vector<Operation *> d1::epilogueOps(graph::FusedOp F) {
   std::vector<Operation *> Ops;
   for (Operation &Op : F.getBody().front().without_terminator())
-    if (&Op != Anchor)
+    if (&Op != F.anchor())
       Ops.push_back(&Op);
-  return epilogueTiles(Anchor->getResult(0), Ops, tileDims(Anchor)).Slots - 1;
+  return Ops;
+}
+
+int64_t d1::epilogueExtraTiles(graph::FusedOp F) {
+  Operation *Anchor = F.anchor();
+  return epilogueTiles(Anchor->getResult(0), epilogueOps(F), tileDims(Anchor)).Slots - 1;
 }
 
 bool d1::matmulFoldsBatch(graph::MatMulOp MM, ArrayRef<Operation *> EpilogueOps) {
@@ -189,7 +193,7 @@ static std::string selectWindow(Operation *Op, int64_t Extra, const TilingOption
   if (auto A = Op->getAttrOfType<graph::WindowTilingAttr>(TilingAttrName)) {
     plan::WindowChoice C = windowChoice(A);
     if (C.Mma && !S->Mma)
-      return "this layer cannot run on the matrix unit";
+      return NotOnMatrixUnit.str();
     S->Mma = C.Mma;
     if (S->Mma)
       S->PadR = plan::mmaPadRight(*S);
@@ -229,19 +233,13 @@ std::string d1::selectTiling(Operation *Op, const TilingOptions &O) {
     int64_t Extra = epilogueExtraTiles(F);
     if (isa<graph::ConvOp>(Anchor))
       return selectWindow(Anchor, Extra, O);
-    std::vector<Operation *> Ops;
-    for (Operation &X : F.getBody().front().without_terminator())
-      if (&X != Anchor)
-        Ops.push_back(&X);
-    return selectMatmul(Anchor, Ops, Extra, O);
+    return selectMatmul(Anchor, epilogueOps(F), Extra, O);
   }
   case graph::FusionKind::Rows: {
     int64_t Rows = rowGroup(F, O.SramBytes).Rows;
+    // Where not one row fits, the lowering says so.
     if (auto A = F->getAttrOfType<graph::RowTilingAttr>(TilingAttrName))
-      return A.getRows() >= 1 && A.getRows() <= std::max<int64_t>(Rows, 1)
-                 ? ""
-                 : "rows = " + std::to_string(A.getRows()) + " is not in [1, " +
-                       std::to_string(Rows) + "], the rows whose tiles fit the budget";
+      return Rows ? plan::checkRowTiling(A.getRows(), Rows) : "";
     if (Rows)
       F->setAttr(TilingAttrName, graph::RowTilingAttr::get(Ctx, Rows));
     return "";
@@ -249,16 +247,8 @@ std::string d1::selectTiling(Operation *Op, const TilingOptions &O) {
   case graph::FusionKind::DepthFirst: {
     std::vector<plan::ChainStage> Stages = chainStages(F);
     int64_t Budget = plan::windowBudget(O.SramBytes);
-    if (auto A = F->getAttrOfType<graph::RowTilingAttr>(TilingAttrName)) {
-      int64_t OH = Stages.back().Shape.OH;
-      if (A.getRows() < 1 || A.getRows() > OH)
-        return "rows = " + std::to_string(A.getRows()) + " is not in [1, " + std::to_string(OH) +
-               "]";
-      int64_t Need = plan::chainBands(Stages, A.getRows()).Elements;
-      return Need <= Budget ? ""
-                            : "its bands need " + std::to_string(Need * 4) +
-                                  " bytes of SRAM; the budget is " + std::to_string(Budget * 4);
-    }
+    if (auto A = F->getAttrOfType<graph::RowTilingAttr>(TilingAttrName))
+      return plan::checkChainTiling(Stages, A.getRows(), Budget);
     plan::ChainTiling T = plan::chainTiling(Stages, Budget);
     if (T.Fits)
       F->setAttr(TilingAttrName, graph::RowTilingAttr::get(Ctx, T.Rows));

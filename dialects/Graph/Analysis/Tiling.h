@@ -24,6 +24,12 @@ namespace d1 {
 /// The attribute name of every tiling decision.
 inline constexpr llvm::StringLiteral TilingAttrName = "graph.tiling";
 
+/// Why a window tiling with mma = true cannot run on a layer the matrix
+/// unit does not take.
+inline constexpr llvm::StringLiteral NotOnMatrixUnit =
+    "the matrix unit takes a layer only with --precision=bf16, constant weights, a column "
+    "stride of 1 or 2 and whole groups of 8 filters and 4 channels";
+
 struct TilingOptions {
   int64_t SramBytes = 0;
   bool Bf16 = false; // convolutions and products on the matrix unit
@@ -35,6 +41,9 @@ struct TilingOptions {
 /// constant fp32 weights, column stride 1 or 2, whole groups of 8 filters
 /// and 4 channels); std::nullopt for other ops.
 std::optional<plan::WindowShape> windowKernelShape(mlir::Operation *Op, bool Bf16);
+
+/// The ops of an epilogue group after its anchor, in order.
+std::vector<mlir::Operation *> epilogueOps(graph::FusedOp F);
 
 /// Output-sized SRAM tiles an epilogue group needs beyond its anchor's.
 int64_t epilogueExtraTiles(graph::FusedOp F);

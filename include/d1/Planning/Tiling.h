@@ -157,6 +157,15 @@ struct MatmulTiling {
 MatmulTiling matmulTiling(int64_t M, int64_t N, int64_t K, int64_t BudgetElements,
                           int64_t ExtraOutTiles = 0, bool Mma = false);
 
+/// Why Rows whole rows per tile of a row kernel cannot run where at most
+/// Most fit the budget; empty when they can.
+std::string checkRowTiling(int64_t Rows, int64_t Most);
+
+/// Why bands of Rows output rows of the last stage of Stages cannot run
+/// within BudgetElements; empty when they can.
+std::string checkChainTiling(const std::vector<ChainStage> &Stages, int64_t Rows,
+                             int64_t BudgetElements);
+
 /// SRAM elements of a product's tiles (matmulTiling's budget rule).
 int64_t matmulTileElements(const MatmulTiling &T, int64_t ExtraOutTiles, bool Mma);
 

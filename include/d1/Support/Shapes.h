@@ -23,6 +23,10 @@ int64_t numElements(const Shape &S);
 /// the product of the nonzero ones overflows (so every partial product fits).
 bool checkedNumElements(const Shape &S, int64_t &N);
 
+/// ONNX Flatten's 2D shape: the product of the dims before Axis, and of
+/// those from Axis on (0 <= Axis <= rank).
+Shape flatten2D(const Shape &S, int64_t Axis);
+
 /// numpy (ONNX multidirectional) broadcasting.
 std::string broadcast(const Shape &A, const Shape &B, Shape &Out);
 /// numpy matmul, including rank-1 promotion and batch broadcasting.

@@ -5,7 +5,6 @@ namespace d1::graphtotile {
 
 SmallVector<Value> Lowering::lowerChain(graph::FusedOp F) {
   struct Stage {
-    explicit Stage(Location L) : Ep(L) {}
     Operation *Window;
     Epilogue Ep;
     plan::ChainStage Cost;
@@ -20,7 +19,7 @@ SmallVector<Value> Lowering::lowerChain(graph::FusedOp F) {
       Stages.back()->Ep.Ops.push_back(&Op);
       continue;
     }
-    auto S = std::make_unique<Stage>(Op.getLoc());
+    auto S = std::make_unique<Stage>();
     S->Window = &Op;
     const plan::WindowShape &W = S->Cost.Shape = *windowShapeOf(&Op);
     if (auto C = dyn_cast<graph::ConvOp>(Op)) {
@@ -58,14 +57,10 @@ SmallVector<Value> Lowering::lowerChain(graph::FusedOp F) {
   // chosen here.
   plan::ChainTiling T = plan::chainTiling(Costs, plan::windowBudget(SramBytes));
   if (auto A = F->getAttrOfType<graph::RowTilingAttr>(TilingAttrName); A && A.getRows() != T.Rows) {
-    int64_t OH = Costs.back().Shape.OH;
-    if (!checkTiling(F, A.getRows() >= 1 && A.getRows() <= OH
-                            ? ""
-                            : "rows = " + std::to_string(A.getRows()) + " is not in [1, " +
-                                  std::to_string(OH) + "]"))
+    if (!checkTiling(A, plan::checkChainTiling(Costs, A.getRows(), plan::windowBudget(SramBytes))))
       return Results;
     T = plan::chainBands(Costs, A.getRows());
-    T.Fits = T.Elements <= plan::windowBudget(SramBytes);
+    T.Fits = true;
   }
   if (!T.Fits)
     return fail(Loc, "this depth-first group needs more than the " +

@@ -181,12 +181,10 @@ void Lowering::exactPow(tile::EltKind &Kind, std::vector<Value> &Ins) {
 }
 
 SmallVector<Value> Lowering::lowerEpilogueGroup(graph::FusedOp F) {
-  Epilogue Ep{F.getLoc()};
+  Epilogue Ep;
   Operation *Anchor = F.anchor();
   Ep.Anchor = Anchor->getResult(0);
-  for (Operation &Op : F.getBody().front().without_terminator())
-    if (&Op != Anchor)
-      Ep.Ops.push_back(&Op);
+  Ep.Ops = epilogueOps(F);
   Ep.OutShape = shapeOf(Ep.Anchor);
   Ep.Dims = tileDims(Anchor);
   // Each yielded value goes to its own DRAM buffer (the output's, when

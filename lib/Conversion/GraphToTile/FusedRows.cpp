@@ -23,11 +23,7 @@ SmallVector<Value> Lowering::lowerRowGroup(graph::FusedOp F) {
   // The group's graph.tiling (graph-select-tiling, or set by hand: fewer
   // rows take less SRAM).
   if (auto A = F->getAttrOfType<graph::RowTilingAttr>(TilingAttrName)) {
-    if (A.getRows() != TR &&
-        !checkTiling(F, A.getRows() >= 1 && A.getRows() <= TR
-                            ? ""
-                            : "rows = " + std::to_string(A.getRows()) + " is not in [1, " +
-                                  std::to_string(TR) + "], the rows whose tiles fit the budget"))
+    if (A.getRows() != TR && !checkTiling(A, plan::checkRowTiling(A.getRows(), TR)))
       return {};
     TR = A.getRows();
   }

@@ -134,12 +134,11 @@ public:
   void copy(Value Src, Value Dst, int64_t Elements);
   /// A DRAM allocation of tensor type T (results, placeholders).
   Value alloc(Type T) { return B.create<memref::AllocOp>(Loc, dramType(T)); }
-  /// Reports a tiling set by hand (one graph-select-tiling would not have
-  /// chosen) that cannot run; true when it can.
-  bool checkTiling(Operation *Op, const std::string &Error) {
+  /// Reports why Tiling, set by hand (not the one graph-select-tiling
+  /// chooses), cannot run (Error; empty when it can); true when it can.
+  bool checkTiling(Attribute Tiling, const std::string &Error) {
     if (!Error.empty())
-      fail(Loc, "graph.tiling " + llvm::formatv("{0}", Op->getAttr(TilingAttrName)).str() +
-                    " cannot run: " + Error);
+      fail(Loc, "graph.tiling " + llvm::formatv("{0}", Tiling).str() + " cannot run: " + Error);
     return Error.empty();
   }
 
@@ -253,7 +252,6 @@ public:
   /// A fused epilogue being lowered (graph.fused epilogue): elementwise ops
   /// applied to each output tile of the anchor while it is in SRAM.
   struct Epilogue {
-    explicit Epilogue(Location L) : Loc(L) {}
     Value Anchor;                 // the anchor's result
     std::vector<Operation *> Ops; // the elementwise ops, in order
     DenseSet<Operation *> OpSet;  // the same (planEpilogue)
@@ -268,7 +266,6 @@ public:
     /// outside operand read whole; slots are reused once their value is dead.
     DenseMap<Value, unsigned> Slot;
     int64_t ExtraTiles = 0; // output-sized SRAM tiles beyond the anchor's
-    Location Loc;           // the group's
   };
 
 private:

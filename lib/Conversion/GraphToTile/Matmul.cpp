@@ -15,13 +15,10 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
   plan::MatmulTiling MT = plan::matmulTiling(M, N, K, plan::matmulBudget(SramBytes), Extra, Bf16);
   if (Chosen) {
     plan::MatmulTiling Set = matmulTiling(Chosen);
-    if (Set.TM != MT.TM || Set.TN != MT.TN || Set.TK != MT.TK) {
-      std::string E =
-          plan::checkMatmulTiling(M, N, K, Set, plan::matmulBudget(SramBytes), Extra, Bf16);
-      if (!E.empty())
-        return (void)fail(Loc, "graph.tiling " + llvm::formatv("{0}", Chosen).str() +
-                                   " cannot run: " + E);
-    }
+    if ((Set.TM != MT.TM || Set.TN != MT.TN || Set.TK != MT.TK) &&
+        !checkTiling(Chosen, plan::checkMatmulTiling(M, N, K, Set, plan::matmulBudget(SramBytes),
+                                                     Extra, Bf16)))
+      return;
     MT = Set;
   }
   int64_t TM = MT.TM, TN = MT.TN, TK = MT.TK;
@@ -132,9 +129,7 @@ void Lowering::lowerMatmul(Value A, Value Bm, bool TransA, bool TransB, int64_t 
 }
 
 Value Lowering::lowerGemm(graph::GemmOp G, Value Dest, Epilogue *Ep) {
-  Shape AS(G.getA().getType().getShape()), BS(G.getB().getType().getShape());
-  int64_t M = G.getTransA() ? AS[1] : AS[0], K = G.getTransA() ? AS[0] : AS[1];
-  int64_t N = G.getTransB() ? BS[0] : BS[1];
+  MatmulExtent E = matmulExtent(G, {});
   Value Out = result(G.getResult(), Dest, Ep);
   Value BBuf = buffer(G.getB());
   bool TransB = G.getTransB();
@@ -143,7 +138,7 @@ Value Lowering::lowerGemm(graph::GemmOp G, Value Dest, Epilogue *Ep) {
     BBuf = transposedConstant(C);
     TransB = false;
   }
-  lowerMatmul(buffer(G.getA()), BBuf, G.getTransA(), TransB, M, N, K, {}, G.getC(),
+  lowerMatmul(buffer(G.getA()), BBuf, G.getTransA(), TransB, E.M, E.N, E.K, {}, G.getC(),
               G.getAlpha().convertToFloat(), G.getBeta().convertToFloat(), Out, Ep,
               G->getAttrOfType<graph::MatmulTilingAttr>(TilingAttrName));
   return Out;

@@ -88,9 +88,7 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
   if (Chosen)
     Choice = *Chosen;
   if (Choice.Mma && !Packed) {
-    fail(Loc, "this tiling runs the layer on the matrix unit, which takes it only with "
-              "--precision=bf16, constant weights, a column stride of 1 or 2 and whole groups "
-              "of 8 filters and 4 channels");
+    checkTiling(windowTilingAttr(B.getContext(), Choice), NotOnMatrixUnit.str());
     return;
   }
   if (!Choice.Mma)
@@ -100,15 +98,9 @@ void Lowering::lowerWindow(tile::WindowKind Kind, Value In, Shape IS, Value Weig
     WS.PadR = plan::mmaPadRight(WS);
   int64_t PR = WS.PadR, IWp = W + PL + PR;
   plan::WindowTiling WT = Choice.Tiling;
-  if (ByHand) {
-    std::string E = plan::checkWindowTiling(WS, WT, Budget, Extra);
-    if (!E.empty()) {
-      fail(Loc, "graph.tiling " +
-                    llvm::formatv("{0}", windowTilingAttr(B.getContext(), Choice)).str() +
-                    " cannot run: " + E);
-      return;
-    }
-  }
+  if (ByHand && !checkTiling(windowTilingAttr(B.getContext(), Choice),
+                             plan::checkWindowTiling(WS, WT, Budget, Extra)))
+    return;
   bool Mma = WS.Mma;
   int64_t TF = WT.TF, TC = WT.TC, TOY = 1;
   auto Need = [&](int64_t Toy) { return plan::windowTileElements(WS, TF, TC, Toy, Extra); };

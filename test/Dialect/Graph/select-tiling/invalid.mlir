@@ -19,7 +19,7 @@ func.func @out_of_range(%a: tensor<4x8xf32>, %b: tensor<8x8xf32>) -> tensor<4x8x
 
 // The matrix unit only with --precision=bf16 and constant weights.
 func.func @no_mma(%x: tensor<1x64x8x8xf32>, %w: tensor<64x64x3x3xf32>) -> tensor<1x64x8x8xf32> {
-  // expected-error @+1 {{cannot run: this layer cannot run on the matrix unit}}
+  // expected-error @+1 {{cannot run: the matrix unit takes a layer only with --precision=bf16, constant weights, a column stride of 1 or 2 and whole groups of 8 filters and 4 channels}}
   %c = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64, graph.tiling = #graph.window_tiling<filters = 64, channels = 64, rows = 1, input_once = false, double_input = false, double_weights = false, mma = true>} : (tensor<1x64x8x8xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x8x8xf32>
   return %c : tensor<1x64x8x8xf32>
 }
