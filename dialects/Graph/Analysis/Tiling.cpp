@@ -219,6 +219,13 @@ static std::string selectMatmul(Operation *Op, ArrayRef<Operation *> EpilogueOps
 
 std::string d1::selectTiling(Operation *Op, const TilingOptions &O) {
   MLIRContext *Ctx = Op->getContext();
+  // A result without elements is lowered to no code (GraphToTile), so there
+  // is nothing to tile, and the planners divide by its extents.
+  if (llvm::any_of(Op->getResultTypes(), [](Type T) {
+        auto R = dyn_cast<RankedTensorType>(T);
+        return R && R.getNumElements() == 0;
+      }))
+    return "";
   auto F = dyn_cast<graph::FusedOp>(Op);
   if (!F) {
     if (windowKernelShape(Op, O.Bf16))

@@ -66,3 +66,15 @@ func.func @by_hand(%a: tensor<4x8xf32>, %b: tensor<8x8xf32>) -> tensor<4x8xf32> 
   %m = graph.matmul %a, %b {graph.tiling = #graph.matmul_tiling<m = 2, n = 4, k = 8>} : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
   return %m : tensor<4x8xf32>
 }
+
+// -----
+
+// An op whose result has no elements is lowered to no code: no tiling.
+// CHECK-LABEL: func.func @empty
+// CHECK: graph.max_pool
+// CHECK-NOT: graph.tiling
+// CHECK: return
+func.func @empty(%x: tensor<1x0x8x8xf32>) -> tensor<1x0x4x4xf32> {
+  %o = graph.max_pool %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x0x8x8xf32> -> tensor<1x0x4x4xf32>
+  return %o : tensor<1x0x4x4xf32>
+}
