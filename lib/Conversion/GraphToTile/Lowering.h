@@ -142,7 +142,9 @@ public:
     return Error.empty();
   }
 
-private:
+  // The builders below are shared with the kernel classes that derive from
+  // Lowering (WindowKernel, ChainKernel): one per kernel being built.
+protected:
   LoweringState &State;
   ConversionPatternRewriter &Rewriter;
   OpBuilder &B;
@@ -268,7 +270,7 @@ public:
     int64_t ExtraTiles = 0; // output-sized SRAM tiles beyond the anchor's
   };
 
-private:
+protected:
   /// How an outside operand of the epilogue lines up with a [P][R][C] tile.
   TileForm formOf(const Epilogue &Ep, Value Operand);
   void planEpilogue(Epilogue &Ep);

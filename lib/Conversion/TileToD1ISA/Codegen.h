@@ -2,13 +2,13 @@
 //
 // Private to lib/Conversion/TileToD1ISA. The Codegen class lowers one
 // module; its members are defined by kernel family:
-//   TileToD1ISA.cpp   the pass, addresses, DMA, op dispatch
+//   TileToD1ISA.cpp   the pass, addresses, DMA, loops, the kernel table
 //   Elementwise.cpp   vector elementwise functions and loops, function tables
 //   Scalar.cpp        element-by-element forms (integers, bools, mixed types)
 //   Convert.cpp       type conversions
 //   Matmul.cpp        the fp32 FMA matrix product
-//   MatrixUnit.cpp    bf16 staging, views and the matrix-unit product and
-//                     convolution
+//   MatrixUnit.cpp    bf16 staging, views and the matrix-unit product
+//   ConvMma.cpp       the convolution on the matrix unit (ConvMmaKernel)
 //   KLoop.cpp         the K loop of the window kernels
 //   Conv.cpp          sliding windows (convolution, pooling) on the vector unit
 //   Reduce.cpp        row reductions
@@ -117,13 +117,46 @@ private:
     Failed = true;
   }
   bool Failed = false;
+
+public:
+  /// The kernel of each op (its TypeID): index arithmetic, a loop, a copy,
+  /// a tile kernel. Each kernel file adds its own (addXKernels); an op
+  /// without a kernel cannot be lowered.
+  struct KernelTable {
+    using Kernel = std::function<void(Codegen &, Operation *)>;
+    template <typename OpTy> void add(void (Codegen::*Fn)(OpTy)) {
+      on<OpTy>([Fn](Codegen &C, OpTy Op) { (C.*Fn)(Op); });
+    }
+    template <typename OpTy, typename FnT> void on(FnT Fn) {
+      Kernels[TypeID::get<OpTy>()] = [Fn](Codegen &C, Operation *Op) { Fn(C, cast<OpTy>(Op)); };
+    }
+    /// Ops that need no instructions (buffers, terminators).
+    template <typename... OpTys> void none() { (Kernels.try_emplace(TypeID::get<OpTys>()), ...); }
+    DenseMap<TypeID, Kernel> Kernels;
+  };
+
+private:
+  static const KernelTable &kernels();
+  static void addControlKernels(KernelTable &T); // TileToD1ISA.cpp
+  static void addElementwiseKernels(KernelTable &T);
+  static void addConvertKernels(KernelTable &T);
+  static void addMatmulKernels(KernelTable &T);
+  static void addMatrixUnitKernels(KernelTable &T);
+  static void addConvKernels(KernelTable &T);
+  static void addConvMmaKernels(KernelTable &T);
+  static void addReduceKernels(KernelTable &T);
+  static void addGatherScatterKernels(KernelTable &T);
+  void cannotLower(Operation *Op);
   LogicalResult lowerBlock(Block &From);
   LogicalResult lowerOp(Operation *Op);
+  void lowerFor(scf::ForOp Op);
   void lowerDma(tile::DmaOp Op);
+  void lowerDmaWait(tile::DmaWaitOp Op);
   void lowerElementwise(tile::ElementwiseOp Op);
   void lowerMatmul(tile::MatmulOp Op);
   void lowerConv(tile::Conv2DOp Op);
   void lowerConvMma(tile::Conv2DMmaOp Op);
+  class ConvMmaKernel;
   void lowerMmaViews(tile::MmaViewsOp Op);
   void lowerMatmulMma(tile::MatmulMmaOp Op);
   /// Partial 8 x 8 blocks of the matrix unit's outputs go through an 8 x 8
@@ -213,6 +246,12 @@ private:
     return I.vor({Mag, I.vand({X, bcastI(int32_t(0x80000000u))})});
   }
   Value apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P);
+  // apply()'s longer forms: polynomials and series.
+  Value tanhForm(Value A);
+  Value erfForm(Value A);
+  Value sinCosForm(tile::EltKind Kind, Value A);
+  Value atanForm(Value A);
+  Value logPowForm(tile::EltKind Kind, Value A, Value X);
 };
 
 } // namespace d1::tiletoisa

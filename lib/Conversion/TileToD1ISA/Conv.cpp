@@ -204,4 +204,6 @@ void Codegen::lowerConv(tile::Conv2DOp Op) {
   }
 }
 
+void Codegen::addConvKernels(KernelTable &T) { T.add(&Codegen::lowerConv); }
+
 } // namespace d1::tiletoisa

@@ -74,4 +74,6 @@ void Codegen::lowerConvert(tile::ConvertOp Op) {
   steps(Op.getCount(), 16, 1, Body);
 }
 
+void Codegen::addConvertKernels(KernelTable &T) { T.add(&Codegen::lowerConvert); }
+
 } // namespace d1::tiletoisa

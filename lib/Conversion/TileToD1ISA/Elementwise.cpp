@@ -53,41 +53,10 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     Value E = I.vexp_f32(I.vneg_f32(A));
     return I.vrcp_f32(I.vadd_f32({E, bcast(1.0f)}));
   }
-  case K::Tanh: {
-    // sign(x) * (1 - e^-2|x|) / (1 + e^-2|x|)
-    Value Abs = I.vabs_f32(A);
-    Value E = I.vexp_f32(I.vmul_f32({Abs, bcast(-2.0f)}));
-    Value Num = I.vsub_f32({bcast(1.0f), E});
-    Value Den = I.vadd_f32({bcast(1.0f), E});
-    Value T = I.vdiv_f32({Num, Den});
-    // Below 0.625, where 1 - e^-2|x| cancels, Cephes tanhf's odd polynomial.
-    Value Z = I.vmul_f32({Abs, Abs});
-    Value P = bcast(-5.70498872745e-3f);
-    for (float C : {2.06390887954e-2f, -5.37397155531e-2f, 1.33314422036e-1f, -3.33332819422e-1f})
-      P = I.vfma_f32({P, Z, bcast(C)});
-    Value Small = I.vfma_f32({I.vmul_f32({P, Z}), Abs, Abs});
-    T = I.vsel({I.vcmplt_f32({Abs, bcast(0.625f)}), Small, T});
-    return withSignOf(T, A);
-  }
-  case K::Erf: {
-    // Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), with the sign of x.
-    Value Abs = I.vabs_f32(A);
-    Value T = I.vrcp_f32(I.vfma_f32({Abs, bcast(0.3275911f), bcast(1.0f)}));
-    Value Poly = bcast(1.061405429f);
-    for (float C : {-1.453152027f, 1.421413741f, -0.284496736f, 0.254829592f})
-      Poly = I.vfma_f32({Poly, T, bcast(C)});
-    Poly = I.vmul_f32({Poly, T});
-    Value E = I.vexp_f32(I.vneg_f32(I.vmul_f32({Abs, Abs})));
-    Value R = I.vsub_f32({bcast(1.0f), I.vmul_f32({Poly, E})});
-    // Below 1, Cephes erff's series x P(x^2) keeps the relative error small.
-    Value Z = I.vmul_f32({Abs, Abs});
-    Value S = bcast(7.853861353153693e-5f);
-    for (float C : {-8.010193625184903e-4f, 5.188327685732524e-3f, -2.685381193529856e-2f,
-                    1.128358514861418e-1f, -3.761262582423300e-1f, 1.128379165726710e+0f})
-      S = I.vfma_f32({S, Z, bcast(C)});
-    R = I.vsel({I.vcmplt_f32({Abs, bcast(1.0f)}), I.vmul_f32({S, Abs}), R});
-    return withSignOf(R, A);
-  }
+  case K::Tanh:
+    return tanhForm(A);
+  case K::Erf:
+    return erfForm(A);
   case K::Floor:
   case K::Ceil: {
     // Round to nearest, then step back where that went past x.
@@ -106,56 +75,10 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     return I.vsel({I.vcmpeq_f32({A, A}), R, A}); // NaN stays NaN
   }
   case K::Sin:
-  case K::Cos: {
-    // Cephes sinf/cosf: j = the octant of |x| rounded up to even, the
-    // argument reduced by j * pi/4 in three parts, a polynomial for sin or
-    // cos on [-pi/4, pi/4] by (j & 2), the sign from (j & 4) (and, for sin,
-    // the sign of x). |error| <= 2 ulp for |x| < 8192.
-    Value Ax = I.vabs_f32(A);
-    Value J = I.vcvt_i32_f32(I.vmul_f32({Ax, bcast(1.27323954473516f)}));
-    J = I.vand({I.vadd_i32({J, bcastI(1)}), bcastI(~1)});
-    Value Y = I.vcvt_f32_i32(J);
-    Value Z = I.vfma_f32({Y, bcast(-0.78515625f), Ax});
-    Z = I.vfma_f32({Y, bcast(-2.4187564849853515625e-4f), Z});
-    Z = I.vfma_f32({Y, bcast(-3.77489497744594108e-8f), Z});
-    Value ZZ = I.vmul_f32({Z, Z});
-    Value SP = I.vfma_f32({bcast(-1.9515295891e-4f), ZZ, bcast(8.3321608736e-3f)});
-    SP = I.vfma_f32({SP, ZZ, bcast(-1.6666654611e-1f)});
-    SP = I.vfma_f32({I.vmul_f32({SP, ZZ}), Z, Z});
-    Value CP = I.vfma_f32({bcast(2.443315711809948e-5f), ZZ, bcast(-1.388731625493765e-3f)});
-    CP = I.vfma_f32({CP, ZZ, bcast(4.166664568298827e-2f)});
-    CP = I.vmul_f32({I.vmul_f32({CP, ZZ}), ZZ});
-    CP = I.vadd_f32({I.vfma_f32({ZZ, bcast(-0.5f), CP}), bcast(1.0f)});
-    Value Odd = I.vcmpeq_i32({I.vand({J, bcastI(2)}), bcastI(2)});
-    Value Bit4 = I.vslli_32({I.vand({J, bcastI(4)}), 29});
-    Value R, SignBits;
-    if (Kind == K::Sin) {
-      R = I.vsel({Odd, CP, SP});
-      SignBits = I.vxor({Bit4, I.vand({A, bcastI(int32_t(0x80000000u))})});
-    } else {
-      R = I.vsel({Odd, SP, CP});
-      SignBits = I.vxor({Bit4, I.vslli_32({I.vand({J, bcastI(2)}), 30})});
-    }
-    return I.vxor({R, SignBits});
-  }
-  case K::Atan: {
-    // Cephes atanf: |x| > tan(3pi/8) uses pi/2 - atan(1/|x|), |x| > tan(pi/8)
-    // pi/4 + atan((|x| - 1) / (|x| + 1)); then a degree-9 odd polynomial.
-    Value Ax = I.vabs_f32(A);
-    Value Big = I.vcmplt_f32({bcast(2.414213562373095f), Ax});
-    Value Mid = I.vcmplt_f32({bcast(0.4142135623730950f), Ax});
-    Value TMid = I.vdiv_f32({I.vsub_f32({Ax, bcast(1.0f)}), I.vadd_f32({Ax, bcast(1.0f)})});
-    Value TBig = I.vneg_f32(I.vrcp_f32(Ax));
-    Value T = I.vsel({Big, TBig, I.vsel({Mid, TMid, Ax})});
-    Value Y0 = I.vsel(
-        {Big, bcast(1.5707963267948966f), I.vsel({Mid, bcast(0.7853981633974483f), bcast(0.0f)})});
-    Value Z = I.vmul_f32({T, T});
-    Value Poly = I.vfma_f32({bcast(8.05374449538e-2f), Z, bcast(-1.38776856032e-1f)});
-    Poly = I.vfma_f32({Poly, Z, bcast(1.99777106478e-1f)});
-    Poly = I.vfma_f32({Poly, Z, bcast(-3.33329491539e-1f)});
-    Value R = I.vadd_f32({I.vfma_f32({I.vmul_f32({Poly, Z}), T, T}), Y0});
-    return withSignOf(R, A);
-  }
+  case K::Cos:
+    return sinCosForm(Kind, A);
+  case K::Atan:
+    return atanForm(A);
   case K::FMod:
   case K::Mod: {
     // a - trunc(a / b) * b (C's fmod); Mod then moves a remainder whose sign
@@ -168,49 +91,143 @@ Value Codegen::apply(tile::EltKind Kind, Value A, Value X, ArrayRef<float> P) {
     return I.vsel({Differ, I.vadd_f32({R, X}), R});
   }
   case K::Log:
-  case K::Pow: {
-    // log x = e ln2 + 2 atanh(s), s = (m - 1) / (m + 1), x = m 2^e with m in
-    // [sqrt(1/2), sqrt(2)); the series to s^9 is exact to fp32 rounding.
-    // Pow takes the log of |x| and fixes the sign afterwards.
-    Value X0 = A;
-    if (Kind == K::Pow)
-      A = I.vabs_f32(A);
-    Value Bits = A;
-    Value E = I.vsub_i32({I.vsrai_32({Bits, 23}), I.vbcasti_32(127)});
-    Value Mant = I.vor({I.vand({Bits, I.vbcasti_32(0x007fffff)}), I.vbcasti_32(0x3f800000)});
-    Value Big = I.vcmplt_f32({bcast(1.41421356f), Mant});
-    Mant = I.vsel({Big, I.vmul_f32({Mant, bcast(0.5f)}), Mant});
-    E = I.vsel({Big, I.vadd_i32({E, I.vbcasti_32(1)}), E});
-    Value S = I.vdiv_f32({I.vsub_f32({Mant, bcast(1.0f)}), I.vadd_f32({Mant, bcast(1.0f)})});
-    Value S2 = I.vmul_f32({S, S});
-    Value Poly = bcast(1.0f / 9);
-    for (float C : {1.0f / 7, 1.0f / 5, 1.0f / 3, 1.0f})
-      Poly = I.vfma_f32({Poly, S2, bcast(C)});
-    Value LogM = I.vmul_f32({I.vmul_f32({Poly, S}), bcast(2.0f)});
-    Value Log = I.vfma_f32({I.vcvt_f32_i32(E), bcast(0.693147181f), LogM});
-    // The special cases: log 0 = -inf, log of a negative number NaN, log inf
-    // = inf (NaN stays NaN through the arithmetic above).
-    Log = I.vsel({I.vcmpeq_f32({A, bcast(0.0f)}), bcast(-INFINITY), Log});
-    Log = I.vsel({I.vcmpeq_f32({A, bcast(INFINITY)}), bcast(INFINITY), Log});
-    if (Kind == K::Log)
-      return I.vsel({I.vcmplt_f32({A, bcast(0.0f)}), bcastI(0x7fc00000), Log});
-    // x^y = e^(y log|x|); a negative x needs an integral y (odd: negated),
-    // else NaN; x^0 = 1 always.
-    Value R = I.vexp_f32(I.vmul_f32({X, Log}));
-    Value Integral = I.vcmpeq_f32({I.vround_f32(X), X});
-    Value Half = I.vmul_f32({X, bcast(0.5f)});
-    Value Odd = I.vand({Integral, I.vxor({I.vcmpeq_f32({I.vround_f32(Half), Half}), bcastI(-1)})});
-    Value Neg = I.vcmplt_f32({X0, bcast(0.0f)});
-    R = I.vsel({I.vand({Neg, Odd}), I.vneg_f32(R), R});
-    R = I.vsel({I.vand({Neg, I.vxor({Integral, bcastI(-1)})}), bcastI(0x7fc00000), R});
-    return I.vsel({I.vcmpeq_f32({X, bcast(0.0f)}), bcast(1.0f), R});
-  }
+  case K::Pow:
+    return logPowForm(Kind, A, X);
   default:
     break;
   }
   fail(I.Loc, Twine("internal error: no vector form of elementwise '") +
                   tile::stringifyEltKind(Kind) + "'");
   return bcastI(0);
+}
+
+Value Codegen::tanhForm(Value A) {
+  // sign(x) * (1 - e^-2|x|) / (1 + e^-2|x|)
+  Value Abs = I.vabs_f32(A);
+  Value E = I.vexp_f32(I.vmul_f32({Abs, bcast(-2.0f)}));
+  Value Num = I.vsub_f32({bcast(1.0f), E});
+  Value Den = I.vadd_f32({bcast(1.0f), E});
+  Value T = I.vdiv_f32({Num, Den});
+  // Below 0.625, where 1 - e^-2|x| cancels, Cephes tanhf's odd polynomial.
+  Value Z = I.vmul_f32({Abs, Abs});
+  Value P = bcast(-5.70498872745e-3f);
+  for (float C : {2.06390887954e-2f, -5.37397155531e-2f, 1.33314422036e-1f, -3.33332819422e-1f})
+    P = I.vfma_f32({P, Z, bcast(C)});
+  Value Small = I.vfma_f32({I.vmul_f32({P, Z}), Abs, Abs});
+  T = I.vsel({I.vcmplt_f32({Abs, bcast(0.625f)}), Small, T});
+  return withSignOf(T, A);
+}
+
+Value Codegen::erfForm(Value A) {
+  // Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), with the sign of x.
+  Value Abs = I.vabs_f32(A);
+  Value T = I.vrcp_f32(I.vfma_f32({Abs, bcast(0.3275911f), bcast(1.0f)}));
+  Value Poly = bcast(1.061405429f);
+  for (float C : {-1.453152027f, 1.421413741f, -0.284496736f, 0.254829592f})
+    Poly = I.vfma_f32({Poly, T, bcast(C)});
+  Poly = I.vmul_f32({Poly, T});
+  Value E = I.vexp_f32(I.vneg_f32(I.vmul_f32({Abs, Abs})));
+  Value R = I.vsub_f32({bcast(1.0f), I.vmul_f32({Poly, E})});
+  // Below 1, Cephes erff's series x P(x^2) keeps the relative error small.
+  Value Z = I.vmul_f32({Abs, Abs});
+  Value S = bcast(7.853861353153693e-5f);
+  for (float C : {-8.010193625184903e-4f, 5.188327685732524e-3f, -2.685381193529856e-2f,
+                  1.128358514861418e-1f, -3.761262582423300e-1f, 1.128379165726710e+0f})
+    S = I.vfma_f32({S, Z, bcast(C)});
+  R = I.vsel({I.vcmplt_f32({Abs, bcast(1.0f)}), I.vmul_f32({S, Abs}), R});
+  return withSignOf(R, A);
+}
+
+Value Codegen::sinCosForm(tile::EltKind Kind, Value A) {
+  using K = tile::EltKind;
+  // Cephes sinf/cosf: j = the octant of |x| rounded up to even, the
+  // argument reduced by j * pi/4 in three parts, a polynomial for sin or
+  // cos on [-pi/4, pi/4] by (j & 2), the sign from (j & 4) (and, for sin,
+  // the sign of x). |error| <= 2 ulp for |x| < 8192.
+  Value Ax = I.vabs_f32(A);
+  Value J = I.vcvt_i32_f32(I.vmul_f32({Ax, bcast(1.27323954473516f)}));
+  J = I.vand({I.vadd_i32({J, bcastI(1)}), bcastI(~1)});
+  Value Y = I.vcvt_f32_i32(J);
+  Value Z = I.vfma_f32({Y, bcast(-0.78515625f), Ax});
+  Z = I.vfma_f32({Y, bcast(-2.4187564849853515625e-4f), Z});
+  Z = I.vfma_f32({Y, bcast(-3.77489497744594108e-8f), Z});
+  Value ZZ = I.vmul_f32({Z, Z});
+  Value SP = I.vfma_f32({bcast(-1.9515295891e-4f), ZZ, bcast(8.3321608736e-3f)});
+  SP = I.vfma_f32({SP, ZZ, bcast(-1.6666654611e-1f)});
+  SP = I.vfma_f32({I.vmul_f32({SP, ZZ}), Z, Z});
+  Value CP = I.vfma_f32({bcast(2.443315711809948e-5f), ZZ, bcast(-1.388731625493765e-3f)});
+  CP = I.vfma_f32({CP, ZZ, bcast(4.166664568298827e-2f)});
+  CP = I.vmul_f32({I.vmul_f32({CP, ZZ}), ZZ});
+  CP = I.vadd_f32({I.vfma_f32({ZZ, bcast(-0.5f), CP}), bcast(1.0f)});
+  Value Odd = I.vcmpeq_i32({I.vand({J, bcastI(2)}), bcastI(2)});
+  Value Bit4 = I.vslli_32({I.vand({J, bcastI(4)}), 29});
+  Value R, SignBits;
+  if (Kind == K::Sin) {
+    R = I.vsel({Odd, CP, SP});
+    SignBits = I.vxor({Bit4, I.vand({A, bcastI(int32_t(0x80000000u))})});
+  } else {
+    R = I.vsel({Odd, SP, CP});
+    SignBits = I.vxor({Bit4, I.vslli_32({I.vand({J, bcastI(2)}), 30})});
+  }
+  return I.vxor({R, SignBits});
+}
+
+Value Codegen::atanForm(Value A) {
+  // Cephes atanf: |x| > tan(3pi/8) uses pi/2 - atan(1/|x|), |x| > tan(pi/8)
+  // pi/4 + atan((|x| - 1) / (|x| + 1)); then a degree-9 odd polynomial.
+  Value Ax = I.vabs_f32(A);
+  Value Big = I.vcmplt_f32({bcast(2.414213562373095f), Ax});
+  Value Mid = I.vcmplt_f32({bcast(0.4142135623730950f), Ax});
+  Value TMid = I.vdiv_f32({I.vsub_f32({Ax, bcast(1.0f)}), I.vadd_f32({Ax, bcast(1.0f)})});
+  Value TBig = I.vneg_f32(I.vrcp_f32(Ax));
+  Value T = I.vsel({Big, TBig, I.vsel({Mid, TMid, Ax})});
+  Value Y0 = I.vsel(
+      {Big, bcast(1.5707963267948966f), I.vsel({Mid, bcast(0.7853981633974483f), bcast(0.0f)})});
+  Value Z = I.vmul_f32({T, T});
+  Value Poly = I.vfma_f32({bcast(8.05374449538e-2f), Z, bcast(-1.38776856032e-1f)});
+  Poly = I.vfma_f32({Poly, Z, bcast(1.99777106478e-1f)});
+  Poly = I.vfma_f32({Poly, Z, bcast(-3.33329491539e-1f)});
+  Value R = I.vadd_f32({I.vfma_f32({I.vmul_f32({Poly, Z}), T, T}), Y0});
+  return withSignOf(R, A);
+}
+
+Value Codegen::logPowForm(tile::EltKind Kind, Value A, Value X) {
+  using K = tile::EltKind;
+  // log x = e ln2 + 2 atanh(s), s = (m - 1) / (m + 1), x = m 2^e with m in
+  // [sqrt(1/2), sqrt(2)); the series to s^9 is exact to fp32 rounding.
+  // Pow takes the log of |x| and fixes the sign afterwards.
+  Value X0 = A;
+  if (Kind == K::Pow)
+    A = I.vabs_f32(A);
+  Value Bits = A;
+  Value E = I.vsub_i32({I.vsrai_32({Bits, 23}), I.vbcasti_32(127)});
+  Value Mant = I.vor({I.vand({Bits, I.vbcasti_32(0x007fffff)}), I.vbcasti_32(0x3f800000)});
+  Value Big = I.vcmplt_f32({bcast(1.41421356f), Mant});
+  Mant = I.vsel({Big, I.vmul_f32({Mant, bcast(0.5f)}), Mant});
+  E = I.vsel({Big, I.vadd_i32({E, I.vbcasti_32(1)}), E});
+  Value S = I.vdiv_f32({I.vsub_f32({Mant, bcast(1.0f)}), I.vadd_f32({Mant, bcast(1.0f)})});
+  Value S2 = I.vmul_f32({S, S});
+  Value Poly = bcast(1.0f / 9);
+  for (float C : {1.0f / 7, 1.0f / 5, 1.0f / 3, 1.0f})
+    Poly = I.vfma_f32({Poly, S2, bcast(C)});
+  Value LogM = I.vmul_f32({I.vmul_f32({Poly, S}), bcast(2.0f)});
+  Value Log = I.vfma_f32({I.vcvt_f32_i32(E), bcast(0.693147181f), LogM});
+  // The special cases: log 0 = -inf, log of a negative number NaN, log inf
+  // = inf (NaN stays NaN through the arithmetic above).
+  Log = I.vsel({I.vcmpeq_f32({A, bcast(0.0f)}), bcast(-INFINITY), Log});
+  Log = I.vsel({I.vcmpeq_f32({A, bcast(INFINITY)}), bcast(INFINITY), Log});
+  if (Kind == K::Log)
+    return I.vsel({I.vcmplt_f32({A, bcast(0.0f)}), bcastI(0x7fc00000), Log});
+  // x^y = e^(y log|x|); a negative x needs an integral y (odd: negated),
+  // else NaN; x^0 = 1 always.
+  Value R = I.vexp_f32(I.vmul_f32({X, Log}));
+  Value Integral = I.vcmpeq_f32({I.vround_f32(X), X});
+  Value Half = I.vmul_f32({X, bcast(0.5f)});
+  Value Odd = I.vand({Integral, I.vxor({I.vcmpeq_f32({I.vround_f32(Half), Half}), bcastI(-1)})});
+  Value Neg = I.vcmplt_f32({X0, bcast(0.0f)});
+  R = I.vsel({I.vand({Neg, Odd}), I.vneg_f32(R), R});
+  R = I.vsel({I.vand({Neg, I.vxor({Integral, bcastI(-1)})}), bcastI(0x7fc00000), R});
+  return I.vsel({I.vcmpeq_f32({X, bcast(0.0f)}), bcast(1.0f), R});
 }
 
 void Codegen::lowerElementwise(tile::ElementwiseOp Op) {
@@ -466,5 +483,7 @@ bool Codegen::tablePays(tile::EltKind Kind) {
   TablePays[Kind] = Pays;
   return Pays;
 }
+
+void Codegen::addElementwiseKernels(KernelTable &T) { T.add(&Codegen::lowerElementwise); }
 
 } // namespace d1::tiletoisa

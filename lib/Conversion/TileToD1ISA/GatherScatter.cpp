@@ -79,4 +79,9 @@ void Codegen::lowerScatter(tile::ScatterOp Op) {
   storeScalar(T, U, Ptr);
 }
 
+void Codegen::addGatherScatterKernels(KernelTable &T) {
+  T.add(&Codegen::lowerGather);
+  T.add(&Codegen::lowerScatter);
+}
+
 } // namespace d1::tiletoisa

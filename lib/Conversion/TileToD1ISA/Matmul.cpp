@@ -89,4 +89,6 @@ void Codegen::lowerMatmul(tile::MatmulOp Op) {
     Columns(I.constant(Full * RB), Rem);
 }
 
+void Codegen::addMatmulKernels(KernelTable &T) { T.add(&Codegen::lowerMatmul); }
+
 } // namespace d1::tiletoisa

@@ -63,4 +63,6 @@ void Codegen::lowerReduce(tile::ReduceOp Op) {
   I.vstp({R, I.add({Out, scaled(Iv, 4)}), I.constant(4)});
 }
 
+void Codegen::addReduceKernels(KernelTable &T) { T.add(&Codegen::lowerReduce); }
+
 } // namespace d1::tiletoisa

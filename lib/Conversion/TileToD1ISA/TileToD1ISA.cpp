@@ -126,62 +126,84 @@ void Codegen::lowerDma(tile::DmaOp Op) {
     I.sem_wait({0, 1});
 }
 
+void Codegen::cannotLower(Operation *Op) {
+  fail(Op->getLoc(), "cannot lower '" + Op->getName().getStringRef() + "' to D1 instructions");
+}
+
+void Codegen::lowerFor(scf::ForOp For) {
+  // A tile loop carries only started copies' tokens, which are semaphores
+  // at this level: nothing to carry.
+  for (Type T : For.getResultTypes())
+    if (!isa<tile::DmaTokenType>(T)) {
+      if (!Failed)
+        For.emitError("a tile loop carries only DMA tokens, not ") << T;
+      Failed = true;
+      return;
+    }
+  auto New = B.create<scf::ForOp>(I.Loc, Map.lookup(For.getLowerBound()),
+                                  Map.lookup(For.getUpperBound()), Map.lookup(For.getStep()));
+  Map.map(For.getInductionVar(), New.getInductionVar());
+  OpBuilder::InsertionGuard G(B);
+  B.setInsertionPointToStart(New.getBody());
+  (void)lowerBlock(*For.getBody());
+}
+
+void Codegen::lowerDmaWait(tile::DmaWaitOp W) {
+  if (!W.getSem())
+    return fail(W.getLoc(), "wait without a semaphore (run tile-assign-semaphores first)");
+  I.sem_wait({int64_t(*W.getSem()), 1});
+}
+
+void Codegen::addControlKernels(KernelTable &T) {
+  T.on<arith::ConstantOp>([](Codegen &C, arith::ConstantOp Op) {
+    auto K = dyn_cast<arith::ConstantIndexOp>(Op.getOperation());
+    if (!K)
+      return C.cannotLower(Op);
+    C.Map.map(K.getResult(), C.I.constant(K.value()));
+  });
+  // Index arithmetic becomes scalar instructions on the new body's values.
+  using Binary = Value (ISABuilder::*)(d1::Operands<Value, Value>);
+  auto Index = [](Codegen &C, Operation *Op, Binary Inst) {
+    C.Map.map(Op->getResult(0),
+              (C.I.*Inst)({C.Map.lookup(Op->getOperand(0)), C.Map.lookup(Op->getOperand(1))}));
+  };
+  T.on<arith::AddIOp>([Index](Codegen &C, arith::AddIOp Op) { Index(C, Op, &ISABuilder::add); });
+  T.on<arith::SubIOp>([Index](Codegen &C, arith::SubIOp Op) { Index(C, Op, &ISABuilder::sub); });
+  T.on<arith::MulIOp>([Index](Codegen &C, arith::MulIOp Op) { Index(C, Op, &ISABuilder::mul); });
+  T.on<arith::AndIOp>([Index](Codegen &C, arith::AndIOp Op) { Index(C, Op, &ISABuilder::and_); });
+  T.add(&Codegen::lowerFor);
+  T.add(&Codegen::lowerDma);
+  T.add(&Codegen::lowerDmaWait);
+  // Addresses only.
+  T.none<memref::AllocOp, memref::DeallocOp, memref::GetGlobalOp, tile::ViewOp, scf::YieldOp,
+         func::ReturnOp>();
+}
+
+const Codegen::KernelTable &Codegen::kernels() {
+  static const KernelTable Table = [] {
+    KernelTable T;
+    addControlKernels(T);
+    addElementwiseKernels(T);
+    addConvertKernels(T);
+    addMatmulKernels(T);
+    addMatrixUnitKernels(T);
+    addConvKernels(T);
+    addConvMmaKernels(T);
+    addReduceKernels(T);
+    addGatherScatterKernels(T);
+    return T;
+  }();
+  return Table;
+}
+
 LogicalResult Codegen::lowerOp(Operation *Op) {
   I.Loc = Op->getLoc();
-  if (auto C = dyn_cast<arith::ConstantIndexOp>(Op)) {
-    Map.map(C.getResult(), I.constant(C.value()));
-  } else if (auto A = dyn_cast<arith::AddIOp>(Op)) {
-    Map.map(A.getResult(), I.add({Map.lookup(A.getLhs()), Map.lookup(A.getRhs())}));
-  } else if (auto S = dyn_cast<arith::SubIOp>(Op)) {
-    Map.map(S.getResult(), I.sub({Map.lookup(S.getLhs()), Map.lookup(S.getRhs())}));
-  } else if (auto Mu = dyn_cast<arith::MulIOp>(Op)) {
-    Map.map(Mu.getResult(), I.mul({Map.lookup(Mu.getLhs()), Map.lookup(Mu.getRhs())}));
-  } else if (auto For = dyn_cast<scf::ForOp>(Op)) {
-    // A tile loop carries only started copies' tokens, which are semaphores
-    // at this level: nothing to carry.
-    for (Type T : For.getResultTypes())
-      if (!isa<tile::DmaTokenType>(T))
-        return For.emitError("a tile loop carries only DMA tokens, not ") << T;
-    auto New = B.create<scf::ForOp>(I.Loc, Map.lookup(For.getLowerBound()),
-                                    Map.lookup(For.getUpperBound()), Map.lookup(For.getStep()));
-    Map.map(For.getInductionVar(), New.getInductionVar());
-    OpBuilder::InsertionGuard G(B);
-    B.setInsertionPointToStart(New.getBody());
-    return lowerBlock(*For.getBody());
-  } else if (auto D = dyn_cast<tile::DmaOp>(Op)) {
-    lowerDma(D);
-  } else if (auto W = dyn_cast<tile::DmaWaitOp>(Op)) {
-    if (!W.getSem())
-      return W.emitError("wait without a semaphore (run tile-assign-semaphores first)");
-    I.sem_wait({int64_t(*W.getSem()), 1});
-  } else if (auto A = dyn_cast<arith::AndIOp>(Op)) {
-    Map.map(A.getResult(), I.and_({Map.lookup(A.getLhs()), Map.lookup(A.getRhs())}));
-  } else if (auto E = dyn_cast<tile::ElementwiseOp>(Op)) {
-    lowerElementwise(E);
-  } else if (auto Mm = dyn_cast<tile::MatmulOp>(Op)) {
-    lowerMatmul(Mm);
-  } else if (auto Cv = dyn_cast<tile::Conv2DOp>(Op)) {
-    lowerConv(Cv);
-  } else if (auto Cm = dyn_cast<tile::Conv2DMmaOp>(Op)) {
-    lowerConvMma(Cm);
-  } else if (auto Mmm = dyn_cast<tile::MatmulMmaOp>(Op)) {
-    lowerMatmulMma(Mmm);
-  } else if (auto Mv = dyn_cast<tile::MmaViewsOp>(Op)) {
-    lowerMmaViews(Mv);
-  } else if (auto R = dyn_cast<tile::ReduceOp>(Op)) {
-    lowerReduce(R);
-  } else if (auto Ga = dyn_cast<tile::GatherOp>(Op)) {
-    lowerGather(Ga);
-  } else if (auto Cv = dyn_cast<tile::ConvertOp>(Op)) {
-    lowerConvert(Cv);
-  } else if (auto Sc = dyn_cast<tile::ScatterOp>(Op)) {
-    lowerScatter(Sc);
-  } else if (isa<memref::AllocOp, memref::DeallocOp, memref::GetGlobalOp, tile::ViewOp,
-                 scf::YieldOp, func::ReturnOp>(Op)) {
-    // Addresses only.
-  } else {
-    return Op->emitError("cannot lower '") << Op->getName() << "' to D1 instructions";
-  }
+  const KernelTable &T = kernels();
+  auto It = T.Kernels.find(Op->getName().getTypeID());
+  if (It == T.Kernels.end())
+    cannotLower(Op);
+  else if (It->second)
+    It->second(*this, Op);
   return failure(Failed);
 }
 
