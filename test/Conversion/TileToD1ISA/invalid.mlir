@@ -49,3 +49,14 @@ func.func @main(%x: memref<16xf32, #tile.mem<dram>> {d1.name = "x", d1.address =
   return
 }
 }
+
+// -----
+
+// Scalars at the tile level are indices: an fp32 constant has no kernel.
+module attributes {d1.sram_peak = 64 : i64, d1.dram_size = 64 : i64} {
+func.func @main(%x: memref<16xf32, #tile.mem<dram>> {d1.name = "x", d1.address = 0 : i64}) attributes {d1.num_inputs = 1 : i64} {
+  // expected-error @+1 {{cannot lower 'arith.constant' to D1 instructions}}
+  %c = arith.constant 1.0 : f32
+  return
+}
+}
