@@ -48,10 +48,10 @@ private:
 };
 
 Codegen::ConvMmaKernel::ConvMmaKernel(Codegen &CG, tile::Conv2DMmaOp Op)
-    : CG(CG), B(CG.B), I(CG.I), Op(Op), C(Op.getChannels()), F(Op.getFilters()),
-      IH(Op.getInRows()), IW(Op.getInCols()), OH(Op.getOutRows()), OW(Op.getOutCols()),
-      KH(Op.getKh()), KW(Op.getKw()), SH(Op.getStrideH()), SW(Op.getStrideW()), DH(Op.getDilH()),
-      DW(Op.getDilW()), L(plan::mmaConvLayout(C, IH, IW, OW, KW, SW, DW, F)),
+    : CG(CG), B(CG.B), I(CG.I), Op(Op), C(Op.getChannels()), F(Op.getFilters()), IH(Op.getInRows()),
+      IW(Op.getInCols()), OH(Op.getOutRows()), OW(Op.getOutCols()), KH(Op.getKh()), KW(Op.getKw()),
+      SH(Op.getStrideH()), SW(Op.getStrideW()), DH(Op.getDilH()), DW(Op.getDilW()),
+      L(plan::mmaConvLayout(C, IH, IW, OW, KW, SW, DW, F)),
       // K steps per loop iteration: software pipelined, two sets of tiles
       // are live (2 x 2 x 5 registers at most).
       U(CG.Pipeline ? 2 : 4), RowBlocks(OW <= 8) {}
@@ -322,8 +322,6 @@ void Codegen::ConvMmaKernel::lower() {
 
 void Codegen::lowerConvMma(tile::Conv2DMmaOp Op) { ConvMmaKernel(*this, Op).lower(); }
 
-void Codegen::addConvMmaKernels(KernelTable &T) {
-  T.add(&Codegen::lowerConvMma);
-}
+void Codegen::addConvMmaKernels(KernelTable &T) { T.add(&Codegen::lowerConvMma); }
 
 } // namespace d1::tiletoisa
