@@ -256,28 +256,29 @@ Core::DmaResult Core::startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint6
   if (!DstDram && Op->Kind != Put)
     touch(DstHi);
 
-  // Timing: the engine streams the data, then the latency of the path.
+  // Timing: the engine streams the data at most a row a cycle, over the
+  // route's links and, to or from DRAM, the nearest port; then the latency
+  // of the path.
   uint64_t Rows = Op->Size1 * Op->Size2;
   uint64_t Bw = uint64_t(MD[MachineParamId::dma_bytes_per_cycle]);
-  uint64_t Cycles = std::max((Op->Bytes + Bw - 1) / Bw, Rows);
-  uint64_t Lat;
-  unsigned Hops = Remote ? MD.hops(Id, Op->RemoteCore) : 0;
+  const net::Geometry &Net = M.Net;
+  unsigned Hops;
   if (SrcDram || DstDram) {
-    uint64_t Share = (Op->Bytes * M.Active.size() + M.DramBytesPerCycle - 1) / M.DramBytesPerCycle;
-    Cycles = std::max(Cycles, Share);
-    Lat = uint64_t(MD[MachineParamId::dram_latency]);
+    Op->Route = Net.dramRoute(Id, DstDram);
+    Hops = Net.hops(Id, Net.portCore(Net.nearestPort(Id)));
+    Op->Latency = uint64_t(MD[MachineParamId::dram_latency]);
   } else {
-    uint64_t Noc = uint64_t(MD[MachineParamId::noc_bytes_per_cycle]);
-    if (Remote)
-      Cycles = std::max(Cycles, (Op->Bytes + Noc - 1) / Noc);
-    Lat = uint64_t(MD[MachineParamId::dma_mesh_latency]) +
-          Hops * uint64_t(MD[MachineParamId::noc_hop_latency]);
+    if (Op->Kind == Put)
+      Net.route(Id, Op->RemoteCore, Op->Route);
+    else if (Op->Kind == Get)
+      Net.route(Op->RemoteCore, Id, Op->Route);
+    Hops = Remote ? MD.hops(Id, Op->RemoteCore) : 0;
+    Op->Latency = uint64_t(MD[MachineParamId::dma_mesh_latency]);
   }
-  Op->Start = std::max(T, DmaEngineFree);
-  DmaEngineFree = Op->Start + Cycles;
-  Op->ReadTime = Op->Start + Cycles;
-  Op->Complete = Op->ReadTime + Lat;
-  Op->Seq = M.NextGlobalSeq++; // only used for ordering within this core
+  Op->Latency += Hops * uint64_t(MD[MachineParamId::noc_hop_latency]);
+  Op->Cap = std::min(double(Bw), double(Op->Bytes) / double(Rows));
+  Op->Issue = T;
+  Op->Seq = DmaSeq++;
   ++DmaOutstanding;
   ++Stats.Dmas;
   if (SrcDram)
@@ -291,10 +292,38 @@ Core::DmaResult Core::startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint6
   }
   if (Op->Kind == Put)
     Stats.NocSendBytes += Op->Bytes;
+  if (M.FlowModel) {
+    Out.Flows.push_back(std::move(Op));
+    return DmaResult::Ok;
+  }
+  // Alone on the network: the slowest of the engine, a row a cycle, the
+  // links and the port, in whole cycles (what the flow model gives a flow
+  // that shares nothing).
+  uint64_t Cycles = std::max((Op->Bytes + Bw - 1) / Bw, Rows);
+  uint64_t Link = uint64_t(MD[MachineParamId::noc_bytes_per_cycle]);
+  bool Port = false;
+  for (unsigned R : Op->Route) {
+    M.Carried[R] += double(Op->Bytes);
+    Port |= R >= Net.numCores() * 4;
+  }
+  if (Op->Route.size() > (Port ? 1 : 0))
+    Cycles = std::max(Cycles, (Op->Bytes + Link - 1) / Link);
+  if (Port) {
+    uint64_t Dram = uint64_t(MD[MachineParamId::dram_bytes_per_cycle]), Ports = Net.Ports;
+    Cycles = std::max(Cycles, uint64_t((__int128(Op->Bytes) * Ports + Dram - 1) / Dram));
+  }
+  Op->Start = std::max(T, DmaEngineFree);
+  DmaEngineFree = Op->Start + Cycles;
+  Op->ReadTime = Op->Start + Cycles;
+  Op->Complete = Op->ReadTime + Op->Latency;
+  scheduleDma(Op);
+  return DmaResult::Ok;
+}
+
+void Core::scheduleDma(const std::shared_ptr<DmaOp> &Op) {
   if (M.TraceOn)
     recordTrace(uint8_t(NumUnits), Op->Start, Op->Complete - Op->Start, Op->Kind, Op->Bytes);
-
-  uint64_t W = MD.lookahead();
+  uint64_t W = M.Machine.lookahead();
   switch (Op->Kind) {
   case DramToSram:
   case Get:
@@ -308,7 +337,6 @@ Core::DmaResult Core::startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint6
     break;
   }
   push({Op->Complete, 0, EventKind::DmaComplete, 0, 0, Op});
-  return DmaResult::Ok;
 }
 
 bool Core::semAdd(const Decoded &D, uint64_t T, uint64_t Target, unsigned S, uint32_t N) {

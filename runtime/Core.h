@@ -12,6 +12,7 @@
 
 #include "d1/Runtime/Emulator.h"
 #include "d1/Target/ISA.h"
+#include "d1/Target/Network.h"
 #include "d1/Target/Timing.h"
 
 #include <memory>
@@ -75,8 +76,12 @@ struct DmaOp {
   uint64_t Size0, Size1, Size2;
   int64_t SrcStride1, SrcStride2, DstStride1, DstStride2;
   uint64_t Bytes;
+  uint64_t Issue; // the cycle the dma instruction issued
   uint64_t Start, ReadTime, Complete;
-  uint64_t Seq;
+  uint64_t Latency;            // from the last byte sent to completion
+  double Cap;                  // bytes a cycle at most: the engine, a row a cycle
+  std::vector<unsigned> Route; // the links (and port) it crosses (net::Geometry)
+  uint64_t Seq;                // the issuing core's count of DMAs
   DmaBytes Fill;
 };
 
@@ -115,10 +120,14 @@ struct Outbox {
   std::vector<DramWrite> DramWrites;
   std::vector<Remote> Remotes;
   std::vector<Fill> Fills;
+  /// DMAs whose timing the network decides (Mesh::FlowModel), in issue
+  /// order.
+  std::vector<std::shared_ptr<DmaOp>> Flows;
   bool BarrierArrived = false;
   uint64_t BarrierTime = 0;
   bool empty() const {
-    return DramWrites.empty() && Remotes.empty() && Fills.empty() && !BarrierArrived;
+    return DramWrites.empty() && Remotes.empty() && Fills.empty() && Flows.empty() &&
+           !BarrierArrived;
   }
 };
 
@@ -203,6 +212,7 @@ public:
   IssueSlots Slots;
   uint64_t DmaEngineFree = 0;
   unsigned DmaOutstanding = 0;
+  uint64_t DmaSeq = 0;
   bool Halted = false;
   bool BarrierWaiting = false, BarrierReleased = false;
   uint64_t HaltCycle = 0;
@@ -255,6 +265,9 @@ public:
 
   enum class DmaResult { Ok, Block, Trap };
   DmaResult startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint64_t Src, uint64_t Desc);
+  /// Once Op's Start, ReadTime and Complete are known: its events, the
+  /// source reads before completion, its trace record.
+  void scheduleDma(const std::shared_ptr<DmaOp> &Op);
   bool semAdd(const Decoded &D, uint64_t T, uint64_t Target, unsigned S, uint32_t N);
   void recordTrace(uint8_t Track, uint64_t Start, uint64_t Dur, uint8_t Op, uint64_t Bytes);
 };
@@ -270,7 +283,14 @@ public:
   uint8_t *Dram = nullptr;
   uint64_t DramSize = 0;
   TimingTable Timing;
-  uint64_t DramBytesPerCycle; // per core share
+  net::Geometry Net;
+  /// More than one core has code: DMAs share links and ports, and the
+  /// network decides their timing between windows (Emulator.cpp). A lone
+  /// core's DMAs are timed when they issue, by the same model: its engine
+  /// runs them one after another and nothing else uses the network.
+  bool FlowModel = false;
+  /// Bytes each link and port carried (net::Geometry's resources).
+  std::vector<double> Carried;
   RunOptions Opts;
   bool TraceOn = false, ProfileOn = false;
   /// Cycles a core may run past its window in memoised blocks: non-zero
@@ -279,7 +299,6 @@ public:
   uint64_t RunAhead = 0;
   /// Opcodes that end a TimedBlock: branches and sync instructions.
   bool EndsBlock[256] = {};
-  uint64_t NextGlobalSeq = 0;
 
   ~Mesh();
   /// Core Id, made on first use if it has no code (main thread only).

@@ -11,6 +11,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <map>
 #include <sys/mman.h>
 #include <thread>
 #if defined(__GLIBC__)
@@ -79,7 +81,8 @@ Mesh::Mesh(const D1XFile &F, const MachineDesc &MD) : File(F), Machine(MD), Timi
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     Dram = P == MAP_FAILED ? nullptr : static_cast<uint8_t *>(P);
   }
-  DramBytesPerCycle = uint64_t(MD[MachineParamId::dram_bytes_per_cycle]);
+  Net = net::Geometry::of(MD);
+  Carried.assign(Net.numResources(), 0.0);
   for (unsigned Op = 0; Op < 256; ++Op)
     if (const InstInfo *Info = instInfo(uint8_t(Op)))
       EndsBlock[Op] = Info->IsBranch || Info->IsSync;
@@ -356,6 +359,75 @@ private:
   uint64_t WindowEnd = 0, Horizon = 0;
 };
 
+/// The network between windows (Mesh::FlowModel). Each core's DMA engine
+/// streams its copies one after another, each a flow of net::FlowNetwork
+/// from the cycle it may start. The network runs one window behind the
+/// cores: at a boundary every copy issued in the window just run is known,
+/// so the flows' rates over that window are exact; a flow that finished in
+/// it completes at least lookahead() cycles later (every DMA latency is
+/// that long), in a window not yet run.
+class Network {
+public:
+  explicit Network(Mesh &M)
+      : M(M), Flows(M.Net), Queues(M.Cores.size()), EngineFree(M.Cores.size(), 0),
+        Streaming(M.Cores.size(), false) {}
+
+  void admit(std::shared_ptr<DmaOp> Op) {
+    uint32_t C = Op->Core;
+    Queues[C].push_back(std::move(Op));
+    ++Queued;
+    startNext(C);
+  }
+  bool idle() const { return Queued == 0 && Flows.idle(); }
+  double now() const { return Flows.now(); }
+  /// Advances to Limit, calling Finish for each copy whose last byte is
+  /// sent (its ReadTime and Complete set); stops after the first when
+  /// FirstOnly. Returns whether one finished.
+  template <class F> bool advance(double Limit, F Finish, bool FirstOnly = false) {
+    bool Any = false;
+    while (auto Done = Flows.step(Limit)) {
+      auto It = ByKey.find(Done->Key);
+      std::shared_ptr<DmaOp> Op = std::move(It->second);
+      ByKey.erase(It);
+      // Whole cycles (within float rounding of an exact rate).
+      uint64_t T = uint64_t(std::ceil(Done->Time - 1e-6));
+      Op->ReadTime = std::max(T, Op->Start);
+      Op->Complete = Op->ReadTime + Op->Latency;
+      EngineFree[Op->Core] = Op->ReadTime;
+      Streaming[Op->Core] = false;
+      uint32_t C = Op->Core;
+      Finish(Op);
+      startNext(C);
+      Any = true;
+      if (FirstOnly)
+        break;
+    }
+    return Any;
+  }
+  const std::vector<double> &carried() const { return Flows.carried(); }
+
+private:
+  void startNext(uint32_t C) {
+    if (Streaming[C] || Queues[C].empty())
+      return;
+    std::shared_ptr<DmaOp> Op = std::move(Queues[C].front());
+    Queues[C].pop_front();
+    --Queued;
+    Op->Start = std::max(Op->Issue, EngineFree[C]);
+    uint64_t Key = (uint64_t(C) << 40) | Op->Seq;
+    Flows.add(Key, double(Op->Start), double(Op->Bytes), Op->Cap, Op->Route);
+    ByKey[Key] = std::move(Op);
+    Streaming[C] = true;
+  }
+  Mesh &M;
+  net::FlowNetwork Flows;
+  std::vector<std::deque<std::shared_ptr<DmaOp>>> Queues;
+  std::vector<uint64_t> EngineFree;
+  std::vector<bool> Streaming;
+  std::map<uint64_t, std::shared_ptr<DmaOp>> ByKey;
+  size_t Queued = 0;
+};
+
 std::string waitReason(Core &C) {
   if (C.Halted)
     return "halted";
@@ -395,7 +467,8 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
   // A lone core with code cannot be reached by anything between windows,
   // so its memoised blocks may run ahead of the window (never past the
   // window in which --max-cycles stops the run).
-  M.RunAhead = M.Active.size() == 1 ? 4096 * W : 0;
+  M.FlowModel = M.Active.size() > 1 || Opts.NetworkFlows;
+  M.RunAhead = M.Active.size() == 1 && !M.FlowModel ? 4096 * W : 0;
   const uint64_t HorizonCap = Opts.MaxCycles ? (Opts.MaxCycles + W - 1) / W * W : ~uint64_t(0);
   // Cores with code run every window; a core without code joins `Live` when
   // something is sent to it and runs only when one of its events is due.
@@ -414,6 +487,38 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
   std::vector<Outbox::Fill> PendingFills;
   std::vector<Outbox::DramWrite> Writes;
   std::vector<Outbox::Remote> Remotes;
+  Network Net(M);
+  auto MakeLive = [&](Core &C) {
+    if (!IsLive[C.Id]) {
+      IsLive[C.Id] = true;
+      Live.push_back(&C);
+    }
+  };
+  // A copy whose last byte the network has sent: its completion, and the
+  // reads of its source before then.
+  auto Finish = [&](const std::shared_ptr<DmaOp> &Op) {
+    Core &C = M.core(Op->Core);
+    if (M.TraceOn)
+      C.recordTrace(uint8_t(NumUnits), Op->Start, Op->Complete - Op->Start, Op->Kind, Op->Bytes);
+    switch (Op->Kind) {
+    case DramToSram:
+    case Get:
+      PendingFills.push_back({Op->Complete / W * W, Op->Seq, Op});
+      break;
+    case Put: {
+      // Read as the window that sent its last byte ends: the source may
+      // change only once the copy completes.
+      gatherRows(*Op, C.sram(), Op->Fill);
+      Core &To = M.core(Op->RemoteCore);
+      To.push({Op->Complete, 0, EventKind::RemoteWrite, 0, 0, Op});
+      MakeLive(To);
+      break;
+    }
+    default:
+      break;
+    }
+    C.push({Op->Complete, 0, EventKind::DmaComplete, 0, 0, Op});
+  };
   unsigned BarrierCount = 0;
   uint64_t BarrierMax = 0;
   uint64_t B = 0;
@@ -445,9 +550,12 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
         Remotes.push_back(std::move(X));
       for (auto &X : O.Fills)
         PendingFills.push_back(std::move(X));
+      for (auto &X : O.Flows)
+        Net.admit(std::move(X));
       O.DramWrites.clear();
       O.Remotes.clear();
       O.Fills.clear();
+      O.Flows.clear();
       if (O.BarrierArrived) {
         O.BarrierArrived = false;
         ++BarrierCount;
@@ -465,11 +573,10 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
     for (auto &R : Remotes) {
       Core &To = M.core(R.To);
       To.push(std::move(R.E));
-      if (!IsLive[R.To]) {
-        IsLive[R.To] = true;
-        Live.push_back(&To);
-      }
+      MakeLive(To);
     }
+    if (M.FlowModel)
+      Net.advance(double(End), Finish);
     if (NumWithCode && BarrierCount == NumWithCode) {
       uint64_t Release = BarrierMax + uint64_t(M.Machine[MachineParamId::barrier_latency]);
       for (Core *C : Running)
@@ -496,10 +603,21 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
     }
     if (!AnyRunnable) {
       uint64_t NextEvent = Never;
-      for (Core *C : Live)
-        NextEvent = std::min(NextEvent, C->nextEventTime());
+      for (;;) {
+        NextEvent = Never;
+        for (Core *C : Live)
+          NextEvent = std::min(NextEvent, C->nextEventTime());
+        // Every core waits: the network runs on to the window of the next
+        // event, or to its own next finish (whose completion comes at least
+        // a window later, and may come first).
+        if (Net.idle())
+          break;
+        double Target = NextEvent == Never ? INFINITY : double(std::max(End, NextEvent / W * W));
+        if (!Net.advance(Target, Finish, /*FirstOnly=*/true))
+          break;
+      }
       if (NextEvent == Never) {
-        if (AllHalted && PendingFills.empty())
+        if (AllHalted && PendingFills.empty() && Net.idle())
           break; // done
         // Nothing can ever happen again.
         Core *First = nullptr;
@@ -544,7 +662,7 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
                 " has not halted";
           return false;
         }
-      if (!AllHalted || !PendingFills.empty()) {
+      if (!AllHalted || !PendingFills.empty() || !Net.idle()) {
         Err = "exceeded --max-cycles " + std::to_string(Opts.MaxCycles) +
               ": every core halted but DMAs are still in flight";
         return false;
@@ -572,6 +690,19 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
   std::sort(S.Cores.begin(), S.Cores.end(),
             [](const CoreStats &A, const CoreStats &X) { return A.Id < X.Id; });
   S.Cycles = LastEvent;
+  S.Links.clear();
+  const std::vector<double> &Carried = M.FlowModel ? Net.carried() : M.Carried;
+  for (unsigned R = 0; R < Carried.size(); ++R) {
+    if (Carried[R] < 0.5)
+      continue;
+    LinkStats L;
+    L.Name = M.Net.name(R);
+    L.Bytes = uint64_t(std::llround(Carried[R]));
+    L.Utilization = S.Cycles ? Carried[R] / (M.Net.capacity(R) * double(S.Cycles)) : 0;
+    S.Links.push_back(std::move(L));
+  }
+  std::stable_sort(S.Links.begin(), S.Links.end(),
+                   [](const LinkStats &A, const LinkStats &X) { return A.Bytes > X.Bytes; });
   return true;
 }
 
@@ -629,6 +760,14 @@ std::string Emulator::statsJson() const {
             for (unsigned U = 0; U < NumUnits; ++U)
               J.attribute(unitInfo(Unit(U)).Name, C.UnitIssues[U]);
           });
+        });
+    });
+    J.attributeArray("links", [&] {
+      for (const LinkStats &L : S.Links)
+        J.object([&] {
+          J.attribute("name", L.Name);
+          J.attribute("bytes", L.Bytes);
+          fixedAttribute(J, "utilization", L.Utilization, 4);
         });
     });
   });

@@ -1,6 +1,7 @@
 //===- Profile.cpp - Per-layer cost report of a run -----------------------===//
 #include "d1/Runtime/Profile.h"
 #include "d1/Target/ISA.h"
+#include "d1/Target/Network.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
@@ -35,9 +36,9 @@ std::vector<LayerCost> d1::layerCosts(const D1XFile &File, const RunStats &S) {
   const MachineDesc &MD = File.machine();
   double VecPeak, MatPeak;
   peaks(MD, VecPeak, MatPeak);
-  double Cores = double(std::max<size_t>(1, S.Cores.size()));
+  // A core's DRAM rate: its engine's, or its port's share of DRAM.
   double DramRate = std::min(double(MD[MachineParamId::dma_bytes_per_cycle]),
-                             double(MD[MachineParamId::dram_bytes_per_cycle]) / Cores);
+                             net::Geometry::of(MD).PortBytesPerCycle);
   std::vector<LayerCost> Rows;
   std::map<std::string, size_t> Index;
   for (const CoreStats &CS : S.Cores) {

@@ -6,6 +6,7 @@ d1c builds and compare the binaries.
     compare_binaries.py compile BUILD MODELS OUT compile them with BUILD's d1c
     compare_binaries.py diff OUT_BEFORE OUT_AFTER
     compare_binaries.py run BUILD MODELS OUT_BEFORE OUT_AFTER
+    compare_binaries.py flows BUILD MODELS OUT [REGEX]
 
 `models` copies into MODELS the ONNX files the end-to-end tests wrote under
 BUILD/test/{e2e,d1c,tools,examples}/Output (run the test suite first), the
@@ -22,7 +23,9 @@ listed but do not fail (a restructure may word a diagnostic better).
 differ with BUILD/bin/d1-run on the same seeded random inputs and compares
 the exit status, the whole stats JSON (cycles, every counter) and the
 output bytes; it prints `N run alike, N run differently` and exits 1 unless
-all run alike.
+all run alike. `flows` runs each binary of OUT (whose name matches REGEX)
+with and without d1-run's --network-flows and compares the same way: one
+core's DMAs timed as they issue must match the network's flow model.
 
 The variants: every model with d1c's defaults and with --precision=bf16;
 the large models (ResNets, MobileNetV2, the encoder; the models with
@@ -251,8 +254,42 @@ def run(build, models_dir, a, b):
     return alike == len(pairs)
 
 
+def flows(build, models_dir, out, pattern=""):
+    """Each binary of OUT (matching PATTERN) run as it is and with
+    --network-flows: a lone core's DMAs timed as they issue and by the
+    network's flow model must give the same stats and outputs."""
+    import re
+    import tempfile
+    d1run = os.path.join(build, "bin", "d1-run")
+    names = [n for n in sorted(os.listdir(out)) if n.endswith(".d1x") and re.search(pattern, n)]
+    tmp = tempfile.mkdtemp(prefix="compare-flows-")
+    print(f"{len(names)} binaries: each run with and without --network-flows", flush=True)
+
+    def check(n):
+        model = n.split(".")[0]
+        work = os.path.join(tmp, n)
+        os.makedirs(work)
+        inputs = make_inputs(os.path.join(models_dir, model, "model.onnx"), work,
+                             int(hashlib.sha256(model.encode()).hexdigest()[:8], 16))
+        ra = run_one(d1run, os.path.join(out, n), inputs, os.path.join(work, "a"))
+        rb = run_one(d1run, os.path.join(out, n), inputs + ["--network-flows"],
+                     os.path.join(work, "b"))
+        return n, ra, rb
+
+    alike = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for n, ra, rb in pool.map(check, names):
+            if ra == rb:
+                alike += 1
+                continue
+            print(f"runs differently: {n} ({difference(ra, rb)})", flush=True)
+    shutil.rmtree(tmp)
+    print(f"{alike} run alike, {len(names) - alike} run differently")
+    return alike == len(names)
+
+
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in ("models", "compile", "diff", "run"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("models", "compile", "diff", "run", "flows"):
         sys.exit(__doc__)
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "models" and len(args) == 2:
@@ -263,6 +300,8 @@ def main():
         sys.exit(0 if diff(*args) else 1)
     elif cmd == "run" and len(args) == 4:
         sys.exit(0 if run(*args) else 1)
+    elif cmd == "flows" and len(args) in (3, 4):
+        sys.exit(0 if flows(*args) else 1)
     else:
         sys.exit(__doc__)
 

@@ -1,5 +1,6 @@
 //===- CostModel.cpp - What fusing an op saves and costs ------------------===//
 #include "d1/Planning/CostModel.h"
+#include "d1/Target/Network.h"
 
 #include <algorithm>
 #include <limits>
@@ -8,8 +9,9 @@ using namespace d1;
 using namespace d1::plan;
 
 CostModel::CostModel(const MachineDesc &M)
-    : BytesPerCycle(double(std::min(M[MachineParamId::dma_bytes_per_cycle],
-                                    M[MachineParamId::dram_bytes_per_cycle]))),
+    // One core's DRAM rate: its engine's, or its port's share of DRAM.
+    : BytesPerCycle(std::min(double(M[MachineParamId::dma_bytes_per_cycle]),
+                             net::Geometry::of(M).PortBytesPerCycle)),
       Latency(double(M[MachineParamId::dram_latency])),
       MeshLatency(double(M[MachineParamId::dma_mesh_latency])),
       SramBytes(M[MachineParamId::sram_bytes]) {}

@@ -12,6 +12,17 @@ using namespace d1::net;
 // differences of a few capacities; the clock runs to about 2^40).
 static constexpr double Eps = 1e-9;
 
+Geometry Geometry::of(const MachineDesc &M) {
+  Geometry G;
+  G.Rows = unsigned(M[MachineParamId::mesh_rows]);
+  G.Cols = unsigned(M[MachineParamId::mesh_cols]);
+  // (At most one port per row on each edge.)
+  G.Ports = unsigned(std::min(M[MachineParamId::dram_ports], 2 * M[MachineParamId::mesh_rows]));
+  G.LinkBytesPerCycle = double(M[MachineParamId::noc_bytes_per_cycle]);
+  G.PortBytesPerCycle = double(M[MachineParamId::dram_bytes_per_cycle]) / G.Ports;
+  return G;
+}
+
 std::string Geometry::name(unsigned Resource) const {
   if (Resource >= numCores() * 4) {
     unsigned P = Resource - numCores() * 4;
@@ -155,8 +166,8 @@ std::optional<FlowNetwork::Finished> FlowNetwork::step(double Limit) {
   for (;;) {
     if (!RatesValid)
       assignRates();
-    double NextStart = Pending.empty() ? std::numeric_limits<double>::infinity()
-                                       : Pending.front().Start;
+    double NextStart =
+        Pending.empty() ? std::numeric_limits<double>::infinity() : Pending.front().Start;
     // The first flow to finish (the lower key on a tie).
     double NextFinish = std::numeric_limits<double>::infinity();
     size_t Finisher = Flows.size();
@@ -165,8 +176,8 @@ std::optional<FlowNetwork::Finished> FlowNetwork::step(double Limit) {
       double T = F.Remaining <= Eps ? Now
                  : F.Rate > Eps     ? Now + F.Remaining / F.Rate
                                     : std::numeric_limits<double>::infinity();
-      if (T < NextFinish || (T == NextFinish && Finisher < Flows.size() &&
-                             F.Key < Flows[Finisher].Key)) {
+      if (T < NextFinish ||
+          (T == NextFinish && Finisher < Flows.size() && F.Key < Flows[Finisher].Key)) {
         NextFinish = T;
         Finisher = I;
       }

@@ -54,9 +54,8 @@ TEST(Network, DramPortsSitOnTheWestAndEastEdges) {
   EXPECT_EQ(G.name(G.port(3)), "port 3 (east, row 9)");
   // A read from DRAM by core 21 (row 1, column 1): port 0's core to it, then
   // the port.
-  EXPECT_EQ(G.dramRoute(21, false),
-            (std::vector<unsigned>{G.link(0, Geometry::East), G.link(1, Geometry::South),
-                                   G.port(0)}));
+  EXPECT_EQ(G.dramRoute(21, false), (std::vector<unsigned>{G.link(0, Geometry::East),
+                                                           G.link(1, Geometry::South), G.port(0)}));
 }
 
 TEST(Network, ALoneFlowRunsAtTheSlowerOfItsCapAndItsLinks) {

@@ -82,6 +82,11 @@ struct Options {
       "no-timing-memo",
       cl::desc("Time every instruction in full instead of replaying recorded loop bodies"),
       cl::cat(RunCategory)};
+  cl::opt<bool> NetworkFlows{
+      "network-flows",
+      cl::desc("Time every DMA by the network's flow model between windows, even with one core "
+               "(a check: the figures are the same)"),
+      cl::cat(RunCategory)};
   cl::opt<bool> Print{"print", cl::desc("Print the outputs' values"), cl::cat(RunCategory)};
   cl::opt<bool> Quiet{"quiet", cl::desc("No summary of the run on standard error"),
                       cl::cat(RunCategory)};
@@ -242,6 +247,7 @@ int main(int argc, char **argv) {
   Opts.MaxCycles = O.MaxCycles;
   Opts.Threads = O.Threads;
   Opts.MemoizeTiming = !O.NoTimingMemo;
+  Opts.NetworkFlows = O.NetworkFlows;
   Opts.Trace = !TraceFile.empty();
   Opts.Profile = !O.Profile.empty() || O.Hot;
   auto Start = std::chrono::steady_clock::now();

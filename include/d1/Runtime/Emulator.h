@@ -37,6 +37,10 @@ struct RunOptions {
   /// timing state seen before (same cycles, faster; off under Trace and
   /// Profile).
   bool MemoizeTiming = true;
+  /// Time every DMA by the flow model between windows even when one core
+  /// has code (which is otherwise timed as it issues, with the same
+  /// figures: a check of the two).
+  bool NetworkFlows = false;
 };
 
 /// What one instruction (one PC) cost over a run: the cycles from the
@@ -61,6 +65,13 @@ struct CoreStats {
   std::vector<PcProfile> Profile;   // per PC, when RunOptions::Profile
 };
 
+/// What one link or DRAM port carried over a run.
+struct LinkStats {
+  std::string Name; // "link 3->4", "port 0 (west, row 0)"
+  uint64_t Bytes = 0;
+  double Utilization = 0; // Bytes / (its rate x the run's cycles)
+};
+
 struct RunStats {
   uint64_t Cycles = 0;
   uint64_t Instructions = 0;
@@ -70,6 +81,8 @@ struct RunStats {
   uint64_t SramPeakBytes = 0;
   unsigned Threads = 1;
   std::vector<CoreStats> Cores;
+  /// The links and ports that carried anything, busiest first.
+  std::vector<LinkStats> Links;
 };
 
 class Emulator {

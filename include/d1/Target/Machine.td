@@ -79,11 +79,13 @@ def P_dma_bytes_per_cycle : MachineParam<"dma_bytes_per_cycle", 64, "B/cycle",
 def P_dma_queue_depth : MachineParam<"dma_queue_depth", 8, "transfers",
   "Outstanding DMAs per core; a dma that would exceed it waits.">;
 def P_dram_bytes_per_cycle : MachineParam<"dram_bytes_per_cycle", 400, "B/cycle",
-  "DRAM bandwidth of the whole mesh (800 GB/s at 2 GHz), divided evenly among the cores that have code.">;
+  "DRAM bandwidth of the whole mesh (800 GB/s at 2 GHz), shared equally by the DRAM ports.">;
+def P_dram_ports : MachineParam<"dram_ports", 4, "ports",
+  "DRAM ports on the mesh's edges: even-numbered on the west edge, odd on the east, each edge's spread evenly over the rows from row 0 (at most one per row and edge). A DRAM transfer goes through the port nearest its core, over the mesh's links.">;
 def P_dram_latency : MachineParam<"dram_latency", 200, "cycles",
-  "Latency of a DRAM transfer before its first byte arrives.">;
+  "Latency of a DRAM transfer before its first byte arrives (plus noc_hop_latency per hop to its port).">;
 def P_noc_bytes_per_cycle : MachineParam<"noc_bytes_per_cycle", 64, "B/cycle",
-  "Mesh link rate per direction; rate of a core-to-core DMA.">;
+  "Mesh link rate per direction, shared max-min fairly by the transfers crossing the link.">;
 def P_noc_hop_latency : MachineParam<"noc_hop_latency", 1, "cycles",
   "Added latency per mesh hop (Manhattan distance between cores).">;
 def P_dma_mesh_latency : MachineParam<"dma_mesh_latency", 32, "cycles",

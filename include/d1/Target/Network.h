@@ -22,6 +22,8 @@
 #ifndef D1_TARGET_NETWORK_H
 #define D1_TARGET_NETWORK_H
 
+#include "d1/Target/Machine.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,9 +34,13 @@ namespace d1::net {
 /// The mesh's shape and rates.
 struct Geometry {
   unsigned Rows = 1, Cols = 1;
-  unsigned Ports = 1;              // DRAM ports, alternately west and east
-  double LinkBytesPerCycle = 64;   // per directed link
-  double PortBytesPerCycle = 100;  // per DRAM port
+  unsigned Ports = 1;             // DRAM ports, alternately west and east
+  double LinkBytesPerCycle = 64;  // per directed link
+  double PortBytesPerCycle = 100; // per DRAM port
+
+  /// The mesh of machine M (mesh_rows x mesh_cols, dram_ports sharing
+  /// dram_bytes_per_cycle, noc_bytes_per_cycle links).
+  static Geometry of(const MachineDesc &M);
 
   unsigned numCores() const { return Rows * Cols; }
   /// Resources: the links (core * 4 + direction), then the ports.
@@ -83,6 +89,8 @@ public:
 
   double now() const { return Now; }
   size_t active() const { return Flows.size(); }
+  /// No flow running or waiting for its start.
+  bool idle() const { return Flows.empty() && Pending.empty(); }
   /// The current rate of flow Key (0 if not started or unknown).
   double rate(uint64_t Key) const;
   /// Bytes each resource has carried so far.

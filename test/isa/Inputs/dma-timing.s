@@ -1,5 +1,6 @@
 # Used by ../dma.s: DMA completion times from docs/isa.md section 3:
-#   data = max(ceil(B / 64), rows, ceil(B * cores_with_code / 400)) for DRAM,
+#   data = max(ceil(B / 64), rows, ceil(B * 4 ports / 400)) for DRAM (core 0
+#   beside port 0: no link on the way),
 #   complete = start + data + latency (dram_latency 200; within a core
 #   dma_mesh_latency 32), start = max(issue, when the engine finished the
 #   previous transfer's data).
