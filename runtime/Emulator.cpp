@@ -619,20 +619,19 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
       if (NextEvent == Never) {
         if (AllHalted && PendingFills.empty() && Net.idle())
           break; // done
-        // Nothing can ever happen again.
-        Core *First = nullptr;
+        // Nothing can ever happen again: every blocked core, what it waits
+        // at and for.
+        std::string Waits;
         unsigned Blocked = 0;
-        for (size_t I = 0; I < Running.size(); ++I)
-          if (RunStatuses[I] == RunStatus::Blocked) {
-            ++Blocked;
-            if (!First)
-              First = Running[I];
-          }
-        uint64_t At = std::max(First->Slots.Cycle, First->MinIssue);
-        Err = "deadlock at cycle " + std::to_string(At) + ": " + First->where(First->Pc) + " " +
-              waitReason(*First);
-        if (Blocked > 1)
-          Err += "; " + std::to_string(Blocked - 1) + " more core(s) blocked";
+        uint64_t At = 0;
+        for (size_t I = 0; I < Running.size(); ++I) {
+          if (RunStatuses[I] != RunStatus::Blocked)
+            continue;
+          Core &C = *Running[I];
+          At = std::max({At, C.Slots.Cycle, C.MinIssue});
+          Waits += (Blocked++ ? "; " : "") + C.where(C.Pc) + " " + waitReason(C);
+        }
+        Err = "deadlock at cycle " + std::to_string(At) + ": " + Waits;
         unsigned Halted = unsigned(Running.size()) - Blocked;
         if (Halted)
           Err += ", " + std::to_string(Halted) + " halted";
