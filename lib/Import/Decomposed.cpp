@@ -465,18 +465,7 @@ LogicalResult Importer::rearrangeBlocks(bool ToSpace) {
       return failure();
   }
   int64_t N = S[0], C = S[1], H = S[2], W = S[3];
-  Type T = eltOf(X);
-  auto Perm = [&](Value V, std::vector<int64_t> P) -> Value {
-    if (!V)
-      return {};
-    Shape In = shapeOf(V), Out;
-    for (int64_t D : P)
-      Out.push_back(In[size_t(D)]);
-    return B
-        .create<graph::TransposeOp>(Loc, RankedTensorType::get(Out, T), V,
-                                    B.getDenseI64ArrayAttr(P))
-        .getResult();
-  };
+  auto Perm = [&](Value V, std::vector<int64_t> P) { return transpose(V, P); };
   FailureOr<int64_t> Bs2 = mulOrFail(Bs, Bs, "blocksize^2");
   if (failed(Bs2))
     return failure();
@@ -569,6 +558,272 @@ LogicalResult Importer::importLRN() {
                         bin<graph::MulOp>(Sum, scalar(floatAttr("alpha", 1e-4f) / float(Size))));
   return setOutput(0,
                    bin<graph::DivOp>(X, bin<graph::PowOp>(Den, scalar(floatAttr("beta", 0.75f)))));
+}
+
+//===----------------------------------------------------------------------===//
+// Einsum
+//===----------------------------------------------------------------------===//
+
+struct Importer::EinsumTerm {
+  Value V;
+  std::string Labels; // one per axis
+};
+
+FailureOr<Importer::EinsumTerm> Importer::einsumReduce(EinsumTerm T, const std::string &Keep) {
+  // A label repeated within a term is its diagonal: the two axes last,
+  // flattened, and every (n + 1)-th element gathered.
+  for (size_t P = 0; P < T.Labels.size(); ++P) {
+    size_t Q = T.Labels.find(T.Labels[P], P + 1);
+    if (Q == std::string::npos)
+      continue;
+    Shape S = shapeOf(T.V);
+    if (S[P] != S[Q])
+      return fail("einsum label '" + std::string(1, T.Labels[P]) + "' has sizes " +
+                  std::to_string(S[P]) + " and " + std::to_string(S[Q]) + " in one operand");
+    std::vector<int64_t> Perm;
+    std::string Labels;
+    Shape Rest;
+    for (size_t D = 0; D < S.size(); ++D)
+      if (D != P && D != Q) {
+        Perm.push_back(int64_t(D));
+        Labels += T.Labels[D];
+        Rest.push_back(S[D]);
+      }
+    Perm.push_back(int64_t(P));
+    Perm.push_back(int64_t(Q));
+    int64_t N = S[P];
+    Shape Flat = Rest, Out = Rest;
+    Flat.push_back(N * N);
+    Out.push_back(N);
+    Value Diag = constFrom({N}, B.getI64Type(),
+                           [&](const std::vector<int64_t> &I) { return double(I[0] * (N + 1)); });
+    Value X = reshape(transpose(T.V, Perm), Flat);
+    if (!X || !Diag)
+      return failure();
+    T.V = B.create<graph::GatherOp>(Loc, RankedTensorType::get(Out, eltOf(X)), X, Diag,
+                                    B.getI64IntegerAttr(int64_t(Rest.size())));
+    T.Labels = Labels + T.Labels[P];
+    P = size_t(-1); // again from the start: the labels moved
+  }
+  // Labels nobody else needs are summed out.
+  std::vector<int64_t> Axes;
+  std::string Left;
+  for (size_t D = 0; D < T.Labels.size(); ++D) {
+    if (Keep.find(T.Labels[D]) == std::string::npos)
+      Axes.push_back(int64_t(D));
+    else
+      Left += T.Labels[D];
+  }
+  if (!Axes.empty()) {
+    T.V = reduceOf(graph::ReduceKind::Sum, T.V, Axes, /*KeepDims=*/false);
+    T.Labels = Left;
+  }
+  if (!T.V)
+    return failure();
+  return T;
+}
+
+FailureOr<Importer::EinsumTerm> Importer::einsumContract(const EinsumTerm &A, const EinsumTerm &X,
+                                                         const std::string &Keep) {
+  // [batch, A's own, summed] x [batch, summed, X's own] as one batched
+  // matmul of [Bt, M, K] x [Bt, K, N].
+  Shape AS = shapeOf(A.V), XS = shapeOf(X.V);
+  std::string Batch, AOwn, Summed, XOwn;
+  for (size_t D = 0; D < A.Labels.size(); ++D) {
+    char L = A.Labels[D];
+    size_t In = X.Labels.find(L);
+    if (In == std::string::npos) {
+      AOwn += L;
+      continue;
+    }
+    if (AS[D] != XS[In])
+      return fail("einsum label '" + std::string(1, L) + "' has sizes " + std::to_string(AS[D]) +
+                  " and " + std::to_string(XS[In]) + " (broadcasting is not supported)");
+    (Keep.find(L) == std::string::npos ? Summed : Batch) += L;
+  }
+  for (char L : X.Labels)
+    if (A.Labels.find(L) == std::string::npos)
+      XOwn += L;
+  auto Order = [](const std::string &Labels, const std::string &Want) {
+    std::vector<int64_t> Perm;
+    for (char L : Want)
+      Perm.push_back(int64_t(Labels.find(L)));
+    return Perm;
+  };
+  auto SizeOf = [](const Shape &S, const std::string &Labels, const std::string &Of) {
+    Shape Out;
+    int64_t N = 1;
+    for (char L : Of) {
+      Out.push_back(S[Labels.find(L)]);
+      N *= Out.back();
+    }
+    return std::make_pair(Out, N);
+  };
+  auto [BDims, Bt] = SizeOf(AS, A.Labels, Batch);
+  auto [MDims, M] = SizeOf(AS, A.Labels, AOwn);
+  auto [KDims, K] = SizeOf(AS, A.Labels, Summed);
+  auto [NDims, N] = SizeOf(XS, X.Labels, XOwn);
+  (void)KDims;
+  Value L = reshape(transpose(A.V, Order(A.Labels, Batch + AOwn + Summed)), {Bt, M, K});
+  Value R = reshape(transpose(X.V, Order(X.Labels, Batch + Summed + XOwn)), {Bt, K, N});
+  if (!L || !R)
+    return failure();
+  Value P = B.create<graph::MatMulOp>(Loc, RankedTensorType::get({Bt, M, N}, eltOf(L)), L, R);
+  Shape Out = BDims;
+  Out.insert(Out.end(), MDims.begin(), MDims.end());
+  Out.insert(Out.end(), NDims.begin(), NDims.end());
+  return EinsumTerm{reshape(P, Out), Batch + AOwn + XOwn};
+}
+
+LogicalResult Importer::importEinsum() {
+  if (failed(onlyAttrs({"equation"})))
+    return failure();
+  std::string Eq;
+  for (char C : stringAttr("equation", ""))
+    if (C != ' ')
+      Eq += C;
+  std::string In = Eq, OutSpec;
+  size_t Arrow = Eq.find("->");
+  bool Explicit = Arrow != std::string::npos;
+  if (Explicit) {
+    In = Eq.substr(0, Arrow);
+    OutSpec = Eq.substr(Arrow + 2);
+  }
+  std::vector<std::string> Specs;
+  for (size_t From = 0;;) {
+    size_t Comma = In.find(',', From);
+    Specs.push_back(In.substr(From, Comma == std::string::npos ? std::string::npos : Comma - From));
+    if (Comma == std::string::npos)
+      break;
+    From = Comma + 1;
+  }
+  int64_t NumInputs = Node->input_size();
+  if (int64_t(Specs.size()) != NumInputs)
+    return fail("equation " + q(Eq) + " has " + std::to_string(Specs.size()) +
+                " operands; the node has " + std::to_string(NumInputs) + " inputs");
+  // Each operand's labels; an ellipsis stands for the axes the letters do
+  // not name, labelled '0', '1', ... so that they align from the right.
+  auto Letters = [](const std::string &Spec, std::string &Out) {
+    size_t Dots = Spec.find("...");
+    for (size_t I = 0; I < Spec.size(); ++I) {
+      if (I == Dots) {
+        I += 2;
+        continue;
+      }
+      if (!std::isalpha(static_cast<unsigned char>(Spec[I])))
+        return false;
+      Out += Spec[I];
+    }
+    return Spec.find("...", Dots == std::string::npos ? 0 : Dots + 3) == std::string::npos;
+  };
+  std::vector<EinsumTerm> Terms;
+  size_t MaxEllipsis = 0;
+  std::vector<size_t> Ellipsis;
+  for (int64_t K = 0; K < NumInputs; ++K) {
+    const std::string &Spec = Specs[size_t(K)];
+    std::string Named;
+    if (!Letters(Spec, Named))
+      return fail("equation " + q(Eq) + ": operand " + q(Spec) +
+                  " is not letters with at most one '...'");
+    Value V = floatInput(int(K));
+    if (!V)
+      return failure();
+    size_t Rank = shapeOf(V).size();
+    bool HasDots = Spec.find("...") != std::string::npos;
+    if (Named.size() > Rank || (!HasDots && Named.size() != Rank))
+      return fail("operand " + q(Spec) + " does not match input " + std::to_string(K) + " " +
+                  shapeStr(shapeOf(V)));
+    Ellipsis.push_back(Rank - Named.size());
+    MaxEllipsis = std::max(MaxEllipsis, Ellipsis.back());
+    Terms.push_back({V, Spec});
+  }
+  if (MaxEllipsis > 10)
+    return fail("an ellipsis of more than 10 axes is not supported");
+  auto DotLabels = [&](size_t Count) {
+    std::string L;
+    for (size_t I = MaxEllipsis - Count; I < MaxEllipsis; ++I)
+      L += char('0' + I);
+    return L;
+  };
+  std::map<char, int64_t> Sizes;
+  for (size_t K = 0; K < Terms.size(); ++K) {
+    std::string Spec = Terms[K].Labels, Labels;
+    size_t Dots = Spec.find("...");
+    Labels = Dots == std::string::npos
+                 ? Spec
+                 : Spec.substr(0, Dots) + DotLabels(Ellipsis[K]) + Spec.substr(Dots + 3);
+    Terms[K].Labels = Labels;
+    Shape S = shapeOf(Terms[K].V);
+    for (size_t D = 0; D < Labels.size(); ++D) {
+      auto [It, New] = Sizes.insert({Labels[D], S[D]});
+      if (!New && It->second != S[D])
+        return fail("einsum label '" + std::string(1, Labels[D]) + "' has sizes " +
+                    std::to_string(It->second) + " and " + std::to_string(S[D]) +
+                    " (broadcasting is not supported)");
+    }
+  }
+  // The output's labels: as written, or (implicit) the ellipsis then the
+  // letters used once, in alphabetical order.
+  std::string Out;
+  if (Explicit) {
+    std::string Named;
+    if (!Letters(OutSpec, Named))
+      return fail("equation " + q(Eq) + ": output " + q(OutSpec) +
+                  " is not letters with at most one '...'");
+    size_t Dots = OutSpec.find("...");
+    Out = Dots == std::string::npos
+              ? OutSpec
+              : OutSpec.substr(0, Dots) + DotLabels(MaxEllipsis) + OutSpec.substr(Dots + 3);
+    for (size_t I = 0; I < Out.size(); ++I)
+      if (!Sizes.count(Out[I]) || Out.find(Out[I], I + 1) != std::string::npos)
+        return fail("equation " + q(Eq) + ": output label '" + std::string(1, Out[I]) +
+                    "' is not an input label used once in the output");
+  } else {
+    Out = DotLabels(MaxEllipsis);
+    std::map<char, int> Uses;
+    for (const EinsumTerm &T : Terms)
+      for (char L : T.Labels)
+        ++Uses[L];
+    for (auto [L, N] : Uses)
+      if (N == 1 && std::isalpha(static_cast<unsigned char>(L)))
+        Out += L;
+  }
+  // Each operand reduced on its own, then contracted left to right.
+  auto LabelsAfter = [&](size_t K) {
+    std::string L = Out;
+    for (size_t J = K + 1; J < Terms.size(); ++J)
+      L += Terms[J].Labels;
+    return L;
+  };
+  for (size_t K = 0; K < Terms.size(); ++K) {
+    std::string Keep = LabelsAfter(K);
+    for (size_t J = 0; J < K; ++J)
+      Keep += Terms[J].Labels;
+    FailureOr<EinsumTerm> R = einsumReduce(Terms[K], Keep);
+    if (failed(R))
+      return failure();
+    Terms[K] = *R;
+  }
+  EinsumTerm Acc = Terms[0];
+  for (size_t K = 1; K < Terms.size(); ++K) {
+    FailureOr<EinsumTerm> R = einsumContract(Acc, Terms[K], LabelsAfter(K));
+    if (failed(R))
+      return failure();
+    Acc = *R;
+  }
+  FailureOr<EinsumTerm> Last = einsumReduce(Acc, Out);
+  if (failed(Last))
+    return failure();
+  std::vector<int64_t> Perm;
+  for (char L : Out)
+    Perm.push_back(int64_t(Last->Labels.find(L)));
+  Value Y = Last->V;
+  if (!std::is_sorted(Perm.begin(), Perm.end()))
+    Y = transpose(Y, Perm);
+  Shape OS;
+  for (char L : Out)
+    OS.push_back(Sizes[L]);
+  return setOutput(0, reshape(Y, OS));
 }
 
 } // namespace d1::import

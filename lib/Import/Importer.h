@@ -569,6 +569,18 @@ public:
   /// aligned to Axis of X).
   Value dequantize(Value X, Value ZeroPoint, int64_t Axis);
   Value perAxis(Value V, const Shape &Like, int64_t Axis);
+  /// V with its axes permuted (result axis i is V's axis Perm[i]).
+  Value transpose(Value V, const std::vector<int64_t> &Perm) {
+    if (!V)
+      return {};
+    Shape In = shapeOf(V), Out;
+    for (int64_t D : Perm)
+      Out.push_back(In[size_t(D)]);
+    return B
+        .create<graph::TransposeOp>(Loc, RankedTensorType::get(Out, eltOf(V)), V,
+                                    B.getDenseI64ArrayAttr(Perm))
+        .getResult();
+  }
   Value reshape(Value V, const Shape &S) {
     if (!V)
       return {};
