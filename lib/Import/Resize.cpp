@@ -507,4 +507,133 @@ LogicalResult Importer::buildResize(bool Upsample) {
   return setOutput(0, X);
 }
 
+//===----------------------------------------------------------------------===//
+// GridSample
+//===----------------------------------------------------------------------===//
+
+// The input's pixels as rows [N * H * W, C], each output point's taps
+// gathered from them (clamped indices; masked to 0 outside under zeros
+// padding) and summed with their weights, as PyTorch's grid_sample
+// computes: coordinates unnormalized by align_corners, bilinear and
+// nearest taps at the padded coordinate, bicubic taps (A = -0.75) each
+// padded on its own.
+LogicalResult Importer::importGridSample() {
+  if (failed(onlyAttrs({"align_corners", "mode", "padding_mode"})))
+    return failure();
+  std::string Mode = stringAttr("mode", "bilinear"), Padding = stringAttr("padding_mode", "zeros");
+  bool Align = intAttr("align_corners", 0) != 0;
+  if (Mode != "bilinear" && Mode != "nearest" && Mode != "bicubic")
+    return fail("mode " + q(Mode) + " is not bilinear, nearest or bicubic");
+  if (Padding != "zeros" && Padding != "border" && Padding != "reflection")
+    return fail("padding_mode " + q(Padding) + " is not zeros, border or reflection");
+  Value X = floatInput(0), G = floatInput(1);
+  if (!X || !G)
+    return failure();
+  Shape XS = shapeOf(X), GS = shapeOf(G);
+  if (XS.size() != 4 || GS.size() != 4 || GS[0] != XS[0] || GS[3] != 2)
+    return fail("GridSample takes an input [N, C, H, W] and a grid [N, H_out, W_out, 2] (input " +
+                shapeStr(XS) + ", grid " + shapeStr(GS) + ")");
+  int64_t N = XS[0], C = XS[1], H = XS[2], W = XS[3], Ho = GS[1], Wo = GS[2];
+  Type I64 = B.getI64Type();
+  using P = graph::ComparePredicate;
+  auto Add = [&](Value A, double V) { return bin<graph::AddOp>(A, scalar(V)); };
+  auto Mul = [&](Value A, double V) { return bin<graph::MulOp>(A, scalar(V)); };
+  Value Rows = reshape(transpose(X, {0, 2, 3, 1}), {N * H * W, C});
+  Value Base = constFrom({N, 1, 1}, I64,
+                         [&](const std::vector<int64_t> &I) { return double(I[0] * H * W); });
+  // Pixel coordinates from [-1, 1].
+  auto Unnormalize = [&](Value V, int64_t Size) {
+    return Align ? Mul(Add(V, 1), 0.5 * double(Size - 1)) : Add(Mul(Add(V, 1), 0.5 * Size), -0.5);
+  };
+  auto Clamp = [&](Value V, int64_t Size) -> Value {
+    if (!V)
+      return {};
+    return B.create<graph::ClipOp>(Loc, V.getType(), V, B.getF32FloatAttr(0.0f),
+                                   B.getF32FloatAttr(float(Size - 1)));
+  };
+  // Reflected by the borders (the pixel centres with align_corners, else
+  // the pixels' outer edges), then clamped.
+  auto Reflect = [&](Value V, int64_t Size) -> Value {
+    double Lo = Align ? 0 : -0.5, Span = Align ? double(Size - 1) : double(Size);
+    if (Span <= 0)
+      return Mul(V, 0);
+    Value In = un<graph::AbsOp>(Add(V, -Lo));
+    auto FMod = [&](Value A, double D) -> Value {
+      if (!A)
+        return {};
+      return B.create<graph::ModOp>(Loc, A.getType(), A, scalar(D), B.getBoolAttr(true));
+    };
+    Value Extra = FMod(In, Span);
+    Value Flips = un<graph::FloorOp>(Mul(In, 1.0 / Span));
+    Value Even = compare(P::EQ, FMod(Flips, 2), scalar(0));
+    return Clamp(where(Even, Add(Extra, Lo), Add(Mul(Extra, -1), Span + Lo)), Size);
+  };
+  auto Padded = [&](Value V, int64_t Size) {
+    return Padding == "border" ? Clamp(V, Size) : Padding == "reflection" ? Reflect(V, Size) : V;
+  };
+  // The pixel at integral (Ix, Iy) for every output point: [N, Ho, Wo, C].
+  auto Tap = [&](Value Ix, Value Iy) -> Value {
+    Value Flat =
+        bin<graph::AddOp>(bin<graph::AddOp>(Base, bin<graph::MulOp>(castTo(Clamp(Iy, H), I64),
+                                                                    scalar(double(W), I64))),
+                          castTo(Clamp(Ix, W), I64));
+    if (!Flat || !Rows)
+      return {};
+    Value Got =
+        B.create<graph::GatherOp>(Loc, f32({N, Ho, Wo, C}), Rows, Flat, B.getI64IntegerAttr(0));
+    if (Padding != "zeros")
+      return Got;
+    Value Inside = bin<graph::AndOp>(
+        bin<graph::AndOp>(compare(P::GE, Ix, scalar(0)), compare(P::LE, Ix, scalar(double(W - 1)))),
+        bin<graph::AndOp>(compare(P::GE, Iy, scalar(0)),
+                          compare(P::LE, Iy, scalar(double(H - 1)))));
+    return where(reshape(Inside, {N, Ho, Wo, 1}), Got, scalar(0));
+  };
+  Value Sum;
+  auto Accumulate = [&](Value Tapped, Value Weight) {
+    Value T = Weight ? bin<graph::MulOp>(Tapped, reshape(Weight, {N, Ho, Wo, 1})) : Tapped;
+    Sum = Sum ? bin<graph::AddOp>(Sum, T) : T;
+  };
+  Value Gx = Unnormalize(reshape(sliceAlong(G, 3, 0, 1), {N, Ho, Wo}), W);
+  Value Gy = Unnormalize(reshape(sliceAlong(G, 3, 1, 2), {N, Ho, Wo}), H);
+  if (Mode == "nearest") {
+    Accumulate(Tap(un<graph::RoundOp>(Padded(Gx, W)), un<graph::RoundOp>(Padded(Gy, H))), {});
+  } else if (Mode == "bilinear") {
+    Value Px = Padded(Gx, W), Py = Padded(Gy, H);
+    Value X0 = un<graph::FloorOp>(Px), Y0 = un<graph::FloorOp>(Py);
+    Value X1 = Add(X0, 1), Y1 = Add(Y0, 1);
+    Value Wx1 = bin<graph::SubOp>(Px, X0), Wy1 = bin<graph::SubOp>(Py, Y0);
+    Value Wx0 = Add(Mul(Wx1, -1), 1), Wy0 = Add(Mul(Wy1, -1), 1);
+    Accumulate(Tap(X0, Y0), bin<graph::MulOp>(Wx0, Wy0));
+    Accumulate(Tap(X1, Y0), bin<graph::MulOp>(Wx1, Wy0));
+    Accumulate(Tap(X0, Y1), bin<graph::MulOp>(Wx0, Wy1));
+    Accumulate(Tap(X1, Y1), bin<graph::MulOp>(Wx1, Wy1));
+  } else {
+    // Keys' cubic convolution with A = -0.75 at distances t + 1, t, 1 - t
+    // and 2 - t from the four taps.
+    const double A = -0.75;
+    auto Outer = [&](Value D) { // |d| in [1, 2]
+      return Add(Mul(bin<graph::MulOp>(
+                         Add(Mul(bin<graph::MulOp>(Add(Mul(D, A), -5 * A), D), 1), 8 * A), D),
+                     1),
+                 -4 * A);
+    };
+    auto Inner = [&](Value D) { // |d| in [0, 1]
+      return Add(bin<graph::MulOp>(bin<graph::MulOp>(Add(Mul(D, A + 2), -(A + 3)), D), D), 1);
+    };
+    auto Weights = [&](Value T) {
+      Value U = Add(Mul(T, -1), 1);
+      return std::array<Value, 4>{Outer(Add(T, 1)), Inner(T), Inner(U), Outer(Add(U, 1))};
+    };
+    Value X0 = un<graph::FloorOp>(Gx), Y0 = un<graph::FloorOp>(Gy);
+    std::array<Value, 4> Wx = Weights(bin<graph::SubOp>(Gx, X0)),
+                         Wy = Weights(bin<graph::SubOp>(Gy, Y0));
+    for (int J = 0; J < 4; ++J)
+      for (int I = 0; I < 4; ++I)
+        Accumulate(Tap(Padded(Add(X0, I - 1), W), Padded(Add(Y0, J - 1), H)),
+                   bin<graph::MulOp>(Wx[size_t(I)], Wy[size_t(J)]));
+  }
+  return setOutput(0, transpose(Sum, {0, 3, 1, 2}));
+}
+
 } // namespace d1::import
