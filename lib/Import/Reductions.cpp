@@ -1,4 +1,4 @@
-//===- Reductions.cpp - Softmax, reductions, arg-extremes and losses ------===//
+//===- Reductions.cpp - Softmax, reductions, scans, arg-extremes, losses --===//
 #include "Importer.h"
 
 namespace d1::import {
@@ -210,5 +210,87 @@ LogicalResult Importer::lossOutputs(bool WithSoftmax) {
 
 LogicalResult Importer::importNegativeLogLikelihoodLoss() { return lossOutputs(false); }
 LogicalResult Importer::importSoftmaxCrossEntropyLoss() { return lossOutputs(true); }
+
+Value Importer::cumulativeSum(Value X, int64_t Axis, bool Exclusive, bool Reverse) {
+  if (!X)
+    return {};
+  Shape S = shapeOf(X);
+  int64_t L = S[size_t(Axis)];
+  if (L == 0)
+    return X;
+  auto Flip = [&](Value V) -> Value {
+    if (!V)
+      return {};
+    Value Rev = constFrom({L}, B.getI64Type(),
+                          [&](const std::vector<int64_t> &I) { return double(L - 1 - I[0]); });
+    return B.create<graph::GatherOp>(Loc, V.getType(), V, Rev, B.getI64IntegerAttr(Axis));
+  };
+  // V moved K places along the axis, zeros coming in.
+  auto Shift = [&](Value V, int64_t K) -> Value {
+    if (!V)
+      return {};
+    Shape ZS = S;
+    ZS[size_t(Axis)] = K;
+    Value Parts[] = {splat(ZS, eltOf(V), 0.0), sliceAlong(V, Axis, 0, L - K)};
+    if (!Parts[0] || !Parts[1])
+      return {};
+    return B.create<graph::ConcatOp>(Loc, V.getType(), Parts, B.getI64IntegerAttr(Axis));
+  };
+  Value V = Reverse ? Flip(X) : X;
+  for (int64_t K = 1; K < L; K *= 2)
+    V = bin<graph::AddOp>(V, Shift(V, K));
+  if (Exclusive)
+    V = Shift(V, 1);
+  return Reverse ? Flip(V) : V;
+}
+
+LogicalResult Importer::importCumSum() {
+  if (failed(onlyAttrs({"exclusive", "reverse"})))
+    return failure();
+  bool Exclusive = intAttr("exclusive", 0) != 0, Reverse = intAttr("reverse", 0) != 0;
+  Value X = input(0);
+  if (!X)
+    return failure();
+  if (isStorageFloat(eltOf(X)))
+    X = castTo(X, B.getF32Type());
+  if (eltOf(X).isInteger(1))
+    return fail("CumSum of bool is not defined");
+  int64_t Rank = int64_t(shapeOf(X).size());
+  if (Rank == 0)
+    return fail("CumSum needs an input of rank 1 or more");
+  if (isConst(1)) {
+    FailureOr<std::vector<int64_t>> A = constInts(1, "axis");
+    if (failed(A))
+      return failure();
+    if (A->size() != 1 || (*A)[0] < -Rank || (*A)[0] >= Rank)
+      return fail("axis must be one value in [" + std::to_string(-Rank) + ", " +
+                  std::to_string(Rank) + ")");
+    int64_t Axis = (*A)[0] < 0 ? (*A)[0] + Rank : (*A)[0];
+    return setOutput(0, cumulativeSum(X, Axis, Exclusive, Reverse));
+  }
+  // An axis known only at run time: the sums along every axis, the one it
+  // names selected. It is first looked up in the table of axes, so that a
+  // value outside [-rank, rank) traps with this node's location.
+  Value A = input(1);
+  if (!A)
+    return failure();
+  if (shapes::numElements(shapeOf(A)) != 1 || (!eltOf(A).isInteger(64) && !eltOf(A).isInteger(32)))
+    return fail("axis must be one int32 or int64 value");
+  if (Rank > 4)
+    return fail("an axis given at run time needs an input of rank 4 or less (rank " +
+                std::to_string(Rank) + ")");
+  Value Axes =
+      constFrom({Rank}, B.getI64Type(), [](const std::vector<int64_t> &I) { return double(I[0]); });
+  Value Index = reshape(normalizedIndex(A, Rank), {1});
+  if (!Index || !Axes)
+    return failure();
+  Value Axis = B.create<graph::GatherOp>(Loc, RankedTensorType::get({1}, B.getI64Type()), Axes,
+                                         Index, B.getI64IntegerAttr(0));
+  Value Out = cumulativeSum(X, Rank - 1, Exclusive, Reverse);
+  for (int64_t D = Rank - 2; D >= 0; --D)
+    Out = where(compare(graph::ComparePredicate::EQ, Axis, scalar(double(D), B.getI64Type())),
+                cumulativeSum(X, D, Exclusive, Reverse), Out);
+  return setOutput(0, Out);
+}
 
 } // namespace d1::import
