@@ -636,4 +636,128 @@ LogicalResult Importer::importGridSample() {
   return setOutput(0, transpose(Sum, {0, 3, 1, 2}));
 }
 
+//===----------------------------------------------------------------------===//
+// RoiAlign
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importRoiAlign10() {
+  if (failed(
+          onlyAttrs({"mode", "output_height", "output_width", "sampling_ratio", "spatial_scale"})))
+    return failure();
+  return roiAlignOutput(false);
+}
+
+LogicalResult Importer::importRoiAlign() {
+  if (failed(onlyAttrs({"coordinate_transformation_mode", "mode", "output_height", "output_width",
+                        "sampling_ratio", "spatial_scale"})))
+    return failure();
+  std::string Mode = stringAttr("coordinate_transformation_mode", "half_pixel");
+  if (Mode != "half_pixel" && Mode != "output_half_pixel")
+    return fail("coordinate_transformation_mode " + q(Mode) +
+                " is not half_pixel or output_half_pixel");
+  return roiAlignOutput(Mode == "half_pixel");
+}
+
+// Each region's PH x PW bins sampled on an SH x SW grid, each sample
+// bilinear in the input (zero outside [-1, size], clamped to the last
+// pixel at the far edge), then averaged (or the largest weighted corner
+// taken) per bin, as ONNX Runtime computes it. The samples' coordinates
+// are region start + bin size x a constant per sample; the pixels come
+// from the input's rows [N * H * W, C] by gathers at computed indices.
+LogicalResult Importer::roiAlignOutput(bool HalfPixel) {
+  std::string Mode = stringAttr("mode", "avg");
+  if (Mode != "avg" && Mode != "max")
+    return fail("mode " + q(Mode) + " is not avg or max");
+  int64_t PH = intAttr("output_height", 1), PW = intAttr("output_width", 1);
+  int64_t Ratio = intAttr("sampling_ratio", 0);
+  double Scale = floatAttr("spatial_scale", 1.0f);
+  if (PH < 1 || PW < 1)
+    return fail("output_height and output_width must be positive");
+  if (Ratio < 1)
+    return fail("sampling_ratio " + std::to_string(Ratio) +
+                " (adaptive) samples as many points as the regions' sizes, known only at run "
+                "time; give a positive sampling_ratio");
+  Value X = floatInput(0), Rois = floatInput(1);
+  Value Batch = castTo(input(2), B.getI64Type());
+  if (!X || !Rois || !Batch)
+    return failure();
+  Shape XS = shapeOf(X), RS = shapeOf(Rois);
+  if (XS.size() != 4 || RS.size() != 2 || RS[1] != 4 || shapeOf(Batch) != Shape{RS[0]})
+    return fail("RoiAlign takes X [N, C, H, W], rois [R, 4] and batch_indices [R] (X " +
+                shapeStr(XS) + ", rois " + shapeStr(RS) + ", batch_indices " +
+                shapeStr(shapeOf(Batch)) + ")");
+  int64_t N = XS[0], C = XS[1], H = XS[2], W = XS[3], R = RS[0];
+  int64_t SH = Ratio, SW = Ratio;
+  if (failed(checkUnroll(PH * SH * PW * SW, "the samples of a region")))
+    return failure();
+  Type I64 = B.getI64Type();
+  using P = graph::ComparePredicate;
+  auto Add = [&](Value A, double V) { return bin<graph::AddOp>(A, scalar(V)); };
+  auto Mul = [&](Value A, double V) { return bin<graph::MulOp>(A, scalar(V)); };
+  auto Col = [&](int64_t K) { return sliceAlong(Rois, 1, K, K + 1); }; // [R, 1]
+  double Offset = HalfPixel ? 0.5 : 0.0;
+  Value X1 = Add(Mul(Col(0), Scale), -Offset), Y1 = Add(Mul(Col(1), Scale), -Offset);
+  Value RoiW = bin<graph::SubOp>(Add(Mul(Col(2), Scale), -Offset), X1);
+  Value RoiH = bin<graph::SubOp>(Add(Mul(Col(3), Scale), -Offset), Y1);
+  if (!HalfPixel) {
+    RoiW = bin<graph::MaxOp>(RoiW, scalar(1));
+    RoiH = bin<graph::MaxOp>(RoiH, scalar(1));
+  }
+  // Sample coordinates: start + (bin size) x (bin + (sample + 0.5) / grid).
+  auto Samples = [&](Value Start, Value Size, int64_t Bins, int64_t Grid) {
+    Value Steps = constFrom({1, Bins * Grid}, B.getF32Type(), [&](const std::vector<int64_t> &I) {
+      return double(I[1] / Grid) + (double(I[1] % Grid) + 0.5) / double(Grid);
+    });
+    return bin<graph::AddOp>(Start, bin<graph::MulOp>(Mul(Size, 1.0 / double(Bins)), Steps));
+  };
+  Value Ys = reshape(Samples(Y1, RoiH, PH, SH), {R, PH * SH, 1});
+  Value Xs = reshape(Samples(X1, RoiW, PW, SW), {R, 1, PW * SW});
+  // Per axis: whether a sample is inside [-1, size], its low and high
+  // pixel and the weight of the high one.
+  struct Axis {
+    Value Inside, Low, High, Frac;
+  };
+  auto Along = [&](Value V, int64_t Size) {
+    Axis A;
+    A.Inside =
+        bin<graph::AndOp>(compare(P::GE, V, scalar(-1)), compare(P::LE, V, scalar(double(Size))));
+    Value Pos = bin<graph::MaxOp>(V, scalar(0));
+    Value Low = un<graph::FloorOp>(Pos);
+    Value Edge = compare(P::GE, Low, scalar(double(Size - 1)));
+    A.Low = where(Edge, scalar(double(Size - 1)), Low);
+    A.High = where(Edge, scalar(double(Size - 1)), Add(Low, 1));
+    A.Frac = where(Edge, scalar(0), bin<graph::SubOp>(Pos, Low));
+    return A;
+  };
+  Axis Ay = Along(Ys, H), Ax = Along(Xs, W);
+  Value Inside = bin<graph::AndOp>(Ay.Inside, Ax.Inside); // [R, PH*SH, PW*SW]
+  Value Rows = reshape(transpose(X, {0, 2, 3, 1}), {N * H * W, C});
+  Value Base = reshape(bin<graph::MulOp>(Batch, scalar(double(H * W), I64)), {R, 1, 1});
+  Shape TS = {R, PH * SH, PW * SW, C};
+  auto Corner = [&](Value Yi, Value Xi, Value Weight) -> Value {
+    Value Flat = bin<graph::AddOp>(
+        bin<graph::AddOp>(Base, bin<graph::MulOp>(castTo(Yi, I64), scalar(double(W), I64))),
+        castTo(Xi, I64));
+    if (!Flat || !Rows)
+      return {};
+    Value Got = B.create<graph::GatherOp>(Loc, f32(TS), Rows, Flat, B.getI64IntegerAttr(0));
+    Value Wt = where(Inside, Weight, scalar(0));
+    return bin<graph::MulOp>(Got, reshape(Wt, {R, PH * SH, PW * SW, 1}));
+  };
+  auto Not = [&](Value F) { return Add(Mul(F, -1), 1); };
+  Value Terms[] = {Corner(Ay.Low, Ax.Low, bin<graph::MulOp>(Not(Ay.Frac), Not(Ax.Frac))),
+                   Corner(Ay.Low, Ax.High, bin<graph::MulOp>(Not(Ay.Frac), Ax.Frac)),
+                   Corner(Ay.High, Ax.Low, bin<graph::MulOp>(Ay.Frac, Not(Ax.Frac))),
+                   Corner(Ay.High, Ax.High, bin<graph::MulOp>(Ay.Frac, Ax.Frac))};
+  Value Sample = Terms[0];
+  for (int K = 1; K < 4; ++K)
+    Sample =
+        Mode == "avg" ? bin<graph::AddOp>(Sample, Terms[K]) : bin<graph::MaxOp>(Sample, Terms[K]);
+  Value Bins = reshape(Sample, {R, PH, SH, PW, SW, C});
+  Value Pooled = Mode == "avg" ? Mul(reduceOf(graph::ReduceKind::Sum, Bins, {2, 4}, false),
+                                     1.0 / double(SH * SW))
+                               : reduceOf(graph::ReduceKind::Max, Bins, {2, 4}, false);
+  return setOutput(0, transpose(Pooled, {0, 3, 1, 2}));
+}
+
 } // namespace d1::import
