@@ -223,14 +223,12 @@ def difference(ra, rb):
     return "; ".join(said)
 
 
-def run(build, models_dir, a, b):
+def run_pairs(build, models_dir, names, run_a, run_b):
+    """Runs binary name as run_a(name) and run_b(name) give it: (path,
+    extra d1-run arguments), on the same seeded inputs, and compares."""
     import tempfile
     d1run = os.path.join(build, "bin", "d1-run")
-    pairs = [n for n in sorted(set(os.listdir(a)) & set(os.listdir(b)))
-             if n.endswith(".d1x")
-             and not filecmp.cmp(os.path.join(a, n), os.path.join(b, n), shallow=False)]
     tmp = tempfile.mkdtemp(prefix="compare-run-")
-    print(f"{len(pairs)} binaries differ: running each pair", flush=True)
 
     def check(n):
         model = n.split(".")[0]
@@ -238,42 +236,9 @@ def run(build, models_dir, a, b):
         os.makedirs(work)
         inputs = make_inputs(os.path.join(models_dir, model, "model.onnx"), work,
                              int(hashlib.sha256(model.encode()).hexdigest()[:8], 16))
-        ra = run_one(d1run, os.path.join(a, n), inputs, os.path.join(work, "a"))
-        rb = run_one(d1run, os.path.join(b, n), inputs, os.path.join(work, "b"))
-        return n, ra, rb
-
-    alike = 0
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        for n, ra, rb in pool.map(check, pairs):
-            if ra == rb:
-                alike += 1
-                continue
-            print(f"runs differently: {n} ({difference(ra, rb)})", flush=True)
-    shutil.rmtree(tmp)
-    print(f"{alike} run alike, {len(pairs) - alike} run differently")
-    return alike == len(pairs)
-
-
-def flows(build, models_dir, out, pattern=""):
-    """Each binary of OUT (matching PATTERN) run as it is and with
-    --network-flows: a lone core's DMAs timed as they issue and by the
-    network's flow model must give the same stats and outputs."""
-    import re
-    import tempfile
-    d1run = os.path.join(build, "bin", "d1-run")
-    names = [n for n in sorted(os.listdir(out)) if n.endswith(".d1x") and re.search(pattern, n)]
-    tmp = tempfile.mkdtemp(prefix="compare-flows-")
-    print(f"{len(names)} binaries: each run with and without --network-flows", flush=True)
-
-    def check(n):
-        model = n.split(".")[0]
-        work = os.path.join(tmp, n)
-        os.makedirs(work)
-        inputs = make_inputs(os.path.join(models_dir, model, "model.onnx"), work,
-                             int(hashlib.sha256(model.encode()).hexdigest()[:8], 16))
-        ra = run_one(d1run, os.path.join(out, n), inputs, os.path.join(work, "a"))
-        rb = run_one(d1run, os.path.join(out, n), inputs + ["--network-flows"],
-                     os.path.join(work, "b"))
+        (pa, xa), (pb, xb) = run_a(n), run_b(n)
+        ra = run_one(d1run, pa, inputs + xa, os.path.join(work, "a"))
+        rb = run_one(d1run, pb, inputs + xb, os.path.join(work, "b"))
         return n, ra, rb
 
     alike = 0
@@ -286,6 +251,26 @@ def flows(build, models_dir, out, pattern=""):
     shutil.rmtree(tmp)
     print(f"{alike} run alike, {len(names) - alike} run differently")
     return alike == len(names)
+
+
+def run(build, models_dir, a, b):
+    pairs = [n for n in sorted(set(os.listdir(a)) & set(os.listdir(b)))
+             if n.endswith(".d1x")
+             and not filecmp.cmp(os.path.join(a, n), os.path.join(b, n), shallow=False)]
+    print(f"{len(pairs)} binaries differ: running each pair", flush=True)
+    return run_pairs(build, models_dir, pairs, lambda n: (os.path.join(a, n), []),
+                     lambda n: (os.path.join(b, n), []))
+
+
+def flows(build, models_dir, out, pattern=""):
+    """Each binary of OUT (matching PATTERN) run as it is and with
+    --network-flows: a lone core's DMAs timed as they issue and by the
+    network's flow model must give the same stats and outputs."""
+    import re
+    names = [n for n in sorted(os.listdir(out)) if n.endswith(".d1x") and re.search(pattern, n)]
+    print(f"{len(names)} binaries: each run with and without --network-flows", flush=True)
+    return run_pairs(build, models_dir, names, lambda n: (os.path.join(out, n), []),
+                     lambda n: (os.path.join(out, n), ["--network-flows"]))
 
 
 def main():

@@ -13,12 +13,13 @@ integers exactly: "name: ok" or the difference; refusals and traps print
 their error line.
 """
 import os
-import subprocess
 import sys
 
 import numpy as np
 from onnx import TensorProto as TP
-from onnx import helper, numpy_helper, save
+from onnx import helper, numpy_helper
+
+from harness import compile_model, run_model
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 os.makedirs(WORK, exist_ok=True)
@@ -29,34 +30,20 @@ TYPES = {np.dtype(np.float32): TP.FLOAT, np.dtype(np.int32): TP.INT32,
 
 def run(name, node, inputs, inits, out_shape, out_type, want, opset):
     d = os.path.join(WORK, name)
-    os.makedirs(d, exist_ok=True)
     graph = helper.make_graph([node], name,
                               [helper.make_tensor_value_info(n, TYPES[a.dtype], list(a.shape))
                                for n, a in inputs.items()],
                               [helper.make_tensor_value_info("y", out_type, out_shape)],
                               [numpy_helper.from_array(a, n) for n, a in inits.items()])
-    path = os.path.join(d, "model.onnx")
-    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)]), path)
-    exe = os.path.join(d, "model.d1x")
-    p = subprocess.run([os.path.join(BIN, "d1c"), path, "-o", exe, "-q"],
-                       capture_output=True, text=True)
-    if p.returncode:
-        lines = [l for l in p.stderr.splitlines() if "error:" in l]
-        print(f"{name}: " + (lines[0][lines[0].index("error:"):] if lines else p.stderr.strip()))
+    exe, err = compile_model(BIN, helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", opset)]), d)
+    outs = None
+    if not err:
+        outs, err = run_model(BIN, exe, inputs, d)
+    if err:
+        print(f"{name}: {err}")
         return
-    args = []
-    for n, a in inputs.items():
-        f = os.path.join(d, n + ".npy")
-        np.save(f, a)
-        args += ["--input", f"{n}={f}"]
-    out = os.path.join(d, "out")
-    p = subprocess.run([os.path.join(BIN, "d1-run"), exe, *args, "--output-dir", out,
-                        "--output-format", "npy", "--quiet"], capture_output=True, text=True)
-    if p.returncode:
-        lines = [l for l in p.stderr.splitlines() if "error:" in l]
-        print(f"{name}: " + (lines[0][lines[0].index("error:"):] if lines else p.stderr.strip()))
-        return
-    got = np.load(os.path.join(out, "output_0.npy"))
+    got = outs[0]
     if got.shape != want.shape:
         print(f"{name}: shape {list(got.shape)}, expected {list(want.shape)}")
     elif want.dtype.kind in "iu":

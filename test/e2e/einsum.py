@@ -12,12 +12,13 @@ error within 1e-5): "name: ok" or the first difference. Equations d1c
 refuses give one located error: "name: error: ...".
 """
 import os
-import subprocess
 import sys
 
 import numpy as np
 from onnx import TensorProto as TP
-from onnx import checker, helper, save
+from onnx import checker, helper
+
+from harness import compile_model, run_model
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 os.makedirs(WORK, exist_ok=True)
@@ -56,7 +57,6 @@ CASES = [
 def main():
     for name, eq, shapes, refused in CASES:
         d = os.path.join(WORK, name)
-        os.makedirs(d, exist_ok=True)
         xs = [rng.standard_normal(s).astype(np.float32) for s in shapes]
         names = [f"x{i}" for i in range(len(xs))]
         want = None if refused else np.einsum(eq, *[x.astype(np.float64) for x in xs])
@@ -69,31 +69,15 @@ def main():
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 12)])
         if not refused:
             checker.check_model(model)
-        path = os.path.join(d, "model.onnx")
-        save(model, path)
-        exe = os.path.join(d, "model.d1x")
-        p = subprocess.run([os.path.join(BIN, "d1c"), path, "-o", exe, "-q"],
-                           capture_output=True, text=True)
-        if refused:
-            lines = [l for l in p.stderr.splitlines() if "error:" in l]
-            print(f"{name}: " + (lines[0][lines[0].index("error:"):] if p.returncode and lines
-                                 else f"compiled (exit {p.returncode}), expected an error"))
+        exe, err = compile_model(BIN, model, d)
+        if refused or err:
+            print(f"{name}: " + (err or f"compiled, expected an error"))
             continue
-        if p.returncode:
-            print(f"{name}: d1c failed: {p.stderr.strip()}")
+        outs, err = run_model(BIN, exe, dict(zip(names, xs)), d)
+        if err:
+            print(f"{name}: {err}")
             continue
-        args = []
-        for n, x in zip(names, xs):
-            f = os.path.join(d, n + ".npy")
-            np.save(f, x)
-            args += ["--input", f"{n}={f}"]
-        out = os.path.join(d, "out")
-        p = subprocess.run([os.path.join(BIN, "d1-run"), exe, *args, "--output-dir", out,
-                            "--output-format", "npy", "--quiet"], capture_output=True, text=True)
-        if p.returncode:
-            print(f"{name}: d1-run failed: {p.stderr.strip()}")
-            continue
-        got = np.load(os.path.join(out, "output_0.npy")).astype(np.float64)
+        got = outs[0].astype(np.float64)
         if got.shape != want.shape:
             print(f"{name}: shape {list(got.shape)}, expected {list(want.shape)}")
             continue

@@ -12,13 +12,14 @@ error is within 1e-4 of max(1, |reference|), else the error. Attribute
 values ONNX does not define give one located error each.
 """
 import os
-import subprocess
 import sys
 
 import numpy as np
 import torch
 from onnx import TensorProto as TP
-from onnx import checker, helper, save
+from onnx import checker, helper
+
+from harness import compile_model, run_model
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 os.makedirs(WORK, exist_ok=True)
@@ -32,7 +33,6 @@ grid[0, 0, :, 1] = [1, -1, 0.25, -0.25, 1.5, -1.5]
 
 def run(name, attrs, want):
     d = os.path.join(WORK, name)
-    os.makedirs(d, exist_ok=True)
     node = helper.make_node("GridSample", ["x", "g"], ["y"], **attrs)
     graph = helper.make_graph([node], name,
                               [helper.make_tensor_value_info("x", TP.FLOAT, list(x.shape)),
@@ -41,29 +41,15 @@ def run(name, attrs, want):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 16)])
     if want is not None:
         checker.check_model(model)
-    path = os.path.join(d, "model.onnx")
-    save(model, path)
-    exe = os.path.join(d, "model.d1x")
-    p = subprocess.run([os.path.join(BIN, "d1c"), path, "-o", exe, "-q"],
-                       capture_output=True, text=True)
-    if want is None:
-        lines = [l for l in p.stderr.splitlines() if "error:" in l]
-        print(f"{name}: " + (lines[0][lines[0].index("error:"):] if p.returncode and lines
-                             else f"compiled (exit {p.returncode}), expected an error"))
+    exe, err = compile_model(BIN, model, d)
+    if want is None or err:
+        print(f"{name}: " + (err or "compiled, expected an error"))
         return
-    if p.returncode:
-        print(f"{name}: d1c failed: {p.stderr.strip()}")
+    outs, err = run_model(BIN, exe, {"x": x, "g": grid}, d)
+    if err:
+        print(f"{name}: {err}")
         return
-    np.save(os.path.join(d, "x.npy"), x)
-    np.save(os.path.join(d, "g.npy"), grid)
-    out = os.path.join(d, "out")
-    p = subprocess.run([os.path.join(BIN, "d1-run"), exe, "--input", f"x={d}/x.npy",
-                        "--input", f"g={d}/g.npy", "--output-dir", out, "--output-format", "npy",
-                        "--quiet"], capture_output=True, text=True)
-    if p.returncode:
-        print(f"{name}: d1-run failed: {p.stderr.strip()}")
-        return
-    got = np.load(os.path.join(out, "output_0.npy"))
+    got = outs[0]
     err = float(np.max(np.abs(got - want) / np.maximum(1, np.abs(want))))
     print(f"{name}: " + ("ok" if err <= 1e-4 else f"error {err:.3g}"))
 

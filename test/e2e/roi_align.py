@@ -11,14 +11,15 @@ the samples as ONNX Runtime writes it. Opsets 10 and 16. "name: ok" when
 within 1e-4 of max(1, |reference|); refusals print their error line.
 """
 import os
-import subprocess
 import sys
 
 import numpy as np
 import torch
 import torchvision
 from onnx import TensorProto as TP
-from onnx import helper, save
+from onnx import helper
+
+from harness import compile_model, run_model
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 os.makedirs(WORK, exist_ok=True)
@@ -72,33 +73,22 @@ def loop_reference(mode, ph, pw, ratio, scale, half_pixel):
 
 def run(name, opset, attrs, want, ph, pw):
     d = os.path.join(WORK, name)
-    os.makedirs(d, exist_ok=True)
     node = helper.make_node("RoiAlign", ["x", "rois", "b"], ["y"], **attrs)
     graph = helper.make_graph([node], name, [
         helper.make_tensor_value_info("x", TP.FLOAT, list(x.shape)),
         helper.make_tensor_value_info("rois", TP.FLOAT, list(rois.shape)),
         helper.make_tensor_value_info("b", TP.INT64, list(batch.shape))],
         [helper.make_tensor_value_info("y", TP.FLOAT, [len(rois), 3, ph, pw])])
-    path = os.path.join(d, "model.onnx")
-    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)]), path)
-    exe = os.path.join(d, "model.d1x")
-    p = subprocess.run([os.path.join(BIN, "d1c"), path, "-o", exe, "-q"],
-                       capture_output=True, text=True)
-    if p.returncode:
-        lines = [l for l in p.stderr.splitlines() if "error:" in l]
-        print(f"{name}: " + (lines[0][lines[0].index("error:"):] if lines else p.stderr.strip()))
+    exe, err = compile_model(BIN, helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", opset)]), d)
+    if want is None or err:
+        print(f"{name}: " + (err or "compiled, expected an error"))
         return
-    args = []
-    for n, a in (("x", x), ("rois", rois), ("b", batch)):
-        np.save(os.path.join(d, n + ".npy"), a)
-        args += ["--input", f"{n}={d}/{n}.npy"]
-    out = os.path.join(d, "out")
-    p = subprocess.run([os.path.join(BIN, "d1-run"), exe, *args, "--output-dir", out,
-                        "--output-format", "npy", "--quiet"], capture_output=True, text=True)
-    if p.returncode:
-        print(f"{name}: d1-run failed: {p.stderr.strip()}")
+    outs, err = run_model(BIN, exe, {"x": x, "rois": rois, "b": batch}, d)
+    if err:
+        print(f"{name}: {err}")
         return
-    got = np.load(os.path.join(out, "output_0.npy"))
+    got = outs[0]
     err = float(np.max(np.abs(got - want) / np.maximum(1, np.abs(want))))
     print(f"{name}: " + ("ok" if err <= 1e-4 else f"error {err:.3g}"))
 
