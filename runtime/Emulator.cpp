@@ -468,6 +468,7 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
   // so its memoised blocks may run ahead of the window (never past the
   // window in which --max-cycles stops the run).
   M.FlowModel = M.Active.size() > 1 || Opts.NetworkFlows;
+  M.Carried.assign(M.Net.numResources(), 0.0);
   M.RunAhead = M.Active.size() == 1 && !M.FlowModel ? 4096 * W : 0;
   const uint64_t HorizonCap = Opts.MaxCycles ? (Opts.MaxCycles + W - 1) / W * W : ~uint64_t(0);
   // Cores with code run every window; a core without code joins `Live` when
