@@ -21,6 +21,8 @@ PACKAGES=(
   llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx python3-numpy python3-psutil
   libgtest-dev python3-torch python3-torchvision libonnx-testdata
+  # utils/mesh_report.py's drawings.
+  python3-matplotlib
   # LLVM 19's CMake package names these in LLVMSupport's link interface.
   libzstd-dev zlib1g-dev libxml2-dev libedit-dev libcurl4-openssl-dev libffi-dev
   # The sanitized build and the fuzz targets (libFuzzer).
