@@ -451,6 +451,78 @@ std::string waitReason(Core &C) {
 
 } // namespace
 
+/// Reads the sources of the DMAs that complete in the window starting at
+/// NextB (remote SRAM for gets; DRAM changes only between windows, so a
+/// DRAM read is copied straight to SRAM when it completes).
+static void readSources(Mesh &M, std::vector<Outbox::Fill> &PendingFills, uint64_t NextB) {
+  std::sort(PendingFills.begin(), PendingFills.end(), [](const auto &A, const auto &X) {
+    return std::tie(A.Due, A.Op->Core, A.Seq) < std::tie(X.Due, X.Op->Core, X.Seq);
+  });
+  size_t Done = 0;
+  for (; Done < PendingFills.size() && PendingFills[Done].Due <= NextB; ++Done) {
+    DmaOp &Op = *PendingFills[Done].Op;
+    if (Op.Kind != DramToSram)
+      gatherRows(Op, M.core(Op.RemoteCore).sram(), Op.Fill);
+  }
+  PendingFills.erase(PendingFills.begin(), PendingFills.begin() + long(Done));
+}
+
+/// Nothing can ever happen again: every blocked core, what it waits at and
+/// for, and how many have halted.
+static std::string deadlock(const std::vector<Core *> &Running,
+                            const std::vector<RunStatus> &Statuses) {
+  std::string Waits;
+  unsigned Blocked = 0;
+  uint64_t At = 0;
+  for (size_t I = 0; I < Running.size(); ++I) {
+    if (Statuses[I] != RunStatus::Blocked)
+      continue;
+    Core &C = *Running[I];
+    At = std::max({At, C.Slots.Cycle, C.MinIssue});
+    Waits += (Blocked++ ? "; " : "") + C.where(C.Pc) + " " + waitReason(C);
+  }
+  std::string Err = "deadlock at cycle " + std::to_string(At) + ": " + Waits;
+  unsigned Halted = unsigned(Running.size()) - Blocked;
+  if (Halted)
+    Err += ", " + std::to_string(Halted) + " halted";
+  return Err;
+}
+
+/// The run's statistics: every core's, the totals, and the links and ports
+/// that carried anything (Carried: bytes per net::Geometry resource).
+static void collectStats(Mesh &M, const std::vector<Core *> &Live,
+                         const std::vector<double> &Carried, RunStats &S) {
+  S.Cores.clear();
+  uint64_t LastEvent = 0;
+  for (Core *C : Live) {
+    C->finishStats();
+    LastEvent = std::max({LastEvent, C->Stats.Cycles, C->LastEventTime});
+    if (!C->HasCode)
+      continue;
+    S.Cores.push_back(C->Stats);
+    S.Instructions += C->Stats.Instructions;
+    S.Macs += C->Stats.Macs;
+    S.DramReadBytes += C->Stats.DramReadBytes;
+    S.DramWriteBytes += C->Stats.DramWriteBytes;
+    S.SramPeakBytes = std::max(S.SramPeakBytes, C->Stats.SramPeakBytes);
+  }
+  std::sort(S.Cores.begin(), S.Cores.end(),
+            [](const CoreStats &A, const CoreStats &X) { return A.Id < X.Id; });
+  S.Cycles = LastEvent;
+  S.Links.clear();
+  for (unsigned R = 0; R < Carried.size(); ++R) {
+    if (Carried[R] < 0.5)
+      continue;
+    LinkStats L;
+    L.Name = M.Net.name(R);
+    L.Bytes = uint64_t(std::llround(Carried[R]));
+    L.Utilization = S.Cycles ? Carried[R] / (M.Net.capacity(R) * double(S.Cycles)) : 0;
+    S.Links.push_back(std::move(L));
+  }
+  std::stable_sort(S.Links.begin(), S.Links.end(),
+                   [](const LinkStats &A, const LinkStats &X) { return A.Bytes > X.Bytes; });
+}
+
 bool Emulator::run(const RunOptions &Opts, std::string &Err) {
   Mesh &M = P->M;
   M.Opts = Opts;
@@ -620,39 +692,12 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
       if (NextEvent == Never) {
         if (AllHalted && PendingFills.empty() && Net.idle())
           break; // done
-        // Nothing can ever happen again: every blocked core, what it waits
-        // at and for.
-        std::string Waits;
-        unsigned Blocked = 0;
-        uint64_t At = 0;
-        for (size_t I = 0; I < Running.size(); ++I) {
-          if (RunStatuses[I] != RunStatus::Blocked)
-            continue;
-          Core &C = *Running[I];
-          At = std::max({At, C.Slots.Cycle, C.MinIssue});
-          Waits += (Blocked++ ? "; " : "") + C.where(C.Pc) + " " + waitReason(C);
-        }
-        Err = "deadlock at cycle " + std::to_string(At) + ": " + Waits;
-        unsigned Halted = unsigned(Running.size()) - Blocked;
-        if (Halted)
-          Err += ", " + std::to_string(Halted) + " halted";
+        Err = deadlock(Running, RunStatuses);
         return false;
       }
       NextB = std::max(End, NextEvent / W * W);
     }
-    // Read the sources of DMAs that complete in the coming window.
-    std::sort(PendingFills.begin(), PendingFills.end(), [](const auto &A, const auto &X) {
-      return std::tie(A.Due, A.Op->Core, A.Seq) < std::tie(X.Due, X.Op->Core, X.Seq);
-    });
-    size_t Done = 0;
-    for (; Done < PendingFills.size() && PendingFills[Done].Due <= NextB; ++Done) {
-      // DRAM changes only between windows, so a DRAM read is copied
-      // straight to SRAM when it completes, in the window that starts here.
-      DmaOp &Op = *PendingFills[Done].Op;
-      if (Op.Kind != DramToSram)
-        gatherRows(Op, M.core(Op.RemoteCore).sram(), Op.Fill);
-    }
-    PendingFills.erase(PendingFills.begin(), PendingFills.begin() + long(Done));
+    readSources(M, PendingFills, NextB);
 
     if (Opts.MaxCycles && NextB >= Opts.MaxCycles) {
       for (size_t I = 0; I < Running.size(); ++I)
@@ -671,38 +716,7 @@ bool Emulator::run(const RunOptions &Opts, std::string &Err) {
     B = NextB;
   }
 
-  // Statistics.
-  RunStats &S = P->Stats;
-  S.Cores.clear();
-  uint64_t LastEvent = 0;
-  for (Core *C : Live) {
-    C->finishStats();
-    LastEvent = std::max({LastEvent, C->Stats.Cycles, C->LastEventTime});
-    if (!C->HasCode)
-      continue;
-    S.Cores.push_back(C->Stats);
-    S.Instructions += C->Stats.Instructions;
-    S.Macs += C->Stats.Macs;
-    S.DramReadBytes += C->Stats.DramReadBytes;
-    S.DramWriteBytes += C->Stats.DramWriteBytes;
-    S.SramPeakBytes = std::max(S.SramPeakBytes, C->Stats.SramPeakBytes);
-  }
-  std::sort(S.Cores.begin(), S.Cores.end(),
-            [](const CoreStats &A, const CoreStats &X) { return A.Id < X.Id; });
-  S.Cycles = LastEvent;
-  S.Links.clear();
-  const std::vector<double> &Carried = M.FlowModel ? Net.carried() : M.Carried;
-  for (unsigned R = 0; R < Carried.size(); ++R) {
-    if (Carried[R] < 0.5)
-      continue;
-    LinkStats L;
-    L.Name = M.Net.name(R);
-    L.Bytes = uint64_t(std::llround(Carried[R]));
-    L.Utilization = S.Cycles ? Carried[R] / (M.Net.capacity(R) * double(S.Cycles)) : 0;
-    S.Links.push_back(std::move(L));
-  }
-  std::stable_sort(S.Links.begin(), S.Links.end(),
-                   [](const LinkStats &A, const LinkStats &X) { return A.Bytes > X.Bytes; });
+  collectStats(M, Live, M.FlowModel ? Net.carried() : M.Carried, P->Stats);
   return true;
 }
 
