@@ -262,19 +262,19 @@ Core::DmaResult Core::startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint6
   uint64_t Rows = Op->Size1 * Op->Size2;
   uint64_t Bw = uint64_t(MD[MachineParamId::dma_bytes_per_cycle]);
   const net::Geometry &Net = M.Net;
-  unsigned Hops;
   if (SrcDram || DstDram) {
     Op->Route = Net.dramRoute(Id, DstDram);
-    Hops = Net.hops(Id, Net.portCore(Net.nearestPort(Id)));
     Op->Latency = uint64_t(MD[MachineParamId::dram_latency]);
   } else {
     if (Op->Kind == Put)
       Net.route(Id, Op->RemoteCore, Op->Route);
     else if (Op->Kind == Get)
       Net.route(Op->RemoteCore, Id, Op->Route);
-    Hops = Remote ? MD.hops(Id, Op->RemoteCore) : 0;
     Op->Latency = uint64_t(MD[MachineParamId::dma_mesh_latency]);
   }
+  // The route's links are its hops (to the port, or between the cores).
+  bool Port = !Op->Route.empty() && Net.isPort(Op->Route.back());
+  uint64_t Hops = Op->Route.size() - (Port ? 1 : 0);
   Op->Latency += Hops * uint64_t(MD[MachineParamId::noc_hop_latency]);
   Op->Cap = std::min(double(Bw), double(Op->Bytes) / double(Rows));
   Op->Issue = T;
@@ -301,12 +301,9 @@ Core::DmaResult Core::startDma(const Decoded &D, uint64_t T, uint64_t Dst, uint6
   // that shares nothing).
   uint64_t Cycles = std::max((Op->Bytes + Bw - 1) / Bw, Rows);
   uint64_t Link = uint64_t(MD[MachineParamId::noc_bytes_per_cycle]);
-  bool Port = false;
-  for (unsigned R : Op->Route) {
+  for (unsigned R : Op->Route)
     M.Carried[R] += double(Op->Bytes);
-    Port |= R >= Net.numCores() * 4;
-  }
-  if (Op->Route.size() > (Port ? 1 : 0))
+  if (Hops)
     Cycles = std::max(Cycles, (Op->Bytes + Link - 1) / Link);
   if (Port) {
     uint64_t Dram = uint64_t(MD[MachineParamId::dram_bytes_per_cycle]), Ports = Net.Ports;

@@ -369,7 +369,7 @@ private:
 class Network {
 public:
   explicit Network(Mesh &M)
-      : M(M), Flows(M.Net), Queues(M.Cores.size()), EngineFree(M.Cores.size(), 0),
+      : Flows(M.Net), Queues(M.Cores.size()), EngineFree(M.Cores.size(), 0),
         Streaming(M.Cores.size(), false) {}
 
   void admit(std::shared_ptr<DmaOp> Op) {
@@ -379,7 +379,6 @@ public:
     startNext(C);
   }
   bool idle() const { return Queued == 0 && Flows.idle(); }
-  double now() const { return Flows.now(); }
   /// Advances to Limit, calling Finish for each copy whose last byte is
   /// sent (its ReadTime and Complete set); stops after the first when
   /// FirstOnly. Returns whether one finished.
@@ -419,7 +418,6 @@ private:
     ByKey[Key] = std::move(Op);
     Streaming[C] = true;
   }
-  Mesh &M;
   net::FlowNetwork Flows;
   std::vector<std::deque<std::shared_ptr<DmaOp>>> Queues;
   std::vector<uint64_t> EngineFree;

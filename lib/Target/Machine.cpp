@@ -120,9 +120,7 @@ std::string MachineDesc::validate() const {
 }
 
 unsigned MachineDesc::hops(unsigned A, unsigned B) const {
-  unsigned Cols = unsigned(get(MachineParamId::mesh_cols));
-  int RA = int(A / Cols), CA = int(A % Cols), RB = int(B / Cols), CB = int(B % Cols);
-  return unsigned(std::abs(RA - RB) + std::abs(CA - CB));
+  return meshHops(A, B, unsigned(get(MachineParamId::mesh_cols)));
 }
 
 uint64_t MachineDesc::lookahead() const {

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 
 using namespace d1::net;
@@ -24,7 +23,7 @@ Geometry Geometry::of(const MachineDesc &M) {
 }
 
 std::string Geometry::name(unsigned Resource) const {
-  if (Resource >= numCores() * 4) {
+  if (isPort(Resource)) {
     unsigned P = Resource - numCores() * 4;
     return "port " + std::to_string(P) + " (" + (portEast(P) ? "east" : "west") + ", row " +
            std::to_string(portCore(P) / Cols) + ")";
@@ -53,11 +52,6 @@ unsigned Geometry::portCore(unsigned P) const {
   unsigned Index = P / 2;
   unsigned Row = OnEdge ? Index * Rows / OnEdge : 0;
   return Row * Cols + (portEast(P) ? Cols - 1 : 0);
-}
-
-unsigned Geometry::hops(unsigned A, unsigned B) const {
-  int RA = int(A / Cols), CA = int(A % Cols), RB = int(B / Cols), CB = int(B % Cols);
-  return unsigned(std::abs(RA - RB) + std::abs(CA - CB));
 }
 
 unsigned Geometry::nearestPort(unsigned Core) const {
@@ -93,7 +87,9 @@ std::vector<unsigned> Geometry::dramRoute(unsigned Core, bool ToDram) const {
   return Resources;
 }
 
-FlowNetwork::FlowNetwork(const Geometry &G) : G(G), Carried(G.numResources(), 0.0) {}
+FlowNetwork::FlowNetwork(const Geometry &G)
+    : G(G), Carried(G.numResources(), 0.0), Left(G.numResources(), 0.0),
+      Users(G.numResources(), 0) {}
 
 void FlowNetwork::add(uint64_t Key, double Start, double Bytes, double Cap,
                       std::vector<unsigned> Resources) {
@@ -116,8 +112,8 @@ double FlowNetwork::rate(uint64_t Key) const {
 // flows freeze, the rest go on.
 void FlowNetwork::assignRates() {
   RatesValid = true;
-  std::vector<double> Left(G.numResources(), 0.0);
-  std::vector<unsigned> Users(G.numResources(), 0);
+  // (Left and Users are kept between calls, sized once: every user of a
+  // resource freezes before the filling ends, so Users is all zero again.)
   std::vector<unsigned> Used;
   for (Flow &F : Flows) {
     F.Rate = 0;

@@ -34,6 +34,13 @@ const MachineParamInfo &machineParamInfo(unsigned Id);
 /// Index of the parameter called Name, or -1.
 int findMachineParam(const std::string &Name);
 
+/// Manhattan distance between cores A and B of a mesh Cols wide (ids are
+/// row * Cols + col).
+inline unsigned meshHops(unsigned A, unsigned B, unsigned Cols) {
+  int RA = int(A / Cols), CA = int(A % Cols), RB = int(B / Cols), CB = int(B % Cols);
+  return unsigned((RA > RB ? RA - RB : RB - RA) + (CA > CB ? CA - CB : CB - CA));
+}
+
 class MachineDesc {
 public:
   MachineDesc();

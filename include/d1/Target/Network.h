@@ -48,8 +48,9 @@ struct Geometry {
   unsigned numResources() const { return numCores() * 4 + Ports; }
   unsigned link(unsigned Core, Direction D) const { return Core * 4 + D; }
   unsigned port(unsigned P) const { return numCores() * 4 + P; }
+  bool isPort(unsigned Resource) const { return Resource >= numCores() * 4; }
   double capacity(unsigned Resource) const {
-    return Resource < numCores() * 4 ? LinkBytesPerCycle : PortBytesPerCycle;
+    return isPort(Resource) ? PortBytesPerCycle : LinkBytesPerCycle;
   }
   /// A resource's name for reports: "link 3->4", "port 1 (west, row 9)".
   std::string name(unsigned Resource) const;
@@ -59,7 +60,7 @@ struct Geometry {
   unsigned portCore(unsigned P) const;
   /// The port nearest Core (fewest hops; the lower index on a tie).
   unsigned nearestPort(unsigned Core) const;
-  unsigned hops(unsigned A, unsigned B) const;
+  unsigned hops(unsigned A, unsigned B) const { return meshHops(A, B, Cols); }
   /// Appends the links of the XY route from core From to core To.
   void route(unsigned From, unsigned To, std::vector<unsigned> &Resources) const;
   /// The resources a DRAM transfer of Core uses: its route to or from its
@@ -108,6 +109,9 @@ private:
   std::vector<Flow> Flows;   // started, by key
   std::vector<Flow> Pending; // not yet started, by (start, key)
   std::vector<double> Carried;
+  // assignRates()'s scratch, per resource: capacity left, unfrozen users.
+  std::vector<double> Left;
+  std::vector<unsigned> Users;
   bool RatesValid = true;
 };
 
