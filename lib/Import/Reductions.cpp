@@ -225,16 +225,13 @@ Value Importer::cumulativeSum(Value X, int64_t Axis, bool Exclusive, bool Revers
                           [&](const std::vector<int64_t> &I) { return double(L - 1 - I[0]); });
     return B.create<graph::GatherOp>(Loc, V.getType(), V, Rev, B.getI64IntegerAttr(Axis));
   };
-  // V moved K places along the axis, zeros coming in.
-  auto Shift = [&](Value V, int64_t K) -> Value {
-    if (!V)
-      return {};
-    Shape ZS = S;
-    ZS[size_t(Axis)] = K;
-    Value Parts[] = {splat(ZS, eltOf(V), 0.0), sliceAlong(V, Axis, 0, L - K)};
-    if (!Parts[0] || !Parts[1])
-      return {};
-    return B.create<graph::ConcatOp>(Loc, V.getType(), Parts, B.getI64IntegerAttr(Axis));
+  // V moved K places along the axis, zeros coming in: padded by K before,
+  // cropped by K after.
+  auto Shift = [&](Value V, int64_t K) {
+    std::vector<int64_t> Pads(2 * S.size(), 0);
+    Pads[size_t(Axis)] = K;
+    Pads[size_t(Axis) + S.size()] = -K;
+    return pad(V, Pads, "constant", 0.0);
   };
   Value V = Reverse ? Flip(X) : X;
   for (int64_t K = 1; K < L; K *= 2)

@@ -508,6 +508,30 @@ LogicalResult Importer::buildResize(bool Upsample) {
 }
 
 //===----------------------------------------------------------------------===//
+// Sampling at computed coordinates (GridSample, RoiAlign)
+//===----------------------------------------------------------------------===//
+
+Value Importer::pixelRows(Value X) {
+  if (!X)
+    return {};
+  Shape S = shapeOf(X);
+  return reshape(transpose(X, {0, 2, 3, 1}), {S[0] * S[2] * S[3], S[1]});
+}
+
+Value Importer::pixelsAt(Value Rows, Value Base, Value Y, Value X, int64_t W) {
+  Type I64 = B.getI64Type();
+  Value Flat = bin<graph::AddOp>(
+      bin<graph::AddOp>(Base, bin<graph::MulOp>(castTo(Y, I64), scalar(double(W), I64))),
+      castTo(X, I64));
+  if (!Flat || !Rows)
+    return {};
+  Shape Out = shapeOf(Flat);
+  Out.push_back(shapeOf(Rows)[1]);
+  return B.create<graph::GatherOp>(Loc, RankedTensorType::get(Out, eltOf(Rows)), Rows, Flat,
+                                   B.getI64IntegerAttr(0));
+}
+
+//===----------------------------------------------------------------------===//
 // GridSample
 //===----------------------------------------------------------------------===//
 
@@ -533,12 +557,12 @@ LogicalResult Importer::importGridSample() {
   if (XS.size() != 4 || GS.size() != 4 || GS[0] != XS[0] || GS[3] != 2)
     return fail("GridSample takes an input [N, C, H, W] and a grid [N, H_out, W_out, 2] (input " +
                 shapeStr(XS) + ", grid " + shapeStr(GS) + ")");
-  int64_t N = XS[0], C = XS[1], H = XS[2], W = XS[3], Ho = GS[1], Wo = GS[2];
+  int64_t N = XS[0], H = XS[2], W = XS[3], Ho = GS[1], Wo = GS[2];
   Type I64 = B.getI64Type();
   using P = graph::ComparePredicate;
   auto Add = [&](Value A, double V) { return bin<graph::AddOp>(A, scalar(V)); };
   auto Mul = [&](Value A, double V) { return bin<graph::MulOp>(A, scalar(V)); };
-  Value Rows = reshape(transpose(X, {0, 2, 3, 1}), {N * H * W, C});
+  Value Rows = pixelRows(X);
   Value Base = constFrom({N, 1, 1}, I64,
                          [&](const std::vector<int64_t> &I) { return double(I[0] * H * W); });
   // Pixel coordinates from [-1, 1].
@@ -573,15 +597,8 @@ LogicalResult Importer::importGridSample() {
   };
   // The pixel at integral (Ix, Iy) for every output point: [N, Ho, Wo, C].
   auto Tap = [&](Value Ix, Value Iy) -> Value {
-    Value Flat =
-        bin<graph::AddOp>(bin<graph::AddOp>(Base, bin<graph::MulOp>(castTo(Clamp(Iy, H), I64),
-                                                                    scalar(double(W), I64))),
-                          castTo(Clamp(Ix, W), I64));
-    if (!Flat || !Rows)
-      return {};
-    Value Got =
-        B.create<graph::GatherOp>(Loc, f32({N, Ho, Wo, C}), Rows, Flat, B.getI64IntegerAttr(0));
-    if (Padding != "zeros")
+    Value Got = pixelsAt(Rows, Base, Clamp(Iy, H), Clamp(Ix, W), W);
+    if (!Got || Padding != "zeros")
       return Got;
     Value Inside = bin<graph::AndOp>(
         bin<graph::AndOp>(compare(P::GE, Ix, scalar(0)), compare(P::LE, Ix, scalar(double(W - 1)))),
@@ -686,7 +703,7 @@ LogicalResult Importer::roiAlignOutput(bool HalfPixel) {
     return fail("RoiAlign takes X [N, C, H, W], rois [R, 4] and batch_indices [R] (X " +
                 shapeStr(XS) + ", rois " + shapeStr(RS) + ", batch_indices " +
                 shapeStr(shapeOf(Batch)) + ")");
-  int64_t N = XS[0], C = XS[1], H = XS[2], W = XS[3], R = RS[0];
+  int64_t C = XS[1], H = XS[2], W = XS[3], R = RS[0];
   int64_t SH = Ratio, SW = Ratio;
   if (failed(checkUnroll(PH * SH * PW * SW, "the samples of a region")))
     return failure();
@@ -731,16 +748,10 @@ LogicalResult Importer::roiAlignOutput(bool HalfPixel) {
   };
   Axis Ay = Along(Ys, H), Ax = Along(Xs, W);
   Value Inside = bin<graph::AndOp>(Ay.Inside, Ax.Inside); // [R, PH*SH, PW*SW]
-  Value Rows = reshape(transpose(X, {0, 2, 3, 1}), {N * H * W, C});
+  Value Rows = pixelRows(X);
   Value Base = reshape(bin<graph::MulOp>(Batch, scalar(double(H * W), I64)), {R, 1, 1});
-  Shape TS = {R, PH * SH, PW * SW, C};
   auto Corner = [&](Value Yi, Value Xi, Value Weight) -> Value {
-    Value Flat = bin<graph::AddOp>(
-        bin<graph::AddOp>(Base, bin<graph::MulOp>(castTo(Yi, I64), scalar(double(W), I64))),
-        castTo(Xi, I64));
-    if (!Flat || !Rows)
-      return {};
-    Value Got = B.create<graph::GatherOp>(Loc, f32(TS), Rows, Flat, B.getI64IntegerAttr(0));
+    Value Got = pixelsAt(Rows, Base, Yi, Xi, W);
     Value Wt = where(Inside, Weight, scalar(0));
     return bin<graph::MulOp>(Got, reshape(Wt, {R, PH * SH, PW * SW, 1}));
   };

@@ -58,17 +58,10 @@ LogicalResult Importer::importDFT() {
   Perm.push_back(Axis);
   Perm.push_back(Rank - 1);
   int64_t M = shapes::numElements(Lead);
+  // (Zeros after the signal, or its end cut off.)
   Value T = reshape(transpose(X, Perm), {M, N, S.back()});
-  if (L != N) {
-    Value Cut = sliceAlong(T, 1, 0, std::min(N, L));
-    if (L > N && Cut) {
-      Value Parts[] = {Cut, splat({M, L - N, S.back()}, B.getF32Type(), 0.0)};
-      if (!Parts[1])
-        return failure();
-      Cut = B.create<graph::ConcatOp>(Loc, f32({M, L, S.back()}), Parts, B.getI64IntegerAttr(1));
-    }
-    T = Cut;
-  }
+  if (L != N)
+    T = pad(T, {0, 0, 0, 0, L - N, 0}, "constant", 0.0);
   Value Re = reshape(sliceAlong(T, 2, 0, 1), {M, L});
   Value Im = Complex ? reshape(sliceAlong(T, 2, 1, 2), {M, L}) : Value();
   // Angles reduced modulo L before the trigonometry keep them accurate.

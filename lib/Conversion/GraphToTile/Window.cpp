@@ -134,8 +134,7 @@ private:
   plan::WindowShape WS;
   plan::WindowTiling WT;
   bool Mma = false, DoubleIn = false, DoubleW = false, InputOnce = false, WeightsResident = false;
-  int64_t PR = 0, IWp = 0, TF = 0, TC = 0, TOY = 1, XRows = 0, XHalf = 0, WHalf = 0, Cg4 = 0,
-          Fg8 = 0;
+  int64_t IWp = 0, TF = 0, TC = 0, TOY = 1, XRows = 0, XHalf = 0, WHalf = 0, Cg4 = 0, Fg8 = 0;
   std::vector<RowTile> Tiles;
   // SRAM buffers (and the average pooling's scales in DRAM).
   Value XBuf, WBuf, Views, OBuf, BBuf, SBuf, ScaleG;
@@ -171,8 +170,7 @@ bool WindowKernel::choose(std::optional<plan::WindowChoice> Chosen) {
   WS.Mma = Choice.Mma;
   if (WS.Mma)
     WS.PadR = plan::mmaPadRight(WS);
-  PR = WS.PadR;
-  IWp = W + PL + PR;
+  IWp = W + PL + WS.PadR;
   WT = Choice.Tiling;
   if (ByHand && !checkTiling(windowTilingAttr(B.getContext(), Choice),
                              plan::checkWindowTiling(WS, WT, Budget, Extra)))
